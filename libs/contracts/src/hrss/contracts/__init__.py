@@ -1,0 +1,24 @@
+"""Event contracts shared by every service: the envelope, versioned payloads, nodes."""
+
+from hrss.contracts.envelope import ContractError, Envelope, Producer, new_trace_id, utcnow
+from hrss.contracts.nodes import InvalidNodeCode, Level, Node, NodeCode, parse_nodes
+from hrss.contracts.registry import Contract, ContractRegistry, event_contract, registry
+from hrss.contracts.tracing import current_trace_id
+
+__all__ = [
+    "Contract",
+    "ContractError",
+    "ContractRegistry",
+    "Envelope",
+    "InvalidNodeCode",
+    "Level",
+    "Node",
+    "NodeCode",
+    "Producer",
+    "current_trace_id",
+    "event_contract",
+    "new_trace_id",
+    "parse_nodes",
+    "registry",
+    "utcnow",
+]
