@@ -1,0 +1,51 @@
+"""Alembic support: each service migrates its own schema with its own version table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData, text
+
+
+def alembic_config(migrations_dir: Path, url: str, schema: str) -> Config:
+    """An Alembic config for a service's `migrations/` folder and schema."""
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.attributes["schema"] = schema
+    return config
+
+
+def upgrade(migrations_dir: Path, url: str, schema: str, revision: str = "head") -> None:
+    """Bring a service's schema to `revision`."""
+    command.upgrade(alembic_config(migrations_dir, url, schema), revision)
+
+
+def run_env(context, metadata: MetaData) -> None:  # type: ignore[no-untyped-def]
+    """Body of a service's alembic env.py: online migrations inside its own schema."""
+    from hrss.db.engine import make_engine
+
+    schema = context.config.attributes.get("schema") or metadata.schema
+    url = context.config.get_main_option("sqlalchemy.url")
+    engine = make_engine(url, schema=schema, pool_size=1)
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        connection.commit()
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            version_table_schema=schema,
+            include_schemas=False,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+def create_tables(bind, metadata: MetaData, names: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Create the named tables as the model defines them (for a service's first revision only)."""
+    schema = metadata.schema
+    tables = [metadata.tables[f"{schema}.{name}" if schema else name] for name in names]
+    metadata.create_all(bind, tables=tables)

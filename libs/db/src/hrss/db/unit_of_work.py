@@ -1,0 +1,100 @@
+"""A unit of work: one database transaction holding state changes and the events they cause."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import BaseModel
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session
+
+from hrss.contracts import ContractRegistry, Envelope, Producer
+from hrss.contracts import registry as default_registry
+
+
+class UnitOfWork:
+    """Wraps a session; `publish` adds events to the outbox inside the same transaction."""
+
+    def __init__(
+        self,
+        session: Session,
+        outbox: Table,
+        *,
+        service: str,
+        nodes: tuple[str, ...],
+        trace_id: Callable[[], str],
+        registry: ContractRegistry = default_registry,
+    ) -> None:
+        self.session = session
+        self._outbox = outbox
+        self._service = service
+        self._nodes = nodes
+        self._trace_id = trace_id
+        self._registry = registry
+        self.events: list[Envelope] = []
+        self._pending: list[dict[str, object]] = []
+        self.finished = False
+
+    def publish(
+        self, payload: BaseModel, *, subject: str, target_node: str | None = None, node: str | None = None
+    ) -> Envelope:
+        """Record an event to be sent once, and only if, this transaction commits."""
+        envelope = self._registry.build(
+            payload,
+            subject=subject,
+            producer=Producer(service=self._service, node=self._producing_node(node)),
+            trace_id=self._trace_id(),
+            target_node=target_node,
+        )
+        self.add_envelope(envelope)
+        return envelope
+
+    def add_envelope(self, envelope: Envelope) -> None:
+        """Put an already built envelope in the outbox (validated again here)."""
+        self._registry.validate(envelope)
+        contract = self._registry.get(envelope.type, envelope.schema_version)
+        self._pending.append(
+            {
+                "event_id": envelope.event_id,
+                "topic": contract.topic_for(envelope.target_node),
+                "key": envelope.subject,
+                "value": envelope.to_bytes(),
+                "headers": {
+                    "event_type": envelope.type,
+                    "schema_version": str(envelope.schema_version),
+                    "trace_id": envelope.trace_id,
+                },
+            }
+        )
+        self.events.append(envelope)
+
+    def flush(self) -> None:
+        """Write pending outbox rows (in one statement) into the open transaction."""
+        if self._pending:
+            rows, self._pending = self._pending, []
+            self.session.execute(insert(self._outbox), rows)
+
+    def commit(self) -> None:
+        if not self.finished:
+            self.flush()
+            self.session.commit()
+            self.finished = True
+
+    def rollback(self) -> None:
+        if not self.finished:
+            self.session.rollback()
+            self._pending.clear()
+            self.events.clear()
+            self.finished = True
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _producing_node(self, node: str | None) -> str:
+        if node is not None:
+            if node not in self._nodes:
+                raise ValueError(f"node {node} is not served by this process ({', '.join(self._nodes)})")
+            return node
+        if len(self._nodes) != 1:
+            raise ValueError("this process serves several nodes: say which one produces the event")
+        return self._nodes[0]
