@@ -1,0 +1,85 @@
+"""One contract, two adapters: the in-memory fake must behave like Kafka where tests rely on it."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from hrss.bus import AbstractBroker, Message, PublishError, TopicSpec
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(params=["memory", "kafka"])
+def broker(request) -> AbstractBroker:  # type: ignore[no-untyped-def]
+    return request.getfixturevalue(f"{request.param}_broker")
+
+
+def _drain(subscription, expected: int, timeout: float = 30.0):  # type: ignore[no-untyped-def]
+    records = []
+    deadline = time.monotonic() + timeout
+    while len(records) < expected and time.monotonic() < deadline:
+        records.extend(subscription.poll(500, 0.5))
+    return records
+
+
+def test_records_come_back_intact_and_in_order_per_key(broker):
+    broker.ensure_topics([TopicSpec("demo.happened.v1")])
+    messages = [
+        Message("demo.happened.v1", f"k{i % 7}".encode(), f"v{i}".encode(), {"event_type": b"demo.happened"})
+        for i in range(200)
+    ]
+    broker.publish_many(messages)
+    subscription = broker.subscribe("g1", ["demo.happened.v1"])
+    records = _drain(subscription, 200)
+    subscription.close()
+    assert sorted(r.value for r in records) == sorted(m.value for m in messages)
+    assert all(r.headers["event_type"] == b"demo.happened" and r.topic == "demo.happened.v1" for r in records)
+    for key in {m.key for m in messages}:
+        sent = [m.value for m in messages if m.key == key]
+        got = [r.value for r in records if r.key == key]
+        assert got == sent
+        assert len({r.partition for r in records if r.key == key}) == 1
+
+
+def test_a_group_resumes_after_its_committed_offsets_and_rereads_the_rest(broker):
+    broker.ensure_topics([TopicSpec("demo.happened.v1")])
+    broker.publish_many([Message("demo.happened.v1", b"same", str(i).encode()) for i in range(10)])
+    first = broker.subscribe("g2", ["demo.happened.v1"])
+    records = _drain(first, 10)
+    committed = records[:4]
+    first.commit({committed[-1].position: committed[-1].offset + 1})
+    first.close()
+    second = broker.subscribe("g2", ["demo.happened.v1"])
+    again = _drain(second, 6)
+    assert [r.value for r in again] == [str(i).encode() for i in range(4, 10)]
+    assert second.lag() == {tp: 0 for tp in second.lag()}
+    second.close()
+    other = broker.subscribe("other-group", ["demo.happened.v1"])
+    assert len(_drain(other, 10)) == 10
+    other.close()
+
+
+def test_reset_group_replays_from_the_start(broker):
+    broker.ensure_topics([TopicSpec("demo.happened.v1")])
+    broker.publish_many([Message("demo.happened.v1", b"k", str(i).encode()) for i in range(5)])
+    subscription = broker.subscribe("g3", ["demo.happened.v1"])
+    records = _drain(subscription, 5)
+    subscription.commit({records[-1].position: records[-1].offset + 1})
+    subscription.close()
+    broker.reset_group("g3", ["demo.happened.v1"])
+    replay = broker.subscribe("g3", ["demo.happened.v1"])
+    assert [r.value for r in _drain(replay, 5)] == [str(i).encode() for i in range(5)]
+    replay.close()
+
+
+def test_publishing_to_a_missing_topic_fails_loudly(broker):
+    with pytest.raises(PublishError):
+        broker.publish_many([Message("demo.never_created.v1", b"k", b"v")])
+
+
+def test_ensure_topics_is_idempotent(broker):
+    broker.ensure_topics([TopicSpec("demo.state.v1", compacted=True)])
+    broker.ensure_topics([TopicSpec("demo.state.v1", compacted=True)])
+    broker.publish_many([Message("demo.state.v1", b"k", b"v")])
