@@ -1,0 +1,140 @@
+"""Fakes for unit tests; each passes the same contract tests as its real adapter."""
+
+from __future__ import annotations
+
+import time
+import zlib
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+
+from hrss.bus.broker import (
+    AbstractBroker,
+    AbstractSubscription,
+    Message,
+    PublishError,
+    Record,
+    TopicPartition,
+    TopicSpec,
+)
+from hrss.contracts import Envelope, Producer, current_trace_id, new_trace_id
+
+
+class InMemoryBroker(AbstractBroker):
+    """Partitioned topics, committed offsets per group; one member per group at a time."""
+
+    def __init__(self, partitions: int = 3) -> None:
+        self.partitions = partitions
+        self.topics: dict[str, list[list[Record]]] = {}
+        self.committed: dict[tuple[str, str, int], int] = {}
+        self.fail_next_publish = False
+
+    def ensure_topics(self, topics: Iterable[TopicSpec]) -> None:
+        for spec in topics:
+            self.topics.setdefault(spec.name, [[] for _ in range(self.partitions)])
+
+    def publish_many(self, messages: list[Message]) -> None:
+        if self.fail_next_publish:
+            self.fail_next_publish = False
+            raise PublishError("injected failure")
+        for message in messages:
+            if message.topic not in self.topics:
+                raise PublishError(f"unknown topic {message.topic}")
+        for message in messages:
+            partitions = self.topics[message.topic]
+            index = zlib.crc32(message.key) % len(partitions) if message.key is not None else 0
+            log = partitions[index]
+            log.append(Record(message.topic, index, len(log), message.key, message.value, dict(message.headers)))
+
+    def subscribe(self, group: str, topics: list[str], *, max_records: int = 500) -> AbstractSubscription:
+        self.ensure_topics(TopicSpec(t) for t in topics)
+        return _Subscription(self, group, topics)
+
+    def reset_group(self, group: str, topics: list[str]) -> None:
+        for key in list(self.committed):
+            if key[0] == group and key[1] in topics:
+                self.committed[key] = 0
+
+    def close(self) -> None:
+        pass
+
+    def records(self, topic: str) -> list[Record]:
+        """Every record of a topic, partition by partition."""
+        return [record for partition in self.topics.get(topic, []) for record in partition]
+
+
+class _Subscription(AbstractSubscription):
+    def __init__(self, broker: InMemoryBroker, group: str, topics: list[str]) -> None:
+        self.broker = broker
+        self.group = group
+        self.positions: dict[TopicPartition, int] = {
+            (topic, p): broker.committed.get((group, topic, p), 0)
+            for topic in topics
+            for p in range(len(broker.topics[topic]))
+        }
+
+    def poll(self, max_records: int, timeout: float) -> list[Record]:
+        batch: list[Record] = []
+        for (topic, partition), position in self.positions.items():
+            log = self.broker.topics[topic][partition]
+            take = log[position : position + max_records - len(batch)]
+            batch.extend(take)
+            self.positions[(topic, partition)] = position + len(take)
+            if len(batch) >= max_records:
+                break
+        if not batch:
+            time.sleep(timeout)  # like Kafka: an empty poll waits out its timeout (greenly under eventlet)
+        return batch
+
+    def commit(self, offsets: dict[TopicPartition, int]) -> None:
+        for (topic, partition), offset in offsets.items():
+            self.broker.committed[(self.group, topic, partition)] = offset
+
+    def lag(self) -> dict[TopicPartition, int]:
+        return {tp: len(self.broker.topics[tp[0]][tp[1]]) - position for tp, position in self.positions.items()}
+
+    def close(self) -> None:
+        pass
+
+
+class FakeUnitOfWork:
+    """Collects published envelopes; `committed` holds those of committed transactions."""
+
+    def __init__(self, *, service: str = "test", nodes: tuple[str, ...] = ("330000",)) -> None:
+        from hrss.contracts import registry
+
+        self._registry = registry
+        self._service = service
+        self._nodes = nodes
+        self.events: list[Envelope] = []
+        self.committed: list[Envelope] = []
+        self.finished = False
+
+    def publish(
+        self, payload: BaseModel, *, subject: str, target_node: str | None = None, node: str | None = None
+    ) -> Envelope:
+        producing = node or (self._nodes[0] if len(self._nodes) == 1 else None)
+        if producing is None or producing not in self._nodes:
+            raise ValueError("say which served node produces the event")
+        envelope = self._registry.build(
+            payload,
+            subject=subject,
+            producer=Producer(service=self._service, node=producing),
+            trace_id=current_trace_id.get() or new_trace_id(),
+            target_node=target_node,
+        )
+        self.events.append(envelope)
+        return envelope
+
+    def commit(self) -> None:
+        if not self.finished:
+            self.committed.extend(self.events)
+            self.finished = True
+
+    def rollback(self) -> None:
+        if not self.finished:
+            self.events.clear()
+            self.finished = True
+
+    def close(self) -> None:
+        pass
