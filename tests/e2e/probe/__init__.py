@@ -1,0 +1,1 @@
+"""A test-only service: the province dispatches, counties apply, through the real bus."""

@@ -1,0 +1,17 @@
+"""The probe's tables with its outbox and inbox.
+
+Revision ID: 0001
+"""
+
+from alembic import op
+
+from hrss.db.migrations import create_tables
+
+revision = "0001"
+down_revision = None
+
+
+def upgrade() -> None:
+    from probe.model import metadata
+
+    create_tables(op.get_bind(), metadata, ["dispatch", "applied", "outbox", "inbox"])
