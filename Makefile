@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make run` and `make test` (README.md).
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STACK := infra/local/stack
+
+.PHONY: help setup run stop test test-unit lint bench check-deploy lock contracts-docs clean
+
+help:
+	@echo "make run           install, start the servers and every service, print where to look"
+	@echo "make test          install, start what the tests need, run unit + integration + e2e, stop"
+	@echo "make stop          stop services and servers started by make run"
+	@echo "make test-unit     unit tests only (no servers)"
+	@echo "make lint          ruff + mypy"
+	@echo "make bench         benchmarks in tests/perf (needs the stack: $(STACK) up)"
+	@echo "make check-deploy  validate docker-compose.yml and the helm chart offline"
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements/lock.txt $(wildcard libs/*/pyproject.toml services/*/pyproject.toml) infra/local/python-env
+	infra/local/python-env
+	@touch $@
+
+run: setup
+	$(STACK) up
+	infra/local/services up
+
+stop:
+	-infra/local/services down
+	$(STACK) down
+
+test: setup
+	infra/local/test-all
+
+test-unit: setup
+	$(PY) -m pytest -m "not integration and not e2e"
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy -p hrss.contracts -p hrss.db -p hrss.bus -p hrss.observability -p hrss.testing
+
+bench: setup
+	$(PY) tests/perf/bench_dispatch.py
+
+check-deploy:
+	infra/deploy/check
+
+lock:
+	infra/local/python-env --lock
+
+clean:
+	rm -rf $(VENV)
