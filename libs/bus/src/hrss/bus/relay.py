@@ -16,7 +16,7 @@ import time
 import zlib
 
 from prometheus_client import start_http_server
-from sqlalchemy import Engine, MetaData, Table, func, select, text, update
+from sqlalchemy import Connection, Engine, MetaData, Table, func, select, text, update
 
 from hrss.bus.broker import AbstractBroker, Message, TopicSpec
 from hrss.db import make_engine, outbox_table
@@ -75,31 +75,42 @@ class OutboxRelay:
     def run(self, stop: threading.Event, *, idle_wait: float = 0.05) -> None:
         """Hold the relay lock and publish until `stop` is set; failures are retried, never dropped."""
         with self.engine.connect() as lock_connection:
-            while not stop.is_set():
-                acquired = lock_connection.execute(
-                    text("SELECT pg_try_advisory_lock(:k)"), {"k": self.lock_key}
-                ).scalar()
+            if not self._acquire(lock_connection, stop):
+                return
+            try:
+                log.info("relay for %s is active", self.outbox.fullname)
+                self._publish_until(stop, idle_wait)
+            finally:
+                # the pooled connection outlives this call: release the session lock explicitly
+                lock_connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.lock_key})
                 lock_connection.commit()
-                if acquired:
-                    break
-                stop.wait(1.0)
-            log.info("relay for %s is active", self.outbox.fullname)
-            failures = 0
-            last_gauge = 0.0
-            while not stop.is_set():
-                try:
-                    sent = self.publish_batch()
-                    failures = 0
-                    if time.monotonic() - last_gauge > 1.0 or not sent:
-                        metrics.OUTBOX_BACKLOG.labels(self.service).set(self.backlog())
-                        last_gauge = time.monotonic()
-                    if not sent:
-                        stop.wait(idle_wait)
-                except Exception:
-                    failures += 1
-                    metrics.OUTBOX_FAILURES.labels(self.service).inc()
-                    log.exception("relay batch failed; retrying")
-                    stop.wait(min(0.2 * 2**failures, 5.0))
+
+    def _acquire(self, connection: Connection, stop: threading.Event) -> bool:
+        while not stop.is_set():
+            acquired = connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.lock_key}).scalar()
+            connection.commit()
+            if acquired:
+                return True
+            stop.wait(1.0)
+        return False
+
+    def _publish_until(self, stop: threading.Event, idle_wait: float) -> None:
+        failures = 0
+        last_gauge = 0.0
+        while not stop.is_set():
+            try:
+                sent = self.publish_batch()
+                failures = 0
+                if time.monotonic() - last_gauge > 1.0 or not sent:
+                    metrics.OUTBOX_BACKLOG.labels(self.service).set(self.backlog())
+                    last_gauge = time.monotonic()
+                if not sent:
+                    stop.wait(idle_wait)
+            except Exception:
+                failures += 1
+                metrics.OUTBOX_FAILURES.labels(self.service).inc()
+                log.exception("relay batch failed; retrying")
+                stop.wait(min(0.2 * 2**failures, 5.0))
 
 
 def main(argv: list[str] | None = None) -> None:
