@@ -19,7 +19,7 @@ from hrss.testing.processes import wait_until
 pytestmark = pytest.mark.integration
 
 metadata = MetaData(schema="bustest")
-effects = Table("effect", metadata, Column("subject", String(50), primary_key=True), Column("note", String(50)))
+effects = Table("effect", metadata, Column("note", String(50), primary_key=True), Column("subject", String(50)))
 outbox, inbox = bus_tables(metadata)
 
 TOPIC = "bustest.noted.v1"
@@ -176,3 +176,38 @@ def test_a_restarted_consumer_resumes_without_reapplying(run_service, memory_bro
     run_service()
     wait_until(lambda: committed_total(memory_broker) == 20, 20, "second batch")
     assert count(engine, effects) == 20 and count(engine, inbox) == 20
+
+
+def test_members_joining_and_leaving_on_real_kafka_apply_every_event_once(fresh_database, kafka_broker, engine):
+    """Rebalances while events flow: a second member joins, then the first leaves."""
+    kafka_broker.ensure_topics([TopicSpec(TOPIC)])
+    config = {"NODES": "330102", "DATABASE_URL": fresh_database, "BROKER": kafka_broker}
+    events = [envelope(f"r{i}", subject=f"s{i % 50}") for i in range(3000)]
+
+    def offsets_committed() -> int:
+        from kafka import KafkaAdminClient
+
+        admin = KafkaAdminClient(bootstrap_servers=kafka_broker.bootstrap_servers)
+        try:
+            offsets = admin.list_consumer_group_offsets(kafka_broker.name("bustest.note.330102"))
+        finally:
+            admin.close()
+        return sum(meta.offset for meta in offsets.values())
+
+    first = ServiceContainer(NotingService, config)
+    first.start()
+    second = ServiceContainer(NotingService, config)
+    try:
+        for start in range(0, 3000, 500):
+            publish(kafka_broker, *events[start : start + 500])
+            if start == 1000:
+                second.start()
+            if start == 2000:
+                first.stop()
+        wait_until(lambda: count(engine, effects) == 3000, 120, "all events applied")
+        wait_until(lambda: offsets_committed() == 3000, 60, "all offsets committed")
+    finally:
+        first.stop()
+        second.stop()
+    assert count(engine, effects) == 3000
+    assert count(engine, inbox) == 3000
