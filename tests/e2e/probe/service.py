@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 import uuid
 
-from nameko.web.handlers import http
 from sqlalchemy import func, insert, select
 from werkzeug.wrappers import Request, Response
 
 from hrss.bus import Received, consume
 from hrss.contracts import utcnow
-from hrss.db import Database, UnitOfWork
+from hrss.db import Database, UnitOfWork, http
 from hrss.observability import ObservedService
 from probe.contracts import Dispatched
 from probe.model import applied, dispatch, metadata

@@ -7,12 +7,11 @@ import concurrent.futures
 import pytest
 import requests
 from nameko.containers import ServiceContainer
-from nameko.web.handlers import http
 from pydantic import BaseModel
 from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text
 
 from hrss.contracts import event_contract
-from hrss.db import Database, UnitOfWork, bus_tables, make_engine
+from hrss.db import Database, UnitOfWork, bus_tables, http, make_engine
 from hrss.testing.processes import free_port
 
 pytestmark = pytest.mark.integration
@@ -39,6 +38,13 @@ class ThingService:
             raise RuntimeError("fails after writing")
         return 201, "ok"
 
+    @http("POST", "/pairs/<int:n>")
+    def add_pair(self, request, n):  # type: ignore[no-untyped-def]
+        # the deferred unique constraint on `pair` fails only at COMMIT
+        self.db.session.execute(text("INSERT INTO providertest.pair VALUES (:n), (:n)"), {"n": n})
+        self.db.publish(ThingAdded(n=n), subject=str(n))
+        return 201, "ok"
+
     @http("GET", "/sleep")
     def sleep(self, request):  # type: ignore[no-untyped-def]
         row = self.db.session.execute(
@@ -53,6 +59,7 @@ def service(fresh_database):  # type: ignore[no-untyped-def]
     with engine.begin() as connection:
         connection.exec_driver_sql("CREATE SCHEMA providertest")
         metadata.create_all(connection)
+        connection.exec_driver_sql("CREATE TABLE providertest.pair (n int, UNIQUE (n) DEFERRABLE INITIALLY DEFERRED)")
     port = free_port()
     container = ServiceContainer(
         ThingService,
@@ -81,6 +88,13 @@ def test_a_successful_worker_commits_its_state_and_its_event_together(service):
 def test_a_failing_worker_leaves_neither_state_nor_event(service):
     url, engine = service
     assert requests.post(f"{url}/things/2?fail=1", timeout=10).status_code == 500
+    assert counts(engine) == (0, 0)
+
+
+def test_a_commit_that_fails_is_answered_as_a_failure_not_as_created(service):
+    url, engine = service
+    response = requests.post(f"{url}/pairs/3", timeout=10)
+    assert response.status_code == 500
     assert counts(engine) == (0, 0)
 
 
