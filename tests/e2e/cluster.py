@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
 from hrss.db.migrations import upgrade
-from hrss.testing.processes import ManagedProcess, nameko_service, wait_until
+from hrss.testing.processes import ManagedProcess, free_port, nameko_service, wait_until
 
 HERE = Path(__file__).parent
 
@@ -54,11 +54,21 @@ class ProbeCluster:
             )
             self.processes[node], self.urls[node] = process, url
             process.start()
+        self.relay_metrics = f"http://127.0.0.1:{free_port()}"
         self.relay = ManagedProcess(
             "relay-330000",
-            [sys.executable, "-m", "hrss.bus.relay", "--service", "probe"],
+            [
+                sys.executable,
+                "-m",
+                "hrss.bus.relay",
+                "--service",
+                "probe",
+                "--metrics-port",
+                self.relay_metrics.rsplit(":", 1)[1],
+            ],
             self.env(self.PROVINCE),
             self.log_dir,
+            health_url=f"{self.relay_metrics}/metrics",
         ).start()
 
     def stop(self) -> None:
@@ -121,8 +131,9 @@ class ProbeCluster:
         wait_until(lambda: self.applied(node) >= count, timeout, f"{count} dispatches applied at {node}")
 
     def metric(self, node: str, name: str, **labels: str) -> float:
-        """Sum of a Prometheus sample over series whose labels include `labels`."""
-        body = requests.get(f"{self.urls[node]}/metrics", timeout=5).text
+        """Sum of a Prometheus sample over series whose labels include `labels` (node "relay": the relay)."""
+        base = self.relay_metrics if node == "relay" else self.urls[node]
+        body = requests.get(f"{base}/metrics", timeout=5).text
         total = 0.0
         for line in body.splitlines():
             if not line.startswith(name + "{") and not line.startswith(name + " "):

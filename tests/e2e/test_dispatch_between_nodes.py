@@ -9,6 +9,7 @@ import threading
 
 import pytest
 from kafka import KafkaProducer
+from sqlalchemy import text
 
 from hrss.bus.kafka import KafkaBroker
 from hrss.testing.processes import wait_until
@@ -85,6 +86,20 @@ def test_every_dispatch_takes_effect_exactly_once_through_crashes_and_poison(pro
     assert headers["dlt.attempts"] == b"1"
     assert c.metric(b, "hrss_consumer_dead_letters_total", reason="contract") == 1
     assert c.read_topic(c.topic(a) + ".dlt") == []
+    wait_until(lambda: c.metric("relay", "hrss_outbox_backlog") == 0, 30, "the relay's backlog gauge to drain")
+    for county in (a, b):
+        wait_until(lambda county=county: c.metric(county, "hrss_consumer_lag") == 0, 30, f"lag at {county}")
+        assert c.metric(county, "hrss_consumer_lag", topic=c.topic(county)) == 0
+
+
+def test_the_trace_id_of_a_dispatch_follows_it_to_the_county(probe_cluster):
+    c = probe_cluster
+    with c.engines[c.PROVINCE].connect() as connection:
+        sent = dict(connection.execute(text("SELECT event_id, headers->>'trace_id' FROM probe.outbox")).all())
+    for county in (c.COUNTY_A, c.COUNTY_B):
+        with c.engines[county].connect() as connection:
+            received = dict(connection.execute(text("SELECT event_id, trace_id FROM probe.inbox")).all())
+        assert received and all(sent[event_id] == trace for event_id, trace in received.items())
 
 
 def test_replaying_a_county_from_the_earliest_offset_only_moves_the_duplicate_counter(probe_cluster):
