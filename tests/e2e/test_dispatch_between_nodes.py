@@ -109,7 +109,7 @@ def test_replaying_a_county_from_the_earliest_offset_only_moves_the_duplicate_co
     assert before[0] == TOTAL // 2
     c.processes[a].stop()
     broker = KafkaBroker(c.bootstrap, namespace=c.namespace)
-    broker.reset_group(f"probe.apply_dispatch.{a}", [c.topic(a)])
+    broker.reset_group(f"probe.apply_dispatches.{a}", [c.topic(a)])
     broker.close()
     c.restart(a)
     records = c.end_offsets(c.topic(a))

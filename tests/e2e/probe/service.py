@@ -39,20 +39,23 @@ class ProbeService(ObservedService):
         self.db.session.execute(insert(dispatch), rows)
         return Response(json.dumps({"batch": batch, "created": count}), status=201, content_type="application/json")
 
-    @consume(Dispatched, batch_size=500)
-    def apply_dispatch(self, event: Received) -> None:
-        payload = event.payload
-        assert isinstance(payload, Dispatched)
-        self.db.session.execute(
-            insert(applied).values(
-                dispatch_id=payload.dispatch_id,
-                event_id=event.envelope.event_id,
-                batch=payload.batch,
-                seq=payload.seq,
-                county=event.envelope.target_node,
-                created_at=payload.created_at,
+    @consume(Dispatched, batch=True, batch_size=500)
+    def apply_dispatches(self, events: list[Received]) -> None:
+        rows = []
+        for event in events:
+            payload = event.payload
+            assert isinstance(payload, Dispatched)
+            rows.append(
+                {
+                    "dispatch_id": payload.dispatch_id,
+                    "event_id": event.envelope.event_id,
+                    "batch": payload.batch,
+                    "seq": payload.seq,
+                    "county": event.envelope.target_node,
+                    "created_at": payload.created_at,
+                }
             )
-        )
+        self.db.session.execute(insert(applied), rows)
 
     @http("GET", "/applied")
     def applied_count(self, request: Request) -> Response:

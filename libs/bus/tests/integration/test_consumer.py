@@ -54,6 +54,25 @@ class NotingService:
             raise RuntimeError("fails twice, then works")
 
 
+BATCHES: list[int] = []
+
+
+class BatchNotingService:
+    name = "bustest"
+    db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
+
+    @consume(Noted, batch=True, batch_size=50, max_attempts=2, backoff=0.01)
+    def note_all(self, events: list[Received]) -> None:
+        BATCHES.append(len(events))
+        rows = [{"subject": e.envelope.subject, "note": e.payload.note} for e in events]  # type: ignore[attr-defined]
+        self.db.session.execute(insert(effects), rows)
+        for event in events:
+            with event.traced():
+                self.db.publish(Echoed(note=event.payload.note), subject=event.envelope.subject)  # type: ignore[attr-defined]
+        if any(e.payload.note == "always-fails" for e in events):  # type: ignore[attr-defined]
+            raise ValueError("this note can never be applied")
+
+
 def envelope(note: str, subject: str | None = None):  # type: ignore[no-untyped-def]
     return registry.build(
         Noted(note=note), subject=subject or uuid.uuid4().hex, producer=Producer(service="upstream", node="330000")
@@ -211,3 +230,30 @@ def test_members_joining_and_leaving_on_real_kafka_apply_every_event_once(fresh_
         second.stop()
     assert count(engine, effects) == 3000
     assert count(engine, inbox) == 3000
+
+
+def test_a_batch_handler_gets_whole_batches_and_falls_back_to_single_events(fresh_database, memory_broker, engine):
+    memory_broker.ensure_topics([TopicSpec(TOPIC)])
+    good = [envelope(f"b{i}", subject=f"s{i}") for i in range(40)]
+    bad = envelope("always-fails")
+    publish(memory_broker, *good[:20], bad, *good[20:])
+    BATCHES.clear()
+    container = ServiceContainer(
+        BatchNotingService, {"NODES": "330102", "DATABASE_URL": fresh_database, "BROKER": memory_broker}
+    )
+    container.start()
+    try:
+        wait_until(lambda: committed_total(memory_broker) == 41, 20, "offsets committed")
+    finally:
+        container.stop()
+    assert count(engine, effects) == 40 and count(engine, inbox) == 40 and count(engine, outbox) == 40
+    assert max(BATCHES) > 1  # whole batches first, single events only after a batch failed
+    assert [r.value for r in memory_broker.records(TOPIC + ".dlt")] == [bad.to_bytes()]
+    with engine.connect() as connection:
+        traces = dict(connection.execute(select(inbox.c.event_id, inbox.c.trace_id)).all())
+        echoed = {
+            row.key: row.headers["trace_id"] for row in connection.execute(select(outbox.c.key, outbox.c.headers))
+        }
+    by_subject = {e.subject: e.trace_id for e in good}
+    assert echoed == by_subject
+    assert set(traces.values()) == set(by_subject.values())

@@ -12,10 +12,11 @@ from the last committed offset, and the inbox absorbs what is delivered again.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -42,6 +43,15 @@ class Received:
     envelope: Envelope
     payload: BaseModel
     record: Record
+
+    @contextlib.contextmanager
+    def traced(self) -> Iterator[None]:
+        """Within this block, logs and published events carry this event's trace id."""
+        token = current_trace_id.set(self.envelope.trace_id)
+        try:
+            yield
+        finally:
+            current_trace_id.reset(token)
 
 
 class Transient(Exception):
@@ -137,16 +147,27 @@ class EventConsumer(Entrypoint):
                         log.exception("consumer %s could not close its subscription", self.name)
 
     def _process(self, subscription: AbstractSubscription, records: list[Record]) -> None:
+        """Apply each partition's records concurrently (own worker, own transaction), then commit them all.
+
+        Order holds within a partition, which is all Kafka promises. If any partition meets an
+        infrastructure failure, nothing is committed and the loop restarts; the inbox absorbs what
+        the other partitions had already applied.
+        """
         by_partition: dict[tuple[str, int], list[Record]] = {}
         for record in records:
             by_partition.setdefault(record.position, []).append(record)
-        for position, batch in by_partition.items():
-            received = [item for item in (self._decode(record) for record in batch) if item is not None]
-            fresh = self._without_duplicates(received)
-            if fresh and self._apply(fresh) is not None:
-                for item in fresh:
-                    self._apply_with_retries(item)
-            subscription.commit({position: batch[-1].offset + 1})
+        pile: eventlet.GreenPile = eventlet.GreenPile(len(by_partition))
+        for batch in by_partition.values():
+            pile.spawn(self._process_partition, batch)
+        list(pile)  # waits for all; re-raises the first failure
+        subscription.commit({position: batch[-1].offset + 1 for position, batch in by_partition.items()})
+
+    def _process_partition(self, batch: list[Record]) -> None:
+        received = [item for item in (self._decode(record) for record in batch) if item is not None]
+        fresh = self._without_duplicates(received)
+        if fresh and self._apply(fresh) is not None:
+            for item in fresh:
+                self._apply_with_retries(item)
 
     def _decode(self, record: Record) -> Received | None:
         try:
@@ -276,21 +297,29 @@ class EventConsumer(Entrypoint):
         )
 
 
-def consume(model_or_contract: type[BaseModel] | Contract, **options: Any) -> Callable[[Callable], Callable]:
-    """Declare a handler `fn(self, event: Received)` for one contract; see EventConsumer."""
+def consume(
+    model_or_contract: type[BaseModel] | Contract, *, batch: bool = False, **options: Any
+) -> Callable[[Callable], Callable]:
+    """Declare a handler for one contract; see EventConsumer for the guarantees.
+
+    By default the handler is `fn(self, event: Received)`, called once per event. With `batch=True` it is
+    `fn(self, events: list[Received])`, called once per partition batch (and with one event at a time when a
+    batch fails), so that it can write many rows in one statement; `event.traced()` scopes trace ids.
+    """
     contract = model_or_contract if isinstance(model_or_contract, Contract) else registry.contract_of(model_or_contract)
 
     def decorate(fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def apply_batch(self: Any, batch: list[Received]) -> None:
-            for event in batch:
-                token = current_trace_id.set(event.envelope.trace_id)
-                try:
-                    fn(self, event)
-                finally:
-                    current_trace_id.reset(token)
+        if batch:
+            register_entrypoint(fn, EventConsumer(contract, **options))
+            return fn
 
-        register_entrypoint(apply_batch, EventConsumer(contract, **options))
-        return apply_batch
+        @functools.wraps(fn)
+        def apply_each(self: Any, events: list[Received]) -> None:
+            for event in events:
+                with event.traced():
+                    fn(self, event)
+
+        register_entrypoint(apply_each, EventConsumer(contract, **options))
+        return apply_each
 
     return decorate
