@@ -76,3 +76,14 @@ def parse_nodes(value: str | int | list[str] | tuple[str, ...]) -> tuple[Node, .
     if not codes:
         raise InvalidNodeCode("进程必须配置至少一个节点（HRSS_NODES）")
     return tuple(Node(code) for code in codes)
+
+
+def producing_node(served: tuple[str, ...], node: str | None = None) -> str:
+    """The node an event is produced for: `node` if this process serves it, else the only node it serves."""
+    if node is not None:
+        if node not in served:
+            raise ValueError(f"node {node} is not served by this process ({', '.join(served)})")
+        return node
+    if len(served) != 1:
+        raise ValueError("this process serves several nodes: say which one produces the event")
+    return served[0]

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from hrss.contracts import ContractRegistry, Envelope, Producer
+from hrss.contracts import ContractRegistry, Envelope, Producer, producing_node
 from hrss.contracts import registry as default_registry
 
 
@@ -42,7 +42,7 @@ class UnitOfWork:
         envelope = self._registry.build(
             payload,
             subject=subject,
-            producer=Producer(service=self._service, node=self._producing_node(node)),
+            producer=Producer(service=self._service, node=producing_node(self._nodes, node)),
             trace_id=self._trace_id(),
             target_node=target_node,
         )
@@ -89,12 +89,3 @@ class UnitOfWork:
 
     def close(self) -> None:
         self.session.close()
-
-    def _producing_node(self, node: str | None) -> str:
-        if node is not None:
-            if node not in self._nodes:
-                raise ValueError(f"node {node} is not served by this process ({', '.join(self._nodes)})")
-            return node
-        if len(self._nodes) != 1:
-            raise ValueError("this process serves several nodes: say which one produces the event")
-        return self._nodes[0]

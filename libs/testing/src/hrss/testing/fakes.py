@@ -17,7 +17,7 @@ from hrss.bus.broker import (
     TopicPartition,
     TopicSpec,
 )
-from hrss.contracts import Envelope, Producer, current_trace_id, new_trace_id
+from hrss.contracts import Envelope, Producer, current_trace_id, new_trace_id, producing_node
 
 
 class InMemoryBroker(AbstractBroker):
@@ -113,13 +113,10 @@ class FakeUnitOfWork:
     def publish(
         self, payload: BaseModel, *, subject: str, target_node: str | None = None, node: str | None = None
     ) -> Envelope:
-        producing = node or (self._nodes[0] if len(self._nodes) == 1 else None)
-        if producing is None or producing not in self._nodes:
-            raise ValueError("say which served node produces the event")
         envelope = self._registry.build(
             payload,
             subject=subject,
-            producer=Producer(service=self._service, node=producing),
+            producer=Producer(service=self._service, node=producing_node(self._nodes, node)),
             trace_id=current_trace_id.get() or new_trace_id(),
             target_node=target_node,
         )
