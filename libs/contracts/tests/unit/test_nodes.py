@@ -39,3 +39,14 @@ def test_parse_nodes_accepts_lists_and_comma_strings():
     assert parse_nodes(["330000"]) == (Node("330000"),)
     with pytest.raises(InvalidNodeCode):
         parse_nodes("")
+
+
+def test_the_producing_node_is_the_one_served_or_must_be_named():
+    from hrss.contracts import producing_node
+
+    assert producing_node(("330102",)) == "330102"
+    assert producing_node(("330102", "330106"), "330106") == "330106"
+    with pytest.raises(ValueError):
+        producing_node(("330102", "330106"))
+    with pytest.raises(ValueError):
+        producing_node(("330102",), "330106")
