@@ -9,8 +9,9 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, create_engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from hrss.audit.chain import printable
 from hrss.audit.log import AuditLog
@@ -39,9 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.dsn:
         parser.error("--dsn or HRSS_PG_DSN is required")
-    from hrss.db import make_engine
-
-    engine = make_engine(args.dsn, schema=args.schema, pool_size=1)
+    engine = create_engine(
+        args.dsn.replace("postgresql://", "postgresql+psycopg2://", 1),
+        poolclass=NullPool,
+        connect_args={"options": f"-csearch_path={args.schema}"},
+    )
     log = AuditLog(audit_table(MetaData(schema=args.schema)))
     with Session(engine) as session:
         report = verify(args.node, list(log.entries(session, args.node)), load_checkpoints(args.checkpoints, args.node))

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
+from hrss.audit import AuditRecord
 from hrss.bus.broker import AbstractBroker, AbstractSubscription, Message, Record, TopicSpec, dead_letter_topic
 from hrss.bus.config import broker_from_config, served_nodes
 from hrss.contracts import Contract, ContractError, Envelope, current_trace_id, registry
@@ -244,12 +245,34 @@ class EventConsumer(Entrypoint):
                         for item in items
                     ],
                 )
+                if self.database.audit_log is not None:
+                    for item in items:
+                        unit.audit(self._audit_record(item), node=self._audit_node(item))
                 unit.commit()
             except Exception:
                 unit.rollback()
                 exc_info = sys.exc_info()
         outcome["error"] = exc_info[1] if exc_info is not None else None
         return result, exc_info
+
+    def _audit_record(self, item: Received) -> AuditRecord:
+        """The one audit entry of an applied event, written by the service under its own identity."""
+        envelope = item.envelope
+        return AuditRecord(
+            actor=f"service:{self.container.service_name}",
+            actor_role="service",
+            actor_kind="service",
+            action=f"event.apply:{envelope.type}.v{envelope.schema_version}",
+            object_type=envelope.type.partition(".")[0],
+            object_id=envelope.subject,
+            event_id=str(envelope.event_id),
+            request_id=envelope.trace_id,
+            detail={"producer": f"{envelope.producer.service}@{envelope.producer.node}", "consumer": self.name},
+        )
+
+    def _audit_node(self, item: Received) -> str:
+        target = item.envelope.target_node
+        return target if target in self.database.nodes else self.database.nodes[0]
 
     def _apply_with_retries(self, item: Received) -> None:
         error: BaseException | None = None

@@ -55,6 +55,12 @@ class Database(DependencyProvider):
         )
         self.outbox = self.metadata.tables[f"{schema}.outbox" if schema else "outbox"]
         self.inbox = self.metadata.tables[f"{schema}.inbox" if schema else "inbox"]
+        audit = self.metadata.tables.get(f"{schema}.audit_entry" if schema else "audit_entry")
+        self.audit_log = None
+        if audit is not None:
+            from hrss.audit import AuditLog
+
+            self.audit_log = AuditLog(audit, (config.get("AUDIT") or {}).get("algorithm", "sha256"))
 
     def stop(self) -> None:
         if self.engine is not None:
@@ -68,6 +74,7 @@ class Database(DependencyProvider):
             service=self.container.service_name,
             nodes=self.nodes,
             trace_id=lambda: worker_trace_id(worker_ctx),
+            audit_log=self.audit_log,
         )
         self._units[worker_ctx] = unit
         return unit

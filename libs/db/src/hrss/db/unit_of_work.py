@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 from sqlalchemy import Table, insert
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Session
 
 from hrss.contracts import ContractRegistry, Envelope, Producer, producing_node
 from hrss.contracts import registry as default_registry
+
+if TYPE_CHECKING:
+    from hrss.audit import AuditLog, AuditRecord
 
 
 class UnitOfWork:
@@ -24,6 +28,7 @@ class UnitOfWork:
         nodes: tuple[str, ...],
         trace_id: Callable[[], str],
         registry: ContractRegistry = default_registry,
+        audit_log: AuditLog | None = None,
     ) -> None:
         self.session = session
         self._outbox = outbox
@@ -33,6 +38,8 @@ class UnitOfWork:
         self._registry = registry
         self.events: list[Envelope] = []
         self._pending: list[dict[str, object]] = []
+        self._audit_log = audit_log
+        self._audits: dict[str, list[AuditRecord]] = {}
         self.finished = False
 
     def publish(
@@ -74,9 +81,19 @@ class UnitOfWork:
             rows, self._pending = self._pending, []
             self.session.execute(insert(self._outbox), rows)
 
+    def audit(self, record: AuditRecord, *, node: str | None = None) -> None:
+        """Add an entry to the node's audit chain; it is sealed at commit, in this transaction."""
+        if self._audit_log is None:
+            raise RuntimeError("this service has no audit_entry table in its metadata")
+        self._audits.setdefault(producing_node(self._nodes, node), []).append(record)
+
     def commit(self) -> None:
         if not self.finished:
             self.flush()
+            if self._audit_log is not None:
+                # last, because the chain's per-node lock is held from here to COMMIT
+                for node, records in sorted(self._audits.items()):
+                    self._audit_log.append(self.session, node, records)
             self.session.commit()
             self.finished = True
 
@@ -84,6 +101,7 @@ class UnitOfWork:
         if not self.finished:
             self.session.rollback()
             self._pending.clear()
+            self._audits.clear()
             self.events.clear()
             self.finished = True
 
