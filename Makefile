@@ -38,7 +38,7 @@ test-unit: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy -p hrss.contracts -p hrss.db -p hrss.bus -p hrss.observability -p hrss.testing -p hrss.audit
+	$(VENV)/bin/mypy -p hrss.contracts -p hrss.db -p hrss.bus -p hrss.observability -p hrss.testing -p hrss.audit -p hrss.auth
 
 bench: setup
 	$(PY) tests/perf/bench_dispatch.py
