@@ -10,7 +10,7 @@ from nameko.containers import ServiceContainer
 from pydantic import BaseModel
 from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text
 
-from hrss.contracts import event_contract
+from hrss.contracts import PlatformError, event_contract
 from hrss.db import Database, UnitOfWork, bus_tables, http, make_engine
 from hrss.testing.processes import free_port
 
@@ -26,6 +26,10 @@ class ThingAdded(BaseModel):
     n: int
 
 
+class Forbidden(PlatformError):
+    status = 403
+
+
 class ThingService:
     name = "providertest"
     db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
@@ -37,6 +41,11 @@ class ThingService:
         if request.args.get("fail"):
             raise RuntimeError("fails after writing")
         return 201, "ok"
+
+    @http("POST", "/refused/<int:n>")
+    def refused(self, request, n):  # type: ignore[no-untyped-def]
+        self.db.session.execute(insert(things).values(n=n))
+        raise Forbidden("scope.denied", "无权操作其他县的数据")
 
     @http("POST", "/pairs/<int:n>")
     def add_pair(self, request, n):  # type: ignore[no-untyped-def]
@@ -88,6 +97,15 @@ def test_a_successful_worker_commits_its_state_and_its_event_together(service):
 def test_a_failing_worker_leaves_neither_state_nor_event(service):
     url, engine = service
     assert requests.post(f"{url}/things/2?fail=1", timeout=10).status_code == 500
+    assert counts(engine) == (0, 0)
+
+
+def test_a_platform_error_answers_its_status_in_chinese_and_writes_nothing(service):
+    url, engine = service
+    response = requests.post(f"{url}/refused/4", timeout=10)
+    assert response.status_code == 403
+    assert response.json() == {"code": "scope.denied", "message": "无权操作其他县的数据"}
+    assert "Traceback" not in response.text
     assert counts(engine) == (0, 0)
 
 

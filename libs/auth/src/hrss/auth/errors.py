@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
+from hrss.contracts import PlatformError
 
-class AuthError(Exception):
+
+class AuthError(PlatformError):
     """Base of every identity error: `code` is stable, `message` is shown to the user."""
-
-    status = 400
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def to_dict(self) -> dict[str, str]:
-        """The JSON body an endpoint answers with."""
-        return {"code": self.code, "message": self.message}
 
 
 class Unauthenticated(AuthError):

@@ -8,18 +8,14 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from hrss.contracts.errors import PlatformError
 from hrss.contracts.nodes import NodeCode
 
 _TYPE_PATTERN = r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$"
 
 
-class ContractError(ValueError):
+class ContractError(PlatformError, ValueError):
     """An event that does not satisfy its contract; `code` is stable for programs."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 class Producer(BaseModel):

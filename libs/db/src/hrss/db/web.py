@@ -13,10 +13,11 @@ from typing import Any
 from nameko.web.handlers import HttpRequestHandler
 
 from hrss.db.provider import Database
+from hrss.observability.web import PlatformErrorResponses
 
 
-class TransactionalHttp(HttpRequestHandler):
-    """`@http(method, url)` whose response waits for the database commit."""
+class TransactionalHttp(PlatformErrorResponses, HttpRequestHandler):
+    """`@http(method, url)` whose response waits for the database commit; platform errors answer 4xx JSON."""
 
     database: Database | None = None
 
