@@ -46,6 +46,14 @@ class AuditLog:
         session.execute(insert(t), [self._row(e) for e in entries])
         return entries
 
+    def head(self, session: Session, node: str) -> tuple[int, str | None]:
+        """The size of a node's chain and the hash of its last entry."""
+        t = self.table
+        row = session.execute(
+            select(t.c.seq, t.c.entry_hash).where(t.c.node == node).order_by(t.c.seq.desc()).limit(1)
+        ).first()
+        return (row.seq, row.entry_hash) if row else (0, None)
+
     def entries(self, session: Session, node: str, batch: int = 10_000) -> Iterator[AuditEntry]:
         """A node's entries in sequence order, streamed."""
         t = self.table

@@ -38,24 +38,24 @@ def audit_table(metadata: MetaData) -> Table:
     )
 
 
-def append_only_ddl(schema: str, app_roles: list[str]) -> list[str]:
-    """Statements that make `<schema>.audit_entry` append-only: a trigger for everyone, privileges for apps.
+def append_only_ddl(schema: str, app_roles: list[str], table_name: str = "audit_entry") -> list[str]:
+    """Statements that make `<schema>.<table_name>` append-only: a trigger for everyone, privileges for apps.
 
     The trigger refuses UPDATE, DELETE and TRUNCATE whoever asks; only a superuser can disable it, and what a
     superuser does is caught by the verifier and by the checkpoints held at the level above.
     """
-    table = f'"{schema}".audit_entry'
+    table = f'"{schema}".{table_name}'
     statements = [
         f"""CREATE OR REPLACE FUNCTION "{schema}".audit_entry_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
     MESSAGE = '审计记录只能追加，不能修改或删除（' || TG_OP || '）';
 END $$""",
-        f"DROP TRIGGER IF EXISTS audit_entry_no_update_delete ON {table}",
-        f"""CREATE TRIGGER audit_entry_no_update_delete BEFORE UPDATE OR DELETE ON {table}
+        f"DROP TRIGGER IF EXISTS {table_name}_no_update_delete ON {table}",
+        f"""CREATE TRIGGER {table_name}_no_update_delete BEFORE UPDATE OR DELETE ON {table}
 FOR EACH ROW EXECUTE FUNCTION "{schema}".audit_entry_refuse()""",
-        f"DROP TRIGGER IF EXISTS audit_entry_no_truncate ON {table}",
-        f"""CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON {table}
+        f"DROP TRIGGER IF EXISTS {table_name}_no_truncate ON {table}",
+        f"""CREATE TRIGGER {table_name}_no_truncate BEFORE TRUNCATE ON {table}
 FOR EACH STATEMENT EXECUTE FUNCTION "{schema}".audit_entry_refuse()""",
     ]
     for role in app_roles:

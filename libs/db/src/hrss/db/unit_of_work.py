@@ -33,12 +33,12 @@ class UnitOfWork:
         self.session = session
         self._outbox = outbox
         self._service = service
-        self._nodes = nodes
+        self.nodes = nodes
         self._trace_id = trace_id
         self._registry = registry
         self.events: list[Envelope] = []
         self._pending: list[dict[str, object]] = []
-        self._audit_log = audit_log
+        self.audit_log = audit_log
         self._audits: dict[str, list[AuditRecord]] = {}
         self.finished = False
 
@@ -49,7 +49,7 @@ class UnitOfWork:
         envelope = self._registry.build(
             payload,
             subject=subject,
-            producer=Producer(service=self._service, node=producing_node(self._nodes, node)),
+            producer=Producer(service=self._service, node=producing_node(self.nodes, node)),
             trace_id=self._trace_id(),
             target_node=target_node,
         )
@@ -83,17 +83,17 @@ class UnitOfWork:
 
     def audit(self, record: AuditRecord, *, node: str | None = None) -> None:
         """Add an entry to the node's audit chain; it is sealed at commit, in this transaction."""
-        if self._audit_log is None:
+        if self.audit_log is None:
             raise RuntimeError("this service has no audit_entry table in its metadata")
-        self._audits.setdefault(producing_node(self._nodes, node), []).append(record)
+        self._audits.setdefault(producing_node(self.nodes, node), []).append(record)
 
     def commit(self) -> None:
         if not self.finished:
             self.flush()
-            if self._audit_log is not None:
+            if self.audit_log is not None:
                 # last, because the chain's per-node lock is held from here to COMMIT
                 for node, records in sorted(self._audits.items()):
-                    self._audit_log.append(self.session, node, records)
+                    self.audit_log.append(self.session, node, records)
             self.session.commit()
             self.finished = True
 
