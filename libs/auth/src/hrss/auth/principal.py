@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from hrss.auth.errors import AccessDenied, InvalidRoles
 from hrss.auth.roles import ADMIN_ROLES, READ_ONLY_ROLES, Kind, Role, allowed_at, check_roles
@@ -121,34 +122,30 @@ def acting_role(principal: Principal, roles: Collection[Role] | None = None) -> 
     return next(role for role in Role if role in wanted)
 
 
-def can_read(
+def can(
     principal: Principal,
+    action: Action,
     node: Node | str,
     *,
     roles: Collection[Role] | None = None,
     assignees: Collection[str] | None = None,
 ) -> bool:
-    """`check_access` for reading, as a boolean."""
+    """`check_access` as a boolean."""
     try:
-        check_access(principal, Action.READ, node, roles=roles, assignees=assignees)
+        check_access(principal, action, node, roles=roles, assignees=assignees)
     except AccessDenied:
         return False
     return True
 
 
-def can_write(
-    principal: Principal,
-    node: Node | str,
-    *,
-    roles: Collection[Role] | None = None,
-    assignees: Collection[str] | None = None,
-) -> bool:
-    """`check_access` for writing, as a boolean."""
-    try:
-        check_access(principal, Action.WRITE, node, roles=roles, assignees=assignees)
-    except AccessDenied:
-        return False
-    return True
+def can_read(principal: Principal, node: Node | str, **options: Any) -> bool:
+    """`check_access` for reading, as a boolean (options as for `check_access`)."""
+    return can(principal, Action.READ, node, **options)
+
+
+def can_write(principal: Principal, node: Node | str, **options: Any) -> bool:
+    """`check_access` for writing, as a boolean (options as for `check_access`)."""
+    return can(principal, Action.WRITE, node, **options)
 
 
 def check_grant(principal: Principal, role: Role, node: Node | str) -> None:

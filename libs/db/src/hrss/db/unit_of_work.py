@@ -46,12 +46,15 @@ class UnitOfWork:
         self, payload: BaseModel, *, subject: str, target_node: str | None = None, node: str | None = None
     ) -> Envelope:
         """Record an event to be sent once, and only if, this transaction commits."""
-        envelope = self._registry.build(
+        envelope = build_envelope(
+            self._registry,
             payload,
+            self._service,
+            self.nodes,
+            self._trace_id(),
             subject=subject,
-            producer=Producer(service=self._service, node=producing_node(self.nodes, node)),
-            trace_id=self._trace_id(),
             target_node=target_node,
+            node=node,
         )
         self.add_envelope(envelope)
         return envelope
@@ -107,3 +110,24 @@ class UnitOfWork:
 
     def close(self) -> None:
         self.session.close()
+
+
+def build_envelope(
+    registry: ContractRegistry,
+    payload: BaseModel,
+    service: str,
+    nodes: tuple[str, ...],
+    trace_id: str,
+    *,
+    subject: str,
+    target_node: str | None,
+    node: str | None,
+) -> Envelope:
+    """The validated envelope a service serving `nodes` publishes (shared with the fake unit of work)."""
+    return registry.build(
+        payload,
+        subject=subject,
+        producer=Producer(service=service, node=producing_node(nodes, node)),
+        trace_id=trace_id,
+        target_node=target_node,
+    )

@@ -17,7 +17,8 @@ from hrss.bus.broker import (
     TopicPartition,
     TopicSpec,
 )
-from hrss.contracts import Envelope, Producer, current_trace_id, new_trace_id, producing_node
+from hrss.contracts import Envelope, current_trace_id, new_trace_id
+from hrss.db.unit_of_work import build_envelope
 
 
 class InMemoryBroker(AbstractBroker):
@@ -113,12 +114,15 @@ class FakeUnitOfWork:
     def publish(
         self, payload: BaseModel, *, subject: str, target_node: str | None = None, node: str | None = None
     ) -> Envelope:
-        envelope = self._registry.build(
+        envelope = build_envelope(
+            self._registry,
             payload,
+            self._service,
+            self._nodes,
+            current_trace_id.get() or new_trace_id(),
             subject=subject,
-            producer=Producer(service=self._service, node=producing_node(self._nodes, node)),
-            trace_id=current_trace_id.get() or new_trace_id(),
             target_node=target_node,
+            node=node,
         )
         self.events.append(envelope)
         return envelope
