@@ -41,7 +41,32 @@ def stack_env() -> dict[str, str]:
             key, _, value = line.removeprefix("export ").partition("=")
             env.setdefault(key.strip(), value.strip().strip("'\""))
     env.setdefault("HRSS_NODES", os.environ.get("HRSS_NODES", "330000"))
+    for key, value in local_secrets().items():
+        env.setdefault(key, value)
     return env
+
+
+def local_secrets() -> dict[str, str]:
+    """Token signing and TOTP encryption keys for this machine's stack: made once, kept beside the state, never
+    committed. A deployment takes them from its secret store instead."""
+    path = STATE / "local-secrets.env"
+    if not path.exists():
+        import base64
+        import secrets
+
+        from hrss.auth import SigningKey
+
+        key = SigningKey.generate("local")
+        totp_key = base64.b64encode(secrets.token_bytes(32)).decode()
+        STATE.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(
+            f"HRSS_AUTH_SIGNING_KEY=local={key.private_base64()}\n"
+            f"HRSS_AUTH_PUBLIC_KEYS=local={key.public_base64()}\n"
+            f"HRSS_IDENTITY_TOTP_KEY=local={totp_key}\n"
+        )
+    pairs = (line.partition("=") for line in path.read_text().splitlines() if line)
+    return {name: value for name, _, value in pairs}
 
 
 def pid_of(name: str) -> int | None:
@@ -117,6 +142,9 @@ def print_where_to_look(services: list[dict[str, object]], env: dict[str, str]) 
     for service in services:
         base = f"http://127.0.0.1:{service.get('port', 8000)}"
         print(f"  {service['name']:<14} {base}  ({base}/metrics, {base}/health)")
+    if any(service["name"] == "identity" for service in services):
+        admin = ".venv/bin/python -m identity.cli create-admin --node 330000 --login admin --name 管理员"
+        print(f"  first admin    {admin}")
     print(f"  logs           {STATE}/*.log, infra/local/stack logs <server>")
     print("  stop           make stop")
 

@@ -1,0 +1,1 @@
+"""Real adapters: PostgreSQL tables and repository, TOTP secret encryption."""

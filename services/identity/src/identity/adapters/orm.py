@@ -1,0 +1,91 @@
+"""The identity schema: accounts and their versions, login attempts, sessions, refresh tokens, audit chain."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from hrss.audit import audit_table
+from hrss.db import bus_tables
+
+SCHEMA = "identity"
+APPEND_ONLY = ("audit_entry", "account_version", "login_attempt")
+
+metadata = MetaData(schema=SCHEMA)
+
+account = Table(
+    "account",
+    metadata,
+    Column("id", UUID(as_uuid=False), primary_key=True),
+    Column("login", String(64), nullable=False, unique=True),
+    Column("node", String(6), nullable=False, index=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", Text, nullable=False),
+)
+
+# Every change is a new row; the current state of an account is its highest version.
+account_version = Table(
+    "account_version",
+    metadata,
+    Column("account_id", UUID(as_uuid=False), ForeignKey(f"{SCHEMA}.account.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("roles", JSONB, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("totp_secret", Text, nullable=False),  # encrypted: kid:nonce:ciphertext
+    Column("change", String(20), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_by", Text, nullable=False),
+    PrimaryKeyConstraint("account_id", "version", name="account_version_pk"),
+)
+
+login_attempt = Table(
+    "login_attempt",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("account_id", UUID(as_uuid=False)),
+    Column("login", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(10), nullable=False),
+    Column("totp_step", BigInteger),
+    Column("client", Text),
+    Index("login_attempt_account", "account_id", "at"),
+)
+
+session = Table(
+    "session",
+    metadata,
+    Column("id", UUID(as_uuid=False), primary_key=True),
+    Column("account_id", UUID(as_uuid=False), ForeignKey(f"{SCHEMA}.account.id"), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("end_reason", String(20)),
+)
+
+refresh_token = Table(
+    "refresh_token",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),  # SHA-256 only; the token itself is never stored
+    Column("session_id", UUID(as_uuid=False), ForeignKey(f"{SCHEMA}.session.id"), nullable=False, index=True),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("spent_at", DateTime(timezone=True)),
+)
+
+audit_entry = audit_table(metadata)
+outbox, inbox = bus_tables(metadata)
+
+TABLES = ["account", "account_version", "login_attempt", "session", "refresh_token", "audit_entry", "outbox", "inbox"]

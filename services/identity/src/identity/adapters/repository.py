@@ -1,0 +1,189 @@
+"""PostgreSQL storage of accounts (as versions), login attempts, sessions and refresh-token hashes."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Row, and_, func, insert, or_, select, text, update
+from sqlalchemy.orm import Session as DbSession
+
+from identity.adapters.orm import account, account_version, login_attempt, refresh_token, session
+from identity.domain.model import Account, Attempt, Change, Session, Status
+
+
+class SqlAlchemyAccountRepository:
+    """Accounts and what login needs, in the unit of work's transaction."""
+
+    def __init__(self, db: DbSession) -> None:
+        self.db = db
+
+    # -- accounts ----------------------------------------------------------------------
+
+    def _current(self):  # type: ignore[no-untyped-def]
+        latest = (
+            select(account_version.c.account_id, func.max(account_version.c.version).label("version"))
+            .group_by(account_version.c.account_id)
+            .subquery()
+        )
+        return select(account, account_version).select_from(
+            account.join(latest, latest.c.account_id == account.c.id).join(
+                account_version,
+                and_(
+                    account_version.c.account_id == latest.c.account_id, account_version.c.version == latest.c.version
+                ),
+            )
+        )
+
+    def get(self, account_id: str) -> Account | None:
+        row = self.db.execute(self._current().where(account.c.id == account_id)).first()
+        return _account(row) if row else None
+
+    def get_by_login(self, login: str) -> Account | None:
+        row = self.db.execute(self._current().where(account.c.login == login)).first()
+        return _account(row) if row else None
+
+    def list(self, prefixes: Sequence[str], node: str | None = None) -> list[Account]:
+        """Accounts whose node starts with one of `prefixes` (the caller's subtree), optionally of one node."""
+        query = self._current().where(or_(*(account.c.node.startswith(p, autoescape=True) for p in prefixes)))
+        if node is not None:
+            query = query.where(account.c.node == node)
+        return [_account(r) for r in self.db.execute(query.order_by(account.c.node, account.c.login))]
+
+    def login_exists(self, login: str) -> bool:
+        return self.db.execute(select(account.c.id).where(account.c.login == login)).first() is not None
+
+    def count_at(self, node: str) -> int:
+        return int(
+            self.db.execute(select(func.count()).select_from(account).where(account.c.node == node)).scalar_one()
+        )
+
+    def add(self, new: Account) -> None:
+        self.db.execute(
+            insert(account).values(
+                id=new.id, login=new.login, node=new.node, created_at=new.changed_at, created_by=new.changed_by
+            )
+        )
+        self.add_version(new)
+
+    def add_version(self, version: Account) -> None:
+        self.db.execute(
+            insert(account_version).values(
+                account_id=version.id,
+                version=version.version,
+                name=version.name,
+                roles=list(version.roles),
+                status=str(version.status),
+                password_hash=version.password_hash,
+                totp_secret=version.totp_secret,
+                change=str(version.change),
+                changed_at=version.changed_at,
+                changed_by=version.changed_by,
+            )
+        )
+
+    def lock(self, account_id: str) -> None:
+        """Serialise logins and changes of one account until COMMIT (TOTP replay, lockout counting)."""
+        key = zlib.crc32(f"identity.account.{account_id}".encode())
+        self.db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
+
+    # -- login attempts ------------------------------------------------------------------
+
+    def attempts_since_last_success(self, account_id: str, since: datetime) -> list[Attempt]:
+        last_ok = (
+            select(func.max(login_attempt.c.at))
+            .where(login_attempt.c.account_id == account_id, login_attempt.c.outcome == "ok")
+            .scalar_subquery()
+        )
+        rows = self.db.execute(
+            select(login_attempt.c.at, login_attempt.c.outcome, login_attempt.c.totp_step)
+            .where(
+                login_attempt.c.account_id == account_id,
+                login_attempt.c.at >= since,
+                or_(last_ok.is_(None), login_attempt.c.at > last_ok),
+            )
+            .order_by(login_attempt.c.at, login_attempt.c.id)
+        )
+        return [Attempt(r.at, r.outcome, r.totp_step) for r in rows]
+
+    def last_totp_step(self, account_id: str) -> int | None:
+        return self.db.execute(
+            select(func.max(login_attempt.c.totp_step)).where(
+                login_attempt.c.account_id == account_id, login_attempt.c.outcome == "ok"
+            )
+        ).scalar_one()
+
+    def add_attempt(
+        self,
+        login: str,
+        account_id: str | None,
+        at: datetime,
+        outcome: str,
+        totp_step: int | None = None,
+        client: str | None = None,
+    ) -> None:
+        self.db.execute(
+            insert(login_attempt).values(
+                login=login[:64], account_id=account_id, at=at, outcome=outcome, totp_step=totp_step, client=client
+            )
+        )
+
+    # -- sessions and refresh tokens -----------------------------------------------------
+
+    def add_session(self, new: Session) -> None:
+        self.db.execute(
+            insert(session).values(
+                id=new.id, account_id=new.account_id, started_at=new.started_at, last_seen=new.last_seen
+            )
+        )
+
+    def get_session(self, session_id: str) -> Session | None:
+        row = self.db.execute(select(session).where(session.c.id == session_id).with_for_update()).first()
+        if row is None:
+            return None
+        return Session(row.id, row.account_id, row.started_at, row.last_seen, row.ended_at, row.end_reason)
+
+    def touch_session(self, session_id: str, at: datetime) -> None:
+        self.db.execute(update(session).where(session.c.id == session_id).values(last_seen=at))
+
+    def end_session(self, session_id: str, at: datetime, reason: str) -> None:
+        self.db.execute(
+            update(session)
+            .where(session.c.id == session_id, session.c.ended_at.is_(None))
+            .values(ended_at=at, end_reason=reason)
+        )
+
+    def add_refresh(self, token_hash: str, session_id: str, at: datetime) -> None:
+        self.db.execute(insert(refresh_token).values(token_hash=token_hash, session_id=session_id, issued_at=at))
+
+    def find_refresh(self, token_hash: str) -> Row | None:  # type: ignore[type-arg]
+        return self.db.execute(
+            select(refresh_token).where(refresh_token.c.token_hash == token_hash).with_for_update()
+        ).first()
+
+    def spend_refresh(self, token_hash: str, at: datetime) -> bool:
+        """Mark a refresh token used; False if it had already been spent (a concurrent or replayed refresh)."""
+        result = self.db.execute(
+            update(refresh_token)
+            .where(refresh_token.c.token_hash == token_hash, refresh_token.c.spent_at.is_(None))
+            .values(spent_at=at)
+        )
+        return bool(result.rowcount)
+
+
+def _account(row) -> Account:  # type: ignore[no-untyped-def]
+    return Account(
+        id=str(row.id),
+        login=row.login,
+        node=row.node,
+        version=row.version,
+        name=row.name,
+        roles=tuple(row.roles),
+        status=Status(row.status),
+        password_hash=row.password_hash,
+        totp_secret=row.totp_secret,
+        change=Change(row.change),
+        changed_at=row.changed_at,
+        changed_by=row.changed_by,
+    )

@@ -1,0 +1,1 @@
+"""Accounts and their versions: rules only, standard library only."""

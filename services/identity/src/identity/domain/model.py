@@ -1,0 +1,95 @@
+"""An account is its immutable identity plus a history of versions; the latest version is the current state."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+
+
+class Change(StrEnum):
+    """Why a version was written."""
+
+    CREATED = "created"
+    ROLES = "roles"
+    DISABLED = "disabled"
+    PASSWORD = "password"
+    REHASH = "rehash"
+    TOTP = "totp"
+
+
+@dataclass(frozen=True)
+class Account:
+    """The current version of an account; `totp_secret` is the encrypted form, never the plain secret."""
+
+    id: str
+    login: str
+    node: str
+    version: int
+    name: str
+    roles: tuple[str, ...]
+    status: Status
+    password_hash: str
+    totp_secret: str
+    change: Change
+    changed_at: datetime
+    changed_by: str
+
+    @property
+    def active(self) -> bool:
+        return self.status is Status.ACTIVE
+
+    def next_version(self, change: Change, by: str, at: datetime, **fields: object) -> Account:
+        """The version that follows this one; history is never rewritten, only extended."""
+        return replace(self, version=self.version + 1, change=change, changed_by=by, changed_at=at, **fields)  # type: ignore[arg-type]
+
+    def with_roles(self, roles: tuple[str, ...], by: str, at: datetime) -> Account:
+        return self.next_version(Change.ROLES, by, at, roles=tuple(sorted(roles)))
+
+    def disabled(self, by: str, at: datetime) -> Account:
+        return self.next_version(Change.DISABLED, by, at, status=Status.DISABLED)
+
+    def state_hash(self) -> str:
+        """SHA-256 of what an audit entry's before/after hash covers (secrets and hashes excluded)."""
+        content = [self.id, self.login, self.node, self.version, self.name, list(self.roles), str(self.status)]
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+    def public(self) -> dict[str, object]:
+        """What endpoints may show: never the password hash or the TOTP secret."""
+        return {
+            "id": self.id,
+            "login": self.login,
+            "name": self.name,
+            "node": self.node,
+            "roles": list(self.roles),
+            "status": str(self.status),
+            "version": self.version,
+            "changed_at": self.changed_at.isoformat(),
+            "changed_by": self.changed_by,
+        }
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One login attempt as stored for lockout and TOTP replay protection."""
+
+    at: datetime
+    outcome: str  # ok | failed | locked | refused
+    totp_step: int | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    account_id: str
+    started_at: datetime
+    last_seen: datetime
+    ended_at: datetime | None = None
+    end_reason: str | None = None

@@ -1,0 +1,1 @@
+"""The nameko service, its wire formats and its OpenAPI description."""

@@ -1,0 +1,56 @@
+"""Wire formats of the request bodies (pydantic); anything else in a body is refused."""
+
+from __future__ import annotations
+
+import json
+from typing import TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from identity.service_layer.errors import BadRequest
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class LoginBody(Body):
+    login: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    totp: str = Field(min_length=1, max_length=16)
+
+
+class RefreshBody(Body):
+    refresh_token: str = Field(min_length=1, max_length=256)
+
+
+class CreateAccountBody(Body):
+    login: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=100)
+    node: str = Field(min_length=6, max_length=6)
+    roles: list[str] = Field(min_length=1, max_length=10)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class RolesBody(Body):
+    roles: list[str] = Field(min_length=1, max_length=10)
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class DisableBody(Body):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+B = TypeVar("B", bound=Body)
+
+
+def parse(model: type[B], raw: bytes) -> B:
+    """The body as `model`, or `BadRequest` naming the fields that are wrong."""
+    try:
+        data = json.loads(raw or b"{}")
+        return model.model_validate(data)
+    except ValidationError as error:
+        fields = "、".join(".".join(str(p) for p in e["loc"]) or "请求体" for e in error.errors())
+        raise BadRequest("request.invalid", f"请求内容有误：{fields}") from None
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest("request.not_json", "请求体必须是 JSON") from None

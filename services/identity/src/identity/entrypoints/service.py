@@ -1,0 +1,146 @@
+"""The identity service: login, refresh, logout, account management and the audit trail over HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from hrss.audit import AuditRecord, Outcome
+from hrss.auth import Principal
+from hrss.auth.web import http as read_http
+from hrss.contracts import PlatformError
+from hrss.db import Database, UnitOfWork
+from hrss.db import http as write_http
+from hrss.observability import ObservedService
+from hrss.observability.web import error_response
+from identity import views
+from identity.adapters.orm import metadata
+from identity.adapters.repository import SqlAlchemyAccountRepository
+from identity.entrypoints import schemas
+from identity.entrypoints.dependencies import Identity, IdentityComponents
+from identity.entrypoints.openapi import OPENAPI
+from identity.service_layer.accounts import admin_role
+from identity.service_layer.commands import ChangeRoles, CreateAccount, DisableAccount, LogIn, LogOut, RefreshSession
+from identity.service_layer.context import Context
+from identity.service_layer.errors import TooManyAttempts
+from identity.service_layer.handlers import handle
+
+
+def json_response(body: object, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
+
+
+def failure(error: PlatformError) -> Response:
+    response = error_response(error)
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(max(1, int(error.retry_after.total_seconds() + 0.999)))
+    return response
+
+
+class IdentityService(ObservedService):
+    name = "identity"
+
+    db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
+    identity: Identity = IdentityComponents()  # type: ignore[assignment]
+
+    def _context(self) -> Context:
+        request_id = self.observed  # the worker's trace id
+        return Context(
+            SqlAlchemyAccountRepository(self.db.session),
+            self.identity.components,
+            lambda record: self.db.audit(replace(record, request_id=request_id)),
+            request_id,
+        )
+
+    def _write(self, request: Request, action: str, object_id: str, run: Callable[[Principal, Context], Any]) -> Any:
+        """Run a change as the caller; a refusal is rolled back to a savepoint and audited as refused."""
+        principal = self.identity.principal_from(request)
+        ctx = self._context()
+        try:
+            with self.db.session.begin_nested():
+                return run(principal, ctx)
+        except PlatformError as error:
+            ctx.audit(
+                AuditRecord(
+                    actor=principal.account_id,
+                    actor_role=admin_role(principal),
+                    actor_kind=str(principal.kind),
+                    action=action,
+                    object_type="account",
+                    object_id=object_id,
+                    outcome=Outcome.REFUSED,
+                    detail={"node": principal.node.code, "code": error.code},
+                )
+            )
+            return failure(error)
+
+    # -- sessions ------------------------------------------------------------------------
+
+    @write_http("POST", "/auth/login")
+    def login(self, request: Request) -> Response:
+        body = schemas.parse(schemas.LoginBody, request.get_data())
+        command = LogIn(body.login, body.password, body.totp, client=request.remote_addr)
+        result = handle(command, self._context(), home_node=self.db.nodes[0])
+        return failure(result) if isinstance(result, PlatformError) else json_response(result.to_dict())
+
+    @write_http("POST", "/auth/refresh")
+    def refresh(self, request: Request) -> Response:
+        body = schemas.parse(schemas.RefreshBody, request.get_data())
+        result = handle(RefreshSession(body.refresh_token), self._context(), home_node=self.db.nodes[0])
+        return failure(result) if isinstance(result, PlatformError) else json_response(result.to_dict())
+
+    @write_http("POST", "/auth/logout")
+    def logout(self, request: Request) -> Response:
+        principal = self.identity.principal_from(request)
+        handle(LogOut(principal), self._context())
+        return Response(status=204)
+
+    # -- accounts ------------------------------------------------------------------------
+
+    @read_http("GET", "/accounts")
+    def list_accounts(self, request: Request) -> Response:
+        principal = self.identity.principal_from(request)
+        return json_response({"accounts": views.accounts(self.db.session, principal, request.args.get("node"))})
+
+    @write_http("POST", "/accounts")
+    def create_account(self, request: Request) -> Response:
+        def run(principal: Principal, ctx: Context) -> Response:
+            body = schemas.parse(schemas.CreateAccountBody, request.get_data())
+            command = CreateAccount(principal, body.login, body.name, body.node, tuple(body.roles), body.password)
+            return json_response(handle(command, ctx).public(), 201)
+
+        return self._write(request, "account.create", "-", run)
+
+    @write_http("POST", "/accounts/<account_id>/roles")
+    def change_roles(self, request: Request, account_id: str) -> Response:
+        def run(principal: Principal, ctx: Context) -> Response:
+            body = schemas.parse(schemas.RolesBody, request.get_data())
+            return json_response(
+                handle(ChangeRoles(principal, account_id, tuple(body.roles), body.reason), ctx).public()
+            )
+
+        return self._write(request, "account.roles", account_id, run)
+
+    @write_http("POST", "/accounts/<account_id>/disable")
+    def disable_account(self, request: Request, account_id: str) -> Response:
+        def run(principal: Principal, ctx: Context) -> Response:
+            body = schemas.parse(schemas.DisableBody, request.get_data())
+            return json_response(handle(DisableAccount(principal, account_id, body.reason), ctx).public())
+
+        return self._write(request, "account.disable", account_id, run)
+
+    # -- audit trail and description -----------------------------------------------------
+
+    @read_http("GET", "/audit")
+    def audit(self, request: Request) -> Response:
+        principal = self.identity.principal_from(request)
+        page = views.audit_entries(self.db.session, principal, request.args.get("node"), request.args.get("after_seq"))
+        return json_response(page)
+
+    @read_http("GET", "/openapi.json")
+    def openapi(self, request: Request) -> Response:
+        return json_response(OPENAPI)

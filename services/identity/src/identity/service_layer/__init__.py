@@ -1,0 +1,1 @@
+"""Use cases: accounts, login, refresh, logout."""

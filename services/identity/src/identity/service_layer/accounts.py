@@ -1,0 +1,176 @@
+"""Account management: create, change roles, disable — each a new version and one audit entry."""
+
+from __future__ import annotations
+
+import uuid
+
+from hrss.audit import AuditRecord
+from hrss.auth import (
+    AccessDenied,
+    Principal,
+    Role,
+    acting_role,
+    admin_role_for,
+    check_grant,
+    check_password_policy,
+    check_roles,
+)
+from hrss.auth.roles import ADMIN_ROLES
+from hrss.auth.totp import generate_secret, provisioning_uri
+from hrss.contracts import InvalidNodeCode, Node
+from identity.domain.model import Account, Change, Status
+from identity.service_layer.commands import ChangeRoles, CreateAccount, CreateFirstAdmin, DisableAccount
+from identity.service_layer.context import Context
+from identity.service_layer.errors import BadRequest, Conflict, NotFound
+
+
+def parse_node(code: str) -> Node:
+    try:
+        return Node(code)
+    except InvalidNodeCode as error:
+        raise BadRequest("node.invalid", str(error)) from None
+
+
+def admin_role(actor: Principal) -> str:
+    return str(acting_role(actor, ADMIN_ROLES)) if actor.roles & ADMIN_ROLES else str(acting_role(actor))
+
+
+def _target(ctx: Context, actor: Principal, account_id: str) -> Account:
+    """The account to change; 404 both when missing and when outside the actor's subtree (existence stays hidden)."""
+    try:
+        uuid.UUID(account_id)
+    except ValueError:
+        raise NotFound("account.not_found", "账号不存在") from None
+    target = ctx.repo.get(account_id)
+    if target is None or not any(root.contains(Node(target.node)) for root in actor.served):
+        raise NotFound("account.not_found", "账号不存在")
+    return target
+
+
+def _new_account(ctx: Context, *, login: str, name: str, node: Node, roles: frozenset[Role], password: str, by: str):  # type: ignore[no-untyped-def]
+    if not login or len(login) > 64 or not login.isprintable():
+        raise BadRequest("account.login_invalid", "登录名须为 1 至 64 个可打印字符")
+    if not name or len(name) > 100:
+        raise BadRequest("account.name_invalid", "姓名须为 1 至 100 个字符")
+    check_password_policy(password, login=login)
+    if ctx.repo.login_exists(login):
+        raise Conflict("account.login_taken", f"登录名 {login} 已被使用")
+    account_id = str(uuid.uuid4())
+    secret = generate_secret()
+    now = ctx.components.clock()
+    account = Account(
+        id=account_id,
+        login=login,
+        node=node.code,
+        version=1,
+        name=name,
+        roles=tuple(sorted(str(r) for r in roles)),
+        status=Status.ACTIVE,
+        password_hash=ctx.components.passwords.hash(password),
+        totp_secret=ctx.components.cipher.encrypt(secret, account_id),
+        change=Change.CREATED,
+        changed_at=now,
+        changed_by=by,
+    )
+    ctx.repo.add(account)
+    return account, secret
+
+
+def create_account(cmd: CreateAccount, ctx: Context) -> Account:
+    node = parse_node(cmd.node)
+    roles = check_roles(cmd.roles, node)
+    for role in sorted(roles):
+        check_grant(cmd.actor, role, node)
+    account, _secret = _new_account(
+        ctx, login=cmd.login, name=cmd.name, node=node, roles=roles, password=cmd.password, by=cmd.actor.account_id
+    )
+    ctx.audit(_record(cmd.actor, "account.create", account, None, detail={"roles": ",".join(account.roles)}))
+    return account
+
+
+def change_roles(cmd: ChangeRoles, ctx: Context) -> Account:
+    target = _target(ctx, cmd.actor, cmd.account_id)
+    if target.id == cmd.actor.account_id:
+        raise AccessDenied("access.own_roles", "管理员不能修改自己的角色")
+    node = Node(target.node)
+    roles = check_roles(cmd.roles, node)
+    # both what is taken away and what is given must be the actor's to grant
+    for role in sorted(roles | {Role(r) for r in target.roles}):
+        check_grant(cmd.actor, role, node)
+    ctx.repo.lock(target.id)
+    changed = target.with_roles(tuple(str(r) for r in roles), cmd.actor.account_id, ctx.components.clock())
+    ctx.repo.add_version(changed)
+    ctx.audit(
+        _record(
+            cmd.actor, "account.roles", changed, target, reason=cmd.reason, detail={"roles": ",".join(changed.roles)}
+        )
+    )
+    return changed
+
+
+def disable_account(cmd: DisableAccount, ctx: Context) -> Account:
+    target = _target(ctx, cmd.actor, cmd.account_id)
+    if target.id == cmd.actor.account_id:
+        raise AccessDenied("access.own_account", "管理员不能停用自己的账号")
+    node = Node(target.node)
+    for role in sorted({Role(r) for r in target.roles}):
+        check_grant(cmd.actor, role, node)
+    if not target.active:
+        raise Conflict("account.already_disabled", "账号已停用")
+    ctx.repo.lock(target.id)
+    changed = target.disabled(cmd.actor.account_id, ctx.components.clock())
+    ctx.repo.add_version(changed)
+    ctx.audit(_record(cmd.actor, "account.disable", changed, target, reason=cmd.reason))
+    return changed
+
+
+def create_first_admin(cmd: CreateFirstAdmin, ctx: Context) -> tuple[Account, str]:
+    """The first administrator of a node, from the command line; returns the account and its provisioning URI."""
+    node = parse_node(cmd.node)
+    if ctx.repo.login_exists(cmd.login):
+        raise Conflict("account.login_taken", f"登录名 {cmd.login} 已被使用")
+    if ctx.repo.count_at(node.code):
+        raise Conflict("account.node_not_empty", f"节点 {node.code} 已有账号，请由现有管理员在系统中创建账号")
+    roles = frozenset({admin_role_for(node.level)})
+    account, secret = _new_account(
+        ctx, login=cmd.login, name=cmd.name, node=node, roles=roles, password=cmd.password, by="cli"
+    )
+    ctx.audit(
+        AuditRecord(
+            actor="cli",
+            actor_role="cli",
+            actor_kind="service",
+            action="account.create_admin",
+            object_type="account",
+            object_id=account.id,
+            object_version=account.version,
+            after_hash=account.state_hash(),
+            request_id=ctx.request_id,
+            detail={"node": account.node, "login": account.login, "roles": ",".join(account.roles)},
+        )
+    )
+    return account, provisioning_uri(secret, account.login, ctx.components.totp_issuer)
+
+
+def _record(
+    actor: Principal,
+    action: str,
+    after: Account,
+    before: Account | None,
+    *,
+    reason: str | None = None,
+    detail: dict[str, str] | None = None,
+) -> AuditRecord:
+    return AuditRecord(
+        actor=actor.account_id,
+        actor_role=admin_role(actor),
+        actor_kind=str(actor.kind),
+        action=action,
+        object_type="account",
+        object_id=after.id,
+        object_version=after.version,
+        before_hash=before.state_hash() if before else None,
+        after_hash=after.state_hash(),
+        reason=reason,
+        detail={"node": after.node, "login": after.login, **(detail or {})},
+    )

@@ -1,0 +1,175 @@
+"""Login (password, then TOTP, under the lockout policy), refresh-token rotation and logout."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from hrss.audit import AuditRecord, Outcome
+from hrss.auth import LoginState, Principal, Unauthenticated, hash_refresh_token, new_refresh_token
+from hrss.auth import totp as totp_codes
+from hrss.auth.lockout import SessionExpired
+from hrss.contracts import PlatformError
+from identity.domain.model import Account, Session
+from identity.service_layer.commands import LogIn, LogOut, RefreshSession
+from identity.service_layer.context import Context
+from identity.service_layer.errors import TooManyAttempts
+
+GENERIC = "用户名、密码或动态口令错误"
+HISTORY = timedelta(days=7)  # how far back failures are replayed into the lockout state
+
+
+@dataclass(frozen=True)
+class Tokens:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    session_id: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "access_token": self.access_token,
+            "refresh_token": self.refresh_token,
+            "token_type": "Bearer",
+            "expires_in": self.expires_in,
+        }
+
+
+def _login_record(
+    action: str, account: Account | None, login: str, outcome: Outcome, code: str, node: str
+) -> AuditRecord:
+    return AuditRecord(
+        actor=account.id if account else "anonymous",
+        actor_role="self",
+        actor_kind="staff",
+        action=action,
+        object_type="account",
+        object_id=account.id if account else "-",
+        object_version=account.version if account else None,
+        outcome=outcome,
+        detail={"node": account.node if account else node, "login": login, "code": code},
+    )
+
+
+def lockout_state(ctx: Context, account_id: str) -> LoginState:
+    """The lockout state, replayed from the append-only attempts since the last success."""
+    now = ctx.components.clock()
+    state = LoginState()
+    for attempt in ctx.repo.attempts_since_last_success(account_id, now - HISTORY):
+        if attempt.outcome == "failed":
+            state, _ = ctx.components.lockout.record_failure(state, attempt.at)
+    return state
+
+
+def log_in(cmd: LogIn, ctx: Context, home_node: str) -> Tokens | PlatformError:
+    """Tokens, or the error to answer with; failures are recorded (and committed), never raised."""
+    c = ctx.components
+    now = c.clock()
+    account = ctx.repo.get_by_login(cmd.login)
+    if account is None:
+        c.passwords.verify_unknown_account(cmd.password)
+        ctx.repo.add_attempt(cmd.login, None, now, "failed", client=cmd.client)
+        ctx.audit(_login_record("auth.login", None, cmd.login, Outcome.REFUSED, "login.failed", home_node))
+        return Unauthenticated("login.failed", GENERIC)
+    ctx.repo.lock(account.id)
+    state = lockout_state(ctx, account.id)
+    verdict = c.lockout.check(state, now)
+    if not verdict.allowed:
+        ctx.repo.add_attempt(cmd.login, account.id, now, "locked", client=cmd.client)
+        ctx.audit(_login_record("auth.login", account, cmd.login, Outcome.REFUSED, verdict.code, home_node))
+        return TooManyAttempts(verdict.code, verdict.message, verdict.retry_after)
+    password_ok, new_hash = c.passwords.verify_and_upgrade(account.password_hash, cmd.password)
+    step = None
+    if password_ok:
+        secret = c.cipher.decrypt(account.totp_secret, account.id)
+        step = totp_codes.verify(secret, cmd.totp, last_step=ctx.repo.last_totp_step(account.id), at=now.timestamp())
+    if not password_ok or step is None:
+        _, verdict = c.lockout.record_failure(state, now)
+        ctx.repo.add_attempt(cmd.login, account.id, now, "failed", client=cmd.client)
+        ctx.audit(_login_record("auth.login", account, cmd.login, Outcome.REFUSED, verdict.code, home_node))
+        if verdict.code == "login.locked":
+            return TooManyAttempts(verdict.code, verdict.message, verdict.retry_after)
+        return Unauthenticated(verdict.code, verdict.message)
+    if not account.active:
+        ctx.repo.add_attempt(cmd.login, account.id, now, "refused", client=cmd.client)
+        ctx.audit(_login_record("auth.login", account, cmd.login, Outcome.REFUSED, "login.disabled", home_node))
+        return Unauthenticated("login.disabled", "账号已停用，请联系管理员")
+    ctx.repo.add_attempt(cmd.login, account.id, now, "ok", totp_step=step, client=cmd.client)
+    if new_hash:
+        ctx.repo.add_version(account.next_version(account.change.REHASH, account.id, now, password_hash=new_hash))
+    session = Session(str(uuid.uuid4()), account.id, now, now)
+    ctx.repo.add_session(session)
+    tokens = _issue(ctx, account, session.id)
+    ctx.audit(_login_record("auth.login", account, cmd.login, Outcome.OK, "login.ok", home_node))
+    return tokens
+
+
+def _issue(ctx: Context, account: Account, session_id: str) -> Tokens:
+    principal = Principal(account.id, account.name, account.node, frozenset(account.roles), session_id=session_id)
+    refresh = new_refresh_token()
+    ctx.repo.add_refresh(hash_refresh_token(refresh), session_id, ctx.components.clock())
+    access = ctx.components.issuer.issue(principal)
+    return Tokens(access, refresh, ctx.components.issuer.ttl, session_id)
+
+
+def refresh(cmd: RefreshSession, ctx: Context, home_node: str) -> Tokens | PlatformError:
+    """A new token pair for a live session; the presented refresh token is spent. A reused one ends the session."""
+    now = ctx.components.clock()
+    row = ctx.repo.find_refresh(hash_refresh_token(cmd.refresh_token or ""))
+    if row is None:
+        return Unauthenticated("refresh.invalid", "刷新令牌无效，请重新登录")
+    session = ctx.repo.get_session(str(row.session_id))
+    assert session is not None
+    account = ctx.repo.get(session.account_id)
+    assert account is not None
+
+    def refuse(code: str, error: PlatformError, end: str | None) -> PlatformError:
+        if end and session.ended_at is None:
+            ctx.repo.end_session(session.id, now, end)
+        ctx.audit(_session_record("auth.refresh", account, session.id, Outcome.REFUSED, code))
+        return error
+
+    if row.spent_at is not None or not ctx.repo.spend_refresh(row.token_hash, now):
+        # a spent token presented again: stolen or replayed; end the whole session
+        return refuse(
+            "refresh.reused", Unauthenticated("refresh.reused", "刷新令牌已使用过，会话已终止，请重新登录"), "reuse"
+        )
+    if session.ended_at is not None:
+        return refuse("session.ended", Unauthenticated("session.ended", "会话已结束，请重新登录"), None)
+    try:
+        ctx.components.sessions.touch(session.started_at, session.last_seen, now)
+    except SessionExpired as expired:
+        return refuse(expired.code, expired, expired.code.split(".")[1])
+    if not account.active:
+        return refuse("login.disabled", Unauthenticated("login.disabled", "账号已停用，请联系管理员"), "disabled")
+    ctx.repo.touch_session(session.id, now)
+    tokens = _issue(ctx, account, session.id)
+    ctx.audit(_session_record("auth.refresh", account, session.id, Outcome.OK, "refresh.ok"))
+    return tokens
+
+
+def log_out(cmd: LogOut, ctx: Context) -> None:
+    """End the caller's session: its refresh tokens stop working; access tokens lapse within 10 minutes."""
+    now = ctx.components.clock()
+    account = ctx.repo.get(cmd.actor.account_id)
+    if cmd.actor.session_id is None or account is None:
+        raise Unauthenticated("session.missing", "访问令牌不属于任何登录会话")
+    session = ctx.repo.get_session(cmd.actor.session_id)
+    if session is None or session.account_id != account.id:
+        raise Unauthenticated("session.missing", "访问令牌不属于任何登录会话")
+    ctx.repo.end_session(session.id, now, "logout")
+    ctx.audit(_session_record("auth.logout", account, session.id, Outcome.OK, "logout.ok"))
+
+
+def _session_record(action: str, account: Account, session_id: str, outcome: Outcome, code: str) -> AuditRecord:
+    return AuditRecord(
+        actor=account.id,
+        actor_role="self",
+        actor_kind="staff",
+        action=action,
+        object_type="session",
+        object_id=session_id,
+        outcome=outcome,
+        detail={"node": account.node, "login": account.login, "code": code},
+    )

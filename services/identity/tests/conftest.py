@@ -1,0 +1,44 @@
+"""Fixtures for the identity service's tests: a migrated database, keys, a running service."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from identity_testkit import Running, identity_config, migrate
+
+from hrss.auth import SigningKey
+
+
+@pytest.fixture
+def start_identity() -> Iterator[Callable[[str], Running]]:
+    from identity.entrypoints.service import IdentityService
+    from nameko.containers import ServiceContainer
+
+    from hrss.testing.processes import free_port
+
+    containers = []
+
+    def start(dsn: str) -> Running:
+        migrate(dsn)
+        key = SigningKey.generate("test")
+        port = free_port()
+        config = identity_config(dsn, port, key)
+        container = ServiceContainer(IdentityService, config)
+        container.start()
+        containers.append(container)
+        return Running(f"http://127.0.0.1:{port}", config, key)
+
+    yield start
+    for container in containers:
+        container.stop()
+
+
+@pytest.fixture
+def identity(fresh_database: str, start_identity: Callable[[str], Running]) -> Running:
+    return start_identity(fresh_database)
