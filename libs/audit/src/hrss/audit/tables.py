@@ -46,17 +46,17 @@ def append_only_ddl(schema: str, app_roles: list[str], table_name: str = "audit_
     """
     table = f'"{schema}".{table_name}'
     statements = [
-        f"""CREATE OR REPLACE FUNCTION "{schema}".audit_entry_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+        f"""CREATE OR REPLACE FUNCTION "{schema}".refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-    MESSAGE = '审计记录只能追加，不能修改或删除（' || TG_OP || '）';
+    MESSAGE = '历史记录只能追加，不能修改或删除（' || TG_TABLE_NAME || '：' || TG_OP || '）';
 END $$""",
         f"DROP TRIGGER IF EXISTS {table_name}_no_update_delete ON {table}",
         f"""CREATE TRIGGER {table_name}_no_update_delete BEFORE UPDATE OR DELETE ON {table}
-FOR EACH ROW EXECUTE FUNCTION "{schema}".audit_entry_refuse()""",
+FOR EACH ROW EXECUTE FUNCTION "{schema}".refuse_change()""",
         f"DROP TRIGGER IF EXISTS {table_name}_no_truncate ON {table}",
         f"""CREATE TRIGGER {table_name}_no_truncate BEFORE TRUNCATE ON {table}
-FOR EACH STATEMENT EXECUTE FUNCTION "{schema}".audit_entry_refuse()""",
+FOR EACH STATEMENT EXECUTE FUNCTION "{schema}".refuse_change()""",
     ]
     for role in app_roles:
         statements += [
