@@ -43,7 +43,7 @@ class AuditLog:
             entry = seal(node, seq, now, record, self.algorithm, prev_hash)
             entries.append(entry)
             prev_hash = entry.entry_hash
-        session.execute(insert(t), [self._row(e) for e in entries])
+        session.execute(insert(t), [self.to_row(e) for e in entries])
         return entries
 
     def head(self, session: Session, node: str) -> tuple[int, str | None]:
@@ -65,14 +65,15 @@ class AuditLog:
             if not rows:
                 return
             for row in rows:
-                yield self._entry(row)
+                yield self.from_row(row)
             last = rows[-1].seq
 
     def _lock_key(self, node: str) -> int:
         return zlib.crc32(f"hrss.audit.{self.table.fullname}.{node}".encode())
 
     @staticmethod
-    def _row(entry: AuditEntry) -> dict[str, object]:
+    def to_row(entry: AuditEntry) -> dict[str, object]:
+        """The table row of an entry (also the shape endpoints show, with `recorded_at` as a datetime)."""
         r = entry.record
         return {
             "node": entry.node,
@@ -99,7 +100,8 @@ class AuditLog:
         }
 
     @staticmethod
-    def _entry(row) -> AuditEntry:  # type: ignore[no-untyped-def]
+    def from_row(row) -> AuditEntry:  # type: ignore[no-untyped-def]
+        """The entry a table row holds."""
         record = AuditRecord(
             actor=row.actor,
             actor_role=row.actor_role,
