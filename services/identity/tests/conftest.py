@@ -32,7 +32,9 @@ def start_identity() -> Iterator[Callable[[str], Running]]:
         container = ServiceContainer(IdentityService, config)
         container.start()
         containers.append(container)
-        return Running(f"http://127.0.0.1:{port}", config, key)
+        running = Running(f"http://127.0.0.1:{port}", config, key)
+        running.container = container
+        return running
 
     yield start
     for container in containers:

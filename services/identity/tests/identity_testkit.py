@@ -47,6 +47,7 @@ class Running:
 
     def __init__(self, url: str, config: dict[str, Any], key: SigningKey) -> None:
         self.url, self.config, self.key = url, config, key
+        self.container: Any = None
 
     def post(self, path: str, body: object = None, token: str | None = None) -> requests.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}

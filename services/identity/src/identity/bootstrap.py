@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from hrss.auth import (
@@ -33,6 +33,7 @@ class Components:
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
     sessions: SessionPolicy = field(default_factory=SessionPolicy)
     totp_issuer: str = "HRSS"
+    enrolment_ttl: timedelta = timedelta(hours=72)
     clock: Callable[[], datetime] = utcnow
 
 
@@ -75,4 +76,5 @@ def bootstrap(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ
         passwords=Passwords(parameters),
         cipher=AesGcmSecretCipher.parse(environ.get("HRSS_IDENTITY_TOTP_KEY") or str(auth.get("totp_key") or "")),
         totp_issuer=str(auth.get("totp_issuer") or "HRSS"),
+        enrolment_ttl=timedelta(hours=float(auth.get("enrolment_ttl_hours", 72))),
     )

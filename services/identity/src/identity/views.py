@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
+from hrss.audit import AuditLog
 from hrss.auth import Action, Principal, Role, check_access, scope_prefixes
 from hrss.auth.roles import ADMIN_ROLES
 from identity.adapters.orm import audit_entry
@@ -22,7 +23,7 @@ def accounts(db: DbSession, principal: Principal, node: str | None) -> list[dict
     """Accounts of `node` (or of the whole subtree) for administrators and auditors."""
     check_access(principal, Action.READ, parse_node(node) if node else principal.node, roles=READERS)
     repo = SqlAlchemyAccountRepository(db)
-    return [a.public() for a in repo.list(scope_prefixes(principal), node)]
+    return [a.public() for a in repo.in_scope(scope_prefixes(principal), node)]
 
 
 def audit_entries(db: DbSession, principal: Principal, node: str | None, after_seq: str | None) -> dict[str, Any]:
@@ -40,26 +41,12 @@ def audit_entries(db: DbSession, principal: Principal, node: str | None, after_s
         .order_by(t.c.node, t.c.seq)
         .limit(PAGE)
     ).all()
-    entries = [
-        {
-            "chain_node": r.node,
-            "seq": r.seq,
-            "recorded_at": r.recorded_at.isoformat(),
-            "actor": r.actor,
-            "actor_role": r.actor_role,
-            "actor_kind": r.actor_kind,
-            "action": r.action,
-            "object_type": r.object_type,
-            "object_id": r.object_id,
-            "object_version": r.object_version,
-            "before_hash": r.before_hash,
-            "after_hash": r.after_hash,
-            "reason": r.reason,
-            "request_id": r.request_id,
-            "outcome": r.outcome,
-            "detail": r.detail,
-            "entry_hash": r.entry_hash,
-        }
-        for r in rows
-    ]
+    entries = [_shown(AuditLog.to_row(AuditLog.from_row(r))) for r in rows]
     return {"node": target.code, "entries": entries, "next_after_seq": entries[-1]["seq"] if entries else after}
+
+
+def _shown(row: dict[str, object]) -> dict[str, object]:
+    """An entry as the endpoint shows it: JSON-escaped text, the chain's node under its own name."""
+    shown = {("chain_node" if key == "node" else key): value for key, value in row.items()}
+    shown["recorded_at"] = row["recorded_at"].isoformat()  # type: ignore[attr-defined]
+    return shown

@@ -34,6 +34,7 @@ ENDPOINTS = {
     "create_account": (ADMINS, 201),
     "change_roles": (ADMINS, 200),
     "disable_account": (ADMINS, 200),
+    "reset_enrolment": (ADMINS, 200),
 }
 IN_SCOPE = {"own", "child"}
 
@@ -104,6 +105,8 @@ def test_access_matrix(service: Running, role: str, node: str, relation: str, en
         answer = service.post("/accounts", {**body, "password": PASSWORD}, token)
     elif endpoint == "change_roles":
         answer = service.post(f"/accounts/{service.targets[target_node]}/roles", {"roles": ["inspector"]}, token)  # type: ignore[attr-defined]
+    elif endpoint == "reset_enrolment":
+        answer = service.post(f"/accounts/{service.targets[target_node]}/enrolment", {"reason": "矩阵测试"}, token)  # type: ignore[attr-defined]
     else:
         admin = service.token({"province_admin"}, "310000" if target_node.startswith("31") else PROVINCE)
         fresh = _create(service, admin, target_node)
@@ -119,4 +122,4 @@ def test_access_matrix(service: Running, role: str, node: str, relation: str, en
 def test_the_matrix_covers_every_holdable_role_at_every_level() -> None:
     assert len(HOLDERS) == 18
     assert {c[3] for c in CELLS} == set(ENDPOINTS)
-    assert len(CELLS) == 5 * sum(len(RELATED[node]) for _, node in HOLDERS) == 300
+    assert len(CELLS) == 6 * sum(len(RELATED[node]) for _, node in HOLDERS) == 360

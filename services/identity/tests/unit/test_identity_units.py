@@ -11,6 +11,7 @@ from identity.adapters.secrets import AesGcmSecretCipher, SecretCipherError
 from identity.bootstrap import bootstrap
 from identity.domain.model import Account, Change, Status
 from identity.entrypoints.openapi import OPENAPI
+from identity.service_layer.enrolment import code_hash, new_code
 
 from hrss.auth import Principal, Role, SigningKey
 
@@ -81,7 +82,24 @@ def test_openapi_describes_every_endpoint_with_its_error_answers() -> None:
         ("/accounts", "post"),
         ("/accounts/{account_id}/roles", "post"),
         ("/accounts/{account_id}/disable", "post"),
+        ("/accounts/{account_id}/enrolment", "post"),
+        ("/auth/enrol", "post"),
+        ("/auth/enrol/confirm", "post"),
+        ("/auth/password", "post"),
         ("/audit", "get"),
     }
     assert "429" in paths["/auth/login"]["post"]["responses"]
     assert "403" in paths["/accounts"]["post"]["responses"]
+
+
+def test_enrolment_codes_are_random_readable_and_hashed_loosely() -> None:
+    first, second = new_code(), new_code()
+    assert first != second and len(first) == 29 and first.count("-") == 5
+    assert code_hash(first) == code_hash(first.lower().replace("-", " ")) != code_hash(second)
+    assert len(code_hash(first)) == 64 and first.replace("-", "") not in code_hash(first)
+
+
+def test_a_pending_account_is_neither_active_nor_disabled() -> None:
+    pending = ACCOUNT.next_version(Change.ENROLMENT, "admin-1", T0, status=Status.PENDING)
+    assert not pending.active and not pending.is_disabled
+    assert pending.public()["status"] == "pending"

@@ -85,7 +85,30 @@ refresh_token = Table(
     Column("spent_at", DateTime(timezone=True)),
 )
 
+# Enrolment codes (revision 0002): only the SHA-256 of a code is stored; a newer code for the same account
+# supersedes the older ones; a code is spent by a row in enrolment_spent. Both tables are append-only.
+enrolment_code = Table(
+    "enrolment_code",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("account_id", UUID(as_uuid=False), ForeignKey(f"{SCHEMA}.account.id"), nullable=False),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("issued_by", Text, nullable=False),
+    Index("enrolment_code_account", "account_id", "id"),
+)
+
+enrolment_spent = Table(
+    "enrolment_spent",
+    metadata,
+    Column("code_id", BigInteger, ForeignKey(f"{SCHEMA}.enrolment_code.id"), primary_key=True),
+    Column("spent_at", DateTime(timezone=True), nullable=False),
+)
+
 audit_entry = audit_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
+# revision 0001 creates TABLES; revision 0002 creates ENROLMENT_TABLES (append-only as well)
+ENROLMENT_TABLES = ["enrolment_code", "enrolment_spent"]
 TABLES = ["account", "account_version", "login_attempt", "session", "refresh_token", "audit_entry", "outbox", "inbox"]

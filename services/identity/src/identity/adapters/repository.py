@@ -5,12 +5,21 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Row, and_, func, insert, or_, select, text, update
+from sqlalchemy import CursorResult, Row, and_, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session as DbSession
 
-from identity.adapters.orm import account, account_version, login_attempt, refresh_token, session
-from identity.domain.model import Account, Attempt, Change, Session, Status
+from identity.adapters.orm import (
+    account,
+    account_version,
+    enrolment_code,
+    enrolment_spent,
+    login_attempt,
+    refresh_token,
+    session,
+)
+from identity.domain.model import Account, Attempt, Change, EnrolmentCode, Session, Status
 
 
 class SqlAlchemyAccountRepository:
@@ -44,7 +53,7 @@ class SqlAlchemyAccountRepository:
         row = self.db.execute(self._current().where(account.c.login == login)).first()
         return _account(row) if row else None
 
-    def list(self, prefixes: Sequence[str], node: str | None = None) -> list[Account]:
+    def in_scope(self, prefixes: Sequence[str], node: str | None = None) -> list[Account]:
         """Accounts whose node starts with one of `prefixes` (the caller's subtree), optionally of one node."""
         query = self._current().where(or_(*(account.c.node.startswith(p, autoescape=True) for p in prefixes)))
         if node is not None:
@@ -108,9 +117,10 @@ class SqlAlchemyAccountRepository:
         return [Attempt(r.at, r.outcome, r.totp_step) for r in rows]
 
     def last_totp_step(self, account_id: str) -> int | None:
+        """The last TOTP time step accepted for the account (login, enrolment confirmation, password change)."""
         return self.db.execute(
             select(func.max(login_attempt.c.totp_step)).where(
-                login_attempt.c.account_id == account_id, login_attempt.c.outcome == "ok"
+                login_attempt.c.account_id == account_id, login_attempt.c.outcome.in_(("ok", "enrolled"))
             )
         ).scalar_one()
 
@@ -154,6 +164,14 @@ class SqlAlchemyAccountRepository:
             .values(ended_at=at, end_reason=reason)
         )
 
+    def end_sessions_of(self, account_id: str, at: datetime, reason: str, keep: str | None = None) -> int:
+        """End every live session of the account but `keep`; how many were ended."""
+        query = update(session).where(session.c.account_id == account_id, session.c.ended_at.is_(None))
+        if keep is not None:
+            query = query.where(session.c.id != keep)
+        result = cast(CursorResult[Any], self.db.execute(query.values(ended_at=at, end_reason=reason)))
+        return int(result.rowcount or 0)
+
     def add_refresh(self, token_hash: str, session_id: str, at: datetime) -> None:
         self.db.execute(insert(refresh_token).values(token_hash=token_hash, session_id=session_id, issued_at=at))
 
@@ -169,7 +187,32 @@ class SqlAlchemyAccountRepository:
             .where(refresh_token.c.token_hash == token_hash, refresh_token.c.spent_at.is_(None))
             .values(spent_at=at)
         )
-        return bool(result.rowcount)
+        return bool(cast(CursorResult[Any], result).rowcount)
+
+    # -- enrolment codes -----------------------------------------------------------------
+
+    def add_enrolment_code(self, account_id: str, code_hash: str, at: datetime, expires_at: datetime, by: str) -> None:
+        self.db.execute(
+            insert(enrolment_code).values(
+                account_id=account_id, code_hash=code_hash, issued_at=at, expires_at=expires_at, issued_by=by
+            )
+        )
+
+    def current_enrolment_code(self, account_id: str) -> EnrolmentCode | None:
+        """The latest code issued for the account (older ones are superseded), with when it was spent."""
+        row = self.db.execute(
+            select(enrolment_code, enrolment_spent.c.spent_at)
+            .select_from(enrolment_code.outerjoin(enrolment_spent, enrolment_spent.c.code_id == enrolment_code.c.id))
+            .where(enrolment_code.c.account_id == account_id)
+            .order_by(enrolment_code.c.id.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        return EnrolmentCode(row.id, str(row.account_id), row.code_hash, row.issued_at, row.expires_at, row.spent_at)
+
+    def spend_enrolment_code(self, code_id: int, at: datetime) -> None:
+        self.db.execute(insert(enrolment_spent).values(code_id=code_id, spent_at=at))
 
 
 def _account(row) -> Account:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 
 class Status(StrEnum):
+    PENDING = "pending"  # created or reset by an administrator; usable after enrolment is confirmed
     ACTIVE = "active"
     DISABLED = "disabled"
 
@@ -23,6 +24,9 @@ class Change(StrEnum):
     PASSWORD = "password"
     REHASH = "rehash"
     TOTP = "totp"
+    ENROLMENT = "enrolment"  # an administrator issued a fresh enrolment code (reset)
+    ENROLLED = "enrolled"  # the user set a password and received a new TOTP secret
+    CONFIRMED = "confirmed"  # the user proved the authenticator works; the account is active
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,10 @@ class Account:
     def disabled(self, by: str, at: datetime) -> Account:
         return self.next_version(Change.DISABLED, by, at, status=Status.DISABLED)
 
+    @property
+    def is_disabled(self) -> bool:
+        return self.status is Status.DISABLED
+
     def state_hash(self) -> str:
         """SHA-256 of what an audit entry's before/after hash covers (secrets and hashes excluded)."""
         content = [self.id, self.login, self.node, self.version, self.name, list(self.roles), str(self.status)]
@@ -74,6 +82,18 @@ class Account:
             "changed_at": self.changed_at.isoformat(),
             "changed_by": self.changed_by,
         }
+
+
+@dataclass(frozen=True)
+class EnrolmentCode:
+    """An enrolment code as stored: only its SHA-256; the latest one issued for an account is the only valid one."""
+
+    id: int
+    account_id: str
+    code_hash: str
+    issued_at: datetime
+    expires_at: datetime
+    spent_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ def _ref(name: str) -> dict[str, str]:
 def _errors(*statuses: int) -> dict[str, Any]:
     text = {
         400: "请求内容有误（code: request.*, roles.*, password.*, node.invalid）",
-        401: "未登录或令牌无效（code: auth.*, login.failed, refresh.*, session.*）",
+        401: "未登录、令牌或凭据无效（code: auth.*, login.*, refresh.*, session.*, enrolment.*）",
         403: "无权操作（code: access.*）",
         404: "账号不存在或不在本账号管辖范围内（account.not_found）",
-        409: "冲突（account.login_taken, account.already_disabled）",
+        409: "冲突（account.login_taken, account.already_disabled, enrolment.not_enrolled）",
         429: "登录失败次数过多，账号暂时锁定（login.locked），见 Retry-After",
     }
     return {
@@ -37,7 +37,7 @@ def _ok(status: int, description: str, schema: str | None) -> dict[str, Any]:
 _ROLES = {"type": "array", "items": {"type": "string"}, "minItems": 1, "example": ["planner"]}
 _NODE = {"type": "string", "pattern": "^[1-9][0-9]{5}$", "example": "330102"}
 _ACCOUNT_ID = {"name": "account_id", "in": "path", "required": True, "schema": {"type": "string", "format": "uuid"}}
-_BEARER = [{"bearer": []}]
+_BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -68,6 +68,28 @@ OPENAPI: dict[str, Any] = {
                 "responses": {**_ok(204, "已退出", None), **_errors(401)},
             }
         },
+        "/auth/password": {
+            "post": {
+                "summary": "修改本人密码（须当前密码与动态口令）；本账号其他会话随即结束",
+                "security": _BEARER,
+                "requestBody": _body("ChangePasswordRequest"),
+                "responses": {**_ok(200, "已修改", "PasswordChanged"), **_errors(400, 401, 429)},
+            }
+        },
+        "/auth/enrol": {
+            "post": {
+                "summary": "激活第一步：凭激活码设置密码，获得动态口令绑定地址（仅显示一次）",
+                "requestBody": _body("EnrolRequest"),
+                "responses": {**_ok(200, "动态口令绑定地址", "Provisioning"), **_errors(400, 401)},
+            }
+        },
+        "/auth/enrol/confirm": {
+            "post": {
+                "summary": "激活第二步：输入验证器中的动态口令；成功后激活码作废，账号可登录",
+                "requestBody": _body("ConfirmEnrolmentRequest"),
+                "responses": {**_ok(200, "已激活的账号", "Account"), **_errors(400, 401, 409)},
+            }
+        },
         "/accounts": {
             "get": {
                 "summary": "本节点及下级节点的账号（管理员、审计人员）",
@@ -79,7 +101,10 @@ OPENAPI: dict[str, Any] = {
                 "summary": "创建账号（管理员，本节点及下级节点，仅可授予本人有权授予的角色）",
                 "security": _BEARER,
                 "requestBody": _body("CreateAccountRequest"),
-                "responses": {**_ok(201, "已创建", "Account"), **_errors(400, 401, 403, 409)},
+                "responses": {
+                    **_ok(201, "已创建（待激活），附一次性激活码", "CreatedAccount"),
+                    **_errors(400, 401, 403, 409),
+                },
             },
         },
         "/accounts/{account_id}/roles": {
@@ -98,6 +123,15 @@ OPENAPI: dict[str, Any] = {
                 "parameters": [_ACCOUNT_ID],
                 "requestBody": {"required": False, "content": {"application/json": {"schema": _ref("DisableRequest")}}},
                 "responses": {**_ok(200, "新版本", "Account"), **_errors(401, 403, 404, 409)},
+            }
+        },
+        "/accounts/{account_id}/enrolment": {
+            "post": {
+                "summary": "重新签发激活码（管理员；旧激活码、密码、动态口令与会话随即失效，账号待重新激活）",
+                "security": _BEARER,
+                "parameters": [_ACCOUNT_ID],
+                "requestBody": {"required": False, "content": {"application/json": {"schema": _ref("DisableRequest")}}},
+                "responses": {**_ok(200, "新版本与新激活码", "CreatedAccount"), **_errors(401, 403, 404, 409)},
             }
         },
         "/audit": {
@@ -155,8 +189,66 @@ OPENAPI: dict[str, Any] = {
                     "name": {"type": "string", "maxLength": 100},
                     "node": _NODE,
                     "roles": _ROLES,
-                    "password": {"type": "string", "format": "password", "minLength": 12},
+                    "password": {
+                        "type": "string",
+                        "format": "password",
+                        "minLength": 12,
+                        "description": "可选；账号在激活时由本人设置密码",
+                    },
                 },
+            },
+            "Enrolment": {
+                "type": "object",
+                "required": ["code", "expires_at"],
+                "properties": {
+                    "code": {"type": "string", "example": "ABCD-EFGH-IJKL-MNOP-QRST-UVWX", "description": "仅显示一次"},
+                    "expires_at": {"type": "string", "format": "date-time"},
+                },
+            },
+            "CreatedAccount": {
+                "allOf": [
+                    _ref("Account"),
+                    {"type": "object", "required": ["enrolment"], "properties": {"enrolment": _ref("Enrolment")}},
+                ]
+            },
+            "EnrolRequest": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["login", "enrolment_code", "new_password"],
+                "properties": {
+                    "login": {"type": "string", "maxLength": 64},
+                    "enrolment_code": {"type": "string", "maxLength": 64},
+                    "new_password": {"type": "string", "format": "password", "minLength": 12},
+                },
+            },
+            "Provisioning": {
+                "type": "object",
+                "required": ["provisioning_uri"],
+                "properties": {"provisioning_uri": {"type": "string", "example": "otpauth://totp/HRSS:li?secret=..."}},
+            },
+            "ConfirmEnrolmentRequest": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["login", "enrolment_code", "totp"],
+                "properties": {
+                    "login": {"type": "string", "maxLength": 64},
+                    "enrolment_code": {"type": "string", "maxLength": 64},
+                    "totp": {"type": "string", "pattern": "^[0-9]{6}$"},
+                },
+            },
+            "ChangePasswordRequest": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["current_password", "new_password", "totp"],
+                "properties": {
+                    "current_password": {"type": "string", "format": "password"},
+                    "new_password": {"type": "string", "format": "password", "minLength": 12},
+                    "totp": {"type": "string", "pattern": "^[0-9]{6}$"},
+                },
+            },
+            "PasswordChanged": {
+                "type": "object",
+                "properties": {"sessions_ended": {"type": "integer"}},
             },
             "RolesRequest": {
                 "type": "object",
@@ -177,7 +269,7 @@ OPENAPI: dict[str, Any] = {
                     "name": {"type": "string"},
                     "node": _NODE,
                     "roles": _ROLES,
-                    "status": {"type": "string", "enum": ["active", "disabled"]},
+                    "status": {"type": "string", "enum": ["pending", "active", "disabled"]},
                     "version": {"type": "integer"},
                     "changed_at": {"type": "string", "format": "date-time"},
                     "changed_by": {"type": "string"},

@@ -29,7 +29,7 @@ class CreateAccountBody(Body):
     name: str = Field(min_length=1, max_length=100)
     node: str = Field(min_length=6, max_length=6)
     roles: list[str] = Field(min_length=1, max_length=10)
-    password: str = Field(min_length=1, max_length=1024)
+    password: str | None = Field(default=None, min_length=1, max_length=1024)
 
 
 class RolesBody(Body):
@@ -39,6 +39,28 @@ class RolesBody(Body):
 
 class DisableBody(Body):
     reason: str | None = Field(default=None, max_length=2000)
+
+
+class ResetEnrolmentBody(Body):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class EnrolBody(Body):
+    login: str = Field(min_length=1, max_length=64)
+    enrolment_code: str = Field(min_length=1, max_length=64)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
+class ConfirmEnrolmentBody(Body):
+    login: str = Field(min_length=1, max_length=64)
+    enrolment_code: str = Field(min_length=1, max_length=64)
+    totp: str = Field(min_length=1, max_length=16)
+
+
+class ChangePasswordBody(Body):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+    totp: str = Field(min_length=1, max_length=16)
 
 
 B = TypeVar("B", bound=Body)

@@ -1,4 +1,5 @@
-"""The identity service: login, refresh, logout, account management and the audit trail over HTTP."""
+"""The identity service: login, refresh, logout, enrolment, password change, account management and the audit
+trail over HTTP."""
 
 from __future__ import annotations
 
@@ -24,7 +25,18 @@ from identity.entrypoints import schemas
 from identity.entrypoints.dependencies import Identity, IdentityComponents
 from identity.entrypoints.openapi import OPENAPI
 from identity.service_layer.accounts import admin_role
-from identity.service_layer.commands import ChangeRoles, CreateAccount, DisableAccount, LogIn, LogOut, RefreshSession
+from identity.service_layer.commands import (
+    ChangePassword,
+    ChangeRoles,
+    ConfirmEnrolment,
+    CreateAccount,
+    DisableAccount,
+    Enrol,
+    LogIn,
+    LogOut,
+    RefreshSession,
+    ResetEnrolment,
+)
 from identity.service_layer.context import Context
 from identity.service_layer.errors import TooManyAttempts
 from identity.service_layer.handlers import handle
@@ -99,6 +111,32 @@ class IdentityService(ObservedService):
         handle(LogOut(principal), self._context())
         return Response(status=204)
 
+    @write_http("POST", "/auth/password")
+    def change_password(self, request: Request) -> Response:
+        principal = self.identity.principal_from(request)
+        body = schemas.parse(schemas.ChangePasswordBody, request.get_data())
+        command = ChangePassword(
+            principal, body.current_password, body.new_password, body.totp, client=request.remote_addr
+        )
+        result = handle(command, self._context())
+        return failure(result) if isinstance(result, PlatformError) else json_response({"sessions_ended": result})
+
+    # -- enrolment -----------------------------------------------------------------------
+
+    @write_http("POST", "/auth/enrol")
+    def enrol(self, request: Request) -> Response:
+        body = schemas.parse(schemas.EnrolBody, request.get_data())
+        command = Enrol(body.login, body.enrolment_code, body.new_password, client=request.remote_addr)
+        result = handle(command, self._context(), home_node=self.db.nodes[0])
+        return failure(result) if isinstance(result, PlatformError) else json_response({"provisioning_uri": result})
+
+    @write_http("POST", "/auth/enrol/confirm")
+    def confirm_enrolment(self, request: Request) -> Response:
+        body = schemas.parse(schemas.ConfirmEnrolmentBody, request.get_data())
+        command = ConfirmEnrolment(body.login, body.enrolment_code, body.totp, client=request.remote_addr)
+        result = handle(command, self._context(), home_node=self.db.nodes[0])
+        return failure(result) if isinstance(result, PlatformError) else json_response(result.public())
+
     # -- accounts ------------------------------------------------------------------------
 
     @read_http("GET", "/accounts")
@@ -111,7 +149,8 @@ class IdentityService(ObservedService):
         def run(principal: Principal, ctx: Context) -> Response:
             body = schemas.parse(schemas.CreateAccountBody, request.get_data())
             command = CreateAccount(principal, body.login, body.name, body.node, tuple(body.roles), body.password)
-            return json_response(handle(command, ctx).public(), 201)
+            account, enrolment = handle(command, ctx)
+            return json_response({**account.public(), "enrolment": enrolment.to_dict()}, 201)
 
         return self._write(request, "account.create", "-", run)
 
@@ -132,6 +171,15 @@ class IdentityService(ObservedService):
             return json_response(handle(DisableAccount(principal, account_id, body.reason), ctx).public())
 
         return self._write(request, "account.disable", account_id, run)
+
+    @write_http("POST", "/accounts/<account_id>/enrolment")
+    def reset_enrolment(self, request: Request, account_id: str) -> Response:
+        def run(principal: Principal, ctx: Context) -> Response:
+            body = schemas.parse(schemas.ResetEnrolmentBody, request.get_data())
+            account, enrolment = handle(ResetEnrolment(principal, account_id, body.reason), ctx)
+            return json_response({**account.public(), "enrolment": enrolment.to_dict()})
+
+        return self._write(request, "account.enrolment_reset", account_id, run)
 
     # -- audit trail and description -----------------------------------------------------
 

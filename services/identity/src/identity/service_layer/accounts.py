@@ -1,4 +1,4 @@
-"""Account management: create, change roles, disable — each a new version and one audit entry."""
+"""Account management: create, change roles, disable, reset enrolment — each a new version and one audit entry."""
 
 from __future__ import annotations
 
@@ -19,8 +19,15 @@ from hrss.auth.roles import ADMIN_ROLES
 from hrss.auth.totp import generate_secret, provisioning_uri
 from hrss.contracts import InvalidNodeCode, Node
 from identity.domain.model import Account, Change, Status
-from identity.service_layer.commands import ChangeRoles, CreateAccount, CreateFirstAdmin, DisableAccount
+from identity.service_layer.commands import (
+    ChangeRoles,
+    CreateAccount,
+    CreateFirstAdmin,
+    DisableAccount,
+    ResetEnrolment,
+)
 from identity.service_layer.context import Context
+from identity.service_layer.enrolment import Enrolment, issue_code
 from identity.service_layer.errors import BadRequest, Conflict, NotFound
 
 
@@ -47,12 +54,26 @@ def _target(ctx: Context, actor: Principal, account_id: str) -> Account:
     return target
 
 
-def _new_account(ctx: Context, *, login: str, name: str, node: Node, roles: frozenset[Role], password: str, by: str):  # type: ignore[no-untyped-def]
+UNUSABLE_HASH = "!"  # no password yet: a malformed hash never verifies
+
+
+def _new_account(  # type: ignore[no-untyped-def]
+    ctx: Context,
+    *,
+    login: str,
+    name: str,
+    node: Node,
+    roles: frozenset[Role],
+    password: str | None,
+    by: str,
+    status: Status = Status.ACTIVE,
+):
     if not login or len(login) > 64 or not login.isprintable():
         raise BadRequest("account.login_invalid", "登录名须为 1 至 64 个可打印字符")
     if not name or len(name) > 100:
         raise BadRequest("account.name_invalid", "姓名须为 1 至 100 个字符")
-    check_password_policy(password, login=login)
+    if password is not None:
+        check_password_policy(password, login=login)
     if ctx.repo.login_exists(login):
         raise Conflict("account.login_taken", f"登录名 {login} 已被使用")
     account_id = str(uuid.uuid4())
@@ -65,8 +86,8 @@ def _new_account(ctx: Context, *, login: str, name: str, node: Node, roles: froz
         version=1,
         name=name,
         roles=tuple(sorted(str(r) for r in roles)),
-        status=Status.ACTIVE,
-        password_hash=ctx.components.passwords.hash(password),
+        status=status,
+        password_hash=ctx.components.passwords.hash(password) if password is not None else UNUSABLE_HASH,
         totp_secret=ctx.components.cipher.encrypt(secret, account_id),
         change=Change.CREATED,
         changed_at=now,
@@ -76,16 +97,51 @@ def _new_account(ctx: Context, *, login: str, name: str, node: Node, roles: froz
     return account, secret
 
 
-def create_account(cmd: CreateAccount, ctx: Context) -> Account:
+def create_account(cmd: CreateAccount, ctx: Context) -> tuple[Account, Enrolment]:
+    """A pending account and its first enrolment code (shown once); usable after the user enrols and confirms."""
     node = parse_node(cmd.node)
     roles = check_roles(cmd.roles, node)
     for role in sorted(roles):
         check_grant(cmd.actor, role, node)
     account, _secret = _new_account(
-        ctx, login=cmd.login, name=cmd.name, node=node, roles=roles, password=cmd.password, by=cmd.actor.account_id
+        ctx,
+        login=cmd.login,
+        name=cmd.name,
+        node=node,
+        roles=roles,
+        password=cmd.password,
+        by=cmd.actor.account_id,
+        status=Status.PENDING,
     )
-    ctx.audit(_record(cmd.actor, "account.create", account, None, detail={"roles": ",".join(account.roles)}))
-    return account
+    enrolment = issue_code(ctx, account.id, cmd.actor.account_id)
+    detail = {"roles": ",".join(account.roles), "enrolment_expires_at": enrolment.expires_at.isoformat()}
+    ctx.audit(_record(cmd.actor, "account.create", account, None, detail=detail))
+    return account, enrolment
+
+
+def reset_enrolment(cmd: ResetEnrolment, ctx: Context) -> tuple[Account, Enrolment]:
+    """A fresh enrolment code for a lost authenticator or password: earlier codes, the password, the TOTP
+    secret and every session of the account stop working; the account is pending until the user enrols again."""
+    target = _target(ctx, cmd.actor, cmd.account_id)
+    if target.id == cmd.actor.account_id:
+        raise AccessDenied("access.own_account", "管理员不能重置自己账号的激活码")
+    node = Node(target.node)
+    for role in sorted({Role(r) for r in target.roles}):
+        check_grant(cmd.actor, role, node)
+    ctx.repo.lock(target.id)
+    target = ctx.repo.get(target.id) or target  # the version current under the lock
+    if target.is_disabled:
+        raise Conflict("account.already_disabled", "账号已停用")
+    now = ctx.components.clock()
+    changed = target.next_version(
+        Change.ENROLMENT, cmd.actor.account_id, now, status=Status.PENDING, password_hash=UNUSABLE_HASH
+    )
+    ctx.repo.add_version(changed)
+    enrolment = issue_code(ctx, target.id, cmd.actor.account_id)
+    ended = ctx.repo.end_sessions_of(target.id, now, "reset")
+    detail = {"enrolment_expires_at": enrolment.expires_at.isoformat(), "sessions_ended": str(ended)}
+    ctx.audit(_record(cmd.actor, "account.enrolment_reset", changed, target, reason=cmd.reason, detail=detail))
+    return changed, enrolment
 
 
 def change_roles(cmd: ChangeRoles, ctx: Context) -> Account:
@@ -115,7 +171,7 @@ def disable_account(cmd: DisableAccount, ctx: Context) -> Account:
     node = Node(target.node)
     for role in sorted({Role(r) for r in target.roles}):
         check_grant(cmd.actor, role, node)
-    if not target.active:
+    if target.is_disabled:
         raise Conflict("account.already_disabled", "账号已停用")
     ctx.repo.lock(target.id)
     changed = target.disabled(cmd.actor.account_id, ctx.components.clock())

@@ -14,7 +14,7 @@ class CreateAccount:
     name: str
     node: str
     roles: tuple[str, ...]
-    password: str
+    password: str | None = None  # optional: the user sets the password at enrolment
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,41 @@ class CreateFirstAdmin:
     login: str
     name: str
     password: str
+
+
+@dataclass(frozen=True)
+class ResetEnrolment:
+    """An administrator issues a fresh enrolment code; the account is pending until the user enrols again."""
+
+    actor: Principal
+    account_id: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Enrol:
+    """The user sets a password with an enrolment code and receives a new TOTP secret."""
+
+    login: str
+    enrolment_code: str
+    new_password: str
+    client: str | None = None
+
+
+@dataclass(frozen=True)
+class ConfirmEnrolment:
+    """The user proves the authenticator works; the code is spent and the account becomes active."""
+
+    login: str
+    enrolment_code: str
+    totp: str
+    client: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangePassword:
+    actor: Principal
+    current_password: str
+    new_password: str
+    totp: str
+    client: str | None = None

@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from identity.service_layer import accounts, login
+from identity.service_layer import accounts, enrolment, login
 from identity.service_layer.commands import (
+    ChangePassword,
     ChangeRoles,
+    ConfirmEnrolment,
     CreateAccount,
     CreateFirstAdmin,
     DisableAccount,
+    Enrol,
     LogIn,
     LogOut,
     RefreshSession,
+    ResetEnrolment,
 )
 from identity.service_layer.context import Context
 
@@ -31,4 +35,8 @@ COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     LogIn: login.log_in,
     RefreshSession: login.refresh,
     LogOut: login.log_out,
+    ResetEnrolment: accounts.reset_enrolment,
+    Enrol: enrolment.enrol,
+    ConfirmEnrolment: enrolment.confirm,
+    ChangePassword: login.change_password,
 }

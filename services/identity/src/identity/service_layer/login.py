@@ -1,20 +1,28 @@
-"""Login (password, then TOTP, under the lockout policy), refresh-token rotation and logout."""
+"""Login (password, then TOTP, under the lockout policy), refresh-token rotation, logout and password change."""
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from hrss.audit import AuditRecord, Outcome
-from hrss.auth import LoginState, Principal, Unauthenticated, hash_refresh_token, new_refresh_token
+from hrss.auth import (
+    LoginState,
+    Principal,
+    Unauthenticated,
+    check_password_policy,
+    hash_refresh_token,
+    new_refresh_token,
+)
 from hrss.auth import totp as totp_codes
 from hrss.auth.lockout import SessionExpired
 from hrss.contracts import PlatformError
-from identity.domain.model import Account, Session
-from identity.service_layer.commands import LogIn, LogOut, RefreshSession
+from identity.domain.model import Account, Change, Session, Status
+from identity.service_layer.commands import ChangePassword, LogIn, LogOut, RefreshSession
 from identity.service_layer.context import Context
-from identity.service_layer.errors import TooManyAttempts
+from identity.service_layer.errors import BadRequest, TooManyAttempts
 
 GENERIC = "用户名、密码或动态口令错误"
 HISTORY = timedelta(days=7)  # how far back failures are replayed into the lockout state
@@ -91,6 +99,10 @@ def log_in(cmd: LogIn, ctx: Context, home_node: str) -> Tokens | PlatformError:
         if verdict.code == "login.locked":
             return TooManyAttempts(verdict.code, verdict.message, verdict.retry_after)
         return Unauthenticated(verdict.code, verdict.message)
+    if account.status is Status.PENDING:
+        ctx.repo.add_attempt(cmd.login, account.id, now, "refused", client=cmd.client)
+        ctx.audit(_login_record("auth.login", account, cmd.login, Outcome.REFUSED, "login.not_enrolled", home_node))
+        return Unauthenticated("login.not_enrolled", "账号尚未完成激活，请先使用激活码确认动态口令")
     if not account.active:
         ctx.repo.add_attempt(cmd.login, account.id, now, "refused", client=cmd.client)
         ctx.audit(_login_record("auth.login", account, cmd.login, Outcome.REFUSED, "login.disabled", home_node))
@@ -172,4 +184,75 @@ def _session_record(action: str, account: Account, session_id: str, outcome: Out
         object_id=session_id,
         outcome=outcome,
         detail={"node": account.node, "login": account.login, "code": code},
+    )
+
+
+def change_password(cmd: ChangePassword, ctx: Context) -> int | PlatformError:
+    """Set a new password for the caller after checking the current one and a TOTP code under the lockout
+    policy; every other session of the account ends. How many ended, or the error to answer with (audited)."""
+    c = ctx.components
+    now = c.clock()
+    account = ctx.repo.get(cmd.actor.account_id)
+    session = ctx.repo.get_session(cmd.actor.session_id) if cmd.actor.session_id else None
+    if account is None or session is None or session.account_id != account.id:
+        raise Unauthenticated("session.missing", "访问令牌不属于任何登录会话")
+
+    def refuse(error: PlatformError, attempt: str | None = None) -> PlatformError:
+        if attempt:
+            ctx.repo.add_attempt(account.login, account.id, now, attempt, client=cmd.client)
+        ctx.audit(_password_record(account, None, Outcome.REFUSED, error.code))
+        return error
+
+    if session.ended_at is not None:
+        return refuse(Unauthenticated("session.ended", "会话已结束，请重新登录"))
+    try:
+        check_password_policy(cmd.new_password, login=account.login)
+    except PlatformError as error:
+        return refuse(error)
+    ctx.repo.lock(account.id)
+    account = ctx.repo.get(account.id) or account
+    if not account.active:
+        return refuse(Unauthenticated("login.disabled", "账号已停用，请联系管理员"))
+    state = lockout_state(ctx, account.id)
+    verdict = c.lockout.check(state, now)
+    if not verdict.allowed:
+        return refuse(TooManyAttempts(verdict.code, verdict.message, verdict.retry_after), "locked")
+    password_ok, _ = c.passwords.verify_and_upgrade(account.password_hash, cmd.current_password)
+    step = None
+    if password_ok:
+        secret = c.cipher.decrypt(account.totp_secret, account.id)
+        step = totp_codes.verify(secret, cmd.totp, last_step=ctx.repo.last_totp_step(account.id), at=now.timestamp())
+    if not password_ok or step is None:
+        _, verdict = c.lockout.record_failure(state, now)
+        if verdict.code == "login.locked":
+            return refuse(TooManyAttempts(verdict.code, verdict.message, verdict.retry_after), "failed")
+        return refuse(Unauthenticated(verdict.code, verdict.message), "failed")
+    ctx.repo.add_attempt(account.login, account.id, now, "ok", totp_step=step, client=cmd.client)
+    if unicodedata.normalize("NFKC", cmd.new_password) == unicodedata.normalize("NFKC", cmd.current_password):
+        return refuse(BadRequest("password.unchanged", "新密码不能与当前密码相同"))
+    changed = account.next_version(Change.PASSWORD, account.id, now, password_hash=c.passwords.hash(cmd.new_password))
+    ctx.repo.add_version(changed)
+    ended = ctx.repo.end_sessions_of(account.id, now, "password", keep=session.id)
+    ctx.audit(_password_record(changed, account, Outcome.OK, "password.changed", ended))
+    return ended
+
+
+def _password_record(
+    account: Account, before: Account | None, outcome: Outcome, code: str, ended: int | None = None
+) -> AuditRecord:
+    detail = {"node": account.node, "login": account.login, "code": code}
+    if ended is not None:
+        detail["sessions_ended"] = str(ended)
+    return AuditRecord(
+        actor=account.id,
+        actor_role="self",
+        actor_kind="staff",
+        action="account.password",
+        object_type="account",
+        object_id=account.id,
+        object_version=account.version,
+        before_hash=before.state_hash() if before else None,
+        after_hash=account.state_hash() if before else None,
+        outcome=outcome,
+        detail=detail,
     )

@@ -1,0 +1,165 @@
+"""Enrolment: a one-time code from an administrator lets the user set a password and bind an authenticator.
+
+`POST /accounts` (and a reset) issues a code, shown once and stored only as its SHA-256. With it the user
+sets a password and receives a new TOTP secret (`enrol`), then proves the authenticator works (`confirm`):
+only then is the code spent and the account active. Only the latest code of an account is valid; it expires
+after `Components.enrolment_ttl` (72 hours by default).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from hrss.audit import AuditRecord, Outcome
+from hrss.auth import Unauthenticated, check_password_policy
+from hrss.auth import totp as totp_codes
+from hrss.contracts import PlatformError
+from identity.domain.model import Account, Change, EnrolmentCode, Status
+from identity.service_layer.commands import ConfirmEnrolment, Enrol
+from identity.service_layer.context import Context
+from identity.service_layer.errors import Conflict
+
+
+def _invalid() -> Unauthenticated:
+    return Unauthenticated("enrolment.invalid", "登录名或激活码无效")
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """A freshly issued code: the only time it exists in plain text."""
+
+    code: str
+    expires_at: datetime
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "expires_at": self.expires_at.isoformat()}
+
+
+def new_code() -> str:
+    """120 random bits as 24 base32 characters in groups of four (easy to read out and type)."""
+    text = base64.b32encode(secrets.token_bytes(15)).decode("ascii")
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4))
+
+
+def code_hash(code: str) -> str:
+    """SHA-256 of the code without separators, upper-cased (so `abcd efgh…` matches `ABCD-EFGH-…`)."""
+    normal = "".join(ch for ch in (code or "").upper() if ch not in "- ")
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def issue_code(ctx: Context, account_id: str, by: str) -> Enrolment:
+    """A new code for the account; it supersedes every earlier one. The caller writes the audit entry."""
+    now = ctx.components.clock()
+    code = new_code()
+    expires_at = now + ctx.components.enrolment_ttl
+    ctx.repo.add_enrolment_code(account_id, code_hash(code), now, expires_at, by)
+    return Enrolment(code, expires_at)
+
+
+def _check_code(ctx: Context, account: Account, presented: str, now: datetime) -> EnrolmentCode | PlatformError:
+    current = ctx.repo.current_enrolment_code(account.id)
+    if current is None or not hmac.compare_digest(current.code_hash, code_hash(presented)):
+        return _invalid()  # unknown, mistyped or superseded: the same answer as an unknown login
+    if current.spent_at is not None or account.status is Status.ACTIVE:
+        return Unauthenticated("enrolment.used", "激活码已使用过，请直接登录或联系管理员重新签发")
+    if now >= current.expires_at:
+        return Unauthenticated("enrolment.expired", "激活码已过期，请联系管理员重新签发")
+    if account.is_disabled:
+        return Unauthenticated("login.disabled", "账号已停用，请联系管理员")
+    return current
+
+
+def _record(
+    action: str,
+    account: Account | None,
+    login: str,
+    node: str,
+    outcome: Outcome,
+    code: str,
+    before: Account | None = None,
+) -> AuditRecord:
+    return AuditRecord(
+        actor=account.id if account else "anonymous",
+        actor_role="self",
+        actor_kind="staff",
+        action=action,
+        object_type="account",
+        object_id=account.id if account else "-",
+        object_version=account.version if account else None,
+        before_hash=before.state_hash() if before else None,
+        after_hash=account.state_hash() if account and before else None,
+        outcome=outcome,
+        detail={"node": account.node if account else node, "login": login, "code": code},
+    )
+
+
+def enrol(cmd: Enrol, ctx: Context, home_node: str) -> str | PlatformError:
+    """The provisioning URI of a new TOTP secret (shown once), or the error to answer with (already audited)."""
+    c = ctx.components
+    now = c.clock()
+    account = ctx.repo.get_by_login(cmd.login)
+
+    def refuse(error: PlatformError) -> PlatformError:
+        ctx.audit(_record("account.enrol", account, cmd.login, home_node, Outcome.REFUSED, error.code))
+        return error
+
+    if account is None:
+        return refuse(_invalid())
+    ctx.repo.lock(account.id)
+    account = ctx.repo.get(account.id) or account
+    checked = _check_code(ctx, account, cmd.enrolment_code, now)
+    if isinstance(checked, PlatformError):
+        return refuse(checked)
+    try:
+        check_password_policy(cmd.new_password, login=account.login)
+    except PlatformError as error:
+        return refuse(error)
+    secret = totp_codes.generate_secret()
+    enrolled = account.next_version(
+        Change.ENROLLED,
+        account.id,
+        now,
+        password_hash=c.passwords.hash(cmd.new_password),
+        totp_secret=c.cipher.encrypt(secret, account.id),
+    )
+    ctx.repo.add_version(enrolled)
+    ctx.audit(_record("account.enrol", enrolled, cmd.login, home_node, Outcome.OK, "enrolment.enrolled", account))
+    return totp_codes.provisioning_uri(secret, account.login, c.totp_issuer)
+
+
+def confirm(cmd: ConfirmEnrolment, ctx: Context, home_node: str) -> Account | PlatformError:
+    """The now active account, or the error to answer with (already audited). Spends the code."""
+    c = ctx.components
+    now = c.clock()
+    account = ctx.repo.get_by_login(cmd.login)
+
+    def refuse(error: PlatformError) -> PlatformError:
+        ctx.audit(_record("account.enrol_confirm", account, cmd.login, home_node, Outcome.REFUSED, error.code))
+        return error
+
+    if account is None:
+        return refuse(_invalid())
+    ctx.repo.lock(account.id)
+    account = ctx.repo.get(account.id) or account
+    checked = _check_code(ctx, account, cmd.enrolment_code, now)
+    if isinstance(checked, PlatformError):
+        return refuse(checked)
+    if account.change is not Change.ENROLLED:
+        return refuse(Conflict("enrolment.not_enrolled", "请先使用激活码设置密码并绑定动态口令"))
+    secret = c.cipher.decrypt(account.totp_secret, account.id)
+    step = totp_codes.verify(secret, cmd.totp, last_step=ctx.repo.last_totp_step(account.id), at=now.timestamp())
+    if step is None:
+        return refuse(Unauthenticated("enrolment.totp_invalid", "动态口令错误，请检查验证器中的账号和手机时间"))
+    active = account.next_version(Change.CONFIRMED, account.id, now, status=Status.ACTIVE)
+    ctx.repo.add_version(active)
+    ctx.repo.spend_enrolment_code(checked.id, now)
+    ctx.repo.add_attempt(account.login, account.id, now, "enrolled", totp_step=step, client=cmd.client)
+    ctx.audit(
+        _record("account.enrol_confirm", active, cmd.login, home_node, Outcome.OK, "enrolment.confirmed", account)
+    )
+    return active
