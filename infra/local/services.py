@@ -1,5 +1,7 @@
 """Run every service under services/ as local processes: migrations, `nameko run`, and its outbox relay.
 
+`exec <command>` runs a command with the same environment (for a service's CLI).
+
 A service declares how it runs in its pyproject.toml:
 
     [tool.hrss]
@@ -143,17 +145,29 @@ def print_where_to_look(services: list[dict[str, object]], env: dict[str, str]) 
         base = f"http://127.0.0.1:{service.get('port', 8000)}"
         print(f"  {service['name']:<14} {base}  ({base}/metrics, {base}/health)")
     if any(service["name"] == "identity" for service in services):
-        admin = ".venv/bin/python -m identity.cli create-admin --node 330000 --login admin --name 管理员"
+        admin = "infra/local/services exec .venv/bin/python -m identity.cli create-admin --node 330000 --login admin"
         print(f"  first admin    {admin}")
     print(f"  logs           {STATE}/*.log, infra/local/stack logs <server>")
     print("  stop           make stop")
 
 
-def main() -> None:
+def run_with_env(argv: list[str]) -> int:
+    """Run a command (a service's CLI, say) with the environment the local services get."""
+    if not argv:
+        print("usage: infra/local/services exec <command> [args...]", file=sys.stderr)
+        return 2
+    return subprocess.run(argv, env=stack_env(), check=False).returncode
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description="本地运行平台服务")
-    parser.add_argument("command", choices=["up", "down", "status"])
-    command = parser.parse_args().command
-    {"up": up, "down": down, "status": status}[command]()
+    parser.add_argument("command", choices=["up", "down", "status", "exec"])
+    parser.add_argument("argv", nargs=argparse.REMAINDER, help="with exec: the command to run")
+    args = parser.parse_args()
+    if args.command == "exec":
+        return run_with_env(args.argv)
+    {"up": up, "down": down, "status": status}[args.command]()
+    return 0
 
 
 if __name__ == "__main__":
