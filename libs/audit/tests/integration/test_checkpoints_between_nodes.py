@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import pytest
 from nameko.containers import ServiceContainer
 from nameko.testing.services import entrypoint_hook
@@ -9,8 +13,8 @@ from sqlalchemy import MetaData, select
 from sqlalchemy.orm import Session
 
 from hrss.audit import AuditLog, AuditRecord, Problem, audit_table, verify
-from hrss.audit.checkpoints import checkpoint_table, unb64
-from hrss.audit.service import AuditCheckpoints, kept_checkpoints
+from hrss.audit.checkpoints import checkpoint_table, kept_checkpoints, unb64
+from hrss.audit.service import AuditCheckpoints
 from hrss.auth.keys import KeySet, SigningKey
 from hrss.bus import OutboxRelay
 from hrss.db import Database, bus_tables, make_engine
@@ -122,6 +126,30 @@ def test_the_city_keeps_countersigned_checkpoints_that_expose_a_truncated_county
     assert verify(COUNTY, truncated).ok  # alone, the county's chain looks whole
     finding = verify(COUNTY, truncated, kept(engines[CITY])).finding
     assert finding is not None and finding.problem is Problem.TRUNCATED
+
+    def dsn(engine) -> str:  # type: ignore[no-untyped-def]
+        return engine.url.render_as_string(hide_password=False).replace("+psycopg2", "")
+
+    cli = [
+        sys.executable,
+        "-m",
+        "hrss.audit.cli",
+        "--dsn",
+        dsn(engines[COUNTY]),
+        "--schema",
+        SCHEMA,
+        "--node",
+        COUNTY,
+        "--service",
+        "ledger",
+        "--parent-dsn",
+        dsn(engines[CITY]),
+        "--json",
+    ]
+    result = subprocess.run(cli, capture_output=True, text=True, check=False)
+    report = json.loads(result.stdout)
+    assert result.returncode == 1, result.stderr
+    assert (report["problem"], report["checkpoints"], report["entries"]) == ("tail_truncated", 1, 3)
 
 
 def test_a_checkpoint_signed_by_an_unknown_key_is_refused_and_dead_lettered(nodes):

@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import BigInteger, Column, DateTime, MetaData, PrimaryKeyConstraint, String, Table, Text
+from sqlalchemy import BigInteger, Column, DateTime, MetaData, PrimaryKeyConstraint, String, Table, Text, select
 
 from hrss.audit.verify import Checkpoint
 
@@ -72,3 +73,11 @@ def checkpoint_table(metadata: MetaData) -> Table:
         Column("kept_at", DateTime(timezone=True), nullable=False),
         PrimaryKeyConstraint("kept_by", "service", "node", "size", name="audit_checkpoint_pk"),
     )
+
+
+def kept_checkpoints(session: Any, table: Table, *, kept_by: str, service: str, node: str) -> list[Checkpoint]:
+    """The checkpoints a parent keeps for one child's chain, for the verifier."""
+    rows = session.execute(
+        select(table).where(table.c.kept_by == kept_by, table.c.service == service, table.c.node == node)
+    ).all()
+    return [Checkpoint(r.node, r.size, r.head_hash, r.made_at) for r in rows]

@@ -22,7 +22,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import Table, func, insert, select
 
 from hrss.audit.checkpoints import SignedCheckpoint, b64, unb64
-from hrss.audit.verify import Checkpoint
 from hrss.bus import Received, consume
 from hrss.contracts import ContractError, Node, NodeCode, event_contract, utcnow
 
@@ -143,14 +142,6 @@ class AuditCheckpoints:
             table.c.kept_by == node, table.c.node == node, table.c.service == self.name
         )
         return int(self.db.session.execute(query).scalar() or 0)
-
-
-def kept_checkpoints(session: Any, table: Table, *, kept_by: str, service: str, node: str) -> list[Checkpoint]:
-    """The checkpoints a parent keeps for one child's chain, for the verifier."""
-    rows = session.execute(
-        select(table).where(table.c.kept_by == kept_by, table.c.service == service, table.c.node == node)
-    ).all()
-    return [Checkpoint(r.node, r.size, r.head_hash, r.made_at) for r in rows]
 
 
 def _checkpoints(audit: Table) -> Table:
