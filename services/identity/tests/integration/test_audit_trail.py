@@ -85,3 +85,17 @@ def test_account_versions_and_attempts_cannot_be_rewritten(identity, fresh_datab
         with engine.connect() as connection, pytest.raises(DBAPIError, match="只能追加"):
             connection.execute(text(statement))
     engine.dispose()
+
+
+def test_a_write_without_a_valid_token_is_refused_and_audited_as_anonymous(identity, fresh_database):  # type: ignore[no-untyped-def]
+    before = len(chain(fresh_database))
+    missing = identity.post("/accounts", {"login": "x"})
+    forged = identity.post("/auth/logout", token="not.a.token")
+    assert (missing.status_code, forged.status_code) == (401, 401)
+    entries = chain(fresh_database)[before:]
+    assert [(e.record.actor, e.record.actor_kind, e.record.action, str(e.record.outcome)) for e in entries] == [
+        ("anonymous", "anonymous", "account.create", "refused"),
+        ("anonymous", "anonymous", "session.logout", "refused"),
+    ]
+    assert entries[0].record.detail["code"] == missing.json()["code"]
+    assert verify(PROVINCE, chain(fresh_database)).ok

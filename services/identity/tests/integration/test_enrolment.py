@@ -254,6 +254,7 @@ def test_password_change_needs_password_and_totp_and_ends_other_sessions(identit
 
     records = [e.record for e in entries(fresh_database) if e.record.action == "account.password"]
     assert [(str(r.outcome), r.detail["code"]) for r in records] == [
+        ("refused", "auth.token_missing"),  # the call without a token, audited as anonymous
         ("refused", "login.failed"),
         ("refused", "login.failed"),
         ("refused", "password.too_short"),

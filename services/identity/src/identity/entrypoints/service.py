@@ -11,7 +11,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from hrss.audit import AuditRecord, Outcome
-from hrss.auth import Principal
+from hrss.auth import Principal, Unauthenticated
 from hrss.auth.web import http as read_http
 from hrss.contracts import PlatformError
 from hrss.db import Database, UnitOfWork
@@ -68,9 +68,30 @@ class IdentityService(ObservedService):
             request_id,
         )
 
+    def _caller(self, request: Request, action: str, object_id: str) -> Principal | Response:
+        """The verified caller of a write; without a valid token, a 401 that is itself audited as refused."""
+        try:
+            return self.identity.principal_from(request)
+        except Unauthenticated as error:
+            self._context().audit(
+                AuditRecord(
+                    actor="anonymous",
+                    actor_role="none",
+                    actor_kind="anonymous",
+                    action=action,
+                    object_type="account",
+                    object_id=object_id,
+                    outcome=Outcome.REFUSED,
+                    detail={"node": self.db.nodes[0], "code": error.code, "client": request.remote_addr or ""},
+                )
+            )
+            return failure(error)
+
     def _write(self, request: Request, action: str, object_id: str, run: Callable[[Principal, Context], Any]) -> Any:
         """Run a change as the caller; a refusal is rolled back to a savepoint and audited as refused."""
-        principal = self.identity.principal_from(request)
+        principal = self._caller(request, action, object_id)
+        if isinstance(principal, Response):
+            return principal
         ctx = self._context()
         try:
             with self.db.session.begin_nested():
@@ -107,13 +128,17 @@ class IdentityService(ObservedService):
 
     @write_http("POST", "/auth/logout")
     def logout(self, request: Request) -> Response:
-        principal = self.identity.principal_from(request)
+        principal = self._caller(request, "session.logout", "-")
+        if isinstance(principal, Response):
+            return principal
         handle(LogOut(principal), self._context())
         return Response(status=204)
 
     @write_http("POST", "/auth/password")
     def change_password(self, request: Request) -> Response:
-        principal = self.identity.principal_from(request)
+        principal = self._caller(request, "account.password", "-")
+        if isinstance(principal, Response):
+            return principal
         body = schemas.parse(schemas.ChangePasswordBody, request.get_data())
         command = ChangePassword(
             principal, body.current_password, body.new_password, body.totp, client=request.remote_addr
