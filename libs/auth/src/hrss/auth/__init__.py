@@ -18,6 +18,7 @@ from hrss.auth.principal import (
 )
 from hrss.auth.roles import Kind, Role, admin_role_for, allowed_at, check_roles
 from hrss.auth.tokens import (
+    ServiceTokens,
     TokenIssuer,
     TokenVerifier,
     hash_refresh_token,
@@ -39,6 +40,7 @@ __all__ = [
     "Passwords",
     "Principal",
     "Role",
+    "ServiceTokens",
     "SessionExpired",
     "SessionPolicy",
     "SigningKey",

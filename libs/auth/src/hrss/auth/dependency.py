@@ -1,18 +1,27 @@
-"""nameko dependency: the principal of the HTTP request in hand, or this service's own identity."""
+"""nameko dependencies: the principal of the HTTP request in hand, this service's own identity, and its tokens."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any
 
 from nameko.extensions import DependencyProvider
 
 from hrss.auth.errors import Unauthenticated
-from hrss.auth.keys import KeySet
+from hrss.auth.keys import KeySet, SigningKey
 from hrss.auth.principal import Principal
-from hrss.auth.tokens import LEEWAY, TokenVerifier
+from hrss.auth.tokens import (
+    LEEWAY,
+    RENEW_BEFORE,
+    SERVICE_TOKEN_TTL,
+    ServiceTokens,
+    TokenIssuer,
+    TokenVerifier,
+    service_account_for_kid,
+)
 from hrss.contracts import parse_nodes
 
 current_principal: ContextVar[Principal | None] = ContextVar("current_principal", default=None)
@@ -28,16 +37,37 @@ def bearer_token(authorization: str | None) -> str:
     return token.strip()
 
 
-def verifier_from_config(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> TokenVerifier:
-    """A verifier from config `AUTH: {issuer, audience, public_keys, leeway}`; `HRSS_AUTH_*` variables override."""
+def issuer_and_audience(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> tuple[str, str]:
+    """`AUTH.issuer` and `AUTH.audience`, or `HRSS_AUTH_ISSUER` and `HRSS_AUTH_AUDIENCE`."""
     auth = config.get("AUTH") or {}
     issuer = environ.get("HRSS_AUTH_ISSUER") or auth.get("issuer")
     audience = environ.get("HRSS_AUTH_AUDIENCE") or auth.get("audience")
     if not issuer or not audience:
         raise RuntimeError("AUTH.issuer and AUTH.audience (or HRSS_AUTH_ISSUER, HRSS_AUTH_AUDIENCE) are not configured")
+    return str(issuer), str(audience)
+
+
+def verifier_from_config(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> TokenVerifier:
+    """A verifier from config `AUTH: {issuer, audience, public_keys, leeway}`; `HRSS_AUTH_*` variables override."""
+    auth = config.get("AUTH") or {}
+    issuer, audience = issuer_and_audience(config, environ)
     env_keys = environ.get("HRSS_AUTH_PUBLIC_KEYS")
     keys = KeySet.parse(env_keys) if env_keys else KeySet.from_base64(auth.get("public_keys") or {})
     return TokenVerifier(keys, issuer=issuer, audience=audience, leeway=int(auth.get("leeway", LEEWAY)))
+
+
+def service_identity_from_config(
+    config: Mapping[str, Any], service: str, environ: Mapping[str, str] = os.environ
+) -> Principal | None:
+    """`Principal.for_service(service, NODES)`, or None when the process serves no nodes (`NODES`, `HRSS_NODES`)."""
+    nodes = config.get("NODES") or environ.get("HRSS_NODES", "")
+    return Principal.for_service(service, parse_nodes(nodes)) if nodes else None
+
+
+def service_key_from_config(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> SigningKey | None:
+    """The service's own signing key: `HRSS_AUTH_SERVICE_KEY` or `AUTH.service_key`, as `kid=base64 seed`."""
+    text = environ.get("HRSS_AUTH_SERVICE_KEY") or (config.get("AUTH") or {}).get("service_key")
+    return SigningKey.parse(str(text)) if text else None
 
 
 class Authenticator:
@@ -75,9 +105,7 @@ class CurrentPrincipal(DependencyProvider):
         config = self.container.config
         if self._injected is None:
             self.verifier = verifier_from_config(config)
-        nodes = config.get("NODES") or os.environ.get("HRSS_NODES", "")
-        if nodes:
-            self.service_identity = Principal.for_service(self.container.service_name, parse_nodes(nodes))
+        self.service_identity = service_identity_from_config(config, self.container.service_name)
 
     def get_dependency(self, worker_ctx: Any) -> Authenticator:
         assert self.verifier is not None, "CurrentPrincipal used before setup()"
@@ -85,3 +113,43 @@ class CurrentPrincipal(DependencyProvider):
 
     def worker_teardown(self, worker_ctx: Any) -> None:
         current_principal.set(None)
+
+
+class ServiceCredentials(DependencyProvider):
+    """`creds = ServiceCredentials()`; then `requests.get(url, headers=self.creds.authorization_header())`.
+
+    The process signs short-lived tokens for its own identity (`Principal.for_service(name, NODES)`) with its
+    own key (`AUTH.service_key` / `HRSS_AUTH_SERVICE_KEY`, kid `service:<name>` or `service:<name>#<tag>`),
+    with the issuer and audience the receiving services verify (`AUTH.issuer`, `AUTH.audience`). One token is
+    shared by every worker of the container and renewed `renew_before` seconds before it expires.
+    """
+
+    def __init__(
+        self,
+        key: SigningKey | None = None,
+        *,
+        ttl: int = SERVICE_TOKEN_TTL,
+        renew_before: int = RENEW_BEFORE,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._key, self.ttl, self.renew_before, self.clock = key, ttl, renew_before, clock
+        self.tokens: ServiceTokens | None = None
+
+    def setup(self) -> None:
+        config, service = self.container.config, self.container.service_name
+        key = self._key or service_key_from_config(config)
+        if key is None:
+            raise RuntimeError(f"service {service} has no signing key: set AUTH.service_key or HRSS_AUTH_SERVICE_KEY")
+        account = f"service:{service}"
+        if service_account_for_kid(key.kid) != account:
+            raise RuntimeError(f"the key id of service {service} must be {account!r} or {account + '#<tag>'!r}")
+        identity = service_identity_from_config(config, service)
+        if identity is None:
+            raise RuntimeError(f"service {service} serves no nodes: configure NODES or HRSS_NODES")
+        issuer, audience = issuer_and_audience(config)
+        signer = TokenIssuer(key, issuer=issuer, audience=audience, ttl=self.ttl, clock=self.clock)
+        self.tokens = ServiceTokens(signer, identity, renew_before=self.renew_before)
+
+    def get_dependency(self, worker_ctx: Any) -> ServiceTokens:
+        assert self.tokens is not None, "ServiceCredentials used before setup()"
+        return self.tokens

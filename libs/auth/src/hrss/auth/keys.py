@@ -49,6 +49,14 @@ class SigningKey:
         """A key from its 32-byte raw private seed in base64."""
         return cls(kid, Ed25519PrivateKey.from_private_bytes(_decode_key(text, f"签名私钥 {kid}")))
 
+    @classmethod
+    def parse(cls, text: str) -> SigningKey:
+        """A key from a secret-store value `kid=base64 seed` (a service's `AUTH.service_key`)."""
+        kid, sep, seed = text.strip().partition("=")
+        if not sep or not kid.strip():
+            raise InvalidKey("服务签名密钥应为 kid=私钥种子（base64）")
+        return cls.from_base64(kid.strip(), seed)
+
     def private_base64(self) -> str:
         """The raw private seed in base64, for the identity service's secret store."""
         return _encode_key(self.private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()))

@@ -21,6 +21,9 @@ from hrss.contracts import InvalidNodeCode
 
 ALGORITHM = "EdDSA"
 ACCESS_TTL = 600
+SERVICE_TOKEN_TTL = 300  # a service's own tokens: 5 minutes, renewed a minute before they expire
+RENEW_BEFORE = 60
+SERVICE_PREFIX = "service:"
 LEEWAY = 30  # seconds of clock skew tolerated between the identity service and a verifier
 MAX_TOKEN_LENGTH = 8192
 _B64URL = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
@@ -42,6 +45,17 @@ def _json(data: dict[str, Any]) -> bytes:
 
 def _refuse(code: str, message: str) -> Unauthenticated:
     return Unauthenticated(f"auth.{code}", message)
+
+
+def service_account_for_kid(kid: str) -> str | None:
+    """The one account a service key may sign for: kid `service:draw` or `service:draw#2026-03` → `service:draw`.
+
+    None for any other kid (the identity service's keys).
+    """
+    if not kid.startswith(SERVICE_PREFIX):
+        return None
+    name = kid[len(SERVICE_PREFIX) :].partition("#")[0]
+    return f"{SERVICE_PREFIX}{name}" if name else None
 
 
 class TokenIssuer:
@@ -133,7 +147,15 @@ class TokenVerifier:
         if not isinstance(claims, dict):
             raise _refuse("token_malformed", "访问令牌格式错误")
         self._check_claims(claims)
+        self._check_signer(str(kid), claims)  # a str: its key was found
         return claims
+
+    @staticmethod
+    def _check_signer(kid: str, claims: dict[str, Any]) -> None:
+        # a service's own key vouches for that service only: never for a person, never for another service
+        account = service_account_for_kid(kid)
+        if account is not None and (claims.get("kind") != "service" or claims.get("sub") != account):
+            raise _refuse("token_invalid_claims", f"服务密钥 {kid} 只能为服务 {account} 本身签发令牌")
 
     def _check_claims(self, claims: dict[str, Any]) -> None:
         for name in ("iat", "exp"):
@@ -166,6 +188,9 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
             raise ValueError("roles")
         if sid is not None and not isinstance(sid, str):
             raise ValueError("sid")
+        # machine and staff account ids never overlap: a staff token cannot pass for a service, nor the reverse
+        if (claims["kind"] == "service") != str(claims["sub"]).startswith(SERVICE_PREFIX):
+            raise ValueError("kind")
         return Principal(
             account_id=str(claims["sub"]),
             name=str(claims.get("name") or claims["sub"]),
@@ -177,6 +202,36 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         )
     except (KeyError, TypeError, ValueError, InvalidNodeCode, AuthError):
         raise _refuse("token_invalid_claims", "访问令牌中的身份信息无效") from None
+
+
+class ServiceTokens:
+    """A service's access tokens for itself, signed with its own key, reused until shortly before they expire."""
+
+    def __init__(self, issuer: TokenIssuer, identity: Principal, *, renew_before: int = RENEW_BEFORE) -> None:
+        if not identity.is_service:
+            raise ValueError(f"{identity.account_id} is not a service identity")
+        if service_account_for_kid(issuer.key.kid) != identity.account_id:
+            raise ValueError(
+                f"the key id {issuer.key.kid!r} cannot sign for {identity.account_id}: "
+                f"use {identity.account_id!r} or {identity.account_id + '#<tag>'!r}"
+            )
+        if not 0 <= renew_before < issuer.ttl:
+            raise ValueError("renew_before must be shorter than the token lifetime")
+        self.issuer, self.identity, self.renew_before = issuer, identity, renew_before
+        self._token: str | None = None
+        self._expires = 0
+
+    def token(self) -> str:
+        """The cached token, or a new one when it expires within `renew_before` seconds."""
+        now = int(self.issuer.clock())
+        if self._token is None or now >= self._expires - self.renew_before:
+            self._token = self.issuer.issue(self.identity)
+            self._expires = now + self.issuer.ttl  # the token's exp is this or a little later
+        return self._token
+
+    def authorization_header(self) -> dict[str, str]:
+        """`{"Authorization": "Bearer <token>"}` for a call to another service's HTTP API."""
+        return {"Authorization": f"Bearer {self.token()}"}
 
 
 def new_refresh_token() -> str:
