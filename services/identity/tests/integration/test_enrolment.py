@@ -262,3 +262,15 @@ def test_password_change_needs_password_and_totp_and_ends_other_sessions(identit
         ("ok", "password.changed"),
     ]
     assert verify(PROVINCE, entries(fresh_database)).ok
+
+
+def test_a_session_idle_past_its_timeout_cannot_be_refreshed(identity, clock, fresh_database):  # type: ignore[no-untyped-def]
+    _, secret = activate(identity, clock, "wei")
+    tokens = login(identity, "wei", NEW_PASSWORD, clock.code(secret)).json()
+    clock.advance(timedelta(minutes=10))
+    refreshed = identity.post("/auth/refresh", {"refresh_token": tokens["refresh_token"]})
+    assert refreshed.status_code == 200, refreshed.text  # activity within the idle timeout keeps it alive
+    clock.advance(timedelta(minutes=30, seconds=1))
+    idle = identity.post("/auth/refresh", {"refresh_token": refreshed.json()["refresh_token"]})
+    assert idle.status_code == 401
+    assert idle.json()["code"] == "session.idle" and "未操作" in idle.json()["message"]
