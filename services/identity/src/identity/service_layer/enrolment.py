@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from hrss.audit import AuditRecord, Outcome
+from hrss.audit import Outcome
 from hrss.auth import Unauthenticated, check_password_policy
 from hrss.auth import totp as totp_codes
 from hrss.contracts import PlatformError
@@ -23,6 +23,7 @@ from identity.domain.model import Account, Change, EnrolmentCode, Status
 from identity.service_layer.commands import ConfirmEnrolment, Enrol
 from identity.service_layer.context import Context
 from identity.service_layer.errors import Conflict
+from identity.service_layer.records import self_record
 
 
 def _invalid() -> Unauthenticated:
@@ -61,6 +62,18 @@ def issue_code(ctx: Context, account_id: str, by: str) -> Enrolment:
     return Enrolment(code, expires_at)
 
 
+def _open(
+    ctx: Context, login: str, presented: str, now: datetime
+) -> tuple[Account | None, EnrolmentCode | PlatformError]:
+    """The account behind `login`, locked and re-read, and its valid enrolment code (or why not)."""
+    account = ctx.repo.get_by_login(login)
+    if account is None:
+        return None, _invalid()
+    ctx.repo.lock(account.id)
+    account = ctx.repo.get(account.id) or account
+    return account, _check_code(ctx, account, presented, now)
+
+
 def _check_code(ctx: Context, account: Account, presented: str, now: datetime) -> EnrolmentCode | PlatformError:
     current = ctx.repo.current_enrolment_code(account.id)
     if current is None or not hmac.compare_digest(current.code_hash, code_hash(presented)):
@@ -74,47 +87,19 @@ def _check_code(ctx: Context, account: Account, presented: str, now: datetime) -
     return current
 
 
-def _record(
-    action: str,
-    account: Account | None,
-    login: str,
-    node: str,
-    outcome: Outcome,
-    code: str,
-    before: Account | None = None,
-) -> AuditRecord:
-    return AuditRecord(
-        actor=account.id if account else "anonymous",
-        actor_role="self",
-        actor_kind="staff",
-        action=action,
-        object_type="account",
-        object_id=account.id if account else "-",
-        object_version=account.version if account else None,
-        before_hash=before.state_hash() if before else None,
-        after_hash=account.state_hash() if account and before else None,
-        outcome=outcome,
-        detail={"node": account.node if account else node, "login": login, "code": code},
-    )
-
-
 def enrol(cmd: Enrol, ctx: Context, home_node: str) -> str | PlatformError:
     """The provisioning URI of a new TOTP secret (shown once), or the error to answer with (already audited)."""
     c = ctx.components
     now = c.clock()
-    account = ctx.repo.get_by_login(cmd.login)
+    account, checked = _open(ctx, cmd.login, cmd.enrolment_code, now)
 
     def refuse(error: PlatformError) -> PlatformError:
-        ctx.audit(_record("account.enrol", account, cmd.login, home_node, Outcome.REFUSED, error.code))
+        ctx.audit(self_record("account.enrol", account, cmd.login, home_node, Outcome.REFUSED, error.code))
         return error
 
-    if account is None:
-        return refuse(_invalid())
-    ctx.repo.lock(account.id)
-    account = ctx.repo.get(account.id) or account
-    checked = _check_code(ctx, account, cmd.enrolment_code, now)
     if isinstance(checked, PlatformError):
         return refuse(checked)
+    assert account is not None
     try:
         check_password_policy(cmd.new_password, login=account.login)
     except PlatformError as error:
@@ -128,7 +113,7 @@ def enrol(cmd: Enrol, ctx: Context, home_node: str) -> str | PlatformError:
         totp_secret=c.cipher.encrypt(secret, account.id),
     )
     ctx.repo.add_version(enrolled)
-    ctx.audit(_record("account.enrol", enrolled, cmd.login, home_node, Outcome.OK, "enrolment.enrolled", account))
+    ctx.audit(self_record("account.enrol", enrolled, cmd.login, home_node, Outcome.OK, "enrolment.enrolled", account))
     return totp_codes.provisioning_uri(secret, account.login, c.totp_issuer)
 
 
@@ -136,19 +121,15 @@ def confirm(cmd: ConfirmEnrolment, ctx: Context, home_node: str) -> Account | Pl
     """The now active account, or the error to answer with (already audited). Spends the code."""
     c = ctx.components
     now = c.clock()
-    account = ctx.repo.get_by_login(cmd.login)
+    account, checked = _open(ctx, cmd.login, cmd.enrolment_code, now)
 
     def refuse(error: PlatformError) -> PlatformError:
-        ctx.audit(_record("account.enrol_confirm", account, cmd.login, home_node, Outcome.REFUSED, error.code))
+        ctx.audit(self_record("account.enrol_confirm", account, cmd.login, home_node, Outcome.REFUSED, error.code))
         return error
 
-    if account is None:
-        return refuse(_invalid())
-    ctx.repo.lock(account.id)
-    account = ctx.repo.get(account.id) or account
-    checked = _check_code(ctx, account, cmd.enrolment_code, now)
     if isinstance(checked, PlatformError):
         return refuse(checked)
+    assert account is not None
     if account.change is not Change.ENROLLED:
         return refuse(Conflict("enrolment.not_enrolled", "请先使用激活码设置密码并绑定动态口令"))
     secret = c.cipher.decrypt(account.totp_secret, account.id)
@@ -160,6 +141,6 @@ def confirm(cmd: ConfirmEnrolment, ctx: Context, home_node: str) -> Account | Pl
     ctx.repo.spend_enrolment_code(checked.id, now)
     ctx.repo.add_attempt(account.login, account.id, now, "enrolled", totp_step=step, client=cmd.client)
     ctx.audit(
-        _record("account.enrol_confirm", active, cmd.login, home_node, Outcome.OK, "enrolment.confirmed", account)
+        self_record("account.enrol_confirm", active, cmd.login, home_node, Outcome.OK, "enrolment.confirmed", account)
     )
     return active

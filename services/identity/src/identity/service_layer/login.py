@@ -23,6 +23,7 @@ from identity.domain.model import Account, Change, Session, Status
 from identity.service_layer.commands import ChangePassword, LogIn, LogOut, RefreshSession
 from identity.service_layer.context import Context
 from identity.service_layer.errors import BadRequest, TooManyAttempts
+from identity.service_layer.records import self_record
 
 GENERIC = "用户名、密码或动态口令错误"
 HISTORY = timedelta(days=7)  # how far back failures are replayed into the lockout state
@@ -44,22 +45,6 @@ class Tokens:
         }
 
 
-def _login_record(
-    action: str, account: Account | None, login: str, outcome: Outcome, code: str, node: str
-) -> AuditRecord:
-    return AuditRecord(
-        actor=account.id if account else "anonymous",
-        actor_role="self",
-        actor_kind="staff",
-        action=action,
-        object_type="account",
-        object_id=account.id if account else "-",
-        object_version=account.version if account else None,
-        outcome=outcome,
-        detail={"node": account.node if account else node, "login": login, "code": code},
-    )
-
-
 def lockout_state(ctx: Context, account_id: str) -> LoginState:
     """The lockout state, replayed from the append-only attempts since the last success."""
     now = ctx.components.clock()
@@ -78,14 +63,14 @@ def log_in(cmd: LogIn, ctx: Context, home_node: str) -> Tokens | PlatformError:
     if account is None:
         c.passwords.verify_unknown_account(cmd.password)
         ctx.repo.add_attempt(cmd.login, None, now, "failed", client=cmd.client)
-        ctx.audit(_login_record("auth.login", None, cmd.login, Outcome.REFUSED, "login.failed", home_node))
+        ctx.audit(self_record("auth.login", None, cmd.login, home_node, Outcome.REFUSED, "login.failed"))
         return Unauthenticated("login.failed", GENERIC)
     ctx.repo.lock(account.id)
     state = lockout_state(ctx, account.id)
     verdict = c.lockout.check(state, now)
     if not verdict.allowed:
         ctx.repo.add_attempt(cmd.login, account.id, now, "locked", client=cmd.client)
-        ctx.audit(_login_record("auth.login", account, cmd.login, Outcome.REFUSED, verdict.code, home_node))
+        ctx.audit(self_record("auth.login", account, cmd.login, home_node, Outcome.REFUSED, verdict.code))
         return TooManyAttempts(verdict.code, verdict.message, verdict.retry_after)
     password_ok, new_hash = c.passwords.verify_and_upgrade(account.password_hash, cmd.password)
     step = None
@@ -95,17 +80,17 @@ def log_in(cmd: LogIn, ctx: Context, home_node: str) -> Tokens | PlatformError:
     if not password_ok or step is None:
         _, verdict = c.lockout.record_failure(state, now)
         ctx.repo.add_attempt(cmd.login, account.id, now, "failed", client=cmd.client)
-        ctx.audit(_login_record("auth.login", account, cmd.login, Outcome.REFUSED, verdict.code, home_node))
+        ctx.audit(self_record("auth.login", account, cmd.login, home_node, Outcome.REFUSED, verdict.code))
         if verdict.code == "login.locked":
             return TooManyAttempts(verdict.code, verdict.message, verdict.retry_after)
         return Unauthenticated(verdict.code, verdict.message)
     if account.status is Status.PENDING:
         ctx.repo.add_attempt(cmd.login, account.id, now, "refused", client=cmd.client)
-        ctx.audit(_login_record("auth.login", account, cmd.login, Outcome.REFUSED, "login.not_enrolled", home_node))
+        ctx.audit(self_record("auth.login", account, cmd.login, home_node, Outcome.REFUSED, "login.not_enrolled"))
         return Unauthenticated("login.not_enrolled", "账号尚未完成激活，请先使用激活码确认动态口令")
     if not account.active:
         ctx.repo.add_attempt(cmd.login, account.id, now, "refused", client=cmd.client)
-        ctx.audit(_login_record("auth.login", account, cmd.login, Outcome.REFUSED, "login.disabled", home_node))
+        ctx.audit(self_record("auth.login", account, cmd.login, home_node, Outcome.REFUSED, "login.disabled"))
         return Unauthenticated("login.disabled", "账号已停用，请联系管理员")
     ctx.repo.add_attempt(cmd.login, account.id, now, "ok", totp_step=step, client=cmd.client)
     if new_hash:
@@ -113,7 +98,7 @@ def log_in(cmd: LogIn, ctx: Context, home_node: str) -> Tokens | PlatformError:
     session = Session(str(uuid.uuid4()), account.id, now, now)
     ctx.repo.add_session(session)
     tokens = _issue(ctx, account, session.id)
-    ctx.audit(_login_record("auth.login", account, cmd.login, Outcome.OK, "login.ok", home_node))
+    ctx.audit(self_record("auth.login", account, cmd.login, home_node, Outcome.OK, "login.ok"))
     return tokens
 
 
