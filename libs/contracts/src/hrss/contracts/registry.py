@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import builtins
+import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, TypeVar
+from datetime import UTC, datetime
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -41,6 +42,16 @@ class Contract:
         if target_node is not None:
             raise ContractError("envelope.target_node_unexpected", f"{self.type} 不是定向事件，不能指定 target_node")
         return self.topic
+
+
+class Encoded(NamedTuple):
+    """One event ready for the outbox: its id, topic, key and wire bytes."""
+
+    event_id: uuid.UUID
+    topic: str
+    key: str
+    value: bytes
+    type: str
 
 
 class ContractRegistry:
@@ -105,6 +116,50 @@ class ContractRegistry:
         )
         self.validate(envelope)
         return envelope
+
+    def encode_many(
+        self,
+        model: builtins.type[BaseModel],
+        payloads: Iterable[tuple[str, dict[str, Any]]],
+        *,
+        producer: Producer,
+        trace_id: str,
+        occurred_at: datetime | None = None,
+    ) -> Iterator[Encoded]:
+        """Wire bytes of many events of one non-addressed contract, `(subject, payload)` each; for bulk writers.
+
+        Every payload is validated against its contract as `build` does; the envelope around it is made here
+        from values that are valid by construction, which makes this several times faster than `build`.
+        """
+        contract = self.contract_of(model)
+        if contract.addressed:
+            raise ContractError("envelope.target_node_missing", f"{contract.type} 必须逐条指定接收节点 target_node")
+        validate = contract.model.__pydantic_validator__.validate_python
+        when = (occurred_at or utcnow()).astimezone(UTC).isoformat()
+        head = {"type": contract.type, "schema_version": contract.version, "occurred_at": when}
+        sender = Producer.model_validate(producer).model_dump(mode="json")
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        for subject, payload in payloads:
+            if not 0 < len(subject) <= 200:
+                raise ContractError("envelope.invalid", "事件信封格式错误，字段：subject")
+            try:
+                validate(payload)
+            except ValidationError as exc:
+                fields = ", ".join(".".join(str(p) for p in err["loc"]) or "<root>" for err in exc.errors())
+                raise ContractError(
+                    "payload.invalid", f"{contract.type} v{contract.version} 载荷不符合契约，字段：{fields}"
+                ) from exc
+            event_id = uuid.uuid4()
+            envelope = {
+                "event_id": str(event_id),
+                **head,
+                "producer": sender,
+                "subject": subject,
+                "trace_id": trace_id,
+                "target_node": None,
+                "payload": payload,
+            }
+            yield Encoded(event_id, contract.topic, subject, dumps(envelope).encode("utf-8"), contract.type)
 
     def contract_of(self, model: type[BaseModel]) -> Contract:
         for contract in self._contracts.values():

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 from sqlalchemy import Table, insert
@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 
 from hrss.contracts import ContractRegistry, Envelope, Producer, producing_node
 from hrss.contracts import registry as default_registry
+from hrss.db.copy import copy_rows
+
+COPY_THRESHOLD = 500  # outbox rows from which flush streams them with COPY
 
 if TYPE_CHECKING:
     from hrss.audit import AuditLog, AuditRecord
@@ -78,11 +81,37 @@ class UnitOfWork:
         )
         self.events.append(envelope)
 
+    def publish_many(
+        self, model: type[BaseModel], payloads: Iterable[tuple[str, dict[str, Any]]], *, node: str | None = None
+    ) -> int:
+        """Record many events of one contract, `(subject, payload)` each, validated as `publish` does; bulk path."""
+        producer = Producer(service=self._service, node=producing_node(self.nodes, node))
+        trace_id = self._trace_id()
+        contract = self._registry.contract_of(model)
+        headers = {"event_type": contract.type, "schema_version": str(contract.version), "trace_id": trace_id}
+        n = 0
+        for encoded in self._registry.encode_many(model, payloads, producer=producer, trace_id=trace_id):
+            self._pending.append(
+                {
+                    "event_id": encoded.event_id,
+                    "topic": encoded.topic,
+                    "key": encoded.key,
+                    "value": encoded.value,
+                    "headers": headers,
+                }
+            )
+            n += 1
+        return n
+
     def flush(self) -> None:
-        """Write pending outbox rows (in one statement) into the open transaction."""
+        """Write pending outbox rows into the open transaction: one INSERT, or COPY for large batches."""
         if self._pending:
             rows, self._pending = self._pending, []
-            self.session.execute(insert(self._outbox), rows)
+            if len(rows) < COPY_THRESHOLD:
+                self.session.execute(insert(self._outbox), rows)
+            else:
+                columns = ("event_id", "topic", "key", "value", "headers")
+                copy_rows(self.session, self._outbox, columns, ([r[c] for c in columns] for r in rows))
 
     def audit(self, record: AuditRecord, *, node: str | None = None) -> None:
         """Add an entry to the node's audit chain; it is sealed at commit, in this transaction."""
