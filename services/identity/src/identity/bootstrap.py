@@ -18,8 +18,8 @@ from hrss.auth import (
     TokenIssuer,
     TokenVerifier,
 )
+from hrss.auth.secrets import AesGcmSecretCipher
 from hrss.contracts import utcnow
-from identity.adapters.secrets import AesGcmSecretCipher
 
 
 @dataclass

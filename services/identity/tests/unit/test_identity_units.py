@@ -7,13 +7,13 @@ import os
 from datetime import UTC, datetime
 
 import pytest
-from identity.adapters.secrets import AesGcmSecretCipher, SecretCipherError
 from identity.bootstrap import bootstrap
 from identity.domain.model import Account, Change, Status
 from identity.entrypoints.openapi import OPENAPI
 from identity.service_layer.enrolment import code_hash, new_code
 
 from hrss.auth import Principal, Role, SigningKey
+from hrss.auth.secrets import AesGcmSecretCipher, SecretCipherError
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 ACCOUNT = Account(
