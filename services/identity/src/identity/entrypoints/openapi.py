@@ -122,7 +122,7 @@ OPENAPI: dict[str, Any] = {
                 "security": _BEARER,
                 "parameters": [_ACCOUNT_ID],
                 "requestBody": {"required": False, "content": {"application/json": {"schema": _ref("DisableRequest")}}},
-                "responses": {**_ok(200, "新版本", "Account"), **_errors(401, 403, 404, 409)},
+                "responses": {**_ok(200, "新版本", "Account"), **_errors(400, 401, 403, 404, 409)},
             }
         },
         "/accounts/{account_id}/enrolment": {
@@ -131,7 +131,7 @@ OPENAPI: dict[str, Any] = {
                 "security": _BEARER,
                 "parameters": [_ACCOUNT_ID],
                 "requestBody": {"required": False, "content": {"application/json": {"schema": _ref("DisableRequest")}}},
-                "responses": {**_ok(200, "新版本与新激活码", "CreatedAccount"), **_errors(401, 403, 404, 409)},
+                "responses": {**_ok(200, "新版本与新激活码", "CreatedAccount"), **_errors(400, 401, 403, 404, 409)},
             }
         },
         "/audit": {

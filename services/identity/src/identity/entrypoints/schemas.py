@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from identity.service_layer.errors import BadRequest
+
+
+def _storable(value: str) -> str:
+    """Refuses what PostgreSQL cannot store in a text column: NUL, and lone surrogates (not valid UTF-8)."""
+    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+        raise ValueError("含有不允许的字符")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
 
 
 class Body(BaseModel):
@@ -15,52 +25,52 @@ class Body(BaseModel):
 
 
 class LoginBody(Body):
-    login: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=1024)
-    totp: str = Field(min_length=1, max_length=16)
+    login: Text = Field(min_length=1, max_length=64)
+    password: Text = Field(min_length=1, max_length=1024)
+    totp: Text = Field(min_length=1, max_length=16)
 
 
 class RefreshBody(Body):
-    refresh_token: str = Field(min_length=1, max_length=256)
+    refresh_token: Text = Field(min_length=1, max_length=256)
 
 
 class CreateAccountBody(Body):
-    login: str = Field(min_length=1, max_length=64)
-    name: str = Field(min_length=1, max_length=100)
-    node: str = Field(min_length=6, max_length=6)
-    roles: list[str] = Field(min_length=1, max_length=10)
-    password: str | None = Field(default=None, min_length=1, max_length=1024)
+    login: Text = Field(min_length=1, max_length=64)
+    name: Text = Field(min_length=1, max_length=100)
+    node: Text = Field(min_length=6, max_length=6)
+    roles: list[Text] = Field(min_length=1, max_length=10)
+    password: Text | None = Field(default=None, min_length=1, max_length=1024)
 
 
 class RolesBody(Body):
-    roles: list[str] = Field(min_length=1, max_length=10)
-    reason: str | None = Field(default=None, max_length=2000)
+    roles: list[Text] = Field(min_length=1, max_length=10)
+    reason: Text | None = Field(default=None, max_length=2000)
 
 
 class DisableBody(Body):
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: Text | None = Field(default=None, max_length=2000)
 
 
 class ResetEnrolmentBody(Body):
-    reason: str | None = Field(default=None, max_length=2000)
+    reason: Text | None = Field(default=None, max_length=2000)
 
 
 class EnrolBody(Body):
-    login: str = Field(min_length=1, max_length=64)
-    enrolment_code: str = Field(min_length=1, max_length=64)
-    new_password: str = Field(min_length=1, max_length=1024)
+    login: Text = Field(min_length=1, max_length=64)
+    enrolment_code: Text = Field(min_length=1, max_length=64)
+    new_password: Text = Field(min_length=1, max_length=1024)
 
 
 class ConfirmEnrolmentBody(Body):
-    login: str = Field(min_length=1, max_length=64)
-    enrolment_code: str = Field(min_length=1, max_length=64)
-    totp: str = Field(min_length=1, max_length=16)
+    login: Text = Field(min_length=1, max_length=64)
+    enrolment_code: Text = Field(min_length=1, max_length=64)
+    totp: Text = Field(min_length=1, max_length=16)
 
 
 class ChangePasswordBody(Body):
-    current_password: str = Field(min_length=1, max_length=1024)
-    new_password: str = Field(min_length=1, max_length=1024)
-    totp: str = Field(min_length=1, max_length=16)
+    current_password: Text = Field(min_length=1, max_length=1024)
+    new_password: Text = Field(min_length=1, max_length=1024)
+    totp: Text = Field(min_length=1, max_length=16)
 
 
 B = TypeVar("B", bound=Body)

@@ -4,6 +4,7 @@ trail over HTTP."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -38,12 +39,20 @@ from identity.service_layer.commands import (
     ResetEnrolment,
 )
 from identity.service_layer.context import Context
-from identity.service_layer.errors import TooManyAttempts
+from identity.service_layer.errors import BadRequest, TooManyAttempts
 from identity.service_layer.handlers import handle
 
 
 def json_response(body: object, status: int = 200) -> Response:
     return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def failure(error: PlatformError) -> Response:
@@ -88,7 +97,11 @@ class IdentityService(ObservedService):
             return failure(error)
 
     def _write(self, request: Request, action: str, object_id: str, run: Callable[[Principal, Context], Any]) -> Any:
-        """Run a change as the caller; a refusal is rolled back to a savepoint and audited as refused."""
+        """Run a change as the caller; a refusal is rolled back to a savepoint and audited as refused.
+
+        An account id in the path that is not a UUID is refused first, unaudited: it could not be stored (NUL)."""
+        if object_id != "-" and not is_uuid(object_id):
+            return failure(BadRequest("request.invalid", "请求内容有误：account_id（必须是 UUID）"))
         principal = self._caller(request, action, object_id)
         if isinstance(principal, Response):
             return principal

@@ -1,0 +1,52 @@
+"""Regressions found by the API fuzzer (test_api_fuzz): input the database cannot store is a clear 400, not a 500."""
+
+from __future__ import annotations
+
+import pytest
+from identity_testkit import PROVINCE, Running
+
+pytestmark = pytest.mark.integration
+
+NUL = "a\x00b"
+LONE_SURROGATE = "a\ud800b"  # valid JSON (\ud800), not encodable as UTF-8
+
+
+def refused(answer, field: str) -> None:  # type: ignore[no-untyped-def]
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["code"] == "request.invalid"
+    assert field in answer.json()["message"] and "请求内容有误" in answer.json()["message"]
+    assert "Error" not in answer.text and "Traceback" not in answer.text
+
+
+@pytest.mark.parametrize("bad", [NUL, LONE_SURROGATE], ids=["nul", "lone_surrogate"])
+def test_unstorable_characters_in_anonymous_bodies_are_refused_naming_the_field(identity: Running, bad: str) -> None:
+    refused(identity.post("/auth/login", {"login": bad, "password": "x", "totp": "123456"}), "login")
+    refused(identity.post("/auth/refresh", {"refresh_token": bad}), "refresh_token")
+    refused(identity.post("/auth/enrol", {"login": bad, "enrolment_code": "c", "new_password": "p" * 12}), "login")
+    refused(
+        identity.post("/auth/enrol/confirm", {"login": "li", "enrolment_code": bad, "totp": "123456"}),
+        "enrolment_code",
+    )
+
+
+@pytest.mark.parametrize("bad", [NUL, LONE_SURROGATE], ids=["nul", "lone_surrogate"])
+def test_unstorable_characters_in_account_bodies_are_refused_naming_the_field(identity: Running, bad: str) -> None:
+    account_id, _ = identity.create_admin()
+    admin = identity.token({"province_admin"}, PROVINCE, account_id)
+    body = {"login": "li", "name": bad, "node": PROVINCE, "roles": ["planner"]}
+    refused(identity.post("/accounts", body, admin), "name")
+    refused(identity.post(f"/accounts/{account_id}/roles", {"roles": [bad]}, admin), "roles.0")
+    refused(identity.post(f"/accounts/{account_id}/disable", {"reason": bad}, admin), "reason")
+    assert identity.get("/accounts", admin).json()["accounts"][0]["status"] == "active"
+
+
+@pytest.mark.parametrize("path", ["roles", "disable", "enrolment"])
+@pytest.mark.parametrize("with_token", [True, False], ids=["admin", "anonymous"])
+def test_an_account_id_that_is_not_a_uuid_is_refused_before_anything_is_audited(
+    identity: Running, path: str, with_token: bool
+) -> None:
+    account_id, _ = identity.create_admin()
+    token = identity.token({"province_admin"}, PROVINCE, account_id) if with_token else None
+    for bad in ("%00", "not-a-uuid"):
+        answer = identity.post(f"/accounts/{bad}/{path}", {"roles": ["planner"]} if path == "roles" else {}, token)
+        refused(answer, "account_id")
