@@ -49,26 +49,29 @@ def stack_env() -> dict[str, str]:
 
 
 def local_secrets() -> dict[str, str]:
-    """Token signing and TOTP encryption keys for this machine's stack: made once, kept beside the state, never
-    committed. A deployment takes them from its secret store instead."""
+    """Token signing and data encryption keys for this machine's stack: made once, kept beside the state, never
+    committed. A deployment takes them from its secret store instead. A key a newer service needs is added."""
+    import base64
+    import secrets
+
     path = STATE / "local-secrets.env"
     if not path.exists():
-        import base64
-        import secrets
-
         from hrss.auth import SigningKey
 
         key = SigningKey.generate("local")
-        totp_key = base64.b64encode(secrets.token_bytes(32)).decode()
         STATE.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
         path.write_text(
-            f"HRSS_AUTH_SIGNING_KEY=local={key.private_base64()}\n"
-            f"HRSS_AUTH_PUBLIC_KEYS=local={key.public_base64()}\n"
-            f"HRSS_IDENTITY_TOTP_KEY=local={totp_key}\n"
+            f"HRSS_AUTH_SIGNING_KEY=local={key.private_base64()}\nHRSS_AUTH_PUBLIC_KEYS=local={key.public_base64()}\n"
         )
     pairs = (line.partition("=") for line in path.read_text().splitlines() if line)
-    return {name: value for name, _, value in pairs}
+    found = {name: value for name, _, value in pairs}
+    for name in ("HRSS_IDENTITY_TOTP_KEY", "HRSS_REGISTRY_PERSONAL_KEY"):
+        if name not in found:
+            found[name] = "local=" + base64.b64encode(secrets.token_bytes(32)).decode()
+            with path.open("a") as out:
+                out.write(f"{name}={found[name]}\n")
+    return found
 
 
 def pid_of(name: str) -> int | None:
@@ -110,6 +113,10 @@ def up() -> None:
         nameko = [str(PYTHON), "-m", "nameko", "run", "--config", "config.yaml", str(service["entrypoint"])]
         spawn(name, nameko, service_env, directory)
         spawn(f"{name}-relay", [str(PYTHON), "-m", "hrss.bus.relay", "--service", name], env, directory)
+        seed = service.get("seed")
+        if seed:  # demo data a fresh platform starts with (the command itself skips a database that has data)
+            print(f"    {name}: {seed}")
+            subprocess.run([str(PYTHON), "-m", *str(seed).split()], env=env, cwd=directory, check=True)
     print_where_to_look(services, env)
 
 

@@ -1,0 +1,1 @@
+"""Payload contracts of the platform's services, importable by every producer and consumer."""

@@ -1,0 +1,100 @@
+"""Wire formats of the registry's HTTP API (pydantic); the records inside are validated by the domain."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+
+from registry.domain.errors import FieldError, InvalidRecord
+
+MAX_BODY = 1_000_000  # bytes of JSON a write may carry; bulk data goes through imports
+
+
+def _storable(value: str) -> str:
+    """Refuses what PostgreSQL cannot store in a text column: NUL, and lone surrogates (not valid UTF-8)."""
+    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
+        raise ValueError("含有不允许的字符")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_storable)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecordBody(Body):
+    """A new or changed entity or inspector: the record's fields, and why and when the change became known."""
+
+    record: dict[str, Any]
+    reason: Text | None = Field(default=None, max_length=2000)
+    known_at: AwareDatetime | None = None
+    source: Literal["manual", "upstream"] = "manual"
+
+
+class InterestBody(Body):
+    uscc: Text = Field(min_length=1, max_length=40)
+    reason: Text = Field(min_length=1, max_length=500)
+
+
+class CheckItemBody(Body):
+    node: Text = Field(min_length=6, max_length=6)
+    spec: dict[str, Any]
+    line: Text | None = Field(default=None, max_length=40)
+    reason: Text | None = Field(default=None, max_length=2000)
+
+
+class RevisionBody(Body):
+    spec: dict[str, Any] | None = None
+    line: Text | None = Field(default=None, max_length=40)
+    reason: Text = Field(min_length=1, max_length=2000)
+
+
+class ReasonBody(Body):
+    reason: Text = Field(min_length=1, max_length=2000)
+
+
+B = TypeVar("B", bound=Body)
+
+
+def parse(model: type[B], raw: bytes) -> B:
+    """The body as `model`, or `InvalidRecord` naming every field that is wrong."""
+    if len(raw) > MAX_BODY:
+        raise InvalidRecord(
+            [FieldError("<body>", "request.too_large", f"请求体不能超过 {MAX_BODY} 字节，批量数据请用导入")]
+        )
+    try:
+        return model.model_validate(json.loads(raw or b"{}"))
+    except ValidationError as error:
+        raise InvalidRecord(
+            [
+                FieldError(".".join(str(p) for p in e["loc"]) or "<body>", "request.invalid", _message(e))
+                for e in error.errors()
+            ]
+        ) from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise InvalidRecord([FieldError("<body>", "request.not_json", "请求体必须是 UTF-8 编码的 JSON 对象")]) from None
+
+
+def _message(error: Any) -> str:
+    field = ".".join(str(p) for p in error["loc"]) or "请求体"
+    kind = error["type"]
+    if kind == "missing":
+        return f"{field} 不能为空"
+    if kind == "extra_forbidden":
+        return f"{field} 不是可接受的字段"
+    return f"{field} 取值有误"
+
+
+def only_fields(record: dict[str, Any], allowed: Collection[str], what: str) -> dict[str, Any]:
+    """The record if every key is a field of `what`; unknown keys are refused, each named."""
+    unknown = [k for k in record if k not in allowed]
+    if unknown:
+        raise InvalidRecord(
+            [FieldError(f"record.{k}", "record.unknown_field", f"{what}没有字段 {k}") for k in unknown[:20]]
+        )
+    return record

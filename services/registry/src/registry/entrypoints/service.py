@@ -1,0 +1,254 @@
+"""The registry service: the checklist, the entity registry and the inspector registry over HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from hrss.audit import AuditRecord, Outcome
+from hrss.auth import Principal, Unauthenticated, acting_role
+from hrss.auth.web import http as read_http
+from hrss.contracts import PlatformError
+from hrss.db import Database, UnitOfWork
+from hrss.db import http as write_http
+from hrss.observability import ObservedService
+from hrss.observability.web import error_response
+from registry import views
+from registry.adapters.orm import metadata
+from registry.domain.entities import ENTITY_FIELDS
+from registry.domain.inspectors import INSPECTOR_FIELDS
+from registry.entrypoints import schemas
+from registry.entrypoints.dependencies import Registry, RegistryComponents
+from registry.entrypoints.openapi import OPENAPI
+from registry.service_layer import checklist, entities, inspectors
+from registry.service_layer.context import Context
+
+
+def json_response(body: object, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
+
+
+class RegistryService(ObservedService):
+    name = "registry"
+
+    db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
+    registry: Registry = RegistryComponents()  # type: ignore[assignment]
+
+    def _context(self, principal: Principal) -> Context:
+        return Context(self.db, self.registry.components, principal, self.observed)
+
+    def _write(
+        self, request: Request, action: str, object_type: str, object_id: str, run: Callable[[Context], Any]
+    ) -> Response:
+        """Run a change as the caller, in a savepoint; a refusal is rolled back and audited as refused."""
+        try:
+            principal = self.registry.principal_from(request)
+        except Unauthenticated as error:
+            self._refused("anonymous", "none", "anonymous", action, object_type, object_id, error, request)
+            return error_response(error)
+        ctx = self._context(principal)
+        try:
+            with self.db.session.begin_nested():
+                return run(ctx)
+        except PlatformError as error:
+            role = str(acting_role(principal))
+            self._refused(
+                principal.account_id, role, str(principal.kind), action, object_type, object_id, error, request
+            )
+            return error_response(error)
+
+    def _refused(
+        self,
+        actor: str,
+        role: str,
+        kind: str,
+        action: str,
+        object_type: str,
+        object_id: str,
+        error: PlatformError,
+        request: Request,
+    ) -> None:
+        self.db.audit(
+            AuditRecord(
+                actor=actor,
+                actor_role=role,
+                actor_kind=kind,
+                action=action,
+                object_type=object_type,
+                object_id=object_id[:100],
+                outcome=Outcome.REFUSED,
+                request_id=self.observed,
+                detail={"code": error.code, "client": request.remote_addr or ""},
+            ),
+            node=self.db.nodes[0],
+        )
+
+    def _reader(self, request: Request) -> Principal:
+        return self.registry.principal_from(request)
+
+    # -- entities --------------------------------------------------------------------------
+
+    @read_http("GET", "/entities")
+    def list_entities(self, request: Request) -> Response:
+        regions = self.registry.components.regions
+        return json_response(views.entities(self.db.session, self._reader(request), request.args, regions))
+
+    @read_http("GET", "/entities/<entity_id>")
+    def get_entity(self, request: Request, entity_id: str) -> Response:
+        return json_response(views.entity(self.db.session, self._reader(request), entity_id))
+
+    @read_http("GET", "/entities/by-uscc/<uscc>")
+    def get_entity_by_uscc(self, request: Request, uscc: str) -> Response:
+        return json_response(views.entity_by_uscc(self.db.session, self._reader(request), uscc))
+
+    @read_http("GET", "/late-changes")
+    def list_late_changes(self, request: Request) -> Response:
+        regions = self.registry.components.regions
+        return json_response(views.late_changes(self.db.session, self._reader(request), request.args, regions))
+
+    @write_http("POST", "/entities")
+    def register_entity(self, request: Request) -> Response:
+        def run(ctx: Context) -> Response:
+            body = schemas.parse(schemas.RecordBody, request.get_data())
+            record = schemas.only_fields(body.record, ENTITY_FIELDS, "检查对象")
+            written = entities.register_entity(
+                ctx, record, reason=body.reason, known_at=body.known_at, source=body.source
+            )
+            return json_response(written.to_dict(), 201)
+
+        return self._write(request, "entity.register", "entity", "-", run)
+
+    @write_http("PATCH", "/entities/<entity_id>")
+    def change_entity(self, request: Request, entity_id: str) -> Response:
+        def run(ctx: Context) -> Response:
+            key = views.check_id(entity_id, "entity_id")
+            body = schemas.parse(schemas.RecordBody, request.get_data())
+            record = schemas.only_fields(body.record, ENTITY_FIELDS, "检查对象")
+            written = entities.change_entity(
+                ctx, key, record, reason=body.reason, known_at=body.known_at, source=body.source
+            )
+            return json_response(written.to_dict())
+
+        return self._write(request, "entity.change", "entity", entity_id, run)
+
+    # -- inspectors ------------------------------------------------------------------------
+
+    @read_http("GET", "/inspectors")
+    def list_inspectors(self, request: Request) -> Response:
+        c = self.registry.components
+        return json_response(
+            views.inspectors(self.db.session, self._reader(request), request.args, c.regions, c.cipher)
+        )
+
+    @read_http("GET", "/inspectors/<inspector_id>")
+    def get_inspector(self, request: Request, inspector_id: str) -> Response:
+        cipher = self.registry.components.cipher
+        return json_response(views.inspector(self.db.session, self._reader(request), inspector_id, cipher))
+
+    @write_http("POST", "/inspectors")
+    def register_inspector(self, request: Request) -> Response:
+        def run(ctx: Context) -> Response:
+            body = schemas.parse(schemas.RecordBody, request.get_data())
+            record = schemas.only_fields(body.record, INSPECTOR_FIELDS, "检查人员")
+            written = inspectors.register_inspector(
+                ctx, record, reason=body.reason, known_at=body.known_at, source=body.source
+            )
+            return json_response(written.to_dict(), 201)
+
+        return self._write(request, "inspector.register", "inspector", "-", run)
+
+    @write_http("PATCH", "/inspectors/<inspector_id>")
+    def change_inspector(self, request: Request, inspector_id: str) -> Response:
+        def run(ctx: Context) -> Response:
+            key = views.check_id(inspector_id, "inspector_id")
+            body = schemas.parse(schemas.RecordBody, request.get_data())
+            record = schemas.only_fields(body.record, INSPECTOR_FIELDS, "检查人员")
+            written = inspectors.change_inspector(
+                ctx, key, record, reason=body.reason, known_at=body.known_at, source=body.source
+            )
+            return json_response(written.to_dict())
+
+        return self._write(request, "inspector.change", "inspector", inspector_id, run)
+
+    @write_http("POST", "/inspectors/<inspector_id>/interests")
+    def declare_interest(self, request: Request, inspector_id: str) -> Response:
+        def run(ctx: Context) -> Response:
+            key = views.check_id(inspector_id, "inspector_id")
+            body = schemas.parse(schemas.InterestBody, request.get_data())
+            return json_response(inspectors.declare_interest(ctx, key, body.uscc, body.reason), 201)
+
+        return self._write(request, "interest.declare", "inspector", inspector_id, run)
+
+    @write_http("POST", "/inspectors/<inspector_id>/interests/withdraw")
+    def withdraw_interest(self, request: Request, inspector_id: str) -> Response:
+        def run(ctx: Context) -> Response:
+            key = views.check_id(inspector_id, "inspector_id")
+            body = schemas.parse(schemas.InterestBody, request.get_data())
+            return json_response(inspectors.declare_interest(ctx, key, body.uscc, body.reason, withdraw=True))
+
+        return self._write(request, "interest.withdraw", "inspector", inspector_id, run)
+
+    # -- checklist -------------------------------------------------------------------------
+
+    @read_http("GET", "/checklist")
+    def list_checklist(self, request: Request) -> Response:
+        regions = self.registry.components.regions
+        return json_response(views.checklist(self.db.session, self._reader(request), request.args, regions))
+
+    @read_http("GET", "/checklist/<item_id>")
+    def get_check_item(self, request: Request, item_id: str) -> Response:
+        return json_response(views.check_item_detail(self.db.session, self._reader(request), item_id))
+
+    @read_http("GET", "/checklist/<item_id>/versions/<version>")
+    def get_check_item_version(self, request: Request, item_id: str, version: str) -> Response:
+        return json_response(views.check_item_detail(self.db.session, self._reader(request), item_id, version))
+
+    @write_http("POST", "/checklist")
+    def add_check_item(self, request: Request) -> Response:
+        def run(ctx: Context) -> Response:
+            body = schemas.parse(schemas.CheckItemBody, request.get_data())
+            spec, line = checklist.parse_spec(body.spec), checklist.parse_line(body.line)
+            return json_response(checklist.add_item(ctx, body.node, spec, line, body.reason).to_dict(), 201)
+
+        return self._write(request, "check_item.add", "check_item", "-", run)
+
+    @write_http("POST", "/checklist/<item_id>/revisions")
+    def revise_check_item(self, request: Request, item_id: str) -> Response:
+        def run(ctx: Context) -> Response:
+            key = views.check_id(item_id, "item_id")
+            body = schemas.parse(schemas.RevisionBody, request.get_data())
+            spec = checklist.parse_spec(body.spec) if body.spec is not None else None
+            written = checklist.revise_item(ctx, key, spec, checklist.parse_line(body.line), body.reason)
+            return json_response(written.to_dict())
+
+        return self._write(request, "check_item.revise", "check_item", item_id, run)
+
+    @write_http("POST", "/checklist/<item_id>/withdraw")
+    def withdraw_check_item(self, request: Request, item_id: str) -> Response:
+        def run(ctx: Context) -> Response:
+            key = views.check_id(item_id, "item_id")
+            body = schemas.parse(schemas.ReasonBody, request.get_data())
+            current = views.check_item_detail(self.db.session, ctx.principal, key)
+            line = checklist.parse_line(current["line"])
+            written = checklist.revise_item(ctx, key, None, line, body.reason, status=checklist.WITHDRAWN)
+            return json_response(written.to_dict())
+
+        return self._write(request, "check_item.withdraw", "check_item", item_id, run)
+
+    # -- regions, imports, description -----------------------------------------------------
+
+    @read_http("GET", "/regions/<code>")
+    def get_region(self, request: Request, code: str) -> Response:
+        self._reader(request)
+        return json_response(views.region(self.registry.components.regions, code))
+
+    @read_http("GET", "/imports/<import_id>")
+    def get_import(self, request: Request, import_id: str) -> Response:
+        return json_response(views.import_report(self.db.session, self._reader(request), import_id, request.args))
+
+    @read_http("GET", "/openapi.json")
+    def openapi(self, request: Request) -> Response:
+        return json_response(OPENAPI)

@@ -1,0 +1,83 @@
+"""What every registry write shares: the access check, the change record, the 5-working-day rule, the audit."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from hrss.audit import AuditRecord
+from hrss.auth import Action, Role, check_access
+from hrss.auth.roles import ADMIN_ROLES
+from hrss.workdays import CalendarNotCovered
+from registry.adapters.rows import Change, Source
+from registry.domain.errors import FieldError, InvalidRecord
+from registry.service_layer.context import Context
+
+REGISTRY_KEEPERS = ADMIN_ROLES  # who keeps the entity and inspector registries of a node
+CHECKLIST_KEEPERS = ADMIN_ROLES | {Role.PLANNER}
+
+
+def authorize(ctx: Context, node: str, roles: Collection[Role]) -> str:
+    """The role the caller writes in at `node`, else `AccessDenied` (403)."""
+    return str(check_access(ctx.principal, Action.WRITE, node, roles=roles))
+
+
+def make_change(ctx: Context, *, reason: str | None, known_at: datetime | None, source: str = Source.MANUAL) -> Change:
+    """The change record of a write made now; `known_at` defaults to now and may not lie in the future."""
+    if source not in Source.ALL:
+        raise InvalidRecord([FieldError("source", "change.source", "变更来源只能是 manual、import 或 upstream")])
+    now = ctx.components.clock()
+    known = known_at or now
+    if known.tzinfo is None:
+        raise InvalidRecord([FieldError("known_at", "change.known_at_naive", "变更知悉时间必须带时区")])
+    if known > now:
+        raise InvalidRecord([FieldError("known_at", "change.known_at_future", "变更知悉时间不能晚于当前时间")])
+    return Change(
+        source=source,
+        changed_by=ctx.principal.account_id,
+        known_at=known,
+        applied_at=now,
+        late=is_late(ctx, known, now),
+        reason=reason,
+    )
+
+
+def is_late(ctx: Context, known_at: datetime, applied_at: datetime) -> bool | None:
+    """Applied more than the allowed working days after it became known; None where the calendar has no data."""
+    try:
+        return ctx.components.calendar.is_late(known_at, applied_at, ctx.components.freshness_days)
+    except CalendarNotCovered:
+        return None
+
+
+def audit_write(
+    ctx: Context,
+    *,
+    role: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    node: str,
+    version: int | None = None,
+    before: str | None = None,
+    after: str | None = None,
+    reason: str | None = None,
+    detail: dict[str, str] | None = None,
+) -> None:
+    """The audit entry of a successful write, on the chain of the node that keeps the object."""
+    ctx.audit(
+        AuditRecord(
+            actor=ctx.principal.account_id,
+            actor_role=role,
+            actor_kind=str(ctx.principal.kind),
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            object_version=version,
+            before_hash=before,
+            after_hash=after,
+            reason=reason,
+            detail=detail or {},
+        ),
+        node=node,
+    )

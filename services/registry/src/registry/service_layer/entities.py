@@ -1,0 +1,122 @@
+"""Use cases of the entity registry: register an entity, record a change as a new version."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from hrss.contracts.events.registry import EntityChanged
+from registry.adapters.orm import entity_current, entity_version
+from registry.adapters.rows import (
+    entity_current_row,
+    entity_from_row,
+    entity_payload,
+    entity_version_row,
+)
+from registry.domain.entities import EntityState, parse_entity
+from registry.domain.errors import Conflict, NotFound
+from registry.service_layer.changes import REGISTRY_KEEPERS, audit_write, authorize, make_change
+from registry.service_layer.context import Context
+
+
+@dataclass(frozen=True)
+class Written:
+    """The outcome of a write: the object's id, its current version, and whether a new version was made."""
+
+    id: str
+    version: int
+    created: bool
+    changed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "version": self.version, "created": self.created, "changed": self.changed}
+
+
+def register_entity(
+    ctx: Context, raw: Mapping[str, Any], *, reason: str | None, known_at: datetime | None, source: str
+) -> Written:
+    """Add an entity to the registry (version 1); a USCC already registered is a conflict."""
+    state = parse_entity(raw, ctx.components.regions)
+    role = authorize(ctx, state.region_code, REGISTRY_KEEPERS)
+    existing = ctx.uow.session.execute(
+        select(entity_current.c.id).where(entity_current.c.uscc == state.uscc)
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise Conflict("entity.exists", f"统一社会信用代码 {state.uscc} 已登记（对象 {existing}），请修改该对象")
+    entity_id = str(uuid.uuid4())
+    _write_version(ctx, entity_id, 1, state, reason=reason, known_at=known_at, source=source, role=role)
+    return Written(entity_id, 1, created=True, changed=True)
+
+
+def change_entity(
+    ctx: Context,
+    entity_id: str,
+    values: Mapping[str, Any],
+    *,
+    reason: str | None,
+    known_at: datetime | None,
+    source: str,
+) -> Written:
+    """Record a change as version n+1; the same content again makes no version (the answer says so)."""
+    row = ctx.uow.session.execute(
+        select(entity_current).where(entity_current.c.id == entity_id).with_for_update()
+    ).first()
+    if row is None:
+        raise NotFound("entity.not_found", f"检查对象 {entity_id} 不存在")
+    before = entity_from_row(row)
+    authorize(ctx, before.region_code, REGISTRY_KEEPERS)
+    state = before.changed(values, ctx.components.regions)
+    role = authorize(ctx, state.region_code, REGISTRY_KEEPERS)  # moving an entity needs both regions
+    if state.content_hash() == row.content_hash:
+        return Written(entity_id, row.version, created=False, changed=False)
+    _write_version(
+        ctx, entity_id, row.version + 1, state, reason=reason, known_at=known_at, source=source, role=role, before=row
+    )
+    return Written(entity_id, row.version + 1, created=False, changed=True)
+
+
+def _write_version(
+    ctx: Context,
+    entity_id: str,
+    version: int,
+    state: EntityState,
+    *,
+    reason: str | None,
+    known_at: datetime | None,
+    source: str,
+    role: str,
+    before: Any = None,
+) -> None:
+    change = make_change(ctx, reason=reason, known_at=known_at, source=source)
+    digest = state.content_hash()
+    node = ctx.producing_node(state.region_code)
+    session = ctx.uow.session
+    session.execute(insert(entity_version).values(entity_version_row(entity_id, version, state, change, digest)))
+    current = entity_current_row(entity_id, version, state, digest, change.applied_at)
+    if before is None:
+        session.execute(insert(entity_current).values(current))
+    else:
+        session.execute(update(entity_current).where(entity_current.c.id == entity_id).values(current))
+    ctx.uow.publish(
+        EntityChanged.model_validate(entity_payload(entity_id, version, state, node, change.applied_at)),
+        subject=entity_id,
+        node=node,
+    )
+    audit_write(
+        ctx,
+        role=role,
+        action="entity.register" if before is None else "entity.change",
+        object_type="entity",
+        object_id=entity_id,
+        node=node,
+        version=version,
+        before=before.content_hash if before is not None else None,
+        after=digest,
+        reason=reason,
+        detail={"uscc": state.uscc, "source": source, "late": str(change.late).lower()},
+    )

@@ -1,0 +1,191 @@
+"""Use cases of the inspector registry: register, change, and declared interests for recusal (回避)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from hrss.contracts.events.registry import InspectorChanged, InterestsChanged
+from registry.adapters.orm import inspector_current, inspector_version, interest
+from registry.adapters.rows import (
+    inspector_current_row,
+    inspector_from_row,
+    inspector_payload,
+    inspector_version_row,
+)
+from registry.domain import fields
+from registry.domain.errors import Conflict, FieldError, InvalidRecord, NotFound
+from registry.domain.inspectors import InspectorState, parse_inspector
+from registry.domain.uscc import InvalidUscc, check_uscc
+from registry.service_layer.changes import REGISTRY_KEEPERS, audit_write, authorize, make_change
+from registry.service_layer.context import Context
+from registry.service_layer.entities import Written
+
+
+def register_inspector(
+    ctx: Context, raw: Mapping[str, Any], *, reason: str | None, known_at: datetime | None, source: str
+) -> Written:
+    """Add an inspector (version 1); a credential number already registered is a conflict."""
+    state = parse_inspector(raw, ctx.components.regions)
+    role = authorize(ctx, state.node, REGISTRY_KEEPERS)
+    existing = ctx.uow.session.execute(
+        select(inspector_current.c.id).where(inspector_current.c.credential_no == state.credential_no)
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise Conflict("inspector.exists", f"执法证号 {state.credential_no} 已登记（人员 {existing}），请修改该人员")
+    inspector_id = str(uuid.uuid4())
+    _write_version(ctx, inspector_id, 1, state, None, reason=reason, known_at=known_at, source=source, role=role)
+    return Written(inspector_id, 1, created=True, changed=True)
+
+
+def change_inspector(
+    ctx: Context,
+    inspector_id: str,
+    values: Mapping[str, Any],
+    *,
+    reason: str | None,
+    known_at: datetime | None,
+    source: str,
+) -> Written:
+    """Record a change as version n+1 (status, credential renewal, transfer …); no change, no version."""
+    row = _current(ctx, inspector_id, for_update=True)
+    before = inspector_from_row(row, ctx.components.cipher, inspector_id)
+    authorize(ctx, before.node, REGISTRY_KEEPERS)
+    state = before.changed(values, ctx.components.regions)
+    role = authorize(ctx, state.node, REGISTRY_KEEPERS)
+    if state.content_hash() == row.content_hash:
+        return Written(inspector_id, row.version, created=False, changed=False)
+    _write_version(
+        ctx, inspector_id, row.version + 1, state, row, reason=reason, known_at=known_at, source=source, role=role
+    )
+    return Written(inspector_id, row.version + 1, created=False, changed=True)
+
+
+def _current(ctx: Context, inspector_id: str, *, for_update: bool = False) -> Any:
+    query = select(inspector_current).where(inspector_current.c.id == inspector_id)
+    row = ctx.uow.session.execute(query.with_for_update() if for_update else query).first()
+    if row is None:
+        raise NotFound("inspector.not_found", f"检查人员 {inspector_id} 不存在")
+    return row
+
+
+def _write_version(
+    ctx: Context,
+    inspector_id: str,
+    version: int,
+    state: InspectorState,
+    before: Any,
+    *,
+    reason: str | None,
+    known_at: datetime | None,
+    source: str,
+    role: str,
+) -> None:
+    change = make_change(ctx, reason=reason, known_at=known_at, source=source)
+    digest = state.content_hash()
+    node = ctx.producing_node(state.node)
+    session = ctx.uow.session
+    row = inspector_version_row(inspector_id, version, state, change, digest, ctx.components.cipher)
+    session.execute(insert(inspector_version).values(row))
+    current = inspector_current_row(row, change.applied_at)
+    if before is None:
+        session.execute(insert(inspector_current).values(current))
+    else:
+        session.execute(update(inspector_current).where(inspector_current.c.id == inspector_id).values(current))
+    ctx.uow.publish(
+        InspectorChanged.model_validate(inspector_payload(inspector_id, version, state, change.applied_at)),
+        subject=inspector_id,
+        node=node,
+    )
+    audit_write(
+        ctx,
+        role=role,
+        action="inspector.register" if before is None else "inspector.change",
+        object_type="inspector",
+        object_id=inspector_id,
+        node=node,
+        version=version,
+        before=before.content_hash if before is not None else None,
+        after=digest,
+        reason=reason,
+        detail={"credential_no": state.credential_no, "source": source, "late": str(change.late).lower()},
+    )
+
+
+# -- declared interests (回避) -------------------------------------------------------------
+
+
+def current_interests(session: Any, inspector_id: str) -> list[dict[str, Any]]:
+    """The interests an inspector has declared and not withdrawn, by USCC."""
+    rows = session.execute(
+        select(interest).where(interest.c.inspector_id == inspector_id).order_by(interest.c.uscc, interest.c.id)
+    ).all()
+    latest: dict[str, Any] = {}
+    for row in rows:
+        latest[row.uscc] = row
+    return [
+        {"uscc": r.uscc, "reason": r.reason, "declared_at": r.at.isoformat(), "declared_by": r.by}
+        for r in latest.values()
+        if r.action == "declare"
+    ]
+
+
+def declare_interest(ctx: Context, inspector_id: str, uscc: Any, reason: Any, *, withdraw: bool = False) -> dict:
+    """Declare (or withdraw) an interest of an inspector in an entity; the reason is required either way."""
+    row = _current(ctx, inspector_id, for_update=True)  # serialises declarations of one inspector
+    role = authorize(ctx, row.node, REGISTRY_KEEPERS)
+    errors = []
+    try:
+        code = check_uscc(str(uscc or ""))
+    except InvalidUscc as bad:
+        errors.append(FieldError("uscc", f"uscc.{bad.reason}", str(bad)))
+    try:
+        why = fields.text(reason, "回避事由", max_length=500)
+    except fields.BadField as bad:
+        errors.append(FieldError("reason", bad.code, bad.message))
+    if errors:
+        raise InvalidRecord(errors)
+    session = ctx.uow.session
+    declared = {i["uscc"] for i in current_interests(session, inspector_id)}
+    if withdraw and code not in declared:
+        raise NotFound("interest.not_found", f"该人员未申报与 {code} 的利害关系")
+    if not withdraw and code in declared:
+        raise Conflict("interest.exists", f"该人员已申报与 {code} 的利害关系")
+    now = ctx.components.clock()
+    action = "withdraw" if withdraw else "declare"
+    session.execute(
+        insert(interest).values(
+            inspector_id=inspector_id, uscc=code, action=action, reason=why, at=now, by=ctx.principal.account_id
+        )
+    )
+    interests = current_interests(session, inspector_id)
+    revision = session.execute(select(interest.c.id).where(interest.c.inspector_id == inspector_id)).all()
+    node = ctx.producing_node(row.node)
+    ctx.uow.publish(
+        InterestsChanged.model_validate(
+            {
+                "inspector_id": inspector_id,
+                "revision": len(revision),
+                "interests": [{"uscc": i["uscc"], "reason": i["reason"]} for i in interests],
+                "node": node,
+                "changed_at": now.isoformat(),
+            }
+        ),
+        subject=inspector_id,
+        node=node,
+    )
+    audit_write(
+        ctx,
+        role=role,
+        action=f"interest.{action}",
+        object_type="inspector",
+        object_id=inspector_id,
+        node=node,
+        reason=why,
+        detail={"uscc": code},
+    )
+    return {"inspector_id": inspector_id, "revision": len(revision), "interests": interests}
