@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+import psycopg2.extensions
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
@@ -49,7 +50,16 @@ def copy_value(value: Any) -> str:
 
 
 def copy_rows(session: Session, table: Table | str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """COPY `rows` (tuples in `columns` order) into `table` in the session's transaction; returns the count."""
+    """COPY `rows` (tuples in `columns` order) into `table` in the session's transaction; returns the count.
+
+    psycopg2 refuses COPY while a wait callback is set, as psycogreen sets one under eventlet (every nameko
+    worker). The callback is lifted for the COPY alone: the process then waits for it without yielding to other
+    green threads, for the few hundred milliseconds a bulk write takes, and the callback is set again after.
+    """
+    name = table if isinstance(table, str) else _qualified(table)
+    cols = ", ".join(f'"{c}"' for c in columns)
+    raw: Any = session.connection().connection.dbapi_connection
+    assert raw is not None
     buffer = io.StringIO()
     write = buffer.write
     n = 0
@@ -59,13 +69,14 @@ def copy_rows(session: Session, table: Table | str, columns: Sequence[str], rows
         n += 1
     if not n:
         return 0
-    name = table if isinstance(table, str) else _qualified(table)
-    cols = ", ".join(f'"{c}"' for c in columns)
     buffer.seek(0)
-    raw = session.connection().connection.dbapi_connection
-    assert raw is not None
-    with raw.cursor() as cursor:
-        cursor.copy_expert(f"COPY {name} ({cols}) FROM STDIN", buffer)
+    callback = psycopg2.extensions.get_wait_callback()
+    psycopg2.extensions.set_wait_callback(None)
+    try:
+        with raw.cursor() as cursor:
+            cursor.copy_expert(f"COPY {name} ({cols}) FROM STDIN", buffer)
+    finally:
+        psycopg2.extensions.set_wait_callback(callback)
     return n
 
 
