@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STACK := infra/local/stack
 
-.PHONY: help setup run stop test test-unit lint bench check-deploy lock contracts-docs clean
+.PHONY: help setup run stop test test-unit lint bench bench-registry check-deploy lock contracts-docs clean
 
 help:
 	@echo "make run           install, start the servers and every service, print where to look"
@@ -13,6 +13,7 @@ help:
 	@echo "make test-unit     unit tests only (no servers)"
 	@echo "make lint          ruff + mypy"
 	@echo "make bench         benchmarks in tests/perf (needs the stack: $(STACK) up)"
+	@echo "make bench-registry registry import and query benchmarks (needs the stack)"
 	@echo "make check-deploy  validate docker-compose.yml and the helm chart offline"
 
 setup: $(VENV)/.installed
@@ -43,6 +44,10 @@ lint: setup
 
 bench: setup
 	$(PY) tests/perf/bench_dispatch.py
+
+bench-registry: setup
+	$(PY) tests/perf/bench_registry_import.py
+	$(PY) tests/perf/bench_registry_query.py
 
 check-deploy:
 	infra/deploy/check

@@ -262,3 +262,30 @@ def test_openapi_describes_every_route(registry: Running) -> None:
                 routes.add((entrypoint.method.lower(), entrypoint.url.replace("<", "{").replace(">", "}")))
     documented = {(method, path) for path, ops in described.items() for method in ops}
     assert routes and routes <= documented
+
+
+def test_a_change_in_a_year_the_calendar_does_not_cover_is_kept_with_lateness_unknown(registry: Running) -> None:
+    from datetime import UTC, datetime
+
+    from registry.bootstrap import unit_of_work
+    from registry.service_layer.context import Context
+    from registry.service_layer.entities import register_entity
+    from registry_testkit import components, principal
+
+    from hrss.db import make_engine
+
+    parts = components()
+    parts.clock = lambda: datetime(2031, 3, 2, 2, 0, tzinfo=UTC)  # no official holiday data for 2031 yet
+    engine = make_engine(registry.dsn, schema="registry", pool_size=1)
+    uow = unit_of_work(engine, (PROVINCE,))
+    try:
+        ctx = Context(uow, parts, principal({"province_admin"}, PROVINCE))
+        written = register_entity(ctx, entity(30), reason=None, known_at=None, source="manual")
+        uow.commit()
+    finally:
+        uow.close()
+        engine.dispose()
+    stored = rows(
+        registry.dsn, f"SELECT late, applied_at::date FROM registry.entity_version WHERE entity_id = '{written.id}'"
+    )
+    assert stored == [(None, datetime(2031, 3, 2).date())]

@@ -45,7 +45,7 @@ def _change_columns() -> list[Column]:  # type: ignore[type-arg]
         Column("changed_by", Text, nullable=False),
         Column("known_at", DateTime(timezone=True), nullable=False),  # when the change became known
         Column("applied_at", DateTime(timezone=True), nullable=False),  # when the registry applied it
-        Column("late", Boolean, nullable=False),  # applied more than 5 working days after it became known
+        Column("late", Boolean),  # more than 5 working days after it became known; null: no calendar data that year
         Column("import_id", _ID),
         Column("content_hash", _HASH, nullable=False),
     ]

@@ -131,7 +131,7 @@ def layout_label(layout: Layout, field: str) -> str:
     return layout.fields.get(field) or layout.extra.get(field) or field
 
 
-def _row_builder(columns: list[str | None]) -> Callable[[int, list[Any]], Values | FieldError]:
+def _row_builder(columns: list[str | None], texts: bool) -> Callable[[int, list[Any]], Values | FieldError]:
     """A function turning one record's cells into {field: value} or a row-level error; built once per file."""
     width = len(columns)
     named = [(i, f) for i, f in enumerate(columns) if f is not None]
@@ -169,7 +169,9 @@ def detect_encoding(sample: bytes, whole: bool = True) -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ImportRefused("import.encoding", "不支持 UTF-16 编码的文件：请另存为“CSV UTF-8”或 GB18030（GBK）编码后导入")
+        raise ImportRefused(
+            "import.encoding", "不支持 UTF-16 编码的文件：请另存为“CSV UTF-8”或 GB18030（GBK）编码后导入"
+        )
     lines = sample.split(b"\n")
     if not whole:
         lines.pop()  # the last line may be cut in the middle of a character
@@ -257,7 +259,7 @@ def _csv_rows(path: Path, layout: Layout, delimiter: str) -> tuple[list[str], It
     except BaseException:
         f.close()
         raise
-    build = _row_builder(columns)
+    build = _row_builder(columns, texts=True)
     fields = [c for c in columns if c is not None]
     first = _next_csv_record(reader, lines, build)
     if first is None:
@@ -345,7 +347,7 @@ def _xlsx_rows(path: Path, layout: Layout) -> tuple[list[str], Iterator[Row]]:
         columns = map_header(header, layout)
         while columns and columns[-1] is None:
             columns.pop()
-        build = _row_builder(columns)
+        build = _row_builder(columns, texts=False)
         first = _next_xlsx_record(records, build)
         if first is None:
             raise ImportRefused("import.empty", "工作表只有表头，没有数据行")

@@ -15,7 +15,6 @@ no cost (one import already keeps the database busy); single writes from the API
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
@@ -164,14 +163,62 @@ class ImportReport:
         }
 
 
-def import_entities(engine: Engine, source_path: str | Path, **options: Any) -> ImportReport:
-    """Import entities (检查对象); see `run_import` for the options."""
-    return run_import(ENTITIES, engine, source_path, **options)
+def import_entities(
+    engine: Engine,
+    source_path: str | Path,
+    *,
+    components: Components,
+    principal: Principal,
+    nodes: tuple[str, ...],
+    file_name: str | None = None,
+    chunk_size: int = 20_000,
+    known_at: datetime | None = None,
+    progress: Callable[[ImportReport], None] | None = None,
+    max_bytes: int = readers.MAX_FILE_BYTES,
+) -> ImportReport:
+    """Import entities (检查对象) from a CSV/TSV/XLSX file; `progress(report)` after every committed chunk."""
+    return run_import(
+        ENTITIES,
+        engine,
+        source_path,
+        components=components,
+        principal=principal,
+        nodes=nodes,
+        file_name=file_name,
+        chunk_size=chunk_size,
+        known_at=known_at,
+        progress=progress,
+        max_bytes=max_bytes,
+    )
 
 
-def import_inspectors(engine: Engine, source_path: str | Path, **options: Any) -> ImportReport:
-    """Import inspectors (执法检查人员); see `run_import` for the options."""
-    return run_import(INSPECTORS, engine, source_path, **options)
+def import_inspectors(
+    engine: Engine,
+    source_path: str | Path,
+    *,
+    components: Components,
+    principal: Principal,
+    nodes: tuple[str, ...],
+    file_name: str | None = None,
+    chunk_size: int = 20_000,
+    known_at: datetime | None = None,
+    progress: Callable[[ImportReport], None] | None = None,
+    max_bytes: int = readers.MAX_FILE_BYTES,
+) -> ImportReport:
+    """Import inspectors (执法检查人员) from a CSV/TSV/XLSX file; personal data is encrypted as the API does."""
+    return run_import(
+        INSPECTORS,
+        engine,
+        source_path,
+        components=components,
+        principal=principal,
+        nodes=nodes,
+        file_name=file_name,
+        chunk_size=chunk_size,
+        known_at=known_at,
+        progress=progress,
+        max_bytes=max_bytes,
+    )
 
 
 @dataclass
@@ -225,23 +272,34 @@ def run_import(
     known = KnownAt(components, known_at)
     sorter = _Sorter(kind, components, principal, nodes, known)
     sorter.has_known = "known_at" in columns
-    for chunk in sorter.chunks(rows, chunk_size):
-        counts = _apply_with_retry(kind, engine, chunk, report, components, principal, nodes, home, role, run_row)
-        run_row = {}
-        report.rows += chunk.rows
-        report.rejected += chunk.rejected
-        report.created += counts["created"]
-        report.changed += counts["changed"]
-        report.unchanged += counts["unchanged"]
-        report.late += counts["late"]
-        report.chunks += 1
-        room = REPORTED_REJECTIONS - len(report.rejections)
-        report.rejections.extend({"row": row, **error.to_dict()} for row, error in chunk.rejections[: max(room, 0)])
-        report.finished = chunk.final
+    try:
+        for chunk in sorter.chunks(rows, chunk_size):
+            counts = _apply_with_retry(kind, engine, chunk, report, components, principal, nodes, home, role, run_row)
+            run_row = {}
+            _count(report, chunk, counts, started)
+            if progress is not None:
+                progress(report)
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()  # the file, also when a chunk or the progress callback fails
         report.seconds = time.monotonic() - started
-        if progress is not None:
-            progress(report)
     return report
+
+
+def _count(report: ImportReport, chunk: _Chunk, counts: dict[str, int], started: float) -> None:
+    """Add a committed chunk to the report."""
+    report.rows += chunk.rows
+    report.rejected += chunk.rejected
+    report.created += counts["created"]
+    report.changed += counts["changed"]
+    report.unchanged += counts["unchanged"]
+    report.late += counts["late"]
+    report.chunks += 1
+    room = max(REPORTED_REJECTIONS - len(report.rejections), 0)
+    report.rejections.extend({"row": row, **error.to_dict()} for row, error in chunk.rejections[:room])
+    report.finished = chunk.final
+    report.seconds = time.monotonic() - started
 
 
 def _home_node(principal: Principal, nodes: tuple[str, ...]) -> str:
@@ -354,29 +412,13 @@ class _Sorter:
 def _apply_with_retry(kind: Kind, engine: Engine, chunk: _Chunk, *args: Any) -> dict[str, int]:
     for attempt in range(1, RETRIES + 1):
         try:
-            with _blocking_io():
-                return _apply(kind, engine, chunk, *args)
+            return _apply(kind, engine, chunk, *args)
         except DBAPIError as error:
             code = getattr(error.orig, "pgcode", None)
             if code not in _RETRYABLE or attempt == RETRIES:
                 raise
             time.sleep(0.05 * attempt)
     raise AssertionError("unreachable")
-
-
-@contextlib.contextmanager
-def _blocking_io() -> Iterator[None]:
-    """psycopg2 refuses COPY while a green-thread wait callback is installed (psycogreen, under eventlet): a chunk
-    runs with plain blocking I/O. Under eventlet that holds the hub for one chunk; imports run from the CLI."""
-    callback = psycopg2.extensions.get_wait_callback()
-    if callback is None:
-        yield
-        return
-    psycopg2.extensions.set_wait_callback(None)
-    try:
-        yield
-    finally:
-        psycopg2.extensions.set_wait_callback(callback)
 
 
 def _apply(
@@ -399,7 +441,7 @@ def _apply(
         if run_row:
             session.execute(insert(import_run).values(**run_row))
         now = components.clock()
-        existing = _lock_existing(session, kind, [key for _, key in _keys(kind, chunk)])
+        existing = _existing(session, kind, chunk)
         current_new: list[str] = []
         current_changed: list[str] = []
         versions: list[str] = []
@@ -495,19 +537,45 @@ def _keys(kind: Kind, chunk: _Chunk) -> Iterator[tuple[int, str]]:
         yield row_no, getattr(state, key_field)
 
 
-def _lock_existing(session: Any, kind: Kind, keys: list[str]) -> dict[str, tuple[str, int, str]]:
-    """Current id, version and hash of the records with these keys, locked (in key order) until commit."""
+def _existing(session: Any, kind: Kind, chunk: _Chunk) -> dict[str, tuple[str, int, str]]:
+    """Current id, version and hash of the chunk's records that exist; those about to change are locked.
+
+    Only rows whose hash differs are locked (`FOR UPDATE`, in id order) and read again under the lock: locking
+    every row of a re-imported file would rewrite a million tuples to say nothing changed. An unchanged row
+    that a single write changes meanwhile is simply left to that write, as if the import had come first.
+    """
+    keys = [state_key for _, state_key in _keys(kind, chunk)]
     if not keys:
         return {}
     table = f'"{kind.current.schema}"."{kind.current.name}"'
+    key = kind.key_field
     rows = session.execute(
-        text(
-            f"SELECT id, {kind.key_field} AS key, version, content_hash FROM {table} "
-            f"WHERE {kind.key_field} = ANY(:keys) ORDER BY {kind.key_field} FOR UPDATE"
-        ),
-        {"keys": keys},
+        text(f"SELECT id, {key}, version, content_hash FROM {table} WHERE {key} = ANY(:keys)"), {"keys": keys}
     )
-    return {key: (str(row_id), version, digest) for row_id, key, version, digest in rows}
+    existing = {code: (str(row_id), version, digest) for row_id, code, version, digest in rows}
+    if not existing:
+        return existing
+    changing = sorted(
+        existing[code][0]
+        for code, digest in _keyed_hashes(kind, chunk)
+        if code in existing and existing[code][2] != digest
+    )
+    if changing:
+        locked = session.execute(
+            text(
+                f"SELECT id, {key}, version, content_hash FROM {table} WHERE id = ANY(CAST(:ids AS uuid[])) "
+                "ORDER BY id FOR UPDATE"
+            ),
+            {"ids": changing},
+        )
+        existing.update({code: (str(row_id), version, digest) for row_id, code, version, digest in locked})
+    return existing
+
+
+def _keyed_hashes(kind: Kind, chunk: _Chunk) -> Iterator[tuple[str, str]]:
+    key_field = kind.key_field
+    for _, state, digest, _ in chunk.good:
+        yield getattr(state, key_field), digest
 
 
 def _update_changed(session: Any, kind: Kind, columns: tuple[str, ...], lines: list[str]) -> None:
@@ -635,12 +703,18 @@ def encode_row(
 
 
 def uuid_strings(n: int) -> Iterator[str]:
-    """`n` random (version 4) UUIDs as strings, from one call to the system's random source."""
-    pool = os.urandom(16 * n).hex()
-    for i in range(0, 32 * n, 32):
-        h = pool[i : i + 32]
-        variant = "89ab"[int(h[16], 16) & 3]
-        yield f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
+    """`n` new ids, time-ordered UUIDs (version 7: ms timestamp, a 22-bit counter, 52 random bits), as strings.
+
+    Ordered ids land at the right edge of the primary-key B-trees of the current and version tables instead of
+    on random pages: at a million rows that is most of the difference between COPY at memory and at disk speed.
+    """
+    if n >= 1 << 22:
+        raise ValueError("at most 2**22 ids per call")
+    stamp = f"{time.time_ns() // 1_000_000:012x}"
+    pool = os.urandom(7 * n).hex()
+    for i in range(n):
+        h = f"{stamp}7{i >> 10:03x}{'89ab'[(i >> 8) & 3]}{i & 0xFF:02x}{pool[14 * i : 14 * i + 13]}"
+        yield f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def rejection_lines(import_id: str, rejections: list[tuple[int, FieldError]]) -> list[str]:
@@ -658,11 +732,15 @@ def copy_text(session: Session, table: Table | str, columns: tuple[str, ...], li
     cols = ", ".join(f'"{c}"' for c in columns)
     raw = session.connection().connection.dbapi_connection
     assert raw is not None
+    data = "".join(lines)
+    # as hrss.db.copy_rows: psycopg2 refuses COPY under psycogreen's wait callback, so it is lifted for the COPY
+    callback = psycopg2.extensions.get_wait_callback()
+    psycopg2.extensions.set_wait_callback(None)
     cursor = raw.cursor()
     try:
-        data = "".join(lines)
         # one read of the whole buffer instead of one per 8 KB
         cursor.copy_expert(f"COPY {name} ({cols}) FROM STDIN", io.StringIO(data), size=len(data) + 1)  # type: ignore[attr-defined]
     finally:
         cursor.close()
+        psycopg2.extensions.set_wait_callback(callback)
     return len(lines)
