@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import builtins
-import json
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypeVar
 
+import orjson
 from pydantic import BaseModel, ValidationError
 
 from hrss.contracts.envelope import ContractError, Envelope, Producer, new_trace_id, utcnow
+from hrss.contracts.ids import time_ordered_ids
 from hrss.contracts.nodes import check_code
 
 M = TypeVar("M", bound=type[BaseModel])
@@ -47,7 +48,7 @@ class Contract:
 class Encoded(NamedTuple):
     """One event ready for the outbox: its id, topic, key and wire bytes."""
 
-    event_id: uuid.UUID
+    event_id: str
     topic: str
     key: str
     value: bytes
@@ -138,7 +139,7 @@ class ContractRegistry:
         when = (occurred_at or utcnow()).astimezone(UTC).isoformat()
         head = {"type": contract.type, "schema_version": contract.version, "occurred_at": when}
         sender = Producer.model_validate(producer).model_dump(mode="json")
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        ids = time_ordered_ids()
         for subject, payload in payloads:
             if not 0 < len(subject) <= 200:
                 raise ContractError("envelope.invalid", "事件信封格式错误，字段：subject")
@@ -149,9 +150,9 @@ class ContractRegistry:
                 raise ContractError(
                     "payload.invalid", f"{contract.type} v{contract.version} 载荷不符合契约，字段：{fields}"
                 ) from exc
-            event_id = uuid.uuid4()
+            event_id = next(ids)
             envelope = {
-                "event_id": str(event_id),
+                "event_id": event_id,
                 **head,
                 "producer": sender,
                 "subject": subject,
@@ -159,7 +160,7 @@ class ContractRegistry:
                 "target_node": None,
                 "payload": payload,
             }
-            yield Encoded(event_id, contract.topic, subject, dumps(envelope).encode("utf-8"), contract.type)
+            yield Encoded(event_id, contract.topic, subject, orjson.dumps(envelope), contract.type)
 
     def contract_of(self, model: type[BaseModel]) -> Contract:
         for contract in self._contracts.values():

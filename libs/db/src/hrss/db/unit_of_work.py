@@ -11,9 +11,7 @@ from sqlalchemy.orm import Session
 
 from hrss.contracts import ContractRegistry, Envelope, Producer, producing_node
 from hrss.contracts import registry as default_registry
-from hrss.db.copy import copy_rows
-
-COPY_THRESHOLD = 500  # outbox rows from which flush streams them with COPY
+from hrss.db.copy import copy_lines, copy_value
 
 if TYPE_CHECKING:
     from hrss.audit import AuditLog, AuditRecord
@@ -41,6 +39,7 @@ class UnitOfWork:
         self._registry = registry
         self.events: list[Envelope] = []
         self._pending: list[dict[str, object]] = []
+        self._pending_lines: list[str] = []  # outbox rows of publish_many, as COPY lines
         self.audit_log = audit_log
         self._audits: dict[str, list[AuditRecord]] = {}
         self.finished = False
@@ -84,34 +83,33 @@ class UnitOfWork:
     def publish_many(
         self, model: type[BaseModel], payloads: Iterable[tuple[str, dict[str, Any]]], *, node: str | None = None
     ) -> int:
-        """Record many events of one contract, `(subject, payload)` each, validated as `publish` does; bulk path."""
+        """Record many events of one contract, `(subject, payload)` each, validated as `publish` does; bulk path.
+
+        The outbox rows are kept as ready COPY lines and streamed at commit (`hrss.db.copy`).
+        """
         producer = Producer(service=self._service, node=producing_node(self.nodes, node))
         trace_id = self._trace_id()
         contract = self._registry.contract_of(model)
-        headers = {"event_type": contract.type, "schema_version": str(contract.version), "trace_id": trace_id}
-        n = 0
+        headers = copy_value(
+            {"event_type": contract.type, "schema_version": str(contract.version), "trace_id": trace_id}
+        )
+        before = len(self._pending_lines)
+        append = self._pending_lines.append
         for encoded in self._registry.encode_many(model, payloads, producer=producer, trace_id=trace_id):
-            self._pending.append(
-                {
-                    "event_id": encoded.event_id,
-                    "topic": encoded.topic,
-                    "key": encoded.key,
-                    "value": encoded.value,
-                    "headers": headers,
-                }
+            append(
+                f"{encoded.event_id}\t{copy_value(encoded.topic)}\t{copy_value(encoded.key)}\t"
+                f"{copy_value(encoded.value)}\t{headers}\n"
             )
-            n += 1
-        return n
+        return len(self._pending_lines) - before
 
     def flush(self) -> None:
-        """Write pending outbox rows into the open transaction: one INSERT, or COPY for large batches."""
+        """Write pending outbox rows into the open transaction: one INSERT, and COPY for bulk events."""
         if self._pending:
             rows, self._pending = self._pending, []
-            if len(rows) < COPY_THRESHOLD:
-                self.session.execute(insert(self._outbox), rows)
-            else:
-                columns = ("event_id", "topic", "key", "value", "headers")
-                copy_rows(self.session, self._outbox, columns, ([r[c] for c in columns] for r in rows))
+            self.session.execute(insert(self._outbox), rows)
+        if self._pending_lines:
+            lines, self._pending_lines = self._pending_lines, []
+            copy_lines(self.session, self._outbox, ("event_id", "topic", "key", "value", "headers"), lines)
 
     def audit(self, record: AuditRecord, *, node: str | None = None) -> None:
         """Add an entry to the node's audit chain; it is sealed at commit, in this transaction."""
@@ -133,6 +131,7 @@ class UnitOfWork:
         if not self.finished:
             self.session.rollback()
             self._pending.clear()
+            self._pending_lines.clear()
             self._audits.clear()
             self.events.clear()
             self.finished = True
