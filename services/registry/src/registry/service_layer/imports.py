@@ -5,40 +5,43 @@ rejections, its `import_chunk` row and one audit entry commit together or not at
 equals the current version's is unchanged: no version, no event. So re-running a file after a crash finishes
 the job and creates nothing twice.
 
-Concurrency: every chunk takes a transaction-level advisory lock per registry (entity / inspector) before it
-locks rows. Row locks alone (`FOR UPDATE`, even in a fixed order) cannot order *inserts*: import A waiting on a
-row import B locked while B waits on A's uncommitted insert of the same new USCC is a deadlock, or at best a
-unique violation that throws away a whole chunk. One lock per chunk serialises imports against each other at
-no cost (one import already keeps the database busy); single writes from the API keep their own row locks,
-`FOR UPDATE` and the unique constraints, and a chunk that still loses such a race is retried.
+Concurrency: an import holds a session-level advisory lock per registry (entity / inspector) from its first
+chunk to its last, on a connection of its own (released when it ends, or when the process dies). Row locks
+alone (`FOR UPDATE`, even in a fixed order) cannot order *inserts*: import A waiting on a row import B locked
+while B waits on A's uncommitted insert of the same new USCC is a deadlock, or at best a unique violation that
+throws away a whole chunk. So imports of one registry run one after the other. Inside one import, chunks never
+share a key (a key seen twice in a file is rejected), so after the first chunk (which records the run) two
+chunks are written at once, on two connections: PostgreSQL works on one while Python prepares the other.
+Single writes from the API keep their own row locks, `FOR UPDATE` and the unique constraints, and a chunk that
+still loses such a race is retried.
 """
 
 from __future__ import annotations
 
-import io
-import os
-import re
+import queue
+import threading
 import time
 import uuid
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as day_time
 from pathlib import Path
 from typing import Any
 
-import psycopg2.extensions
 from sqlalchemy import Engine, Table, insert, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from hrss.audit import AuditRecord
 from hrss.auth import AccessDenied, Action, Principal, acting_role, check_access
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.contracts import Node
 from hrss.contracts.events.registry import EntityChanged, InspectorChanged
-from hrss.db.copy import copy_value
+from hrss.contracts.ids import time_ordered_ids
+from hrss.db.copy import copy_lines, copy_value
 from hrss.workdays import CalendarNotCovered
 from hrss.workdays.workday_calendar import CHINA_TZ
 from registry.adapters import readers
@@ -272,19 +275,112 @@ def run_import(
     known = KnownAt(components, known_at)
     sorter = _Sorter(kind, components, principal, nodes, known)
     sorter.has_known = "known_at" in columns
+    chunks = Prefetched(sorter.chunks(rows, chunk_size))
+    lock = engine.connect()
+    locked = False
+    writers = ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="import-writer")
     try:
-        for chunk in sorter.chunks(rows, chunk_size):
-            counts = _apply_with_retry(kind, engine, chunk, report, components, principal, nodes, home, role, run_row)
-            run_row = {}
-            _count(report, chunk, counts, started)
+        lock.execute(text("SELECT pg_advisory_lock(:k)"), {"k": lock_key(kind.name)})
+        lock.commit()
+        locked = True
+        in_flight: deque[tuple[_Chunk, Future[dict[str, int]]]] = deque()
+
+        def done(oldest: tuple[_Chunk, Future[dict[str, int]]]) -> None:
+            chunk, future = oldest
+            _count(report, chunk, future.result(), started)
             if progress is not None:
                 progress(report)
+
+        for chunk in chunks:
+            args = (kind, engine, chunk, report, components, principal, nodes, home, role, run_row)
+            if run_row:  # the first chunk records the run: the others refer to it
+                in_flight.append((chunk, _finished(_apply_with_retry(*args))))
+                run_row = {}
+            else:
+                in_flight.append((chunk, writers.submit(_apply_with_retry, *args)))
+            while len(in_flight) >= WRITERS or (in_flight and in_flight[0][1].done()):
+                done(in_flight.popleft())
+        while in_flight:
+            done(in_flight.popleft())
     finally:
+        writers.shutdown(wait=True, cancel_futures=True)
+        _release(lock, kind.name, locked)
+        chunks.stop()
         close = getattr(rows, "close", None)
         if close is not None:
             close()  # the file, also when a chunk or the progress callback fails
         report.seconds = time.monotonic() - started
     return report
+
+
+WRITERS = 2  # chunks written at once
+
+
+def _release(lock: Any, kind: str, locked: bool) -> None:
+    """Give the registry's import lock back: a pooled connection would keep a session lock after `close()`."""
+    try:
+        if locked:
+            lock.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": lock_key(kind)})
+            lock.commit()
+    except Exception:
+        lock.invalidate()  # the connection is discarded, which ends its session and the lock with it
+        raise
+    finally:
+        lock.close()
+
+
+def _finished(value: dict[str, int]) -> Future[dict[str, int]]:
+    future: Future[dict[str, int]] = Future()
+    future.set_result(value)
+    return future
+
+
+class Prefetched:
+    """Chunks read and validated one ahead, in a thread, while the previous one is written.
+
+    The writing thread spends most of a chunk waiting for PostgreSQL (psycopg2 releases the GIL in COPY and
+    commit), so reading the next chunk meanwhile overlaps the two halves of the work on two cores.
+    """
+
+    _DONE = object()
+
+    def __init__(self, source: Iterator[_Chunk]) -> None:
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=1)
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(source,), name="import-reader", daemon=True)
+        self._thread.start()
+
+    def _run(self, source: Iterator[_Chunk]) -> None:
+        try:
+            for chunk in source:
+                if not self._put(chunk):
+                    return
+            self._put(self._DONE)
+        except BaseException as error:  # handed to the consuming thread, which raises it
+            self._put(error)
+
+    def _put(self, item: Any) -> bool:
+        while not self._stopped.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __iter__(self) -> Iterator[_Chunk]:
+        while True:
+            item = self._queue.get()
+            if item is self._DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def stop(self) -> None:
+        """Stop reading (after the last chunk, or when writing failed) and wait for the reader to end."""
+        self._stopped.set()
+        self._thread.join(timeout=30)
 
 
 def _count(report: ImportReport, chunk: _Chunk, counts: dict[str, int], started: float) -> None:
@@ -437,7 +533,6 @@ def _apply(
     uow = unit_of_work(engine, nodes)
     try:
         session = uow.session
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(kind.name)})
         if run_row:
             session.execute(insert(import_run).values(**run_row))
         now = components.clock()
@@ -449,7 +544,7 @@ def _apply(
         created = changed = unchanged = late = 0
         changes: dict[datetime, tuple[str, bool | None]] = {}
         producers: dict[str, str] = {}
-        next_id = uuid_strings(len(chunk.good)).__next__
+        next_id = time_ordered_ids(len(chunk.good)).__next__
         stamp = now.isoformat()
         region_field = kind.region_field
         for _row_no, state, digest, known in chunk.good:
@@ -480,11 +575,11 @@ def _apply(
                 node = producers[region] = owning_node(nodes, region)
             events.setdefault(node, []).append((row_id, kind.payload(row_id, version, state, node, now)))
         current_columns = ("id", "version", *kind.columns, "content_hash", "updated_at")
-        copy_text(session, kind.current, current_columns, current_new)
+        copy_lines(session, kind.current, current_columns, current_new)
         if current_changed:
             _update_changed(session, kind, current_columns, current_changed)
-        copy_text(session, kind.version, (f"{kind.name}_id", "version", *kind.columns, *CHANGE_COLUMNS), versions)
-        copy_text(
+        copy_lines(session, kind.version, (f"{kind.name}_id", "version", *kind.columns, *CHANGE_COLUMNS), versions)
+        copy_lines(
             session,
             import_rejection,
             ("import_id", "row_no", "field", "code", "message"),
@@ -582,7 +677,7 @@ def _update_changed(session: Any, kind: Kind, columns: tuple[str, ...], lines: l
     """Changed current rows: COPY into a temporary table, then one UPDATE ... FROM it."""
     table = f'"{kind.current.schema}"."{kind.current.name}"'
     session.execute(text(f"CREATE TEMP TABLE import_changed (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"))
-    copy_text(session, "import_changed", columns, lines)
+    copy_lines(session, "import_changed", columns, lines)
     assignments = ", ".join(f'"{c}" = t."{c}"' for c in columns if c != "id")
     session.execute(text(f"UPDATE {table} AS c SET {assignments} FROM import_changed AS t WHERE c.id = t.id"))
 
@@ -649,72 +744,17 @@ class KnownAt:
 
 
 def lock_key(kind: str) -> int:
-    """The advisory lock serialising import chunks of one registry."""
+    """The advisory lock serialising imports of one registry."""
     return zlib.crc32(f"registry.import.{kind}".encode())
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-_SPECIAL = re.compile(r'[\\\t\n\r"]').search  # characters COPY text or an array literal must escape
-
-
-def _text(value: str) -> str:
-    # str.translate is slow on non-ASCII text; most values need no escaping at all
-    return value.translate(_ESCAPES) if _SPECIAL(value) else value
-
-
-def _list(value: list[Any]) -> str:
-    if all(type(item) is str and not _SPECIAL(item) for item in value):
-        return "{" + ",".join(f'"{item}"' for item in value) + "}"
-    return copy_value(value)
-
-
-def _null(_: None) -> str:
-    return "\\N"
-
-
-def _flag(value: bool) -> str:
-    return "t" if value else "f"
-
-
-# copy_value (hrss.db.copy) by type, without its chain of isinstance tests: the hot path of every row
-_ENCODERS: dict[type, Callable[[Any], str]] = {
-    str: _text,
-    type(None): _null,
-    bool: _flag,
-    int: str,
-    date: date.isoformat,
-}
-
-
-def fast_copy_value(value: Any) -> str:
-    encode = _ENCODERS.get(type(value))
-    return encode(value) if encode is not None else copy_value(value)
 
 
 def encode_row(
     row_id: str, version: int, values: tuple[Any, ...], change: str, digest: str, stamp: str
 ) -> tuple[str, str]:
     """COPY lines of the current row and of the version row; the record's columns are escaped once for both."""
-    record = "\t".join(map(fast_copy_value, values))
+    record = "\t".join(map(copy_value, values))
     head = f"{row_id}\t{version}\t{record}\t"
     return f"{head}{digest}\t{stamp}\n", f"{head}{change}\t{digest}\n"
-
-
-def uuid_strings(n: int) -> Iterator[str]:
-    """`n` new ids, time-ordered UUIDs (version 7: ms timestamp, a 22-bit counter, 52 random bits), as strings.
-
-    Ordered ids land at the right edge of the primary-key B-trees of the current and version tables instead of
-    on random pages: at a million rows that is most of the difference between COPY at memory and at disk speed.
-    """
-    if n >= 1 << 22:
-        raise ValueError("at most 2**22 ids per call")
-    stamp = f"{time.time_ns() // 1_000_000:012x}"
-    pool = os.urandom(7 * n).hex()
-    for i in range(n):
-        h = f"{stamp}7{i >> 10:03x}{'89ab'[(i >> 8) & 3]}{i & 0xFF:02x}{pool[14 * i : 14 * i + 13]}"
-        yield f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def rejection_lines(import_id: str, rejections: list[tuple[int, FieldError]]) -> list[str]:
@@ -722,25 +762,3 @@ def rejection_lines(import_id: str, rejections: list[tuple[int, FieldError]]) ->
         f"{import_id}\t{row}\t{copy_value(e.field)}\t{copy_value(e.code)}\t{copy_value(e.message)}\n"
         for row, e in rejections
     ]
-
-
-def copy_text(session: Session, table: Table | str, columns: tuple[str, ...], lines: list[str]) -> int:
-    """COPY ready-made text-format lines into `table` in the session's transaction (see hrss.db.copy)."""
-    if not lines:
-        return 0
-    name = table if isinstance(table, str) else f'"{table.schema}"."{table.name}"'
-    cols = ", ".join(f'"{c}"' for c in columns)
-    raw = session.connection().connection.dbapi_connection
-    assert raw is not None
-    data = "".join(lines)
-    # as hrss.db.copy_rows: psycopg2 refuses COPY under psycogreen's wait callback, so it is lifted for the COPY
-    callback = psycopg2.extensions.get_wait_callback()
-    psycopg2.extensions.set_wait_callback(None)
-    cursor = raw.cursor()
-    try:
-        # one read of the whole buffer instead of one per 8 KB
-        cursor.copy_expert(f"COPY {name} ({cols}) FROM STDIN", io.StringIO(data), size=len(data) + 1)  # type: ignore[attr-defined]
-    finally:
-        cursor.close()
-        psycopg2.extensions.set_wait_callback(callback)
-    return len(lines)
