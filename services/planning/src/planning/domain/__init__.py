@@ -1,0 +1,1 @@
+"""Rules and invariants of plans and tasks; standard library, `hrss.contracts` and the registry's checklist values."""
