@@ -29,6 +29,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as day_time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -166,64 +167,6 @@ class ImportReport:
         }
 
 
-def import_entities(
-    engine: Engine,
-    source_path: str | Path,
-    *,
-    components: Components,
-    principal: Principal,
-    nodes: tuple[str, ...],
-    file_name: str | None = None,
-    chunk_size: int = 20_000,
-    known_at: datetime | None = None,
-    progress: Callable[[ImportReport], None] | None = None,
-    max_bytes: int = readers.MAX_FILE_BYTES,
-) -> ImportReport:
-    """Import entities (检查对象) from a CSV/TSV/XLSX file; `progress(report)` after every committed chunk."""
-    return run_import(
-        ENTITIES,
-        engine,
-        source_path,
-        components=components,
-        principal=principal,
-        nodes=nodes,
-        file_name=file_name,
-        chunk_size=chunk_size,
-        known_at=known_at,
-        progress=progress,
-        max_bytes=max_bytes,
-    )
-
-
-def import_inspectors(
-    engine: Engine,
-    source_path: str | Path,
-    *,
-    components: Components,
-    principal: Principal,
-    nodes: tuple[str, ...],
-    file_name: str | None = None,
-    chunk_size: int = 20_000,
-    known_at: datetime | None = None,
-    progress: Callable[[ImportReport], None] | None = None,
-    max_bytes: int = readers.MAX_FILE_BYTES,
-) -> ImportReport:
-    """Import inspectors (执法检查人员) from a CSV/TSV/XLSX file; personal data is encrypted as the API does."""
-    return run_import(
-        INSPECTORS,
-        engine,
-        source_path,
-        components=components,
-        principal=principal,
-        nodes=nodes,
-        file_name=file_name,
-        chunk_size=chunk_size,
-        known_at=known_at,
-        progress=progress,
-        max_bytes=max_bytes,
-    )
-
-
 @dataclass
 class _Chunk:
     number: int
@@ -333,6 +276,12 @@ def _finished(value: dict[str, int]) -> Future[dict[str, int]]:
     future: Future[dict[str, int]] = Future()
     future.set_result(value)
     return future
+
+
+import_entities = partial(run_import, ENTITIES)  # entities (检查对象) from a CSV/TSV/XLSX file
+import_inspectors = partial(
+    run_import, INSPECTORS
+)  # inspectors (执法检查人员); personal data encrypted as the API does
 
 
 class Prefetched:
