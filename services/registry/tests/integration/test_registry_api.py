@@ -111,6 +111,9 @@ def test_bad_entity_is_refused_naming_every_field_and_nothing_is_written(registr
     assert "统一社会信用代码" in answer.json()["message"]
     unknown = registry.call("POST", "/entities", token, {"record": {**entity(3), "owner": "x"}})
     assert unknown.status_code == 400 and unknown.json()["errors"][0]["field"] == "record.owner"
+    junk = registry.call("POST", "/entities", token, {"record": {**entity(3), "\u0007 INSERT INTO x": 1}})
+    assert junk.status_code == 400 and "INSERT" not in junk.text
+    assert junk.json()["errors"][0]["field"] == "record.（无法显示的字段名）"
     assert rows(registry.dsn, "SELECT count(*) FROM registry.entity_version") == [(0,)]
     assert rows(registry.dsn, "SELECT count(*) FROM registry.outbox") == [(0,)]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -10,6 +11,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from registry.domain.errors import FieldError, InvalidRecord
 
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,40}$")
 MAX_BODY = 1_000_000  # bytes of JSON a write may carry; bulk data goes through imports
 
 
@@ -91,8 +93,11 @@ def _message(error: Any) -> str:
 
 
 def only_fields(record: dict[str, Any], allowed: Collection[str], what: str) -> dict[str, Any]:
-    """The record if every key is a field of `what`; unknown keys are refused, each named."""
-    unknown = [k for k in record if k not in allowed]
+    """The record if every key is a field of `what`; unknown keys are refused, each named if it looks like a name.
+
+    A key that is not an identifier (control characters, spaces, SQL-looking text) is not echoed back.
+    """
+    unknown = [k if _NAME.match(k) else "（无法显示的字段名）" for k in record if k not in allowed]
     if unknown:
         raise InvalidRecord(
             [FieldError(f"record.{k}", "record.unknown_field", f"{what}没有字段 {k}") for k in unknown[:20]]
