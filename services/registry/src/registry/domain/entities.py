@@ -11,7 +11,7 @@ from typing import Any
 
 from registry.domain import fields
 from registry.domain.errors import FieldError, InvalidRecord
-from registry.domain.regions import RegionTable, UnknownRegion
+from registry.domain.regions import RegionTable
 from registry.domain.uscc import InvalidUscc, check_uscc
 
 
@@ -162,42 +162,17 @@ def parse_entity(raw: Mapping[str, Any], regions: RegionTable) -> EntityState:
 
 def try_parse_entity(raw: Mapping[str, Any], regions: RegionTable) -> tuple[EntityState | None, list[FieldError]]:
     """(state, []) for a good record, (None, errors) for a bad one: imports report errors, not raise them."""
-    errors: list[FieldError] = []
-    get = raw.get
-    labels = ENTITY_FIELDS
-
-    def field(name: str, parse: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return parse(get(name), labels[name], *args, **kwargs)
-        except fields.BadField as bad:
-            errors.append(FieldError(name, bad.code, bad.message))
-            return None
-
-    uscc = None
-    value = get("uscc")
-    if fields.blank(value):
-        errors.append(FieldError("uscc", "field.required", "统一社会信用代码不能为空"))
-    else:
-        try:
-            uscc = check_uscc(str(value))
-        except InvalidUscc as bad:
-            errors.append(FieldError("uscc", f"uscc.{bad.reason}", str(bad)))
+    record = fields.Collector(raw, ENTITY_FIELDS)
+    field, errors = record.field, record.errors
+    uscc = field("uscc", fields.uscc)
     name = field("name", fields.text, max_length=200)
     object_type = field("object_type", fields.choice, ObjectType, OBJECT_TYPE_LABELS, default=ObjectType.ENTERPRISE)
-    region_code = None
-    value = get("region_code")
-    if fields.blank(value):
-        errors.append(FieldError("region_code", "field.required", "行政区划代码不能为空"))
-    else:
-        try:
-            region_code = regions.check(str(value).strip()).code
-        except UnknownRegion as bad:
-            errors.append(FieldError("region_code", "region.unknown", str(bad)))
+    region_code = field("region_code", fields.region, regions)
     industry = field("industry", fields.text, max_length=100, required=False)
     address = field("address", fields.text, max_length=300, required=False)
     status = field("status", fields.choice, EntityStatus, STATUS_LABELS, default=EntityStatus.ACTIVE)
     tags = field("tags", fields.text_list)
-    grade_raw = get("credit_grade")
+    grade_raw = raw.get("credit_grade")
     grade = None if fields.blank(grade_raw) else field("credit_grade", fields.choice, CreditGrade, GRADE_LABELS)
     complaints = field("complaint_count", fields.count)
     serious = field("serious_violation", fields.flag)

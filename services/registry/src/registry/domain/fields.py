@@ -13,6 +13,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from registry.domain.errors import FieldError
+from registry.domain.regions import RegionTable, UnknownRegion
+from registry.domain.uscc import InvalidUscc, check_uscc
+
 E = TypeVar("E", bound=StrEnum)
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -129,6 +133,48 @@ def choice(value: Any, label: str, enum: type[E], labels: Mapping[E, str], *, de
         allowed = "、".join(labels[m] for m in enum)
         raise BadField("field.choice", f"{label}取值无效：{raw[:20]!r}（可选：{allowed}）")
     return member
+
+
+def region(value: Any, label: str, regions: RegionTable, *, required: bool = True) -> str | None:
+    """A GB/T 2260 division code that the bundled table knows."""
+    if blank(value):
+        if required:
+            raise BadField("field.required", f"{label}不能为空")
+        return None
+    try:
+        return regions.check(str(value).strip()).code
+    except UnknownRegion as bad:
+        raise BadField("region.unknown", str(bad)) from None
+
+
+def uscc(value: Any, label: str) -> str:
+    """A unified social credit code with a correct check character (normalised)."""
+    if blank(value):
+        raise BadField("field.required", f"{label}不能为空")
+    try:
+        return check_uscc(str(value))
+    except InvalidUscc as bad:
+        raise BadField(f"uscc.{bad.reason}", str(bad)) from None
+
+
+class Collector:
+    """Parses the fields of one raw record, keeping every error instead of stopping at the first."""
+
+    def __init__(self, raw: Any, labels: dict[str, str]) -> None:
+        self.raw, self.labels = raw, labels
+        self.errors: list[FieldError] = []
+
+    def field(self, name: str, parse: Any, *args: Any, **kwargs: Any) -> Any:
+        """`parse(raw[name], label, …)`, or None with the error kept."""
+        try:
+            return parse(self.raw.get(name), self.labels[name], *args, **kwargs)
+        except BadField as bad:
+            self.errors.append(FieldError(name, bad.code, bad.message))
+            return None
+
+    def fail(self, name: str, code: str, message: str) -> None:
+        """Keep an error found by a rule beyond the field's own parser."""
+        self.errors.append(FieldError(name, code, message))
 
 
 _LOOKUPS: dict[type, dict[str, Any]] = {}

@@ -19,7 +19,7 @@ from stdnum.cn import ric
 from registry.domain import fields
 from registry.domain.errors import FieldError, InvalidRecord
 from registry.domain.lines import LINE_LABELS, Line
-from registry.domain.regions import RegionTable, UnknownRegion
+from registry.domain.regions import RegionTable
 from registry.domain.uscc import InvalidUscc, check_uscc
 
 _CREDENTIAL = re.compile(r"^[0-9A-Za-z\-]{4,40}$")
@@ -170,18 +170,8 @@ def parse_inspector(raw: Mapping[str, Any], regions: RegionTable) -> InspectorSt
 
 def try_parse_inspector(raw: Mapping[str, Any], regions: RegionTable) -> tuple[InspectorState | None, list[FieldError]]:
     """(state, []) for a good record, (None, errors) for a bad one."""
-    errors: list[FieldError] = []
-    labels = INSPECTOR_FIELDS
-
-    def field(name: str, parse: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return parse(raw.get(name), labels[name], *args, **kwargs)
-        except fields.BadField as bad:
-            errors.append(FieldError(name, bad.code, bad.message))
-            return None
-
-    def fail(name: str, code: str, message: str) -> None:
-        errors.append(FieldError(name, code, message))
+    record = fields.Collector(raw, INSPECTOR_FIELDS)
+    field, fail, errors = record.field, record.fail, record.errors
 
     credential = field("credential_no", fields.text, max_length=40)
     if credential and not _CREDENTIAL.match(credential):
@@ -189,14 +179,14 @@ def try_parse_inspector(raw: Mapping[str, Any], regions: RegionTable) -> tuple[I
     expires = field("credential_expires", fields.day, required=True)
     name = field("name", fields.text, max_length=50)
     unit = field("unit", fields.text, max_length=100)
-    node = _region(raw.get("node"), "node", regions, errors, required=True)
+    node = field("node", fields.region, regions)
     line = field("line", fields.choice, Line, LINE_LABELS)
     position = field("position", fields.text, max_length=50, required=False)
     qualifications = field("qualifications", fields.text_list)
     expertise = field("expertise", fields.text_list)
     pool = field("pool", fields.choice, Pool, POOL_LABELS, default=Pool.ENFORCEMENT)
     status = field("status", fields.choice, InspectorStatus, STATUS_LABELS, default=InspectorStatus.ACTIVE)
-    station = _region(raw.get("station_region"), "station_region", regions, errors, required=False)
+    station = field("station_region", fields.region, regions, required=False)
     employers: list[str] = []
     for item in field("former_employers", fields.text_list, max_length=18) or ():
         try:
@@ -241,15 +231,3 @@ def _valid_national_id(value: str) -> bool:
         return bool(ric.is_valid(value))
     except (KeyError, ValueError):  # stdnum 2.2 raises KeyError for a region code it does not know
         return False
-
-
-def _region(value: Any, name: str, regions: RegionTable, errors: list[FieldError], *, required: bool) -> str | None:
-    if fields.blank(value):
-        if required:
-            errors.append(FieldError(name, "field.required", f"{INSPECTOR_FIELDS[name]}不能为空"))
-        return None
-    try:
-        return regions.check(str(value).strip()).code
-    except UnknownRegion as bad:
-        errors.append(FieldError(name, "region.unknown", str(bad)))
-        return None
