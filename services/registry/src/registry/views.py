@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from hrss.auth import Action, Principal, check_access
+from hrss.auth import AccessDenied, Action, Principal, check_access
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.auth.secrets import AesGcmSecretCipher
-from hrss.contracts import Node
+from hrss.contracts import Node, utcnow
+from hrss.workdays import china_date
 from registry.adapters.orm import (
     check_item,
     check_item_version,
@@ -170,7 +171,7 @@ def _version(row: Any, columns: tuple[str, ...], hide: tuple[str, ...] = ()) -> 
 def _readable(principal: Principal, node: str) -> bool:
     try:
         check_access(principal, Action.READ, node)
-    except Exception:
+    except AccessDenied:
         return False
     return True
 
@@ -253,7 +254,7 @@ def _personal(row: Any, principal: Principal, cipher: AesGcmSecretCipher, inspec
 
 
 def _inspector(row: Any, principal: Principal, cipher: AesGcmSecretCipher) -> dict[str, Any]:
-    today = date.today()
+    today = china_date(utcnow())  # eligibility is by the calendar day in China, not the server's
     effective = (
         InspectorStatus.CREDENTIAL_EXPIRED.value
         if row.status == InspectorStatus.ACTIVE.value and row.credential_expires < today
