@@ -6,3 +6,37 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+
+import pytest
+
+
+@pytest.fixture
+def planning(fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker):  # type: ignore[no-untyped-def]
+    """A planning service serving the province of 河北 (every city and county as tenants), in this process,
+    whose checklist read model holds the 9 items of seeds/002 received from Kafka."""
+    from nameko.containers import ServiceContainer
+    from planning.entrypoints.service import PlanningService
+    from planning_testkit import PROVINCE, Running, checklist_events, migrate, planning_config, wait_for
+
+    from hrss.auth import SigningKey
+    from hrss.bus.broker import Message, TopicSpec
+    from hrss.testing.processes import free_port
+
+    migrate(fresh_database)
+    topic = "registry.check_item_changed.v1"
+    kafka_broker.ensure_topics([TopicSpec(topic, compacted=True)])
+    kafka_broker.publish_many([Message(topic, key.encode(), value) for key, value in checklist_events()])
+    key = SigningKey.generate("test")
+    port = free_port()
+    config = planning_config(fresh_database, port, key, PROVINCE, kafka_bootstrap, kafka_namespace)
+    container = ServiceContainer(PlanningService, config)
+    container.start()
+    running = Running(f"http://127.0.0.1:{port}", config, key, fresh_database)
+    running.container = container
+    try:
+        reader = running.as_({"planner"}, PROVINCE)
+        wait_for(lambda: len(reader.get("/checklist", node=PROVINCE).json().get("items", [])) == 9, 60, "checklist")
+        yield running
+    finally:
+        container.stop()

@@ -1,0 +1,255 @@
+"""The planning service: annual plans and tasks over HTTP, and the registry's checklist from Kafka."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from hrss.audit import AuditRecord, Outcome
+from hrss.auth import Principal, Unauthenticated, acting_role
+from hrss.auth.web import http as read_http
+from hrss.bus.consumer import Received, consume
+from hrss.contracts import PlatformError
+from hrss.contracts.events.registry import CheckItemChanged
+from hrss.db import Database, UnitOfWork
+from hrss.db import http as write_http
+from hrss.observability import ObservedService
+from hrss.observability.web import error_response
+from planning import views
+from planning.adapters.documents import plan_document, task_document
+from planning.adapters.orm import metadata
+from planning.domain.plans import PlannedItem
+from planning.domain.task_lifecycle import TaskStatus
+from planning.entrypoints import schemas
+from planning.entrypoints.dependencies import Planning, PlanningComponents
+from planning.entrypoints.openapi import OPENAPI
+from planning.service_layer import checklist, plans, settings, tasks
+from planning.service_layer.context import Context
+
+
+def json_response(body: object, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
+
+
+class PlanningService(ObservedService):
+    name = "planning"
+
+    db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
+    planning: Planning = PlanningComponents()  # type: ignore[assignment]
+
+    # -- the registry's checklist ------------------------------------------------------------
+
+    @consume(CheckItemChanged, batch=True)
+    def apply_check_items(self, events: list[Received]) -> None:
+        checklist.apply_changes(self.db.session, [event.payload for event in events])  # type: ignore[misc]
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _write(
+        self, request: Request, action: str, object_type: str, object_id: str, run: Callable[[Context], Any]
+    ) -> Response:
+        """Run a change as the caller, in a savepoint; a refusal is rolled back and audited as refused."""
+        try:
+            principal = self.planning.principal_from(request)
+        except Unauthenticated as error:
+            self._refused("anonymous", "none", "anonymous", action, object_type, object_id, error, request)
+            return error_response(error)
+        ctx = Context(self.db, self.planning.components, principal, self.observed)
+        try:
+            with self.db.session.begin_nested():
+                return run(ctx)
+        except PlatformError as error:
+            role = str(acting_role(principal))
+            self._refused(
+                principal.account_id, role, str(principal.kind), action, object_type, object_id, error, request
+            )
+            return error_response(error)
+
+    def _refused(
+        self,
+        actor: str,
+        role: str,
+        kind: str,
+        action: str,
+        object_type: str,
+        object_id: str,
+        error: PlatformError,
+        request: Request,
+    ) -> None:
+        self.db.audit(
+            AuditRecord(
+                actor=actor,
+                actor_role=role,
+                actor_kind=kind,
+                action=action,
+                object_type=object_type,
+                object_id=object_id[:100],
+                outcome=Outcome.REFUSED,
+                request_id=self.observed,
+                detail={"code": error.code, "client": request.remote_addr or ""},
+            ),
+            node=self.db.nodes[0],
+        )
+
+    def _reader(self, request: Request) -> Principal:
+        return self.planning.principal_from(request)
+
+    # -- settings and the list in force --------------------------------------------------------
+
+    @read_http("GET", "/settings/<node>")
+    def get_settings(self, request: Request, node: str) -> Response:
+        c = self.planning.components
+        return json_response(views.settings(self.db.session, c, self._reader(request), node))
+
+    @write_http("PUT", "/settings/<node>")
+    def put_settings(self, request: Request, node: str) -> Response:
+        def run(ctx: Context) -> Response:
+            body = schemas.parse(schemas.SettingsBody, request.get_data())
+            return json_response(settings.set_settings(ctx, node, body, body.reason).to_dict())
+
+        return self._write(request, "settings.set", "node_settings", node, run)
+
+    @read_http("GET", "/checklist")
+    def get_checklist(self, request: Request) -> Response:
+        return json_response(views.checklist(self.db.session, self._reader(request), request.args))
+
+    # -- plans ------------------------------------------------------------------------------
+
+    @read_http("GET", "/plans")
+    def list_plans(self, request: Request) -> Response:
+        return json_response(views.plans(self.db.session, self._reader(request), request.args))
+
+    @read_http("GET", "/plans/<plan_id>")
+    def get_plan(self, request: Request, plan_id: str) -> Response:
+        c = self.planning.components
+        return json_response(views.plan(self.db.session, c, self._reader(request), plan_id))
+
+    @read_http("GET", "/plans/<plan_id>/history")
+    def get_plan_history(self, request: Request, plan_id: str) -> Response:
+        return json_response(views.plan_history(self.db.session, self._reader(request), plan_id))
+
+    @write_http("POST", "/plans")
+    def create_plan(self, request: Request) -> Response:
+        def run(ctx: Context) -> Response:
+            body = schemas.parse(schemas.PlanBody, request.get_data())
+            plan = plans.create_plan(ctx, body.node, body.year)
+            return json_response(views.plan_view(plan, plan_document(plan)), 201)
+
+        return self._write(request, "plan.create", "plan", "-", run)
+
+    @write_http("PUT", "/plans/<plan_id>/draft")
+    def edit_plan(self, request: Request, plan_id: str) -> Response:
+        def run(ctx: Context) -> Response:
+            key = views.check_id(plan_id, "plan_id")
+            body = schemas.parse(schemas.PlanDraftBody, request.get_data())
+            items = [PlannedItem(i.item_id, i.item_version, i.planned_tasks, i.note) for i in body.items]
+            plan = plans.edit_plan(ctx, key, items, [(o.item_id, o.reason) for o in body.omissions])
+            report = plans.plan_coverage(ctx, plan)
+            return json_response(
+                {**views.plan_view(plan, plan_document(plan)), "coverage": views.coverage_view(report, plan)}
+            )
+
+        return self._write(request, "plan.edit", "plan", plan_id, run)
+
+    def _plan_step(self, request: Request, plan_id: str, action: str, model: Any, step: Callable[..., Any]) -> Response:
+        def run(ctx: Context) -> Response:
+            key = views.check_id(plan_id, "plan_id")
+            body = schemas.parse(model, request.get_data())
+            plan = step(ctx, key, *body.model_dump().values())
+            return json_response(views.plan_view(plan, plan_document(plan)))
+
+        return self._write(request, action, "plan", plan_id, run)
+
+    @write_http("POST", "/plans/<plan_id>/file")
+    def file_plan(self, request: Request, plan_id: str) -> Response:
+        return self._plan_step(request, plan_id, "plan.file", schemas.NoteBody, plans.file)
+
+    @write_http("POST", "/plans/<plan_id>/accept")
+    def accept_plan(self, request: Request, plan_id: str) -> Response:
+        return self._plan_step(request, plan_id, "plan.accept", schemas.CommentBody, plans.accept)
+
+    @write_http("POST", "/plans/<plan_id>/return")
+    def return_plan(self, request: Request, plan_id: str) -> Response:
+        return self._plan_step(request, plan_id, "plan.return", schemas.CommentBody, plans.send_back)
+
+    @write_http("POST", "/plans/<plan_id>/publish")
+    def publish_plan(self, request: Request, plan_id: str) -> Response:
+        return self._plan_step(request, plan_id, "plan.publish", schemas.NoteBody, plans.publish)
+
+    @write_http("POST", "/plans/<plan_id>/adjust")
+    def adjust_plan(self, request: Request, plan_id: str) -> Response:
+        return self._plan_step(request, plan_id, "plan.adjust", schemas.AdjustBody, plans.adjust)
+
+    # -- tasks ------------------------------------------------------------------------------
+
+    @read_http("GET", "/tasks")
+    def list_tasks(self, request: Request) -> Response:
+        return json_response(views.tasks(self.db.session, self._reader(request), request.args))
+
+    @read_http("GET", "/tasks/<task_id>")
+    def get_task(self, request: Request, task_id: str) -> Response:
+        return json_response(views.task(self.db.session, self._reader(request), task_id))
+
+    @read_http("GET", "/tasks/<task_id>/history")
+    def get_task_history(self, request: Request, task_id: str) -> Response:
+        return json_response(views.task_history(self.db.session, self._reader(request), task_id))
+
+    @read_http("GET", "/merge-candidates")
+    def get_merge_candidates(self, request: Request) -> Response:
+        return json_response(views.merge_candidates(self.db.session, self._reader(request), request.args))
+
+    @write_http("POST", "/tasks")
+    def create_task(self, request: Request) -> Response:
+        def run(ctx: Context) -> Response:
+            body = schemas.parse(schemas.TaskBody, request.get_data())
+            if body.node is None:
+                raise views.required("node")
+            task = tasks.create_task(ctx, body.node, body)
+            return json_response(views.task_view(task, task_document(task)), 201)
+
+        return self._write(request, "task.create", "task", "-", run)
+
+    @write_http("PUT", "/tasks/<task_id>")
+    def revise_task(self, request: Request, task_id: str) -> Response:
+        def run(ctx: Context) -> Response:
+            key = views.check_id(task_id, "task_id")
+            body = schemas.parse(schemas.TaskBody, request.get_data())
+            task = tasks.revise(ctx, key, body)
+            return json_response(views.task_view(task, task_document(task)))
+
+        return self._write(request, "task.revise", "task", task_id, run)
+
+    def _task_step(self, request: Request, task_id: str, target: TaskStatus | None) -> Response:
+        def run(ctx: Context) -> Response:
+            key = views.check_id(task_id, "task_id")
+            model = schemas.ReasonBody if target is not None else schemas.StatusBody
+            body = schemas.parse(model, request.get_data())
+            to = target or TaskStatus(body.to)  # type: ignore[union-attr]
+            task = tasks.move(ctx, key, to, body.reason)
+            return json_response(views.task_view(task, task_document(task)))
+
+        action = f"task.{target.value}" if target is not None else "task.progress"
+        return self._write(request, action, "task", task_id, run)
+
+    @write_http("POST", "/tasks/<task_id>/publish")
+    def publish_task(self, request: Request, task_id: str) -> Response:
+        return self._task_step(request, task_id, TaskStatus.PUBLISHED)
+
+    @write_http("POST", "/tasks/<task_id>/freeze")
+    def freeze_task(self, request: Request, task_id: str) -> Response:
+        return self._task_step(request, task_id, TaskStatus.FROZEN)
+
+    @write_http("POST", "/tasks/<task_id>/cancel")
+    def cancel_task(self, request: Request, task_id: str) -> Response:
+        return self._task_step(request, task_id, TaskStatus.CANCELLED)
+
+    @write_http("POST", "/tasks/<task_id>/status")
+    def record_progress(self, request: Request, task_id: str) -> Response:
+        return self._task_step(request, task_id, None)
+
+    @read_http("GET", "/openapi.json")
+    def openapi(self, request: Request) -> Response:
+        return json_response(OPENAPI)

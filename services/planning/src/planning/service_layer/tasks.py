@@ -1,0 +1,244 @@
+"""Use cases of tasks (抽查任务): draft from a plan or ad hoc, revise the draft, publish with a document number,
+freeze for the draw, record progress, cancel; and the merge candidates of a node's year.
+
+Every step is a new task record (revision n+1) with the task as it then is, the event of the transition through
+the outbox and an audit entry, in one transaction. Drafts publish no event; from publication on, every transition
+does, carrying the whole task, so that the draw service starts from `planning.task_ready_for_draw` alone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from fractions import Fraction
+from typing import Any
+
+from registry.domain.checklist import ChecklistError, parse_ratio
+from registry.domain.entities import CreditGrade
+from registry.domain.lines import LINE_LABELS, Line
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from hrss.contracts import InvalidNodeCode, Node
+from hrss.contracts.events.planning import TASK_EVENTS, Acting
+from planning.adapters.documents import task_from, task_state
+from planning.adapters.orm import task_current, task_number
+from planning.adapters.repository import load_plan, load_task, save_task
+from planning.domain.errors import FieldError, InvalidRecord
+from planning.domain.merging import MergeCandidate, merge_candidates
+from planning.domain.numbering import next_number
+from planning.domain.plans import PlanStatus
+from planning.domain.task_lifecycle import TaskStatus, TaskTransition, cancel_task, transition
+from planning.domain.tasks import GradeRatio, PlanRef, Scope, Task, TaskItem, new_task, revise_task, with_number
+from planning.service_layer.checklist import item_for_task, items_in_force
+from planning.service_layer.context import PLANNERS, PROGRESS, Context
+from planning.service_layer.settings import effective_settings
+
+PLANS_IN_FORCE = (PlanStatus.ACCEPTED, PlanStatus.PUBLISHED)
+PROGRESS_STEPS = {
+    TaskStatus.DRAWN,
+    TaskStatus.DISPATCHED,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.COMPLETED,
+    TaskStatus.RESULTS_PUBLISHED,
+}
+
+
+def _node(code: str, field: str) -> Node:
+    try:
+        return Node(code)
+    except InvalidNodeCode as bad:
+        raise InvalidRecord([FieldError(field, "node.invalid", str(bad))]) from None
+
+
+def _line(value: str, field: str) -> Line:
+    for line in Line:
+        if value in (line.value, LINE_LABELS[line]):
+            return line
+    allowed = "、".join(LINE_LABELS.values())
+    raise InvalidRecord([FieldError(field, "field.choice", f"业务条线取值无效：{value[:20]!r}（可选：{allowed}）")])
+
+
+def _ratio(text: str, field: str):  # type: ignore[no-untyped-def]
+    try:
+        return parse_ratio(text)
+    except ChecklistError as bad:
+        raise InvalidRecord([FieldError(field, "task.ratio_invalid", bad.message)]) from None
+
+
+def _grade_ratios(raw: dict[str, str]) -> tuple[GradeRatio, ...]:
+    found = []
+    for grade, text in raw.items():
+        try:
+            credit = CreditGrade(grade)
+        except ValueError:
+            message = f"信用等级只能是 A、B、C、D（现为 {grade[:4]!r}）"
+            raise InvalidRecord([FieldError("grade_ratios", "task.grade_invalid", message)]) from None
+        ratio = _ratio(text, f"grade_ratios.{grade}")
+        if ratio.fraction is None:
+            message = f"信用等级 {grade} 的抽查比例应为百分比"
+            raise InvalidRecord([FieldError(f"grade_ratios.{grade}", "task.grade_ratio_kind", message)])
+        found.append(GradeRatio(credit, Fraction(ratio.fraction)))
+    return tuple(found)
+
+
+def task_fields(ctx: Context, node: Node, body: Any) -> dict[str, Any]:
+    """The domain fields of a task from the API's body: items resolved on the node's list in force."""
+    session = ctx.uow.session
+    in_force = {item.item_id: item for item in items_in_force(session, node)}
+    items = []
+    for index, raw in enumerate(body.items):
+        where = f"items[{index}]"
+        found = item_for_task(in_force, where, raw.item_id, raw.item_version)
+        line = _line(raw.line, f"{where}.line") if raw.line else found.line
+        ratio = _ratio(raw.ratio, f"{where}.ratio") if raw.ratio else None
+        items.append(TaskItem.from_spec(found.item_id, found.version, found.spec, line=line, ratio=ratio))
+    plan = None
+    if body.plan_id is not None:
+        plan = _plan_ref(ctx, node, body.year, str(body.plan_id), items)
+    scope = body.scope
+    return {
+        "title": body.title.strip(),
+        "year": body.year,
+        "items": tuple(items),
+        "lines": tuple(_line(v, f"lines[{i}]") for i, v in enumerate(body.lines)),
+        "departments": tuple(d.strip() for d in body.departments if d.strip()),
+        "start": body.start,
+        "end": body.end,
+        "implementing_nodes": tuple(
+            _node(code, f"implementing_nodes[{i}]") for i, code in enumerate(body.implementing_nodes or [node.code])
+        ),
+        "unified": body.unified,
+        "scope": Scope(
+            tuple(scope.region_codes),
+            tuple(scope.object_types),
+            tuple(scope.tags),
+            tuple(CreditGrade(g) for g in scope.grades),
+        ),
+        "grade_ratios": _grade_ratios(body.grade_ratios),
+        "exclude_inspected_within_months": body.exclude_inspected_within_months,
+        "team_size": body.team_size,
+        "publish_drawn_list": body.publish_drawn_list,
+        "prior_notice": body.prior_notice,
+        "plan": plan,
+        "ad_hoc_reason": body.ad_hoc_reason,
+        "draw_group": body.draw_group,
+    }
+
+
+def _plan_ref(ctx: Context, node: Node, year: int, plan_id: str, items: list[TaskItem]) -> PlanRef:
+    """The plan a task comes from: the node's own plan of the task's year, in force, covering every item."""
+    plan = load_plan(ctx.uow.session, plan_id)
+    if plan.node != node or plan.year != year:
+        message = f"任务只能依据本节点（{node.code}）{year} 年度的抽查计划"
+        raise InvalidRecord([FieldError("plan_id", "task.plan_mismatch", message)])
+    if plan.status not in PLANS_IN_FORCE:
+        message = f"年度抽查计划当前状态为“{plan.status.label}”，备案后才能据以制定任务"
+        raise InvalidRecord([FieldError("plan_id", "task.plan_not_in_force", message)])
+    planned = {item.item_id for item in plan.items}
+    outside = [item.name for item in items if item.item_id not in planned]
+    if outside:
+        message = f"抽查事项“{'、'.join(outside)}”未列入年度计划：请先调整计划，或作为临时任务并说明理由"
+        raise InvalidRecord([FieldError("items", "task.item_not_in_plan", message)])
+    return PlanRef(plan.plan_id, plan.version)
+
+
+def create_task(ctx: Context, node_code: str, body: Any) -> Task:
+    """A draft task of `node`, validated against the node's settings and list in force."""
+    node = _node(node_code, "node")
+    role = ctx.authorize(node)
+    ctx.serving(node.code)
+    settings = effective_settings(ctx.uow.session, ctx.components, node).settings
+    task = new_task(settings, task_id=str(uuid.uuid4()), **task_fields(ctx, node, body))
+    save_task(ctx.uow.session, task, 1, "task.create", ctx.actor, ctx.components.clock(), None)
+    _audit(ctx, role, "task.create", task, 1, None)
+    return task
+
+
+def revise(ctx: Context, task_id: str, body: Any) -> Task:
+    """The draft replaced by the body's content, validated again."""
+    session = ctx.uow.session
+    task, revision = load_task(session, task_id, for_update=True)
+    role = ctx.authorize(task.node)
+    settings = effective_settings(session, ctx.components, task.node).settings
+    revised = revise_task(task, settings, **task_fields(ctx, task.node, body))
+    save_task(session, revised, revision + 1, "task.revise", ctx.actor, ctx.components.clock(), None)
+    _audit(ctx, role, "task.revise", revised, revision + 1, None)
+    return revised
+
+
+def _give_number(ctx: Context, task: Task) -> Task:
+    """The next number of the node's year in its style, recorded once and never reused."""
+    session = ctx.uow.session
+    session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"planning.number.{task.node.code}"))))
+    settings = effective_settings(session, ctx.components, task.node).settings
+    given = session.execute(
+        select(task_number.c.number).where(task_number.c.node == task.node.code, task_number.c.year == task.year)
+    ).scalars()
+    number = next_number(given, settings.task_number_template, task.year)
+    session.execute(
+        insert(task_number).values(
+            node=task.node.code, year=task.year, number=number, task_id=task.task_id, given_at=ctx.components.clock()
+        )
+    )
+    return with_number(task, number)
+
+
+def move(ctx: Context, task_id: str, target: TaskStatus, reason: str | None) -> Task:
+    """Take the task to `target` if the lifecycle allows it; publication gives the number first."""
+    session = ctx.uow.session
+    task, revision = load_task(session, task_id, for_update=True)
+    roles = PROGRESS if target in PROGRESS_STEPS else PLANNERS
+    role = ctx.authorize(task.node, roles)
+    at = ctx.components.clock()
+    if target is TaskStatus.CANCELLED:
+        moved, change = cancel_task(task, ctx.actor, at, reason or "")
+    else:
+        if target is TaskStatus.PUBLISHED and task.status is TaskStatus.DRAFT and task.number is None:
+            task = _give_number(ctx, task)
+        moved, change = transition(task, target, ctx.actor, at, reason)
+    save_task(session, moved, revision + 1, f"task.{target.value}", ctx.actor, at, change.reason, task.status)
+    _publish(ctx, moved, change)
+    _audit(ctx, role, f"task.{target.value}", moved, revision + 1, change.reason)
+    return moved
+
+
+def _publish(ctx: Context, task: Task, change: TaskTransition) -> None:
+    contract = TASK_EVENTS[change.to_status.value]
+    payload = contract(
+        task=task_state(task),
+        from_status=change.from_status.value,
+        to_status=change.to_status.value,
+        actor=Acting(user_id=change.actor.user_id, node=change.actor.node.code),
+        at=change.at,
+        reason=change.reason,
+    )
+    ctx.uow.publish(payload, subject=task.task_id, node=ctx.serving(task.node.code))
+
+
+def _audit(ctx: Context, role: str, action: str, task: Task, revision: int, reason: str | None) -> None:
+    ctx.audit(
+        role=role,
+        action=action,
+        object_type="task",
+        object_id=task.task_id,
+        node=task.node.code,
+        version=revision,
+        reason=reason,
+        detail={"status": task.status.value, "number": task.number or ""},
+    )
+
+
+def candidates(session: Session, node: Node, year: int) -> tuple[list[MergeCandidate], dict[str, Task]]:
+    """Pairs of the node's planning-stage tasks of `year` that should be considered for merging."""
+    rows = session.execute(
+        select(task_current.c.document)
+        .where(
+            task_current.c.node == node.code,
+            task_current.c.year == year,
+            task_current.c.status.in_([TaskStatus.DRAFT.value, TaskStatus.PUBLISHED.value]),
+        )
+        .order_by(task_current.c.start, task_current.c.task_id)
+    ).scalars()
+    tasks = [task_from(document) for document in rows]
+    by_id = {task.task_id: task for task in tasks}
+    return merge_candidates(tasks), by_id

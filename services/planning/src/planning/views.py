@@ -1,0 +1,291 @@
+"""The read side: plans, tasks, their histories, coverage, merge candidates and settings, scoped by node.
+
+A caller reads the plans and tasks of its own node and the nodes below; a task is also readable by the nodes that
+implement it (a county sees the province's unified task it takes part in).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from hrss.auth import AccessDenied, Action, Principal, check_access, in_scope, scope_prefixes
+from hrss.contracts import InvalidNodeCode, Node
+from planning.adapters.documents import plan_document, plan_from, task_from
+from planning.adapters.orm import plan_current, plan_record, task_current, task_record
+from planning.adapters.repository import load_plan
+from planning.bootstrap import Components
+from planning.domain.errors import FieldError, InvalidRecord, NotFound
+from planning.domain.plan_coverage import Coverage
+from planning.domain.plans import Plan, PlanStatus, coverage
+from planning.domain.task_lifecycle import TRANSITIONS, TaskStatus
+from planning.domain.tasks import Task
+from planning.service_layer.checklist import checklist_entries, items_in_force
+from planning.service_layer.settings import effective_settings
+from planning.service_layer.tasks import candidates
+
+MAX_PAGE = 500
+
+
+def check_id(value: str, name: str) -> str:
+    """A UUID from the path, else 400 naming the parameter."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise InvalidRecord([FieldError(name, "request.invalid_id", f"{name} 应为 UUID")]) from None
+
+
+def node_param(args: Mapping[str, str], name: str = "node", required: bool = False) -> Node | None:
+    value = args.get(name)
+    if not value:
+        if required:
+            raise InvalidRecord([FieldError(name, "field.required", f"请指定 {name}")])
+        return None
+    try:
+        return Node(value)
+    except InvalidNodeCode as bad:
+        raise InvalidRecord([FieldError(name, "node.invalid", str(bad))]) from None
+
+
+def int_param(args: Mapping[str, str], name: str, low: int, high: int) -> int | None:
+    value = args.get(name)
+    if value in (None, ""):
+        return None
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise InvalidRecord([FieldError(name, "request.invalid_number", f"{name} 应为 {low}–{high} 之间的整数")])
+    return int(value)
+
+
+def _choice(args: Mapping[str, str], name: str, allowed: set[str]) -> str | None:
+    value = args.get(name)
+    if value in (None, ""):
+        return None
+    if value not in allowed:
+        raise InvalidRecord(
+            [FieldError(name, "field.choice", f"{name} 取值无效（可选：{'、'.join(sorted(allowed))}）")]
+        )
+    return value
+
+
+def _scoped(column: Any, principal: Principal) -> Any:
+    return or_(*(column.like(prefix + "%") for prefix in scope_prefixes(principal)))
+
+
+# -- plans ---------------------------------------------------------------------------------
+
+
+def coverage_view(report: Coverage, plan: Plan) -> dict[str, Any]:
+    return {
+        "complete": report.complete,
+        "applicable": len(report.applicable),
+        "missing": [
+            {
+                "item_id": e.item_id,
+                "item_version": e.item_version,
+                "name": e.name,
+                "omission_reason": (o.reason if (o := plan.omission_for(e.item_id)) else None),
+            }
+            for e in report.missing
+        ],
+        "outdated": [
+            {"item_id": item.item_id, "planned_version": item.item_version, "current_version": entry.item_version}
+            for item, entry in report.outdated
+        ],
+        "not_applicable": [item.item_id for item in report.not_applicable],
+    }
+
+
+def plan_view(plan: Plan, document: dict[str, Any]) -> dict[str, Any]:
+    parent = plan.node.parent
+    return {**document, "status_label": plan.status.label, "filed_with": parent.code if parent else None}
+
+
+def plan(session: Session, components: Components, principal: Principal, plan_id: str) -> dict[str, Any]:
+    """A plan's latest version, its coverage of the list in force and the deadline of its node."""
+    found = load_plan(session, check_id(plan_id, "plan_id"))
+    check_access(principal, Action.READ, found.node)
+    settings = effective_settings(session, components, found.node).settings
+    report = coverage(found, checklist_entries(session, found.node))
+    return {
+        **plan_view(found, plan_document(found)),
+        "deadline": settings.plan_due(found.year).isoformat(),
+        "coverage": coverage_view(report, found),
+    }
+
+
+def plans(session: Session, principal: Principal, args: Mapping[str, str]) -> dict[str, Any]:
+    """Plans in the caller's scope; `parent=<node>` lists the plans filed with that node (its review queue)."""
+    query = select(plan_current.c.document).where(_scoped(plan_current.c.node, principal))
+    if (node := node_param(args)) is not None:
+        query = query.where(plan_current.c.node == node.code)
+    if (parent := node_param(args, "parent")) is not None:
+        query = query.where(plan_current.c.parent == parent.code)
+    if (year := int_param(args, "year", 2000, 2100)) is not None:
+        query = query.where(plan_current.c.year == year)
+    if (status := _choice(args, "status", {s.value for s in PlanStatus})) is not None:
+        query = query.where(plan_current.c.status == status)
+    limit = int_param(args, "limit", 1, MAX_PAGE) or 100
+    rows = session.execute(query.order_by(plan_current.c.year.desc(), plan_current.c.node).limit(limit)).scalars()
+    return {"items": [plan_view(plan_from(d), d) for d in rows]}
+
+
+def plan_history(session: Session, principal: Principal, plan_id: str) -> dict[str, Any]:
+    """Every record of a plan, oldest first: each version in each state, with who, when and why."""
+    found = load_plan(session, check_id(plan_id, "plan_id"))
+    check_access(principal, Action.READ, found.node)
+    rows = session.execute(
+        select(plan_record).where(plan_record.c.plan_id == found.plan_id).order_by(plan_record.c.id)
+    ).all()
+    return {"plan_id": found.plan_id, "records": [_record(r) for r in rows]}
+
+
+def _record(row: Any) -> dict[str, Any]:
+    return {
+        "action": row.action,
+        "status": row.status,
+        "actor": row.actor,
+        "actor_node": row.actor_node,
+        "at": row.at.isoformat(),
+        "reason": row.reason,
+        "document": row.document,
+    }
+
+
+# -- tasks ---------------------------------------------------------------------------------
+
+
+def _readable(principal: Principal, task: Task) -> None:
+    if any(in_scope(principal, node) for node in task.implementing_nodes):
+        return
+    check_access(principal, Action.READ, task.node)
+
+
+def task_view(task: Task, document: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **document,
+        "status_label": task.status.label,
+        "next_statuses": sorted(s.value for s in TRANSITIONS[task.status]),
+        "items": [
+            {**item, "ratio_label": i.ratio.label} for item, i in zip(document["items"], task.items, strict=True)
+        ],
+    }
+
+
+def task(session: Session, principal: Principal, task_id: str) -> dict[str, Any]:
+    row = session.execute(
+        select(task_current.c.document).where(task_current.c.task_id == check_id(task_id, "task_id"))
+    ).scalar_one_or_none()
+    if row is None:
+        raise NotFound("task.not_found", f"抽查任务 {task_id} 不存在")
+    found = task_from(row)
+    _readable(principal, found)
+    return task_view(found, row)
+
+
+def tasks(session: Session, principal: Principal, args: Mapping[str, str]) -> dict[str, Any]:
+    """Tasks of the caller's scope, and tasks from above that nodes of its scope implement."""
+    implemented_here = or_(
+        *(
+            task_current.c.implementing_nodes.any(code)  # type: ignore[arg-type]
+            for code in _implementing_codes(session, principal)
+        )
+    )
+    query = select(task_current.c.document).where(or_(_scoped(task_current.c.node, principal), implemented_here))
+    if (node := node_param(args)) is not None:
+        query = query.where(task_current.c.node == node.code)
+    if (implementing := node_param(args, "implementing")) is not None:
+        query = query.where(task_current.c.implementing_nodes.any(implementing.code))  # type: ignore[arg-type]
+    if (year := int_param(args, "year", 2000, 2100)) is not None:
+        query = query.where(task_current.c.year == year)
+    if (status := _choice(args, "status", {s.value for s in TaskStatus})) is not None:
+        query = query.where(task_current.c.status == status)
+    limit = int_param(args, "limit", 1, MAX_PAGE) or 100
+    rows = session.execute(query.order_by(task_current.c.start.desc(), task_current.c.task_id).limit(limit)).scalars()
+    return {"items": [task_view(task_from(d), d) for d in rows]}
+
+
+def _implementing_codes(session: Session, principal: Principal) -> list[str]:
+    """The implementing node codes of unified tasks that lie in the caller's scope."""
+    rows = session.execute(
+        select(task_current.c.implementing_nodes).where(task_current.c.unified.is_(True)).distinct()
+    ).scalars()
+    return sorted({code for codes in rows for code in codes if in_scope(principal, code)}) or ["-"]
+
+
+def task_history(session: Session, principal: Principal, task_id: str) -> dict[str, Any]:
+    key = check_id(task_id, "task_id")
+    task(session, principal, key)
+    rows = session.execute(
+        select(task_record).where(task_record.c.task_id == key).order_by(task_record.c.revision)
+    ).all()
+    return {
+        "task_id": key,
+        "records": [{**_record(r), "revision": r.revision, "from_status": r.from_status} for r in rows],
+    }
+
+
+# -- settings and the list in force ------------------------------------------------------------
+
+
+def settings(session: Session, components: Components, principal: Principal, node_code: str) -> dict[str, Any]:
+    node = node_param({"node": node_code}, required=True)
+    assert node is not None
+    if not in_scope(principal, node) and not any(node.contains(root) for root in principal.served):
+        raise AccessDenied("access.out_of_scope", f"无权查看节点 {node.code} 的设置")
+    return effective_settings(session, components, node).to_dict()
+
+
+def checklist(session: Session, principal: Principal, args: Mapping[str, str]) -> dict[str, Any]:
+    """The list in force at a node, as planning knows it from the registry's events."""
+    node = node_param(args, required=True)
+    assert node is not None
+    check_access(principal, Action.READ, node)
+    return {
+        "node": node.code,
+        "items": [
+            {
+                "item_id": i.item_id,
+                "version": i.version,
+                "node": i.node,
+                "line": i.line.value if i.line else None,
+                "number": i.spec.number,
+                "name": i.spec.name,
+                "category": i.spec.category.value,
+                "ratio": i.spec.ratio.label,
+                "levels": [level.value for level in i.spec.levels],
+            }
+            for i in items_in_force(session, node)
+        ],
+    }
+
+
+def merge_candidates(session: Session, principal: Principal, args: Mapping[str, str]) -> dict[str, Any]:
+    """Pairs of the node's planning-stage tasks of a year that the planner should consider merging."""
+    node = node_param(args, required=True)
+    assert node is not None
+    check_access(principal, Action.READ, node)
+    year = int_param(args, "year", 2000, 2100)
+    if year is None:
+        raise required("year")
+    pairs, by_id = candidates(session, node, year)
+    return {
+        "items": [
+            {
+                "tasks": [
+                    {"task_id": t.task_id, "title": t.title, "number": t.number}
+                    for t in (by_id[pair.first], by_id[pair.second])
+                ],
+                "reason": pair.reason,
+            }
+            for pair in pairs
+        ]
+    }
+
+
+def required(name: str) -> InvalidRecord:
+    """The error for a missing parameter or field."""
+    return InvalidRecord([FieldError(name, "field.required", f"{name} 不能为空")])
