@@ -20,13 +20,17 @@ SERVICE_DIR = Path(__file__).resolve().parents[1]
 PROVINCE, CITY, COUNTY, OTHER_COUNTY, OTHER_CITY_COUNTY = "130000", "130100", "130102", "130104", "130202"
 
 
+DRAW_KEY = SigningKey.generate("service:draw")  # the draw service signs its own tokens
+
+
 def planning_config(dsn: str, port: int, key: SigningKey, nodes: str, bootstrap: str, namespace: str) -> dict[str, Any]:
+    keys = {key.kid: key.public_base64(), DRAW_KEY.kid: DRAW_KEY.public_base64()}
     return {
         "NODES": nodes,
         "DATABASE_URL": dsn,
         "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
         "KAFKA": {"bootstrap_servers": bootstrap, "namespace": namespace},
-        "AUTH": {"issuer": "hrss-identity", "audience": "hrss", "public_keys": {key.kid: key.public_base64()}},
+        "AUTH": {"issuer": "hrss-identity", "audience": "hrss", "public_keys": keys},
     }
 
 
@@ -86,6 +90,12 @@ class Running:
 
     def as_(self, roles: set[str], node: str) -> Caller:
         return Caller(self, self.token(roles, node))
+
+    def as_draw_service(self, node: str) -> Caller:
+        """The draw service acting for `node`, with a token it signed itself."""
+        identity = Principal("service:draw", "抽取服务", node, frozenset({Role.SERVICE}), kind=Kind.SERVICE)
+        token = TokenIssuer(DRAW_KEY, issuer="hrss-identity", audience="hrss").issue(identity)
+        return Caller(self, token)
 
 
 class Caller:
