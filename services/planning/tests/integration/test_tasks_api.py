@@ -89,7 +89,7 @@ def test_a_unified_task_is_numbered_frozen_for_the_draw_and_seen_by_its_counties
         unified=True,
         lines=["劳动保障监察", "社会保险经办与稽核"],
         grade_ratios={"C": "20%", "D": "50%"},
-        scope={"region_codes": [CITY], "tags": ["建筑施工企业"], "grades": ["C", "D"]},
+        scope={"tags": ["建筑施工企业"], "grades": ["C", "D"]},
         exclude_inspected_within_months=12,
         team_size=3,
     )
@@ -130,6 +130,7 @@ def test_a_unified_task_is_numbered_frozen_for_the_draw_and_seen_by_its_counties
     event = ready[0]["payload"]
     assert event["task"]["task_id"] == task_id and event["task"]["number"] == "冀人社抽〔2027〕1号"
     assert event["task"]["implementing_nodes"] == [COUNTY, OTHER_COUNTY] and event["task"]["unified"] is True
+    assert event["task"]["draw_regions"] == [COUNTY, OTHER_COUNTY]
     assert event["task"]["grade_ratios"] == [
         {"grade": "C", "numerator": 1, "denominator": 5},
         {"grade": "D", "numerator": 1, "denominator": 2},
@@ -218,3 +219,35 @@ def test_tasks_of_the_same_period_with_similar_objects_and_methods_are_merge_can
     assert grouped.status_code == 200
     province.put(f"/tasks/{first['task_id']}", task_body(planning, draw_group="G1"))
     assert province.get("/merge-candidates", node=PROVINCE, year="2027").json()["items"] == []
+
+
+def test_the_tasks_of_a_draw_group_are_frozen_together_and_the_group_then_closes(planning: Running) -> None:
+    setup_province(planning)
+    province = planning.as_(PLANNER, PROVINCE)
+    first = province.post("/tasks", task_body(planning, title="人社联合检查", draw_group="联合-1")).json()["task_id"]
+    second = province.post(
+        "/tasks", task_body(planning, title="医保联合检查", departments=["医疗保障局"], draw_group="联合-1")
+    ).json()["task_id"]
+    province.post(f"/tasks/{first}/publish")
+    blocked = province.post(f"/tasks/{first}/freeze")
+    assert blocked.status_code == 409 and blocked.json()["code"] == "task.group_member_not_published"
+    assert "医保联合检查" in blocked.json()["message"]
+    assert province.get(f"/tasks/{first}").json()["status"] == "published"
+
+    province.post(f"/tasks/{second}/publish")
+    frozen = province.post(f"/tasks/{first}/freeze", {"reason": "公示期满"})
+    assert frozen.status_code == 200, frozen.text
+    assert province.get(f"/tasks/{second}").json()["status"] == "frozen"
+    ready = [
+        json.loads(bytes(value))["payload"]
+        for (value,) in rows(
+            planning.dsn,
+            "SELECT value FROM planning.outbox WHERE topic = 'planning.task_ready_for_draw.v1' ORDER BY id",
+        )
+    ]
+    assert sorted(e["task"]["task_id"] for e in ready) == sorted([first, second])
+    assert all(sorted(e["draw_group_members"]) == sorted([first, second]) for e in ready)
+    assert {e["task"]["kpi"]["joint"] for e in ready} == {False, True}
+
+    late = province.post("/tasks", task_body(planning, title="迟到的任务", draw_group="联合-1"))
+    assert late.status_code == 400 and late.json()["errors"][0]["code"] == "task.group_closed"

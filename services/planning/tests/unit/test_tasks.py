@@ -188,6 +188,36 @@ def test_an_upper_level_unified_task_is_implemented_by_territorial_nodes() -> No
     assert task.unified and task.implementing_nodes == (COUNTY, OTHER_COUNTY, OTHER_CITY)
 
 
+def test_the_draw_regions_are_the_scope_else_the_implementing_nodes_of_a_unified_task_else_the_node() -> None:
+    assert make_task().draw_regions == (COUNTY.code,)
+    unified = make_task(settings(CITY), unified=True, implementing_nodes=(COUNTY, OTHER_COUNTY))
+    assert unified.draw_regions == (COUNTY.code, OTHER_COUNTY.code)
+    scoped = make_task(
+        settings(CITY), unified=True, implementing_nodes=(COUNTY,), scope=Scope(region_codes=(COUNTY.code,))
+    )
+    assert scoped.draw_regions == (COUNTY.code,)
+
+
+def test_a_unified_scope_must_be_covered_by_its_implementing_nodes_and_each_of_them_must_receive_entities() -> None:
+    with pytest.raises(InvalidRecord) as orphan:
+        make_task(settings(CITY), unified=True, implementing_nodes=(COUNTY,), scope=Scope(region_codes=(CITY.code,)))
+    with pytest.raises(InvalidRecord) as idle:
+        make_task(
+            settings(CITY),
+            unified=True,
+            implementing_nodes=(COUNTY, OTHER_COUNTY),
+            scope=Scope(region_codes=(COUNTY.code,)),
+        )
+    assert codes(orphan) == ["task.region_not_implemented"]
+    assert "130100" in orphan.value.errors[0].message
+    assert codes(idle) == ["task.implementing_node_idle"]
+    assert OTHER_COUNTY.code in idle.value.errors[0].message
+    cities = make_task(
+        settings(PROVINCE), unified=True, implementing_nodes=(CITY,), scope=Scope(region_codes=(COUNTY.code,))
+    )
+    assert cities.draw_regions == (COUNTY.code,)
+
+
 def test_a_county_cannot_start_a_unified_task() -> None:
     with pytest.raises(InvalidRecord) as refused:
         make_task(unified=True)

@@ -168,6 +168,7 @@ def task_document(task: Task) -> dict[str, Any]:
             "tags": list(task.scope.tags),
             "grades": [g.value for g in task.scope.grades],
         },
+        "draw_regions": list(task.draw_regions),
         "grade_ratios": [
             {"grade": g.grade.value, "numerator": g.fraction.numerator, "denominator": g.fraction.denominator}
             for g in task.grade_ratios

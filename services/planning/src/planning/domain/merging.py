@@ -3,7 +3,7 @@
 Two tasks are candidates when they belong to the same node, are still being planned (draft or published), are not
 already in the same draw group, and
 - their periods overlap (start–end, both days included);
-- their region scopes overlap (an empty scope is the node's whole territory), else no entity could be in both;
+- the regions they draw from overlap (`Task.draw_regions`), else no entity could be in both;
 - their objects are similar: a shared object type, or a shared tag;
 - they share at least one method.
 The planner decides: merge the tasks, or give them one draw group so that an entity is visited once.
@@ -32,7 +32,7 @@ class MergeCandidate:
 
 
 def _regions(task: Task) -> tuple[Node, ...]:
-    return tuple(Node(code) for code in task.scope.region_codes) or (task.node,)
+    return tuple(Node(code) for code in task.draw_regions)
 
 
 def _regions_overlap(a: Task, b: Task) -> bool:

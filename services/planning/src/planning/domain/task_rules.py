@@ -93,6 +93,30 @@ def _node_errors(task: Task) -> list[FieldError]:
     if not task.unified and task.implementing_nodes and task.implementing_nodes != (task.node,):
         message = "非上级统一抽取的任务只能由本节点实施；派发给下级请设为上级统一抽取"
         errors.append(FieldError("implementing_nodes", "task.implementing_node_not_self", message))
+    if task.unified and task.scope.region_codes:
+        errors += _dispatch_errors(task)
+    return errors
+
+
+def _dispatch_errors(task: Task) -> list[FieldError]:
+    """A unified task's scope must be covered by its implementing nodes, and each of them must receive something:
+    every drawn entity is dispatched to the implementing node whose territory holds it (属地实施)."""
+    regions = []
+    for code in task.scope.region_codes:
+        try:
+            regions.append(Node(code))
+        except InvalidNodeCode:
+            continue  # reported by the scope check
+    nodes = task.implementing_nodes
+    errors = []
+    orphans = [r.code for r in regions if not any(n.contains(r) for n in nodes)]
+    if orphans:
+        message = f"抽查范围 {'、'.join(orphans)} 不在任何实施节点辖区内，抽中的对象将无人实施检查"
+        errors.append(FieldError("scope.region_codes", "task.region_not_implemented", message))
+    idle = [n.code for n in nodes if not any(n.contains(r) or r.contains(n) for r in regions)]
+    if idle:
+        message = f"实施节点 {'、'.join(idle)} 的辖区不在抽查范围内，不会收到派发的检查对象"
+        errors.append(FieldError("implementing_nodes", "task.implementing_node_idle", message))
     return errors
 
 

@@ -163,6 +163,16 @@ class Task:
         """The scope's object types, else the items' object types."""
         return frozenset(self.scope.object_types or (item.object_type for item in self.items))
 
+    @property
+    def draw_regions(self) -> tuple[str, ...]:
+        """Roots of the region subtrees the draw takes entities from: the scope's; else, for a unified task, the
+        implementing nodes' territories; else the node's own territory."""
+        if self.scope.region_codes:
+            return self.scope.region_codes
+        if self.unified:
+            return tuple(node.code for node in self.implementing_nodes)
+        return (self.node.code,)
+
     def grade_ratio(self, grade: CreditGrade) -> Fraction | None:
         """The ratio set for `grade`, if any."""
         return next((g.fraction for g in self.grade_ratios if g.grade is grade), None)

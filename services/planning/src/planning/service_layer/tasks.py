@@ -23,7 +23,7 @@ from hrss.contracts.events.planning import TASK_EVENTS, Acting
 from planning.adapters.documents import task_from, task_state
 from planning.adapters.orm import task_current, task_number
 from planning.adapters.repository import load_plan, load_task, save_task
-from planning.domain.errors import FieldError, InvalidRecord
+from planning.domain.errors import Conflict, FieldError, InvalidRecord
 from planning.domain.merging import MergeCandidate, merge_candidates
 from planning.domain.numbering import next_number
 from planning.domain.plans import PlanStatus
@@ -149,6 +149,7 @@ def create_task(ctx: Context, node_code: str, body: Any) -> Task:
     ctx.serving(node.code)
     settings = effective_settings(ctx.uow.session, ctx.components, node).settings
     task = new_task(settings, task_id=str(uuid.uuid4()), **task_fields(ctx, node, body))
+    _check_group_open(ctx, node, task.draw_group, None)
     save_task(ctx.uow.session, task, 1, "task.create", ctx.actor, ctx.components.clock(), None)
     _audit(ctx, role, "task.create", task, 1, None)
     return task
@@ -161,6 +162,7 @@ def revise(ctx: Context, task_id: str, body: Any) -> Task:
     role = ctx.authorize(task.node)
     settings = effective_settings(session, ctx.components, task.node).settings
     revised = revise_task(task, settings, **task_fields(ctx, task.node, body))
+    _check_group_open(ctx, task.node, revised.draw_group, task.task_id)
     save_task(session, revised, revision + 1, "task.revise", ctx.actor, ctx.components.clock(), None)
     _audit(ctx, role, "task.revise", revised, revision + 1, None)
     return revised
@@ -184,11 +186,28 @@ def _give_number(ctx: Context, task: Task) -> Task:
 
 
 def move(ctx: Context, task_id: str, target: TaskStatus, reason: str | None) -> Task:
-    """Take the task to `target` if the lifecycle allows it; publication gives the number first."""
+    """Take the task to `target` if the lifecycle allows it; publication gives the number first, and freezing a
+    task of a draw group freezes the whole group."""
     session = ctx.uow.session
+    if target is TaskStatus.FROZEN:
+        peek, _ = load_task(session, task_id)
+        if peek.draw_group is not None:
+            return _freeze_group(ctx, peek, reason)
     task, revision = load_task(session, task_id, for_update=True)
     roles = PROGRESS if target in PROGRESS_STEPS else PLANNERS
     role = ctx.authorize(task.node, roles)
+    return _step(ctx, role, task, revision, target, reason, _members(ctx, task))
+
+
+def _step(
+    ctx: Context,
+    role: str,
+    task: Task,
+    revision: int,
+    target: TaskStatus,
+    reason: str | None,
+    members: list[str],
+) -> Task:
     at = ctx.components.clock()
     if target is TaskStatus.CANCELLED:
         moved, change = cancel_task(task, ctx.actor, at, reason or "")
@@ -196,13 +215,72 @@ def move(ctx: Context, task_id: str, target: TaskStatus, reason: str | None) -> 
         if target is TaskStatus.PUBLISHED and task.status is TaskStatus.DRAFT and task.number is None:
             task = _give_number(ctx, task)
         moved, change = transition(task, target, ctx.actor, at, reason)
-    save_task(session, moved, revision + 1, f"task.{target.value}", ctx.actor, at, change.reason, task.status)
-    _publish(ctx, moved, change)
+    save_task(ctx.uow.session, moved, revision + 1, f"task.{target.value}", ctx.actor, at, change.reason, task.status)
+    _publish(ctx, moved, change, members)
     _audit(ctx, role, f"task.{target.value}", moved, revision + 1, change.reason)
     return moved
 
 
-def _publish(ctx: Context, task: Task, change: TaskTransition) -> None:
+def _group_lock(ctx: Context, node: Node, group: str) -> None:
+    key = f"planning.group.{node.code}.{group}"
+    ctx.uow.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
+
+
+def _group_rows(ctx: Context, node: Node, group: str) -> list[Any]:
+    return list(
+        ctx.uow.session.execute(
+            select(task_current.c.task_id, task_current.c.status, task_current.c.title)
+            .where(
+                task_current.c.node == node.code,
+                task_current.c.draw_group == group,
+                task_current.c.status != TaskStatus.CANCELLED.value,
+            )
+            .order_by(task_current.c.task_id)
+        ).all()
+    )
+
+
+def _members(ctx: Context, task: Task) -> list[str]:
+    if task.draw_group is None:
+        return []
+    return [row.task_id for row in _group_rows(ctx, task.node, task.draw_group)]
+
+
+def _freeze_group(ctx: Context, task: Task, reason: str | None) -> Task:
+    """Freeze every task of the group in one transaction: they are drawn together, so they freeze together."""
+    group = task.draw_group
+    assert group is not None
+    role = ctx.authorize(task.node)
+    _group_lock(ctx, task.node, group)
+    rows = _group_rows(ctx, task.node, group)
+    unready = [row.title for row in rows if row.status == TaskStatus.DRAFT.value]
+    if unready:
+        message = f"合并抽取组“{group}”中的任务“{'、'.join(unready)}”尚未公示：组内任务须全部公示后一并冻结"
+        raise Conflict("task.group_member_not_published", message)
+    members = [row.task_id for row in rows]
+    moved = {}
+    for member in members:
+        current, revision = load_task(ctx.uow.session, member, for_update=True)
+        moved[member] = _step(ctx, role, current, revision, TaskStatus.FROZEN, reason, members)
+    return moved[task.task_id]
+
+
+def _check_group_open(ctx: Context, node: Node, group: str | None, task_id: str | None) -> None:
+    """A draw group takes no new task once its tasks are frozen: they have been (or are being) drawn."""
+    if group is None:
+        return
+    _group_lock(ctx, node, group)
+    closed = [
+        row
+        for row in _group_rows(ctx, node, group)
+        if row.task_id != task_id and row.status not in (TaskStatus.DRAFT.value, TaskStatus.PUBLISHED.value)
+    ]
+    if closed:
+        message = f"合并抽取组“{group}”的任务已冻结抽取，不能再加入任务；请使用新的合并抽取组"
+        raise InvalidRecord([FieldError("draw_group", "task.group_closed", message)])
+
+
+def _publish(ctx: Context, task: Task, change: TaskTransition, members: list[str]) -> None:
     contract = TASK_EVENTS[change.to_status.value]
     payload = contract(
         task=task_state(task),
@@ -211,6 +289,7 @@ def _publish(ctx: Context, task: Task, change: TaskTransition) -> None:
         actor=Acting(user_id=change.actor.user_id, node=change.actor.node.code),
         at=change.at,
         reason=change.reason,
+        draw_group_members=[uuid.UUID(m) for m in members],
     )
     ctx.uow.publish(payload, subject=task.task_id, node=ctx.serving(task.node.code))
 

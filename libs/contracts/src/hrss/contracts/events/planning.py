@@ -156,6 +156,7 @@ class TaskState(_Part):
     implementing_nodes: list[NodeCode] = Field(min_length=1)
     unified: bool
     scope: ScopeSpec
+    draw_regions: list[NodeCode] = Field(min_length=1)  # roots of the subtrees the entities are drawn from
     grade_ratios: list[GradeRatioSpec]
     exclude_inspected_within_months: int = Field(ge=0)
     team_size: int = Field(ge=2)
@@ -177,6 +178,8 @@ class _TaskEvent(_Part):
     actor: Acting
     at: AwareDatetime
     reason: str | None
+    # every task of the task's draw group (合并抽取), itself included; they are frozen together and drawn together
+    draw_group_members: list[uuid.UUID] = Field(default_factory=list)
 
 
 @event_contract("planning.task_published", 1)
