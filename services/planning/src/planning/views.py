@@ -96,6 +96,10 @@ def coverage_view(report: Coverage, plan: Plan) -> dict[str, Any]:
             for item, entry in report.outdated
         ],
         "not_applicable": [item.item_id for item in report.not_applicable],
+        "unknown_version": [
+            {"item_id": item.item_id, "planned_version": item.item_version, "current_version": entry.item_version}
+            for item, entry in report.unknown_version
+        ],
     }
 
 

@@ -78,6 +78,16 @@ def test_an_item_planned_at_an_older_version_is_covered_but_listed_as_outdated()
     assert len(report.outdated) == 9
 
 
+def test_an_item_planned_at_a_version_that_never_existed_refuses_filing() -> None:
+    plan = draft(version=3)
+    report = coverage(plan, entries(version=2))
+    assert len(report.unknown_version) == 9 and not report.outdated
+    with pytest.raises(InvalidRecord) as refused:
+        file_plan(plan, entries(version=2), settings(), actor(COUNTY), cst(2026, 1, 20))
+    assert {e.code for e in refused.value.errors} == {"plan.item_version_unknown"}
+    assert "没有第 3 版（现行为第 2 版）" in refused.value.errors[0].message
+
+
 def test_filing_an_incomplete_plan_is_refused_naming_every_missing_item() -> None:
     plan = draft(numbers=(1, 2, 3, 4, 5, 6, 7))
     with pytest.raises(InvalidRecord) as refused:

@@ -41,6 +41,7 @@ class Coverage:
     missing: tuple[ChecklistEntry, ...]
     outdated: tuple[tuple[PlannedItem, ChecklistEntry], ...]
     not_applicable: tuple[PlannedItem, ...]
+    unknown_version: tuple[tuple[PlannedItem, ChecklistEntry], ...] = ()  # planned at a version that never existed
 
     @property
     def complete(self) -> bool:
@@ -56,7 +57,8 @@ def coverage(plan: Plan, checklist: Iterable[ChecklistEntry]) -> Coverage:
     """Compare the plan with the checklist: an item applies when the node's level is among its implementing levels.
 
     An item counts as covered at any version; covered at an older version than the current one, it is also listed
-    as outdated (the planner may want to plan the current text). Planned items that do not apply at this level, or
+    as outdated (the planner may want to plan the current text); at a version newer than the current one, as an
+    unknown version (it never existed), which refuses filing. Planned items that do not apply at this level, or
     are not on the checklist at all, are listed as not applicable: nothing outside the checklist may be inspected.
     """
     level = plan.node.level
@@ -72,4 +74,9 @@ def coverage(plan: Plan, checklist: Iterable[ChecklistEntry]) -> Coverage:
             if item.item_id in current and item.item_version < current[item.item_id].item_version
         ),
         not_applicable=tuple(item for item in plan.items if item.item_id not in current),
+        unknown_version=tuple(
+            (item, current[item.item_id])
+            for item in plan.items
+            if item.item_id in current and item.item_version > current[item.item_id].item_version
+        ),
     )

@@ -203,6 +203,14 @@ def _filing_errors(plan: Plan, report: Coverage) -> list[FieldError]:
         )
         for item in report.not_applicable
     ]
+    errors += [
+        FieldError(
+            f"items.{item.item_id}",
+            "plan.item_version_unknown",
+            f"抽查事项“{entry.name}”没有第 {item.item_version} 版（现行为第 {entry.item_version} 版）",
+        )
+        for item, entry in report.unknown_version
+    ]
     return errors
 
 

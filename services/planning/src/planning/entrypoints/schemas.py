@@ -36,8 +36,11 @@ class SettingsBody(Body):
     reason: Text | None = Field(default=None, max_length=2000)
 
 
+NODE_PATTERN = r"^[1-9][0-9]{5}$"
+
+
 class PlanBody(Body):
-    node: Text = Field(min_length=6, max_length=6)
+    node: Text = Field(pattern=NODE_PATTERN)
     year: int = Field(ge=2000, le=2100)
 
 
@@ -94,7 +97,7 @@ class ScopeBody(Body):
 
 
 class TaskBody(Body):
-    node: Text | None = Field(default=None, min_length=6, max_length=6, description="新建时必填")
+    node: Text | None = Field(default=None, pattern=NODE_PATTERN, description="新建时必填")
     title: Text = Field(min_length=1, max_length=200)
     year: int = Field(ge=2000, le=2100)
     items: list[TaskItemBody] = Field(min_length=1, max_length=200)
