@@ -1,0 +1,255 @@
+"""The verifier: re-derives a draw from its public record or its auditor package and says which checks pass
+(docs/draw-spec.md §11). Standard library only.
+
+    python -m hrss.drawkit.verify RECORD.json            # public record, or auditor package (detected)
+    python -m hrss.drawkit.verify RECORD.json --json     # the report as JSON
+Exit status 0 if every check passes, 1 otherwise, 2 if the file cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hrss.drawkit import frame as frames
+from hrss.drawkit import log as draw_log
+from hrss.drawkit.encoding import Profile, canonical_json, profile
+from hrss.drawkit.frame import FrameEntry
+from hrss.drawkit.package import plan_from, public_pick, public_record, task_hash
+from hrss.drawkit.sampling import Pick, Tickets, expansion, replacement, select
+from hrss.drawkit.seed import Commitments, Contribution, derive_seed, draw_key
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+class Report:
+    def __init__(self) -> None:
+        self.checks: list[Check] = []
+
+    def add(self, name: str, ok: bool, detail: str = "") -> bool:
+        self.checks.append(Check(name, ok, detail))
+        return ok
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def names(self, passing: bool = True) -> list[str]:
+        return [c.name for c in self.checks if c.ok is passing]
+
+
+def _guard(report: Report, name: str, run: Callable[[], tuple[bool, str]]) -> bool:
+    try:
+        ok, detail = run()
+    except (KeyError, TypeError, ValueError, LookupError) as error:
+        ok, detail = False, f"{type(error).__name__}: {error}"
+    return report.add(name, ok, detail)
+
+
+def _entries(log: Sequence[Mapping[str, Any]], kind: str) -> list[Mapping[str, Any]]:
+    return [e for e in log if e["kind"] == kind]
+
+
+def verify_public(record: Mapping[str, Any], report: Report | None = None) -> Report:
+    """Everything anyone can check: the log chain and order, the seed, every ticket, the logged picks."""
+    report = report or Report()
+    try:
+        chosen = profile(record["profile"])
+    except (KeyError, ValueError) as error:
+        report.add("profile", False, str(error))
+        return report
+    report.add("profile", True, chosen.name)
+    log = record["log"]
+    _guard(report, "log.chain", lambda: _chain(chosen, log))
+    _guard(report, "log.order", lambda: _order(log))
+    _guard(report, "commitments.logged", lambda: _committed(record, log))
+    _guard(report, "contributions.logged", lambda: _contributions(record, log))
+    if not _guard(report, "seed", lambda: _seed(chosen, record, log)):
+        return report
+    key = draw_key(chosen, bytes.fromhex(record["seed"]))
+    _guard(report, "tickets", lambda: _tickets(chosen, key, record["picks"]))
+    _guard(report, "picks.logged", lambda: _picks_logged(chosen, record, log))
+    _guard(report, "batches", lambda: _batches(record, log))
+    _guard(report, "strata.counts", lambda: _counts(record))
+    return report
+
+
+def _chain(chosen: Profile, log: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
+    broken = draw_log.broken_link(chosen, log)
+    return broken is None, f"{len(log)} entries" if broken is None else f"entry {broken} does not chain"
+
+
+def _order(log: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
+    kinds = [e["kind"] for e in log]
+    if not kinds or kinds[0] != "committed" or kinds.count("committed") != 1:
+        return False, "the log must open with the one commitment"
+    if "seeded" in kinds:
+        seeded = kinds.index("seeded")
+        if "contribution" in kinds[seeded:] or kinds[1:seeded].count("contribution") != seeded - 1:
+            return False, "contributions must all come between the commitment and the seed"
+        if kinds[seeded + 1 : seeded + 2] not in (["drawn"], []):
+            return False, "the draw must follow the seed"
+    if "voided" in kinds and kinds.index("voided") != len(kinds) - 1:
+        return False, "nothing may follow a void"
+    return True, " → ".join(dict.fromkeys(kinds))
+
+
+def _committed(record: Mapping[str, Any], log: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
+    body = log[0]["body"]
+    fields = ("draw_id", "task_hash", "frame_root", "roster_root", "recusal_root")
+    wrong = [f for f in fields if body[f] != record["commitments"][f]]
+    return not wrong, "frame root " + body["frame_root"][:16] + "…" if not wrong else f"differ: {', '.join(wrong)}"
+
+
+def _contributions(record: Mapping[str, Any], log: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
+    logged = [{"witness": e["body"]["witness"], "value": e["body"]["value"]} for e in _entries(log, "contribution")]
+    ok = logged == list(record["contributions"])
+    return ok, f"{len(logged)} contributions" if ok else "the record's contributions differ from the log's"
+
+
+def _seed(chosen: Profile, record: Mapping[str, Any], log: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
+    committed = Commitments(**{k: record["commitments"][k] for k in Commitments.__dataclass_fields__})
+    contributions = [Contribution(c["witness"], c["value"]) for c in record["contributions"]]
+    seed = derive_seed(chosen, committed, contributions).hex()
+    seeded = _entries(log, "seeded")
+    ok = seed == record["seed"] and bool(seeded) and seeded[0]["body"]["seed"] == seed
+    return ok, seed if ok else f"recomputed {seed}, recorded {record['seed']}"
+
+
+def _tickets(chosen: Profile, key: bytes, picks: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
+    tickets = Tickets(chosen, key)
+    wrong = [p["uscc"] for p in picks if tickets.of(p["uscc"]).hex() != p["ticket"]]
+    return not wrong, f"{len(picks)} tickets" if not wrong else f"wrong tickets: {', '.join(wrong[:5])}"
+
+
+def _picks_logged(chosen: Profile, record: Mapping[str, Any], log: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
+    picks = [public_pick(p) for p in record["picks"]]
+    drawn = _entries(log, "drawn")
+    if not drawn:
+        return not picks, "not drawn"
+    count = drawn[0]["body"]["picks"]
+    if chosen.hash(canonical_json(picks[:count])).hex() != drawn[0]["body"]["picks_hash"]:
+        return False, "the drawn picks differ from the log's digest"
+    later = []
+    for entry in log:
+        if entry["kind"] == "replaced":
+            later.append(entry["body"]["pick"])
+        elif entry["kind"] == "expanded":
+            later.extend(entry["body"]["picks"])
+    ok = picks[count:] == later
+    return ok, f"{count} drawn, {len(later)} added later" if ok else "later picks differ from the log"
+
+
+def _batches(record: Mapping[str, Any], log: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
+    drawn = _entries(log, "drawn")
+    initial = record["picks"][: drawn[0]["body"]["picks"]] if drawn else []
+    order = [(p["ticket"], p["uscc"].encode("utf-8")) for p in initial]
+    batches = [p["batch"] for p in initial]
+    ok = order == sorted(order) and batches == sorted(batches)
+    return ok, f"{max(batches, default=0)} batches in ticket order" if ok else "picks not in ticket or batch order"
+
+
+def _counts(record: Mapping[str, Any]) -> tuple[bool, str]:
+    rows = record["strata"].values()
+    picked = sum(row["picked"] for row in rows)
+    over = [name for name, row in record["strata"].items() if row["picked"] > row["eligible"]]
+    ok = picked == len(record["picks"]) and not over
+    return ok, f"{len(record['strata'])} public strata" if ok else f"counts do not add up ({', '.join(over[:3])})"
+
+
+def verify_auditor(package: Mapping[str, Any]) -> Report:
+    """The public checks on the derived public record, then the snapshot, the task, and the full re-draw."""
+    report = verify_public(public_record(package))
+    if not report.ok:
+        return report
+    chosen = profile(package["profile"])
+    frame = [FrameEntry.from_json(e) for e in package["frame"]]
+    _guard(report, "frame.root", lambda: _frame_root(chosen, package, frame))
+    _guard(report, "task.hash", lambda: _task(chosen, package))
+    key = draw_key(chosen, bytes.fromhex(package["seed"]))
+    _guard(report, "selection", lambda: _selection(chosen, key, package, frame))
+    _guard(report, "eligibility", lambda: _eligibility(package, frame))
+    return report
+
+
+def _frame_root(chosen: Profile, package: Mapping[str, Any], frame: list[FrameEntry]) -> tuple[bool, str]:
+    if frames.canonical(frame) != frame:
+        return False, "the snapshot is not in canonical order"
+    root = frames.commitment(chosen, frame).hex()
+    size = package["log"][0]["body"]["frame_size"]
+    ok = root == package["commitments"]["frame_root"] and size == len(frame)
+    return ok, f"{len(frame)} leaves, root {root[:16]}…" if ok else f"recomputed root {root}"
+
+
+def _task(chosen: Profile, package: Mapping[str, Any]) -> tuple[bool, str]:
+    ok = task_hash(chosen, package["task"]) == package["commitments"]["task_hash"]
+    return ok, "the frozen task" if ok else "the task differs from the committed one"
+
+
+def _selection(chosen: Profile, key: bytes, package: Mapping[str, Any], frame: list[FrameEntry]) -> tuple[bool, str]:
+    picks = [Pick.from_json(p) for p in package["picks"]]
+    count = _entries(package["log"], "drawn")[0]["body"]["picks"]
+    expected = list(select(chosen, key, frame, plan_from(package["plan"])).picks)
+    if expected != picks[:count]:
+        return False, "re-drawing the frame gives other picks"
+    so_far, invalid, plans = list(expected), set(), list(package["expansion_plans"])
+    for entry in package["log"]:
+        if entry["kind"] == "replaced":
+            again = replacement(chosen, key, frame, so_far, entry["body"]["invalid"])
+            if picks[len(so_far)] != again:
+                return False, f"replacement of {entry['body']['invalid']} differs"
+            invalid.add(entry["body"]["invalid"])
+            so_far.append(again)
+        elif entry["kind"] == "expanded":
+            more = expansion(chosen, key, frame, so_far, invalid, plan_from(plans.pop(0)))
+            if picks[len(so_far) : len(so_far) + len(more)] != more:
+                return False, "expansion differs"
+            so_far.extend(more)
+    ok = so_far == picks
+    return ok, f"{count} picks re-drawn, {len(so_far) - count} replayed" if ok else "extra picks"
+
+
+def _eligibility(package: Mapping[str, Any], frame: list[FrameEntry]) -> tuple[bool, str]:
+    by_uscc = {e.uscc: e for e in frame}
+    bad = [p["uscc"] for p in package["picks"] if not (e := by_uscc.get(p["uscc"])) or not e.eligible]
+    return not bad, "every pick eligible and in the frame" if not bad else f"ineligible: {', '.join(bad[:5])}"
+
+
+def verify(document: Mapping[str, Any]) -> Report:
+    """An auditor package if it holds the snapshot, else a public record."""
+    return verify_auditor(document) if "frame" in document else verify_public(document)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="核验随机抽取记录（公开记录或审计包）")
+    parser.add_argument("record", help="公开记录或审计包（JSON 文件，- 为标准输入）")
+    parser.add_argument("--json", action="store_true", help="以 JSON 输出核验结果")
+    args = parser.parse_args(argv)
+    try:
+        text = sys.stdin.read() if args.record == "-" else Path(args.record).read_text(encoding="utf-8")
+        document = json.loads(text)
+    except (OSError, ValueError) as error:
+        print(f"无法读取记录：{error}", file=sys.stderr)
+        return 2
+    report = verify(document)
+    if args.json:
+        print(json.dumps([vars(c) for c in report.checks], ensure_ascii=False, indent=2))
+    else:
+        for check in report.checks:
+            print(f"{'PASS' if check.ok else 'FAIL'}  {check.name:22} {check.detail}")
+        print("核验通过 / all checks pass" if report.ok else "核验未通过 / some checks fail")
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
