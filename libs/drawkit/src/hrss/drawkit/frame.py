@@ -18,8 +18,10 @@ REASONS = {
     "deregistered": "已注销或吊销",
     "closed": "停业或歇业",
     "do_not_disturb": "列入免检或“无事不扰”名单",
+    "moved_out": "已迁出本辖区",
     "out_of_object_types": "检查对象类型不在任务范围内",
     "not_in_tags": "不具备任务要求的标注",
+    "out_of_grades": "信用等级不在任务范围内",
 }
 
 

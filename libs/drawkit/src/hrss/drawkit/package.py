@@ -100,6 +100,35 @@ class DrawBuilder:
             },
         )
 
+    @classmethod
+    def restore(cls, package: Mapping[str, Any], clock: Callable[[], str]) -> DrawBuilder:
+        """The builder as it stood after the steps recorded in an auditor package (to take the next step)."""
+        from hrss.drawkit.encoding import profile as profile_named
+
+        self = cls.__new__(cls)
+        self.profile, self.clock = profile_named(package["profile"]), clock
+        self.plan = plan_from(package["plan"])
+        self.expansion_plans = [plan_from(p) for p in package["expansion_plans"]]
+        self.task = dict(package["task"])
+        self.frame = [FrameEntry.from_json(e) for e in package["frame"]]
+        self.commitments = Commitments(**{k: package["commitments"][k] for k in Commitments.__dataclass_fields__})
+        self.contributions = [Contribution(c["witness"], c["value"]) for c in package["contributions"]]
+        self.seed = bytes.fromhex(package["seed"]) if package["seed"] else None
+        self.picks = [Pick.from_json(p) for p in package["picks"]]
+        self.invalid = dict(package["invalid"])
+        self.log = [draw_log.LogEntry(e["seq"], e["kind"], e["at"], e["body"], e["hash"]) for e in package["log"]]
+        return self
+
+    @property
+    def status(self) -> str:
+        """committed, seeding (contributions given), drawn, or voided."""
+        last = {e.kind for e in self.log}
+        if "voided" in last:
+            return "voided"
+        if self.seed is not None:
+            return "drawn"
+        return "seeding" if self.contributions else "committed"
+
     def _append(self, kind: str, body: Mapping[str, Any]) -> None:
         self.log.append(draw_log.append(self.profile, self.log, kind, self.clock(), body))
 

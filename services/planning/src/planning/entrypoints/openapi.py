@@ -1,12 +1,10 @@
 """The OpenAPI 3 description of the planning endpoints: request bodies from the pydantic models that parse them,
-so the description cannot drift from what is accepted; a test checks that it names every route."""
+so the description cannot drift from what is accepted (`hrss.observability.openapi`); a test checks that it
+names every route."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel
-
+from hrss.observability.openapi import Route, build_openapi, query
 from planning.entrypoints import schemas
 
 _ERRORS = {
@@ -16,18 +14,13 @@ _ERRORS = {
     "404": "计划或任务不存在（plan.not_found, task.not_found）",
     "409": "状态不允许（plan.illegal_transition, task.illegal_transition, plan.not_editable, plan.exists）",
 }
-_NODE = {"type": "string", "pattern": "^[1-9][0-9]{5}$", "example": "130102"}
 
 
-def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema or _NODE}
-
-
-_YEAR = _query("year", "年度", {"type": "integer", "minimum": 2000, "maximum": 2100})
-_LIMIT = _query("limit", "最多返回条数（1–500，默认 100）", {"type": "integer", "minimum": 1, "maximum": 500})
+_YEAR = query("year", "年度", {"type": "integer", "minimum": 2000, "maximum": 2100})
+_LIMIT = query("limit", "最多返回条数（1–500，默认 100）", {"type": "integer", "minimum": 1, "maximum": 500})
 
 # (method, path, summary, body model, success status, query parameters)
-ROUTES: list[tuple[str, str, str, type[BaseModel] | None, int, list[dict[str, Any]]]] = [
+ROUTES: list[Route] = [
     ("GET", "/settings/{node}", "节点设置（本节点、最近上级或平台默认）", None, 200, []),
     (
         "PUT",
@@ -37,7 +30,7 @@ ROUTES: list[tuple[str, str, str, type[BaseModel] | None, int, list[dict[str, An
         200,
         [],
     ),
-    ("GET", "/checklist", "本节点现行适用的抽查事项清单", None, 200, [_query("node", "节点（必填）")]),
+    ("GET", "/checklist", "本节点现行适用的抽查事项清单", None, 200, [query("node", "节点（必填）")]),
     (
         "GET",
         "/plans",
@@ -45,10 +38,10 @@ ROUTES: list[tuple[str, str, str, type[BaseModel] | None, int, list[dict[str, An
         None,
         200,
         [
-            _query("node", "计划所属节点"),
-            _query("parent", "报备的上级节点"),
+            query("node", "计划所属节点"),
+            query("parent", "报备的上级节点"),
             _YEAR,
-            _query("status", "状态", {"type": "string"}),
+            query("status", "状态", {"type": "string"}),
             _LIMIT,
         ],
     ),
@@ -68,10 +61,10 @@ ROUTES: list[tuple[str, str, str, type[BaseModel] | None, int, list[dict[str, An
         None,
         200,
         [
-            _query("node", "发起节点"),
-            _query("implementing", "实施节点"),
+            query("node", "发起节点"),
+            query("implementing", "实施节点"),
             _YEAR,
-            _query("status", "状态", {"type": "string"}),
+            query("status", "状态", {"type": "string"}),
             _LIMIT,
         ],
     ),
@@ -97,89 +90,7 @@ ROUTES: list[tuple[str, str, str, type[BaseModel] | None, int, list[dict[str, An
         200,
         [],
     ),
-    ("GET", "/merge-candidates", "建议合并安排的任务", None, 200, [_query("node", "节点（必填）"), _YEAR]),
+    ("GET", "/merge-candidates", "建议合并安排的任务", None, 200, [query("node", "节点（必填）"), _YEAR]),
 ]
 
-
-def _parameters(path: str, query: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
-    found = [
-        {
-            "name": name,
-            "in": "path",
-            "required": True,
-            "schema": _NODE if name == "node" else {"type": "string", "format": "uuid"},
-        }
-        for name in names
-    ]
-    return found + query
-
-
-def _operation(
-    summary: str, body: type[BaseModel] | None, status: int, parameters: list[dict[str, Any]]
-) -> dict[str, Any]:
-    operation: dict[str, Any] = {
-        "summary": summary,
-        "security": [{"bearer": []}],
-        "parameters": parameters,
-        "responses": {
-            str(status): {"description": "成功", "content": {"application/json": {"schema": {"type": "object"}}}},
-            **{
-                code: {
-                    "description": text,
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-                }
-                for code, text in _ERRORS.items()
-            },
-        },
-    }
-    if body is not None:
-        operation["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body.__name__}"}}},
-        }
-    return operation
-
-
-def build() -> dict[str, Any]:
-    paths: dict[str, Any] = {}
-    components: dict[str, Any] = {
-        "Error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "errors": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "field": {"type": "string"},
-                            "code": {"type": "string"},
-                            "message": {"type": "string"},
-                        },
-                    },
-                },
-            },
-        }
-    }
-    for method, path, summary, body, status, query in ROUTES:
-        paths.setdefault(path, {})[method.lower()] = _operation(summary, body, status, _parameters(path, query))
-        if body is not None:
-            schema = body.model_json_schema(ref_template="#/components/schemas/{model}")
-            components.update(schema.pop("$defs", {}))
-            components[body.__name__] = schema
-    paths["/openapi.json"] = {"get": {"summary": "本说明", "responses": {"200": {"description": "OpenAPI 3 文档"}}}}
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "抽查计划与任务服务（planning）", "version": "1"},
-        "paths": paths,
-        "components": {
-            "schemas": components,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
-        },
-    }
-
-
-OPENAPI = build()
+OPENAPI = build_openapi("抽查计划与任务服务（planning）", ROUTES, _ERRORS)

@@ -1,0 +1,145 @@
+"""The draw schema: read models of the tasks ready for draw and of the registry, and the draws themselves.
+
+A draw is a `draw_run` row (what was frozen), its hash-chained `draw_log` entries and its `draw_pick` rows, all
+append-only: a draw is never changed, only continued (replacement, expansion) or voided by a new entry. The frame
+snapshot is an object in S3-compatible storage under object lock; `draw_run` keeps its key and SHA-256.
+The read models (`task_view`, `entity_view`, `inspector_view`, `interests_view`) follow their topics and are
+projections, not history.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+
+from hrss.audit import audit_table
+from hrss.db import bus_tables
+
+SCHEMA = "draw"
+metadata = MetaData(schema=SCHEMA)
+
+_ID = UUID(as_uuid=False)
+
+# -- read models ------------------------------------------------------------------------------
+
+task_view = Table(
+    "task_view",
+    metadata,
+    Column("task_id", _ID, primary_key=True),
+    Column("node", String(6), nullable=False),
+    Column("draw_group", Text),
+    Column("group_members", ARRAY(_ID), nullable=False),
+    Column("task", JSONB, nullable=False),  # TaskState as frozen
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+entity_view = Table(
+    "entity_view",
+    metadata,
+    Column("entity_id", _ID, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("uscc", String(18), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("object_type", Text, nullable=False),
+    Column("region_code", String(6), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("tags", ARRAY(Text), nullable=False),
+    Column("credit_grade", String(1)),
+    Column("last_inspected", Date),
+    Index("entity_view_region", text("region_code varchar_pattern_ops")),
+)
+
+inspector_view = Table(
+    "inspector_view",
+    metadata,
+    Column("inspector_id", _ID, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("credential_no", Text, nullable=False),
+    Column("credential_expires", Date, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("pool", String(12), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("qualifications", ARRAY(Text), nullable=False),
+    Column("expertise", ARRAY(Text), nullable=False),
+    Column("station_region", String(6)),
+    Column("former_employers", ARRAY(Text), nullable=False),
+    Index("inspector_view_node", "node"),
+)
+
+interests_view = Table(
+    "interests_view",
+    metadata,
+    Column("inspector_id", _ID, primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("usccs", ARRAY(Text), nullable=False),
+)
+
+# -- draws ------------------------------------------------------------------------------------
+
+draw_run = Table(
+    "draw_run",
+    metadata,
+    Column("draw_id", _ID, primary_key=True),
+    Column("node", String(6), nullable=False),  # the node that draws (the tasks' node)
+    Column("task_ids", ARRAY(_ID), nullable=False),
+    Column("profile", String(40), nullable=False),
+    Column("plan", JSONB, nullable=False),
+    Column("task", JSONB, nullable=False),  # what task_hash commits to
+    Column("snapshot_key", Text, nullable=False),
+    Column("snapshot_sha256", String(64), nullable=False),
+    Column("frame_size", BigInteger, nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("draw_run_tasks", "task_ids", postgresql_using="gin"),
+)
+
+draw_log = Table(
+    "draw_log",
+    metadata,
+    Column("draw_id", _ID, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("at", Text, nullable=False),  # ISO 8601 as hashed
+    Column("body", JSONB, nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("actor", Text, nullable=False),
+    PrimaryKeyConstraint("draw_id", "seq", name="draw_log_pk"),
+)
+
+draw_pick = Table(
+    "draw_pick",
+    metadata,
+    Column("draw_id", _ID, nullable=False),
+    Column("seq", Integer, nullable=False),  # position in the draw's pick list
+    Column("uscc", String(18), nullable=False),
+    Column("stratum", Text, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("ticket", String(64), nullable=False),
+    Column("items", ARRAY(Text), nullable=False),
+    Column("batch", Integer, nullable=False),
+    Column("replaces", String(18)),
+    Column("target_node", String(6), nullable=False),
+    Column("assignment_id", _ID, nullable=False),
+    Column("team", JSONB, nullable=False),
+    PrimaryKeyConstraint("draw_id", "seq", name="draw_pick_pk"),
+)
+
+audit_entry = audit_table(metadata)
+outbox, inbox = bus_tables(metadata)
+
+TABLES = [t.name for t in metadata.sorted_tables]
+APPEND_ONLY = ("draw_run", "draw_log", "draw_pick", "audit_entry")

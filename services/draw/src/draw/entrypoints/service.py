@@ -1,0 +1,170 @@
+"""The draw service: the read model from Kafka, and freeze, ceremony, draw, replacement, void and the records
+over HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from draw import views
+from draw.adapters.orm import metadata
+from draw.entrypoints import schemas
+from draw.entrypoints.dependencies import Draw, DrawComponents
+from draw.entrypoints.openapi import OPENAPI
+from draw.service_layer import draws, read_model
+from draw.service_layer.context import Context
+from hrss.audit import AuditRecord, Outcome
+from hrss.auth import Principal, Unauthenticated, acting_role
+from hrss.auth.web import http as read_http
+from hrss.bus.consumer import Received, consume
+from hrss.contracts import PlatformError
+from hrss.contracts.events.planning import TaskReadyForDraw
+from hrss.contracts.events.registry import EntityChanged, InspectorChanged, InterestsChanged
+from hrss.db import Database, UnitOfWork
+from hrss.db import http as write_http
+from hrss.observability import ObservedService
+from hrss.observability.web import error_response
+
+
+def json_response(body: object, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
+
+
+class DrawService(ObservedService):
+    name = "draw"
+
+    db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
+    draw: Draw = DrawComponents()  # type: ignore[assignment]
+
+    # -- read model -------------------------------------------------------------------------
+
+    @consume(TaskReadyForDraw, batch=True)
+    def apply_ready_tasks(self, events: list[Received]) -> None:
+        read_model.apply_ready_tasks(self.db.session, [e.payload for e in events])  # type: ignore[misc]
+
+    @consume(EntityChanged, batch=True)
+    def apply_entities(self, events: list[Received]) -> None:
+        read_model.apply_entities(self.db.session, [e.payload for e in events])  # type: ignore[misc]
+
+    @consume(InspectorChanged, batch=True)
+    def apply_inspectors(self, events: list[Received]) -> None:
+        read_model.apply_inspectors(self.db.session, [e.payload for e in events])  # type: ignore[misc]
+
+    @consume(InterestsChanged, batch=True)
+    def apply_interests(self, events: list[Received]) -> None:
+        read_model.apply_interests(self.db.session, [e.payload for e in events])  # type: ignore[misc]
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _context(self, principal: Principal) -> Context:
+        return Context(self.db, self.draw.components, principal, self.observed)
+
+    def _write(self, request: Request, action: str, object_id: str, run: Callable[[Context], Any]) -> Response:
+        """Run a step as the caller, in a savepoint; a refusal is rolled back and audited as refused."""
+        try:
+            principal = self.draw.principal_from(request)
+        except Unauthenticated as error:
+            self._refused("anonymous", "none", "anonymous", action, object_id, error, request)
+            return error_response(error)
+        try:
+            with self.db.session.begin_nested():
+                return json_response(run(self._context(principal)))
+        except PlatformError as error:
+            role = str(acting_role(principal))
+            self._refused(principal.account_id, role, str(principal.kind), action, object_id, error, request)
+            return error_response(error)
+
+    def _refused(
+        self, actor: str, role: str, kind: str, action: str, object_id: str, error: PlatformError, request: Request
+    ) -> None:
+        self.db.audit(
+            AuditRecord(
+                actor=actor,
+                actor_role=role,
+                actor_kind=kind,
+                action=action,
+                object_type="draw",
+                object_id=object_id[:100],
+                outcome=Outcome.REFUSED,
+                request_id=self.observed,
+                detail={"code": error.code, "client": request.remote_addr or ""},
+            ),
+            node=self.db.nodes[0],
+        )
+
+    def _reader(self, request: Request) -> Context:
+        return self._context(self.draw.principal_from(request))
+
+    # -- steps ------------------------------------------------------------------------------
+
+    @write_http("POST", "/draws")
+    def freeze(self, request: Request) -> Response:
+        def run(ctx: Context) -> Any:
+            body = schemas.parse(schemas.FreezeBody, request.get_data())
+            return draws.freeze(ctx, str(body.task_id), body.randomness_plan, body.batch_size)
+
+        return self._write(request, "draw.freeze", "-", run)
+
+    @write_http("POST", "/draws/<draw_id>/contributions")
+    def contribute(self, request: Request, draw_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(draw_id, "draw_id")
+            body = schemas.parse(schemas.ContributionBody, request.get_data())
+            return draws.contribute(ctx, key, body.witness, body.value)
+
+        return self._write(request, "draw.contribute", draw_id, run)
+
+    @write_http("POST", "/draws/<draw_id>/draw")
+    def run_draw(self, request: Request, draw_id: str) -> Response:
+        return self._write(
+            request, "draw.draw", draw_id, lambda ctx: draws.run_draw(ctx, views.check_id(draw_id, "draw_id"))
+        )
+
+    @write_http("POST", "/draws/<draw_id>/replacements")
+    def replace(self, request: Request, draw_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(draw_id, "draw_id")
+            body = schemas.parse(schemas.ReplacementBody, request.get_data())
+            return draws.replace(ctx, key, body.uscc, body.reason)
+
+        return self._write(request, "draw.replace", draw_id, run)
+
+    @write_http("POST", "/draws/<draw_id>/void")
+    def void(self, request: Request, draw_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(draw_id, "draw_id")
+            body = schemas.parse(schemas.ReasonBody, request.get_data())
+            return draws.void(ctx, key, body.reason)
+
+        return self._write(request, "draw.void", draw_id, run)
+
+    # -- records ----------------------------------------------------------------------------
+
+    @read_http("GET", "/draws/<draw_id>")
+    def get_draw(self, request: Request, draw_id: str) -> Response:
+        return json_response(views.draw_summary(self._reader(request), draw_id))
+
+    @read_http("GET", "/draws/<draw_id>/public")
+    def get_public(self, request: Request, draw_id: str) -> Response:
+        principal = self.draw.principal_from(request) if request.headers.get("Authorization") else None
+        ctx = self._context(principal) if principal is not None else Context(self.db, self.draw.components, None)  # type: ignore[arg-type]
+        return json_response(views.public(ctx, principal, draw_id))
+
+    @read_http("GET", "/draws/<draw_id>/auditor")
+    def get_auditor(self, request: Request, draw_id: str) -> Response:
+        return json_response(views.auditor(self._reader(request), draw_id))
+
+    @read_http("GET", "/draws/<draw_id>/proofs/<uscc>")
+    def get_proof(self, request: Request, draw_id: str, uscc: str) -> Response:
+        return json_response(views.proof(self._reader(request), draw_id, uscc))
+
+    @read_http("GET", "/tasks/<task_id>/draws")
+    def get_task_draws(self, request: Request, task_id: str) -> Response:
+        return json_response(views.of_task(self._reader(request), task_id))
+
+    @read_http("GET", "/openapi.json")
+    def openapi(self, request: Request) -> Response:
+        return json_response(OPENAPI)

@@ -1,0 +1,472 @@
+"""Use cases of a draw: freeze and commit, ceremony contributions, draw and dispatch, replacement, expansion,
+void. Each step restores the draw from its records, takes the step with `hrss.drawkit`, and appends the new log
+entries and picks, the events and the audit entry in one transaction (docs/draw-spec.md §1)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping, Sequence
+from datetime import timedelta, timezone
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from draw.adapters.orm import draw_log, draw_pick, draw_run, entity_view, inspector_view, interests_view, task_view
+from draw.domain_errors import Conflict, Invalid, NotFound
+from draw.service_layer.context import Context
+from draw.service_layer.frames import build_frame, check_group, draw_plan, target_node
+from hrss.contracts.events.draw import (
+    AssignmentDispatched,
+    DrawCommitted,
+    DrawCompleted,
+    DrawVoided,
+    Roots,
+    TaskPart,
+)
+from hrss.drawkit import SHA256, DrawBuilder, FrameEntry, canonical_json, merkle, record
+from hrss.drawkit.package import plan_json
+
+REPLACEMENT_REASONS = {
+    "deregistered": "已注销或吊销",
+    "closed": "停业或歇业",
+    "unreachable": "通过登记住所无法联系",
+    "moved_out": "已迁出本辖区",
+}
+CST = timezone(timedelta(hours=8))
+ROSTER_LEAF = "hrss-draw/v1/roster-leaf"
+RECUSAL_LEAF = "hrss-draw/v1/recusal-leaf"
+
+
+def _iso(ctx: Context) -> str:
+    return ctx.components.clock().isoformat()
+
+
+def _tasks(session: Session, task_id: str) -> list[Mapping[str, Any]]:
+    row = session.execute(select(task_view).where(task_view.c.task_id == task_id)).first()
+    if row is None:
+        raise NotFound("draw.task_not_ready", f"任务 {task_id} 尚未冻结待抽取（未收到 planning.task_ready_for_draw）")
+    members = sorted(row.group_members)
+    found = {r.task_id: r.task for r in session.execute(select(task_view).where(task_view.c.task_id.in_(members)))}
+    missing = [m for m in members if m not in found]
+    if missing:
+        raise Conflict("draw.group_incomplete", f"合并抽取组内任务 {'、'.join(missing)} 尚未冻结待抽取")
+    return [found[m] for m in members]
+
+
+def _roots(session: Session, nodes: Sequence[str]) -> tuple[str, str, dict[str, Any]]:
+    """Commitments to the roster of the implementing nodes and to their recusal pairs (docs/draw-assignment.md)."""
+    inspectors = session.execute(
+        select(inspector_view).where(inspector_view.c.node.in_(list(nodes))).order_by(inspector_view.c.inspector_id)
+    ).all()
+    roster = [
+        record(
+            ROSTER_LEAF,
+            r.inspector_id,
+            r.credential_no,
+            r.node,
+            r.status,
+            r.credential_expires.isoformat(),
+            "\x1f".join(sorted(r.qualifications)),
+            ",".join(sorted(r.former_employers)),
+        )
+        for r in inspectors
+    ]
+    ids = [r.inspector_id for r in inspectors]
+    pairs = session.execute(select(interests_view).where(interests_view.c.inspector_id.in_(ids))).all()
+    recusal = sorted(
+        [(r.inspector_id, u, "declared") for r in pairs for u in r.usccs]
+        + [(r.inspector_id, u, "former_employer") for r in inspectors for u in r.former_employers]
+    )
+    leaves = [record(RECUSAL_LEAF, *pair) for pair in recusal]
+    snapshot = {
+        "roster": [dict(r._mapping) for r in inspectors],
+        "recusal": [list(p) for p in recusal],
+    }
+    return merkle.root(SHA256, roster).hex(), merkle.root(SHA256, leaves).hex(), snapshot
+
+
+def _open_draw(session: Session, task_ids: Sequence[str]) -> str | None:
+    """A draw of these tasks that was not voided, if any."""
+    for row in session.execute(select(draw_run.c.draw_id).where(draw_run.c.task_ids.overlap(list(task_ids)))):
+        kinds = session.execute(select(draw_log.c.kind).where(draw_log.c.draw_id == row.draw_id)).scalars().all()
+        if "voided" not in kinds:
+            return str(row.draw_id)
+    return None
+
+
+def freeze(ctx: Context, task_id: str, randomness_plan: str, batch_size: int) -> dict[str, Any]:
+    """Freeze the frame, roster and recusal list of the task (and its draw group) and commit to them (T0)."""
+    session = ctx.uow.session
+    tasks = _tasks(session, task_id)
+    first = tasks[0]
+    role = ctx.authorize(first["node"])
+    ctx.serving(first["node"])
+    check_group(tasks)
+    task_ids = [str(t["task_id"]) for t in tasks]
+    session.execute(select(func.pg_advisory_xact_lock(func.hashtext("draw.freeze." + ",".join(task_ids)))))
+    if (existing := _open_draw(session, task_ids)) is not None:
+        raise Conflict("draw.exists", f"任务已有抽取 {existing}：一次抽取不能重复进行；如需重抽，须先作废并说明理由")
+    now = ctx.components.clock()
+    entries, _ = build_frame(session, first, now.astimezone(CST).date())
+    plan = draw_plan(tasks, entries, batch_size)
+    nodes = sorted({target_node(first, e.region_code) for e in entries} | set(first["implementing_nodes"]))
+    roster_root, recusal_root, roster_snapshot = _roots(session, nodes)
+    draw_id = str(uuid.uuid4())
+    committed_task = {"tasks": list(tasks)}
+    builder = DrawBuilder(
+        ctx.components.profile,
+        draw_id,
+        committed_task,
+        entries,
+        plan,
+        lambda: _iso(ctx),
+        roster_root,
+        recusal_root,
+        randomness_plan,
+    )
+    key = f"draws/{draw_id}/frame.json"
+    data = canonical_json({"frame": [e.to_json() for e in builder.frame], **roster_snapshot_json(roster_snapshot)})
+    digest = ctx.components.snapshots.put(key, data)
+    session.execute(
+        insert(draw_run).values(
+            draw_id=draw_id,
+            node=first["node"],
+            task_ids=task_ids,
+            profile=ctx.components.profile.name,
+            plan=plan_json(plan),
+            task=committed_task,
+            snapshot_key=key,
+            snapshot_sha256=digest,
+            frame_size=len(builder.frame),
+            created_by=ctx.principal.account_id,
+            created_at=now,
+        )
+    )
+    _save_log(ctx, draw_id, builder, 0)
+    eligible = sum(1 for e in builder.frame if e.eligible)
+    ctx.uow.publish(
+        DrawCommitted(
+            draw_id=uuid.UUID(draw_id),
+            task_ids=[uuid.UUID(t) for t in task_ids],
+            node=first["node"],
+            algorithm="hrss-draw/v1",
+            profile=ctx.components.profile.name,
+            commitments=Roots(**{k: v for k, v in vars(builder.commitments).items() if k != "draw_id"}),
+            frame_size=len(builder.frame),
+            eligible=eligible,
+            randomness_plan=randomness_plan,
+            committed_at=now,
+        ),
+        subject=draw_id,
+        node=ctx.serving(first["node"]),
+    )
+    _audit(ctx, role, "draw.freeze", draw_id, first["node"], None)
+    return summary(session, ctx, draw_id)
+
+
+def roster_snapshot_json(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    roster = [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()} for row in snapshot["roster"]
+    ]
+    return {"roster": roster, "recusal": snapshot["recusal"]}
+
+
+_FRAMES: dict[str, list[dict[str, Any]]] = {}
+
+
+def _frame(ctx: Context, run: Any) -> list[dict[str, Any]]:
+    cached = _FRAMES.get(run.draw_id)
+    if cached is None:
+        data = json.loads(ctx.components.snapshots.get(run.snapshot_key, run.snapshot_sha256))
+        cached = data["frame"]
+        if len(_FRAMES) > 8:
+            _FRAMES.pop(next(iter(_FRAMES)))
+        _FRAMES[run.draw_id] = cached
+    return cached
+
+
+def package(ctx: Context, draw_id: str, *, lock: bool = False) -> tuple[Any, dict[str, Any]]:
+    """The draw's row and its auditor package, assembled from its records and its snapshot."""
+    session = ctx.uow.session
+    query = select(draw_run).where(draw_run.c.draw_id == draw_id)
+    run = session.execute(query.with_for_update() if lock else query).first()
+    if run is None:
+        raise NotFound("draw.not_found", f"抽取 {draw_id} 不存在")
+    log = [
+        {"seq": r.seq, "kind": r.kind, "at": r.at, "body": r.body, "hash": r.hash}
+        for r in session.execute(select(draw_log).where(draw_log.c.draw_id == draw_id).order_by(draw_log.c.seq))
+    ]
+    picks = session.execute(select(draw_pick).where(draw_pick.c.draw_id == draw_id).order_by(draw_pick.c.seq)).all()
+    committed = log[0]["body"]
+    seeded = next((e["body"]["seed"] for e in log if e["kind"] == "seeded"), None)
+    return run, {
+        "algorithm": committed["algorithm"],
+        "profile": run.profile,
+        "commitments": {k: committed[k] for k in ("draw_id", "task_hash", "frame_root", "roster_root", "recusal_root")},
+        "task": run.task,
+        "contributions": [
+            {"witness": e["body"]["witness"], "value": e["body"]["value"]} for e in log if e["kind"] == "contribution"
+        ],
+        "seed": seeded,
+        "plan": run.plan,
+        "expansion_plans": [],  # the service offers no expansion yet
+        "picks": [
+            {
+                "uscc": p.uscc,
+                "stratum": p.stratum,
+                "rank": p.rank,
+                "ticket": p.ticket,
+                "items": list(p.items),
+                "batch": p.batch,
+                "replaces": p.replaces,
+            }
+            for p in picks
+        ],
+        "invalid": {e["body"]["invalid"]: e["body"]["reason"] for e in log if e["kind"] == "replaced"},
+        "log": log,
+        "frame": _frame(ctx, run),
+    }
+
+
+def _builder(ctx: Context, draw_id: str) -> tuple[Any, DrawBuilder]:
+    run, found = package(ctx, draw_id, lock=True)
+    return run, DrawBuilder.restore(found, lambda: _iso(ctx))
+
+
+def _save_log(ctx: Context, draw_id: str, builder: DrawBuilder, known: int) -> None:
+    rows = [
+        {
+            "draw_id": draw_id,
+            "seq": e.seq,
+            "kind": e.kind,
+            "at": e.at,
+            "body": dict(e.body),
+            "hash": e.hash,
+            "actor": ctx.principal.account_id,
+        }
+        for e in builder.log[known:]
+    ]
+    if rows:
+        ctx.uow.session.execute(insert(draw_log), rows)
+
+
+def contribute(ctx: Context, draw_id: str, witness: str, value: str) -> dict[str, Any]:
+    run, builder = _builder(ctx, draw_id)
+    role = ctx.authorize(run.node)
+    known = len(builder.log)
+    try:
+        builder.contribute(witness, value)
+    except ValueError as refused:
+        raise Conflict("draw.not_accepting_contributions", _chinese(refused)) from None
+    _save_log(ctx, draw_id, builder, known)
+    _audit(ctx, role, "draw.contribute", draw_id, run.node, f"{witness}")
+    return summary(ctx.uow.session, ctx, draw_id)
+
+
+def _chinese(error: ValueError) -> str:
+    text = str(error)
+    if "void" in text:
+        return "本次抽取已作废"
+    if "seed is fixed" in text or "already drawn" in text:
+        return "本次抽取已完成，不能再提交随机数或重复抽取"
+    if "at least one contribution" in text:
+        return "至少需要一位见证人提交随机数后才能抽取"
+    return text
+
+
+def run_draw(ctx: Context, draw_id: str) -> dict[str, Any]:
+    """Derive the seed, draw, and dispatch every pick to the node that inspects it."""
+    run, builder = _builder(ctx, draw_id)
+    role = ctx.authorize(run.node)
+    known = len(builder.log)
+    try:
+        picks = builder.draw()
+    except ValueError as refused:
+        raise Conflict("draw.cannot_draw", _chinese(refused)) from None
+    _save_log(ctx, draw_id, builder, known)
+    dispatched = _save_picks(ctx, run, builder, 0)
+    ctx.uow.publish(
+        DrawCompleted(
+            draw_id=uuid.UUID(draw_id),
+            task_ids=[uuid.UUID(t) for t in run.task_ids],
+            node=run.node,
+            seed=builder.seed.hex() if builder.seed else "",
+            picks=len(picks),
+            dispatched=dispatched,
+            completed_at=ctx.components.clock(),
+        ),
+        subject=draw_id,
+        node=ctx.serving(run.node),
+    )
+    _audit(ctx, role, "draw.draw", draw_id, run.node, None)
+    return summary(ctx.uow.session, ctx, draw_id)
+
+
+def _save_picks(ctx: Context, run: Any, builder: DrawBuilder, known: int) -> dict[str, int]:
+    """Record the picks from `known` on and dispatch each, addressed to the node with territorial jurisdiction."""
+    session = ctx.uow.session
+    tasks = run.task["tasks"]
+    new = builder.picks[known:]
+    usccs = [p.uscc for p in new]
+    entities = (
+        {r.uscc: r for r in session.execute(select(entity_view).where(entity_view.c.uscc.in_(usccs))).all()}
+        if usccs
+        else {}
+    )
+    frame = {e.uscc: e for e in builder.frame}
+    counts: dict[str, int] = {}
+    rows = []
+    now = ctx.components.clock()
+    for offset, pick in enumerate(new):
+        leaf: FrameEntry = frame[pick.uscc]
+        target = target_node(tasks[0], leaf.region_code)
+        assignment_id = str(uuid.uuid4())
+        rows.append(
+            {
+                "draw_id": run.draw_id,
+                "seq": known + offset + 1,
+                "uscc": pick.uscc,
+                "stratum": pick.stratum,
+                "rank": pick.rank,
+                "ticket": pick.ticket,
+                "items": list(pick.items),
+                "batch": pick.batch,
+                "replaces": pick.replaces,
+                "target_node": target,
+                "assignment_id": assignment_id,
+                "team": [],
+            }
+        )
+        counts[target] = counts.get(target, 0) + 1
+        entity = entities.get(pick.uscc)
+        parts = []
+        for task in tasks:
+            mine = [i.split(":", 1)[1] for i in pick.items if i.startswith(str(task["task_id"]) + ":")]
+            if mine:
+                parts.append(
+                    TaskPart(
+                        task_id=uuid.UUID(str(task["task_id"])),
+                        number=task["number"],
+                        title=task["title"],
+                        items=mine,
+                        end=task["end"],
+                        prior_notice=task["prior_notice"],
+                    )
+                )
+        ctx.uow.publish(
+            AssignmentDispatched(
+                assignment_id=uuid.UUID(assignment_id),
+                draw_id=uuid.UUID(str(run.draw_id)),
+                entity_id=uuid.UUID(leaf.entity_id),
+                uscc=pick.uscc,
+                name=entity.name if entity is not None else "",
+                region_code=leaf.region_code,
+                target_node=target,
+                ticket=pick.ticket,
+                batch=pick.batch,
+                replaces=pick.replaces,
+                tasks=parts,
+                team=[],
+                dispatched_at=now,
+            ),
+            subject=assignment_id,
+            target_node=target,
+            node=ctx.serving(run.node),
+        )
+    if rows:
+        session.execute(insert(draw_pick), rows)
+    return counts
+
+
+def replace(ctx: Context, draw_id: str, uscc: str, reason: str) -> dict[str, Any]:
+    """Replace a pick found invalid by the next never-picked entity of its stratum (docs/draw-spec.md §7.3)."""
+    if reason not in REPLACEMENT_REASONS:
+        allowed = "、".join(f"{k}（{v}）" for k, v in REPLACEMENT_REASONS.items())
+        raise Invalid("draw.replacement_reason", f"替换理由只能是：{allowed}")
+    run, builder = _builder(ctx, draw_id)
+    role = ctx.authorize(run.node)
+    if builder.status != "drawn":
+        raise Conflict("draw.not_drawn", "只有已完成且未作废的抽取可以替换检查对象")
+    if uscc in builder.invalid:
+        raise Conflict("draw.already_replaced", f"检查对象 {uscc} 已被替换")
+    known_log, known_picks = len(builder.log), len(builder.picks)
+    try:
+        builder.replace(uscc, reason)
+    except LookupError:
+        raise Conflict("draw.no_replacement", f"检查对象 {uscc} 不在本次抽取结果中，或其所在层已无可替换对象") from None
+    _save_log(ctx, draw_id, builder, known_log)
+    _save_picks(ctx, run, builder, known_picks)
+    _audit(ctx, role, "draw.replace", draw_id, run.node, reason)
+    return summary(ctx.uow.session, ctx, draw_id)
+
+
+def void(ctx: Context, draw_id: str, reason: str) -> dict[str, Any]:
+    """End the draw with a logged reason; a new draw of the tasks needs a new freeze."""
+    run, builder = _builder(ctx, draw_id)
+    role = ctx.authorize(run.node)
+    known = len(builder.log)
+    try:
+        builder.void(reason)
+    except ValueError:
+        raise Conflict("draw.voided", "本次抽取已作废") from None
+    _save_log(ctx, draw_id, builder, known)
+    ctx.uow.publish(
+        DrawVoided(
+            draw_id=uuid.UUID(draw_id),
+            task_ids=[uuid.UUID(t) for t in run.task_ids],
+            node=run.node,
+            reason=reason,
+            voided_at=ctx.components.clock(),
+        ),
+        subject=draw_id,
+        node=ctx.serving(run.node),
+    )
+    _audit(ctx, role, "draw.void", draw_id, run.node, reason)
+    return summary(ctx.uow.session, ctx, draw_id)
+
+
+def _audit(ctx: Context, role: str, action: str, draw_id: str, node: str, reason: str | None) -> None:
+    ctx.audit(role=role, action=action, object_type="draw", object_id=draw_id, node=node, reason=reason)
+
+
+def summary(session: Session, ctx: Context, draw_id: str) -> dict[str, Any]:
+    """The draw as staff see it: status, commitments, contributions, counts per target node."""
+    run = session.execute(select(draw_run).where(draw_run.c.draw_id == draw_id)).first()
+    if run is None:
+        raise NotFound("draw.not_found", f"抽取 {draw_id} 不存在")
+    log = session.execute(select(draw_log).where(draw_log.c.draw_id == draw_id).order_by(draw_log.c.seq)).all()
+    kinds = [r.kind for r in log]
+    status = (
+        "voided"
+        if "voided" in kinds
+        else "drawn"
+        if "drawn" in kinds
+        else "seeding"
+        if "contribution" in kinds
+        else "committed"
+    )
+    targets: dict[str, int] = {
+        row[0]: int(row[1])
+        for row in session.execute(
+            select(draw_pick.c.target_node, func.count())
+            .where(draw_pick.c.draw_id == draw_id)
+            .group_by(draw_pick.c.target_node)
+        )
+    }
+    committed = log[0].body
+    return {
+        "draw_id": str(run.draw_id),
+        "node": run.node,
+        "task_ids": [str(t) for t in run.task_ids],
+        "status": status,
+        "profile": run.profile,
+        "frame_size": run.frame_size,
+        "commitments": {k: committed[k] for k in ("task_hash", "frame_root", "roster_root", "recusal_root")},
+        "randomness_plan": committed["randomness_plan"],
+        "contributions": [{"witness": r.body["witness"], "at": r.at} for r in log if r.kind == "contribution"],
+        "seed": next((r.body["seed"] for r in log if r.kind == "seeded"), None),
+        "picks_by_node": {k: int(v) for k, v in sorted(targets.items())},
+        "log": [{"seq": r.seq, "kind": r.kind, "at": r.at, "hash": r.hash} for r in log],
+    }

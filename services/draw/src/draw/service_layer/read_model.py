@@ -1,0 +1,99 @@
+"""The draw service's own read model: tasks ready for draw (from planning) and the registry's entities,
+inspectors and interests (compacted topics: per key, the highest version wins; an older event changes nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from draw.adapters.orm import entity_view, inspector_view, interests_view, task_view
+from hrss.contracts import utcnow
+from hrss.contracts.events.planning import TaskReadyForDraw
+from hrss.contracts.events.registry import EntityChanged, InspectorChanged, InterestsChanged
+
+
+def _upsert_newer(session: Session, table: Table, key: str, version: str, rows: list[dict[str, Any]]) -> None:
+    """Insert each row, or replace the stored one if this one has a higher version; the latest per key first."""
+    latest: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        known = latest.get(row[key])
+        if known is None or row[version] > known[version]:
+            latest[row[key]] = row
+    if not latest:
+        return
+    statement = insert(table).values(list(latest.values()))
+    columns = {c.name: statement.excluded[c.name] for c in table.columns if c.name != key}
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c[key]], set_=columns, where=table.c[version] < statement.excluded[version]
+        )
+    )
+
+
+def apply_entities(session: Session, events: Iterable[EntityChanged]) -> None:
+    rows = [
+        {
+            "entity_id": str(e.entity_id),
+            "version": e.version,
+            "uscc": e.uscc,
+            "name": e.name,
+            "object_type": e.object_type,
+            "region_code": e.region_code,
+            "status": e.status,
+            "tags": list(e.tags),
+            "credit_grade": e.credit_grade,
+            "last_inspected": e.last_inspected,
+        }
+        for e in events
+    ]
+    _upsert_newer(session, entity_view, "entity_id", "version", rows)
+
+
+def apply_inspectors(session: Session, events: Iterable[InspectorChanged]) -> None:
+    rows = [
+        {
+            "inspector_id": str(e.inspector_id),
+            "version": e.version,
+            "credential_no": e.credential_no,
+            "credential_expires": e.credential_expires,
+            "name": e.name,
+            "node": e.node,
+            "pool": e.pool,
+            "status": e.status,
+            "qualifications": list(e.qualifications),
+            "expertise": list(e.expertise),
+            "station_region": e.station_region,
+            "former_employers": list(e.former_employers),
+        }
+        for e in events
+    ]
+    _upsert_newer(session, inspector_view, "inspector_id", "version", rows)
+
+
+def apply_interests(session: Session, events: Iterable[InterestsChanged]) -> None:
+    rows = [
+        {"inspector_id": str(e.inspector_id), "revision": e.revision, "usccs": sorted(i.uscc for i in e.interests)}
+        for e in events
+    ]
+    _upsert_newer(session, interests_view, "inspector_id", "revision", rows)
+
+
+def apply_ready_tasks(session: Session, events: Iterable[TaskReadyForDraw]) -> None:
+    """A task, once frozen, never changes: the first event for it is kept."""
+    rows = [
+        {
+            "task_id": str(e.task.task_id),
+            "node": e.task.node,
+            "draw_group": e.task.draw_group,
+            "group_members": [str(m) for m in e.draw_group_members] or [str(e.task.task_id)],
+            "task": e.task.model_dump(mode="json"),
+            "received_at": utcnow(),
+        }
+        for e in events
+    ]
+    if rows:
+        session.execute(insert(task_view).values(rows).on_conflict_do_nothing())

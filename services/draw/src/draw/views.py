@@ -1,0 +1,67 @@
+"""The read side: a draw's summary for staff, its public record (anonymous when the task publishes its drawn
+list), the auditor package (administrators and auditors), an entity's proof, and the draws of a task."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from draw.adapters.orm import draw_run
+from draw.domain_errors import Invalid, NotFound
+from draw.service_layer.context import AUDITORS, DRAWERS, Context
+from draw.service_layer.draws import package, summary
+from hrss.auth import Action, Principal, Unauthenticated, check_access
+from hrss.drawkit import public_record
+from hrss.drawkit.package import entity_proof
+
+
+def check_id(value: str, name: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise Invalid("request.invalid_id", f"{name} 应为 UUID") from None
+
+
+def draw_summary(ctx: Context, draw_id: str) -> dict[str, Any]:
+    found = summary(ctx.uow.session, ctx, check_id(draw_id, "draw_id"))
+    check_access(ctx.principal, Action.READ, found["node"])
+    return found
+
+
+def public(ctx: Context, principal: Principal | None, draw_id: str) -> dict[str, Any]:
+    """The public record: open to anyone once drawn if every task publishes its drawn list, else to staff."""
+    run, found = package(ctx, check_id(draw_id, "draw_id"))
+    published = all(t["publish_drawn_list"] for t in run.task["tasks"])
+    if principal is None and not published:
+        raise Unauthenticated("auth.required", "本次抽取结果不公开，请登录后查看")
+    if principal is not None and not published:
+        check_access(principal, Action.READ, run.node)
+    return public_record(found)
+
+
+def auditor(ctx: Context, draw_id: str) -> dict[str, Any]:
+    run, found = package(ctx, check_id(draw_id, "draw_id"))
+    check_access(ctx.principal, Action.READ, run.node, roles=AUDITORS)
+    return found
+
+
+def proof(ctx: Context, draw_id: str, uscc: str) -> dict[str, Any]:
+    run, found = package(ctx, check_id(draw_id, "draw_id"))
+    check_access(ctx.principal, Action.READ, run.node, roles=DRAWERS | AUDITORS)
+    try:
+        return entity_proof(found, uscc)
+    except LookupError:
+        raise NotFound("draw.not_in_frame", f"检查对象 {uscc[:18]} 不在本次抽取的名单快照中") from None
+
+
+def of_task(ctx: Context, task_id: str) -> dict[str, Any]:
+    key = check_id(task_id, "task_id")
+    rows = ctx.uow.session.execute(
+        select(draw_run.c.draw_id).where(draw_run.c.task_ids.any(key)).order_by(draw_run.c.created_at)  # type: ignore[arg-type]
+    ).scalars()
+    found = [summary(ctx.uow.session, ctx, str(d)) for d in rows]
+    for item in found:
+        check_access(ctx.principal, Action.READ, item["node"])
+    return {"task_id": key, "draws": found}

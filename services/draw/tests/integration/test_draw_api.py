@@ -1,0 +1,165 @@
+"""The draw over HTTP against the real PostgreSQL, Kafka and MinIO: freeze and commit, ceremony, draw, dispatch,
+replacement, void, the public and auditor records checked by the standalone verifier, refusals, append-only."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+import sqlalchemy as sa
+from draw_testkit import COUNTY_A, COUNTY_B, Running
+
+from hrss.drawkit import SHA256, merkle, verify
+from hrss.drawkit.frame import FrameEntry
+
+pytestmark = pytest.mark.integration
+
+PLANNER = {"planner"}
+
+
+def frozen(service: Running) -> dict:
+    body = {"task_id": service.world.task["task_id"], "randomness_plan": "省厅、监督处、公证员各掷骰 20 位"}
+    answer = service.call("POST", "/draws", PLANNER, body=body)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def drawn(service: Running) -> dict:
+    draw = frozen(service)
+    draw_id = draw["draw_id"]
+    for witness, digits in (("省人社厅 张三", "31415926535897932384"), ("公证员 李四", "27182818284590452353")):
+        answer = service.call(
+            "POST", f"/draws/{draw_id}/contributions", PLANNER, body={"witness": witness, "value": digits}
+        )
+        assert answer.status_code == 200, answer.text
+    answer = service.call("POST", f"/draws/{draw_id}/draw", PLANNER)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_a_unified_draw_is_committed_seeded_drawn_and_dispatched_to_its_counties(draw_service: Running) -> None:
+    draw = frozen(draw_service)
+    assert draw["status"] == "committed" and draw["frame_size"] == 600
+    assert draw_service.rows("SELECT topic FROM draw.outbox") == [("draw.draw_committed.v1",)]
+    early = draw_service.call("POST", f"/draws/{draw['draw_id']}/draw", PLANNER)
+    assert early.status_code == 409 and "至少需要一位见证人" in early.json()["message"]
+
+    again = draw_service.call(
+        "POST", "/draws", PLANNER, body={"task_id": draw_service.world.task["task_id"], "randomness_plan": "x"}
+    )
+    assert again.status_code == 409 and again.json()["code"] == "draw.exists"
+
+
+def test_the_drawn_list_verifies_and_is_dispatched_by_territory(draw_service: Running) -> None:
+    result = drawn(draw_service)
+    draw_id = result["draw_id"]
+    assert result["status"] == "drawn" and len(result["seed"]) == 64
+    public = draw_service.call("GET", f"/draws/{draw_id}/public", None)  # anonymous: the task publishes its list
+    assert public.status_code == 200
+    record = public.json()
+    report = verify(record)
+    assert report.ok, [c for c in report.checks if not c.ok]
+    assert "frame" not in record and all("stratum" not in p for p in record["picks"])
+    text = json.dumps(record, ensure_ascii=False)
+    assert "|C" not in text and "|D" not in text  # no credit grade leaks into the public record
+
+    package = draw_service.call("GET", f"/draws/{draw_id}/auditor", {"auditor"}).json()
+    audit = verify(package)
+    assert audit.ok and {"frame.root", "selection", "eligibility"} <= set(audit.names())
+    frame = [FrameEntry.from_json(e) for e in package["frame"]]
+    reasons = Counter(e.reason for e in frame)
+    assert reasons["closed"] == 24 and reasons["out_of_object_types"] > 0 and reasons["recently_inspected"] > 0
+    assert planner_refused(draw_service, f"/draws/{draw_id}/auditor")
+
+    by_node = Counter(
+        t.rsplit(".", 1)[1]
+        for (t,) in draw_service.rows("SELECT topic FROM draw.outbox WHERE topic LIKE 'draw.assignment_dispatched%'")
+    )
+    assert dict(by_node) == result["picks_by_node"] and set(by_node) == {COUNTY_A, COUNTY_B}
+    assert sum(by_node.values()) == len(record["picks"])
+    sample = json.loads(
+        bytes(
+            draw_service.rows("SELECT value FROM draw.outbox WHERE topic LIKE 'draw.assignment_dispatched%' LIMIT 1")[
+                0
+            ][0]
+        )
+    )
+    assert sample["target_node"] == sample["payload"]["region_code"]
+    assert sample["payload"]["tasks"][0]["number"] == "冀人社抽〔2027〕1号"
+
+    proof = draw_service.call("GET", f"/draws/{draw_id}/proofs/{record['picks'][0]['uscc']}", PLANNER).json()
+    leaf = FrameEntry.from_json(proof["leaf"]).leaf()
+    path = [bytes.fromhex(h) for h in proof["proof"]]
+    assert merkle.verify_inclusion(
+        SHA256, leaf, proof["index"], proof["size"], path, bytes.fromhex(proof["frame_root"])
+    )
+    assert proof["picked"] is True and proof["ticket"] <= proof["cutoff"]
+
+
+def planner_refused(service: Running, path: str) -> bool:
+    answer = service.call("GET", path, PLANNER)
+    return answer.status_code == 403 and answer.json()["code"] == "access.role_required"
+
+
+def test_a_replacement_takes_the_next_in_its_stratum_and_a_void_ends_the_draw(draw_service: Running) -> None:
+    result = drawn(draw_service)
+    draw_id = result["draw_id"]
+    record = draw_service.call("GET", f"/draws/{draw_id}/public", None).json()
+    invalid = record["picks"][0]["uscc"]
+    bad = draw_service.call(
+        "POST", f"/draws/{draw_id}/replacements", PLANNER, body={"uscc": invalid, "reason": "不想查"}
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "draw.replacement_reason"
+    replaced = draw_service.call(
+        "POST", f"/draws/{draw_id}/replacements", PLANNER, body={"uscc": invalid, "reason": "unreachable"}
+    )
+    assert replaced.status_code == 200, replaced.text
+    twice = draw_service.call(
+        "POST", f"/draws/{draw_id}/replacements", PLANNER, body={"uscc": invalid, "reason": "closed"}
+    )
+    assert twice.status_code == 409
+    package = draw_service.call("GET", f"/draws/{draw_id}/auditor", {"province_admin"}).json()
+    assert verify(package).ok
+    assert package["picks"][-1]["replaces"] == invalid
+    assert package["picks"][-1]["stratum"] == next(p["stratum"] for p in package["picks"] if p["uscc"] == invalid)
+
+    voided = draw_service.call("POST", f"/draws/{draw_id}/void", PLANNER, body={"reason": "见证人未到场，程序不合规"})
+    assert voided.status_code == 200 and voided.json()["status"] == "voided"
+    after = draw_service.call(
+        "POST", f"/draws/{draw_id}/replacements", PLANNER, body={"uscc": invalid, "reason": "closed"}
+    )
+    assert after.status_code == 409
+    fresh = draw_service.call(
+        "POST", "/draws", PLANNER, body={"task_id": draw_service.world.task["task_id"], "randomness_plan": "重新冻结"}
+    )
+    assert fresh.status_code == 200 and fresh.json()["draw_id"] != draw_id
+    topics = [
+        t
+        for (t,) in draw_service.rows(
+            "SELECT topic FROM draw.outbox WHERE topic NOT LIKE 'draw.assignment%' ORDER BY id"
+        )
+    ]
+    assert topics == [
+        "draw.draw_committed.v1",
+        "draw.draw_completed.v1",
+        "draw.draw_voided.v1",
+        "draw.draw_committed.v1",
+    ]
+
+
+def test_other_nodes_are_refused_and_the_records_are_append_only(draw_service: Running) -> None:
+    body = {"task_id": draw_service.world.task["task_id"], "randomness_plan": "x"}
+    county = draw_service.call("POST", "/draws", PLANNER, node=COUNTY_A, body=body)
+    assert county.status_code == 403 and county.json()["code"] == "access.out_of_scope"
+    assert draw_service.call("POST", "/draws", None, body=body).status_code == 401
+    unknown = draw_service.call(
+        "POST", "/draws", PLANNER, body={**body, "task_id": "00000000-0000-0000-0000-000000000001"}
+    )
+    assert unknown.status_code == 404 and unknown.json()["code"] == "draw.task_not_ready"
+    drawn(draw_service)
+    with draw_service.engine.connect() as connection:
+        for statement in ("UPDATE draw.draw_pick SET batch = 2", "DELETE FROM draw.draw_log"):
+            with pytest.raises(sa.exc.DBAPIError, match="历史记录只能追加"):
+                connection.execute(sa.text(statement))
+            connection.rollback()
