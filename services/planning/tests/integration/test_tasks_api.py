@@ -251,3 +251,38 @@ def test_the_tasks_of_a_draw_group_are_frozen_together_and_the_group_then_closes
 
     late = province.post("/tasks", task_body(planning, title="迟到的任务", draw_group="联合-1"))
     assert late.status_code == 400 and late.json()["errors"][0]["code"] == "task.group_closed"
+
+
+def test_a_completed_draw_moves_its_frozen_tasks_to_drawn_then_dispatched(planning: Running, kafka_broker) -> None:  # type: ignore[no-untyped-def]
+    import uuid
+
+    from planning_testkit import wait_for
+
+    from hrss.bus.broker import Message, TopicSpec
+    from hrss.contracts import Producer, registry, utcnow
+    from hrss.contracts.events.draw import DrawCompleted
+
+    setup_province(planning)
+    province = planning.as_(PLANNER, PROVINCE)
+    task_id = province.post("/tasks", task_body(planning)).json()["task_id"]
+    province.post(f"/tasks/{task_id}/publish")
+    province.post(f"/tasks/{task_id}/freeze")
+    draw_id = uuid.uuid4()
+    done = DrawCompleted(
+        draw_id=draw_id,
+        task_ids=[uuid.UUID(task_id), uuid.uuid4()],  # the second is not kept here: left alone
+        node=PROVINCE,
+        seed="ab" * 32,
+        picks=12,
+        dispatched={PROVINCE: 12},
+        completed_at=utcnow(),
+    )
+    envelope = registry.build(done, subject=str(draw_id), producer=Producer(service="draw", node=PROVINCE))
+    topic = "draw.draw_completed.v1"
+    kafka_broker.ensure_topics([TopicSpec(topic)])
+    kafka_broker.publish_many([Message(topic, str(draw_id).encode(), envelope.to_bytes())] * 2)  # delivered twice
+    wait_for(lambda: province.get(f"/tasks/{task_id}").json()["status"] == "dispatched", 60, "the task dispatched")
+    history = province.get(f"/tasks/{task_id}/history").json()["records"]
+    assert [r["status"] for r in history] == ["draft", "published", "frozen", "drawn", "dispatched"]
+    assert history[3]["actor"] == "service:planning" and "抽中 12 家" in history[3]["reason"]
+    assert rows(planning.dsn, "SELECT count(*) FROM planning.inbox WHERE event_type = 'draw.draw_completed'") == [(1,)]

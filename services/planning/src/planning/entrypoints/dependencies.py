@@ -7,7 +7,12 @@ from typing import Any
 from nameko.extensions import DependencyProvider
 
 from hrss.auth import Principal
-from hrss.auth.dependency import Authenticator, current_principal, verifier_from_config
+from hrss.auth.dependency import (
+    Authenticator,
+    current_principal,
+    service_identity_from_config,
+    verifier_from_config,
+)
 from planning.bootstrap import Components, bootstrap
 
 
@@ -21,6 +26,10 @@ class Planning:
     def principal_from(self, request: Any) -> Principal:
         return self._auth.principal_from(request)
 
+    def as_service(self) -> Principal:
+        """The planning service itself, for the nodes it serves: what its consumers act as."""
+        return self._auth.as_service()
+
 
 class PlanningComponents(DependencyProvider):
     """Built from config at container start, so invalid default settings fail the start."""
@@ -30,10 +39,11 @@ class PlanningComponents(DependencyProvider):
     def setup(self) -> None:
         self.components = bootstrap(self.container.config)
         self.verifier = verifier_from_config(self.container.config)
+        self.identity = service_identity_from_config(self.container.config, self.container.service_name)
 
     def get_dependency(self, worker_ctx: Any) -> Planning:
         assert self.components is not None
-        return Planning(self.components, Authenticator(self.verifier, None))
+        return Planning(self.components, Authenticator(self.verifier, self.identity))
 
     def worker_teardown(self, worker_ctx: Any) -> None:
         current_principal.set(None)

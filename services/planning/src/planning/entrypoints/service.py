@@ -13,6 +13,7 @@ from hrss.auth import Principal, Unauthenticated, acting_role
 from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
 from hrss.contracts import PlatformError
+from hrss.contracts.events.draw import DrawCompleted
 from hrss.contracts.events.registry import CheckItemChanged
 from hrss.db import Database, UnitOfWork
 from hrss.db import http as write_http
@@ -45,6 +46,13 @@ class PlanningService(ObservedService):
     @consume(CheckItemChanged, batch=True)
     def apply_check_items(self, events: list[Received]) -> None:
         checklist.apply_changes(self.db.session, [event.payload for event in events])  # type: ignore[misc]
+
+    @consume(DrawCompleted)
+    def apply_draw_completed(self, event: Received) -> None:
+        done: DrawCompleted = event.payload  # type: ignore[assignment]
+        ctx = Context(self.db, self.planning.components, self.planning.as_service(), self.observed)
+        ids = [str(t) for t in done.task_ids]
+        tasks.record_draw(ctx, ids, str(done.draw_id), done.picks, dict(done.dispatched))
 
     # -- plumbing ----------------------------------------------------------------------------
 

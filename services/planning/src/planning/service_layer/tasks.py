@@ -321,3 +321,21 @@ def candidates(session: Session, node: Node, year: int) -> tuple[list[MergeCandi
     tasks = [task_from(document) for document in rows]
     by_id = {task.task_id: task for task in tasks}
     return merge_candidates(tasks), by_id
+
+
+def record_draw(ctx: Context, task_ids: list[str], draw_id: str, picks: int, dispatched: dict[str, int]) -> list[str]:
+    """The draw service's `draw_completed`: each frozen task of the draw becomes drawn, then dispatched (the draw
+    dispatches in the same transaction). Tasks this process does not keep, or already past frozen (a later draw
+    after a void), are left as they are; returns the ids of the tasks moved."""
+    moved = []
+    nodes = "、".join(f"{node} {count} 家" for node, count in sorted(dispatched.items())) or "无"
+    for task_id in task_ids:
+        row = ctx.uow.session.execute(
+            select(task_current.c.status).where(task_current.c.task_id == task_id)
+        ).scalar_one_or_none()
+        if row != TaskStatus.FROZEN.value:
+            continue
+        move(ctx, task_id, TaskStatus.DRAWN, f"抽取 {draw_id} 完成，抽中 {picks} 家检查对象")
+        move(ctx, task_id, TaskStatus.DISPATCHED, f"已派发：{nodes}")
+        moved.append(task_id)
+    return moved
