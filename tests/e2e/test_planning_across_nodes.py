@@ -9,140 +9,24 @@ real PostgreSQL and Kafka. The planning process is killed with SIGKILL and resta
 
 from __future__ import annotations
 
-import base64
-import json
-import os
-import subprocess
-import sys
-import uuid
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-import requests
-from kafka import KafkaConsumer, TopicPartition
+from platform_cluster import PROVINCE, Platform, platform_for
 
-from hrss.auth import Principal, Role, SigningKey, TokenIssuer
-from hrss.db.migrations import upgrade
-from hrss.testing.databases import create_database, drop_database
-from hrss.testing.kafka_admin import delete_namespace
-from hrss.testing.processes import ManagedProcess, free_port, nameko_service, wait_until
+from hrss.testing.processes import wait_until
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-PROVINCE, CITY, COUNTY_A, COUNTY_B = "130000", "130100", "130102", "130104"
-
-
-class Platform:
-    def __init__(self, dsn: str, bootstrap: str, namespace: str, log_dir: Path) -> None:
-        self.dsn, self.bootstrap, self.namespace, self.log_dir = dsn, bootstrap, namespace, log_dir
-        self.key = SigningKey.generate("e2e")
-        self.env = {
-            "HRSS_NODES": PROVINCE,
-            "HRSS_PG_DSN": dsn,
-            "HRSS_KAFKA_BOOTSTRAP": bootstrap,
-            "HRSS_TOPIC_NAMESPACE": namespace,
-            "HRSS_AUTH_PUBLIC_KEYS": f"{self.key.kid}={self.key.public_base64()}",
-            "HRSS_REGISTRY_PERSONAL_KEY": "k1=" + base64.b64encode(os.urandom(32)).decode(),
-        }
-        self.processes: list[ManagedProcess] = []
-
-    def relay(self, service: str) -> ManagedProcess:
-        port = free_port()
-        return ManagedProcess(
-            f"{service}-relay",
-            [sys.executable, "-m", "hrss.bus.relay", "--service", service, "--metrics-port", str(port)],
-            self.env,
-            self.log_dir,
-            health_url=f"http://127.0.0.1:{port}/metrics",
-        )
-
-    def start(self) -> None:
-        upgrade(ROOT / "services/registry/migrations", self.dsn, "registry")
-        upgrade(ROOT / "services/planning/migrations", self.dsn, "planning")
-        subprocess.run(
-            [sys.executable, "-m", "registry.cli", "load-checklist", "--node", PROVINCE, "--actor", "e2e"],
-            env={**os.environ, **self.env},
-            check=True,
-            capture_output=True,
-        )
-        self.planning, self.url = nameko_service(
-            "planning",
-            "planning.entrypoints.service:PlanningService",
-            ROOT / "services/planning/config.yaml",
-            self.env,
-            self.log_dir,
-        )
-        self.processes = [self.relay("registry"), self.planning, self.relay("planning")]
-        for process in self.processes:
-            process.start()
-
-    def stop(self) -> None:
-        for process in self.processes:
-            process.stop()
-
-    def as_(self, node: str, roles: frozenset[Role] = frozenset({Role.PLANNER})) -> Any:
-        token = TokenIssuer(self.key, issuer="hrss-identity", audience="hrss").issue(
-            Principal(f"planner@{node}", "计划编制人员", node, roles)
-        )
-        url = self.url
-
-        class Caller:
-            def call(self, method: str, path: str, body: object = None, **params: Any) -> Any:
-                headers = {"Authorization": f"Bearer {token}"}
-                answer = requests.request(
-                    method, url + path, json=body, params=params or None, headers=headers, timeout=30
-                )
-                assert answer.status_code < 300, f"{method} {path}: {answer.status_code} {answer.text}"
-                return answer.json()
-
-        return Caller()
-
-    def read_topic(self, topic: str) -> list[Any]:
-        consumer = KafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False, consumer_timeout_ms=3000)
-        name = f"{self.namespace}.{topic}"
-        partitions = [TopicPartition(name, p) for p in consumer.partitions_for_topic(name) or ()]
-        records: list[Any] = []
-        if partitions:
-            consumer.assign(partitions)
-            consumer.seek_to_beginning()
-            records = list(consumer)
-        consumer.close()
-        return records
-
-    def events(self, topic: str, count: int) -> list[dict[str, Any]]:
-        """The envelopes on `topic`, once there are at least `count` of them."""
-        found: list[Any] = []
-
-        def enough() -> bool:
-            found[:] = self.read_topic(topic)
-            return len(found) >= count
-
-        wait_until(enough, 60, f"{count} events on {topic}")
-        return [json.loads(record.value) for record in found]
+CITY, COUNTY_A, COUNTY_B = "130100", "130102", "130104"
 
 
 @pytest.fixture(scope="module")
 def platform(servers, tmp_path_factory) -> Iterator[Platform]:  # type: ignore[no-untyped-def]
-    from hrss.testing.plugin import _require
-    from hrss.testing.servers import host_port_of
-
-    _require("PostgreSQL", host_port_of(servers.pg_dsn))
-    _require("Kafka", servers.kafka_bootstrap)
-    run = uuid.uuid4().hex[:8]
-    name = f"e2e_planning_{run}"
-    dsn = create_database(servers.pg_dsn, name)
-    namespace = f"e2e{run}"
-    platform = Platform(dsn, servers.kafka_bootstrap, namespace, tmp_path_factory.mktemp("planning-e2e"))
-    try:
-        platform.start()
+    with platform_for(servers, tmp_path_factory.mktemp("planning-e2e")) as platform:
+        platform.registry_cli("load-checklist", "--node", PROVINCE, "--actor", "e2e")
+        platform.start("planning")
         yield platform
-    finally:
-        platform.stop()
-        drop_database(servers.pg_dsn, name)
-        delete_namespace(servers.kafka_bootstrap, namespace)
 
 
 def test_counties_file_plans_with_their_city_and_the_province_starts_a_unified_task(platform: Platform) -> None:
@@ -170,8 +54,8 @@ def test_counties_file_plans_with_their_city_and_the_province_starts_a_unified_t
     queue = city.call("GET", "/plans", parent=CITY, status="filed")["items"]
     assert {p["plan_id"] for p in queue} == set(plans.values())
 
-    platform.planning.kill9()  # mid-way: nothing committed may be lost, nothing applied twice
-    platform.planning.start()
+    platform.services["planning"].kill9()  # mid-way: nothing committed may be lost, nothing applied twice
+    platform.services["planning"].start()
 
     for plan_id in plans.values():
         accepted = city.call("POST", f"/plans/{plan_id}/accept", {"comment": "同意备案"})

@@ -1,0 +1,183 @@
+"""The platform's real services as processes for end-to-end tests: the province's services sharing one database
+(each in its own schema), their relays, county processes with databases of their own, and readers of Kafka."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import requests
+from kafka import KafkaConsumer, TopicPartition
+
+from hrss.auth import Principal, Role, SigningKey, TokenIssuer
+from hrss.db.migrations import upgrade
+from hrss.testing.databases import create_database, drop_database
+from hrss.testing.kafka_admin import delete_namespace
+from hrss.testing.processes import ManagedProcess, free_port, nameko_service, wait_until
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).parent
+PROVINCE = "130000"
+TARGETS = {
+    "planning": "planning.entrypoints.service:PlanningService",
+    "draw": "draw.entrypoints.service:DrawService",
+}
+
+
+class Platform:
+    def __init__(self, servers: Any, dsn: str, namespace: str, log_dir: Path) -> None:
+        self.servers, self.dsn, self.namespace, self.log_dir = servers, dsn, namespace, log_dir
+        self.bootstrap = servers.kafka_bootstrap
+        self.key = SigningKey.generate("e2e")
+        self.env = {
+            "HRSS_NODES": PROVINCE,
+            "HRSS_PG_DSN": dsn,
+            "HRSS_KAFKA_BOOTSTRAP": self.bootstrap,
+            "HRSS_TOPIC_NAMESPACE": namespace,
+            "HRSS_AUTH_PUBLIC_KEYS": f"{self.key.kid}={self.key.public_base64()}",
+            "HRSS_REGISTRY_PERSONAL_KEY": "k1=" + base64.b64encode(os.urandom(32)).decode(),
+            "HRSS_S3_ENDPOINT": servers.s3_endpoint,
+            "HRSS_S3_ACCESS_KEY": servers.s3_access_key,
+            "HRSS_S3_SECRET_KEY": servers.s3_secret_key,
+            "HRSS_DRAW_BUCKET": f"e2e-{namespace}",
+            "HRSS_DRAW_RETENTION_DAYS": "1",
+        }
+        self.processes: list[ManagedProcess] = []
+        self.urls: dict[str, str] = {}
+        self.services: dict[str, ManagedProcess] = {}
+        self.county_dsns: list[str] = []
+
+    def relay(self, service: str) -> ManagedProcess:
+        port = free_port()
+        return ManagedProcess(
+            f"{service}-relay",
+            [sys.executable, "-m", "hrss.bus.relay", "--service", service, "--metrics-port", str(port)],
+            self.env,
+            self.log_dir,
+            health_url=f"http://127.0.0.1:{port}/metrics",
+        )
+
+    def registry_cli(self, *args: str) -> None:
+        """Run the registry's operator CLI at the province (its outbox goes out through the registry relay)."""
+        upgrade(ROOT / "services/registry/migrations", self.dsn, "registry")
+        subprocess.run(
+            [sys.executable, "-m", "registry.cli", *args],
+            env={**os.environ, **self.env},
+            check=True,
+            capture_output=True,
+        )
+
+    def start(self, *services: str) -> None:
+        """Migrate the registry and `services`, then start the registry relay and each service with its relay."""
+        upgrade(ROOT / "services/registry/migrations", self.dsn, "registry")
+        for name in services:
+            upgrade(ROOT / f"services/{name}/migrations", self.dsn, name)
+        started = [self.relay("registry")]
+        for name in services:
+            process, self.urls[name] = nameko_service(
+                name, TARGETS[name], ROOT / f"services/{name}/config.yaml", self.env, self.log_dir
+            )
+            self.services[name] = process
+            started += [process, self.relay(name)]
+        for process in started:
+            process.start()
+            self.processes.append(process)
+
+    def start_county_inbox(self, node: str) -> str:
+        """A county process with its own database receiving the draw's dispatches addressed to `node`."""
+        dsn = create_database(self.servers.pg_dsn, f"e2e_{self.namespace}_{node}")
+        self.county_dsns.append(dsn)
+        upgrade(HERE / "county_inbox" / "migrations", dsn, "county_inbox")
+        env = {
+            **self.env,
+            "HRSS_NODES": node,
+            "HRSS_PG_DSN": dsn,
+            "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
+        }
+        process, url = nameko_service(
+            f"county-{node}",
+            "county_inbox.service:CountyInbox",
+            HERE / "county_inbox" / "config.yaml",
+            env,
+            self.log_dir,
+        )
+        process.start()
+        self.processes.append(process)
+        return url
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.stop()
+
+    def token(self, node: str, roles: frozenset[Role] = frozenset({Role.PLANNER})) -> str:
+        return TokenIssuer(self.key, issuer="hrss-identity", audience="hrss").issue(
+            Principal(f"planner@{node}", "计划编制人员", node, roles)
+        )
+
+    def as_(self, node: str, service: str = "planning", roles: frozenset[Role] = frozenset({Role.PLANNER})) -> Any:
+        token = self.token(node, roles)
+        url = self.urls[service]
+
+        class Caller:
+            def call(self, method: str, path: str, body: object = None, **params: Any) -> Any:
+                headers = {"Authorization": f"Bearer {token}"}
+                answer = requests.request(
+                    method, url + path, json=body, params=params or None, headers=headers, timeout=60
+                )
+                assert answer.status_code < 300, f"{method} {path}: {answer.status_code} {answer.text}"
+                return answer.json()
+
+        return Caller()
+
+    def read_topic(self, topic: str) -> list[Any]:
+        consumer = KafkaConsumer(bootstrap_servers=self.bootstrap, enable_auto_commit=False, consumer_timeout_ms=3000)
+        name = f"{self.namespace}.{topic}"
+        partitions = [TopicPartition(name, p) for p in consumer.partitions_for_topic(name) or ()]
+        records: list[Any] = []
+        if partitions:
+            consumer.assign(partitions)
+            consumer.seek_to_beginning()
+            records = list(consumer)
+        consumer.close()
+        return records
+
+    def events(self, topic: str, count: int) -> list[dict[str, Any]]:
+        """The envelopes on `topic`, once there are at least `count` of them."""
+        found: list[Any] = []
+
+        def enough() -> bool:
+            found[:] = self.read_topic(topic)
+            return len(found) >= count
+
+        wait_until(enough, 60, f"{count} events on {topic}")
+        return [json.loads(record.value) for record in found]
+
+
+@contextlib.contextmanager
+def platform_for(servers: Any, log_dir: Path) -> Iterator[Platform]:
+    """A platform in a fresh database and Kafka namespace, removed afterwards."""
+    from hrss.testing.plugin import _require
+    from hrss.testing.servers import host_port_of
+
+    _require("PostgreSQL", host_port_of(servers.pg_dsn))
+    _require("Kafka", servers.kafka_bootstrap)
+    run = uuid.uuid4().hex[:8]
+    name = f"e2e_{run}"
+    dsn = create_database(servers.pg_dsn, name)
+    platform = Platform(servers, dsn, f"e2e{run}", log_dir)
+    try:
+        yield platform
+    finally:
+        platform.stop()
+        drop_database(servers.pg_dsn, name)
+        for county in platform.county_dsns:
+            drop_database(servers.pg_dsn, county.rsplit("/", 1)[1])
+        delete_namespace(servers.kafka_bootstrap, platform.namespace)
