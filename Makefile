@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STACK := infra/local/stack
 
-.PHONY: help setup run stop test test-unit lint bench bench-registry check-deploy lock contracts-docs clean
+.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw check-deploy lock contracts-docs clean
 
 help:
 	@echo "make run           install, start the servers and every service, print where to look"
@@ -14,6 +14,7 @@ help:
 	@echo "make lint          ruff + mypy"
 	@echo "make bench         benchmarks in tests/perf (needs the stack: $(STACK) up)"
 	@echo "make bench-registry registry import and query benchmarks (needs the stack)"
+	@echo "make bench-draw    draw benchmark, 10,000,000 entities, beside PostgreSQL (needs the stack)"
 	@echo "make check-deploy  validate docker-compose.yml and the helm chart offline"
 
 setup: $(VENV)/.installed
@@ -48,6 +49,9 @@ bench: setup
 bench-registry: setup
 	$(PY) tests/perf/bench_registry_import.py
 	$(PY) tests/perf/bench_registry_query.py
+
+bench-draw: setup
+	$(PY) tests/perf/bench_draw.py
 
 check-deploy:
 	infra/deploy/check
