@@ -19,6 +19,8 @@ from hrss.drawkit import SHA256, Profile, profile
 class Components:
     snapshots: SnapshotStore
     profile: Profile = SHA256
+    # every team member holds these (DRAW.required_qualifications); the checklist does not name qualifications
+    required_qualifications: tuple[str, ...] = ("行政执法资格",)
     clock: Callable[[], datetime] = field(default=utcnow)
 
 
@@ -40,4 +42,9 @@ def snapshots_from(config: Mapping[str, Any], environ: Mapping[str, str] = os.en
 
 def bootstrap(config: Mapping[str, Any]) -> Components:
     draw = config.get("DRAW") or {}
-    return Components(snapshots=snapshots_from(config), profile=profile(str(draw.get("profile") or SHA256.name)))
+    required = draw.get("required_qualifications") or ["行政执法资格"]
+    return Components(
+        snapshots=snapshots_from(config),
+        profile=profile(str(draw.get("profile") or SHA256.name)),
+        required_qualifications=tuple(str(q) for q in required),
+    )

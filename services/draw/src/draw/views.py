@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from draw.adapters.orm import draw_run
+from draw.adapters.orm import draw_log, draw_pick, draw_run
 from draw.domain_errors import Invalid, NotFound
 from draw.service_layer.context import AUDITORS, DRAWERS, Context
 from draw.service_layer.draws import package, summary
@@ -38,7 +38,29 @@ def public(ctx: Context, principal: Principal | None, draw_id: str) -> dict[str,
         raise Unauthenticated("auth.required", "本次抽取结果不公开，请登录后查看")
     if principal is not None and not published:
         check_access(principal, Action.READ, run.node)
-    return public_record(found)
+    record = public_record(found)
+    record["assignments"] = assignments(ctx, draw_id)
+    return record
+
+
+def assignments(ctx: Context, draw_id: str) -> list[dict[str, Any]]:
+    """Team membership by credential number, one group per `assigned` log entry (the initial picks, then each
+    replacement), so that anyone can check each group against the hash the log holds."""
+    session = ctx.uow.session
+    log = session.execute(select(draw_log).where(draw_log.c.draw_id == draw_id).order_by(draw_log.c.seq)).all()
+    picks = session.execute(select(draw_pick).where(draw_pick.c.draw_id == draw_id).order_by(draw_pick.c.seq)).all()
+    groups, position, pending = [], 0, 0
+    for entry in log:
+        if entry.kind == "drawn":
+            pending = entry.body["picks"]
+        elif entry.kind == "replaced":
+            pending = 1
+        elif entry.kind == "assigned":
+            chosen = picks[position : position + pending]
+            position += pending
+            teams = {p.uscc: [m["credential_no"] for m in p.team] for p in chosen if p.team}
+            groups.append({"seq": entry.seq, "teams": dict(sorted(teams.items()))})
+    return groups
 
 
 def auditor(ctx: Context, draw_id: str) -> dict[str, Any]:

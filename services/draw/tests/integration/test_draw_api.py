@@ -9,6 +9,7 @@ from collections import Counter
 import pytest
 import sqlalchemy as sa
 from draw_testkit import COUNTY_A, COUNTY_B, Running
+from draw_testkit import uscc as uscc_of
 
 from hrss.drawkit import SHA256, merkle, verify
 from hrss.drawkit.frame import FrameEntry
@@ -87,6 +88,8 @@ def test_the_drawn_list_verifies_and_is_dispatched_by_territory(draw_service: Ru
     )
     assert sample["target_node"] == sample["payload"]["region_code"]
     assert sample["payload"]["tasks"][0]["number"] == "冀人社抽〔2027〕1号"
+    assert "teams.logged" in report.names()
+    assert_teams(draw_service, record)
 
     proof = draw_service.call("GET", f"/draws/{draw_id}/proofs/{record['picks'][0]['uscc']}", PLANNER).json()
     leaf = FrameEntry.from_json(proof["leaf"]).leaf()
@@ -95,6 +98,28 @@ def test_the_drawn_list_verifies_and_is_dispatched_by_territory(draw_service: Ru
         SHA256, leaf, proof["index"], proof["size"], path, bytes.fromhex(proof["frame_root"])
     )
     assert proof["picked"] is True and proof["ticket"] <= proof["cutoff"]
+
+
+def assert_teams(service: Running, record: dict) -> None:
+    """Teams of 2 from the entity's own county, balanced, never a recused pair (declared or former employer)."""
+    inspectors = {i["credential_no"]: i for i in service.world.inspectors}
+    declared = {
+        (service.world.inspectors[n * 6 + 1]["credential_no"], uscc_of(2, county))
+        for n, county in enumerate((COUNTY_A, COUNTY_B))
+    }
+    loads: Counter[str] = Counter()
+    teams = record["assignments"][0]["teams"]
+    assert set(teams) == {p["uscc"] for p in record["picks"]}
+    for uscc, team in teams.items():
+        assert len(team) == 2 and len(set(team)) == 2
+        for credential in team:
+            member = inspectors[credential]
+            assert member["node"] == uscc[2:8]
+            assert uscc not in member["former_employers"] and (credential, uscc) not in declared
+            loads[credential] += 1
+    for county in (COUNTY_A, COUNTY_B):
+        mine = [loads[c] for c, i in inspectors.items() if i["node"] == county]
+        assert max(mine) - min(mine) <= 1, mine
 
 
 def planner_refused(service: Running, path: str) -> bool:

@@ -81,7 +81,27 @@ def verify_public(record: Mapping[str, Any], report: Report | None = None) -> Re
     _guard(report, "picks.logged", lambda: _picks_logged(chosen, record, log))
     _guard(report, "batches", lambda: _batches(record, log))
     _guard(report, "strata.counts", lambda: _counts(record))
+    if "assignments" in record:
+        _guard(report, "teams.logged", lambda: _teams(chosen, record, log))
     return report
+
+
+def _teams(chosen: Profile, record: Mapping[str, Any], log: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
+    """Each published group of teams (by credential number) hashes to its `assigned` log entry."""
+    logged = {e["seq"]: e["body"] for e in _entries(log, "assigned")}
+    groups = record["assignments"]
+    if sorted(g["seq"] for g in groups) != sorted(logged):
+        return False, "the published teams do not match the assignments logged"
+    for group in groups:
+        body = logged[group["seq"]]
+        if (
+            chosen.hash(canonical_json(group["teams"])).hex() != body["teams_hash"]
+            or len(group["teams"]) != body["teams"]
+        ):
+            return False, f"the teams of log entry {group['seq']} differ from its hash"
+        if any(len(team) < body["team_size"] for team in group["teams"].values()):
+            return False, f"a team of log entry {group['seq']} is smaller than {body['team_size']}"
+    return True, f"{sum(len(g['teams']) for g in groups)} teams in {len(groups)} assignments"
 
 
 def _chain(chosen: Profile, log: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:

@@ -24,9 +24,13 @@ from hrss.contracts.events.draw import (
     DrawVoided,
     Roots,
     TaskPart,
+    TeamMember,
 )
 from hrss.drawkit import SHA256, DrawBuilder, FrameEntry, canonical_json, merkle, record
+from hrss.drawkit import log as chain
+from hrss.drawkit.assignment import AssignmentInput, Inspector, PickedEntity, assign
 from hrss.drawkit.package import plan_json
+from hrss.drawkit.seed import assign_key
 
 REPLACEMENT_REASONS = {
     "deregistered": "已注销或吊销",
@@ -173,18 +177,83 @@ def roster_snapshot_json(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     return {"roster": roster, "recusal": snapshot["recusal"]}
 
 
-_FRAMES: dict[str, list[dict[str, Any]]] = {}
+_SNAPSHOTS: dict[str, dict[str, Any]] = {}
+
+
+def _snapshot(ctx: Context, run: Any) -> dict[str, Any]:
+    """The frozen snapshot (frame, roster, recusal pairs), read once per process and checked against its hash."""
+    cached = _SNAPSHOTS.get(str(run.draw_id))
+    if cached is None:
+        cached = json.loads(ctx.components.snapshots.get(run.snapshot_key, run.snapshot_sha256))
+        if len(_SNAPSHOTS) > 8:
+            _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)))
+        _SNAPSHOTS[str(run.draw_id)] = cached
+    return cached
 
 
 def _frame(ctx: Context, run: Any) -> list[dict[str, Any]]:
-    cached = _FRAMES.get(run.draw_id)
-    if cached is None:
-        data = json.loads(ctx.components.snapshots.get(run.snapshot_key, run.snapshot_sha256))
-        cached = data["frame"]
-        if len(_FRAMES) > 8:
-            _FRAMES.pop(next(iter(_FRAMES)))
-        _FRAMES[run.draw_id] = cached
-    return cached
+    return list(_snapshot(ctx, run)["frame"])
+
+
+def _assignment_input(ctx: Context, run: Any, builder: DrawBuilder, picks: Sequence[Any]) -> AssignmentInput:
+    """The picks with their implementing node, the frozen roster (enforcement staff only: auxiliary experts are
+    never team members), the declared recusal pairs, the draw date and the task's team size."""
+    snapshot = _snapshot(ctx, run)
+    tasks = run.task["tasks"]
+    frame = {e.uscc: e for e in builder.frame}
+    required = frozenset(ctx.components.required_qualifications)
+    entities = [
+        PickedEntity(p.uscc, frame[p.uscc].region_code, target_node(tasks[0], frame[p.uscc].region_code), required)
+        for p in picks
+    ]
+    roster = [
+        Inspector(
+            inspector_id=r["inspector_id"],
+            credential_no=r["credential_no"],
+            node=r["node"],
+            qualifications=frozenset(r["qualifications"]),
+            active=r["status"] == "active",
+            credential_expires=r["credential_expires"],
+            station_region=r["station_region"] or "",
+            former_employers=frozenset(r["former_employers"]),
+        )
+        for r in snapshot["roster"]
+        if r["pool"] == "enforcement"
+    ]
+    declared = frozenset((i, u) for i, u, kind in snapshot["recusal"] if kind == "declared")
+    return AssignmentInput(
+        tuple(entities),
+        tuple(roster),
+        ctx.components.clock().astimezone(CST).date(),
+        declared,
+        max(int(t["team_size"]) for t in tasks),
+    )
+
+
+def _teams(ctx: Context, run: Any, builder: DrawBuilder, picks: Sequence[Any]) -> dict[str, list[dict[str, str]]]:
+    """Teams for `picks`, deterministic from the seed (docs/draw-assignment.md); the result is logged by hash."""
+    if not picks:
+        return {}
+    inputs = _assignment_input(ctx, run, builder, picks)
+    assert builder.seed is not None
+    result = assign(ctx.components.profile, assign_key(ctx.components.profile, builder.seed), inputs)
+    credentials = {i.inspector_id: i.credential_no for i in inputs.roster}
+    teams = {
+        uscc: [
+            {"inspector_id": m.inspector_id, "credential_no": credentials[m.inspector_id], "ticket": m.ticket}
+            for m in team
+        ]
+        for uscc, team in result.teams.items()
+    }
+    public = {uscc: [m["credential_no"] for m in team] for uscc, team in sorted(teams.items())}
+    body = {
+        "teams": len(teams),
+        "teams_hash": ctx.components.profile.hash(canonical_json(public)).hex(),
+        "team_size": inputs.team_size,
+        "infeasible": [{"uscc": f.uscc, "reason": f.reason} for f in result.infeasible],
+    }
+    builder.log.append(chain.append(ctx.components.profile, builder.log, "assigned", _iso(ctx), body))
+    return teams
 
 
 def package(ctx: Context, draw_id: str, *, lock: bool = False) -> tuple[Any, dict[str, Any]]:
@@ -285,8 +354,9 @@ def run_draw(ctx: Context, draw_id: str) -> dict[str, Any]:
         picks = builder.draw()
     except ValueError as refused:
         raise Conflict("draw.cannot_draw", _chinese(refused)) from None
+    teams = _teams(ctx, run, builder, picks)
     _save_log(ctx, draw_id, builder, known)
-    dispatched = _save_picks(ctx, run, builder, 0)
+    dispatched = _save_picks(ctx, run, builder, 0, teams)
     ctx.uow.publish(
         DrawCompleted(
             draw_id=uuid.UUID(draw_id),
@@ -304,7 +374,9 @@ def run_draw(ctx: Context, draw_id: str) -> dict[str, Any]:
     return summary(ctx.uow.session, ctx, draw_id)
 
 
-def _save_picks(ctx: Context, run: Any, builder: DrawBuilder, known: int) -> dict[str, int]:
+def _save_picks(
+    ctx: Context, run: Any, builder: DrawBuilder, known: int, teams: Mapping[str, list[dict[str, str]]]
+) -> dict[str, int]:
     """Record the picks from `known` on and dispatch each, addressed to the node with territorial jurisdiction."""
     session = ctx.uow.session
     tasks = run.task["tasks"]
@@ -336,7 +408,7 @@ def _save_picks(ctx: Context, run: Any, builder: DrawBuilder, known: int) -> dic
                 "replaces": pick.replaces,
                 "target_node": target,
                 "assignment_id": assignment_id,
-                "team": [],
+                "team": teams.get(pick.uscc, []),
             }
         )
         counts[target] = counts.get(target, 0) + 1
@@ -368,7 +440,10 @@ def _save_picks(ctx: Context, run: Any, builder: DrawBuilder, known: int) -> dic
                 batch=pick.batch,
                 replaces=pick.replaces,
                 tasks=parts,
-                team=[],
+                team=[
+                    TeamMember(inspector_id=uuid.UUID(m["inspector_id"]), credential_no=m["credential_no"])
+                    for m in teams.get(pick.uscc, [])
+                ],
                 dispatched_at=now,
             ),
             subject=assignment_id,
@@ -393,11 +468,12 @@ def replace(ctx: Context, draw_id: str, uscc: str, reason: str) -> dict[str, Any
         raise Conflict("draw.already_replaced", f"检查对象 {uscc} 已被替换")
     known_log, known_picks = len(builder.log), len(builder.picks)
     try:
-        builder.replace(uscc, reason)
+        new = builder.replace(uscc, reason)
     except LookupError:
         raise Conflict("draw.no_replacement", f"检查对象 {uscc} 不在本次抽取结果中，或其所在层已无可替换对象") from None
+    teams = _teams(ctx, run, builder, [new])
     _save_log(ctx, draw_id, builder, known_log)
-    _save_picks(ctx, run, builder, known_picks)
+    _save_picks(ctx, run, builder, known_picks, teams)
     _audit(ctx, role, "draw.replace", draw_id, run.node, reason)
     return summary(ctx.uow.session, ctx, draw_id)
 
