@@ -55,6 +55,8 @@ def assignments(ctx: Context, draw_id: str) -> list[dict[str, Any]]:
             pending = entry.body["picks"]
         elif entry.kind == "replaced":
             pending = 1
+        elif entry.kind == "expanded":
+            pending = len(entry.body["picks"])
         elif entry.kind == "assigned":
             chosen = picks[position : position + pending]
             position += pending

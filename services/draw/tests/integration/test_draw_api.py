@@ -188,3 +188,25 @@ def test_other_nodes_are_refused_and_the_records_are_append_only(draw_service: R
             with pytest.raises(sa.exc.DBAPIError, match="历史记录只能追加"):
                 connection.execute(sa.text(statement))
             connection.rollback()
+
+
+def test_an_expansion_adds_the_next_in_ticket_order_and_keeps_every_earlier_pick(draw_service: Running) -> None:
+    result = drawn(draw_service)
+    draw_id = result["draw_id"]
+    before = draw_service.call("GET", f"/draws/{draw_id}/public", None).json()["picks"]
+    item = f"{draw_service.world.task['task_id']}:item-1"
+    lower = draw_service.call(
+        "POST", f"/draws/{draw_id}/expansions", PLANNER, body={"ratios": {item: "1%"}, "reason": "x"}
+    )
+    assert lower.status_code == 400 and lower.json()["code"] == "draw.expansion_not_larger"
+    grown = draw_service.call(
+        "POST", f"/draws/{draw_id}/expansions", PLANNER, body={"ratios": {item: "40%"}, "reason": "问题较多，扩大比例"}
+    )
+    assert grown.status_code == 200, grown.text
+    record = draw_service.call("GET", f"/draws/{draw_id}/public", None).json()
+    assert record["picks"][: len(before)] == before and len(record["picks"]) > len(before)
+    assert {p["batch"] for p in record["picks"][len(before) :]} == {2}
+    report = verify(record)
+    assert report.ok and "teams.logged" in report.names(), [c for c in report.checks if not c.ok]
+    package = draw_service.call("GET", f"/draws/{draw_id}/auditor", {"auditor"}).json()
+    assert verify(package).ok

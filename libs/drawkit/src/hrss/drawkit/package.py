@@ -120,6 +120,11 @@ class DrawBuilder:
         return self
 
     @property
+    def current_plan(self) -> DrawPlan:
+        """The plan in force: the last expansion's, else the initial one."""
+        return self.expansion_plans[-1] if self.expansion_plans else self.plan
+
+    @property
     def status(self) -> str:
         """committed, seeding (contributions given), drawn, or voided."""
         last = {e.kind for e in self.log}

@@ -138,8 +138,19 @@ draw_pick = Table(
     PrimaryKeyConstraint("draw_id", "seq", name="draw_pick_pk"),
 )
 
+# The plan of each expansion, in log order: it holds per-stratum (credit-grade) fractions, so it is kept here
+# and only its hash is in the public log.
+draw_expansion = Table(
+    "draw_expansion",
+    metadata,
+    Column("draw_id", _ID, nullable=False),
+    Column("seq", Integer, nullable=False),  # the log entry's seq
+    Column("plan", JSONB, nullable=False),
+    PrimaryKeyConstraint("draw_id", "seq", name="draw_expansion_pk"),
+)
+
 audit_entry = audit_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
 TABLES = [t.name for t in metadata.sorted_tables]
-APPEND_ONLY = ("draw_run", "draw_log", "draw_pick", "audit_entry")
+APPEND_ONLY = ("draw_run", "draw_log", "draw_pick", "draw_expansion", "audit_entry")

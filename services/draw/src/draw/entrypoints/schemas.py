@@ -7,7 +7,7 @@ import uuid
 from pydantic import Field
 from registry.entrypoints.schemas import Body, Text, parse
 
-__all__ = ["ContributionBody", "FreezeBody", "ReasonBody", "ReplacementBody", "parse"]
+__all__ = ["ContributionBody", "ExpansionBody", "FreezeBody", "ReasonBody", "ReplacementBody", "parse"]
 
 
 class FreezeBody(Body):
@@ -26,6 +26,13 @@ class ContributionBody(Body):
 class ReplacementBody(Body):
     uscc: Text = Field(min_length=18, max_length=18)
     reason: Text = Field(min_length=1, max_length=40, description="deregistered | closed | unreachable | moved_out")
+
+
+class ExpansionBody(Body):
+    ratios: dict[Text, Text] = Field(
+        min_length=1, max_length=200, description="任务编号:事项编号 → 新的抽查比例，如 10%"
+    )
+    reason: Text = Field(min_length=1, max_length=2000)
 
 
 class ReasonBody(Body):

@@ -132,6 +132,15 @@ class DrawService(ObservedService):
 
         return self._write(request, "draw.replace", draw_id, run)
 
+    @write_http("POST", "/draws/<draw_id>/expansions")
+    def expand(self, request: Request, draw_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(draw_id, "draw_id")
+            body = schemas.parse(schemas.ExpansionBody, request.get_data())
+            return draws.expand(ctx, key, body.ratios, body.reason)
+
+        return self._write(request, "draw.expand", draw_id, run)
+
     @write_http("POST", "/draws/<draw_id>/void")
     def void(self, request: Request, draw_id: str) -> Response:
         def run(ctx: Context) -> Any:

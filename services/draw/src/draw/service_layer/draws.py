@@ -4,16 +4,27 @@ entries and picks, the events and the audit entry in one transaction (docs/draw-
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import timedelta, timezone
 from typing import Any
 
+from registry.domain.checklist import ChecklistError, parse_ratio
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from draw.adapters.orm import draw_log, draw_pick, draw_run, entity_view, inspector_view, interests_view, task_view
+from draw.adapters.orm import (
+    draw_expansion,
+    draw_log,
+    draw_pick,
+    draw_run,
+    entity_view,
+    inspector_view,
+    interests_view,
+    task_view,
+)
 from draw.domain_errors import Conflict, Invalid, NotFound
 from draw.service_layer.context import Context
 from draw.service_layer.frames import build_frame, check_group, draw_plan, target_node
@@ -280,7 +291,12 @@ def package(ctx: Context, draw_id: str, *, lock: bool = False) -> tuple[Any, dic
         ],
         "seed": seeded,
         "plan": run.plan,
-        "expansion_plans": [],  # the service offers no expansion yet
+        "expansion_plans": [
+            r.plan
+            for r in session.execute(
+                select(draw_expansion).where(draw_expansion.c.draw_id == draw_id).order_by(draw_expansion.c.seq)
+            )
+        ],
         "picks": [
             {
                 "uscc": p.uscc,
@@ -476,6 +492,48 @@ def replace(ctx: Context, draw_id: str, uscc: str, reason: str) -> dict[str, Any
     _save_picks(ctx, run, builder, known_picks, teams)
     _audit(ctx, role, "draw.replace", draw_id, run.node, reason)
     return summary(ctx.uow.session, ctx, draw_id)
+
+
+def expand(ctx: Context, draw_id: str, ratios: Mapping[str, str], reason: str) -> dict[str, Any]:
+    """Raise the ratios of some items (`task_id:item_id` → '10%'); the next never-picked entities of each stratum
+    in ticket order are added as a new batch and dispatched; earlier picks never change (draw-spec §7.4)."""
+    run, builder = _builder(ctx, draw_id)
+    role = ctx.authorize(run.node)
+    if builder.status != "drawn":
+        raise Conflict("draw.not_drawn", "只有已完成且未作废的抽取可以扩大抽取")
+    current = {item.item_id: item for item in builder.current_plan.items}
+    items = []
+    for key, text in ratios.items():
+        item = current.get(key)
+        if item is None:
+            raise Invalid("draw.expansion_item", f"本次抽取没有抽查事项 {key[:80]}")
+        try:
+            ratio = parse_ratio(text)
+        except ChecklistError as bad:
+            raise Invalid("draw.expansion_ratio", bad.message) from None
+        if ratio.fraction is None or (item.fraction is not None and ratio.fraction <= item.fraction):
+            message = f"扩大抽取须提高抽查比例（{key[:80]} 现为 {_percent(item.fraction)}，申请 {text}）"
+            raise Invalid("draw.expansion_not_larger", message)
+        items.append((key, ratio.fraction))
+    raised = dict(items)
+    plan = dataclasses.replace(
+        builder.current_plan,
+        items=tuple(
+            dataclasses.replace(i, fraction=raised.get(i.item_id, i.fraction)) for i in builder.current_plan.items
+        ),
+    )
+    known_log, known_picks = len(builder.log), len(builder.picks)
+    added = builder.expand(plan, reason)
+    ctx.uow.session.execute(insert(draw_expansion).values(draw_id=draw_id, seq=len(builder.log), plan=plan_json(plan)))
+    teams = _teams(ctx, run, builder, added)
+    _save_log(ctx, draw_id, builder, known_log)
+    _save_picks(ctx, run, builder, known_picks, teams)
+    _audit(ctx, role, "draw.expand", draw_id, run.node, reason)
+    return summary(ctx.uow.session, ctx, draw_id)
+
+
+def _percent(value: Any) -> str:
+    return "无" if value is None else f"{float(value * 100):g}%"
 
 
 def void(ctx: Context, draw_id: str, reason: str) -> dict[str, Any]:
