@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import timedelta, timezone
@@ -37,9 +38,9 @@ from hrss.contracts.events.draw import (
     TaskPart,
     TeamMember,
 )
-from hrss.drawkit import SHA256, DrawBuilder, FrameEntry, canonical_json, merkle, record
+from hrss.drawkit import DrawBuilder, FrameEntry, canonical_json
 from hrss.drawkit import log as chain
-from hrss.drawkit.assignment import AssignmentInput, Inspector, PickedEntity, assign
+from hrss.drawkit.assignment import AssignmentInput, Inspector, PickedEntity, assign, recusal_root, roster_root
 from hrss.drawkit.package import plan_json
 from hrss.drawkit.seed import assign_key
 
@@ -50,8 +51,6 @@ REPLACEMENT_REASONS = {
     "moved_out": "已迁出本辖区",
 }
 CST = timezone(timedelta(hours=8))
-ROSTER_LEAF = "hrss-draw/v1/roster-leaf"
-RECUSAL_LEAF = "hrss-draw/v1/recusal-leaf"
 
 
 def _iso(ctx: Context) -> str:
@@ -70,36 +69,71 @@ def _tasks(session: Session, task_id: str) -> list[Mapping[str, Any]]:
     return [found[m] for m in members]
 
 
-def _roots(session: Session, nodes: Sequence[str]) -> tuple[str, str, dict[str, Any]]:
-    """Commitments to the roster of the implementing nodes and to their recusal pairs (docs/draw-assignment.md)."""
-    inspectors = session.execute(
-        select(inspector_view).where(inspector_view.c.node.in_(list(nodes))).order_by(inspector_view.c.inspector_id)
+def _roster(ctx: Context, nodes: Sequence[str]) -> tuple[str, str, dict[str, Any]]:
+    """The roster of the implementing nodes (enforcement staff: auxiliary experts are never team members) and the
+    declared recusal pairs, salted, with their commitments (docs/draw-assignment.md §3)."""
+    session = ctx.uow.session
+    rows = session.execute(
+        select(inspector_view)
+        .where(inspector_view.c.node.in_(list(nodes)), inspector_view.c.pool == "enforcement")
+        .order_by(inspector_view.c.inspector_id)
     ).all()
     roster = [
-        record(
-            ROSTER_LEAF,
-            r.inspector_id,
-            r.credential_no,
-            r.node,
-            r.status,
-            r.credential_expires.isoformat(),
-            "\x1f".join(sorted(r.qualifications)),
-            ",".join(sorted(r.former_employers)),
+        Inspector(
+            inspector_id=r.inspector_id,
+            credential_no=r.credential_no,
+            node=r.node,
+            qualifications=frozenset(r.qualifications),
+            active=r.status == "active",
+            credential_expires=r.credential_expires.isoformat(),
+            station_region=r.station_region or "",
+            former_employers=frozenset(r.former_employers),
         )
-        for r in inspectors
+        for r in rows
     ]
-    ids = [r.inspector_id for r in inspectors]
-    pairs = session.execute(select(interests_view).where(interests_view.c.inspector_id.in_(ids))).all()
-    recusal = sorted(
-        [(r.inspector_id, u, "declared") for r in pairs for u in r.usccs]
-        + [(r.inspector_id, u, "former_employer") for r in inspectors for u in r.former_employers]
+    ids = [i.inspector_id for i in roster]
+    declared = sorted(
+        (r.inspector_id, u)
+        for r in session.execute(select(interests_view).where(interests_view.c.inspector_id.in_(ids)))
+        for u in r.usccs
     )
-    leaves = [record(RECUSAL_LEAF, *pair) for pair in recusal]
+    salts = {i.inspector_id: secrets.token_hex(16) for i in roster}
+    pair_salts = {pair: secrets.token_hex(16) for pair in declared}
+    profile = ctx.components.profile
     snapshot = {
-        "roster": [dict(r._mapping) for r in inspectors],
-        "recusal": [list(p) for p in recusal],
+        "roster": [
+            {
+                "inspector_id": i.inspector_id,
+                "credential_no": i.credential_no,
+                "node": i.node,
+                "qualifications": sorted(i.qualifications),
+                "active": i.active,
+                "credential_expires": i.credential_expires,
+                "station_region": i.station_region,
+                "former_employers": sorted(i.former_employers),
+                "salt": salts[i.inspector_id],
+            }
+            for i in roster
+        ],
+        "recusal": [{"inspector_id": i, "uscc": u, "salt": pair_salts[(i, u)]} for i, u in declared],
     }
-    return merkle.root(SHA256, roster).hex(), merkle.root(SHA256, leaves).hex(), snapshot
+    return roster_root(profile, roster, salts).hex(), recusal_root(profile, declared, pair_salts).hex(), snapshot
+
+
+def _inspectors(snapshot: Mapping[str, Any]) -> list[Inspector]:
+    return [
+        Inspector(
+            inspector_id=r["inspector_id"],
+            credential_no=r["credential_no"],
+            node=r["node"],
+            qualifications=frozenset(r["qualifications"]),
+            active=r["active"],
+            credential_expires=r["credential_expires"],
+            station_region=r["station_region"],
+            former_employers=frozenset(r["former_employers"]),
+        )
+        for r in snapshot["roster"]
+    ]
 
 
 def _open_draw(session: Session, task_ids: Sequence[str]) -> str | None:
@@ -127,7 +161,7 @@ def freeze(ctx: Context, task_id: str, randomness_plan: str, batch_size: int) ->
     entries, _ = build_frame(session, first, now.astimezone(CST).date())
     plan = draw_plan(tasks, entries, batch_size)
     nodes = sorted({target_node(first, e.region_code) for e in entries} | set(first["implementing_nodes"]))
-    roster_root, recusal_root, roster_snapshot = _roots(session, nodes)
+    roster_commitment, recusal_commitment, roster_snapshot = _roster(ctx, nodes)
     draw_id = str(uuid.uuid4())
     committed_task = {"tasks": list(tasks)}
     builder = DrawBuilder(
@@ -137,12 +171,12 @@ def freeze(ctx: Context, task_id: str, randomness_plan: str, batch_size: int) ->
         entries,
         plan,
         lambda: _iso(ctx),
-        roster_root,
-        recusal_root,
+        roster_commitment,
+        recusal_commitment,
         randomness_plan,
     )
     key = f"draws/{draw_id}/frame.json"
-    data = canonical_json({"frame": [e.to_json() for e in builder.frame], **roster_snapshot_json(roster_snapshot)})
+    data = canonical_json({"frame": [e.to_json() for e in builder.frame], **roster_snapshot})
     digest = ctx.components.snapshots.put(key, data)
     session.execute(
         insert(draw_run).values(
@@ -181,13 +215,6 @@ def freeze(ctx: Context, task_id: str, randomness_plan: str, batch_size: int) ->
     return summary(session, ctx, draw_id)
 
 
-def roster_snapshot_json(snapshot: Mapping[str, Any]) -> dict[str, Any]:
-    roster = [
-        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()} for row in snapshot["roster"]
-    ]
-    return {"roster": roster, "recusal": snapshot["recusal"]}
-
-
 _SNAPSHOTS: dict[str, dict[str, Any]] = {}
 
 
@@ -207,8 +234,8 @@ def _frame(ctx: Context, run: Any) -> list[dict[str, Any]]:
 
 
 def _assignment_input(ctx: Context, run: Any, builder: DrawBuilder, picks: Sequence[Any]) -> AssignmentInput:
-    """The picks with their implementing node, the frozen roster (enforcement staff only: auxiliary experts are
-    never team members), the declared recusal pairs, the draw date and the task's team size."""
+    """The picks with their implementing node, the frozen roster, the declared recusal pairs, the draw date and the
+    task's team size."""
     snapshot = _snapshot(ctx, run)
     tasks = run.task["tasks"]
     frame = {e.uscc: e for e in builder.frame}
@@ -217,21 +244,8 @@ def _assignment_input(ctx: Context, run: Any, builder: DrawBuilder, picks: Seque
         PickedEntity(p.uscc, frame[p.uscc].region_code, target_node(tasks[0], frame[p.uscc].region_code), required)
         for p in picks
     ]
-    roster = [
-        Inspector(
-            inspector_id=r["inspector_id"],
-            credential_no=r["credential_no"],
-            node=r["node"],
-            qualifications=frozenset(r["qualifications"]),
-            active=r["status"] == "active",
-            credential_expires=r["credential_expires"],
-            station_region=r["station_region"] or "",
-            former_employers=frozenset(r["former_employers"]),
-        )
-        for r in snapshot["roster"]
-        if r["pool"] == "enforcement"
-    ]
-    declared = frozenset((i, u) for i, u, kind in snapshot["recusal"] if kind == "declared")
+    roster = _inspectors(snapshot)
+    declared = frozenset((r["inspector_id"], r["uscc"]) for r in snapshot["recusal"])
     return AssignmentInput(
         tuple(entities),
         tuple(roster),
