@@ -17,6 +17,7 @@ from hrss.drawkit.frame import FrameEntry
 pytestmark = pytest.mark.integration
 
 PLANNER = {"planner"}
+OTHER = {COUNTY_A: COUNTY_B, COUNTY_B: COUNTY_A}
 
 
 def frozen(service: Running) -> dict:
@@ -210,3 +211,32 @@ def test_an_expansion_adds_the_next_in_ticket_order_and_keeps_every_earlier_pick
     assert report.ok and "teams.logged" in report.names(), [c for c in report.checks if not c.ok]
     package = draw_service.call("GET", f"/draws/{draw_id}/auditor", {"auditor"}).json()
     assert verify(package).ok
+
+
+def test_a_team_member_is_replaced_only_for_an_allowed_reason_approved_at_the_county(draw_service: Running) -> None:
+    result = drawn(draw_service)
+    draw_id = result["draw_id"]
+    record = draw_service.call("GET", f"/draws/{draw_id}/public", None).json()
+    uscc, team = next(iter(record["assignments"][0]["teams"].items()))
+    county = uscc[2:8]
+    by_credential = {i["credential_no"]: i for i in draw_service.world.inspectors}
+    leaving = by_credential[team[0]]["inspector_id"]
+    body = {"uscc": uscc, "inspector_id": leaving, "reason": "health", "approver": "新华区劳动监察大队 王队长"}
+    planner = draw_service.call("POST", f"/draws/{draw_id}/team-replacements", PLANNER, node=county, body=body)
+    assert planner.status_code == 403 and planner.json()["code"] == "access.role_required"
+    admin = {"county_admin"}
+    other = draw_service.call("POST", f"/draws/{draw_id}/team-replacements", admin, node=OTHER[county], body=body)
+    assert other.status_code == 403
+    bad = draw_service.call(
+        "POST", f"/draws/{draw_id}/team-replacements", admin, node=county, body={**body, "reason": "不想去"}
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "draw.team_replacement_invalid"
+    done = draw_service.call("POST", f"/draws/{draw_id}/team-replacements", admin, node=county, body=body)
+    assert done.status_code == 200, done.text
+    joined = done.json()["by"]
+    member = next(i for i in draw_service.world.inspectors if i["inspector_id"] == joined)
+    assert joined != leaving and member["node"] == county
+    assert len(set(done.json()["team"])) == 2 and leaving not in done.json()["team"]
+    topic = f"draw.team_changed.v1.{county}"
+    assert draw_service.rows(f"SELECT count(*) FROM draw.outbox WHERE topic = '{topic}'") == [(1,)]
+    assert verify(draw_service.call("GET", f"/draws/{draw_id}/auditor", {"auditor"}).json()).ok

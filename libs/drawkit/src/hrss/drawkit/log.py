@@ -9,7 +9,7 @@ from typing import Any
 from hrss.drawkit.encoding import Profile, canonical_json, record
 
 LOG = "hrss-draw/v1/log"
-KINDS = ("committed", "contribution", "seeded", "drawn", "assigned", "replaced", "expanded", "voided")
+KINDS = ("committed", "contribution", "seeded", "drawn", "assigned", "replaced", "expanded", "team_replaced", "voided")
 
 
 @dataclass(frozen=True)

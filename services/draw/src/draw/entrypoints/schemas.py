@@ -7,7 +7,15 @@ import uuid
 from pydantic import Field
 from registry.entrypoints.schemas import Body, Text, parse
 
-__all__ = ["ContributionBody", "ExpansionBody", "FreezeBody", "ReasonBody", "ReplacementBody", "parse"]
+__all__ = [
+    "ContributionBody",
+    "ExpansionBody",
+    "FreezeBody",
+    "MemberReplacementBody",
+    "ReasonBody",
+    "ReplacementBody",
+    "parse",
+]
 
 
 class FreezeBody(Body):
@@ -33,6 +41,13 @@ class ExpansionBody(Body):
         min_length=1, max_length=200, description="任务编号:事项编号 → 新的抽查比例，如 10%"
     )
     reason: Text = Field(min_length=1, max_length=2000)
+
+
+class MemberReplacementBody(Body):
+    uscc: Text = Field(min_length=18, max_length=18)
+    inspector_id: uuid.UUID
+    reason: Text = Field(min_length=1, max_length=40, description="job_change | work_conflict | health")
+    approver: Text = Field(min_length=1, max_length=100, description="批准更换的实施机构负责人")
 
 
 class ReasonBody(Body):

@@ -141,6 +141,15 @@ class DrawService(ObservedService):
 
         return self._write(request, "draw.expand", draw_id, run)
 
+    @write_http("POST", "/draws/<draw_id>/team-replacements")
+    def replace_member(self, request: Request, draw_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(draw_id, "draw_id")
+            body = schemas.parse(schemas.MemberReplacementBody, request.get_data())
+            return draws.replace_member(ctx, key, body.uscc, str(body.inspector_id), body.reason, body.approver)
+
+        return self._write(request, "draw.replace_member", draw_id, run)
+
     @write_http("POST", "/draws/<draw_id>/void")
     def void(self, request: Request, draw_id: str) -> Response:
         def run(ctx: Context) -> Any:

@@ -29,6 +29,7 @@ from draw.adapters.orm import (
 from draw.domain_errors import Conflict, Invalid, NotFound
 from draw.service_layer.context import Context
 from draw.service_layer.frames import build_frame, check_group, draw_plan, target_node
+from hrss.auth.roles import ADMIN_ROLES
 from hrss.contracts.events.draw import (
     AssignmentDispatched,
     DrawCommitted,
@@ -36,11 +37,23 @@ from hrss.contracts.events.draw import (
     DrawVoided,
     Roots,
     TaskPart,
+    TeamChanged,
     TeamMember,
 )
 from hrss.drawkit import DrawBuilder, FrameEntry, canonical_json
 from hrss.drawkit import log as chain
-from hrss.drawkit.assignment import AssignmentInput, Inspector, PickedEntity, assign, recusal_root, roster_root
+from hrss.drawkit.assignment import (
+    Assignment,
+    AssignmentInput,
+    Inspector,
+    Member,
+    PickedEntity,
+    Replacement,
+    assign,
+    recusal_root,
+    replace_inspector,
+    roster_root,
+)
 from hrss.drawkit.package import plan_json
 from hrss.drawkit.seed import assign_key
 
@@ -544,6 +557,83 @@ def expand(ctx: Context, draw_id: str, ratios: Mapping[str, str], reason: str) -
     _save_picks(ctx, run, builder, known_picks, teams)
     _audit(ctx, role, "draw.expand", draw_id, run.node, reason)
     return summary(ctx.uow.session, ctx, draw_id)
+
+
+def replace_member(
+    ctx: Context, draw_id: str, uscc: str, inspector_id: str, reason: str, approver: str
+) -> dict[str, Any]:
+    """Replace one member of a drawn entity's team (004 §9.2.2): a reason from the allowed list, approved by the
+    head of the implementing body (an administrator of the target node calls this, naming the approver); the
+    next eligible inspector in the entity's assignment-ticket order joins (docs/draw-assignment.md)."""
+    run, builder = _builder(ctx, draw_id)
+    if builder.status != "drawn":
+        raise Conflict("draw.not_drawn", "只有已完成且未作废的抽取可以更换检查人员")
+    session = ctx.uow.session
+    row = session.execute(
+        select(draw_pick)
+        .where(draw_pick.c.draw_id == draw_id, draw_pick.c.uscc == uscc)
+        .order_by(draw_pick.c.seq.desc())
+        .limit(1)
+    ).first()
+    if row is None or not row.team:
+        raise NotFound("draw.no_team", f"检查对象 {uscc[:18]} 不在本次抽取结果中，或尚未分配检查组")
+    role = ctx.authorize(row.target_node, ADMIN_ROLES)
+    history = [
+        Replacement(**{k: e.body[k] for k in Replacement.__dataclass_fields__})
+        for e in builder.log
+        if e.kind == "team_replaced" and e.body["uscc"] == uscc
+    ]
+    team = {m["inspector_id"]: Member(m["inspector_id"], m["ticket"]) for m in row.team}
+    for done in history:
+        team = {
+            (done.by if k == done.replaced else k): (Member(done.by, done.ticket) if k == done.replaced else m)
+            for k, m in team.items()
+        }
+    pick = next(p for p in reversed(builder.picks) if p.uscc == uscc)
+    inputs = _assignment_input(ctx, run, builder, [pick])
+    current = Assignment(teams={uscc: tuple(team.values())}, loads={}, infeasible=())
+    assert builder.seed is not None
+    try:
+        done = replace_inspector(
+            ctx.components.profile,
+            assign_key(ctx.components.profile, builder.seed),
+            inputs,
+            current,
+            uscc,
+            inspector_id,
+            reason,
+            approver,
+            history,
+        )
+    except ValueError as refused:
+        raise Invalid("draw.team_replacement_invalid", str(refused)) from None
+    except LookupError:
+        raise Conflict("draw.no_team_replacement", "该检查人员不在此检查组中，或已无符合条件的检查人员可替换") from None
+    credentials = {i.inspector_id: i.credential_no for i in inputs.roster}
+    body = {**done.to_json(), "replaced_credential": credentials[done.replaced], "by_credential": credentials[done.by]}
+    known = len(builder.log)
+    builder.log.append(chain.append(ctx.components.profile, builder.log, "team_replaced", _iso(ctx), body))
+    _save_log(ctx, draw_id, builder, known)
+    new_team = [done.by if k == done.replaced else k for k in team]
+    ctx.uow.publish(
+        TeamChanged(
+            assignment_id=uuid.UUID(str(row.assignment_id)),
+            draw_id=uuid.UUID(draw_id),
+            uscc=uscc,
+            target_node=row.target_node,
+            replaced=TeamMember(inspector_id=uuid.UUID(done.replaced), credential_no=credentials[done.replaced]),
+            by=TeamMember(inspector_id=uuid.UUID(done.by), credential_no=credentials[done.by]),
+            reason=reason,
+            approver=approver,
+            team=[TeamMember(inspector_id=uuid.UUID(i), credential_no=credentials[i]) for i in new_team],
+            changed_at=ctx.components.clock(),
+        ),
+        subject=str(row.assignment_id),
+        target_node=row.target_node,
+        node=ctx.serving(run.node),
+    )
+    _audit(ctx, role, "draw.replace_member", draw_id, row.target_node, f"{reason}（批准：{approver}）")
+    return {"uscc": uscc, "replaced": done.replaced, "by": done.by, "rank": done.rank, "team": new_team}
 
 
 def _percent(value: Any) -> str:

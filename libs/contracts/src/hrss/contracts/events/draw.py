@@ -98,4 +98,28 @@ class AssignmentDispatched(_Part):
     dispatched_at: AwareDatetime
 
 
-__all__ = ["AssignmentDispatched", "DrawCommitted", "DrawCompleted", "DrawVoided", "TaskPart", "TeamMember"]
+@event_contract("draw.team_changed", 1, addressed=True)
+class TeamChanged(_Part):
+    """A member of a dispatched entity's team was replaced (工作调动、工作冲突、身体原因), approved and logged."""
+
+    assignment_id: uuid.UUID
+    draw_id: uuid.UUID
+    uscc: str = Field(min_length=18, max_length=18)
+    target_node: NodeCode
+    replaced: TeamMember
+    by: TeamMember
+    reason: str
+    approver: str = Field(min_length=1)
+    team: list[TeamMember]
+    changed_at: AwareDatetime
+
+
+__all__ = [
+    "AssignmentDispatched",
+    "DrawCommitted",
+    "DrawCompleted",
+    "DrawVoided",
+    "TaskPart",
+    "TeamChanged",
+    "TeamMember",
+]
