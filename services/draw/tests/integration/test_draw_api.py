@@ -240,3 +240,26 @@ def test_a_team_member_is_replaced_only_for_an_allowed_reason_approved_at_the_co
     topic = f"draw.team_changed.v1.{county}"
     assert draw_service.rows(f"SELECT count(*) FROM draw.outbox WHERE topic = '{topic}'") == [(1,)]
     assert verify(draw_service.call("GET", f"/draws/{draw_id}/auditor", {"auditor"}).json()).ok
+
+
+def test_the_cli_runs_a_whole_ceremony_and_saves_a_record_the_verifier_accepts(draw_service: Running, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    from draw import cli
+
+    env = {"HRSS_DRAW_URL": draw_service.url, "HRSS_TOKEN": draw_service.token(PLANNER, "130000")}
+    out = tmp_path / "show.json"
+    assert cli.main(["freeze", draw_service.world.task["task_id"], "--plan", "两名见证人各掷骰 20 位"], env) == 0
+    draw_id = str(draw_service.rows("SELECT draw_id FROM draw.draw_run")[0][0])
+    for witness in ("张三", "李四"):
+        assert cli.main(["contribute", draw_id, "--witness", witness, "--value", "12345678901234567890"], env) == 0
+    assert cli.main(["draw", draw_id], env) == 0
+    record = tmp_path / "public.json"
+    assert cli.main(["public", draw_id, "--out", str(record)], env) == 0
+    checked = subprocess.run([sys.executable, "-m", "hrss.drawkit.verify", str(record)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["draw", draw_id], env)
+    assert "draw.cannot_draw" in str(refused.value)
+    assert cli.main(["show", draw_id, "--out", str(out)], env) == 0 and json.loads(out.read_text())["status"] == "drawn"
