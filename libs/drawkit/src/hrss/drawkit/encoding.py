@@ -42,23 +42,29 @@ def record(tag: str, *fields: Field) -> bytes:
 
 
 def canonical_json(value: Any) -> bytes:
-    """JSON with sorted keys, no insignificant white space, UTF-8, no floats (they are refused)."""
+    """JSON with text in NFC (keys included), keys sorted by code point after normalising, no insignificant white
+    space, UTF-8; floats are refused, and so are two keys that are equal once normalised."""
 
-    def check(node: Any) -> None:
+    def normal(node: Any) -> Any:
         if isinstance(node, float):
             raise TypeError("floats are not allowed in canonical JSON: use integers or rationals")
+        if isinstance(node, str):
+            return unicodedata.normalize("NFC", node)
         if isinstance(node, dict):
+            found: dict[str, Any] = {}
             for key, item in node.items():
                 if not isinstance(key, str):
                     raise TypeError("object keys must be text")
-                check(item)
-        elif isinstance(node, list | tuple):
-            for item in node:
-                check(item)
+                name = unicodedata.normalize("NFC", key)
+                if name in found:
+                    raise ValueError(f"two keys are equal once normalised: {name!r}")
+                found[name] = normal(item)
+            return found
+        if isinstance(node, list | tuple):
+            return [normal(item) for item in node]
+        return node
 
-    check(value)
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return unicodedata.normalize("NFC", text).encode("utf-8")
+    return json.dumps(normal(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,8 @@ class FrameEntry:
 
     @classmethod
     def from_json(cls, data: dict[str, object]) -> FrameEntry:
+        if not isinstance(data["eligible"], bool):
+            raise ValueError(f"{data['uscc']}: eligible must be true or false")
         return cls(
             str(data["uscc"]),
             str(data["entity_id"]),

@@ -45,9 +45,17 @@ def plan_json(plan: DrawPlan, *, public: bool = False) -> dict[str, Any]:
 def plan_from(data: Mapping[str, Any]) -> DrawPlan:
     return DrawPlan(
         items=tuple(ItemRule(i["item_id"], fraction_from(i["fraction"]), int(i["minimum"])) for i in data["items"]),
-        stratum_fractions={k: v for k, f in data.get("stratum_fractions", {}).items() if (v := fraction_from(f))},
+        stratum_fractions={
+            k: v for k, f in data.get("stratum_fractions", {}).items() if (v := fraction_from(f)) is not None
+        },
         batch_size=int(data["batch_size"]),
     )
+
+
+def plan_hash(profile: Profile, plan: DrawPlan) -> str:
+    """H(canonical JSON of the full plan, per-stratum fractions included), hex: committed at T0, so the sample
+    size cannot be chosen once the seed is known."""
+    return profile.hash(canonical_json(plan_json(plan))).hex()
 
 
 def task_hash(profile: Profile, task: Mapping[str, Any]) -> str:
@@ -96,6 +104,7 @@ class DrawBuilder:
                 "algorithm": ALGORITHM,
                 "profile": profile.name,
                 "frame_size": len(self.frame),
+                "plan_hash": plan_hash(profile, plan),
                 "randomness_plan": randomness_plan,
             },
         )
@@ -168,6 +177,8 @@ class DrawBuilder:
 
     def replace(self, uscc: str, reason: str) -> Pick:
         self._open()
+        if uscc in self.invalid:
+            raise ValueError(f"{uscc} was already replaced")
         new = replacement(self.profile, self.key, self.frame, self.picks, uscc)
         self.invalid[uscc] = reason
         self.picks.append(new)
@@ -183,7 +194,7 @@ class DrawBuilder:
             "expanded",
             {
                 "reason": reason,
-                "plan_hash": self.profile.hash(canonical_json(plan_json(plan))).hex(),
+                "plan_hash": plan_hash(self.profile, plan),
                 "picks": [public_pick(p.to_json()) for p in added],
             },
         )

@@ -187,7 +187,7 @@ def select_groups(
     quotas = item_quotas(plan, sizes)
     jobs = [(name, max(quotas[name].values())) for name in sorted(groups)]
     jobs = [(name, wanted) for name, wanted in jobs if wanted > 0]
-    if workers > 1 and len(jobs) > 1:
+    if workers > 1 and len(jobs) > 1 and not _green():
         chosen = _in_processes(profile, key, groups, jobs, workers)
     else:
         chosen = [_smallest(profile.new(key), groups[name], wanted) for name, wanted in jobs]
@@ -217,6 +217,14 @@ def _smallest(prefix: Any, usccs: Sequence[str], wanted: int) -> list[bytes]:
 
 
 _SHARED: dict[str, Any] = {}
+
+
+def _green() -> bool:
+    """True under eventlet's monkey patching (nameko services), where forked pools hang: draw in-process there."""
+    import sys
+
+    eventlet = sys.modules.get("eventlet")
+    return bool(eventlet is not None and eventlet.patcher.is_monkey_patched("thread"))
 
 
 def _work(chunk: list[tuple[str, int]]) -> list[list[bytes]]:
@@ -267,9 +275,9 @@ def expansion(
     invalid: Iterable[str],
     plan: DrawPlan,
 ) -> list[Pick]:
-    """The new picks that bring every stratum's valid picks up to the quotas of `plan` (a larger ratio or
-    minimum): the next never-picked entities in ticket order, in a new batch; earlier picks never change. The k-th
-    valid pick of a stratum (from 0) is inspected for the items i with k < q[s][i]."""
+    """The new picks that bring every item of every stratum up to its quota under `plan` (a larger ratio or
+    minimum): the next never-picked entities in ticket order, in a new batch; earlier picks never change. Item i is
+    covered by the valid picks carrying it; each new pick carries exactly the items still short of q[s][i]."""
     void = set(invalid)
     taken = {p.uscc for p in picks}
     groups = strata(entries)
@@ -279,8 +287,9 @@ def expansion(
     added = []
     for stratum_key in sorted(groups):
         row = quotas[stratum_key]
-        valid = sum(1 for p in picks if p.stratum == stratum_key and p.uscc not in void)
-        missing = max(row.values()) - valid
+        valid = [p for p in picks if p.stratum == stratum_key and p.uscc not in void]
+        covered = {item.item_id: sum(1 for p in valid if item.item_id in p.items) for item in plan.items}
+        missing = max(row[i] - covered[i] for i in covered)
         if missing <= 0:
             continue
         for rank, (ticket, uscc) in enumerate(stratum_order(tickets, groups[stratum_key])):
@@ -288,8 +297,9 @@ def expansion(
                 break
             if uscc in taken:
                 continue
-            items = tuple(item.item_id for item in plan.items if valid < row[item.item_id])
+            items = tuple(i for i in covered if covered[i] < row[i])
+            for item_id in items:
+                covered[item_id] += 1
             added.append(Pick(uscc, stratum_key, rank, ticket.hex(), items, batch))
-            valid += 1
-            missing -= 1
+            missing = max(row[i] - covered[i] for i in covered)
     return added

@@ -20,7 +20,7 @@ from hrss.drawkit import frame as frames
 from hrss.drawkit import log as draw_log
 from hrss.drawkit.encoding import Profile, canonical_json, profile
 from hrss.drawkit.frame import FrameEntry
-from hrss.drawkit.package import plan_from, public_pick, public_record, task_hash
+from hrss.drawkit.package import plan_from, plan_hash, public_pick, public_record, task_hash
 from hrss.drawkit.sampling import Pick, Tickets, expansion, replacement, select
 from hrss.drawkit.seed import Commitments, Contribution, derive_seed, draw_key
 
@@ -74,12 +74,17 @@ def verify_public(record: Mapping[str, Any], report: Report | None = None) -> Re
     _guard(report, "log.order", lambda: _order(log))
     _guard(report, "commitments.logged", lambda: _committed(record, log))
     _guard(report, "contributions.logged", lambda: _contributions(record, log))
+    if not _entries(log, "seeded"):
+        ok = not record["picks"] and record["seed"] is None
+        report.add("seed", ok, "not seeded (the draw ended before its ceremony)" if ok else "picks without a seed")
+        return report
     if not _guard(report, "seed", lambda: _seed(chosen, record, log)):
         return report
     key = draw_key(chosen, bytes.fromhex(record["seed"]))
     _guard(report, "tickets", lambda: _tickets(chosen, key, record["picks"]))
     _guard(report, "picks.logged", lambda: _picks_logged(chosen, record, log))
     _guard(report, "batches", lambda: _batches(record, log))
+    _guard(report, "invalid.logged", lambda: _invalid(record, log))
     _guard(report, "strata.counts", lambda: _counts(record))
     if "assignments" in record:
         _guard(report, "teams.logged", lambda: _teams(chosen, record, log))
@@ -113,6 +118,10 @@ def _order(log: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
     kinds = [e["kind"] for e in log]
     if not kinds or kinds[0] != "committed" or kinds.count("committed") != 1:
         return False, "the log must open with the one commitment"
+    if kinds.count("seeded") > 1 or kinds.count("drawn") > 1:
+        return False, "a draw is seeded and drawn once: a second run is never allowed"
+    if "drawn" in kinds and "seeded" not in kinds:
+        return False, "a draw needs its seed first"
     if "seeded" in kinds:
         seeded = kinds.index("seeded")
         if "contribution" in kinds[seeded:] or kinds[1:seeded].count("contribution") != seeded - 1:
@@ -170,6 +179,13 @@ def _picks_logged(chosen: Profile, record: Mapping[str, Any], log: Sequence[Mapp
     return ok, f"{count} drawn, {len(later)} added later" if ok else "later picks differ from the log"
 
 
+def _invalid(record: Mapping[str, Any], log: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
+    logged = sorted(e["body"]["invalid"] for e in _entries(log, "replaced"))
+    listed = sorted(record["invalid"])
+    ok = logged == listed and len(set(logged)) == len(logged)
+    return ok, f"{len(logged)} replaced" if ok else "the invalid entities differ from the replacements logged"
+
+
 def _batches(record: Mapping[str, Any], log: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
     drawn = _entries(log, "drawn")
     initial = record["picks"][: drawn[0]["body"]["picks"]] if drawn else []
@@ -196,6 +212,9 @@ def verify_auditor(package: Mapping[str, Any]) -> Report:
     frame = [FrameEntry.from_json(e) for e in package["frame"]]
     _guard(report, "frame.root", lambda: _frame_root(chosen, package, frame))
     _guard(report, "task.hash", lambda: _task(chosen, package))
+    _guard(report, "plans.committed", lambda: _plans(chosen, package))
+    if package["seed"] is None:
+        return report
     key = draw_key(chosen, bytes.fromhex(package["seed"]))
     _guard(report, "selection", lambda: _selection(chosen, key, package, frame))
     _guard(report, "eligibility", lambda: _eligibility(package, frame))
@@ -214,6 +233,20 @@ def _frame_root(chosen: Profile, package: Mapping[str, Any], frame: list[FrameEn
 def _task(chosen: Profile, package: Mapping[str, Any]) -> tuple[bool, str]:
     ok = task_hash(chosen, package["task"]) == package["commitments"]["task_hash"]
     return ok, "the frozen task" if ok else "the task differs from the committed one"
+
+
+def _plans(chosen: Profile, package: Mapping[str, Any]) -> tuple[bool, str]:
+    """The plan is the one committed at T0, and every expansion plan is the one its log entry names."""
+    committed = package["log"][0]["body"].get("plan_hash")
+    if plan_hash(chosen, plan_from(package["plan"])) != committed:
+        return False, "the plan differs from the one committed before the seed"
+    logged = [e["body"]["plan_hash"] for e in _entries(package["log"], "expanded")]
+    given = [plan_hash(chosen, plan_from(p)) for p in package["expansion_plans"]]
+    ok = logged == given
+    return (
+        ok,
+        f"the committed plan and {len(given)} expansion plans" if ok else "an expansion plan differs from its log",
+    )
 
 
 def _selection(chosen: Profile, key: bytes, package: Mapping[str, Any], frame: list[FrameEntry]) -> tuple[bool, str]:

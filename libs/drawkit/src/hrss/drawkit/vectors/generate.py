@@ -1,0 +1,290 @@
+"""Writes the draw's test vectors, `vectors.json`: tiny draws run by `DrawBuilder` with their expected values.
+
+    python -m hrss.drawkit.vectors.generate            # (re)write vectors.json next to this file
+    python -m hrss.drawkit.vectors.generate --check    # exit 1 if vectors.json is not what this script writes
+
+Everything is fixed, so the output is the same on every run: salts and usccs come from `random.Random` seeded with the
+case name (a text seed is hashed with SHA-512, whatever PYTHONHASHSEED), the contributions are fixed digits and the
+clock ticks one second per log entry from a fixed instant. Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta, timezone
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from hrss.drawkit.encoding import SHA256, SM3, Profile
+from hrss.drawkit.frame import FrameEntry
+from hrss.drawkit.package import DrawBuilder, plan_json, public_record
+from hrss.drawkit.sampling import DrawPlan, ItemRule, Tickets, item_quotas, strata, stratum_order
+
+FORMAT = "hrss-draw-vectors/v1"
+OUTPUT = Path(__file__).with_name("vectors.json")
+START = datetime(2026, 3, 2, 9, 0, 0, tzinfo=timezone(timedelta(hours=8)))
+CONTRIBUTIONS = (
+    ("实施机关", "31415926535897932384"),
+    ("监督机关", "27182818284590452353"),
+    ("观察员", "16180339887498948482"),
+)
+USCC_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+REASON_CYCLE = ("deregistered", "closed", "recently_inspected", "do_not_disturb", "not_in_tags")
+
+
+def clock() -> Callable[[], str]:
+    """A clock for one draw: START, then one second later at every call."""
+    ticks = iter(range(1 << 30))
+    return lambda: (START + timedelta(seconds=next(ticks))).isoformat()
+
+
+class Frame:
+    """The entities of one case, with usccs and salts from a generator seeded with the case name."""
+
+    def __init__(self, case: str) -> None:
+        self.rng = random.Random(f"hrss-draw-vectors/{case}")
+        self.entries: list[FrameEntry] = []
+        self.usccs: set[str] = set()
+
+    def add(self, stratum: str, eligible: int, ineligible: int = 0) -> Frame:
+        region, object_type, _grade = stratum.split("|")
+        for n in range(eligible + ineligible):
+            uscc = self._uscc(region)
+            reason = "" if n < eligible else REASON_CYCLE[(n - eligible) % len(REASON_CYCLE)]
+            salt = f"{self.rng.getrandbits(128):032x}"
+            entity_id = f"ent-{len(self.entries) + 1:04d}"
+            self.entries.append(FrameEntry(uscc, entity_id, region, object_type, stratum, not reason, reason, salt))
+        return self
+
+    def _uscc(self, region: str) -> str:
+        while True:
+            uscc = "91" + region + "MA" + "".join(self.rng.choice(USCC_CHARACTERS) for _ in range(8))
+            if uscc not in self.usccs:
+                self.usccs.add(uscc)
+                return uscc
+
+
+def builder(
+    case: str, frame: Frame | Sequence[FrameEntry], plan: DrawPlan, profile: Profile = SHA256, draw_id: str = ""
+) -> DrawBuilder:
+    """A committed draw with the three fixed contributions revealed; the plan is part of the frozen task."""
+    entries = frame.entries if isinstance(frame, Frame) else list(frame)
+    empty_root = profile.hash(b"").hex()  # no roster or recusal list in these vectors: the roots of empty trees
+    task = {"task_id": f"T-{case}", "name": f"测试向量 {case}", "plan": plan_json(plan)}
+    draw = DrawBuilder(
+        profile, draw_id or f"D-{case}", task, entries, plan, clock(), empty_root, empty_root, "三方各掷骰 20 次"
+    )
+    for witness, value in CONTRIBUTIONS:
+        draw.contribute(witness, value)
+    return draw
+
+
+def item(item_id: str, fraction: Fraction | None = None, minimum: int = 0) -> ItemRule:
+    return ItemRule(item_id, fraction, minimum)
+
+
+def plan(*items: ItemRule, stratum_fractions: dict[str, Fraction] | None = None, batch_size: int = 0) -> DrawPlan:
+    return DrawPlan(tuple(items), stratum_fractions or {}, batch_size)
+
+
+A, B, C, D = "330102|A|A", "330102|A|B", "330102|A|C", "330102|A|D"
+OTHER = "330103|B|A"
+
+
+def empty_stratum() -> tuple[DrawBuilder, str]:
+    draw = builder(
+        "empty-stratum", Frame("empty-stratum").add(A, 8).add(B, 0, 4), plan(item("license", Fraction(1, 4), 3))
+    )
+    draw.draw()
+    return draw, "stratum B has only ineligible entities (N_s = 0): it gets no share of the minimum and no pick"
+
+
+def quota_equals_size() -> tuple[DrawBuilder, str]:
+    rules = plan(item("ratio", Fraction(9, 10)), item("minimum", None, 50))
+    draw = builder("quota-equals-size", Frame("quota-equals-size").add(A, 3).add(OTHER, 4, 1), rules)
+    draw.draw()
+    return draw, "ceil(N_s·9/10) = N_s and a minimum beyond the frame: every eligible entity is drawn"
+
+
+def full_item() -> tuple[DrawBuilder, str]:
+    rules = plan(item("fire-safety", Fraction(1)), item("license", Fraction(1, 5)))
+    draw = builder("full-item", Frame("full-item").add(A, 10, 2).add(OTHER, 6), rules)
+    draw.draw()
+    return draw, "a 100% item draws every eligible entity; the 1/5 item applies to the first ranks of each stratum"
+
+
+def minimum_apportioned() -> tuple[DrawBuilder, str]:
+    rules = plan(item("min7", None, 7), item("min2", None, 2), item("ratio", Fraction(1, 12)))
+    draw = builder("minimum-apportioned", Frame("minimum-apportioned").add(A, 6).add(B, 6).add(C, 12), rules)
+    draw.draw()
+    return draw, (
+        "minimum 7 over sizes 6, 6, 12: 1.75, 1.75, 3.5 → 2, 2, 3 by largest remainder; minimum 2: 0.5, 0.5, 1 → the "
+        "tied remainder goes to the smaller stratum key → 1, 0, 1"
+    )
+
+
+def credit_grade() -> tuple[DrawBuilder, str]:
+    rules = plan(item("routine", Fraction(1, 10)), stratum_fractions={C: Fraction(3, 10), D: Fraction(1, 2)})
+    draw = builder("credit-grade", Frame("credit-grade").add(A, 10).add(B, 10).add(C, 10).add(D, 4), rules)
+    draw.draw()
+    return draw, "grades C and D drawn at 3/10 and 1/2 instead of 1/10; the public record merges the grades"
+
+
+def batches() -> tuple[DrawBuilder, str]:
+    draw = builder("batches", Frame("batches").add(A, 20).add(OTHER, 10), plan(item("x", Fraction(1, 2)), batch_size=4))
+    draw.draw()
+    return draw, "15 picks in global ticket order, chunked by 4 into batches 1–4 across both strata"
+
+
+def replacement_chain() -> tuple[DrawBuilder, str]:
+    draw = builder("replacement-chain", Frame("replacement-chain").add(A, 12), plan(item("x", Fraction(1, 4))))
+    first = draw.draw()[0]
+    second = draw.replace(first.uscc, "已注销")
+    draw.replace(second.uscc, "无法取得联系")
+    return draw, "a pick is replaced by the next unpicked entity in ticket order, and that one in its turn"
+
+
+def expansion_case() -> tuple[DrawBuilder, str]:
+    rules = plan(item("x", Fraction(1, 10)))
+    draw = builder("expansion", Frame("expansion").add(A, 20).add(OTHER, 10), rules)
+    draw.replace(draw.draw()[0].uscc, "停业")
+    draw.expand(plan(item("x", Fraction(1, 5), 8)), "问题线索较多，扩大比例")
+    return draw, (
+        "after one replacement, the task grows from 1/10 to 1/5 with a minimum of 8 (5 + 3 over sizes 20, 10): "
+        "the next unpicked entities join in batch 2, earlier picks stay"
+    )
+
+
+def voided() -> tuple[DrawBuilder, str]:
+    draw = builder("voided", Frame("voided").add(A, 8), plan(item("x", Fraction(1, 4))))
+    draw.draw()
+    draw.void("监督人员未到场，本次抽取作废")
+    return draw, "drawn, then voided with a reason: the log ends with the void and takes nothing more"
+
+
+def single_entity() -> tuple[DrawBuilder, str]:
+    draw = builder("single-entity", Frame("single-entity").add(A, 1), plan(item("x", Fraction(1, 10))))
+    draw.draw()
+    return draw, "a frame of one entity: ceil(1/10) = 1, so it is drawn"
+
+
+def empty_frame() -> tuple[DrawBuilder, str]:
+    draw = builder("empty-frame", [], plan(item("x", Fraction(1, 10), 5)))
+    draw.draw()
+    return draw, 'a frame of no entity: the root is H("") and nothing is drawn'
+
+
+def equal_ticket_prefix() -> tuple[DrawBuilder, str]:
+    """The first draw id (in a fixed sequence) whose last pick and first non-pick share a ticket's first byte while
+    their usccs are in the other order: comparing truncated tickets, then usccs, would draw the wrong entity."""
+    frame = Frame("equal-ticket-prefix").add(A, 24)
+    rules = plan(item("x", Fraction(1, 2)))
+    for attempt in range(10_000):
+        draw = builder("equal-ticket-prefix", frame, rules, draw_id=f"D-equal-ticket-prefix-{attempt}")
+        draw.draw()
+        order = stratum_order(Tickets(SHA256, draw.key), strata(draw.frame)[A])
+        (last_in, uscc_in), (first_out, uscc_out) = order[11], order[12]
+        if last_in[0] == first_out[0] and uscc_in > uscc_out:
+            return draw, (
+                f"ranks 11 and 12 of 24 (q = 12) have tickets starting {last_in[:1].hex()}: the full tickets put "
+                f"{uscc_in} in and {uscc_out} out, although {uscc_out} < {uscc_in}"
+            )
+    raise RuntimeError("no draw id with equal ticket prefixes at the cutoff")
+
+
+def sm3_profile() -> tuple[DrawBuilder, str]:
+    rules = plan(item("x", Fraction(1, 3)), stratum_fractions={C: Fraction(1, 2)})
+    draw = builder("sm3-profile", Frame("sm3-profile").add(A, 6, 1).add(C, 6), rules, profile=SM3)
+    draw.replace(draw.draw()[0].uscc, "已吊销")
+    return draw, "the SM3 profile (GB/T 32905): the same draw steps with every hash SM3"
+
+
+CASES = (
+    empty_stratum,
+    quota_equals_size,
+    full_item,
+    minimum_apportioned,
+    credit_grade,
+    batches,
+    replacement_chain,
+    expansion_case,
+    voided,
+    single_entity,
+    empty_frame,
+    equal_ticket_prefix,
+    sm3_profile,
+)
+
+
+def expected(draw: DrawBuilder) -> dict[str, Any]:
+    """The values an independent implementation must reproduce from the package's inputs."""
+    groups = strata(draw.frame)
+    sizes = {e.stratum: len(groups.get(e.stratum, [])) for e in draw.frame}
+    drawn = next(e.body["picks"] for e in draw.log if e.kind == "drawn")
+    tickets = Tickets(draw.profile, draw.key)
+    return {
+        "frame_root": draw.commitments.frame_root,
+        "seed": draw.seed.hex() if draw.seed else None,
+        "draw_key": draw.key.hex(),
+        "sizes": dict(sorted(sizes.items())),
+        "quotas": item_quotas(draw.plan, dict(sorted(sizes.items()))),
+        "expansion_quotas": [item_quotas(p, dict(sorted(sizes.items()))) for p in draw.expansion_plans],
+        "stratum_order": {s: [[u, t.hex()] for t, u in stratum_order(tickets, groups[s])] for s in sorted(groups)},
+        "drawn": [p.uscc for p in draw.picks[:drawn]],
+        "selected": [p.uscc for p in draw.picks],
+        "batches": [p.batch for p in draw.picks],
+        "replacements": [[p.replaces, p.uscc] for p in draw.picks if p.replaces],
+        "voided": draw.log[-1].kind == "voided",
+        "log_head": draw.log[-1].hash,
+    }
+
+
+def document() -> dict[str, Any]:
+    cases = []
+    for make in CASES:
+        draw, description = make()
+        package = draw.auditor_package()
+        name = str(draw.task["task_id"]).removeprefix("T-")
+        cases.append(
+            {
+                "name": name,
+                "description": description,
+                "expected": expected(draw),
+                "package": package,
+                "public_record": public_record(package),
+            }
+        )
+    return {
+        "format": FORMAT,
+        "generator": "python -m hrss.drawkit.vectors.generate",
+        "note": "tickets compare as 32-byte big-endian integers (equivalently as bytes), ties by uscc bytes",
+        "cases": cases,
+    }
+
+
+def render() -> str:
+    return json.dumps(document(), ensure_ascii=False, indent=1) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="写出随机抽取的测试向量")
+    parser.add_argument("output", nargs="?", type=Path, default=OUTPUT)
+    parser.add_argument("--check", action="store_true", help="只比较，不写入；不一致时退出码为 1")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.check:
+        same = args.output.exists() and args.output.read_text(encoding="utf-8") == text
+        print(f"{args.output}: {'up to date' if same else 'differs from the generator'}")
+        return 0 if same else 1
+    args.output.write_text(text, encoding="utf-8")
+    print(f"{args.output}: {len(json.loads(text)['cases'])} cases")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,526 @@
+"""The published test vectors: they regenerate byte for byte, verify, recompute from first principles, and every
+kind of tampering is named by the check that catches it (also through the CLI)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hrss.drawkit import log as draw_log
+from hrss.drawkit.encoding import SHA256, canonical_json, profile
+from hrss.drawkit.frame import FrameEntry
+from hrss.drawkit.package import DrawBuilder, plan_from, public_pick, public_record
+from hrss.drawkit.sampling import DrawPlan, ItemRule, Pick, item_quotas
+from hrss.drawkit.vectors import generate
+from hrss.drawkit.verify import verify_auditor, verify_public
+
+VECTORS = Path(generate.__file__).with_name("vectors.json")
+DOCUMENT = json.loads(VECTORS.read_text(encoding="utf-8"))
+CASES = {case["name"]: case for case in DOCUMENT["cases"]}
+
+
+def _has_sm3() -> bool:
+    try:
+        hashlib.new("sm3")
+    except ValueError:
+        return False
+    return True
+
+
+def case_param(name: str) -> Any:
+    marks = []
+    if CASES[name]["package"]["profile"] == "hrss-draw/sm3/v1":
+        marks.append(pytest.mark.skipif(not _has_sm3(), reason="this Python's OpenSSL provides no SM3"))
+    return pytest.param(name, marks=marks, id=name)
+
+
+ALL = [case_param(name) for name in CASES]
+
+
+def package_of(name: str) -> dict[str, Any]:
+    return copy.deepcopy(CASES[name]["package"])
+
+
+def failing(package: Mapping[str, Any]) -> set[str]:
+    return set(verify_auditor(package).names(passing=False))
+
+
+# --- a reference written from the spec: hashlib only ------------------------------------------------------------
+
+
+def hasher(package: Mapping[str, Any]) -> Callable[[bytes], bytes]:
+    algorithm = {"hrss-draw/sha256/v1": "sha256", "hrss-draw/sm3/v1": "sm3"}[package["profile"]]
+    return lambda data: hashlib.new(algorithm, data).digest()
+
+
+def lp(value: bytes | str | int) -> bytes:
+    if isinstance(value, int):
+        value = str(value)
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFC", value).encode()
+    return len(value).to_bytes(4, "big") + value
+
+
+def mth(h: Callable[[bytes], bytes], leaves: Sequence[bytes]) -> bytes:
+    if not leaves:
+        return h(b"")
+    if len(leaves) == 1:
+        return h(b"\x00" + leaves[0])
+    k = 1 << ((len(leaves) - 1).bit_length() - 1)
+    return h(b"\x01" + mth(h, leaves[:k]) + mth(h, leaves[k:]))
+
+
+def leaf(entry: Mapping[str, Any]) -> bytes:
+    fields = ("salt", "uscc", "entity_id", "region_code", "object_type", "stratum")
+    return b"".join(
+        [
+            lp("hrss-draw/v1/frame-leaf"),
+            *(lp(entry[f]) for f in fields),
+            lp(int(entry["eligible"])),
+            lp(entry["reason"]),
+        ]
+    )
+
+
+def ref_seed(h: Callable[[bytes], bytes], package: Mapping[str, Any]) -> bytes:
+    committed = package["commitments"]
+    names = ("draw_id", "task_hash", "frame_root", "roster_root", "recusal_root")
+    contributions = package["contributions"]
+    encoded = [lp(lp("hrss-draw/v1/contribution") + lp(c["witness"]) + lp(c["value"])) for c in contributions]
+    return h(b"".join([lp("hrss-draw/v1/seed"), *(lp(committed[n]) for n in names), lp(len(contributions)), *encoded]))
+
+
+def ref_order(h: Callable[[bytes], bytes], key: bytes, usccs: Sequence[str]) -> list[tuple[str, str]]:
+    return sorted(((u, h(key + u.encode()).hex()) for u in usccs), key=lambda p: (bytes.fromhex(p[1]), p[0].encode()))
+
+
+def eligible_by_stratum(package: Mapping[str, Any]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for e in package["frame"]:
+        groups.setdefault(e["stratum"], [])
+        if e["eligible"]:
+            groups[e["stratum"]].append(e["uscc"])
+    return groups
+
+
+# --- (a) regeneration -------------------------------------------------------------------------------------------
+
+
+def test_generating_again_gives_the_same_file() -> None:
+    assert generate.render() == VECTORS.read_text(encoding="utf-8")
+
+
+def test_generating_in_another_process_with_another_hash_seed_gives_the_same_bytes(tmp_path: Path) -> None:
+    out = tmp_path / "vectors.json"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-m", "hrss.drawkit.vectors.generate", str(out)], check=True, env=env, timeout=60)
+    assert out.read_bytes() == VECTORS.read_bytes()
+    check = [sys.executable, "-m", "hrss.drawkit.vectors.generate", "--check", str(out)]
+    assert subprocess.run(check, capture_output=True, env=env, timeout=60).returncode == 0
+    out.write_text(out.read_text(encoding="utf-8").replace('"x"', '"z"', 1), encoding="utf-8")
+    assert subprocess.run(check, capture_output=True, env=env, timeout=60).returncode == 1
+
+
+def test_the_vectors_cover_the_edge_cases_of_the_spec() -> None:
+    assert DOCUMENT["format"] == "hrss-draw-vectors/v1"
+    assert set(CASES) == {
+        "empty-stratum",
+        "quota-equals-size",
+        "full-item",
+        "minimum-apportioned",
+        "credit-grade",
+        "batches",
+        "replacement-chain",
+        "expansion",
+        "voided",
+        "single-entity",
+        "empty-frame",
+        "equal-ticket-prefix",
+        "sm3-profile",
+    }
+
+
+# --- (b) every vector verifies ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_vector_passes_the_auditor_and_public_checks(name: str) -> None:
+    case = CASES[name]
+    report = verify_auditor(case["package"])
+    assert report.ok, [(c.name, c.detail) for c in report.checks if not c.ok]
+    assert {"frame.root", "task.hash", "selection", "eligibility"} <= set(report.names())
+    assert case["public_record"] == public_record(case["package"])
+    public = verify_public(case["public_record"])
+    assert public.ok, [(c.name, c.detail) for c in public.checks if not c.ok]
+    assert "frame" not in case["public_record"]
+    assert all("stratum" not in p and "rank" not in p for p in case["public_record"]["picks"])
+
+
+# --- (c) the expected values recompute --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_the_expected_values_recompute_from_first_principles(name: str) -> None:
+    case = CASES[name]
+    package, expected = case["package"], case["expected"]
+    h = hasher(package)
+    assert expected["frame_root"] == mth(h, [leaf(e) for e in package["frame"]]).hex()
+    assert expected["frame_root"] == package["commitments"]["frame_root"]
+    seed = ref_seed(h, package)
+    assert expected["seed"] == seed.hex() == package["seed"]
+    key = h(lp("hrss-draw/v1/draw-key") + lp(seed))
+    assert expected["draw_key"] == key.hex()
+
+    groups = eligible_by_stratum(package)
+    sizes = {s: len(u) for s, u in groups.items()}
+    assert expected["sizes"] == sizes
+    plan = plan_from(package["plan"])
+    assert expected["quotas"] == item_quotas(plan, sizes)
+    orders = {s: ref_order(h, key, u) for s, u in groups.items() if u}
+    assert expected["stratum_order"] == {s: [list(p) for p in o] for s, o in orders.items()}
+
+    drawn = []
+    for s, order in orders.items():
+        drawn.extend(order[: max(expected["quotas"][s].values())])
+    drawn.sort(key=lambda p: (bytes.fromhex(p[1]), p[0].encode()))
+    assert expected["drawn"] == [u for u, _ in drawn]
+    assert expected["selected"] == [p["uscc"] for p in package["picks"]]
+    assert expected["batches"] == [p["batch"] for p in package["picks"]]
+    assert expected["log_head"] == package["log"][-1]["hash"]
+    assert expected["voided"] == (package["log"][-1]["kind"] == "voided")
+
+    # Replay the log: a replacement is the next never-picked entity of its stratum; an expansion brings every
+    # stratum's valid picks up to the largest quota of the new plan with the next never-picked ones.
+    stratum_of = {e["uscc"]: e["stratum"] for e in package["frame"]}
+    selected, invalid = [u for u, _ in drawn], set()
+    plans = [plan_from(p) for p in package["expansion_plans"]]
+    for entry in package["log"]:
+        if entry["kind"] == "replaced":
+            order = [u for u, _ in orders[stratum_of[entry["body"]["invalid"]]]]
+            selected.append(next(u for u in order if u not in selected))
+            invalid.add(entry["body"]["invalid"])
+        elif entry["kind"] == "expanded":
+            quotas = item_quotas(plans.pop(0), sizes)
+            assert quotas in expected["expansion_quotas"]
+            for s in sorted(orders):
+                valid = sum(1 for u in selected if stratum_of[u] == s and u not in invalid)
+                fresh = [u for u, _ in orders[s] if u not in selected]
+                selected.extend(fresh[: max(0, max(quotas[s].values()) - valid)])
+    assert expected["selected"] == selected
+    assert [[r, u] for r, u in expected["replacements"]] == [
+        [p["replaces"], p["uscc"]] for p in package["picks"] if p["replaces"]
+    ]
+
+
+def test_a_stratum_without_eligible_entities_gets_nothing() -> None:
+    expected = CASES["empty-stratum"]["expected"]
+    assert expected["sizes"] == {"330102|A|A": 8, "330102|A|B": 0}
+    assert expected["quotas"] == {"330102|A|A": {"license": 3}, "330102|A|B": {"license": 0}}
+    assert "330102|A|B" not in expected["stratum_order"]
+    assert CASES["empty-stratum"]["public_record"]["strata"] == {"330102|A": {"frame": 12, "eligible": 8, "picked": 3}}
+
+
+def test_quotas_equal_to_the_stratum_draw_every_eligible_entity() -> None:
+    expected = CASES["quota-equals-size"]["expected"]
+    assert all(set(q.values()) == {expected["sizes"][s]} for s, q in expected["quotas"].items())
+    assert sorted(expected["selected"]) == sorted(u for o in expected["stratum_order"].values() for u, _ in o)
+
+
+def test_a_full_item_covers_every_eligible_entity_and_a_partial_item_the_first_ranks() -> None:
+    case = CASES["full-item"]
+    eligible = {e["uscc"] for e in case["package"]["frame"] if e["eligible"]}
+    assert set(case["expected"]["selected"]) == eligible
+    for pick in case["package"]["picks"]:
+        quota = case["expected"]["quotas"][pick["stratum"]]["license"]
+        assert ("license" in pick["items"]) == (pick["rank"] < quota)
+
+
+def test_a_minimum_is_apportioned_by_largest_remainder_with_ties_to_the_smaller_key() -> None:
+    quotas = CASES["minimum-apportioned"]["expected"]["quotas"]
+    assert [quotas[s]["min7"] for s in sorted(quotas)] == [2, 2, 3]
+    assert [quotas[s]["min2"] for s in sorted(quotas)] == [1, 0, 1]
+
+
+def test_a_worse_grade_is_drawn_at_its_raised_ratio_and_published_without_its_grade() -> None:
+    case = CASES["credit-grade"]
+    assert [case["expected"]["quotas"][s]["routine"] for s in sorted(case["expected"]["quotas"])] == [1, 1, 3, 2]
+    assert case["public_record"]["strata"] == {"330102|A": {"frame": 34, "eligible": 34, "picked": 7}}
+    assert "stratum_fractions" not in case["public_record"]["plan"]
+
+
+def test_batches_chunk_the_picks_in_global_ticket_order() -> None:
+    case = CASES["batches"]
+    assert case["expected"]["batches"] == [1] * 4 + [2] * 4 + [3] * 4 + [4] * 3
+    tickets = [p["ticket"] for p in case["package"]["picks"]]
+    assert tickets == sorted(tickets)
+    assert len({p["stratum"] for p in case["package"]["picks"] if p["batch"] == 1}) == 2
+
+
+def test_a_replacement_chain_replaces_the_replacement() -> None:
+    chain = CASES["replacement-chain"]["expected"]["replacements"]
+    assert len(chain) == 2 and chain[1][0] == chain[0][1]
+    assert chain[0][0] in CASES["replacement-chain"]["expected"]["drawn"]
+
+
+def test_an_expansion_keeps_earlier_picks_and_adds_a_batch() -> None:
+    expected = CASES["expansion"]["expected"]
+    assert expected["selected"][: len(expected["drawn"])] == expected["drawn"]
+    count = len(expected["drawn"]) + len(expected["replacements"])
+    assert set(expected["batches"][count:]) == {2} and set(expected["batches"][:count]) == {1}
+    assert expected["expansion_quotas"] == [{"330102|A|A": {"x": 5}, "330103|B|A": {"x": 3}}]
+
+
+def test_a_voided_draw_ends_its_log_with_the_void() -> None:
+    log = CASES["voided"]["package"]["log"]
+    assert [e["kind"] for e in log][-2:] == ["drawn", "voided"]
+    assert CASES["voided"]["expected"]["voided"]
+
+
+def test_the_tiny_frames() -> None:
+    assert len(CASES["single-entity"]["expected"]["selected"]) == 1
+    empty = CASES["empty-frame"]["expected"]
+    assert empty["frame_root"] == hashlib.sha256(b"").hexdigest()
+    assert empty["selected"] == [] and empty["quotas"] == {}
+
+
+def test_equal_ticket_prefixes_are_ordered_by_the_full_ticket_not_by_uscc() -> None:
+    case = CASES["equal-ticket-prefix"]
+    order = case["expected"]["stratum_order"]["330102|A|A"]
+    (last_in, ticket_in), (first_out, ticket_out) = order[11], order[12]
+    assert ticket_in[:2] == ticket_out[:2] and ticket_in < ticket_out and last_in > first_out
+    assert last_in in case["expected"]["selected"] and first_out not in case["expected"]["selected"]
+    truncated = sorted(order, key=lambda p: (p[1][:2], p[0]))  # a wrong implementation: one ticket byte, then uscc
+    assert {u for u, _ in truncated[:12]} != set(case["expected"]["selected"])
+
+
+# --- (d) tampering is named -------------------------------------------------------------------------------------
+
+
+def rechain(package: dict[str, Any]) -> None:
+    """What a forger with write access to everything but the published commitments would do: re-hash the log."""
+    previous = ""
+    chosen = profile(package["profile"])
+    for entry in package["log"]:
+        entry["hash"] = draw_log.entry_hash(chosen, previous, entry["seq"], entry["kind"], entry["at"], entry["body"])
+        previous = entry["hash"]
+
+
+def swap_a_drawn_pick(package: dict[str, Any]) -> None:
+    """Put an unpicked eligible entity of the same stratum, with its true ticket, in place of the first pick."""
+    picks = [Pick.from_json(p) for p in package["picks"]]
+    key = bytes.fromhex(CASES_BY_SEED[package["seed"]]["expected"]["draw_key"])
+    order = [u for u, _ in CASES_BY_SEED[package["seed"]]["expected"]["stratum_order"][picks[0].stratum]]
+    outsider = next(u for u in order if u not in {p.uscc for p in picks})
+    ticket = hashlib.sha256(key + outsider.encode()).hexdigest()
+    picks[0] = Pick(outsider, picks[0].stratum, order.index(outsider), ticket, picks[0].items, picks[0].batch)
+    picks.sort(key=lambda p: (p.ticket, p.uscc))
+    package["picks"] = [p.to_json() for p in picks]
+
+
+CASES_BY_SEED = {case["package"]["seed"]: case for case in DOCUMENT["cases"]}
+
+
+def test_a_swapped_pick_is_caught_by_the_logged_digest() -> None:
+    package = package_of("credit-grade")
+    swap_a_drawn_pick(package)
+    assert failing(package) == {"picks.logged"}
+
+
+def test_a_swapped_pick_with_a_rewritten_log_is_caught_by_the_re_draw() -> None:
+    package = package_of("credit-grade")
+    swap_a_drawn_pick(package)
+    drawn = next(e for e in package["log"] if e["kind"] == "drawn")
+    drawn["body"]["picks_hash"] = SHA256.hash(canonical_json([public_pick(p) for p in package["picks"]])).hex()
+    rechain(package)
+    assert verify_public(public_record(package)).ok  # the public cannot tell …
+    assert failing(package) == {"selection"}  # … the auditor can
+
+
+def test_a_forged_replacement_is_caught_by_the_re_draw() -> None:
+    package = package_of("replacement-chain")
+    order = [u for u, _ in CASES["replacement-chain"]["expected"]["stratum_order"]["330102|A|A"]]
+    last = package["picks"][-1]
+    taken = {p["uscc"] for p in package["picks"]}
+    other = next(u for u in order if u not in taken)
+    key = bytes.fromhex(CASES["replacement-chain"]["expected"]["draw_key"])
+    last.update(uscc=other, rank=order.index(other), ticket=hashlib.sha256(key + other.encode()).hexdigest())
+    package["log"][-1]["body"]["pick"] = public_pick(last)
+    rechain(package)
+    assert failing(package) == {"selection"}
+
+
+def test_a_changed_salt_is_caught_by_the_frame_root() -> None:
+    package = package_of("replacement-chain")
+    salt = package["frame"][3]["salt"]
+    package["frame"][3]["salt"] = ("1" if salt[0] != "1" else "2") + salt[1:]
+    assert failing(package) == {"frame.root"}
+
+
+def test_a_changed_contribution_is_caught_by_the_log_and_the_seed() -> None:
+    package = package_of("batches")
+    package["contributions"][1]["value"] = "27182818284590452354"
+    assert failing(package) == {"contributions.logged", "seed"}
+
+
+def test_a_changed_contribution_with_a_rewritten_log_is_caught_by_the_seed() -> None:
+    package = package_of("batches")
+    package["contributions"][1]["value"] = "27182818284590452354"
+    next(e for e in package["log"] if e["kind"] == "contribution" and e["seq"] == 3)["body"]["value"] = (
+        "27182818284590452354"
+    )
+    rechain(package)
+    assert failing(package) == {"seed"}
+
+
+def test_a_changed_log_entry_is_caught_by_the_chain() -> None:
+    package = package_of("expansion")
+    package["log"][4]["at"] = "2026-03-02T09:00:59+08:00"
+    assert failing(package) == {"log.chain"}
+
+
+def test_a_changed_void_reason_is_caught_by_the_chain() -> None:
+    package = package_of("voided")
+    package["log"][-1]["body"]["reason"] = "无"
+    assert failing(package) == {"log.chain"}
+
+
+def test_a_changed_task_is_caught_by_the_task_hash() -> None:
+    package = package_of("full-item")
+    package["task"]["name"] = "另一个任务"
+    assert failing(package) == {"task.hash"}
+
+
+def test_a_changed_ticket_is_caught_by_the_tickets() -> None:
+    package = package_of("single-entity")
+    package["picks"][0]["ticket"] = "00" * 32
+    assert "tickets" in failing(package)
+
+
+def test_a_changed_pick_in_a_public_record_fails_its_public_checks() -> None:
+    record = copy.deepcopy(CASES["batches"]["public_record"])
+    record["picks"][0], record["picks"][1] = record["picks"][1], record["picks"][0]
+    assert set(verify_public(record).names(passing=False)) == {"picks.logged", "batches"}
+
+
+# --- the CLI ----------------------------------------------------------------------------------------------------
+
+
+def run_cli(path: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "hrss.drawkit.verify", str(path), *options]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60)
+
+
+def test_the_cli_passes_a_vector_and_its_public_record(tmp_path: Path) -> None:
+    for kind, document in (("package", package_of("expansion")), ("public", CASES["expansion"]["public_record"])):
+        path = tmp_path / f"{kind}.json"
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        done = run_cli(path)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "all checks pass" in done.stdout
+    done = run_cli(tmp_path / "package.json", "--json")
+    assert done.returncode == 0 and all(c["ok"] for c in json.loads(done.stdout))
+
+
+def test_the_cli_fails_a_tampered_vector_and_names_the_check(tmp_path: Path) -> None:
+    package = package_of("expansion")
+    package["frame"][0]["salt"] = "f" * 32
+    path = tmp_path / "tampered.json"
+    path.write_text(json.dumps(package, ensure_ascii=False), encoding="utf-8")
+    done = run_cli(path)
+    assert done.returncode == 1
+    assert "FAIL  frame.root" in done.stdout
+    report = json.loads(run_cli(path, "--json").stdout)
+    assert [c["name"] for c in report if not c["ok"]] == ["frame.root"]
+
+
+def test_the_cli_exits_2_on_an_unreadable_file(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text("{not json", encoding="utf-8")
+    assert run_cli(path).returncode == 2
+    assert run_cli(tmp_path / "missing.json").returncode == 2
+
+
+# --- defects these tests found, fixed and kept as regressions ---------------------------------------------
+
+
+def small_draw(plan: DrawPlan | None = None) -> DrawBuilder:
+    entries = [FrameEntry(f"U{i:02d}", f"e{i}", "330102", "A", "330102|A|A", True, "", f"{i:032x}") for i in range(12)]
+    ticks = iter(range(100))
+    draw = DrawBuilder(
+        SHA256,
+        "D-defect",
+        {"task_id": "T"},
+        entries,
+        plan or DrawPlan((ItemRule("x", Fraction(1, 4)),)),
+        lambda: f"2026-03-02T09:00:{next(ticks):02d}+08:00",
+        "00",
+        "00",
+        "dice",
+    )
+    draw.contribute("w", "1234")
+    return draw
+
+
+def test_an_invalid_pick_is_replaced_only_once() -> None:
+    draw = small_draw()
+    first = draw.draw()[0]
+    draw.replace(first.uscc, "已注销")
+    with pytest.raises(ValueError):
+        draw.replace(first.uscc, "再次替换")
+
+
+def test_a_log_with_a_second_draw_fails_its_order() -> None:
+    draw = small_draw()
+    draw.draw()
+    log = list(draw.log)
+    log.append(draw_log.append(SHA256, log, "seeded", "2026-03-02T10:00:00+08:00", {"seed": "ab" * 32}))
+    log.append(draw_log.append(SHA256, log, "drawn", "2026-03-02T10:00:01+08:00", {"picks": 3, "picks_hash": "cd"}))
+    package = {**draw.auditor_package(), "log": [e.to_json() for e in log]}
+    assert "log.order" in failing(package)
+
+
+def test_an_invalid_map_that_differs_from_the_log_fails() -> None:
+    draw = small_draw()
+    draw.draw()
+    draw.replace(draw.picks[0].uscc, "已注销")
+    package = draw.auditor_package()
+    package["invalid"] = {draw.picks[1].uscc: "已注销"}
+    assert failing(package)
+
+
+def test_an_expansion_plan_that_differs_from_its_logged_hash_fails() -> None:
+    draw = small_draw()
+    draw.draw()
+    draw.expand(DrawPlan((ItemRule("x", Fraction(1, 2)),)), "扩大")
+    package = draw.auditor_package()
+    package["expansion_plans"][0]["items"][0]["minimum"] = 1  # the same picks, another plan
+    assert failing(package)
+
+
+def test_a_draw_voided_before_its_seed_verifies() -> None:
+    draw = small_draw()
+    draw.void("公证员缺席")
+    assert failing(draw.auditor_package()) == set()
+
+
+def test_a_stratum_drawn_at_a_ratio_of_zero_verifies() -> None:
+    draw = small_draw(DrawPlan((ItemRule("x", Fraction(1, 4)),), {"330102|A|A": Fraction(0)}))
+    draw.draw()
+    assert draw.picks == []
+    assert failing(draw.auditor_package()) == set()
+
+
+def test_quotas_of_a_zero_stratum_fraction_are_zero() -> None:
+    plan = DrawPlan((ItemRule("x", Fraction(1, 2)),), {"S": Fraction(0)})
+    assert item_quotas(plan, {"S": 10, "T": 10}) == {"S": {"x": 0}, "T": {"x": 5}}
