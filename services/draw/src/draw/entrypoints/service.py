@@ -16,17 +16,15 @@ from draw.entrypoints.dependencies import Draw, DrawComponents
 from draw.entrypoints.openapi import OPENAPI
 from draw.service_layer import draws, read_model
 from draw.service_layer.context import Context
-from hrss.audit import AuditRecord, Outcome
-from hrss.auth import Principal, Unauthenticated, acting_role
+from hrss.audit.refusals import audited_write
+from hrss.auth import Principal
 from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
-from hrss.contracts import PlatformError
 from hrss.contracts.events.planning import TaskReadyForDraw
 from hrss.contracts.events.registry import EntityChanged, InspectorChanged, InterestsChanged
 from hrss.db import Database, UnitOfWork
 from hrss.db import http as write_http
 from hrss.observability import ObservedService
-from hrss.observability.web import error_response
 
 
 def json_response(body: object, status: int = 200) -> Response:
@@ -64,35 +62,15 @@ class DrawService(ObservedService):
 
     def _write(self, request: Request, action: str, object_id: str, run: Callable[[Context], Any]) -> Response:
         """Run a step as the caller, in a savepoint; a refusal is rolled back and audited as refused."""
-        try:
-            principal = self.draw.principal_from(request)
-        except Unauthenticated as error:
-            self._refused("anonymous", "none", "anonymous", action, object_id, error, request)
-            return error_response(error)
-        try:
-            with self.db.session.begin_nested():
-                return json_response(run(self._context(principal)))
-        except PlatformError as error:
-            role = str(acting_role(principal))
-            self._refused(principal.account_id, role, str(principal.kind), action, object_id, error, request)
-            return error_response(error)
-
-    def _refused(
-        self, actor: str, role: str, kind: str, action: str, object_id: str, error: PlatformError, request: Request
-    ) -> None:
-        self.db.audit(
-            AuditRecord(
-                actor=actor,
-                actor_role=role,
-                actor_kind=kind,
-                action=action,
-                object_type="draw",
-                object_id=object_id[:100],
-                outcome=Outcome.REFUSED,
-                request_id=self.observed,
-                detail={"code": error.code, "client": request.remote_addr or ""},
-            ),
-            node=self.db.nodes[0],
+        return audited_write(
+            self.db,
+            request,
+            self.draw.principal_from,
+            action=action,
+            object_type="draw",
+            object_id=object_id,
+            run=lambda principal: json_response(run(self._context(principal))),
+            request_id=self.observed,
         )
 
     def _reader(self, request: Request) -> Context:

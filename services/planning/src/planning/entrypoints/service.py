@@ -8,17 +8,15 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from hrss.audit import AuditRecord, Outcome
-from hrss.auth import Principal, Unauthenticated, acting_role
+from hrss.audit.refusals import audited_write
+from hrss.auth import Principal
 from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
-from hrss.contracts import PlatformError
 from hrss.contracts.events.draw import DrawCompleted
 from hrss.contracts.events.registry import CheckItemChanged
 from hrss.db import Database, UnitOfWork
 from hrss.db import http as write_http
 from hrss.observability import ObservedService
-from hrss.observability.web import error_response
 from planning import views
 from planning.adapters.documents import plan_document, task_document
 from planning.adapters.orm import metadata
@@ -60,46 +58,15 @@ class PlanningService(ObservedService):
         self, request: Request, action: str, object_type: str, object_id: str, run: Callable[[Context], Any]
     ) -> Response:
         """Run a change as the caller, in a savepoint; a refusal is rolled back and audited as refused."""
-        try:
-            principal = self.planning.principal_from(request)
-        except Unauthenticated as error:
-            self._refused("anonymous", "none", "anonymous", action, object_type, object_id, error, request)
-            return error_response(error)
-        ctx = Context(self.db, self.planning.components, principal, self.observed)
-        try:
-            with self.db.session.begin_nested():
-                return run(ctx)
-        except PlatformError as error:
-            role = str(acting_role(principal))
-            self._refused(
-                principal.account_id, role, str(principal.kind), action, object_type, object_id, error, request
-            )
-            return error_response(error)
-
-    def _refused(
-        self,
-        actor: str,
-        role: str,
-        kind: str,
-        action: str,
-        object_type: str,
-        object_id: str,
-        error: PlatformError,
-        request: Request,
-    ) -> None:
-        self.db.audit(
-            AuditRecord(
-                actor=actor,
-                actor_role=role,
-                actor_kind=kind,
-                action=action,
-                object_type=object_type,
-                object_id=object_id[:100],
-                outcome=Outcome.REFUSED,
-                request_id=self.observed,
-                detail={"code": error.code, "client": request.remote_addr or ""},
-            ),
-            node=self.db.nodes[0],
+        return audited_write(
+            self.db,
+            request,
+            self.planning.principal_from,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            run=lambda principal: run(Context(self.db, self.planning.components, principal, self.observed)),
+            request_id=self.observed,
         )
 
     def _reader(self, request: Request) -> Principal:
