@@ -89,6 +89,10 @@ def test_the_drawn_list_verifies_and_is_dispatched_by_territory(draw_service: Ru
     )
     assert sample["target_node"] == sample["payload"]["region_code"]
     assert sample["payload"]["tasks"][0]["number"] == "冀人社抽〔2027〕1号"
+    details = sample["payload"]["tasks"][0]["item_details"]
+    assert [d["item_id"] for d in details] == sample["payload"]["tasks"][0]["items"] and details[0]["name"]
+    assert sample["payload"]["registry_record"]["status"] == "active"
+    assert sample["payload"]["team"] and all(m["name"].startswith("检查员") for m in sample["payload"]["team"])
     assert "teams.logged" in report.names()
     assert_teams(draw_service, record)
 

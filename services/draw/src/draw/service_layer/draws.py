@@ -35,6 +35,8 @@ from hrss.contracts.events.draw import (
     DrawCommitted,
     DrawCompleted,
     DrawVoided,
+    ItemPart,
+    RegistryRecord,
     Roots,
     TaskPart,
     TeamChanged,
@@ -417,6 +419,29 @@ def run_draw(ctx: Context, draw_id: str) -> dict[str, Any]:
     return summary(ctx.uow.session, ctx, draw_id)
 
 
+def _inspector_names(session: Session, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    query = select(inspector_view.c.inspector_id, inspector_view.c.name).where(
+        inspector_view.c.inspector_id.in_(sorted(ids))
+    )
+    return {str(r.inspector_id): r.name for r in session.execute(query)}
+
+
+def _registry_record(entity: Any) -> RegistryRecord | None:
+    """What the inspecting node pre-checks against (预查比对): the entity as the draw service knew it."""
+    if entity is None:
+        return None
+    return RegistryRecord(
+        version=entity.version,
+        object_type=entity.object_type,
+        status=entity.status,
+        tags=list(entity.tags),
+        credit_grade=entity.credit_grade,
+        last_inspected=entity.last_inspected,
+    )
+
+
 def _save_picks(
     ctx: Context, run: Any, builder: DrawBuilder, known: int, teams: Mapping[str, list[dict[str, str]]]
 ) -> dict[str, int]:
@@ -431,6 +456,7 @@ def _save_picks(
         else {}
     )
     frame = {e.uscc: e for e in builder.frame}
+    names = _inspector_names(session, {m["inspector_id"] for team in teams.values() for m in team})
     counts: dict[str, int] = {}
     rows = []
     now = ctx.components.clock()
@@ -460,6 +486,7 @@ def _save_picks(
         for task in tasks:
             mine = [i.split(":", 1)[1] for i in pick.items if i.startswith(str(task["task_id"]) + ":")]
             if mine:
+                details = {str(i["item_id"]): i for i in task["items"]}
                 parts.append(
                     TaskPart(
                         task_id=uuid.UUID(str(task["task_id"])),
@@ -468,6 +495,18 @@ def _save_picks(
                         items=mine,
                         end=task["end"],
                         prior_notice=task["prior_notice"],
+                        start=task.get("start"),
+                        node=task.get("node"),
+                        item_details=[
+                            ItemPart(
+                                item_id=i,
+                                item_version=details[i]["item_version"],
+                                name=details[i]["name"],
+                                methods=list(details[i]["methods"]),
+                            )
+                            for i in mine
+                            if i in details
+                        ],
                     )
                 )
         ctx.uow.publish(
@@ -484,10 +523,15 @@ def _save_picks(
                 replaces=pick.replaces,
                 tasks=parts,
                 team=[
-                    TeamMember(inspector_id=uuid.UUID(m["inspector_id"]), credential_no=m["credential_no"])
+                    TeamMember(
+                        inspector_id=uuid.UUID(m["inspector_id"]),
+                        credential_no=m["credential_no"],
+                        name=names.get(m["inspector_id"], ""),
+                    )
                     for m in teams.get(pick.uscc, [])
                 ],
                 dispatched_at=now,
+                registry_record=_registry_record(entity),
             ),
             subject=assignment_id,
             target_node=target,
@@ -615,17 +659,26 @@ def replace_member(
     builder.log.append(chain.append(ctx.components.profile, builder.log, "team_replaced", _iso(ctx), body))
     _save_log(ctx, draw_id, builder, known)
     new_team = [done.by if k == done.replaced else k for k in team]
+    names = _inspector_names(ctx.uow.session, {*new_team, done.replaced})
+
+    def member(inspector_id: str) -> TeamMember:
+        return TeamMember(
+            inspector_id=uuid.UUID(inspector_id),
+            credential_no=credentials[inspector_id],
+            name=names.get(inspector_id, ""),
+        )
+
     ctx.uow.publish(
         TeamChanged(
             assignment_id=uuid.UUID(str(row.assignment_id)),
             draw_id=uuid.UUID(draw_id),
             uscc=uscc,
             target_node=row.target_node,
-            replaced=TeamMember(inspector_id=uuid.UUID(done.replaced), credential_no=credentials[done.replaced]),
-            by=TeamMember(inspector_id=uuid.UUID(done.by), credential_no=credentials[done.by]),
+            replaced=member(done.replaced),
+            by=member(done.by),
             reason=reason,
             approver=approver,
-            team=[TeamMember(inspector_id=uuid.UUID(i), credential_no=credentials[i]) for i in new_team],
+            team=[member(i) for i in new_team],
             changed_at=ctx.components.clock(),
         ),
         subject=str(row.assignment_id),

@@ -66,10 +66,20 @@ class DrawVoided(_Part):
 class TeamMember(_Part):
     inspector_id: uuid.UUID
     credential_no: str
+    name: str = ""
+
+
+class ItemPart(_Part):
+    """A checklist item at the version the task uses, as the inspecting node needs it on the record form."""
+
+    item_id: str = Field(min_length=1, max_length=64)
+    item_version: int = Field(ge=1)
+    name: str
+    methods: list[str]
 
 
 class TaskPart(_Part):
-    """What one task of the draw asks of this entity."""
+    """What one task of the draw asks of this entity (`items`: item ids; `item_details`: the same items in full)."""
 
     task_id: uuid.UUID
     number: str | None
@@ -77,6 +87,20 @@ class TaskPart(_Part):
     items: list[str]
     end: date
     prior_notice: bool
+    start: date | None = None
+    node: NodeCode | None = None
+    item_details: list[ItemPart] = Field(default_factory=list)
+
+
+class RegistryRecord(_Part):
+    """The entity's record in the draw service's read model of the registry when it was dispatched (预查比对)."""
+
+    version: int = Field(ge=1)
+    object_type: str
+    status: str
+    tags: list[str]
+    credit_grade: str | None
+    last_inspected: date | None
 
 
 @event_contract("draw.assignment_dispatched", 1, addressed=True)
@@ -96,6 +120,7 @@ class AssignmentDispatched(_Part):
     tasks: list[TaskPart] = Field(min_length=1)
     team: list[TeamMember]
     dispatched_at: AwareDatetime
+    registry_record: RegistryRecord | None = None
 
 
 @event_contract("draw.team_changed", 1, addressed=True)
@@ -119,6 +144,8 @@ __all__ = [
     "DrawCommitted",
     "DrawCompleted",
     "DrawVoided",
+    "ItemPart",
+    "RegistryRecord",
     "TaskPart",
     "TeamChanged",
     "TeamMember",
