@@ -16,6 +16,8 @@
 : "${HRSS_PG_PORT:=15432}"
 : "${HRSS_KAFKA_PORT:=19092}"
 : "${HRSS_KAFKA_CONTROLLER_PORT:=19093}"
+: "${HRSS_KAFKA_CUTTABLE_PORT:=19094}"          # advertised by the CUTTABLE listener: a test's TCP proxy listens here
+: "${HRSS_KAFKA_CUTTABLE_BACKEND_PORT:=19095}"  # where the broker binds that listener (the proxy's target)
 : "${HRSS_ES_PORT:=19200}"
 : "${HRSS_MINIO_PORT:=19000}"
 : "${HRSS_MINIO_CONSOLE_PORT:=19001}"

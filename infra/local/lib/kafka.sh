@@ -62,11 +62,13 @@ kafka_write_conf() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$HRSS_HOST:$HRSS_KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$HRSS_HOST:$HRSS_KAFKA_PORT,CONTROLLER://$HRSS_HOST:$HRSS_KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$HRSS_HOST:$HRSS_KAFKA_PORT
+# CUTTABLE: bound on the backend port but advertised on the proxy port, so that a client bootstrapped through a
+# test's TCP proxy (hrss.testing.netfault) reaches the broker only through it and can be cut off from it
+listeners=PLAINTEXT://$HRSS_HOST:$HRSS_KAFKA_PORT,CONTROLLER://$HRSS_HOST:$HRSS_KAFKA_CONTROLLER_PORT,CUTTABLE://$HRSS_HOST:$HRSS_KAFKA_CUTTABLE_BACKEND_PORT
+advertised.listeners=PLAINTEXT://$HRSS_HOST:$HRSS_KAFKA_PORT,CUTTABLE://$HRSS_HOST:$HRSS_KAFKA_CUTTABLE_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,CUTTABLE:PLAINTEXT
 log.dirs=$KAFKA_DATA
 num.partitions=3
 default.replication.factor=1
