@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from hrss.drawkit import merkle
-from hrss.drawkit.encoding import SHA256, Profile, field_bytes, lp, record
+from hrss.drawkit.encoding import SHA256, Profile, canonical_json, field_bytes, lp, record
 
 ASSIGN_TICKET = "hrss-draw/v1/assign-ticket"
 ASSIGN_ORDER = "hrss-draw/v1/assign-order"
@@ -498,6 +498,13 @@ def _check_balance(ix: _Index, inputs: AssignmentInput, assignment: Assignment) 
     return problems
 
 
+def check_replacements(
+    profile: Profile, key: bytes, inputs: AssignmentInput, assignment: Assignment, replacements: Sequence[Replacement]
+) -> list[str]:
+    """Replay the logged replacements in order on `assignment` (§7); the first one that differs is reported."""
+    return _check_replacements(profile, key, inputs, assignment, replacements)
+
+
 def _check_replacements(
     profile: Profile, key: bytes, inputs: AssignmentInput, assignment: Assignment, replacements: Sequence[Replacement]
 ) -> list[str]:
@@ -585,3 +592,347 @@ def roster_root(profile: Profile, roster: Iterable[Inspector], salts: Mapping[st
 def recusal_root(profile: Profile, recusals: Iterable[tuple[str, str]], salts: Mapping[tuple[str, str], str]) -> bytes:
     """The recusal commitment: RFC 6962 root over the declared pairs' leaves sorted by (inspector_id, uscc)."""
     return merkle.root(profile, [recusal_leaf(i, u, salts[(i, u)]) for i, u in sorted(set(recusals))])
+
+
+# The assignment in the auditor package (docs/draw-assignment.md §9): what the draw records, and the auditor's
+# re-run of it. Nothing here goes into the public record: the roster, the recusal pairs and the salts are the
+# auditor's only.
+
+CST = timezone(timedelta(hours=8))
+AUDIT_CHECKS = (
+    "assignment.roster_root",
+    "assignment.recusal_root",
+    "assignment.inputs",
+    "assignment.teams_hash",
+    "assignment.rerun",
+    "assignment.check",
+    "assignment.replacements",
+)
+
+
+def item_requirements(
+    tasks: Sequence[Mapping[str, Any]], base: Iterable[str], by_line: Mapping[str, Iterable[str]]
+) -> dict[str, list[str]]:
+    """`task_id:item_id` → the qualifications a team member needs for that item: the base ones plus those of the
+    item's line of business (业务条线), sorted."""
+    common = set(base)
+    return {
+        f"{task['task_id']}:{item['item_id']}": sorted(common | set(by_line.get(str(item.get("line") or ""), ())))
+        for task in tasks
+        for item in task["items"]
+    }
+
+
+def requirement(items: Iterable[str], by_item: Mapping[str, Iterable[str]]) -> frozenset[str]:
+    """The union of what the entity's items need (KeyError for an item the map does not name)."""
+    return frozenset(q for item in items for q in by_item[item])
+
+
+def inspector_json(inspector: Inspector, salt: str) -> dict[str, Any]:
+    """A roster leaf as the auditor receives it: every field of §3 and its salt."""
+    return {
+        "inspector_id": inspector.inspector_id,
+        "credential_no": inspector.credential_no,
+        "node": inspector.node,
+        "qualifications": sorted(inspector.qualifications),
+        "active": inspector.active,
+        "credential_expires": inspector.credential_expires,
+        "station_region": inspector.station_region,
+        "former_employers": sorted(inspector.former_employers),
+        "salt": salt,
+    }
+
+
+def inspector_from(data: Mapping[str, Any]) -> Inspector:
+    if not isinstance(data["active"], bool):
+        raise TypeError("active must be true or false")
+    return Inspector(
+        inspector_id=str(data["inspector_id"]),
+        credential_no=str(data["credential_no"]),
+        node=str(data["node"]),
+        qualifications=frozenset(str(q) for q in data["qualifications"]),
+        active=data["active"],
+        credential_expires=str(data["credential_expires"]),
+        station_region=str(data["station_region"]),
+        former_employers=frozenset(str(u) for u in data["former_employers"]),
+    )
+
+
+def teams_json(result: Assignment, credentials: Mapping[str, str]) -> dict[str, list[dict[str, str]]]:
+    """The teams with each member's id, credential number and ticket, sorted by uscc."""
+    return {
+        uscc: [
+            {"inspector_id": m.inspector_id, "credential_no": credentials[m.inspector_id], "ticket": m.ticket}
+            for m in team
+        ]
+        for uscc, team in sorted(result.teams.items())
+    }
+
+
+def teams_hash(profile: Profile, teams: Mapping[str, Sequence[Mapping[str, str]]]) -> str:
+    """H(canonical JSON of uscc → [credential_no, …] in member order): what the public log holds of the teams."""
+    public = {uscc: [m["credential_no"] for m in team] for uscc, team in sorted(teams.items())}
+    return profile.hash(canonical_json(public)).hex()
+
+
+def assigned_body(
+    profile: Profile, inputs: AssignmentInput, result: Assignment, credentials: Mapping[str, str]
+) -> dict[str, Any]:
+    """The body of the public `assigned` log entry. Infeasible entities are listed by uscc only: their reasons and
+    counts hint at recusal relations (§5.5), and the auditor re-derives them."""
+    return {
+        "teams": len(result.teams),
+        "teams_hash": teams_hash(profile, teams_json(result, credentials)),
+        "team_size": inputs.team_size,
+        "draw_date": inputs.draw_date.isoformat(),
+        "infeasible": [f.uscc for f in result.infeasible],
+    }
+
+
+def run_json(seq: int, inputs: AssignmentInput, teams: Mapping[str, Sequence[Mapping[str, str]]]) -> dict[str, Any]:
+    """One assignment run of the auditor package: the `assigned` log entry it belongs to, its entities (their
+    qualifications follow from their picks' items) and the teams it gave."""
+    return {
+        "seq": seq,
+        "entities": [{"uscc": e.uscc, "region_code": e.region_code, "node": e.node} for e in inputs.entities],
+        "teams": {u: [dict(m) for m in t] for u, t in sorted(teams.items())},
+    }
+
+
+def section(
+    roster: Sequence[Mapping[str, Any]],
+    recusal: Sequence[Mapping[str, Any]],
+    by_item: Mapping[str, Sequence[str]],
+    runs: Sequence[Mapping[str, Any]],
+) -> dict[str, Any]:
+    """The auditor package's `assignment`: roster leaves with salts, recusal pairs with salts, the qualifications
+    per item, and every run."""
+    return {
+        "roster": [dict(r) for r in roster],
+        "recusal": [dict(r) for r in recusal],
+        "qualifications": {k: sorted(v) for k, v in sorted(by_item.items())},
+        "runs": [dict(r) for r in runs],
+    }
+
+
+def _groups(package: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]:
+    """Each `assigned` log entry with the picks it assigned: those of the entry (drawn, replaced or expanded)
+    that precedes it."""
+    picks, found, position, pending = list(package["picks"]), [], 0, 0
+    for entry in package["log"]:
+        if entry["kind"] == "drawn":
+            pending = int(entry["body"]["picks"])
+        elif entry["kind"] == "replaced":
+            pending = 1
+        elif entry["kind"] == "expanded":
+            pending = len(entry["body"]["picks"])
+        elif entry["kind"] == "assigned":
+            found.append((entry, picks[position : position + pending]))
+            position += pending
+            pending = 0
+    return found
+
+
+def _draw_date(entry: Mapping[str, Any]) -> date:
+    given = entry["body"].get("draw_date")
+    if given is not None:
+        return date.fromisoformat(str(given))
+    return datetime.fromisoformat(str(entry["at"])).astimezone(CST).date()
+
+
+class _Audit:
+    """The assignment section of an auditor package, parsed once for the checks."""
+
+    def __init__(self, profile: Profile, key: bytes, package: Mapping[str, Any]) -> None:
+        self.profile, self.key, self.package = profile, key, package
+        self.section = package["assignment"]
+        self.roster = [inspector_from(r) for r in self.section["roster"]]
+        self.salts = {str(r["inspector_id"]): str(r["salt"]) for r in self.section["roster"]}
+        self.pairs = [(str(r["inspector_id"]), str(r["uscc"])) for r in self.section["recusal"]]
+        self.pair_salts = {(str(r["inspector_id"]), str(r["uscc"])): str(r["salt"]) for r in self.section["recusal"]}
+        self.credentials = {i.inspector_id: i.credential_no for i in self.roster}
+        self.by_item = {str(k): [str(q) for q in v] for k, v in self.section["qualifications"].items()}
+        self.runs = list(self.section["runs"])
+        self.groups = _groups(package)
+        self._inputs: dict[int, AssignmentInput] = {}
+
+    def inputs(self, number: int) -> AssignmentInput:
+        """The inputs of run `number`: its entities with what their items need, the roster, the recusal pairs,
+        the draw date and the team size of its log entry."""
+        found = self._inputs.get(number)
+        if found is None:
+            entry, picks = self.groups[number]
+            items = {str(p["uscc"]): p["items"] for p in picks}
+            entities = tuple(
+                PickedEntity(
+                    str(e["uscc"]), str(e["region_code"]), str(e["node"]), requirement(items[e["uscc"]], self.by_item)
+                )
+                for e in self.runs[number]["entities"]
+            )
+            found = AssignmentInput(
+                entities,
+                tuple(self.roster),
+                _draw_date(entry),
+                frozenset(self.pairs),
+                int(entry["body"]["team_size"]),
+            )
+            self._inputs[number] = found
+        return found
+
+    def logged(self, number: int) -> Assignment:
+        """Run `number`'s teams as recorded, with the loads they imply and the infeasible entities re-derived."""
+        inputs = self.inputs(number)
+        teams = {
+            str(u): tuple(Member(str(m["inspector_id"]), str(m["ticket"])) for m in t)
+            for u, t in self.runs[number]["teams"].items()
+        }
+        counts: Counter[str] = Counter(m.inspector_id for t in teams.values() for m in t)
+        ix = _Index(self.profile, self.key, inputs)
+        infeasible = [
+            f for e in inputs.entities if e.uscc not in teams and (f := ix.infeasibility(e, inputs.team_size))
+        ]
+        return Assignment(
+            teams,
+            {i.inspector_id: counts[i.inspector_id] for i in inputs.roster},
+            tuple(sorted(infeasible, key=lambda f: f.uscc)),
+        )
+
+    def roster_root(self) -> tuple[bool, str]:
+        root = roster_root(self.profile, self.roster, self.salts).hex()
+        ok = root == self.package["commitments"]["roster_root"]
+        return ok, f"{len(self.roster)} inspectors, root {root[:16]}…" if ok else f"recomputed root {root}"
+
+    def recusal_root(self) -> tuple[bool, str]:
+        if len(set(self.pairs)) != len(self.pairs):
+            return False, "a recusal pair is listed twice"
+        root = recusal_root(self.profile, self.pairs, self.pair_salts).hex()
+        ok = root == self.package["commitments"]["recusal_root"]
+        return ok, f"{len(self.pairs)} recusal pairs, root {root[:16]}…" if ok else f"recomputed root {root}"
+
+    def entry_inputs(self) -> tuple[bool, str]:
+        """The runs are the `assigned` entries; each run's entities are the picks of its entry, with their frame
+        region and an allowed node; the qualifications per item follow the task's committed rule; the team size
+        is the task's."""
+        if [int(r["seq"]) for r in self.runs] != [int(e["seq"]) for e, _ in self.groups]:
+            return False, "the runs are not the assigned entries of the log"
+        task = self.package["task"]
+        tasks = task.get("tasks") if isinstance(task, Mapping) else None
+        rule = task.get("qualifications") if isinstance(task, Mapping) else None
+        if tasks is not None and rule is not None:
+            expected = item_requirements(tasks, rule["base"], rule["by_line"])
+            if expected != self.by_item:
+                return False, "the qualifications per item do not follow the rule committed in the task"
+        allowed = None
+        if tasks:
+            allowed = {str(tasks[0]["node"]), *(str(n) for n in tasks[0].get("implementing_nodes", ()))}
+            if any(i.node not in allowed for i in self.roster):
+                return False, "the roster holds an inspector of a node the task does not allow"
+        frame = {str(e["uscc"]): e for e in self.package["frame"]}
+        for number, (entry, picks) in enumerate(self.groups):
+            entities = self.runs[number]["entities"]
+            if [e["uscc"] for e in entities] != [p["uscc"] for p in picks]:
+                return False, f"run of log entry {entry['seq']}: its entities are not the picks it assigned"
+            for e in entities:
+                if e["region_code"] != frame[e["uscc"]]["region_code"]:
+                    return False, f"{e['uscc']}: region differs from the frame"
+                if allowed is not None and e["node"] not in allowed:
+                    return False, f"{e['uscc']}: node {e['node']} is not an implementing node of the task"
+            if tasks and int(entry["body"]["team_size"]) != max(int(t["team_size"]) for t in tasks):
+                return False, f"log entry {entry['seq']}: team size differs from the task's"
+            self.inputs(number)
+        rule_text = "by the committed rule" if rule is not None else "(no rule committed in the task)"
+        return True, f"{len(self.runs)} runs, qualifications of {len(self.by_item)} items {rule_text}"
+
+    def teams_hash(self) -> tuple[bool, str]:
+        """Each run's teams, by credential number, hash to its log entry; the credentials are the roster's; the
+        entities the entry lists as without a team are exactly those without one."""
+        for number, (entry, _) in enumerate(self.groups):
+            teams = self.runs[number]["teams"]
+            body = entry["body"]
+            for uscc, team in teams.items():
+                if any(self.credentials.get(m["inspector_id"]) != m["credential_no"] for m in team):
+                    return False, f"{uscc}: a credential number is not the roster's"
+            if teams_hash(self.profile, teams) != body["teams_hash"] or len(teams) != body["teams"]:
+                return False, f"the teams of log entry {entry['seq']} differ from its hash"
+            without = sorted(e["uscc"] for e in self.runs[number]["entities"] if e["uscc"] not in teams)
+            listed = sorted(f["uscc"] if isinstance(f, Mapping) else f for f in body.get("infeasible", ()))
+            if without != listed:
+                return False, f"log entry {entry['seq']}: the entities without a team differ from those it lists"
+        return True, f"{sum(len(r['teams']) for r in self.runs)} teams in {len(self.runs)} runs"
+
+    def rerun(self) -> tuple[bool, str]:
+        for number in range(len(self.runs)):
+            again = assign(self.profile, self.key, self.inputs(number))
+            logged = self.logged(number)
+            if again.teams != logged.teams:
+                both = set(again.teams) | set(logged.teams)
+                wrong = sorted(u for u in both if again.teams.get(u) != logged.teams.get(u))
+                return False, f"re-running the assignment gives other teams for {', '.join(wrong[:3])}"
+            if again.infeasible != logged.infeasible:
+                return False, "re-running the assignment gives other infeasible entities"
+        return True, f"{len(self.runs)} runs re-derived from the seed"
+
+    def check(self) -> tuple[bool, str]:
+        worst = 0
+        for number in range(len(self.runs)):
+            inputs, logged = self.inputs(number), self.logged(number)
+            problems = check_assignment(self.profile, self.key, inputs, logged, rerun=False)
+            if problems:
+                return False, "; ".join(problems[:3])
+            worst = max(worst, _spread(inputs, logged))
+        return True, f"no violation; worst load spread within a node {worst}"
+
+    def replacements(self) -> tuple[bool, str]:
+        logged = [e for e in self.package["log"] if e["kind"] == "team_replaced"]
+        by_run: dict[int, list[Replacement]] = {}
+        for entry in logged:
+            body = entry["body"]
+            done = Replacement(**{k: body[k] for k in Replacement.__dataclass_fields__})
+            number = max((n for n, r in enumerate(self.runs) if done.uscc in r["teams"]), default=None)
+            if number is None:
+                return False, f"log entry {entry['seq']}: {done.uscc} has no team to change"
+            for field, who in (("replaced_credential", done.replaced), ("by_credential", done.by)):
+                if field in body and body[field] != self.credentials.get(who):
+                    return False, f"log entry {entry['seq']}: {field} is not the roster's"
+            by_run.setdefault(number, []).append(done)
+        for number, chain in sorted(by_run.items()):
+            problems = check_replacements(self.profile, self.key, self.inputs(number), self.logged(number), chain)
+            if problems:
+                return False, "; ".join(problems)
+        return True, f"{len(logged)} replacements replayed (reason allowed, approver named, next eligible in order)"
+
+
+def _spread(inputs: AssignmentInput, result: Assignment) -> int:
+    """The largest max − min load over the available inspectors of one node."""
+    by_node: dict[str, list[int]] = {}
+    for i in inputs.roster:
+        if i.available_on(inputs.draw_date):
+            by_node.setdefault(i.node, []).append(result.loads.get(i.inspector_id, 0))
+    return max((max(v) - min(v) for v in by_node.values()), default=0)
+
+
+def audit(profile: Profile, key: bytes, package: Mapping[str, Any]) -> list[tuple[str, bool, str]]:
+    """The named assignment checks of an auditor package that carries `assignment` (§9), in AUDIT_CHECKS order:
+    (name, passes, detail)."""
+    errors = (KeyError, TypeError, ValueError, LookupError, AttributeError)
+    try:
+        state = _Audit(profile, key, package)
+    except errors as error:
+        return [(name, False, f"the assignment section cannot be read: {error!r}") for name in AUDIT_CHECKS]
+    runs: list[Callable[[], tuple[bool, str]]] = [
+        state.roster_root,
+        state.recusal_root,
+        state.entry_inputs,
+        state.teams_hash,
+        state.rerun,
+        state.check,
+        state.replacements,
+    ]
+    found = []
+    for name, run in zip(AUDIT_CHECKS, runs, strict=True):
+        try:
+            ok, detail = run()
+        except errors as error:
+            ok, detail = False, f"{type(error).__name__}: {error}"
+        found.append((name, ok, detail))
+    return found

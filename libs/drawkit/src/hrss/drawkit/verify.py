@@ -218,6 +218,12 @@ def verify_auditor(package: Mapping[str, Any]) -> Report:
     key = draw_key(chosen, bytes.fromhex(package["seed"]))
     _guard(report, "selection", lambda: _selection(chosen, key, package, frame))
     _guard(report, "eligibility", lambda: _eligibility(package, frame))
+    if "assignment" in package:  # the assignment inputs (docs/draw-assignment.md §9)
+        from hrss.drawkit.assignment import audit
+        from hrss.drawkit.seed import assign_key
+
+        for name, ok, detail in audit(chosen, assign_key(chosen, bytes.fromhex(package["seed"])), package):
+            report.add(name, ok, detail)
     return report
 
 

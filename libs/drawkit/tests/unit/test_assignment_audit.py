@@ -1,0 +1,463 @@
+"""The assignment in the auditor package (docs/draw-assignment.md §9): the verifier re-runs it, and each kind of
+tampering is named by the check that catches it; the public record holds none of it."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hrss.drawkit import log as draw_log
+from hrss.drawkit.assignment import (
+    AUDIT_CHECKS,
+    AssignmentInput,
+    Inspector,
+    PickedEntity,
+    apply_replacement,
+    assign,
+    assigned_body,
+    inspector_json,
+    item_requirements,
+    recusal_root,
+    replace_inspector,
+    requirement,
+    roster_root,
+    run_json,
+    section,
+    teams_json,
+    ticket,
+)
+from hrss.drawkit.encoding import SHA256, profile
+from hrss.drawkit.frame import FrameEntry
+from hrss.drawkit.package import DrawBuilder, public_record
+from hrss.drawkit.sampling import DrawPlan, ItemRule
+from hrss.drawkit.seed import assign_key
+from hrss.drawkit.verify import verify, verify_auditor
+
+DAY = date(2027, 4, 1)
+CITY, A, B = "330100", "330102", "330106"
+BASE, SOCIAL = "行政执法资格", "社会保险稽核资格"
+RULE = {"base": [BASE], "by_line": {"social_insurance": [SOCIAL]}}
+TASK = {
+    "tasks": [
+        {
+            "task_id": "T1",
+            "node": CITY,
+            "implementing_nodes": [A, B],
+            "team_size": 2,
+            "items": [
+                {"item_id": "wage", "line": "labour_inspection"},
+                {"item_id": "si", "line": "social_insurance"},
+            ],
+        }
+    ],
+    "qualifications": RULE,
+}
+
+
+def salt(n: int) -> str:
+    return f"{n:032x}"
+
+
+def world() -> tuple[list[FrameEntry], list[Inspector], list[tuple[str, str]]]:
+    """Two counties of 20 entities (grades A and C); 7 inspectors in A (4 with the social-insurance
+    qualification, one inactive, one expired), 4 in B of whom only 2 hold it, and one of those two recused from
+    every entity of B: every B entity drawn for social insurance is infeasible."""
+    frame = [
+        FrameEntry(f"U{r[-1]}{n:02d}", f"e{r}{n}", r, "企业", f"{r}|企业|{'AC'[n % 2]}", True, "", salt(100 + n))
+        for r in (A, B)
+        for n in range(20)
+    ]
+    roster = []
+    for n in range(7):
+        roster.append(
+            Inspector(
+                f"IA{n}",
+                f"C-A-{n}",
+                A,
+                frozenset({BASE, SOCIAL} if n < 4 else {BASE}),
+                n != 5,
+                "2026-12-31" if n == 6 else "2028-12-31",
+                A,
+                frozenset({"U201"}) if n == 0 else frozenset(),
+            )
+        )
+    for n in range(4):
+        roster.append(
+            Inspector(f"IB{n}", f"C-B-{n}", B, frozenset({BASE, SOCIAL} if n < 2 else {BASE}), True, "2028-12-31", B)
+        )
+    recusals = [("IB0", e.uscc) for e in frame if e.region_code == B] + [("IA1", "U202"), ("IA2", "U203")]
+    return frame, roster, recusals
+
+
+def ticks() -> Callable[[], str]:
+    counter = iter(range(3600))
+
+    def at() -> str:
+        n = next(counter)
+        return f"2027-04-01T09:{n // 60:02d}:{n % 60:02d}+08:00"
+
+    return at
+
+
+class Draw:
+    """A draw with its assignment runs recorded as the draw service records them."""
+
+    def __init__(self) -> None:
+        self.frame, self.roster, self.recusals = world()
+        self.salts = {i.inspector_id: salt(n) for n, i in enumerate(self.roster, 1)}
+        self.pair_salts = {p: salt(500 + n) for n, p in enumerate(sorted(self.recusals))}
+        self.by_item = item_requirements(TASK["tasks"], RULE["base"], RULE["by_line"])
+        plan = DrawPlan((ItemRule("T1:wage", Fraction(1, 2)), ItemRule("T1:si", Fraction(1, 4))))
+        self.builder = DrawBuilder(
+            SHA256,
+            "D-assign",
+            TASK,
+            self.frame,
+            plan,
+            ticks(),
+            roster_root(SHA256, self.roster, self.salts).hex(),
+            recusal_root(SHA256, self.recusals, self.pair_salts).hex(),
+            "dice",
+        )
+        self.builder.contribute("witness", "31415926")
+        self.runs: list[dict[str, Any]] = []
+        self.results: list[tuple[AssignmentInput, Any]] = []
+        self.replacements: list[Any] = []
+        self.assign(self.builder.draw())
+
+    @property
+    def key(self) -> bytes:
+        assert self.builder.seed is not None
+        return assign_key(SHA256, self.builder.seed)
+
+    def assign(self, picks: Any) -> None:
+        region = {e.uscc: e.region_code for e in self.frame}
+        entities = tuple(
+            PickedEntity(p.uscc, region[p.uscc], region[p.uscc], requirement(p.items, self.by_item)) for p in picks
+        )
+        inputs = AssignmentInput(entities, tuple(self.roster), DAY, frozenset(self.recusals), 2)
+        result = assign(SHA256, self.key, inputs)
+        credentials = {i.inspector_id: i.credential_no for i in self.roster}
+        body = assigned_body(SHA256, inputs, result, credentials)
+        log = self.builder.log
+        log.append(draw_log.append(SHA256, log, "assigned", self.builder.clock(), body))
+        self.runs.append(run_json(log[-1].seq, inputs, teams_json(result, credentials)))
+        self.results.append((inputs, result))
+
+    def replace_member(self, uscc: str, leaving: str, reason: str = "health", approver: str = "张局长") -> None:
+        inputs, result = self.results[0]
+        history = [r for r in self.replacements if r.uscc == uscc]
+        current = result
+        for done in history:
+            current = apply_replacement(current, done)
+        done = replace_inspector(SHA256, self.key, inputs, current, uscc, leaving, reason, approver, history)
+        credentials = {i.inspector_id: i.credential_no for i in self.roster}
+        body = {
+            **done.to_json(),
+            "replaced_credential": credentials[done.replaced],
+            "by_credential": credentials[done.by],
+        }
+        log = self.builder.log
+        log.append(draw_log.append(SHA256, log, "team_replaced", self.builder.clock(), body))
+        self.replacements.append(done)
+
+    def package(self) -> dict[str, Any]:
+        found = self.builder.auditor_package()
+        roster = [inspector_json(i, self.salts[i.inspector_id]) for i in self.roster]
+        recusal = [{"inspector_id": i, "uscc": u, "salt": self.pair_salts[(i, u)]} for i, u in sorted(self.recusals)]
+        found["assignment"] = section(roster, recusal, self.by_item, self.runs)
+        return json.loads(json.dumps(found))
+
+
+@pytest.fixture(scope="module")
+def honest() -> dict[str, Any]:
+    """A draw, its teams, a chain of two replacements on one team, and a replaced entity with its own team."""
+    draw = Draw()
+    _, result = draw.results[0]
+    first = sorted(result.teams)[0]
+    draw.replace_member(first, result.teams[first][0].inspector_id)
+    draw.replace_member(first, draw.replacements[0].by, reason="work_conflict")
+    invalid = sorted(result.teams)[1]
+    draw.assign([draw.builder.replace(invalid, "已注销")])
+    return draw.package()
+
+
+def fresh(package: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(package)
+
+
+def failing(package: dict[str, Any]) -> set[str]:
+    return set(verify_auditor(package).names(passing=False))
+
+
+def rechain(package: dict[str, Any]) -> None:
+    """What a forger who controls everything but the published commitments does: re-hash the log."""
+    previous = ""
+    chosen = profile(package["profile"])
+    for entry in package["log"]:
+        entry["hash"] = draw_log.entry_hash(chosen, previous, entry["seq"], entry["kind"], entry["at"], entry["body"])
+        previous = entry["hash"]
+
+
+def test_the_world_has_what_the_checks_are_about(honest: dict[str, Any]) -> None:
+    runs = honest["assignment"]["runs"]
+    assert len(runs) == 2 and len(runs[1]["entities"]) == 1
+    assert [e["kind"] for e in honest["log"]].count("team_replaced") == 2
+    first = next(e for e in honest["log"] if e["kind"] == "assigned")
+    assert first["body"]["infeasible"], "a B entity drawn for social insurance has too few after recusal"
+    assert all(isinstance(u, str) for u in first["body"]["infeasible"])
+
+
+def test_an_honest_package_passes_every_named_assignment_check(honest: dict[str, Any]) -> None:
+    report = verify(honest)
+    assert report.ok, [c for c in report.checks if not c.ok]
+    assert set(AUDIT_CHECKS) <= set(report.names())
+    detail = {c.name: c.detail for c in report.checks}
+    assert "2 replacements replayed" in detail["assignment.replacements"]
+    assert "by the committed rule" in detail["assignment.inputs"]
+
+
+def test_a_package_without_the_assignment_section_runs_no_assignment_check(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    del package["assignment"]
+    report = verify(package)
+    assert report.ok and not set(AUDIT_CHECKS) & {c.name for c in report.checks}
+
+
+def other_eligible(package: dict[str, Any], uscc: str, team: list[str]) -> dict[str, Any]:
+    """A roster inspector eligible for the entity (available, of its node, qualified, not recused), not on `team`."""
+    return next(
+        r for r in package["assignment"]["roster"] if r["inspector_id"] not in team and _eligible_for(package, r, uscc)
+    )
+
+
+def swap_member(package: dict[str, Any], *, rewrite_log: bool) -> None:
+    """Put another eligible inspector, with its true ticket, on an entity's team (one never replaced)."""
+    run = package["assignment"]["runs"][0]
+    changed = {e["body"]["uscc"] for e in package["log"] if e["kind"] == "team_replaced"}
+    uscc = next(u for u in sorted(run["teams"]) if u not in changed)
+    team = run["teams"][uscc]
+    new = other_eligible(package, uscc, [m["inspector_id"] for m in team])
+    key = assign_key(SHA256, bytes.fromhex(package["seed"]))
+    team[0] = {
+        "inspector_id": new["inspector_id"],
+        "credential_no": new["credential_no"],
+        "ticket": ticket(SHA256, key, uscc, new["inspector_id"]).hex(),
+    }
+    team.sort(key=lambda m: (m["ticket"], m["inspector_id"]))
+    if rewrite_log:
+        from hrss.drawkit.assignment import teams_hash
+
+        entry = next(e for e in package["log"] if e["seq"] == run["seq"])
+        entry["body"]["teams_hash"] = teams_hash(SHA256, run["teams"])
+        rechain(package)
+
+
+def test_a_changed_team_member_is_caught_by_the_teams_hash(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    swap_member(package, rewrite_log=False)
+    assert "assignment.teams_hash" in failing(package)
+
+
+def exchange_members(package: dict[str, Any]) -> None:
+    """Swap two inspectors between two teams where each is eligible for the other's entity: every load stays the
+    same, so the result is valid and balanced, only not the one the seed gives. The log is rewritten to match."""
+    from hrss.drawkit.assignment import teams_hash
+
+    run = package["assignment"]["runs"][0]
+    changed = {e["body"]["uscc"] for e in package["log"] if e["kind"] == "team_replaced"}
+    key = assign_key(SHA256, bytes.fromhex(package["seed"]))
+    teams = {u: t for u, t in run["teams"].items() if u not in changed}
+    ok = {
+        (r["inspector_id"], u) for u in teams for r in package["assignment"]["roster"] if _eligible_for(package, r, u)
+    }
+    for u, v in ((u, v) for u in sorted(teams) for v in sorted(teams) if u < v):
+        for x in [m["inspector_id"] for m in teams[u]]:
+            for y in [m["inspector_id"] for m in teams[v]]:
+                ids_u, ids_v = [m["inspector_id"] for m in teams[u]], [m["inspector_id"] for m in teams[v]]
+                if x in ids_v or y in ids_u or (y, u) not in ok or (x, v) not in ok:
+                    continue
+                roster = {r["inspector_id"]: r for r in package["assignment"]["roster"]}
+                for uscc, old, new in ((u, x, y), (v, y, x)):
+                    team = [m for m in run["teams"][uscc] if m["inspector_id"] != old]
+                    team.append(
+                        {
+                            "inspector_id": new,
+                            "credential_no": roster[new]["credential_no"],
+                            "ticket": ticket(SHA256, key, uscc, new).hex(),
+                        }
+                    )
+                    run["teams"][uscc] = sorted(team, key=lambda m: (m["ticket"], m["inspector_id"]))
+                entry = next(e for e in package["log"] if e["seq"] == run["seq"])
+                entry["body"]["teams_hash"] = teams_hash(SHA256, run["teams"])
+                rechain(package)
+                return
+    raise AssertionError("no exchange possible in this world")
+
+
+def _eligible_for(package: dict[str, Any], r: dict[str, Any], uscc: str) -> dict[str, Any] | None:
+    run = package["assignment"]["runs"][0]
+    entity = next(e for e in run["entities"] if e["uscc"] == uscc)
+    pick = next(p for p in package["picks"] if p["uscc"] == uscc)
+    need = set(requirement(pick["items"], package["assignment"]["qualifications"]))
+    pairs = {(p["inspector_id"], p["uscc"]) for p in package["assignment"]["recusal"]}
+    fits = (
+        r["node"] == entity["node"]
+        and r["active"]
+        and r["credential_expires"] >= DAY.isoformat()
+        and need <= set(r["qualifications"])
+        and (r["inspector_id"], uscc) not in pairs
+        and uscc not in r["former_employers"]
+    )
+    return r if fits else None
+
+
+def test_a_valid_balanced_but_hand_picked_assignment_is_caught_only_by_the_re_run(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    exchange_members(package)
+    found = verify_auditor(package)
+    assert found.names(passing=False) == ["assignment.rerun"]
+
+
+def test_a_recused_member_with_a_rewritten_log_is_caught_by_the_check_and_the_re_run(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    run = package["assignment"]["runs"][0]
+    pair = next(r for r in package["assignment"]["recusal"] if r["uscc"] in run["teams"])
+    team = run["teams"][pair["uscc"]]
+    recused = next(r for r in package["assignment"]["roster"] if r["inspector_id"] == pair["inspector_id"])
+    key = assign_key(SHA256, bytes.fromhex(package["seed"]))
+    team[0] = {
+        "inspector_id": recused["inspector_id"],
+        "credential_no": recused["credential_no"],
+        "ticket": ticket(SHA256, key, pair["uscc"], recused["inspector_id"]).hex(),
+    }
+    team.sort(key=lambda m: (m["ticket"], m["inspector_id"]))
+    from hrss.drawkit.assignment import teams_hash
+
+    entry = next(e for e in package["log"] if e["seq"] == run["seq"])
+    entry["body"]["teams_hash"] = teams_hash(SHA256, run["teams"])
+    rechain(package)
+    report = verify_auditor(package)
+    assert {"assignment.check", "assignment.rerun"} <= set(report.names(passing=False))
+    detail = next(c.detail for c in report.checks if c.name == "assignment.check")
+    assert "recused_declared" in detail
+
+
+def test_a_dropped_recusal_pair_is_caught_by_the_recusal_root(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    package["assignment"]["recusal"].pop(0)
+    assert "assignment.recusal_root" in failing(package)
+
+
+def test_an_altered_recusal_salt_is_caught_by_the_recusal_root(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    package["assignment"]["recusal"][1]["salt"] = salt(999)
+    assert failing(package) == {"assignment.recusal_root"}
+
+
+def test_an_altered_roster_salt_is_caught_by_the_roster_root(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    package["assignment"]["roster"][3]["salt"] = salt(999)
+    assert failing(package) == {"assignment.roster_root"}
+
+
+def test_a_qualification_added_to_the_roster_is_caught_by_the_roster_root(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    package["assignment"]["roster"][-1]["qualifications"].append(SOCIAL)
+    assert "assignment.roster_root" in failing(package)
+
+
+def test_a_weakened_item_requirement_is_caught_by_the_inputs(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    package["assignment"]["qualifications"]["T1:si"] = [BASE]
+    assert "assignment.inputs" in failing(package)
+
+
+def test_an_entity_moved_to_another_node_is_caught_by_the_inputs(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    package["assignment"]["runs"][0]["entities"][0]["node"] = "330199"
+    assert "assignment.inputs" in failing(package)
+
+
+def forge_replacement(package: dict[str, Any], **changes: Any) -> None:
+    entry = next(e for e in package["log"] if e["kind"] == "team_replaced")
+    entry["body"].update(changes)
+    rechain(package)
+
+
+def test_a_replacement_for_a_reason_not_allowed_is_caught(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    forge_replacement(package, reason="不想去")
+    assert failing(package) == {"assignment.replacements"}
+
+
+def test_a_replacement_without_an_approver_is_caught(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    forge_replacement(package, approver="  ")
+    assert failing(package) == {"assignment.replacements"}
+
+
+def test_a_replacement_that_skips_the_next_eligible_is_caught(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    entry = next(e for e in package["log"] if e["kind"] == "team_replaced")
+    body = entry["body"]
+    run = package["assignment"]["runs"][0]
+    team = [m["inspector_id"] for m in run["teams"][body["uscc"]]]
+    other = other_eligible(package, body["uscc"], [*team, body["by"]])
+    key = assign_key(SHA256, bytes.fromhex(package["seed"]))
+    forge_replacement(
+        package,
+        by=other["inspector_id"],
+        by_credential=other["credential_no"],
+        ticket=ticket(SHA256, key, body["uscc"], other["inspector_id"]).hex(),
+    )
+    assert failing(package) == {"assignment.replacements"}
+
+
+def test_an_unreadable_section_fails_every_assignment_check_by_name(honest: dict[str, Any]) -> None:
+    package = fresh(honest)
+    del package["assignment"]["roster"]
+    assert failing(package) == set(AUDIT_CHECKS)
+
+
+def test_the_public_record_holds_no_roster_recusal_grade_or_salt(honest: dict[str, Any]) -> None:
+    record = public_record(honest)
+    text = json.dumps(record, ensure_ascii=False)
+    assert "assignment" not in record and verify(record).ok
+    section_ = honest["assignment"]
+    for secret in [r["salt"] for r in section_["roster"]] + [r["salt"] for r in section_["recusal"]]:
+        assert secret not in text
+    for word in ("former_employers", "station_region", "qualifications", "too_few", "recus", "credit"):
+        assert word not in text.replace("recusal_root", "")
+    assert not any("stratum" in p or "rank" in p for p in record["picks"])
+    assert "|企业|A" not in text and "|企业|C" not in text
+    declared = {(r["inspector_id"], r["uscc"]) for r in section_["recusal"]}
+    for entry in record["log"]:
+        for value in entry["body"].values():
+            assert not (isinstance(value, dict) and "reason" in value)
+        pairs = {(entry["body"].get("replaced"), entry["body"].get("uscc"))}
+        assert not pairs & declared
+
+
+def test_the_cli_names_the_failing_assignment_check(honest: dict[str, Any], tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(honest, ensure_ascii=False), encoding="utf-8")
+    tampered = fresh(honest)
+    tampered["assignment"]["recusal"].pop()
+    bad.write_text(json.dumps(tampered, ensure_ascii=False), encoding="utf-8")
+    run = [sys.executable, "-m", "hrss.drawkit.verify"]
+    passed = subprocess.run([*run, str(good)], capture_output=True, text=True, check=False)
+    failed = subprocess.run([*run, str(bad), "--json"], capture_output=True, text=True, check=False)
+    assert passed.returncode == 0 and "PASS  assignment.rerun" in passed.stdout
+    assert failed.returncode == 1
+    checks = {c["name"]: c["ok"] for c in json.loads(failed.stdout)}
+    assert checks["assignment.recusal_root"] is False and checks["assignment.roster_root"] is True
