@@ -65,6 +65,38 @@ class VisitOpened(_Part):
     opened_at: AwareDatetime
 
 
+@event_contract("inspection.visit_extended", 1)
+class VisitExtended(_Part):
+    """A visit took in another assignment of the same entity and period, or its team changed; the whole state."""
+
+    visit_id: uuid.UUID
+    node: NodeCode
+    uscc: str = Field(min_length=18, max_length=18)
+    task_ids: list[uuid.UUID] = Field(min_length=1)
+    assignment_ids: list[uuid.UUID] = Field(min_length=1)
+    inspectors: list[Inspector]
+    due: date
+    extended_at: AwareDatetime
+
+
+@event_contract("inspection.notice_issued", 1)
+class NoticeIssued(_Part):
+    """The prior notice (事先告知书) was issued; the notification service delivers it to the entity."""
+
+    notice_id: uuid.UUID
+    visit_id: uuid.UUID
+    node: NodeCode
+    uscc: str = Field(min_length=18, max_length=18)
+    entity_name: str
+    window_start: date
+    window_end: date
+    items: list[str] = Field(min_length=1)  # the items' names as printed
+    materials: list[str]
+    inspectors: list[Inspector]
+    pdf_sha256: str = Field(min_length=64, max_length=64)
+    issued_at: AwareDatetime
+
+
 @event_contract("inspection.result_submitted", 1)
 class ResultSubmitted(_Part):
     result_id: uuid.UUID
@@ -146,10 +178,12 @@ __all__ = [
     "FollowUpOpened",
     "Inspector",
     "ItemResult",
+    "NoticeIssued",
     "Overdue",
     "RecordForm",
     "ResultApproved",
     "ResultReturned",
     "ResultSubmitted",
+    "VisitExtended",
     "VisitOpened",
 ]

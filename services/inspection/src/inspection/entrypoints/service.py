@@ -1,0 +1,195 @@
+"""The inspection service: assignments and team changes from the draw, visits, notices, results and their review,
+the field API, follow-ups and deadlines over HTTP."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from hrss.audit.refusals import audited_write
+from hrss.auth import Principal
+from hrss.auth.web import http as read_http
+from hrss.bus.consumer import Received, consume
+from hrss.contracts.events.draw import AssignmentDispatched, TeamChanged
+from hrss.contracts.events.planning import TaskResultsPublished
+from hrss.db import Database, UnitOfWork
+from hrss.db import http as write_http
+from hrss.observability import ObservedService
+from inspection import views
+from inspection.adapters.orm import metadata
+from inspection.entrypoints import schemas
+from inspection.entrypoints.dependencies import Inspection, InspectionComponents
+from inspection.entrypoints.openapi import OPENAPI
+from inspection.service_layer import deadlines, field, follow_ups, results, visits
+from inspection.service_layer.context import Context
+
+
+def json_response(body: object, status: int = 200) -> Response:
+    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
+
+
+def pdf_response(data: bytes, name: str) -> Response:
+    return Response(data, content_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+class InspectionService(ObservedService):
+    name = "inspection"
+
+    db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
+    inspection: Inspection = InspectionComponents()  # type: ignore[assignment]
+
+    # -- from the draw and planning -----------------------------------------------------------
+
+    @consume(AssignmentDispatched)
+    def receive_assignment(self, event: Received) -> None:
+        visits.receive_assignment(self._service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
+
+    @consume(TeamChanged)
+    def receive_team_change(self, event: Received) -> None:
+        visits.change_team(self._service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
+
+    @consume(TaskResultsPublished)
+    def receive_published(self, event: Received) -> None:
+        done: TaskResultsPublished = event.payload  # type: ignore[assignment]
+        deadlines.record_published(self._service(), str(done.task.task_id), done.at)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _service(self) -> Context:
+        return Context(self.db, self.inspection.components, self.inspection.as_service(), self.observed)
+
+    def _context(self, principal: Principal) -> Context:
+        return Context(self.db, self.inspection.components, principal, self.observed)
+
+    def _write(self, request: Request, action: str, object_id: str, run: Callable[[Context], Any]) -> Response:
+        """Run a step as the caller, in a savepoint; a refusal is rolled back and audited as refused."""
+        return audited_write(
+            self.db,
+            request,
+            self.inspection.principal_from,
+            action=action,
+            object_type="inspection",
+            object_id=object_id,
+            run=lambda principal: json_response(run(self._context(principal))),
+            request_id=self.observed,
+        )
+
+    def _reader(self, request: Request) -> Context:
+        return self._context(self.inspection.principal_from(request))
+
+    # -- writes -----------------------------------------------------------------------------
+
+    @write_http("POST", "/visits/<visit_id>/notices")
+    def issue_notice(self, request: Request, visit_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(visit_id, "visit_id")
+            body = schemas.parse(schemas.NoticeBody, request.get_data())
+            return visits.issue_notice(ctx, key, body.window_start, body.window_end, body.materials, body.contact)
+
+        return self._write(request, "inspection.notice", visit_id, run)
+
+    @write_http("POST", "/visits/<visit_id>/results")
+    def submit_result(self, request: Request, visit_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(visit_id, "visit_id")
+            body = schemas.parse(schemas.FormBody, request.get_data())
+            return results.submit(ctx, key, body.to_form())
+
+        return self._write(request, "inspection.submit", visit_id, run)
+
+    @write_http("POST", "/field/batches")
+    def submit_batch(self, request: Request) -> Response:
+        def run(ctx: Context) -> Any:
+            body = schemas.parse(schemas.BatchBody, request.get_data())
+            return {"answers": field.submit_batch(ctx, body.entries)}
+
+        return self._write(request, "inspection.field_batch", "-", run)
+
+    @write_http("POST", "/results/<result_id>/return")
+    def return_result(self, request: Request, result_id: str) -> Response:
+        return self._decide(request, result_id, approve=False)
+
+    @write_http("POST", "/results/<result_id>/approve")
+    def approve_result(self, request: Request, result_id: str) -> Response:
+        return self._decide(request, result_id, approve=True)
+
+    def _decide(self, request: Request, result_id: str, approve: bool) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(result_id, "result_id")
+            body = schemas.parse(schemas.DecisionBody, request.get_data())
+            return results.decide(ctx, key, body.version, approve, body.opinion)
+
+        return self._write(request, "inspection.approve" if approve else "inspection.return", result_id, run)
+
+    @write_http("POST", "/results/<result_id>/follow-ups")
+    def open_follow_up(self, request: Request, result_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(result_id, "result_id")
+            b = schemas.parse(schemas.FollowUpBody, request.get_data())
+            return follow_ups.open_follow_up(ctx, key, b.kind, b.ordered_on, b.due, b.target, b.note)
+
+        return self._write(request, "inspection.follow_up", result_id, run)
+
+    @write_http("POST", "/follow-ups/<follow_up_id>/steps")
+    def add_step(self, request: Request, follow_up_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(follow_up_id, "follow_up_id")
+            b = schemas.parse(schemas.StepBody, request.get_data())
+            return follow_ups.add_step(ctx, key, b.kind, b.on, b.passed, b.note)
+
+        return self._write(request, "inspection.follow_up_step", follow_up_id, run)
+
+    @write_http("POST", "/deadlines/run")
+    def run_deadlines(self, request: Request) -> Response:
+        def run(ctx: Context) -> Any:
+            on = views.check_date(request.args.get("on"), "on") or ctx.components.clock().date()
+            return deadlines.run(ctx, on)
+
+        return self._write(request, "inspection.deadlines", "-", run)
+
+    # -- reads ------------------------------------------------------------------------------
+
+    @read_http("GET", "/visits")
+    def list_visits(self, request: Request) -> Response:
+        return json_response(views.visit_list(self._reader(request)))
+
+    @read_http("GET", "/visits/<visit_id>")
+    def get_visit(self, request: Request, visit_id: str) -> Response:
+        return json_response(views.visit_detail(self._reader(request), visit_id))
+
+    @read_http("GET", "/visits/<visit_id>/pre-check")
+    def get_pre_check(self, request: Request, visit_id: str) -> Response:
+        return json_response(views.pre_check(self._reader(request), visit_id))
+
+    @read_http("GET", "/visits/<visit_id>/notices/<notice_id>.pdf")
+    def get_notice_pdf(self, request: Request, visit_id: str, notice_id: str) -> Response:
+        return pdf_response(views.notice_pdf(self._reader(request), visit_id, notice_id), f"notice-{notice_id}.pdf")
+
+    @read_http("GET", "/results/<result_id>")
+    def get_result(self, request: Request, result_id: str) -> Response:
+        return json_response(views.result_detail(self._reader(request), result_id))
+
+    @read_http("GET", "/results/<result_id>/versions/<version>/record.pdf")
+    def get_record_pdf(self, request: Request, result_id: str, version: str) -> Response:
+        return pdf_response(views.record_pdf(self._reader(request), result_id, version), f"record-{result_id}.pdf")
+
+    @read_http("GET", "/follow-ups/rate")
+    def get_follow_up_rate(self, request: Request) -> Response:
+        return json_response(follow_ups.follow_up_rate(self._reader(request), request.args.get("node")))
+
+    @read_http("GET", "/deadlines")
+    def get_deadlines(self, request: Request) -> Response:
+        ctx = self._reader(request)
+        on = views.check_date(request.args.get("on"), "on") or ctx.components.clock().date()
+        return json_response(deadlines.listing(ctx, on, request.args.get("node")))
+
+    @read_http("GET", "/categories")
+    def get_categories(self, request: Request) -> Response:
+        return json_response(views.categories(self._reader(request)))
+
+    @read_http("GET", "/openapi.json")
+    def openapi(self, request: Request) -> Response:
+        return json_response(OPENAPI)

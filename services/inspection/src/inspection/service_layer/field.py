@@ -1,0 +1,75 @@
+"""The field API: inspectors' mobile clients send results in batches; each entry carries a client id.
+
+Each entry runs in its own savepoint: it is accepted whole (its result version and its answer are stored) or
+refused whole with its field errors. A client id already accepted answers with the stored answer, so a retried
+batch never duplicates; the same client id with different content, or from another account, is refused.
+A refused entry stores nothing, so the client may correct it and send it again under the same id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from hrss.contracts import PlatformError
+from inspection.adapters.orm import field_submission
+from inspection.entrypoints.schemas import parse_entry
+from inspection.service_layer import results
+from inspection.service_layer.context import Context
+
+
+def _digest(raw: Any) -> str:
+    canonical = {k: v for k, v in raw.items() if k != "client_id"} if isinstance(raw, dict) else raw
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def _refused(client_id: Any, error: PlatformError) -> dict[str, Any]:
+    answer: dict[str, Any] = {"client_id": client_id, "status": "refused", **error.to_dict()}
+    answer.setdefault("errors", [])
+    return answer
+
+
+def submit_batch(ctx: Context, entries: list[Any]) -> list[dict[str, Any]]:
+    """One answer per entry, in order: accepted (with the result version) or refused (with its errors)."""
+    return [submit_entry(ctx, raw) for raw in entries]
+
+
+def submit_entry(ctx: Context, raw: Any) -> dict[str, Any]:
+    client_id = raw.get("client_id") if isinstance(raw, dict) else None
+    session = ctx.uow.session
+    try:
+        with session.begin_nested():
+            entry = parse_entry(raw)
+            session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"client:{entry.client_id}"))))
+            digest = _digest(entry.model_dump(mode="json"))
+            stored = session.execute(
+                sa.select(field_submission).where(field_submission.c.client_id == entry.client_id)
+            ).first()
+            if stored is not None:
+                if stored.account_id != ctx.principal.account_id or stored.entry_sha256 != digest:
+                    raise ClientIdReused()
+                return dict(stored.answer)
+            done = results.submit(ctx, str(entry.visit_id), entry.form.to_form(), client_id=entry.client_id)
+            answer = {"client_id": entry.client_id, "status": "accepted", **done}
+            session.execute(
+                sa.insert(field_submission).values(
+                    client_id=entry.client_id,
+                    account_id=ctx.principal.account_id,
+                    entry_sha256=digest,
+                    answer=answer,
+                    received_at=ctx.components.clock(),
+                )
+            )
+            return answer
+    except PlatformError as error:
+        return _refused(client_id if isinstance(client_id, str) else None, error)
+
+
+class ClientIdReused(PlatformError):
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__("field.client_id_reused", "该客户端编号已用于另一份不同内容的提交，请生成新的编号")

@@ -1,0 +1,244 @@
+"""Results: submitted by the visit's inspectors (谁检查、谁录入), returned with an opinion or approved; the record
+printed and its hash filed; `inspection.result_approved` carries everything the archive needs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from hrss.auth import Action, Role
+from hrss.contracts.events.inspection import (
+    Inspector,
+    ItemResult,
+    RecordForm,
+    ResultApproved,
+    ResultReturned,
+    ResultSubmitted,
+)
+from inspection.adapters import documents
+from inspection.adapters.orm import result, result_version, review
+from inspection.domain import review as flow
+from inspection.domain import visits as rules
+from inspection.domain.errors import Conflict, FieldError, InvalidRecord, NotFound
+from inspection.domain.records import Form, check_form, form_to_dict
+from inspection.domain.visits import Member, Task
+from inspection.service_layer import visits
+from inspection.service_layer.context import INSPECTORS, REVIEWERS, Context
+
+
+def state(ctx: Context, visit_id: str) -> tuple[str | None, int, flow.Status | None]:
+    """(result id, latest version, status) of the visit's result; (None, 0, None) before the first submission."""
+    session = ctx.uow.session
+    result_id = session.execute(sa.select(result.c.result_id).where(result.c.visit_id == visit_id)).scalar()
+    if result_id is None:
+        return None, 0, None
+    latest = int(
+        session.execute(
+            sa.select(sa.func.max(result_version.c.version)).where(result_version.c.result_id == result_id)
+        ).scalar_one()
+    )
+    decisions = [
+        flow.Decision(r.version, r.approved)
+        for r in session.execute(sa.select(review.c.version, review.c.approved).where(review.c.result_id == result_id))
+    ]
+    return str(result_id), latest, flow.status(latest, decisions)
+
+
+def submit(ctx: Context, visit_id: str, form: Form, client_id: str | None = None) -> dict[str, Any]:
+    """A new version of the visit's result, checked against its tasks, items and team."""
+    row = visits.load(ctx, visit_id, Action.WRITE, INSPECTORS)
+    role = ctx.authorize(row.node, INSPECTORS, Action.WRITE, assignees=list(row.inspector_ids))
+    team = [Member.from_dict(m) for m in row.team]
+    if ctx.principal.account_id not in {m.inspector_id for m in team}:
+        raise InvalidRecord([FieldError("present", "result.not_in_team", "只有本次检查组成员可以录入检查结果")])
+    session = ctx.uow.session
+    # one submission at a time per visit: the version number is read and written under this lock
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"result:{visit_id}"))))
+    result_id, latest, current = state(ctx, visit_id)
+    flow.check_can_submit(current)
+    tasks = [Task.from_dict(t) for t in row.tasks]
+    start, _ = rules.window(tasks)
+    c = ctx.components
+    present = check_form(form, tasks, team, c.categories, c.methods, start)
+    now = c.clock()
+    if result_id is None:
+        result_id = str(uuid.uuid4())
+        session.execute(sa.insert(result).values(result_id=result_id, visit_id=visit_id, node=row.node, created_at=now))
+    version = latest + 1
+    session.execute(
+        sa.insert(result_version).values(
+            result_id=result_id,
+            version=version,
+            form=form_to_dict(form),
+            inspectors=[m.to_dict() for m in present],
+            submitted_by=ctx.principal.account_id,
+            submitted_at=now,
+            client_id=client_id,
+        )
+    )
+    ctx.uow.publish(
+        ResultSubmitted(
+            result_id=uuid.UUID(result_id),
+            visit_id=uuid.UUID(visit_id),
+            node=row.node,
+            version=version,
+            submitted_by=ctx.principal.account_id,
+            submitted_at=now,
+        ),
+        subject=visit_id,
+    )
+    ctx.audit(
+        role=role, action="inspection.submit", object_type="result", object_id=result_id, node=row.node, version=version
+    )
+    return {"result_id": result_id, "visit_id": visit_id, "version": version, "status": str(flow.Status.SUBMITTED)}
+
+
+def _load_result(ctx: Context, result_id: str) -> Any:
+    head = ctx.uow.session.execute(sa.select(result).where(result.c.result_id == result_id)).first()
+    if head is None:
+        raise NotFound("result.not_found", "检查结果不存在")
+    return head
+
+
+def decide(ctx: Context, result_id: str, version: int, approve: bool, opinion: str) -> dict[str, Any]:
+    """Return the latest version with an opinion, or approve it; either is kept for good."""
+    head = _load_result(ctx, result_id)
+    row = visits.load(ctx, str(head.visit_id), Action.WRITE, REVIEWERS)
+    role = ctx.authorize(row.node, REVIEWERS, Action.WRITE)
+    if Role.INSPECTOR in ctx.principal.roles and ctx.principal.account_id in row.inspector_ids:
+        raise Conflict("result.own_review", "检查组成员不能审核本组录入的检查结果")
+    session = ctx.uow.session
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"result:{row.visit_id}"))))
+    _, latest, current = state(ctx, str(row.visit_id))
+    assert current is not None
+    flow.check_can_decide(current, version, latest)
+    if not approve and not opinion.strip():
+        raise InvalidRecord([FieldError("opinion", "review.opinion_missing", "退回须写明审核意见")])
+    now = ctx.components.clock()
+    filed = session.execute(
+        sa.select(result_version).where(result_version.c.result_id == result_id, result_version.c.version == version)
+    ).one()
+    pdf = record_pdf(ctx, row, filed) if approve else None
+    digest = documents.sha256(pdf) if pdf is not None else None
+    session.execute(
+        sa.insert(review).values(
+            result_id=result_id,
+            version=version,
+            approved=approve,
+            opinion=opinion,
+            reviewer=ctx.principal.account_id,
+            decided_at=now,
+            record_pdf=pdf,
+            record_sha256=digest,
+        )
+    )
+    if approve:
+        assert digest is not None
+        ctx.uow.publish(
+            approved_event(row, filed, result_id, digest, ctx.principal.account_id, now), subject=str(row.visit_id)
+        )
+    else:
+        ctx.uow.publish(
+            ResultReturned(
+                result_id=uuid.UUID(result_id),
+                visit_id=uuid.UUID(str(row.visit_id)),
+                node=row.node,
+                version=version,
+                opinion=opinion,
+                reviewer=ctx.principal.account_id,
+                returned_at=now,
+            ),
+            subject=str(row.visit_id),
+        )
+    action = "inspection.approve" if approve else "inspection.return"
+    ctx.audit(role=role, action=action, object_type="result", object_id=result_id, node=row.node, version=version)
+    status = flow.Status.APPROVED if approve else flow.Status.RETURNED
+    return {"result_id": result_id, "version": version, "status": str(status), "record_sha256": digest}
+
+
+def approved_event(row: Any, filed: Any, result_id: str, digest: str, reviewer: str, now: Any) -> ResultApproved:
+    tasks = [Task.from_dict(t) for t in row.tasks]
+    items = {(t.task_id, i.item_id): (i, t) for t, i in rules.checklist(tasks)}
+    form = filed.form
+    return ResultApproved(
+        result_id=uuid.UUID(result_id),
+        visit_id=uuid.UUID(str(row.visit_id)),
+        node=row.node,
+        version=filed.version,
+        uscc=row.uscc,
+        entity_name=row.entity_name,
+        region_code=row.region_code,
+        task_ids=[uuid.UUID(t.task_id) for t in tasks],
+        overall=form["overall"],
+        items=[
+            ItemResult(
+                task_id=uuid.UUID(line["task_id"]),
+                item_id=line["item_id"],
+                item_version=items[(line["task_id"], line["item_id"])][0].item_version,
+                item_name=items[(line["task_id"], line["item_id"])][0].name,
+                category=line["category"],
+                findings=line["findings"],
+                methods=line["methods"],
+            )
+            for line in form["items"]
+        ],
+        record=RecordForm(
+            inspected_on=form["inspected_on"],
+            inspectors=[
+                Inspector(inspector_id=uuid.UUID(m["inspector_id"]), credential_no=m["credential_no"], name=m["name"])
+                for m in filed.inspectors
+            ],
+            entity_signed=form["entity_signed"],
+            refusal_note=form["refusal_note"],
+            methods=form["methods"],
+            record_sha256=digest,
+        ),
+        public=form["public"],
+        reviewer=reviewer,
+        approved_at=now,
+    )
+
+
+def record_pdf(ctx: Context, row: Any, filed: Any) -> bytes:
+    """The printed inspection record (检查记录表) of one result version."""
+    L = documents.Line
+    c = ctx.components
+    form = filed.form
+    tasks = [Task.from_dict(t) for t in row.tasks]
+    names = {(t.task_id, i.item_id): (t, i) for t, i in rules.checklist(tasks)}
+
+    def label(code: str) -> str:
+        category = c.category(code)
+        return category.label if category else code
+
+    def methods(codes: list[str]) -> str:
+        return "、".join(c.methods.get(m, m) for m in codes) or "—"
+
+    lines = [
+        L(f"检查对象：{row.entity_name}"),
+        L(f"统一社会信用代码：{row.uscc}    行政区划：{row.region_code}"),
+        L(f"检查日期：{documents.cn_date(date.fromisoformat(form['inspected_on']))}    第 {filed.version} 版"),
+        L("抽查任务：" + "；".join(f"{t.number or ''}{t.title}" for t in tasks)),
+        L("检查要点与结果", 12),
+    ]
+    for n, line in enumerate(form["items"], 1):
+        task, item = names[(line["task_id"], line["item_id"])]
+        lines.append(L(f"{n}. {item.name}（{task.title}）：{label(line['category'])}", indent=16))
+        lines.append(L(f"检查方式：{methods(line['methods'])}", indent=32))
+        if line["findings"]:
+            lines.append(L(f"检查情况：{line['findings']}", indent=32))
+    lines.append(L(f"总体检查结果：{label(form['overall'])}", 12))
+    lines.append(L(f"采用的检查方式：{methods(form['methods'])}"))
+    lines.append(L("现场检查人员（已出示执法证件）", 12))
+    for m in filed.inspectors:
+        lines.append(L(f"{m['name'] or '检查人员'}  执法证号：{m['credential_no']}", indent=16))
+    if form["entity_signed"]:
+        lines.append(L("检查对象签字（盖章）：已签字盖章"))
+    else:
+        lines.append(L(f"检查对象拒绝签字盖章，检查组说明：{form['refusal_note']}"))
+    if form.get("remarks"):
+        lines.append(L(f"备注：{form['remarks']}"))
+    return documents.render("“双随机、一公开”抽查检查记录表", lines)

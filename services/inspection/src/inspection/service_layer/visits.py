@@ -1,0 +1,329 @@
+"""Assignments from the draw become visits (one per entity and period); team changes; the prior notice."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from hrss.auth import Action
+from hrss.contracts.events.draw import AssignmentDispatched, TaskPart, TeamChanged
+from hrss.contracts.events.inspection import Inspector, NoticeIssued, VisitExtended, VisitOpened
+from inspection.adapters import documents
+from inspection.adapters.orm import assignment_team, notice, result, team_change, visit, visit_assignment
+from inspection.domain import visits as rules
+from inspection.domain.errors import Conflict, FieldError, InvalidRecord, NotFound
+from inspection.domain.visits import Item, Member, Task
+from inspection.service_layer.context import PLANNERS, Context
+
+
+def task_from(part: TaskPart) -> Task:
+    """A dispatched task as the visit keeps it; items without details keep their id as name."""
+    details = {d.item_id: d for d in part.item_details}
+    items = tuple(
+        Item(d.item_id, d.item_version, d.name, tuple(d.methods)) if (d := details.get(i)) else Item(i, 1, i)
+        for i in part.items
+    )
+    return Task(str(part.task_id), part.number, part.title, part.end, part.prior_notice, part.start, items)
+
+
+def _members(raw: list[Any]) -> list[Member]:
+    return [Member(str(m.inspector_id), m.credential_no, m.name) for m in raw]
+
+
+def _inspectors(team: list[Member]) -> list[Inspector]:
+    return [Inspector(inspector_id=uuid.UUID(m.inspector_id), credential_no=m.credential_no, name=m.name) for m in team]
+
+
+def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str) -> str:
+    """Merge the assignment into the open visit of its key, or open one; returns the visit id. Idempotent."""
+    session = ctx.uow.session
+    assignment_id = str(event.assignment_id)
+    known = session.execute(
+        sa.select(visit_assignment.c.visit_id).where(visit_assignment.c.assignment_id == assignment_id)
+    ).scalar()
+    if known is not None:
+        return str(known)
+    node = event.target_node
+    tasks = [task_from(t) for t in event.tasks]
+    period = rules.period_of(tasks)
+    team = _members(event.team)
+    changed = session.execute(
+        sa.select(team_change.c.team)
+        .where(team_change.c.assignment_id == assignment_id)
+        .order_by(team_change.c.changed_at.desc(), team_change.c.change_id.desc())
+        .limit(1)
+    ).scalar()
+    if changed is not None:  # a team change that arrived before its dispatch
+        team = [Member.from_dict(m) for m in changed]
+    # one visit per key at a time, even with two dispatches of the same entity in two consumer workers
+    session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"visit:{node}:{event.uscc}:{period}"))))
+    latest = session.execute(
+        sa.select(visit, result.c.result_id)
+        .select_from(visit.outerjoin(result, result.c.visit_id == visit.c.visit_id))
+        .where(visit.c.node == node, visit.c.uscc == event.uscc, visit.c.period == period)
+        .order_by(visit.c.seq.desc())
+        .limit(1)
+    ).first()
+    now = ctx.components.clock()
+    record = event.registry_record.model_dump(mode="json") if event.registry_record else None
+    if latest is not None and latest.result_id is None:
+        visit_id = str(latest.visit_id)
+        merged = rules.merge_tasks([Task.from_dict(t) for t in latest.tasks], tasks)
+        teams = [
+            [Member.from_dict(m) for m in row.team]
+            for row in session.execute(
+                sa.select(assignment_team.c.team)
+                .where(assignment_team.c.visit_id == visit_id)
+                .order_by(assignment_team.c.assignment_id)
+            )
+        ]
+        union = rules.union_team([[Member.from_dict(m) for m in latest.team], *teams, team])
+        _update_visit(ctx, visit_id, merged, union)
+        assignments = [*_assignment_ids(ctx, visit_id), assignment_id]
+        ctx.uow.publish(
+            VisitExtended(
+                visit_id=uuid.UUID(visit_id),
+                node=node,
+                uscc=event.uscc,
+                task_ids=[uuid.UUID(t.task_id) for t in merged],
+                assignment_ids=[uuid.UUID(a) for a in assignments],
+                inspectors=_inspectors(union),
+                due=rules.due(merged),
+                extended_at=now,
+            ),
+            subject=visit_id,
+        )
+    else:
+        visit_id = str(uuid.uuid4())
+        session.execute(
+            sa.insert(visit).values(
+                visit_id=visit_id,
+                node=node,
+                uscc=event.uscc,
+                period=period,
+                seq=(latest.seq + 1) if latest is not None else 1,
+                entity_id=str(event.entity_id),
+                entity_name=event.name,
+                region_code=event.region_code,
+                registry_record=record,
+                tasks=[t.to_dict() for t in tasks],
+                team=[m.to_dict() for m in team],
+                inspector_ids=[m.inspector_id for m in team],
+                due=rules.due(tasks),
+                announced=rules.announced(tasks),
+                opened_at=now,
+            )
+        )
+        ctx.uow.publish(
+            VisitOpened(
+                visit_id=uuid.UUID(visit_id),
+                node=node,
+                uscc=event.uscc,
+                entity_name=event.name,
+                task_ids=[uuid.UUID(t.task_id) for t in tasks],
+                assignment_ids=[event.assignment_id],
+                inspectors=_inspectors(team),
+                due=rules.due(tasks),
+                opened_at=now,
+            ),
+            subject=visit_id,
+        )
+    session.execute(
+        sa.insert(visit_assignment).values(
+            assignment_id=assignment_id,
+            visit_id=visit_id,
+            draw_id=str(event.draw_id),
+            event_id=event_id,
+            tasks=[t.to_dict() for t in tasks],
+            team=[m.model_dump(mode="json") for m in event.team],
+            registry_record=record,
+            dispatched_at=event.dispatched_at,
+            received_at=now,
+        )
+    )
+    session.execute(
+        sa.insert(assignment_team).values(
+            assignment_id=assignment_id, visit_id=visit_id, team=[m.to_dict() for m in team]
+        )
+    )
+    return visit_id
+
+
+def _assignment_ids(ctx: Context, visit_id: str) -> list[str]:
+    rows = ctx.uow.session.execute(
+        sa.select(visit_assignment.c.assignment_id)
+        .where(visit_assignment.c.visit_id == visit_id)
+        .order_by(visit_assignment.c.received_at, visit_assignment.c.assignment_id)
+    )
+    return [str(r[0]) for r in rows]
+
+
+def _update_visit(ctx: Context, visit_id: str, tasks: list[Task], team: list[Member]) -> None:
+    ctx.uow.session.execute(
+        sa.update(visit)
+        .where(visit.c.visit_id == visit_id)
+        .values(
+            tasks=[t.to_dict() for t in tasks],
+            team=[m.to_dict() for m in team],
+            inspector_ids=[m.inspector_id for m in team],
+            due=rules.due(tasks),
+            announced=rules.announced(tasks),
+        )
+    )
+
+
+def change_team(ctx: Context, event: TeamChanged, event_id: str) -> None:
+    """Record the change; if the assignment is known, its team and the visit's union team follow it."""
+    session = ctx.uow.session
+    session.execute(
+        sa.insert(team_change).values(
+            assignment_id=str(event.assignment_id),
+            event_id=event_id,
+            replaced=event.replaced.model_dump(mode="json"),
+            by=event.by.model_dump(mode="json"),
+            team=[m.model_dump(mode="json") for m in event.team],
+            reason=event.reason,
+            approver=event.approver,
+            changed_at=event.changed_at,
+        )
+    )
+    row = session.execute(
+        sa.select(assignment_team.c.visit_id).where(assignment_team.c.assignment_id == str(event.assignment_id))
+    ).first()
+    if row is None:
+        return  # the dispatch has not arrived; it will pick this team up
+    visit_id = str(row.visit_id)
+    team = _members(event.team)
+    session.execute(
+        sa.update(assignment_team)
+        .where(assignment_team.c.assignment_id == str(event.assignment_id))
+        .values(team=[m.to_dict() for m in team])
+    )
+    teams = [
+        [Member.from_dict(m) for m in r.team]
+        for r in session.execute(
+            sa.select(assignment_team.c.team)
+            .where(assignment_team.c.visit_id == visit_id)
+            .order_by(assignment_team.c.assignment_id)
+        )
+    ]
+    current = session.execute(sa.select(visit).where(visit.c.visit_id == visit_id).with_for_update()).one()
+    union = rules.union_team(teams)
+    tasks = [Task.from_dict(t) for t in current.tasks]
+    _update_visit(ctx, visit_id, tasks, union)
+    ctx.uow.publish(
+        VisitExtended(
+            visit_id=uuid.UUID(visit_id),
+            node=current.node,
+            uscc=current.uscc,
+            task_ids=[uuid.UUID(t.task_id) for t in tasks],
+            assignment_ids=[uuid.UUID(a) for a in _assignment_ids(ctx, visit_id)],
+            inspectors=_inspectors(union),
+            due=current.due,
+            extended_at=ctx.components.clock(),
+        ),
+        subject=visit_id,
+    )
+
+
+def load(ctx: Context, visit_id: str, action: Action = Action.READ, roles: Any = None) -> Any:
+    """The visit, if the caller may see it (an inspector only their own); 404 for an unknown id."""
+    row = ctx.uow.session.execute(sa.select(visit).where(visit.c.visit_id == visit_id)).first()
+    if row is None:
+        raise NotFound("visit.not_found", "检查不存在")
+    ctx.authorize(row.node, roles, action, assignees=list(row.inspector_ids))
+    return row
+
+
+def issue_notice(
+    ctx: Context, visit_id: str, window_start: date, window_end: date, materials: list[str], contact: str
+) -> dict[str, Any]:
+    """The prior notice (事先告知书): printed, kept, and announced to the notification service."""
+    row = load(ctx, visit_id, Action.WRITE, PLANNERS)
+    role = ctx.authorize(row.node, PLANNERS, Action.WRITE, assignees=list(row.inspector_ids))
+    if not row.announced:
+        raise Conflict("notice.unannounced", "本次检查含不宜事先告知的任务，不得向检查对象发放告知文书")
+    tasks = [Task.from_dict(t) for t in row.tasks]
+    start, end = rules.window(tasks)
+    errors = []
+    if window_end < window_start:
+        errors.append(FieldError("window_end", "notice.window_reversed", "检查时间段的结束日期早于开始日期"))
+    if start is not None and window_start < start:
+        errors.append(FieldError("window_start", "notice.before_task", "检查时间早于抽查任务的开始日期"))
+    if window_end > end:
+        errors.append(FieldError("window_end", "notice.after_due", "检查时间晚于抽查任务的截止日期"))
+    if errors:
+        raise InvalidRecord(errors)
+    team = [Member.from_dict(m) for m in row.team]
+    pdf = notice_pdf(row, tasks, team, window_start, window_end, materials, contact)
+    notice_id = str(uuid.uuid4())
+    now = ctx.components.clock()
+    digest = documents.sha256(pdf)
+    ctx.uow.session.execute(
+        sa.insert(notice).values(
+            notice_id=notice_id,
+            visit_id=visit_id,
+            window_start=window_start,
+            window_end=window_end,
+            materials=materials,
+            contact=contact,
+            pdf=pdf,
+            pdf_sha256=digest,
+            issued_by=ctx.principal.account_id,
+            issued_at=now,
+        )
+    )
+    ctx.uow.publish(
+        NoticeIssued(
+            notice_id=uuid.UUID(notice_id),
+            visit_id=uuid.UUID(visit_id),
+            node=row.node,
+            uscc=row.uscc,
+            entity_name=row.entity_name,
+            window_start=window_start,
+            window_end=window_end,
+            items=[i.name for _, i in rules.checklist(tasks)],
+            materials=materials,
+            inspectors=_inspectors(team),
+            pdf_sha256=digest,
+            issued_at=now,
+        ),
+        subject=visit_id,
+    )
+    ctx.audit(role=role, action="inspection.notice", object_type="visit", object_id=visit_id, node=row.node)
+    return {"notice_id": notice_id, "visit_id": visit_id, "pdf_sha256": digest, "issued_at": now.isoformat()}
+
+
+def notice_pdf(
+    row: Any,
+    tasks: list[Task],
+    team: list[Member],
+    window_start: date,
+    window_end: date,
+    materials: list[str],
+    contact: str,
+) -> bytes:
+    L = documents.Line
+    lines = [
+        L(f"{row.entity_name}（统一社会信用代码：{row.uscc}）："),
+        L(
+            "根据“双随机、一公开”抽查工作安排，你单位被随机抽取为检查对象。本机关定于"
+            f"{documents.cn_date(window_start)}至{documents.cn_date(window_end)}期间对你单位进行检查，"
+            "现将有关事项告知如下："
+        ),
+        L("一、检查事项", 12),
+    ]
+    for n, (task, item) in enumerate(rules.checklist(tasks), 1):
+        lines.append(L(f"{n}. {item.name}（{task.number or task.title}）", indent=16))
+    lines.append(L("二、请提前准备以下材料", 12))
+    for n, material in enumerate(materials, 1):
+        lines.append(L(f"{n}. {material}", indent=16))
+    lines.append(L("三、检查人员（检查时将出示执法证件）", 12))
+    for member in team:
+        lines.append(L(f"{member.name or '检查人员'}  执法证号：{member.credential_no}", indent=16))
+    lines.append(L(f"联系方式：{contact}"))
+    lines.append(L("请你单位予以配合。拒绝、阻碍检查的，将依法处理并向社会公示。"))
+    return documents.render("“双随机、一公开”抽查检查告知书", lines)

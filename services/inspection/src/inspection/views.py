@@ -1,0 +1,200 @@
+"""The read side: visits in scope, the pre-check data, a result with its whole review history, the PDFs."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from hrss.auth import scope_prefixes
+from inspection.adapters.orm import notice, result, result_version, review, visit, visit_assignment
+from inspection.domain import visits as rules
+from inspection.domain.errors import Invalid, NotFound
+from inspection.domain.visits import Task
+from inspection.service_layer import results, visits
+from inspection.service_layer.context import Context
+
+
+def check_id(value: str, name: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise Invalid("request.invalid_id", f"{name} 应为 UUID") from None
+
+
+def check_date(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid("request.invalid_date", f"{name} 应为 YYYY-MM-DD 格式的日期") from None
+
+
+def _visit(row: Any, ctx: Context) -> dict[str, Any]:
+    tasks = [Task.from_dict(t) for t in row.tasks]
+    start, end = rules.window(tasks)
+    result_id, version, status = results.state(ctx, str(row.visit_id))
+    return {
+        "visit_id": str(row.visit_id),
+        "node": row.node,
+        "uscc": row.uscc,
+        "entity_name": row.entity_name,
+        "region_code": row.region_code,
+        "period": row.period,
+        "seq": row.seq,
+        "tasks": row.tasks,
+        "team": row.team,
+        "due": row.due.isoformat(),
+        "window": {"start": start.isoformat() if start else None, "end": end.isoformat()},
+        "prior_notice": row.announced,
+        "result": {"result_id": result_id, "version": version, "status": str(status) if status else None},
+        "opened_at": row.opened_at.isoformat(),
+    }
+
+
+def visit_detail(ctx: Context, visit_id: str) -> dict[str, Any]:
+    row = visits.load(ctx, check_id(visit_id, "visit_id"))
+    found = _visit(row, ctx)
+    found["assignments"] = [
+        str(a)
+        for a in ctx.uow.session.execute(
+            sa.select(visit_assignment.c.assignment_id).where(visit_assignment.c.visit_id == row.visit_id)
+        ).scalars()
+    ]
+    found["notices"] = [
+        {"notice_id": str(n.notice_id), "pdf_sha256": n.pdf_sha256, "issued_at": n.issued_at.isoformat()}
+        for n in ctx.uow.session.execute(
+            sa.select(notice.c.notice_id, notice.c.pdf_sha256, notice.c.issued_at)
+            .where(notice.c.visit_id == row.visit_id)
+            .order_by(notice.c.issued_at)
+        )
+    ]
+    return found
+
+
+def visit_list(ctx: Context, limit: int = 200) -> dict[str, Any]:
+    """Visits of the caller's subtree; an inspector with no other role sees only their own."""
+    query = sa.select(visit).where(sa.or_(*[visit.c.node.like(p + "%") for p in scope_prefixes(ctx.principal)]))
+    if ctx.principal.sees_only_own_assignments:
+        query = query.where(visit.c.inspector_ids.contains([ctx.principal.account_id]))
+    rows = ctx.uow.session.execute(query.order_by(visit.c.due, visit.c.uscc).limit(limit)).all()
+    return {"visits": [_visit(r, ctx) for r in rows]}
+
+
+def pre_check(ctx: Context, visit_id: str) -> dict[str, Any]:
+    """预查比对: the registry record each draw froze, and what it suggests for the visit."""
+    row = visits.load(ctx, check_id(visit_id, "visit_id"))
+    records = [
+        {"assignment_id": str(a.assignment_id), "draw_id": str(a.draw_id), "registry_record": a.registry_record}
+        for a in ctx.uow.session.execute(sa.select(visit_assignment).where(visit_assignment.c.visit_id == row.visit_id))
+    ]
+    notes = []
+    record = row.registry_record or {}
+    if record.get("status") and record["status"] != "active":
+        notes.append(f"登记状态为 {record['status']}：核实是否已注销或停业")
+    if record.get("last_inspected"):
+        notes.append(f"上次检查日期 {record['last_inspected']}：注意避免重复检查")
+    if record.get("credit_grade") in ("C", "D"):
+        notes.append(f"信用等级 {record['credit_grade']}：重点关注")
+    return {
+        "visit_id": str(row.visit_id),
+        "uscc": row.uscc,
+        "entity_name": row.entity_name,
+        "region_code": row.region_code,
+        "registry_record": row.registry_record,
+        "records": records,
+        "notes": notes,
+    }
+
+
+def notice_pdf(ctx: Context, visit_id: str, notice_id: str) -> bytes:
+    row = visits.load(ctx, check_id(visit_id, "visit_id"))
+    pdf = ctx.uow.session.execute(
+        sa.select(notice.c.pdf).where(
+            notice.c.visit_id == row.visit_id, notice.c.notice_id == check_id(notice_id, "notice_id")
+        )
+    ).scalar()
+    if pdf is None:
+        raise NotFound("notice.not_found", "告知书不存在")
+    return bytes(pdf)
+
+
+def _head(ctx: Context, result_id: str) -> tuple[Any, Any]:
+    head = ctx.uow.session.execute(
+        sa.select(result).where(result.c.result_id == check_id(result_id, "result_id"))
+    ).first()
+    if head is None:
+        raise NotFound("result.not_found", "检查结果不存在")
+    return head, visits.load(ctx, str(head.visit_id))
+
+
+def result_detail(ctx: Context, result_id: str) -> dict[str, Any]:
+    """Every version with its decision and opinion, in order: the whole review history."""
+    head, row = _head(ctx, result_id)
+    session = ctx.uow.session
+    decisions = {r.version: r for r in session.execute(sa.select(review).where(review.c.result_id == head.result_id))}
+    versions = []
+    for v in session.execute(
+        sa.select(result_version).where(result_version.c.result_id == head.result_id).order_by(result_version.c.version)
+    ):
+        d = decisions.get(v.version)
+        versions.append(
+            {
+                "version": v.version,
+                "form": v.form,
+                "inspectors": v.inspectors,
+                "submitted_by": v.submitted_by,
+                "submitted_at": v.submitted_at.isoformat(),
+                "client_id": v.client_id,
+                "review": None
+                if d is None
+                else {
+                    "decision": "approved" if d.approved else "returned",
+                    "opinion": d.opinion,
+                    "reviewer": d.reviewer,
+                    "decided_at": d.decided_at.isoformat(),
+                    "record_sha256": d.record_sha256,
+                },
+            }
+        )
+    _, _, status = results.state(ctx, str(row.visit_id))
+    return {
+        "result_id": str(head.result_id),
+        "visit_id": str(row.visit_id),
+        "status": str(status),
+        "versions": versions,
+    }
+
+
+def record_pdf(ctx: Context, result_id: str, version: str) -> bytes:
+    """The filed record of an approved version, or the record of any other version printed now."""
+    head, row = _head(ctx, result_id)
+    try:
+        number = int(version)
+    except ValueError:
+        raise Invalid("request.invalid_version", "version 应为整数") from None
+    session = ctx.uow.session
+    filed = session.execute(
+        sa.select(review.c.record_pdf).where(review.c.result_id == head.result_id, review.c.version == number)
+    ).scalar()
+    if filed is not None:
+        return bytes(filed)
+    v = session.execute(
+        sa.select(result_version).where(
+            result_version.c.result_id == head.result_id, result_version.c.version == number
+        )
+    ).first()
+    if v is None:
+        raise NotFound("result.version_not_found", "该版本的检查结果不存在")
+    return results.record_pdf(ctx, row, v)
+
+
+def categories(ctx: Context) -> dict[str, Any]:
+    c = ctx.components
+    return {
+        "categories": [{"code": x.code, "label": x.label, "problem": x.problem} for x in c.categories],
+        "methods": [{"code": k, "label": v} for k, v in c.methods.items()],
+    }

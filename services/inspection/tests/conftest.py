@@ -1,0 +1,8 @@
+"""Fixtures for the inspection service's tests: the kit module is importable from every test folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
