@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from inspection.domain.deadlines import Deadline, classify, publication_due
 
 from hrss.workdays import WorkdayCalendar
-from inspection.domain.deadlines import Deadline, classify, publication_due
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,16 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-
 from inspection.domain.errors import InvalidRecord
-from inspection.domain.records import DEFAULT_CATEGORIES, DEFAULT_METHODS, Form, ItemLine, check_form, form_from_dict, form_to_dict
+from inspection.domain.records import (
+    DEFAULT_CATEGORIES,
+    DEFAULT_METHODS,
+    Form,
+    ItemLine,
+    check_form,
+    form_from_dict,
+    form_to_dict,
+)
 from inspection.domain.visits import Item, Member, Task
 
 TEAM = [Member("a", "A-001", "甲"), Member("b", "B-002", "乙"), Member("c", "C-003", "丙")]

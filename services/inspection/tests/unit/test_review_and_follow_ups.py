@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from inspection.domain import follow_ups as fu
 from inspection.domain.errors import Conflict, InvalidRecord
 from inspection.domain.review import Decision, Status, check_can_decide, check_can_submit, status

@@ -42,9 +42,7 @@ def test_tasks_of_two_draws_are_united_by_task_id() -> None:
 
 
 def test_a_task_arriving_again_adds_only_the_items_it_lacked() -> None:
-    merged = merge_tasks(
-        [task("t1", date(2026, 6, 30), WAGES)], [task("t1", date(2026, 6, 30), WAGES, CONTRACTS)]
-    )
+    merged = merge_tasks([task("t1", date(2026, 6, 30), WAGES)], [task("t1", date(2026, 6, 30), WAGES, CONTRACTS)])
     assert len(merged) == 1
     assert [i.item_id for i in merged[0].items] == ["wages", "contracts"]
 
