@@ -22,6 +22,9 @@ from hrss.contracts.events.registry import EntityChanged, InspectorChanged, Inte
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 PROVINCE, COUNTY_A, COUNTY_B = "130000", "130102", "130104"
+BASE_QUALIFICATION, LABOUR_QUALIFICATION = "行政执法资格", "劳动保障监察员证"
+# item-1 is of the labour_inspection line: its team members also need the labour inspector's card
+QUALIFICATIONS_BY_LINE = {"labour_inspection": [LABOUR_QUALIFICATION]}
 NOW = datetime(2027, 4, 1, 2, 0, tzinfo=UTC)
 
 
@@ -144,7 +147,7 @@ def publish_world(broker: Any, per_county: int = 300) -> World:
                 "node": county,
                 "line": "labour_inspection",
                 "position": None,
-                "qualifications": ["行政执法资格"],
+                "qualifications": [BASE_QUALIFICATION] + ([LABOUR_QUALIFICATION] if n in (0, 2, 3, 4) else []),
                 "expertise": ["工资支付"],
                 "pool": "enforcement",
                 "status": "active",
@@ -201,6 +204,7 @@ def service_config(
         "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
         "KAFKA": {"bootstrap_servers": bootstrap, "namespace": namespace},
         "AUTH": {"issuer": "hrss-identity", "audience": "hrss", "public_keys": {key.kid: key.public_base64()}},
+        "DRAW": {"required_qualifications": [BASE_QUALIFICATION], "qualifications_by_line": QUALIFICATIONS_BY_LINE},
         "S3": {
             "endpoint": servers.s3_endpoint,
             "access_key": servers.s3_access_key,

@@ -19,8 +19,11 @@ from hrss.drawkit import SHA256, Profile, profile
 class Components:
     snapshots: SnapshotStore
     profile: Profile = SHA256
-    # every team member holds these (DRAW.required_qualifications); the checklist does not name qualifications
+    # every team member holds these (DRAW.required_qualifications), whatever the items
     required_qualifications: tuple[str, ...] = ("行政执法资格",)
+    # and, for an item of a line of business (业务条线, the task item's `line`), these too
+    # (DRAW.qualifications_by_line); both are frozen into the committed task at freeze
+    qualifications_by_line: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     clock: Callable[[], datetime] = field(default=utcnow)
 
 
@@ -47,4 +50,14 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
         snapshots=snapshots_from(config),
         profile=profile(str(draw.get("profile") or SHA256.name)),
         required_qualifications=tuple(str(q) for q in required),
+        qualifications_by_line=qualifications_by_line(draw.get("qualifications_by_line")),
     )
+
+
+def qualifications_by_line(value: Any) -> dict[str, tuple[str, ...]]:
+    """`DRAW.qualifications_by_line`: a mapping of line of business → list of qualification tags."""
+    if not value:
+        return {}
+    if not isinstance(value, Mapping) or not all(isinstance(v, list | tuple) for v in value.values()):
+        raise RuntimeError("DRAW.qualifications_by_line must map each line of business to a list of qualifications")
+    return {str(line): tuple(str(q) for q in quals) for line, quals in value.items()}

@@ -8,10 +8,11 @@ from collections import Counter
 
 import pytest
 import sqlalchemy as sa
-from draw_testkit import COUNTY_A, COUNTY_B, Running
+from draw_testkit import BASE_QUALIFICATION, COUNTY_A, COUNTY_B, LABOUR_QUALIFICATION, Running
 from draw_testkit import uscc as uscc_of
 
 from hrss.drawkit import SHA256, merkle, verify
+from hrss.drawkit.assignment import AUDIT_CHECKS
 from hrss.drawkit.frame import FrameEntry
 
 pytestmark = pytest.mark.integration
@@ -68,7 +69,9 @@ def test_the_drawn_list_verifies_and_is_dispatched_by_territory(draw_service: Ru
 
     package = draw_service.call("GET", f"/draws/{draw_id}/auditor", {"auditor"}).json()
     audit = verify(package)
-    assert audit.ok and {"frame.root", "selection", "eligibility"} <= set(audit.names())
+    assert audit.ok, [c for c in audit.checks if not c.ok]
+    assert {"frame.root", "selection", "eligibility", *AUDIT_CHECKS} <= set(audit.names())
+    assert_public_holds_no_secret(record, package)
     frame = [FrameEntry.from_json(e) for e in package["frame"]]
     reasons = Counter(e.reason for e in frame)
     assert reasons["closed"] == 24 and reasons["out_of_object_types"] > 0 and reasons["recently_inspected"] > 0
@@ -105,9 +108,28 @@ def test_the_drawn_list_verifies_and_is_dispatched_by_territory(draw_service: Ru
     assert proof["picked"] is True and proof["ticket"] <= proof["cutoff"]
 
 
+def assert_public_holds_no_secret(record: dict, package: dict) -> None:
+    """The public record holds no roster, no recusal relation, no salt of the auditor's section, no grade."""
+    text = json.dumps(record, ensure_ascii=False)
+    section = package["assignment"]
+    assert "assignment" not in record and section["recusal"] and section["roster"]
+    for row in section["roster"] + section["recusal"]:
+        assert row["salt"] not in text
+    for word in ("former_employers", "station_region", "too_few", "亲属任职", "credit_grade", "qualifications"):
+        assert word not in text
+    assert "recusal" not in text.replace("recusal_root", "")
+
+
 def assert_teams(service: Running, record: dict) -> None:
-    """Teams of 2 from the entity's own county, balanced, never a recused pair (declared or former employer)."""
+    """Teams of 2 from the entity's own county, balanced, never a recused pair (declared or former employer), every
+    member holding what the entity's items need: the base qualification, and the labour inspector's card for an
+    entity drawn for item-1 (of the labour_inspection line)."""
     inspectors = {i["credential_no"]: i for i in service.world.inspectors}
+    items = {p["uscc"]: p["items"] for p in record["picks"]}
+    labour_item = f"{service.world.task['task_id']}:item-1"
+    assert any(labour_item in i for i in items.values()) and any(labour_item not in i for i in items.values())
+    unqualified = {c for c, i in inspectors.items() if LABOUR_QUALIFICATION not in i["qualifications"]}
+    assert unqualified
     declared = {
         (service.world.inspectors[n * 6 + 1]["credential_no"], uscc_of(2, county))
         for n, county in enumerate((COUNTY_A, COUNTY_B))
@@ -121,6 +143,9 @@ def assert_teams(service: Running, record: dict) -> None:
             member = inspectors[credential]
             assert member["node"] == uscc[2:8]
             assert uscc not in member["former_employers"] and (credential, uscc) not in declared
+            assert BASE_QUALIFICATION in member["qualifications"]
+            if labour_item in items[uscc]:
+                assert credential not in unqualified, (uscc, credential)
             loads[credential] += 1
     for county in (COUNTY_A, COUNTY_B):
         mine = [loads[c] for c, i in inspectors.items() if i["node"] == county]
@@ -221,7 +246,9 @@ def test_a_team_member_is_replaced_only_for_an_allowed_reason_approved_at_the_co
     result = drawn(draw_service)
     draw_id = result["draw_id"]
     record = draw_service.call("GET", f"/draws/{draw_id}/public", None).json()
-    uscc, team = next(iter(record["assignments"][0]["teams"].items()))
+    labour_item = f"{draw_service.world.task['task_id']}:item-1"
+    labour = {p["uscc"] for p in record["picks"] if labour_item in p["items"]}
+    uscc, team = next((u, t) for u, t in record["assignments"][0]["teams"].items() if u in labour)
     county = uscc[2:8]
     by_credential = {i["credential_no"]: i for i in draw_service.world.inspectors}
     leaving = by_credential[team[0]]["inspector_id"]
@@ -239,11 +266,14 @@ def test_a_team_member_is_replaced_only_for_an_allowed_reason_approved_at_the_co
     assert done.status_code == 200, done.text
     joined = done.json()["by"]
     member = next(i for i in draw_service.world.inspectors if i["inspector_id"] == joined)
-    assert joined != leaving and member["node"] == county
+    assert joined != leaving and member["node"] == county and LABOUR_QUALIFICATION in member["qualifications"]
     assert len(set(done.json()["team"])) == 2 and leaving not in done.json()["team"]
     topic = f"draw.team_changed.v1.{county}"
     assert draw_service.rows(f"SELECT count(*) FROM draw.outbox WHERE topic = '{topic}'") == [(1,)]
-    assert verify(draw_service.call("GET", f"/draws/{draw_id}/auditor", {"auditor"}).json()).ok
+    report = verify(draw_service.call("GET", f"/draws/{draw_id}/auditor", {"auditor"}).json())
+    assert report.ok, [c for c in report.checks if not c.ok]
+    detail = {c.name: c.detail for c in report.checks}
+    assert detail["assignment.replacements"].startswith("1 replacements replayed")
 
 
 def test_the_cli_runs_a_whole_ceremony_and_saves_a_record_the_verifier_accepts(draw_service: Running, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -715,17 +715,15 @@ def section(
     }
 
 
-def _groups(package: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]:
+def assigned_picks(package: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], list[Mapping[str, Any]]]]:
     """Each `assigned` log entry with the picks it assigned: those of the entry (drawn, replaced or expanded)
-    that precedes it."""
+    that precedes it (picks of an entry no `assigned` entry follows have no run)."""
     picks, found, position, pending = list(package["picks"]), [], 0, 0
+    added = {"drawn": lambda b: int(b["picks"]), "replaced": lambda b: 1, "expanded": lambda b: len(b["picks"])}
     for entry in package["log"]:
-        if entry["kind"] == "drawn":
-            pending = int(entry["body"]["picks"])
-        elif entry["kind"] == "replaced":
-            pending = 1
-        elif entry["kind"] == "expanded":
-            pending = len(entry["body"]["picks"])
+        if entry["kind"] in added:
+            position += pending
+            pending = added[entry["kind"]](entry["body"])
         elif entry["kind"] == "assigned":
             found.append((entry, picks[position : position + pending]))
             position += pending
@@ -733,7 +731,9 @@ def _groups(package: Mapping[str, Any]) -> list[tuple[Mapping[str, Any], list[Ma
     return found
 
 
-def _draw_date(entry: Mapping[str, Any]) -> date:
+def run_date(entry: Mapping[str, Any]) -> date:
+    """The draw date of an `assigned` log entry: its `draw_date`, else (entries logged before it was recorded) the
+    calendar day of its instant in UTC+8."""
     given = entry["body"].get("draw_date")
     if given is not None:
         return date.fromisoformat(str(given))
@@ -753,7 +753,7 @@ class _Audit:
         self.credentials = {i.inspector_id: i.credential_no for i in self.roster}
         self.by_item = {str(k): [str(q) for q in v] for k, v in self.section["qualifications"].items()}
         self.runs = list(self.section["runs"])
-        self.groups = _groups(package)
+        self.groups = assigned_picks(package)
         self._inputs: dict[int, AssignmentInput] = {}
 
     def inputs(self, number: int) -> AssignmentInput:
@@ -772,7 +772,7 @@ class _Audit:
             found = AssignmentInput(
                 entities,
                 tuple(self.roster),
-                _draw_date(entry),
+                run_date(entry),
                 frozenset(self.pairs),
                 int(entry["body"]["team_size"]),
             )

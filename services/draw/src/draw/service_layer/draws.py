@@ -9,7 +9,7 @@ import json
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import timedelta, timezone
+from datetime import date, timedelta, timezone
 from typing import Any
 
 from registry.domain.checklist import ChecklistError, parse_ratio
@@ -52,9 +52,16 @@ from hrss.drawkit.assignment import (
     PickedEntity,
     Replacement,
     assign,
+    assigned_body,
+    assigned_picks,
+    item_requirements,
     recusal_root,
     replace_inspector,
+    requirement,
     roster_root,
+    run_date,
+    section,
+    teams_json,
 )
 from hrss.drawkit.package import plan_json
 from hrss.drawkit.seed import assign_key
@@ -178,7 +185,7 @@ def freeze(ctx: Context, task_id: str, randomness_plan: str, batch_size: int) ->
     nodes = sorted({target_node(first, e.region_code) for e in entries} | set(first["implementing_nodes"]))
     roster_commitment, recusal_commitment, roster_snapshot = _roster(ctx, nodes)
     draw_id = str(uuid.uuid4())
-    committed_task = {"tasks": list(tasks)}
+    committed_task = {"tasks": list(tasks), "qualifications": _qualification_rule(ctx)}
     builder = DrawBuilder(
         ctx.components.profile,
         draw_id,
@@ -248,15 +255,38 @@ def _frame(ctx: Context, run: Any) -> list[dict[str, Any]]:
     return list(_snapshot(ctx, run)["frame"])
 
 
-def _assignment_input(ctx: Context, run: Any, builder: DrawBuilder, picks: Sequence[Any]) -> AssignmentInput:
-    """The picks with their implementing node, the frozen roster, the declared recusal pairs, the draw date and the
-    task's team size."""
+def _qualification_rule(ctx: Context) -> dict[str, Any]:
+    """What team members must hold, frozen into the committed task: the base qualifications and those of each line
+    of business (docs/draw-assignment.md §2)."""
+    return {
+        "base": sorted(ctx.components.required_qualifications),
+        "by_line": {line: sorted(q) for line, q in sorted(ctx.components.qualifications_by_line.items())},
+    }
+
+
+def _requirements(ctx: Context, run: Any) -> dict[str, list[str]]:
+    """`task_id:item_id` → the qualifications a member needs for it, by the rule committed in the task (a draw
+    frozen before the rule was committed: the global base of the configuration, for every item)."""
+    rule = run.task.get("qualifications") or {"base": list(ctx.components.required_qualifications), "by_line": {}}
+    return item_requirements(run.task["tasks"], rule["base"], rule["by_line"])
+
+
+def _assignment_input(
+    ctx: Context, run: Any, builder: DrawBuilder, picks: Sequence[Any], day: date | None = None
+) -> AssignmentInput:
+    """The picks with their implementing node and the union of what their items need, the frozen roster, the
+    declared recusal pairs, the draw date (today in UTC+8 unless given) and the task's team size."""
     snapshot = _snapshot(ctx, run)
     tasks = run.task["tasks"]
     frame = {e.uscc: e for e in builder.frame}
-    required = frozenset(ctx.components.required_qualifications)
+    by_item = _requirements(ctx, run)
     entities = [
-        PickedEntity(p.uscc, frame[p.uscc].region_code, target_node(tasks[0], frame[p.uscc].region_code), required)
+        PickedEntity(
+            p.uscc,
+            frame[p.uscc].region_code,
+            target_node(tasks[0], frame[p.uscc].region_code),
+            requirement(p.items, by_item),
+        )
         for p in picks
     ]
     roster = _inspectors(snapshot)
@@ -264,7 +294,7 @@ def _assignment_input(ctx: Context, run: Any, builder: DrawBuilder, picks: Seque
     return AssignmentInput(
         tuple(entities),
         tuple(roster),
-        ctx.components.clock().astimezone(CST).date(),
+        day or ctx.components.clock().astimezone(CST).date(),
         declared,
         max(int(t["team_size"]) for t in tasks),
     )
@@ -278,22 +308,32 @@ def _teams(ctx: Context, run: Any, builder: DrawBuilder, picks: Sequence[Any]) -
     assert builder.seed is not None
     result = assign(ctx.components.profile, assign_key(ctx.components.profile, builder.seed), inputs)
     credentials = {i.inspector_id: i.credential_no for i in inputs.roster}
-    teams = {
-        uscc: [
-            {"inspector_id": m.inspector_id, "credential_no": credentials[m.inspector_id], "ticket": m.ticket}
-            for m in team
-        ]
-        for uscc, team in result.teams.items()
-    }
-    public = {uscc: [m["credential_no"] for m in team] for uscc, team in sorted(teams.items())}
-    body = {
-        "teams": len(teams),
-        "teams_hash": ctx.components.profile.hash(canonical_json(public)).hex(),
-        "team_size": inputs.team_size,
-        "infeasible": [{"uscc": f.uscc, "reason": f.reason} for f in result.infeasible],
-    }
+    body = assigned_body(ctx.components.profile, inputs, result, credentials)
     builder.log.append(chain.append(ctx.components.profile, builder.log, "assigned", _iso(ctx), body))
-    return teams
+    return teams_json(result, credentials)
+
+
+def _assignment_section(ctx: Context, run: Any, found: Mapping[str, Any], teams: Mapping[str, Any]) -> dict[str, Any]:
+    """The auditor package's `assignment` (docs/draw-assignment.md §9): the frozen roster and recusal leaves with
+    their salts, the qualifications per item, and each `assigned` entry's entities and teams (`teams`: uscc → the
+    team stored with its pick, as assigned; replacements of members are log entries)."""
+    snapshot = _snapshot(ctx, run)
+    tasks = run.task["tasks"]
+    regions = {e["uscc"]: e["region_code"] for e in found["frame"]}
+    runs = []
+    for entry, picks in assigned_picks(found):
+        entities = [
+            {"uscc": p["uscc"], "region_code": regions[p["uscc"]], "node": target_node(tasks[0], regions[p["uscc"]])}
+            for p in picks
+        ]
+        runs.append(
+            {
+                "seq": entry["seq"],
+                "entities": entities,
+                "teams": {p["uscc"]: teams[p["uscc"]] for p in picks if teams.get(p["uscc"])},
+            }
+        )
+    return section(snapshot["roster"], snapshot["recusal"], _requirements(ctx, run), runs)
 
 
 def package(ctx: Context, draw_id: str, *, lock: bool = False) -> tuple[Any, dict[str, Any]]:
@@ -310,7 +350,7 @@ def package(ctx: Context, draw_id: str, *, lock: bool = False) -> tuple[Any, dic
     picks = session.execute(select(draw_pick).where(draw_pick.c.draw_id == draw_id).order_by(draw_pick.c.seq)).all()
     committed = log[0]["body"]
     seeded = next((e["body"]["seed"] for e in log if e["kind"] == "seeded"), None)
-    return run, {
+    found: dict[str, Any] = {
         "algorithm": committed["algorithm"],
         "profile": run.profile,
         "commitments": {k: committed[k] for k in ("draw_id", "task_hash", "frame_root", "roster_root", "recusal_root")},
@@ -342,6 +382,8 @@ def package(ctx: Context, draw_id: str, *, lock: bool = False) -> tuple[Any, dic
         "log": log,
         "frame": _frame(ctx, run),
     }
+    found["assignment"] = _assignment_section(ctx, run, found, {p.uscc: list(p.team or []) for p in picks})
+    return run, found
 
 
 def _builder(ctx: Context, draw_id: str) -> tuple[Any, DrawBuilder]:
@@ -603,6 +645,14 @@ def expand(ctx: Context, draw_id: str, ratios: Mapping[str, str], reason: str) -
     return summary(ctx.uow.session, ctx, draw_id)
 
 
+def _assigned_on(builder: DrawBuilder, uscc: str) -> date:
+    """The draw date of the `assigned` entry that gave `uscc` its team: a replacement is judged on it, so that the
+    auditor can replay it (docs/draw-assignment.md §7)."""
+    records = {"picks": [p.to_json() for p in builder.picks], "log": [e.to_json() for e in builder.log]}
+    entry = [e for e, picks in assigned_picks(records) if any(p["uscc"] == uscc for p in picks)][-1]
+    return run_date(entry)
+
+
 def replace_member(
     ctx: Context, draw_id: str, uscc: str, inspector_id: str, reason: str, approver: str
 ) -> dict[str, Any]:
@@ -634,7 +684,7 @@ def replace_member(
             for k, m in team.items()
         }
     pick = next(p for p in reversed(builder.picks) if p.uscc == uscc)
-    inputs = _assignment_input(ctx, run, builder, [pick])
+    inputs = _assignment_input(ctx, run, builder, [pick], _assigned_on(builder, uscc))
     current = Assignment(teams={uscc: tuple(team.values())}, loads={}, infeasible=())
     assert builder.seed is not None
     try:
