@@ -55,12 +55,12 @@ class Platform:
         self.services: dict[str, ManagedProcess] = {}
         self.county_dsns: list[str] = []
 
-    def relay(self, service: str) -> ManagedProcess:
+    def relay(self, service: str, env: dict[str, str] | None = None, label: str = "") -> ManagedProcess:
         port = free_port()
         return ManagedProcess(
-            f"{service}-relay",
+            f"{service}-relay{label}",
             [sys.executable, "-m", "hrss.bus.relay", "--service", service, "--metrics-port", str(port)],
-            self.env,
+            env or self.env,
             self.log_dir,
             health_url=f"http://127.0.0.1:{port}/metrics",
         )
@@ -90,6 +90,24 @@ class Platform:
         for process in started:
             process.start()
             self.processes.append(process)
+
+    def start_county(self, node: str, *services: str) -> dict[str, str]:
+        """A federated county node: `services` (e.g. inspection, evidence) with their relays, serving `node` only,
+        in a database of the county's own; returns their URLs."""
+        dsn = create_database(self.servers.pg_dsn, f"e2e_{self.namespace}_{node}")
+        self.county_dsns.append(dsn)
+        env = {**self.env, "HRSS_NODES": node, "HRSS_PG_DSN": dsn}
+        urls = {}
+        for name in services:
+            upgrade(ROOT / f"services/{name}/migrations", dsn, name)
+            process, urls[name] = nameko_service(
+                f"{name}-{node}", TARGETS[name], ROOT / f"services/{name}/config.yaml", env, self.log_dir
+            )
+            self.services[f"{name}-{node}"], self.urls[f"{name}-{node}"] = process, urls[name]
+            for started in (process, self.relay(name, env, f"-{node}")):
+                started.start()
+                self.processes.append(started)
+        return urls
 
     def start_county_inbox(self, node: str) -> str:
         """A county process with its own database receiving the draw's dispatches addressed to `node`."""
