@@ -1,0 +1,1 @@
+"""The evidence service: evidence under WORM retention, archives, access approvals and borrowing."""

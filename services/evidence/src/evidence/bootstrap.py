@@ -1,0 +1,76 @@
+"""The one place where the evidence service's adapters are chosen, from config with environment overrides."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from evidence.adapters.s3_store import S3EvidenceStore, s3_client
+from evidence.adapters.store import RETENTION_MODES, AbstractEvidenceStore
+from evidence.domain.content import ZipLimits
+from evidence.domain.hashing import new_hash
+from hrss.contracts import utcnow
+
+
+@dataclass(frozen=True)
+class Settings:
+    retention_mode: str = "COMPLIANCE"
+    retention_days: int = 10950
+    algorithm: str = "sha256"
+    max_bytes: int = 200 * 1024 * 1024
+    zip_limits: ZipLimits = field(default_factory=lambda: ZipLimits(1 << 30, 100, 10_000))
+    max_grant_days: int = 30
+
+
+@dataclass
+class Components:
+    store: AbstractEvidenceStore
+    settings: Settings = field(default_factory=Settings)
+    clock: Callable[[], datetime] = field(default=utcnow)
+    # test hook, set only by test configs (EVIDENCE.fault): "pause-after-object-write:<marker file>"
+    fault: str | None = None
+
+
+def settings_from(config: Mapping[str, Any]) -> Settings:
+    ev = config.get("EVIDENCE") or {}
+    mode = str(ev.get("retention_mode") or "COMPLIANCE").upper()
+    if mode not in RETENTION_MODES:
+        raise RuntimeError(f"EVIDENCE.retention_mode must be GOVERNANCE or COMPLIANCE, not {mode!r}")
+    algorithm = str(ev.get("algorithm") or "sha256").lower()
+    new_hash(algorithm)  # an unavailable SM3 fails the start, not the first upload
+    return Settings(
+        retention_mode=mode,
+        retention_days=int(ev.get("retention_days") or 10950),
+        algorithm=algorithm,
+        max_bytes=int(ev.get("max_bytes") or 200 * 1024 * 1024),
+        zip_limits=ZipLimits(
+            int(ev.get("zip_max_expanded") or 1 << 30),
+            int(ev.get("zip_max_ratio") or 100),
+            int(ev.get("zip_max_entries") or 10_000),
+        ),
+        max_grant_days=int(ev.get("max_grant_days") or 30),
+    )
+
+
+def store_from(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> S3EvidenceStore:
+    s3 = config.get("S3") or {}
+    endpoint = str(s3.get("endpoint") or "") or environ.get("HRSS_S3_ENDPOINT", "")
+    if not endpoint:
+        raise RuntimeError("S3 endpoint (HRSS_S3_ENDPOINT) is not configured")
+    client = s3_client(
+        endpoint,
+        str(s3.get("access_key") or "") or environ.get("HRSS_S3_ACCESS_KEY", ""),
+        str(s3.get("secret_key") or "") or environ.get("HRSS_S3_SECRET_KEY", ""),
+        str(s3.get("secure", "false")).lower() == "true",
+    )
+    store = S3EvidenceStore(client, str(s3.get("bucket") or "hrss-evidence"))
+    store.ensure_bucket()
+    return store
+
+
+def bootstrap(config: Mapping[str, Any]) -> Components:
+    fault = (config.get("EVIDENCE") or {}).get("fault")
+    return Components(store=store_from(config), settings=settings_from(config), fault=str(fault) if fault else None)

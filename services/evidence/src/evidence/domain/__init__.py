@@ -1,0 +1,1 @@
+"""Rules of evidence and archives; standard library only."""

@@ -1,0 +1,191 @@
+"""The evidence service: uploads and records of evidence, archives filed from approved results, amendments,
+access approvals, audited reads under a grant, and the borrowing register."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from evidence import views
+from evidence.adapters.orm import metadata
+from evidence.entrypoints import schemas
+from evidence.entrypoints.dependencies import Evidence, EvidenceComponents
+from evidence.entrypoints.openapi import OPENAPI
+from evidence.entrypoints.plumbing import audited_read, json_response, write
+from evidence.service_layer import access, archives, uploads
+from evidence.service_layer.context import Context
+from hrss.auth import Principal, in_scope
+from hrss.auth.web import http as read_http
+from hrss.bus.consumer import Received, consume
+from hrss.contracts.events.inspection import ResultApproved
+from hrss.db import Database, UnitOfWork
+from hrss.db import http as write_http
+from hrss.observability import ObservedService
+
+
+class EvidenceService(ObservedService):
+    name = "evidence"
+
+    db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
+    evidence: Evidence = EvidenceComponents()  # type: ignore[assignment]
+
+    @consume(ResultApproved)
+    def file_result(self, event: Received) -> None:
+        """File (or amend) the visit's archive when its result is approved at a node this process serves."""
+        approved: ResultApproved = event.payload  # type: ignore[assignment]
+        principal = self.evidence.as_service()
+        if in_scope(principal, str(approved.node)):
+            archives.file_result(self._ctx(principal), approved, event.envelope.event_id)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _ctx(self, principal: Principal) -> Context:
+        return Context(self.db, self.evidence.components, principal, self.observed)
+
+    def _write(
+        self, request: Request, action: str, kind: str, key: str, run: Callable[[Context], Any], status: int = 200
+    ) -> Response:
+        auth = self.evidence.principal_from
+        go = lambda p: run(self._ctx(p))  # noqa: E731
+        return write(
+            self.db, request, auth, self.observed, action=action, object_type=kind, object_id=key, run=go, status=status
+        )
+
+    def _read(self, request: Request, run: Callable[[Context], Any]) -> Response:
+        return json_response(run(self._ctx(self.evidence.principal_from(request))))
+
+    # -- evidence ---------------------------------------------------------------------------
+
+    @write_http("POST", "/evidence")
+    def upload(self, request: Request) -> Response:
+        def run(ctx: Context) -> Any:
+            q = schemas.parse_query(schemas.UploadQuery, dict(request.args.items()))
+            request.max_content_length = ctx.components.settings.max_bytes
+            spec = uploads.Upload(
+                q.node, str(q.visit_id), q.kind, q.filename, q.task_id and str(q.task_id), q.item_id, q.checksum,
+                q.algorithm, q.description,
+            )  # fmt: skip
+            return uploads.upload(ctx, spec, request.stream, request.content_length)
+
+        return self._write(request, "evidence.upload", "evidence", request.args.get("visit_id", "-"), run, 201)
+
+    @read_http("GET", "/evidence/<evidence_id>")
+    def get_evidence(self, request: Request, evidence_id: str) -> Response:
+        return self._read(request, lambda ctx: views.evidence(ctx, evidence_id))
+
+    @read_http("GET", "/visits/<visit_id>/evidence")
+    def visit_evidence(self, request: Request, visit_id: str) -> Response:
+        return self._read(request, lambda ctx: views.visit_evidence(ctx, visit_id))
+
+    # -- archives ---------------------------------------------------------------------------
+
+    @read_http("GET", "/archives/<archive_id>")
+    def get_archive(self, request: Request, archive_id: str) -> Response:
+        return self._read(request, lambda ctx: archives.archive_view(ctx, views.check_id(archive_id, "archive_id")))
+
+    @read_http("GET", "/visits/<visit_id>/archive")
+    def visit_archive(self, request: Request, visit_id: str) -> Response:
+        return self._read(request, lambda ctx: views.visit_archive(ctx, visit_id))
+
+    @write_http("POST", "/archives/<archive_id>/amendments")
+    def propose_amendment(self, request: Request, archive_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(archive_id, "archive_id")
+            b = schemas.parse(schemas.AmendmentBody, request.get_data())
+            add, out = [str(i) for i in b.add_evidence], [str(i) for i in b.withdraw_evidence]
+            return archives.propose(ctx, key, b.reason, b.content, add, out)
+
+        return self._write(request, "archive.propose_amendment", "archive", archive_id, run, 201)
+
+    @write_http("POST", "/amendments/<amendment_id>/decisions")
+    def decide_amendment(self, request: Request, amendment_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(amendment_id, "amendment_id")
+            b = schemas.parse(schemas.AmendmentDecisionBody, request.get_data())
+            return archives.decide(ctx, key, b.decision, b.comment)
+
+        return self._write(request, "archive.decide_amendment", "amendment", amendment_id, run)
+
+    # -- access -----------------------------------------------------------------------------
+
+    @write_http("POST", "/archives/<archive_id>/access-requests")
+    def request_access(self, request: Request, archive_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(archive_id, "archive_id")
+            b = schemas.parse(schemas.AccessRequestBody, request.get_data())
+            return access.request_access(ctx, key, b.versions, b.mode, b.purpose, b.valid_until)
+
+        return self._write(request, "access.request", "archive", archive_id, run, 201)
+
+    @read_http("GET", "/access-requests/<request_id>")
+    def get_access_request(self, request: Request, request_id: str) -> Response:
+        return self._read(request, lambda ctx: access.request_view(ctx, views.check_id(request_id, "request_id")))
+
+    @write_http("POST", "/access-requests/<request_id>/decisions")
+    def decide_access(self, request: Request, request_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(request_id, "request_id")
+            b = schemas.parse(schemas.AccessDecisionBody, request.get_data())
+            return access.decide_access(ctx, key, b.position, b.decision, b.comment, b.approver_name)
+
+        return self._write(request, "access.decide", "access_request", request_id, run)
+
+    @write_http("GET", "/archives/<archive_id>/versions/<version>")
+    def read_version(self, request: Request, archive_id: str, version: str) -> Response:
+        grant = request.args.get("grant_id")
+
+        def run(principal: Principal) -> Any:
+            key, number = views.check_id(archive_id, "archive_id"), views.check_version(version)
+            return access.read_version(self._ctx(principal), key, number, grant)
+
+        auth = self.evidence.principal_from
+        return audited_read(
+            self.db, request, auth, self.observed, action="archive.read", object_type="archive",
+            object_id=archive_id, grant_id=grant, run=run,
+        )  # fmt: skip
+
+    @write_http("GET", "/archives/<archive_id>/versions/<version>/evidence/<evidence_id>")
+    def read_evidence(self, request: Request, archive_id: str, version: int, evidence_id: str) -> Response:
+        grant = request.args.get("grant_id")
+
+        def run(principal: Principal) -> Response:
+            ctx = self._ctx(principal)
+            key, ev = views.check_id(archive_id, "archive_id"), views.check_id(evidence_id, "evidence_id")
+            row, chunks = access.read_evidence(ctx, key, views.check_version(version), ev, grant)
+            return views.file_response(row, chunks)
+
+        auth = self.evidence.principal_from
+        return audited_read(
+            self.db, request, auth, self.observed, action="evidence.read", object_type="evidence",
+            object_id=evidence_id, grant_id=grant, run=run,
+        )  # fmt: skip
+
+    # -- borrowing register -------------------------------------------------------------------
+
+    @write_http("POST", "/grants/<grant_id>/borrowings")
+    def borrow(self, request: Request, grant_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(grant_id, "grant_id")
+            b = schemas.parse(schemas.BorrowBody, request.get_data())
+            return access.borrow(ctx, key, b.version, b.due_back, b.note)
+
+        return self._write(request, "borrowing.lend", "grant", grant_id, run, 201)
+
+    @write_http("POST", "/borrowings/<borrowing_id>/return")
+    def give_back(self, request: Request, borrowing_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(borrowing_id, "borrowing_id")
+            b = schemas.parse(schemas.ReturnBody, request.get_data())
+            return access.give_back(ctx, key, b.condition, b.note)
+
+        return self._write(request, "borrowing.return", "borrowing", borrowing_id, run)
+
+    @read_http("GET", "/borrowings")
+    def borrowings(self, request: Request) -> Response:
+        return self._read(request, lambda ctx: views.register(ctx, request.args.get("node")))
+
+    @read_http("GET", "/openapi.json")
+    def openapi(self, request: Request) -> Response:
+        return json_response(OPENAPI)

@@ -1,0 +1,210 @@
+"""Uploading evidence: refuse what is not allowed before anything is written, hash while streaming into the store,
+check the declared checksum and what a ZIP expands to, lock the version, then record it.
+
+Order: intent row (committed) → object written → checks → version locked → evidence row, event and audit entry
+(committed by the HTTP entrypoint). A crash after the object write leaves an intent without a record: the
+reconciler reports the object as an interrupted upload, and no record ever points at a missing object.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import eventlet
+from sqlalchemy import insert, select
+
+from evidence.adapters import orm
+from evidence.adapters.sniffing import HEAD, detect, zip_entries
+from evidence.adapters.store import Stored, StoreError
+from evidence.domain.content import CONTAINERS, check_content, check_zip, extension_of
+from evidence.domain.errors import ChecksumMismatch, Rejected, TooLarge
+from evidence.domain.hashing import HashingReader, check_declared, new_hash
+from evidence.domain.kinds import EvidenceKind
+from evidence.service_layer.context import UPLOADERS, Context
+from hrss.contracts.events.evidence import EvidenceFiled
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Upload:
+    node: str
+    visit_id: str
+    kind: str
+    filename: str
+    task_id: str | None = None
+    item_id: str | None = None
+    checksum: str | None = None
+    algorithm: str | None = None
+    description: str = ""
+
+
+def object_key(node: str, visit_id: str, evidence_id: str) -> str:
+    """`evidence/<node>/<visit>/<evidence id>`: the reconciler reads the evidence id back from the key."""
+    return f"evidence/{node}/{visit_id}/{evidence_id}"
+
+
+def _read_head(stream: BinaryIO, size: int) -> bytes:
+    head = b""
+    while len(head) < size:
+        more = stream.read(size - len(head))
+        if not more:
+            break
+        head += more
+    return head
+
+
+def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> dict[str, Any]:
+    """Store and record one piece of evidence; every refusal is a `Rejected` naming the rule."""
+    role = ctx.authorize(spec.node, UPLOADERS)
+    ctx.serving(spec.node)
+    settings, store = ctx.components.settings, ctx.components.store
+    kind = EvidenceKind(spec.kind)
+    extension = extension_of(spec.filename)
+    algorithm = spec.algorithm or settings.algorithm
+    new_hash(algorithm)
+    declared = check_declared(spec.checksum)
+    if length is not None and length > settings.max_bytes:
+        raise TooLarge(
+            "evidence.too_large",
+            f"文件大小 {length} 字节超过允许的 {settings.max_bytes // (1024 * 1024)} MB（{settings.max_bytes} 字节）",
+            "file",
+        )
+    head = _read_head(stream, HEAD)
+    if not head:
+        raise Rejected("evidence.empty", "文件为空，请选择要上传的文件", "file")
+    content_type = check_content(extension, detect(head))
+
+    evidence_id = str(uuid.uuid4())
+    key = object_key(spec.node, spec.visit_id, evidence_id)
+    now = ctx.now()
+    ctx.side_write(
+        insert(orm.upload_intent).values(
+            evidence_id=evidence_id,
+            node=spec.node,
+            visit_id=spec.visit_id,
+            object_key=key,
+            actor=ctx.principal.account_id,
+            started_at=now,
+        )
+    )
+    reader = HashingReader(head, stream, algorithm, settings.max_bytes)
+    try:
+        stored = store.put(key, reader, -1 if length is None else length, content_type, {"evidence-id": evidence_id})
+    except TooLarge as refused:
+        _reject(ctx, evidence_id, refused, None)
+        raise
+    digest = reader.hexdigest
+    try:
+        if stored.size != reader.size:
+            raise Rejected("evidence.incomplete", "上传未完成：收到的字节数与声明的长度不符", "file")
+        if declared is not None and declared != digest:
+            raise ChecksumMismatch(
+                "evidence.checksum_mismatch",
+                f"文件校验值不符：声明的 {algorithm} 为 {declared}，实际收到的内容为 {digest}，文件可能在传输中损坏",
+                "checksum",
+            )
+        if extension in CONTAINERS:
+            check_zip(zip_entries(store, key, stored.version_id, stored.size), settings.zip_limits)
+    except Rejected as refused:
+        _reject(ctx, evidence_id, refused, stored)
+        raise
+    until = now + timedelta(days=settings.retention_days)
+    store.lock(key, stored.version_id, settings.retention_mode, until)
+    _fault_point(ctx, "pause-after-object-write")
+
+    row = {
+        "evidence_id": evidence_id,
+        "node": spec.node,
+        "visit_id": spec.visit_id,
+        "task_id": spec.task_id,
+        "item_id": spec.item_id,
+        "kind": kind.value,
+        "filename": spec.filename,
+        "content_type": content_type,
+        "size": stored.size,
+        "algorithm": algorithm,
+        "digest": digest,
+        "object_key": key,
+        "version_id": stored.version_id,
+        "retention_mode": settings.retention_mode,
+        "retain_until": until,
+        "description": spec.description,
+        "uploaded_by": ctx.principal.account_id,
+        "uploaded_at": now,
+    }
+    ctx.uow.session.execute(insert(orm.evidence).values(**row))
+    ctx.uow.publish(EvidenceFiled(**row), subject=spec.visit_id, node=ctx.serving(spec.node))  # type: ignore[arg-type]
+    ctx.audit(
+        role=role,
+        action="evidence.upload",
+        object_type="evidence",
+        object_id=evidence_id,
+        node=spec.node,
+        after_hash=digest if algorithm == "sha256" else None,
+        detail={"visit_id": spec.visit_id, "kind": kind.value, "algorithm": algorithm, "digest": digest},
+    )
+    archived = ctx.uow.session.execute(
+        select(orm.archive.c.archive_id).where(orm.archive.c.visit_id == spec.visit_id)
+    ).scalar()
+    return {**evidence_view(row), "after_filing": archived is not None, "archive_id": archived}
+
+
+def _reject(ctx: Context, evidence_id: str, refused: Rejected, stored: Stored | None) -> None:
+    """Remove the never-recorded, never-locked object of a refused upload and keep the refusal."""
+    removed = "none"
+    if stored is not None:
+        try:
+            ctx.components.store.delete_version(stored.key, stored.version_id)
+            removed = "yes"
+        except StoreError:
+            log.exception("could not remove the object of refused upload %s", evidence_id)
+            removed = "no"
+    ctx.side_write(
+        insert(orm.upload_rejection).values(
+            evidence_id=evidence_id, code=refused.code, object_removed=removed, at=ctx.now()
+        )
+    )
+
+
+def _fault_point(ctx: Context, name: str) -> None:
+    """Test hook (EVIDENCE.fault, never set in config.yaml): write a marker file, then hang until killed."""
+    fault = ctx.components.fault
+    if not fault or not fault.startswith(name + ":"):
+        return
+    marker = Path(fault.split(":", 1)[1])
+    marker.write_text(str(os.getpid()))
+    while True:
+        eventlet.sleep(1)
+
+
+def evidence_view(row: Any) -> dict[str, Any]:
+    """The JSON of an evidence record."""
+    r = dict(row._mapping) if hasattr(row, "_mapping") else dict(row)
+    return {
+        "evidence_id": str(r["evidence_id"]),
+        "node": r["node"],
+        "visit_id": str(r["visit_id"]),
+        "task_id": str(r["task_id"]) if r["task_id"] else None,
+        "item_id": r["item_id"],
+        "kind": r["kind"],
+        "kind_label": EvidenceKind(r["kind"]).label,
+        "filename": r["filename"],
+        "content_type": r["content_type"],
+        "size": r["size"],
+        "algorithm": r["algorithm"],
+        "digest": r["digest"],
+        "object_key": r["object_key"],
+        "version_id": r["version_id"],
+        "retention_mode": r["retention_mode"],
+        "retain_until": r["retain_until"].isoformat(),
+        "description": r["description"],
+        "uploaded_by": r["uploaded_by"],
+        "uploaded_at": r["uploaded_at"].isoformat(),
+    }

@@ -1,0 +1,91 @@
+"""The read side: evidence records, a visit's archive, the borrowing register; path checks; file answers."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from evidence.adapters import orm
+from evidence.domain.errors import NotFound, Rejected
+from evidence.service_layer import access, archives
+from evidence.service_layer.context import READERS, Context
+from evidence.service_layer.uploads import evidence_view
+from hrss.auth import Action
+from hrss.contracts import InvalidNodeCode, Node
+
+
+def check_id(value: str, field: str) -> str:
+    """A UUID path parameter, else a 400 naming it (never a database error)."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise Rejected("request.invalid_id", f"{field} 应为 UUID", field) from None
+
+
+def check_version(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 100000:
+        raise Rejected("request.invalid_version", "version 应为 1 至 100000 的整数", "version")
+    return int(value)
+
+
+def evidence(ctx: Context, evidence_id: str) -> dict[str, Any]:
+    e = orm.evidence
+    row = ctx.uow.session.execute(select(e).where(e.c.evidence_id == check_id(evidence_id, "evidence_id"))).first()
+    if row is None:
+        raise NotFound("evidence.not_found", f"证据 {evidence_id} 不存在")
+    ctx.authorize(row.node, READERS, Action.READ)
+    i = orm.archive_item
+    filed = ctx.uow.session.execute(
+        select(i.c.archive_id, i.c.version, i.c.status).where(i.c.evidence_id == row.evidence_id).order_by(i.c.version)
+    ).all()
+    return {
+        **evidence_view(row),
+        "archived_in": [{"archive_id": str(f.archive_id), "version": f.version, "status": f.status} for f in filed],
+    }
+
+
+def visit_evidence(ctx: Context, visit_id: str) -> dict[str, Any]:
+    e = orm.evidence
+    rows = ctx.uow.session.execute(
+        select(e).where(e.c.visit_id == check_id(visit_id, "visit_id")).order_by(e.c.uploaded_at)
+    ).all()
+    for node in {r.node for r in rows}:
+        ctx.authorize(node, READERS, Action.READ)
+    return {"visit_id": visit_id, "evidence": [evidence_view(r) for r in rows]}
+
+
+def visit_archive(ctx: Context, visit_id: str) -> dict[str, Any]:
+    a = orm.archive
+    archive_id = ctx.uow.session.execute(
+        select(a.c.archive_id).where(a.c.visit_id == check_id(visit_id, "visit_id"))
+    ).scalar()
+    if archive_id is None:
+        raise NotFound("archive.not_filed", f"检查 {visit_id} 尚未归档")
+    return archives.archive_view(ctx, str(archive_id))
+
+
+def register(ctx: Context, node: str | None) -> dict[str, Any]:
+    if not node:
+        raise Rejected("request.node_required", "请指定节点 node", "node")
+    try:
+        code = Node(node).code
+    except (InvalidNodeCode, ValueError):
+        raise Rejected("request.invalid_node", "node 应为 6 位行政区划代码", "node") from None
+    return {"node": code, "borrowings": access.register(ctx, code)}
+
+
+def file_response(row: Any, chunks: Iterator[bytes]) -> Response:
+    """The evidence bytes, with their recorded digest and version id for the reader to check."""
+    headers = {
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}",
+        "X-Evidence-Algorithm": row.algorithm,
+        "X-Evidence-Digest": row.digest,
+        "X-Object-Version-Id": row.version_id,
+        "Content-Length": str(row.size),
+    }
+    return Response(chunks, headers=headers, content_type=row.content_type, direct_passthrough=True)

@@ -1,0 +1,188 @@
+"""Helpers for the evidence service's tests: config, tokens, uploads, approved results on Kafka, database reads."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+import uuid
+import zipfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import requests
+import sqlalchemy as sa
+
+from hrss.auth import Principal, Role, SigningKey, TokenIssuer
+from hrss.bus.broker import Message, TopicSpec
+from hrss.contracts import Producer, registry
+from hrss.contracts.events.inspection import ResultApproved
+
+SERVICE_DIR = Path(__file__).resolve().parents[1]
+PROVINCE, COUNTY, OTHER_COUNTY = "130000", "130102", "130104"
+USCC = "91130102MA0000001X"
+
+# a minimal but real PDF and PNG, as their magic numbers and structure go
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 64
+
+
+def pdf(size: int = 0, salt: str = "") -> bytes:
+    """A PDF of about `size` bytes (padding in a comment), distinct per `salt`."""
+    body = PDF + f"% {salt}\n".encode()
+    return body + b"%" + b"x" * max(0, size - len(body) - 2) + b"\n" if size > len(body) else body
+
+
+def zip_bytes(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def service_config(
+    dsn: str, port: int, key: SigningKey, bootstrap: str, namespace: str, servers: Any, bucket: str, **evidence: Any
+) -> dict[str, Any]:
+    return {
+        "NODES": PROVINCE,
+        "DATABASE_URL": dsn,
+        "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
+        "KAFKA": {"bootstrap_servers": bootstrap, "namespace": namespace},
+        "AUTH": {"issuer": "hrss-identity", "audience": "hrss", "public_keys": {key.kid: key.public_base64()}},
+        "S3": {
+            "endpoint": servers.s3_endpoint,
+            "access_key": servers.s3_access_key,
+            "secret_key": servers.s3_secret_key,
+            "bucket": bucket,
+        },
+        "EVIDENCE": {
+            "retention_mode": "GOVERNANCE",
+            "retention_days": 1,
+            "max_bytes": 2 * 1024 * 1024,
+            "zip_max_expanded": 5 * 1024 * 1024,
+            "zip_max_ratio": 100,
+            **evidence,
+        },
+    }
+
+
+def migrate(dsn: str) -> None:
+    from hrss.db.migrations import upgrade
+
+    upgrade(SERVICE_DIR / "migrations", dsn, "evidence")
+
+
+def ensure_topics(broker: Any) -> None:
+    broker.ensure_topics([TopicSpec("inspection.result_approved.v1")])
+
+
+def approved_result(visit_id: str, version: int = 1, node: str = COUNTY, overall: str = "no_problem") -> ResultApproved:
+    task_id = uuid.uuid5(uuid.NAMESPACE_URL, f"task-{visit_id}")
+    inspectors = [
+        {"inspector_id": uuid.uuid5(uuid.NAMESPACE_URL, f"i{n}"), "credential_no": f"13010220270{n}", "name": f"检查员{n}"}
+        for n in (1, 2)
+    ]
+    return ResultApproved(
+        result_id=uuid.uuid5(uuid.NAMESPACE_URL, f"result-{visit_id}"),
+        visit_id=uuid.UUID(visit_id),
+        node=node,
+        version=version,
+        uscc=USCC,
+        entity_name="石家庄测试制造有限公司",
+        region_code=node,
+        task_ids=[task_id],
+        overall=overall,
+        items=[
+            {
+                "task_id": task_id,
+                "item_id": "item-1",
+                "item_version": 1,
+                "item_name": "劳动用工检查",
+                "category": overall,
+                "findings": "未发现问题" if version == 1 else f"第 {version} 版：复核后更正",
+                "methods": ["on_site"],
+            }
+        ],
+        record={
+            "inspected_on": date(2027, 4, 10),
+            "inspectors": inspectors,
+            "entity_signed": True,
+            "refusal_note": None,
+            "methods": ["on_site"],
+            "record_sha256": sha256(b"record form " + visit_id.encode()),
+        },
+        public=True,
+        reviewer="reviewer@130102",
+        approved_at=datetime(2027, 4, 12, 2, 0, tzinfo=UTC),
+    )
+
+
+class Running:
+    def __init__(self, url: str, config: dict[str, Any], key: SigningKey, dsn: str, broker: Any, servers: Any) -> None:
+        self.url, self.config, self.key, self.dsn, self.broker, self.servers = url, config, key, dsn, broker, servers
+        self.engine = sa.create_engine(dsn)
+        self.bucket = config["S3"]["bucket"]
+
+    def token(self, roles: set[str], node: str = COUNTY, user: str | None = None) -> str:
+        account = user or f"{sorted(roles)[0]}@{node}"
+        principal = Principal(account, "测试人员", node, frozenset(Role(r) for r in roles))
+        return TokenIssuer(self.key, issuer="hrss-identity", audience="hrss").issue(principal)
+
+    def call(self, method: str, path: str, roles: set[str] | None, node: str = COUNTY, body: object = None, **kw: Any):  # type: ignore[no-untyped-def]
+        user = kw.pop("user", None)
+        headers = {"Authorization": f"Bearer {self.token(roles, node, user)}"} if roles else {}
+        return requests.request(method, self.url + path, json=body, headers=headers, timeout=120, **kw)
+
+    def upload(self, visit_id: str, data: Any, filename: str = "账簿.pdf", kind: str = "documentary", **params: Any):  # type: ignore[no-untyped-def]
+        roles = params.pop("roles", {"inspector"})
+        query = {"node": params.pop("node", COUNTY), "visit_id": visit_id, "kind": kind, "filename": filename, **params}
+        headers = {"Authorization": f"Bearer {self.token(roles, COUNTY)}", "Content-Type": "application/octet-stream"}
+        return requests.post(self.url + "/evidence", params=query, data=data, headers=headers, timeout=120)
+
+    def publish_result(self, result: ResultApproved) -> None:
+        envelope = registry.build(result, subject=str(result.visit_id), producer=Producer(service="inspection", node=COUNTY))
+        self.broker.publish_many(
+            [Message("inspection.result_approved.v1", str(result.visit_id).encode(), envelope.to_bytes())]
+        )
+
+    def file(self, visit_id: str, version: int = 1) -> dict[str, Any]:
+        """Publish the approved result and wait until its archive has `version`; returns the archive view."""
+        self.publish_result(approved_result(visit_id, version))
+        wait_for(
+            lambda: self.rows(
+                "SELECT 1 FROM evidence.archive a JOIN evidence.archive_version v USING (archive_id) "
+                f"WHERE a.visit_id = '{visit_id}' AND v.result_version = {version}"
+            ),
+            60,
+            f"archive of {visit_id} for result version {version}",
+        )
+        return self.call("GET", f"/visits/{visit_id}/archive", {"archive_keeper"}).json()  # type: ignore[no-any-return]
+
+    def rows(self, query: str) -> list[tuple[Any, ...]]:
+        with self.engine.connect() as connection:
+            return [tuple(r) for r in connection.execute(sa.text(query))]
+
+    def count(self, table: str, where: str = "true") -> int:
+        return int(self.rows(f"SELECT count(*) FROM evidence.{table} WHERE {where}")[0][0])
+
+    def audits(self, action: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                sa.text("SELECT * FROM evidence.audit_entry WHERE action = :a ORDER BY seq"), {"a": action}
+            )
+            return [dict(r._mapping) for r in found]
+
+
+def wait_for(condition, timeout: float = 30.0, what: str = "condition"):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if found := condition():
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

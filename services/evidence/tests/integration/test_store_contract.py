@@ -1,0 +1,146 @@
+"""One contract for the evidence store, run over the in-memory fake and over MinIO, so the fake cannot drift;
+and what the real bucket itself guarantees (versioning, object lock, WORM)."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from evidence.adapters.s3_store import S3EvidenceStore
+from evidence.adapters.store import AbstractEvidenceStore, ObjectLocked, ObjectMissing
+from evidence_testkit import sha256
+from fakes import InMemoryEvidenceStore
+
+pytestmark = pytest.mark.integration
+
+
+def _bucket() -> str:
+    return f"contract-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(params=["memory", "minio"])
+def store(request, s3_client) -> Iterator[AbstractEvidenceStore]:  # type: ignore[no-untyped-def]
+    if request.param == "memory":
+        yield InMemoryEvidenceStore()
+        return
+    real = S3EvidenceStore(s3_client, _bucket())
+    real.ensure_bucket()
+    yield real
+
+
+def _put(store: AbstractEvidenceStore, key: str, data: bytes, length: int | None = None):  # type: ignore[no-untyped-def]
+    return store.put(key, io.BytesIO(data), len(data) if length is None else length, "application/pdf", {"a": "b"})
+
+
+def test_every_write_is_a_new_version_and_reads_address_a_version(store: AbstractEvidenceStore) -> None:
+    first = _put(store, "evidence/a/1", b"first bytes")
+    second = _put(store, "evidence/a/1", b"second")
+    assert first.version_id != second.version_id and first.size == 11
+    assert store.read("evidence/a/1", first.version_id) == b"first bytes"
+    assert store.read("evidence/a/1", second.version_id) == b"second"
+    assert store.read_range("evidence/a/1", first.version_id, 6, 5) == b"bytes"
+    assert {(v.key, v.version_id) for v in store.versions("evidence/")} == {
+        ("evidence/a/1", first.version_id),
+        ("evidence/a/1", second.version_id),
+    }
+
+
+def test_a_body_of_unknown_length_is_stored_whole(store: AbstractEvidenceStore) -> None:
+    data = bytes(range(256)) * 5000
+    stored = _put(store, "evidence/b/1", data, length=-1)
+    assert stored.size == len(data)
+    assert sha256(store.read("evidence/b/1", stored.version_id)) == sha256(data)
+
+
+def test_a_locked_version_cannot_be_deleted_and_an_unlocked_one_can(store: AbstractEvidenceStore) -> None:
+    locked = _put(store, "evidence/c/1", b"locked")
+    loose = _put(store, "evidence/c/2", b"loose")
+    until = datetime.now(UTC) + timedelta(days=1)
+    store.lock("evidence/c/1", locked.version_id, "GOVERNANCE", until)
+    with pytest.raises(ObjectLocked):
+        store.delete_version("evidence/c/1", locked.version_id)
+    mode, kept_until = store.retention("evidence/c/1", locked.version_id)  # type: ignore[misc]
+    assert mode == "GOVERNANCE" and abs((kept_until - until).total_seconds()) < 1
+    assert store.retention("evidence/c/2", loose.version_id) is None
+    store.delete_version("evidence/c/2", loose.version_id)
+    with pytest.raises(ObjectMissing):
+        store.read("evidence/c/2", loose.version_id)
+    assert store.read("evidence/c/1", locked.version_id) == b"locked"
+
+
+def test_a_missing_version_is_an_error_not_empty(store: AbstractEvidenceStore) -> None:
+    stored = _put(store, "evidence/d/1", b"x")
+    with pytest.raises(ObjectMissing):
+        store.read("evidence/d/none", stored.version_id)
+
+
+def test_the_bucket_reports_versioning_and_object_lock(store: AbstractEvidenceStore) -> None:
+    state = store.ensure_bucket()
+    assert state.versioning == "Enabled" and state.object_lock
+
+
+# -- what the real bucket guarantees ----------------------------------------------------------
+
+
+def test_suspending_versioning_on_the_evidence_bucket_fails(s3_client) -> None:  # type: ignore[no-untyped-def]
+    from minio.error import S3Error
+    from minio.versioningconfig import SUSPENDED, VersioningConfig
+
+    real = S3EvidenceStore(s3_client, _bucket())
+    real.ensure_bucket()
+    with pytest.raises(S3Error) as refused:
+        s3_client.set_bucket_versioning(real.bucket, VersioningConfig(SUSPENDED))
+    assert refused.value.code == "InvalidBucketState"
+    assert real.bucket_state().versioning == "Enabled"
+
+
+def test_a_bucket_without_object_lock_is_refused(s3_client) -> None:  # type: ignore[no-untyped-def]
+    from evidence.adapters.store import BucketNotCompliant
+
+    name = _bucket()
+    s3_client.make_bucket(name)
+    try:
+        with pytest.raises(BucketNotCompliant):
+            S3EvidenceStore(s3_client, name).ensure_bucket()
+    finally:
+        s3_client.remove_bucket(name)
+
+
+def _bypassing_delete(s3_client, bucket: str, key: str, version_id: str):  # type: ignore[no-untyped-def]
+    """DELETE of one version with x-amz-bypass-governance-retention (what only a privileged user may send)."""
+    return s3_client._execute(  # noqa: SLF001 - the SDK has no public call for the bypass header
+        "DELETE",
+        bucket,
+        key,
+        headers={"x-amz-bypass-governance-retention": "true"},
+        query_params={"versionId": version_id},
+    )
+
+
+def test_compliance_refuses_even_the_root_user_with_the_bypass_header(s3_client) -> None:  # type: ignore[no-untyped-def]
+    from minio.error import S3Error
+
+    real = S3EvidenceStore(s3_client, _bucket())
+    real.ensure_bucket()
+    stored = _put(real, "evidence/e/1", b"compliance")
+    real.lock("evidence/e/1", stored.version_id, "COMPLIANCE", datetime.now(UTC) + timedelta(days=1))
+    with pytest.raises(S3Error):
+        _bypassing_delete(s3_client, real.bucket, "evidence/e/1", stored.version_id)
+    assert real.read("evidence/e/1", stored.version_id) == b"compliance"
+
+
+def test_governance_refuses_deletion_without_the_bypass_header(s3_client) -> None:  # type: ignore[no-untyped-def]
+    """GOVERNANCE holds against the application (which never sends the bypass header); the root user of a test
+    store can still clean up with it, which is why production defaults to COMPLIANCE."""
+    real = S3EvidenceStore(s3_client, _bucket())
+    real.ensure_bucket()
+    stored = _put(real, "evidence/f/1", b"governance")
+    real.lock("evidence/f/1", stored.version_id, "GOVERNANCE", datetime.now(UTC) + timedelta(days=1))
+    with pytest.raises(ObjectLocked):
+        real.delete_version("evidence/f/1", stored.version_id)
+    _bypassing_delete(s3_client, real.bucket, "evidence/f/1", stored.version_id)
+    with pytest.raises(ObjectMissing):
+        real.read("evidence/f/1", stored.version_id)
