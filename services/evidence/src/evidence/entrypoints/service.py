@@ -25,6 +25,14 @@ from hrss.db import http as write_http
 from hrss.observability import ObservedService
 
 
+def _body(request: Request) -> Any:
+    """The raw body, streamed: werkzeug's length-limited stream, or for a chunked body (no Content-Length)
+    the server's own de-chunking input, which werkzeug would hide as empty; the upload enforces the size limit."""
+    if request.content_length is not None:
+        return request.stream
+    return request.environ["wsgi.input"]
+
+
 class EvidenceService(ObservedService):
     name = "evidence"
 
@@ -67,7 +75,7 @@ class EvidenceService(ObservedService):
                 q.node, str(q.visit_id), q.kind, q.filename, q.task_id and str(q.task_id), q.item_id, q.checksum,
                 q.algorithm, q.description,
             )  # fmt: skip
-            return uploads.upload(ctx, spec, request.stream, request.content_length)
+            return uploads.upload(ctx, spec, _body(request), request.content_length)
 
         return self._write(request, "evidence.upload", "evidence", request.args.get("visit_id", "-"), run, 201)
 

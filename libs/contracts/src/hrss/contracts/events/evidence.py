@@ -41,6 +41,7 @@ class EvidenceFiled(_Part):
     version_id: str
     retention_mode: Literal["GOVERNANCE", "COMPLIANCE"]
     retain_until: datetime
+    description: str = ""
     uploaded_by: str
     uploaded_at: AwareDatetime
 
