@@ -53,7 +53,7 @@ def submit_entry(ctx: Context, raw: Any) -> dict[str, Any]:
                     raise ClientIdReused()
                 return dict(stored.answer)
             done = results.submit(ctx, str(entry.visit_id), entry.form.to_form(), client_id=entry.client_id)
-            answer = {"client_id": entry.client_id, "status": "accepted", **done}
+            answer = {**done, "client_id": entry.client_id, "status": "accepted", "result_status": done["status"]}
             session.execute(
                 sa.insert(field_submission).values(
                     client_id=entry.client_id,
