@@ -45,7 +45,7 @@ class EvidenceService(ObservedService):
         approved: ResultApproved = event.payload  # type: ignore[assignment]
         principal = self.evidence.as_service()
         if in_scope(principal, str(approved.node)):
-            archives.file_result(self._ctx(principal), approved, event.envelope.event_id)
+            archives.file_result(self._ctx(principal), approved, str(event.envelope.event_id))
 
     # -- plumbing ---------------------------------------------------------------------------
 
