@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from hrss.auth import scope_prefixes
+from hrss.contracts import InvalidNodeCode, Node
 from inspection.adapters.orm import notice, result, result_version, review, visit, visit_assignment
 from inspection.domain import visits as rules
 from inspection.domain.errors import Invalid, NotFound
@@ -22,6 +23,16 @@ def check_id(value: str, name: str) -> str:
         return str(uuid.UUID(value))
     except ValueError:
         raise Invalid("request.invalid_id", f"{name} 应为 UUID") from None
+
+
+def check_node(value: str | None) -> str | None:
+    """A node code from a query parameter, or 400 naming what is wrong with it."""
+    if value is None:
+        return None
+    try:
+        return Node(value).code
+    except InvalidNodeCode as bad:
+        raise Invalid("request.invalid_node", str(bad)) from None
 
 
 def check_date(value: str | None, name: str) -> date | None:

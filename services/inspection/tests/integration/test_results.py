@@ -6,6 +6,7 @@ import hashlib
 import io
 
 import pytest
+import sqlalchemy as sa
 from inspection_testkit import CITY, COUNTY_A, COUNTY_B, assignment, envelope, form, member, send, task, uscc
 from pypdf import PdfReader
 
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.integration
 
 LABOUR = task("劳动用工专项", [("wages", "工资支付"), ("contracts", "劳动合同")])
 A, B, C = member(1), member(2), member(3)
+PRESENT = [str(A.inspector_id), str(B.inspector_id)]
 
 
 def text_of(pdf: bytes) -> str:
@@ -132,7 +134,6 @@ def test_history_rows_cannot_be_updated_or_deleted(inspection_service, visit):
     s.as_inspector(
         A, "POST", f"/visits/{visit['visit_id']}/results", form(visit, [str(A.inspector_id), str(B.inspector_id)])
     )
-    import sqlalchemy as sa
 
     for statement in (
         "UPDATE inspection.result_version SET submitted_by = 'x'",

@@ -178,13 +178,15 @@ class InspectionService(ObservedService):
 
     @read_http("GET", "/follow-ups/rate")
     def get_follow_up_rate(self, request: Request) -> Response:
-        return json_response(follow_ups.follow_up_rate(self._reader(request), request.args.get("node")))
+        return json_response(
+            follow_ups.follow_up_rate(self._reader(request), views.check_node(request.args.get("node")))
+        )
 
     @read_http("GET", "/deadlines")
     def get_deadlines(self, request: Request) -> Response:
         ctx = self._reader(request)
         on = views.check_date(request.args.get("on"), "on") or ctx.components.clock().date()
-        return json_response(deadlines.listing(ctx, on, request.args.get("node")))
+        return json_response(deadlines.listing(ctx, on, views.check_node(request.args.get("node"))))
 
     @read_http("GET", "/categories")
     def get_categories(self, request: Request) -> Response:
