@@ -85,7 +85,11 @@ def ensure_topics(broker: Any) -> None:
 def approved_result(visit_id: str, version: int = 1, node: str = COUNTY, overall: str = "no_problem") -> ResultApproved:
     task_id = uuid.uuid5(uuid.NAMESPACE_URL, f"task-{visit_id}")
     inspectors = [
-        {"inspector_id": uuid.uuid5(uuid.NAMESPACE_URL, f"i{n}"), "credential_no": f"13010220270{n}", "name": f"检查员{n}"}
+        {
+            "inspector_id": uuid.uuid5(uuid.NAMESPACE_URL, f"i{n}"),
+            "credential_no": f"13010220270{n}",
+            "name": f"检查员{n}",
+        }
         for n in (1, 2)
     ]
     return ResultApproved(
@@ -146,7 +150,9 @@ class Running:
         return requests.post(self.url + "/evidence", params=query, data=data, headers=headers, timeout=120)
 
     def publish_result(self, result: ResultApproved) -> None:
-        envelope = registry.build(result, subject=str(result.visit_id), producer=Producer(service="inspection", node=COUNTY))
+        envelope = registry.build(
+            result, subject=str(result.visit_id), producer=Producer(service="inspection", node=COUNTY)
+        )
         self.broker.publish_many(
             [Message("inspection.result_approved.v1", str(result.visit_id).encode(), envelope.to_bytes())]
         )
@@ -186,3 +192,43 @@ def wait_for(condition, timeout: float = 30.0, what: str = "condition"):  # type
             return found
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def write_config(path: Path, config: dict[str, Any]) -> Path:
+    """A config file for `nameko run` or `python -m evidence.cli` (plain YAML, nothing to substitute)."""
+    import yaml
+
+    path.write_text(yaml.safe_dump({**config, "AMQP_URI": "", "max_workers": 10}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def cli(config_path: Path, command: str) -> tuple[int, dict[str, Any]]:
+    """Run `python -m evidence.cli <command>` as its own process; its exit code and JSON report."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "evidence.cli", command, "--config", str(config_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.stdout.strip(), done.stderr
+    return done.returncode, json.loads(done.stdout)
+
+
+def tamper_on_disk(bucket: str, key: str) -> Path:
+    """Flip one byte of the stored data of `key` in MinIO's single-drive directory: an alteration behind the
+    platform's back (only a disk fault or someone with access to the server could do it). The object must be
+    over MinIO's inline limit (128 KiB) so that its data lives in a part file, and have one version."""
+    import os
+
+    state = Path(os.environ.get("HRSS_STATE", "/var/tmp/hrss-stack"))
+    parts = sorted((state / "minio" / "data" / bucket / key).glob("*/part.1"))
+    assert len(parts) == 1, f"expected one part file for {key}, found {parts}"
+    raw = bytearray(parts[0].read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    parts[0].write_bytes(bytes(raw))
+    return parts[0]

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.integration
 
 
 def _manifest(service: Running, s3_client, version: dict) -> bytes:  # type: ignore[no-untyped-def,type-arg]
-    return s3_client.get_object(service.bucket, version["manifest_key"], version_id=version["manifest_version_id"]).read()
+    return s3_client.get_object(
+        service.bucket, version["manifest_key"], version_id=version["manifest_version_id"]
+    ).read()
 
 
 def test_an_approved_result_files_version_1_with_the_result_the_record_and_every_evidence(

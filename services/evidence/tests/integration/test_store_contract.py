@@ -111,7 +111,7 @@ def test_a_bucket_without_object_lock_is_refused(s3_client) -> None:  # type: ig
 
 def _bypassing_delete(s3_client, bucket: str, key: str, version_id: str):  # type: ignore[no-untyped-def]
     """DELETE of one version with x-amz-bypass-governance-retention (what only a privileged user may send)."""
-    return s3_client._execute(  # noqa: SLF001 - the SDK has no public call for the bypass header
+    return s3_client._execute(
         "DELETE",
         bucket,
         key,

@@ -55,7 +55,9 @@ def test_a_wrong_checksum_is_rejected_and_no_record_or_object_is_left(evidence_s
     assert evidence_service.rows("SELECT code, object_removed FROM evidence.upload_rejection") == [
         ("evidence.checksum_mismatch", "yes")
     ]
-    left = list(s3_client.list_objects(evidence_service.bucket, prefix="evidence/", recursive=True, include_version=True))
+    left = list(
+        s3_client.list_objects(evidence_service.bucket, prefix="evidence/", recursive=True, include_version=True)
+    )
     assert left == []
     assert [a["outcome"] for a in evidence_service.audits("evidence.upload")] == ["refused"]
 
@@ -98,7 +100,9 @@ def test_an_oversized_file_of_unknown_length_is_refused_while_streaming(evidence
     assert answer.json()["code"] == "evidence.too_large"
     assert evidence_service.count("evidence") == 0
     assert evidence_service.rows("SELECT code FROM evidence.upload_rejection") == [("evidence.too_large",)]
-    left = list(s3_client.list_objects(evidence_service.bucket, prefix="evidence/", recursive=True, include_version=True))
+    left = list(
+        s3_client.list_objects(evidence_service.bucket, prefix="evidence/", recursive=True, include_version=True)
+    )
     assert left == []
 
 

@@ -33,7 +33,9 @@ def s3_client(endpoint: str, access_key: str, secret_key: str, secure: bool = Fa
     http = urllib3.PoolManager(
         timeout=urllib3.Timeout(connect=10, read=120),
         maxsize=20,
-        retries=urllib3.Retry(total=2, backoff_factor=0.1, status_forcelist=[500, 502, 504]),
+        retries=urllib3.Retry(
+            total=2, backoff_factor=0.1, status_forcelist=[500, 502, 504], respect_retry_after_header=False
+        ),
     )
     return Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure, http_client=http)
 
