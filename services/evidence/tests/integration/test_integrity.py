@@ -26,6 +26,8 @@ from hrss.testing.processes import ManagedProcess, free_port, wait_until
 
 pytestmark = pytest.mark.integration
 
+ENTRYPOINT = "evidence.entrypoints.service:EvidenceService"
+
 
 def test_fixity_flags_exactly_the_object_altered_behind_the_platforms_back(
     evidence_service: Running, tmp_path: Path

@@ -13,6 +13,10 @@ from minio.error import S3Error
 pytestmark = pytest.mark.integration
 
 
+def _versions(s3_client, bucket: str) -> list[object]:  # type: ignore[no-untyped-def]
+    return list(s3_client.list_objects(bucket, prefix="evidence/", recursive=True, include_version=True))
+
+
 def _visit() -> str:
     return str(uuid.uuid4())
 
