@@ -90,7 +90,7 @@ def test_kill_9_between_object_write_and_commit_leaves_no_record_and_the_reconci
             "run",
             "--config",
             str(config_path),
-            "evidence.entrypoints.service:EvidenceService",
+            ENTRYPOINT,
         ],
         {"PYTHONUNBUFFERED": "1"},
         tmp_path,
