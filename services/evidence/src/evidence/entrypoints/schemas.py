@@ -37,7 +37,7 @@ class UploadQuery(Body):
     item_id: Text | None = Field(default=None, min_length=1, max_length=64)
     checksum: Text | None = Field(default=None, max_length=64, description="客户端计算的校验值（十六进制）")
     algorithm: Literal["sha256", "sm3"] | None = Field(default=None, description="摘要算法，缺省 sha256")
-    description: Text = Field(default="", max_length=2000)
+    description: Text = Field(default="", max_length=500)
 
 
 class AmendmentBody(Body):
