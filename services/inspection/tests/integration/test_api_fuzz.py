@@ -4,11 +4,11 @@ real PostgreSQL and Kafka: no 5xx, no stack trace or SQL, only documented answer
 from __future__ import annotations
 
 import pytest
+from inspection.entrypoints.openapi import OPENAPI
 from inspection_testkit import CITY, COUNTY_A, COUNTY_B, assignment, envelope, member, send, task, uscc
 from test_openapi import documented
 
 from hrss.testing.fuzzing import fuzz_service, operations
-from inspection.entrypoints.openapi import OPENAPI
 
 pytestmark = pytest.mark.integration
 

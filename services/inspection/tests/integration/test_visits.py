@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from inspection_testkit import COUNTY_A, COUNTY_B, NOW, assignment, envelope, member, send, task, uscc, wait_for
+from inspection_testkit import COUNTY_A, COUNTY_B, NOW, assignment, envelope, form, member, send, task, uscc, wait_for
 
 from hrss.contracts.events.draw import TeamChanged
 
@@ -110,3 +110,22 @@ def test_the_pre_check_shows_the_registry_record_frozen_for_the_draw(inspection_
     assert found["registry_record"]["credit_grade"] == "C"
     assert found["records"][0]["draw_id"] == str(dispatch.draw_id)
     assert any("信用等级 C" in n for n in found["notes"])
+
+
+def test_a_dispatch_after_the_result_was_submitted_opens_the_next_visit_of_the_period(inspection_service):
+    s = inspection_service
+    a, b = member(1), member(2)
+    first = assignment(9, [LABOUR], [a, b], draw="labour")
+    send(s.broker, envelope(first, str(first.assignment_id), COUNTY_A))
+    visit = s.visit_of(uscc(9))
+    done = s.as_inspector(
+        a, "POST", f"/visits/{visit['visit_id']}/results", form(visit, [str(a.inspector_id), str(b.inspector_id)])
+    )
+    assert done.status_code == 200, done.text
+    later = assignment(9, [INSURANCE], [a, b], draw="insurance")
+    send(s.broker, envelope(later, str(later.assignment_id), COUNTY_A))
+    wait_for(
+        lambda: len(s.rows("SELECT 1 FROM inspection.visit WHERE uscc = :u", u=uscc(9))) == 2, 60, "the next visit"
+    )
+    rows = s.rows("SELECT seq, tasks FROM inspection.visit WHERE uscc = :u ORDER BY seq", u=uscc(9))
+    assert [(r.seq, [t["title"] for t in r.tasks]) for r in rows] == [(1, ["劳动用工专项"]), (2, ["社保稽核专项"])]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import inspect
 import re
 
+from inspection.entrypoints.openapi import OPENAPI
+from inspection.entrypoints.service import InspectionService
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from hrss.observability import ObservedService
-from inspection.entrypoints.openapi import OPENAPI
-from inspection.entrypoints.service import InspectionService
 
 _PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")  # werkzeug's <visit_id> → OpenAPI's {visit_id}
 

@@ -31,32 +31,35 @@ from inspection.service_layer.context import INSPECTORS, REVIEWERS, Context
 
 def state(ctx: Context, visit_id: str) -> tuple[str | None, int, flow.Status | None]:
     """(result id, latest version, status) of the visit's result; (None, 0, None) before the first submission."""
-    session = ctx.uow.session
-    result_id = session.execute(sa.select(result.c.result_id).where(result.c.visit_id == visit_id)).scalar()
-    if result_id is None:
-        return None, 0, None
-    latest = int(
-        session.execute(
-            sa.select(sa.func.max(result_version.c.version)).where(result_version.c.result_id == result_id)
-        ).scalar_one()
+    latest = (
+        sa.select(sa.func.max(result_version.c.version))
+        .where(result_version.c.result_id == result.c.result_id)
+        .scalar_subquery()
     )
-    decisions = [
-        flow.Decision(r.version, r.approved)
-        for r in session.execute(sa.select(review.c.version, review.c.approved).where(review.c.result_id == result_id))
-    ]
-    return str(result_id), latest, flow.status(latest, decisions)
+    decision = (
+        sa.select(review.c.approved)
+        .where(review.c.result_id == result.c.result_id, review.c.version == latest)
+        .scalar_subquery()
+    )
+    row = ctx.uow.session.execute(
+        sa.select(result.c.result_id, latest.label("latest"), decision.label("approved")).where(
+            result.c.visit_id == visit_id
+        )
+    ).first()
+    if row is None:
+        return None, 0, None
+    decisions = [] if row.approved is None else [flow.Decision(row.latest, row.approved)]
+    return str(row.result_id), int(row.latest), flow.status(int(row.latest), decisions)
 
 
 def submit(ctx: Context, visit_id: str, form: Form, client_id: str | None = None) -> dict[str, Any]:
     """A new version of the visit's result, checked against its tasks, items and team."""
-    row = visits.load(ctx, visit_id, Action.WRITE, INSPECTORS)
+    row = visits.load(ctx, visit_id, Action.WRITE, INSPECTORS, lock=True)
     role = ctx.authorize(row.node, INSPECTORS, Action.WRITE, assignees=list(row.inspector_ids))
     team = [Member.from_dict(m) for m in row.team]
     if ctx.principal.account_id not in {m.inspector_id for m in team}:
         raise InvalidRecord([FieldError("present", "result.not_in_team", "只有本次检查组成员可以录入检查结果")])
     session = ctx.uow.session
-    # one submission at a time per visit: the version number is read and written under this lock
-    session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"result:{visit_id}"))))
     result_id, latest, current = state(ctx, visit_id)
     flow.check_can_submit(current)
     tasks = [Task.from_dict(t) for t in row.tasks]
@@ -106,12 +109,11 @@ def _load_result(ctx: Context, result_id: str) -> Any:
 def decide(ctx: Context, result_id: str, version: int, approve: bool, opinion: str) -> dict[str, Any]:
     """Return the latest version with an opinion, or approve it; either is kept for good."""
     head = _load_result(ctx, result_id)
-    row = visits.load(ctx, str(head.visit_id), Action.WRITE, REVIEWERS)
+    row = visits.load(ctx, str(head.visit_id), Action.WRITE, REVIEWERS, lock=True)
     role = ctx.authorize(row.node, REVIEWERS, Action.WRITE)
     if Role.INSPECTOR in ctx.principal.roles and ctx.principal.account_id in row.inspector_ids:
         raise Conflict("result.own_review", "检查组成员不能审核本组录入的检查结果")
     session = ctx.uow.session
-    session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"result:{row.visit_id}"))))
     _, latest, current = state(ctx, str(row.visit_id))
     assert current is not None
     flow.check_can_decide(current, version, latest)

@@ -60,16 +60,20 @@ def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str)
         team = [Member.from_dict(m) for m in changed]
     # one visit per key at a time, even with two dispatches of the same entity in two consumer workers
     session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"visit:{node}:{event.uscc}:{period}"))))
+    # the row lock waits for a result being submitted to it, so a visit never takes tasks after its result
     latest = session.execute(
-        sa.select(visit, result.c.result_id)
-        .select_from(visit.outerjoin(result, result.c.visit_id == visit.c.visit_id))
+        sa.select(visit)
         .where(visit.c.node == node, visit.c.uscc == event.uscc, visit.c.period == period)
         .order_by(visit.c.seq.desc())
         .limit(1)
+        .with_for_update()
     ).first()
+    has_result = latest is not None and (
+        session.execute(sa.select(result.c.result_id).where(result.c.visit_id == latest.visit_id)).first() is not None
+    )
     now = ctx.components.clock()
     record = event.registry_record.model_dump(mode="json") if event.registry_record else None
-    if latest is not None and latest.result_id is None:
+    if latest is not None and not has_result:
         visit_id = str(latest.visit_id)
         merged = rules.merge_tasks([Task.from_dict(t) for t in latest.tasks], tasks)
         teams = [
@@ -229,9 +233,13 @@ def change_team(ctx: Context, event: TeamChanged, event_id: str) -> None:
     )
 
 
-def load(ctx: Context, visit_id: str, action: Action = Action.READ, roles: Any = None) -> Any:
-    """The visit, if the caller may see it (an inspector only their own); 404 for an unknown id."""
-    row = ctx.uow.session.execute(sa.select(visit).where(visit.c.visit_id == visit_id)).first()
+def load(ctx: Context, visit_id: str, action: Action = Action.READ, roles: Any = None, lock: bool = False) -> Any:
+    """The visit, if the caller may see it (an inspector only their own); 404 for an unknown id.
+
+    `lock`: hold the visit's row until commit, so that its result versions are numbered one at a time and an
+    assignment merging into it waits."""
+    query = sa.select(visit).where(visit.c.visit_id == visit_id)
+    row = ctx.uow.session.execute(query.with_for_update() if lock else query).first()
     if row is None:
         raise NotFound("visit.not_found", "检查不存在")
     ctx.authorize(row.node, roles, action, assignees=list(row.inspector_ids))
