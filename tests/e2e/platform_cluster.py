@@ -29,6 +29,8 @@ PROVINCE = "130000"
 TARGETS = {
     "planning": "planning.entrypoints.service:PlanningService",
     "draw": "draw.entrypoints.service:DrawService",
+    "inspection": "inspection.entrypoints.service:InspectionService",
+    "evidence": "evidence.entrypoints.service:EvidenceService",
 }
 
 

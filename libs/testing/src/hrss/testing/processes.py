@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlparse
 
 import requests
 
@@ -67,9 +68,28 @@ class ManagedProcess:
         if self.proc is not None and self.proc.poll() is not None:
             raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; log: {self.log_path}\n{self.tail()}")
         try:
-            return requests.get(self.health_url, timeout=1).status_code == 200  # type: ignore[arg-type]
+            answered = requests.get(self.health_url, timeout=1).status_code == 200  # type: ignore[arg-type]
         except requests.RequestException:
             return False
+        # free_port() can race: another process may have taken the port and answered in our place
+        return answered and self._listens_itself()
+
+    def _listens_itself(self) -> bool:
+        """True if the listening socket of the health URL's port is one of the process's own (Linux /proc)."""
+        assert self.proc is not None and self.health_url is not None
+        port = urlparse(self.health_url).port
+        try:
+            inodes = {
+                os.readlink(f"/proc/{self.proc.pid}/fd/{fd}")[len("socket:[") : -1]
+                for fd in os.listdir(f"/proc/{self.proc.pid}/fd")
+                if os.readlink(f"/proc/{self.proc.pid}/fd/{fd}").startswith("socket:[")
+            }
+            with open("/proc/net/tcp") as table:
+                rows = [line.split() for line in table.readlines()[1:]]
+        except OSError:
+            return True  # no /proc (or the fd vanished): trust the answer
+        listening = {row[9] for row in rows if row[3] == "0A" and int(row[1].rsplit(":", 1)[1], 16) == port}
+        return bool(listening & inodes)
 
     @property
     def running(self) -> bool:
