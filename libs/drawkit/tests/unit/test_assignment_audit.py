@@ -461,3 +461,24 @@ def test_the_cli_names_the_failing_assignment_check(honest: dict[str, Any], tmp_
     assert failed.returncode == 1
     checks = {c["name"]: c["ok"] for c in json.loads(failed.stdout)}
     assert checks["assignment.recusal_root"] is False and checks["assignment.roster_root"] is True
+
+
+def test_an_assigned_entry_of_the_earlier_format_still_verifies(honest: dict[str, Any]) -> None:
+    """Entries logged before `draw_date` was recorded, with reasons beside the infeasible usccs: the draw date is
+    the day of the entry's instant in UTC+8."""
+    package = fresh(honest)
+    entry = next(e for e in package["log"] if e["kind"] == "assigned")
+    del entry["body"]["draw_date"]
+    entry["body"]["infeasible"] = [{"uscc": u, "reason": "too_few_after_recusal"} for u in entry["body"]["infeasible"]]
+    rechain(package)
+    report = verify_auditor(package)
+    assert report.ok, [c for c in report.checks if not c.ok]
+    assert "too_few" not in json.dumps(public_record(honest))
+
+
+def test_the_draw_date_of_an_entry_of_the_earlier_format_is_its_day_in_utc_8() -> None:
+    from hrss.drawkit.assignment import run_date
+
+    assert run_date({"at": "2027-04-01T16:30:00+00:00", "body": {}}) == date(2027, 4, 2)
+    assert run_date({"at": "2027-04-01T15:59:59+00:00", "body": {}}) == date(2027, 4, 1)
+    assert run_date({"at": "2027-04-01T23:30:00+00:00", "body": {"draw_date": "2027-04-01"}}) == date(2027, 4, 1)
