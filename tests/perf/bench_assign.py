@@ -18,9 +18,12 @@ The workload is deterministic (random.Random(20261202)):
   inspectors recused from 5 entities of their own station each (recorded as declared pairs, as v1 records every
   rule-derived recusal other than the former employer, §4), and 10 % of the inspectors with 2 former employers.
 
-For each node count it prints: `assign` seconds (wall and CPU), `check_assignment` without the re-run, peak RSS,
+For each node count it prints: `assign` seconds (wall and CPU), `check_assignment` without the re-run, peak RSS
+(after the assignment; after the verifier, which also holds the package),
 the worst load spread within a node, the violations found by `check_assignment` and by an independent brute
-force written here, and the infeasible entities; then the same for the baselines:
+force written here, and the infeasible entities; the verifier's seven assignment checks (`audit`, as
+`python -m hrss.drawkit.verify` runs them) on an auditor package built from that assignment, timed, with the
+number of checks that fail; then the same for the baselines:
 - *shuffle + first-fit (active only)*: per node, one seeded shuffle of its inspectors; each entity takes the first
   t active ones with a valid credential: no qualification or recusal rule, no balancing (the reference
   platform's way, DRAW.md);
@@ -44,7 +47,22 @@ from pathlib import Path
 from typing import Any
 
 from hrss.drawkit import SHA256
-from hrss.drawkit.assignment import AssignmentInput, Inspector, PickedEntity, assign, check_assignment
+from hrss.drawkit.assignment import (
+    Assignment,
+    AssignmentInput,
+    Inspector,
+    PickedEntity,
+    assign,
+    assigned_body,
+    audit,
+    check_assignment,
+    inspector_json,
+    recusal_root,
+    roster_root,
+    run_json,
+    section,
+    teams_json,
+)
 from hrss.drawkit.seed import assign_key
 
 DAY = date(2027, 4, 1)
@@ -159,6 +177,57 @@ def first_fit(inputs: AssignmentInput, rule: Callable[[Inspector, PickedEntity],
     return teams
 
 
+def auditor_package(inputs: AssignmentInput, result: Assignment) -> dict[str, Any]:
+    """The parts of an auditor package the assignment checks read (docs/draw-assignment.md §9), as the draw service
+    assembles them: an item per line (base plus the line's tag) and a base item, each entity drawn for the base item
+    and, if it needs a line tag, that line's item."""
+    nodes = sorted({e.node for e in inputs.entities})
+    items = [{"item_id": "base", "line": None}] + [{"item_id": line, "line": line} for line in LINES]
+    rule = {"base": [BASE], "by_line": {line: [line] for line in LINES}}
+    task = {
+        "tasks": [
+            {
+                "task_id": "T1",
+                "node": "410000",
+                "implementing_nodes": nodes,
+                "team_size": inputs.team_size,
+                "items": items,
+            }
+        ],
+        "qualifications": rule,
+    }
+    salts = {i.inspector_id: f"{n:032x}" for n, i in enumerate(inputs.roster)}
+    pairs = sorted(inputs.recusals)
+    pair_salts = {p: f"{n + 1 << 64:032x}" for n, p in enumerate(pairs)}
+    credentials = {i.inspector_id: i.credential_no for i in inputs.roster}
+    picks = [
+        {"uscc": e.uscc, "items": ["T1:base"] + [f"T1:{q}" for q in sorted(e.qualifications - {BASE})]}
+        for e in inputs.entities
+    ]
+    at = "2027-04-01T10:00:00+08:00"
+    log = [
+        {"seq": 1, "kind": "drawn", "at": at, "body": {"picks": len(picks)}},
+        {"seq": 2, "kind": "assigned", "at": at, "body": assigned_body(SHA256, inputs, result, credentials)},
+    ]
+    by_item = {f"T1:{i['item_id']}": sorted({BASE} | ({i["line"]} if i["line"] else set())) for i in items}
+    return {
+        "commitments": {
+            "roster_root": roster_root(SHA256, inputs.roster, salts).hex(),
+            "recusal_root": recusal_root(SHA256, pairs, pair_salts).hex(),
+        },
+        "task": task,
+        "log": log,
+        "picks": picks,
+        "frame": [{"uscc": e.uscc, "region_code": e.region_code} for e in inputs.entities],
+        "assignment": section(
+            [inspector_json(i, salts[i.inspector_id]) for i in inputs.roster],
+            [{"inspector_id": i, "uscc": u, "salt": pair_salts[(i, u)]} for i, u in pairs],
+            by_item,
+            [run_json(2, inputs, teams_json(result, credentials))],
+        ),
+    }
+
+
 def one(args: argparse.Namespace) -> dict[str, Any]:
     started = time.perf_counter()
     inputs = workload(args.entities, args.inspectors, args.one, args.tags, args.team)
@@ -186,8 +255,28 @@ def one(args: argparse.Namespace) -> dict[str, Any]:
             "spread": spread,
             "without_team": without,
             "infeasible": len(result.infeasible),
+            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
     )
+    if not args.skip_verifier:
+        package = auditor_package(inputs, result)
+        w, c = time.perf_counter(), time.process_time()
+        checks = audit(SHA256, key, package)
+        seconds, cpu = time.perf_counter() - w, time.process_time() - c
+        failed = [name for name, ok, _ in checks if not ok]
+        rows.append(
+            {
+                "way": f"verifier: {len(checks)} assignment checks",
+                "seconds": seconds,
+                "cpu": cpu,
+                "check_problems": len(failed),
+                "violations": 0,
+                "spread": spread,
+                "without_team": without,
+                "failed": failed,
+                "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
     if not args.skip_baseline:
         day = inputs.draw_date.isoformat()
 
@@ -237,6 +326,7 @@ def main() -> None:
     parser.add_argument("--tags", choices=("wide", "scarce"), default="wide")
     parser.add_argument("--team", type=int, default=2)
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--skip-verifier", action="store_true")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -254,13 +344,15 @@ def main() -> None:
         command = [sys.executable, str(Path(__file__).resolve()), "--one", str(nodes)]
         command += ["--entities", str(args.entities), "--inspectors", str(args.inspectors), "--tags", args.tags]
         command += ["--team", str(args.team)] + (["--skip-baseline"] if args.skip_baseline else [])
+        command += ["--skip-verifier"] if args.skip_verifier else []
         found = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
         for row in found["rows"]:
             check = f"{row['check_s']:8.2f}" if "check_s" in row else f"{'':8}"
             says = str(row["check_problems"]) if "check_problems" in row else "–"
+            rss = f"{row['rss_mb']:7.0f} MB" if "rss_mb" in row else ""
             print(
                 f"{nodes:5d} {row['way']:34} {row['seconds']:8.2f} {row['cpu']:6.2f} {check} {row['spread']:6d} "
-                f"{row['violations']:10d} {says:>10} {row['without_team']:7d} {found['peak_rss_mb']:7.0f} MB"
+                f"{row['violations']:10d} {says:>10} {row['without_team']:7d} {rss}"
             )
         ours = found["rows"][0]
         # spread ≤ 1 "where capacity allows": a larger spread passes only if check_assignment finds no improving
