@@ -157,3 +157,11 @@ def test_a_proposal_for_unknown_evidence_or_an_empty_change_is_refused(evidence_
     assert other.status_code == 403
     assert evidence_service.count("audit_entry", "outcome = 'refused' AND action = 'archive.propose_amendment'") == 3
     assert evidence_service.count("amendment") == 0
+
+
+def test_a_result_of_a_node_this_process_does_not_serve_is_not_filed(evidence_service: Running) -> None:
+    foreign, ours = str(uuid.uuid4()), str(uuid.uuid4())
+    evidence_service.publish_result(approved_result(foreign, node="140102"))
+    evidence_service.file(ours)  # later on the same partition: once it is filed, the foreign one was consumed
+    assert evidence_service.count("archive", f"visit_id = '{foreign}'") == 0
+    assert evidence_service.count("inbox") == 2

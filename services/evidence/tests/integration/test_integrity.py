@@ -70,6 +70,31 @@ def test_the_reconciler_reports_an_object_written_over_a_filed_key_and_a_foreign
     assert report["counts"] == {"unrecorded_version_of_filed_object": 1, "unknown_object": 1}
 
 
+def test_a_record_whose_object_version_was_removed_is_reported_by_the_reconciler_and_fixity(
+    evidence_service: Running, s3_client, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    kept = evidence_service.upload(str(uuid.uuid4()), pdf(1000, "kept")).json()
+    gone = evidence_service.upload(str(uuid.uuid4()), pdf(1000, "gone")).json()
+    # only a privileged user can do this to a GOVERNANCE version (a COMPLIANCE one cannot be removed at all)
+    s3_client._execute(
+        "DELETE",
+        evidence_service.bucket,
+        gone["object_key"],
+        headers={"x-amz-bypass-governance-retention": "true"},
+        query_params={"versionId": gone["version_id"]},
+    )
+    config = write_config(tmp_path / "config.yaml", evidence_service.config)
+    code, report = cli(config, "reconcile")
+    assert code == 1
+    assert report["findings"] == [
+        {"finding": "missing_object", "key": gone["object_key"], "version_id": gone["version_id"]}
+    ]
+    code, checked = cli(config, "fixity")
+    assert code == 1
+    assert [(f["object_id"], f["status"]) for f in checked["flagged"]] == [(gone["evidence_id"], "missing")]
+    assert checked["counts"]["ok"] == 1 and kept["evidence_id"] not in str(checked["flagged"])
+
+
 def test_kill_9_between_object_write_and_commit_leaves_no_record_and_the_reconciler_reports_the_orphan(
     fresh_database, kafka_bootstrap, kafka_namespace, servers, evidence_bucket, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
