@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 import uuid
 from datetime import UTC, date, datetime
@@ -81,6 +82,22 @@ def assignment(
             credit_grade="C",
             last_inspected=None,
         ),
+    )
+
+
+def results_published(task_part: TaskPart) -> TaskResultsPublished:
+    """Planning's event that a task's results are public (its task state borrowed from the draw tests' kit)."""
+    sys.path.insert(0, str(SERVICE_DIR.parent / "draw" / "tests"))
+    from draw_testkit import task_state
+
+    state = task_state(str(task_part.task_id), node=PROVINCE, status="results_published")
+    return TaskResultsPublished(
+        task=state,
+        from_status="completed",
+        to_status="results_published",
+        actor={"user_id": "planner@330000", "node": PROVINCE},
+        at=NOW,
+        reason=None,
     )
 
 

@@ -3,7 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from inspection_testkit import CITY, COUNTY_A, COUNTY_B, assignment, envelope, form, member, send, task, uscc
+from inspection_testkit import (
+    CITY,
+    COUNTY_A,
+    COUNTY_B,
+    assignment,
+    envelope,
+    form,
+    member,
+    results_published,
+    send,
+    task,
+    uscc,
+    wait_for,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -137,3 +150,26 @@ def test_a_date_outside_the_official_calendar_is_refused_not_guessed(inspection_
     open_visits(inspection_service, 10)
     answer = inspection_service.call("GET", "/deadlines?on=2031-01-02", {"planner"})
     assert answer.status_code == 400 and answer.json()["code"] == "calendar.not_covered"
+
+
+def test_publication_is_overdue_20_working_days_after_approval_unless_planning_says_the_task_is_public(
+    inspection_service,
+):
+    s = inspection_service
+    quiet = task("社保稽核专项", [("insurance", "社会保险费缴纳")])
+    dispatch = assignment(11, [quiet], [A, B])
+    send(s.broker, envelope(dispatch, str(dispatch.assignment_id), COUNTY_A))
+    published = s.visit_of(uscc(11))
+    [unpublished] = open_visits(s, 12)
+    approve(s, published, "no_problem")
+    approve(s, unpublished, "no_problem")
+    send(s.broker, envelope(results_published(quiet), str(quiet.task_id), None))
+    wait_for(lambda: s.rows("SELECT 1 FROM inspection.published_task"), 60, "the publication")
+    # approved today (2026-12-02 or later in CST): due 20 working days on; asked well after that
+    late = s.call("GET", "/deadlines?on=2026-12-31", {"planner"}).json()["overdue"]
+    publication = [o for o in late if o["kind"] == "publication"]
+    result_of = {
+        v["visit_id"]: v["result"]["result_id"] for v in s.call("GET", "/visits", {"planner"}).json()["visits"]
+    }
+    assert [o["subject_id"] for o in publication] == [result_of[unpublished["visit_id"]]]
+    assert result_of[published["visit_id"]] is not None
