@@ -173,3 +173,23 @@ def test_publication_is_overdue_20_working_days_after_approval_unless_planning_s
     }
     assert [o["subject_id"] for o in publication] == [result_of[unpublished["visit_id"]]]
     assert result_of[published["visit_id"]] is not None
+
+
+def test_the_deadlines_command_records_overdue_once_through_the_api(inspection_service, monkeypatch, capsys):
+    import json
+
+    from inspection import cli
+
+    s = inspection_service
+    open_visits(s, 13)
+    monkeypatch.setenv("HRSS_INSPECTION_URL", s.url)
+    monkeypatch.setenv("HRSS_TOKEN", s.token({"county_admin"}, COUNTY_A))
+    assert cli.main(["deadlines", "--on", "2026-07-02"]) == 0
+    assert json.loads(capsys.readouterr().out)["newly_overdue"] == 1
+    assert cli.main(["deadlines", "--on", "2026-07-02"]) == 0
+    assert json.loads(capsys.readouterr().out)["newly_overdue"] == 0
+    assert cli.main(["deadlines", "--on", "2026-07-02", "--list"]) == 0
+    assert [o["recorded"] for o in json.loads(capsys.readouterr().out)["overdue"]] == [True]
+    monkeypatch.setenv("HRSS_TOKEN", s.token({"planner"}, COUNTY_A))
+    with pytest.raises(SystemExit, match=r"access\.role_required"):
+        cli.main(["deadlines", "--on", "2026-07-02"])
