@@ -3,7 +3,8 @@
     python -m evidence.cli fixity     [--config config.yaml]   re-hash every filed version; exit 1 if any is flagged
     python -m evidence.cli reconcile  [--config config.yaml]   objects without records, records without objects;
                                                                exit 1 if anything is found
-Both print a JSON report. `fixity` keeps one `fixity_check` row per object per run.
+    python -m evidence.cli policy     [--config config.yaml]   the S3 policy for the service's own storage user
+Both jobs print a JSON report. `fixity` keeps one `fixity_check` row per object per run.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from evidence.adapters.s3_policy import application_policy
 from evidence.bootstrap import store_from
 from evidence.service_layer.integrity import fixity, reconcile
 from hrss.contracts import utcnow
@@ -35,10 +37,19 @@ def load_config(path: Path) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evidence.cli", description="证据与档案完整性检查")
-    parser.add_argument("command", choices=["fixity", "reconcile"], help="fixity：重新计算摘要；reconcile：对账")
+    parser.add_argument(
+        "command",
+        choices=["fixity", "reconcile", "policy"],
+        help="fixity：重新计算摘要；reconcile：对账；policy：存储权限策略",
+    )
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
     args = parser.parse_args(argv)
     config = load_config(args.config)
+    if args.command == "policy":
+        bucket = str((config.get("S3") or {}).get("bucket") or "hrss-evidence")
+        json.dump(application_policy(bucket), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
     store = store_from(config)
     engine = make_engine(database_url(config), schema="evidence", pool_size=1)
     try:

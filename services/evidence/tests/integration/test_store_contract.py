@@ -144,3 +144,48 @@ def test_governance_refuses_deletion_without_the_bypass_header(s3_client) -> Non
     _bypassing_delete(s3_client, real.bucket, "evidence/f/1", stored.version_id)
     with pytest.raises(ObjectMissing):
         real.read("evidence/f/1", stored.version_id)
+
+
+def test_the_applications_own_storage_user_cannot_remove_a_filed_version_even_with_the_bypass_header(
+    s3_client, servers
+) -> None:  # type: ignore[no-untyped-def]
+    """With the service's policy (`adapters/s3_policy.py`) a GOVERNANCE version is as safe as a COMPLIANCE one
+    against the application: no bypass permission. Its overwrite only adds a version."""
+    from evidence.adapters.s3_policy import application_policy
+    from minio import Minio, MinioAdmin
+    from minio.credentials import StaticProvider
+    from minio.error import S3Error
+
+    real = S3EvidenceStore(s3_client, _bucket())
+    real.ensure_bucket()
+    admin = MinioAdmin(
+        endpoint=servers.s3_endpoint,
+        credentials=StaticProvider(servers.s3_access_key, servers.s3_secret_key),
+        secure=False,
+    )
+    user, secret, policy = f"app-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex, f"evidence-{uuid.uuid4().hex[:8]}"
+    admin.user_add(user, secret)
+    try:
+        admin.policy_add(policy, policy=application_policy(real.bucket))
+        admin.policy_set(policy, user=user)
+        app = S3EvidenceStore(Minio(servers.s3_endpoint, user, secret, secure=False), real.bucket)
+        assert app.ensure_bucket().object_lock
+        filed = _put(app, "evidence/g/1", b"filed by the app")
+        app.lock("evidence/g/1", filed.version_id, "GOVERNANCE", datetime.now(UTC) + timedelta(days=1))
+        with pytest.raises(S3Error) as refused:
+            _bypassing_delete(app.client, app.bucket, "evidence/g/1", filed.version_id)
+        assert refused.value.code == "AccessDenied"
+        with pytest.raises(ObjectLocked):
+            app.delete_version("evidence/g/1", filed.version_id)
+        over = _put(app, "evidence/g/1", b"overwrite")
+        assert over.version_id != filed.version_id
+        assert app.read("evidence/g/1", filed.version_id) == b"filed by the app"
+        loose = _put(app, "evidence/g/2", b"refused upload")
+        app.delete_version("evidence/g/2", loose.version_id)  # unlocked, never recorded: may go
+        from minio.versioningconfig import SUSPENDED, VersioningConfig
+
+        with pytest.raises(S3Error):
+            app.client.set_bucket_versioning(app.bucket, VersioningConfig(SUSPENDED))
+    finally:
+        admin.user_remove(user)
+        admin.policy_remove(policy)

@@ -43,7 +43,7 @@ def s3_client(endpoint: str, access_key: str, secret_key: str, secure: bool = Fa
 def _translate(error: S3Error, key: str) -> StoreError:
     if error.code in _MISSING:
         return ObjectMissing(f"{key}: {error.code}")
-    if "WORM" in (error.message or "") or error.code in {"AccessDenied", "ObjectLocked"}:
+    if "WORM" in (error.message or "") or error.code == "ObjectLocked":
         return ObjectLocked(f"{key}: {error.message}")
     if error.code in {"SlowDownRead", "XMinioObjectCorrupted", "InternalError"}:
         return ObjectUnreadable(f"{key}: {error.code} {error.message}")
