@@ -98,7 +98,10 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
     try:
         stored = store.put(key, reader, -1 if length is None else length, content_type, {"evidence-id": evidence_id})
     except TooLarge as refused:
-        _reject(ctx, evidence_id, refused, None)
+        _reject(ctx, evidence_id, refused.code, None)
+        raise
+    except Exception:  # the client went away, the store failed: the intent says why nothing was recorded
+        _reject(ctx, evidence_id, "evidence.upload_failed", None)
         raise
     digest = reader.hexdigest
     try:
@@ -113,7 +116,7 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
         if extension in CONTAINERS:
             check_zip(zip_entries(store, key, stored.version_id, stored.size), settings.zip_limits)
     except Rejected as refused:
-        _reject(ctx, evidence_id, refused, stored)
+        _reject(ctx, evidence_id, refused.code, stored)
         raise
     until = now + timedelta(days=settings.retention_days)
     store.lock(key, stored.version_id, settings.retention_mode, until)
@@ -156,7 +159,7 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
     return {**evidence_view(row), "after_filing": archived is not None, "archive_id": archived}
 
 
-def _reject(ctx: Context, evidence_id: str, refused: Rejected, stored: Stored | None) -> None:
+def _reject(ctx: Context, evidence_id: str, code: str, stored: Stored | None) -> None:
     """Remove the never-recorded, never-locked object of a refused upload and keep the refusal."""
     removed = "none"
     if stored is not None:
@@ -167,9 +170,7 @@ def _reject(ctx: Context, evidence_id: str, refused: Rejected, stored: Stored | 
             log.exception("could not remove the object of refused upload %s", evidence_id)
             removed = "no"
     ctx.side_write(
-        insert(orm.upload_rejection).values(
-            evidence_id=evidence_id, code=refused.code, object_removed=removed, at=ctx.now()
-        )
+        insert(orm.upload_rejection).values(evidence_id=evidence_id, code=code, object_removed=removed, at=ctx.now())
     )
 
 
