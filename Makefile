@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STACK := infra/local/stack
 
-.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw check-deploy lock contracts-docs clean
+.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw bench-assign bench-inspection bench-evidence check-deploy lock contracts-docs clean
 
 help:
 	@echo "make run           install, start the servers and every service, print where to look"
@@ -15,6 +15,9 @@ help:
 	@echo "make bench         benchmarks in tests/perf (needs the stack: $(STACK) up)"
 	@echo "make bench-registry registry import and query benchmarks (needs the stack)"
 	@echo "make bench-draw    draw benchmark, 10,000,000 entities, beside PostgreSQL (needs the stack)"
+	@echo "make bench-assign  inspector assignment, 50,000 entities to teams of 2 from 5,000 inspectors"
+	@echo "make bench-inspection result submission latency under 20 concurrent inspectors (needs the stack)"
+	@echo "make bench-evidence 10 MiB evidence uploads with hashing and locking beside raw put_object (needs the stack)"
 	@echo "make check-deploy  validate docker-compose.yml and the helm chart offline"
 
 setup: $(VENV)/.installed
@@ -52,6 +55,15 @@ bench-registry: setup
 
 bench-draw: setup
 	$(PY) tests/perf/bench_draw.py
+
+bench-assign: setup
+	$(PY) tests/perf/bench_assign.py
+
+bench-inspection: setup
+	$(PY) tests/perf/bench_inspection.py
+
+bench-evidence: setup
+	$(PY) tests/perf/bench_evidence.py
 
 check-deploy:
 	infra/deploy/check
