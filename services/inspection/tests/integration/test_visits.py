@@ -38,6 +38,16 @@ def test_an_entity_drawn_by_two_draws_is_visited_once_with_every_item_and_both_t
     assert [e.payload["visit_id"] for e in s.outbox("inspection.visit_opened")] == [visit["visit_id"]]
     extended = s.outbox("inspection.visit_extended")
     assert len(extended) == 1 and len(extended[0].payload["inspectors"]) == 3
+    audited = s.rows(
+        "SELECT action, actor_kind, detail->>'assignment_id' AS assignment, event_id FROM inspection.audit_entry "
+        "WHERE object_id = :v ORDER BY seq",
+        v=visit["visit_id"],
+    )
+    assert [(a.action, a.actor_kind, a.assignment) for a in audited] == [
+        ("inspection.visit_open", "service", str(first.assignment_id)),
+        ("inspection.visit_merge", "service", str(second.assignment_id)),
+    ]
+    assert all(a.event_id for a in audited)
 
 
 def test_a_redelivered_dispatch_and_a_dispatch_repeated_under_a_new_event_change_nothing(inspection_service):

@@ -54,7 +54,7 @@ class InspectionService(ObservedService):
     @consume(TaskResultsPublished)
     def receive_published(self, event: Received) -> None:
         done: TaskResultsPublished = event.payload  # type: ignore[assignment]
-        deadlines.record_published(self._service(), str(done.task.task_id), done.at)
+        deadlines.record_published(self._service(), str(done.task.task_id), done.at, str(event.envelope.event_id))
 
     # -- plumbing ---------------------------------------------------------------------------
 

@@ -55,8 +55,10 @@ class Context:
         version: int | None = None,
         reason: str | None = None,
         detail: dict[str, str] | None = None,
+        event_id: str | None = None,
     ) -> None:
-        """The audit entry of a successful write, on the chain of the node this process keeps `node` under."""
+        """The audit entry of a successful write (or applied event), on the chain of the node this process keeps
+        `node` under."""
         self.uow.audit(
             AuditRecord(
                 actor=self.principal.account_id,
@@ -68,6 +70,7 @@ class Context:
                 object_version=version,
                 reason=reason,
                 request_id=self.request_id,
+                event_id=event_id,
                 detail=detail or {},
             ),
             node=self.serving(node),

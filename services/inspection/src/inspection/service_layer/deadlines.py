@@ -144,6 +144,14 @@ def run(ctx: Context, on: date) -> dict[str, Any]:
     return {"on": on.isoformat(), "newly_overdue": new}
 
 
-def record_published(ctx: Context, task_id: str, at: Any) -> None:
+def record_published(ctx: Context, task_id: str, at: Any, event_id: str) -> None:
     """A task's results are public (planning.task_results_published): its visits' publication is met."""
     ctx.uow.session.execute(pg_insert(published_task).values(task_id=task_id, published_at=at).on_conflict_do_nothing())
+    ctx.audit(
+        role="service",
+        action="inspection.task_published",
+        object_type="task",
+        object_id=task_id,
+        node=ctx.uow.nodes[0],
+        event_id=event_id,
+    )

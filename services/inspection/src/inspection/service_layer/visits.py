@@ -73,7 +73,8 @@ def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str)
     )
     now = ctx.components.clock()
     record = event.registry_record.model_dump(mode="json") if event.registry_record else None
-    if latest is not None and not has_result:
+    merging = latest is not None and not has_result
+    if latest is not None and merging:
         visit_id = str(latest.visit_id)
         merged = rules.merge_tasks([Task.from_dict(t) for t in latest.tasks], tasks)
         teams = [
@@ -153,6 +154,15 @@ def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str)
             assignment_id=assignment_id, visit_id=visit_id, team=[m.to_dict() for m in team]
         )
     )
+    ctx.audit(
+        role="service",
+        action="inspection.visit_merge" if merging else "inspection.visit_open",
+        object_type="visit",
+        object_id=visit_id,
+        node=node,
+        detail={"assignment_id": assignment_id, "draw_id": str(event.draw_id)},
+        event_id=event_id,
+    )
     return visit_id
 
 
@@ -197,6 +207,16 @@ def change_team(ctx: Context, event: TeamChanged, event_id: str) -> None:
     row = session.execute(
         sa.select(assignment_team.c.visit_id).where(assignment_team.c.assignment_id == str(event.assignment_id))
     ).first()
+    ctx.audit(
+        role="service",
+        action="inspection.team_change",
+        object_type="assignment",
+        object_id=str(event.assignment_id),
+        node=event.target_node,
+        reason=event.reason,
+        detail={"replaced": event.replaced.credential_no, "by": event.by.credential_no, "approver": event.approver},
+        event_id=event_id,
+    )
     if row is None:
         return  # the dispatch has not arrived; it will pick this team up
     visit_id = str(row.visit_id)
