@@ -48,6 +48,11 @@ def test_a_batch_answers_each_entry_and_a_retry_returns_the_same_answers_without
     assert answers[1]["errors"][0]["code"] == "record.too_few_inspectors"
     assert {e["field"] for e in answers[2]["errors"]} >= {"form.inspected_on", "form.items"}
     assert answers[3]["code"] == "visit.not_found"
+    refusals = s.rows(
+        "SELECT detail->>'code' AS code FROM inspection.audit_entry "
+        "WHERE action = 'inspection.field_entry' AND outcome = 'refused' ORDER BY seq"
+    )
+    assert [r.code for r in refusals] == ["record.too_few_inspectors", "record.invalid", "visit.not_found"]
     retried = s.as_inspector(A, "POST", "/field/batches", {"entries": entries})
     assert retried.json()["answers"] == answers
     assert len(s.rows("SELECT 1 FROM inspection.result_version")) == 1

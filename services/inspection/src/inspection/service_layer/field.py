@@ -14,6 +14,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from hrss.audit import AuditRecord
+from hrss.audit.chain import Outcome
+from hrss.auth import acting_role
 from hrss.contracts import PlatformError
 from inspection.adapters.orm import field_submission
 from inspection.entrypoints.schemas import parse_entry
@@ -65,7 +68,28 @@ def submit_entry(ctx: Context, raw: Any) -> dict[str, Any]:
             )
             return answer
     except PlatformError as error:
-        return _refused(client_id if isinstance(client_id, str) else None, error)
+        refused_id = client_id if isinstance(client_id, str) else None
+        _audit_refusal(ctx, raw, refused_id, error)
+        return _refused(refused_id, error)
+
+
+def _audit_refusal(ctx: Context, raw: Any, client_id: str | None, error: PlatformError) -> None:
+    """A refused entry leaves an audit entry (who, which visit, the code), though it writes nothing else."""
+    visit_id = raw.get("visit_id") if isinstance(raw, dict) else None
+    ctx.uow.audit(
+        AuditRecord(
+            actor=ctx.principal.account_id,
+            actor_role=str(acting_role(ctx.principal)),
+            actor_kind=str(ctx.principal.kind),
+            action="inspection.field_entry",
+            object_type="visit",
+            object_id=str(visit_id)[:100] if visit_id else "-",
+            outcome=Outcome.REFUSED,
+            request_id=ctx.request_id,
+            detail={"code": error.code, "client_id": (client_id or "")[:64]},
+        ),
+        node=ctx.uow.nodes[0],
+    )
 
 
 class ClientIdReused(PlatformError):
