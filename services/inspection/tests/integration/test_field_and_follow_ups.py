@@ -132,6 +132,8 @@ def test_reminders_then_overdue_flags_published_once_and_seen_by_the_city(inspec
         (late["visit_id"], "result", 4)
     ]
     assert soon["overdue"] == []
+    theirs = s.as_inspector(member(7), "GET", "/deadlines?on=2026-06-24").json()
+    assert theirs["reminders"] == [] and s.as_inspector(A, "GET", "/deadlines?on=2026-06-24").json() == soon
     first = s.call("POST", "/deadlines/run?on=2026-07-02", {"county_admin"})
     assert first.status_code == 200, first.text
     assert first.json()["newly_overdue"] == 1

@@ -25,6 +25,9 @@ def collect(ctx: Context, prefixes: tuple[str, ...]) -> list[rules.Deadline]:
     session = ctx.uow.session
     calendar = ctx.components.calendar()
     in_scope = sa.or_(*[visit.c.node.like(p + "%") for p in prefixes])
+    own = ctx.principal.sees_only_own_assignments  # an inspector sees the deadlines of their own visits only
+    if own:
+        in_scope = sa.and_(in_scope, visit.c.inspector_ids.contains([ctx.principal.account_id]))
     out: list[rules.Deadline] = []
     for r in session.execute(
         sa.select(visit.c.visit_id, visit.c.node, visit.c.due, result.c.result_id)
@@ -55,6 +58,7 @@ def collect(ctx: Context, prefixes: tuple[str, ...]) -> list[rules.Deadline]:
             follow_up.c.kind == "correction",
             follow_up.c.due.isnot(None),
             sa.or_(*[follow_up.c.node.like(p + "%") for p in prefixes]),
+            follow_up.c.visit_id.in_(sa.select(visit.c.visit_id).where(in_scope)) if own else sa.true(),
         )
     ):
         out.append(rules.Deadline(str(r.follow_up_id), r.node, "correction", r.due, bool(r.closed)))
