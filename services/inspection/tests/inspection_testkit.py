@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 import uuid
+import zlib
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ def member(n: int, region: str = COUNTY_A) -> TeamMember:
 def task(title: str, items: list[tuple[str, str]], *, end: date = date(2026, 6, 30), notice: bool = True) -> TaskPart:
     return TaskPart(
         task_id=uuid.uuid5(uuid.NAMESPACE_URL, f"task-{title}"),
-        number=f"浙人社抽〔2026〕{abs(hash(title)) % 90 + 10}号",
+        number=f"浙人社抽〔2026〕{zlib.crc32(title.encode()) % 90 + 10}号",
         title=title,
         items=[i for i, _ in items],
         start=date(2026, 4, 1),
