@@ -43,6 +43,9 @@ def stack_env() -> dict[str, str]:
             key, _, value = line.removeprefix("export ").partition("=")
             env.setdefault(key.strip(), value.strip().strip("'\""))
     env.setdefault("HRSS_NODES", os.environ.get("HRSS_NODES", "330000"))
+    # a developer's MinIO: filed evidence locked in GOVERNANCE for a day, not COMPLIANCE for 30 years
+    env.setdefault("HRSS_EVIDENCE_RETENTION_MODE", "GOVERNANCE")
+    env.setdefault("HRSS_EVIDENCE_RETENTION_DAYS", "1")
     for key, value in local_secrets().items():
         env.setdefault(key, value)
     return env

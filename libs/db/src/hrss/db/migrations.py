@@ -1,7 +1,15 @@
-"""Alembic support: each service migrates its own schema with its own version table."""
+"""Alembic support: each service migrates its own schema with its own version table.
+
+    python -m hrss.db.migrations --service draw [--dir migrations]   # HRSS_PG_DSN; what a container runs first
+
+Concurrent migrators of one schema (replicas starting together) queue on an advisory lock: the first migrates,
+the others find the schema at head and do nothing.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
 from pathlib import Path
 
 from alembic import command
@@ -40,6 +48,7 @@ def run_env(context, metadata: MetaData) -> None:  # type: ignore[no-untyped-def
             include_schemas=False,
         )
         with context.begin_transaction():
+            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"hrss.migrate.{schema}"})
             context.run_migrations()
     engine.dispose()
 
@@ -49,3 +58,19 @@ def create_tables(bind, metadata: MetaData, names: list[str]) -> None:  # type: 
     schema = metadata.schema
     tables = [metadata.tables[f"{schema}.{name}" if schema else name] for name in names]
     metadata.create_all(bind, tables=tables)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Bring a service's schema to head (HRSS_PG_DSN).")
+    parser.add_argument("--service", required=True, help="the service, which is also its schema")
+    parser.add_argument("--dir", default="migrations", type=Path, help="its migrations folder (default: ./migrations)")
+    args = parser.parse_args(argv)
+    dsn = os.environ.get("HRSS_PG_DSN")
+    if not dsn:
+        parser.error("HRSS_PG_DSN is not set")
+    upgrade(args.dir, dsn, args.service)
+    print(f"{args.service}: schema at head")
+
+
+if __name__ == "__main__":
+    main()
