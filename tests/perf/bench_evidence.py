@@ -82,7 +82,7 @@ def main() -> int:
 
         upgrade(ROOT / "services" / "evidence" / "migrations", dsn, "evidence")
         broker = KafkaBroker(servers.kafka_bootstrap, client_id="bench", namespace=namespace)
-        broker.ensure_topics([TopicSpec("inspection.result_approved.v1")])
+        broker.ensure_topics([TopicSpec("inspection.result_approved.v1.130000")])
         broker.close()
         key, port = SigningKey.generate("bench"), free_port()
         config = {

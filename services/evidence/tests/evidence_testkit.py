@@ -53,7 +53,7 @@ def service_config(
     dsn: str, port: int, key: SigningKey, bootstrap: str, namespace: str, servers: Any, bucket: str, **evidence: Any
 ) -> dict[str, Any]:
     return {
-        "NODES": PROVINCE,
+        "NODES": f"{PROVINCE},{COUNTY}",  # the province, and the county as a tenant: its results' topic
         "DATABASE_URL": dsn,
         "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
         "KAFKA": {"bootstrap_servers": bootstrap, "namespace": namespace},
@@ -82,7 +82,7 @@ def migrate(dsn: str) -> None:
 
 
 def ensure_topics(broker: Any) -> None:
-    broker.ensure_topics([TopicSpec("inspection.result_approved.v1")])
+    broker.ensure_topics([TopicSpec(f"inspection.result_approved.v1.{node}") for node in (PROVINCE, COUNTY)])
 
 
 def approved_result(visit_id: str, version: int = 1, node: str = COUNTY, overall: str = "no_problem") -> ResultApproved:
@@ -153,12 +153,12 @@ class Running:
         return requests.post(self.url + "/evidence", params=query, data=data, headers=headers, timeout=120)
 
     def publish_result(self, result: ResultApproved) -> None:
+        node = str(result.node)
         envelope = registry.build(
-            result, subject=str(result.visit_id), producer=Producer(service="inspection", node=COUNTY)
+            result, subject=str(result.visit_id), producer=Producer(service="inspection", node=node), target_node=node
         )
-        self.broker.publish_many(
-            [Message("inspection.result_approved.v1", str(result.visit_id).encode(), envelope.to_bytes())]
-        )
+        topic = f"inspection.result_approved.v1.{node}"
+        self.broker.publish_many([Message(topic, str(result.visit_id).encode(), envelope.to_bytes())])
 
     def file(self, visit_id: str, version: int = 1) -> dict[str, Any]:
         """Publish the approved result and wait until its archive has `version`; returns the archive view."""
@@ -183,7 +183,7 @@ class Running:
     def audits(self, action: str) -> list[dict[str, Any]]:
         with self.engine.connect() as connection:
             found = connection.execute(
-                sa.text("SELECT * FROM evidence.audit_entry WHERE action = :a ORDER BY seq"), {"a": action}
+                sa.text("SELECT * FROM evidence.audit_entry WHERE action = :a ORDER BY recorded_at, seq"), {"a": action}
             )
             return [dict(r._mapping) for r in found]
 

@@ -9,6 +9,8 @@ import uuid
 import pytest
 from evidence_testkit import Running, approved_result, pdf, sha256
 
+from hrss.bus.broker import TopicSpec
+
 pytestmark = pytest.mark.integration
 
 
@@ -159,9 +161,10 @@ def test_a_proposal_for_unknown_evidence_or_an_empty_change_is_refused(evidence_
     assert evidence_service.count("amendment") == 0
 
 
-def test_a_result_of_a_node_this_process_does_not_serve_is_not_filed(evidence_service: Running) -> None:
+def test_a_result_of_a_node_this_process_does_not_serve_never_reaches_it(evidence_service: Running) -> None:
     foreign, ours = str(uuid.uuid4()), str(uuid.uuid4())
-    evidence_service.publish_result(approved_result(foreign, node="140102"))
-    evidence_service.file(ours)  # later on the same partition: once it is filed, the foreign one was consumed
+    evidence_service.broker.ensure_topics([TopicSpec("inspection.result_approved.v1.140102")])
+    evidence_service.publish_result(approved_result(foreign, node="140102"))  # on 140102's own topic
+    evidence_service.file(ours)
     assert evidence_service.count("archive", f"visit_id = '{foreign}'") == 0
-    assert evidence_service.count("inbox") == 2
+    assert evidence_service.count("inbox") == 1  # not even received: the process subscribes to its nodes' topics

@@ -140,7 +140,9 @@ def decide(ctx: Context, result_id: str, version: int, approve: bool, opinion: s
     if approve:
         assert digest is not None
         ctx.uow.publish(
-            approved_event(row, filed, result_id, digest, ctx.principal.account_id, now), subject=str(row.visit_id)
+            approved_event(row, filed, result_id, digest, ctx.principal.account_id, now),
+            subject=str(row.visit_id),
+            target_node=row.node,
         )
     else:
         ctx.uow.publish(

@@ -118,9 +118,10 @@ class ResultReturned(_Part):
     returned_at: AwareDatetime
 
 
-@event_contract("inspection.result_approved", 1)
+@event_contract("inspection.result_approved", 1, addressed=True)
 class ResultApproved(_Part):
-    """An approved result (结果审核通过): everything needed to file the archive and to publish it."""
+    """An approved result (结果审核通过): everything needed to file the archive and to publish it. Addressed to the
+    inspecting node, whose own evidence service files it (a federated county never receives another's results)."""
 
     result_id: uuid.UUID
     visit_id: uuid.UUID
