@@ -90,7 +90,8 @@ def counts(engine) -> tuple[int, int]:  # type: ignore[no-untyped-def]
 
 def test_a_successful_worker_commits_its_state_and_its_event_together(service):
     url, engine = service
-    assert requests.post(f"{url}/things/1", timeout=10).status_code == 201
+    response = requests.post(f"{url}/things/1", timeout=10)
+    assert response.status_code == 201, response.text
     assert counts(engine) == (1, 1)
 
 

@@ -157,4 +157,7 @@ def test_uploads_need_an_uploading_role_in_scope(evidence_service: Running) -> N
     assert evidence_service.upload(_visit(), pdf(100, "k"), node="140000").status_code == 403
     bad = evidence_service.upload("not-a-uuid", pdf(100, "l"), kind="rumour")
     assert bad.status_code == 400 and {e["field"] for e in bad.json()["errors"]} == {"visit_id", "kind"}
+    # six digits, but not a region code (a county under city digits 00): named, not a server error
+    malformed = evidence_service.upload(_visit(), pdf(100, "m"), node="580021")
+    assert malformed.status_code == 400 and [e["field"] for e in malformed.json()["errors"]] == ["node"]
     assert evidence_service.count("evidence") == 0

@@ -57,8 +57,9 @@ def test_a_redelivered_dispatch_and_a_dispatch_repeated_under_a_new_event_change
     again = envelope(dispatch, str(dispatch.assignment_id), COUNTY_A)  # same assignment, another event id
     send(s.broker, once, once, again)
     marker = assignment(3, [LABOUR], [member(1), member(2)])
-    send(s.broker, envelope(marker, str(marker.assignment_id), COUNTY_A))
-    s.visit_of(uscc(3))  # everything sent before it has been consumed
+    # Under the same key, so on the same partition as the three before it: once it is consumed, so are they.
+    send(s.broker, envelope(marker, str(dispatch.assignment_id), COUNTY_A))
+    s.visit_of(uscc(3))
     assert len(s.rows("SELECT 1 FROM inspection.visit WHERE uscc = :u", u=uscc(2))) == 1
     assert len(s.rows("SELECT 1 FROM inspection.visit_assignment")) == 2
     assert len(s.outbox("inspection.visit_opened")) == 2

@@ -10,6 +10,8 @@ from pydantic import AwareDatetime, Field, ValidationError
 from registry.domain.errors import FieldError, InvalidRecord
 from registry.entrypoints.schemas import Body, Text, parse
 
+from hrss.contracts.nodes import NodeCode
+
 __all__ = [
     "AccessDecisionBody",
     "AccessRequestBody",
@@ -22,14 +24,13 @@ __all__ = [
     "parse_query",
 ]
 
-NODE_PATTERN = r"^[1-9][0-9]{5}$"
 Kind = Literal["documentary", "physical", "audio_visual", "third_party", "statement", "other"]
 
 
 class UploadQuery(Body):
     """The upload's description, as query parameters; the body is the file's raw bytes."""
 
-    node: Text = Field(pattern=NODE_PATTERN, description="检查所属节点（行政区划代码）")
+    node: NodeCode = Field(description="检查所属节点（行政区划代码）")
     visit_id: uuid.UUID = Field(description="检查（走访）编号")
     kind: Kind = Field(description="证据种类：书证、物证、视听资料电子数据、第三方证明、陈述材料、其他")
     filename: Text = Field(min_length=1, max_length=255, description="原文件名（含扩展名）")
