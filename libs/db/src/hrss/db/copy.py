@@ -91,7 +91,7 @@ def copy_rows(session: Session, table: Table | str, columns: Sequence[str], rows
 def copy_lines(session: Session, table: Table | str, columns: Sequence[str], lines: Sequence[str]) -> int:
     """COPY ready-made text-format lines (see `copy_line`) into `table`; returns the count.
 
-    psycopg2 refuses COPY while a wait callback is set, as psycogreen sets one under eventlet (every nameko
+    psycopg2 refuses COPY while a wait callback is set, as hrss.db.engine sets one under eventlet (every nameko
     worker). The callback is lifted for the COPY alone: the process then waits for it without yielding to other
     green threads, for the few hundred milliseconds a bulk write takes, and the callback is set again after.
     """

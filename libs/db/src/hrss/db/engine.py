@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
@@ -23,10 +25,40 @@ def cooperate_with_eventlet() -> None:
         except ImportError:  # pragma: no cover - eventlet is a dependency of nameko
             return
         if eventlet.patcher.is_monkey_patched("socket"):
-            from psycogreen.eventlet import patch_psycopg
+            import psycopg2.extensions
 
-            patch_psycopg()
+            psycopg2.extensions.set_wait_callback(_green_wait)
             _done = True
+
+
+_opened: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def _green_wait(conn: Any, timeout: float = -1) -> None:
+    """psycopg2's wait callback under eventlet: wait on the connection's socket in the hub, not in the OS.
+
+    psycopg2 (libpq) opens and closes its sockets in C, unseen by eventlet. When a connection's descriptor number is
+    one the OS recycled, a green thread killed while it waited on the old socket can have left a listener on that
+    number, and the hub then refuses the new reader ("Second simultaneous read on fileno …", seen in CI). So on a
+    connection's first wait the hub is told that its descriptor was just opened, which retires stale listeners.
+    """
+    from eventlet.hubs import notify_opened, trampoline
+    from psycopg2 import OperationalError
+    from psycopg2.extensions import POLL_OK, POLL_READ, POLL_WRITE
+
+    if conn not in _opened:
+        _opened.add(conn)
+        notify_opened(conn.fileno())
+    while True:
+        state = conn.poll()
+        if state == POLL_OK:
+            return
+        if state == POLL_READ:
+            trampoline(conn.fileno(), read=True)
+        elif state == POLL_WRITE:
+            trampoline(conn.fileno(), write=True)
+        else:
+            raise OperationalError(f"psycopg2 poll returned an unknown state: {state!r}")
 
 
 def make_engine(url: str, *, schema: str | None = None, pool_size: int = 10, application_name: str = "hrss") -> Engine:
