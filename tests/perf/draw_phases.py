@@ -9,15 +9,20 @@ import resource
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-from hrss.drawkit import SHA256, DrawPlan, FrameEntry, merkle
+from hrss.drawkit import PROFILES, SHA256, DrawPlan, FrameEntry, merkle
+from hrss.drawkit.frame import FrameColumns, FrameCommitment, fresh_salts, leaf_hashes_columns
 from hrss.drawkit.sampling import select_groups
+from hrss.drawkit.stream import check_stream, ticket_bounds
 
 OBJECT_TYPE = "employer"
 CHUNK = 100_000
 TABLE = "draw_frame"
+FROZEN_CHUNK = merkle.SUBTREE  # rows per chunk of the streamed freeze and re-verification
 STRATIFIED_SQL = f"""
 SELECT uscc, stratum, rn - 1, encode(ticket, 'hex') FROM (
     SELECT uscc, stratum, ticket,
@@ -123,6 +128,10 @@ def write_picks(path: Path, rows: list[tuple[Any, ...]]) -> None:
     path.write_text("".join(sorted("\t".join(map(str, row)) + "\n" for row in rows)), encoding="utf-8")
 
 
+def picks_name(profile: str, workers: int) -> str:
+    return f"picks-{'aes-' if profile != SHA256.name else ''}w{workers}.tsv"
+
+
 def phase_draw(args: argparse.Namespace, key: bytes, plan: DrawPlan) -> dict[str, Any]:
     """drawkit post-seed: groups built in memory first (timed apart), then select_groups alone."""
     t0 = time.perf_counter()
@@ -133,11 +142,12 @@ def phase_draw(args: argparse.Namespace, key: bytes, plan: DrawPlan) -> dict[str
     if sampler:
         sampler.start()
     m0, c0, t0 = machine_cpu(), _cpu(), time.perf_counter()
-    selection = select_groups(SHA256, key, groups, plan, workers=args.workers)
+    selection = select_groups(PROFILES[args.profile], key, groups, plan, workers=args.workers)
     took, cpu, machine = time.perf_counter() - t0, _cpu() - c0, machine_cpu() - m0
     pss = sampler.stop() if sampler else None
     write_picks(
-        args.dir / f"picks-w{args.workers}.tsv", [(p.uscc, p.stratum, p.rank, p.ticket) for p in selection.picks]
+        args.dir / picks_name(args.profile, args.workers),
+        [(p.uscc, p.stratum, p.rank, p.ticket) for p in selection.picks],
     )
     return {
         "build_s": built,
@@ -190,43 +200,58 @@ def phase_sql(args: argparse.Namespace, key: bytes, plan: DrawPlan) -> dict[str,
     }
 
 
+def frame_columns(usccs: list[str], strata: list[str], salts: list[str]) -> FrameColumns:
+    """The benchmark's frame as leaf columns: every entity eligible, of one object type, region from its uscc."""
+    size = len(usccs)
+    return FrameColumns(
+        salts,
+        usccs,
+        list(map(entity_id, usccs)),
+        [u[2:8] for u in usccs],
+        [OBJECT_TYPE] * size,
+        strata,
+        [True] * size,
+        [""] * size,
+    )
+
+
 def phase_freeze(args: argparse.Namespace, key: bytes, plan: DrawPlan) -> dict[str, Any]:
-    """Canonical order, a fresh salt and a FrameEntry leaf per entity (objects not kept), the Merkle root."""
+    """Canonical order, fresh salts, and the streamed commitment (`FrameCommitment`: canonical order checked,
+    columnar leaf hashes, Merkle root) chunk by chunk; the frozen frame is then written out (untimed)."""
     with (args.dir / "frame.tsv").open(encoding="utf-8") as rows:
         lines = rows.readlines()  # `uscc<TAB>stratum`: the uscc has a fixed width, so lines sort by uscc
     loaded = _mb(_status_kb("self", "VmRSS") or 0)
     m0, c0, t0 = machine_cpu(), _cpu(), time.perf_counter()
     lines.sort()
     sorted_at = time.perf_counter()
-    hashes, salts = [], []
-    leaf_hash, append = merkle.leaf_hash, hashes.append
-    for start in range(0, len(lines), CHUNK):
-        fresh = os.urandom(16 * CHUNK).hex()
-        salts.append(fresh)
-        for k, line in enumerate(lines[start : start + CHUNK]):
-            append(leaf_hash(SHA256, frame_entry(line[:18], line[19:-1], fresh[32 * k : 32 * k + 32]).leaf()))
-    leaves_at = time.perf_counter()
-    root = merkle.root_of_hashes(SHA256, hashes)
+    salts = fresh_salts(len(lines))
+    salted_at = time.perf_counter()
+    committed = FrameCommitment(SHA256)
+    columns_s = 0.0
+    for start in range(0, len(lines), FROZEN_CHUNK):
+        c1 = time.perf_counter()
+        fields = "".join(lines[start : start + FROZEN_CHUNK]).replace("\n", "\t").split("\t")
+        chunk = frame_columns(fields[0:-1:2], fields[1:-1:2], salts[start : start + FROZEN_CHUNK])
+        columns_s += time.perf_counter() - c1
+        committed.add(chunk)
+    root = committed.root()
     took, cpu, machine = time.perf_counter() - t0, _cpu() - c0, machine_cpu() - m0
-    del hashes
     per_leaf = leaf_costs(lines[:CHUNK])
     with (args.dir / "frozen.tsv").open("w", encoding="utf-8") as out:  # the frame as an auditor receives it
         for start in range(0, len(lines), CHUNK):
-            fresh = salts[start // CHUNK]
-            out.write(
-                "".join(
-                    f"{line[:18]}\t{line[19:-1]}\t{entity_id(line[:18])}\t{fresh[32 * k : 32 * k + 32]}\n"
-                    for k, line in enumerate(lines[start : start + CHUNK])
-                )
-            )
+            fields = "".join(lines[start : start + CHUNK]).replace("\n", "\t").split("\t")
+            chunk = frame_columns(fields[0:-1:2], fields[1:-1:2], salts[start : start + CHUNK])
+            rows = map("\t".join, zip(*chunk.fields()[1:6], repeat("1"), chunk.reasons, chunk.salts))  # type: ignore
+            out.write("\n".join(rows) + "\n")
     return {
         "seconds": took,
         "cpu": cpu,
         "machine": machine,
-        "rows": len(lines),
+        "rows": committed.size,
         "sort_s": sorted_at - t0,
-        "leaves_s": leaves_at - sorted_at,
-        "tree_s": t0 + took - leaves_at,
+        "salts_s": salted_at - sorted_at,
+        "columns_s": columns_s,
+        "commit_s": t0 + took - salted_at - columns_s,
         "root": root.hex(),
         "loaded_mb": loaded,
         "per_leaf_us": per_leaf,
@@ -235,53 +260,116 @@ def phase_freeze(args: argparse.Namespace, key: bytes, plan: DrawPlan) -> dict[s
 
 
 def leaf_costs(lines: list[str]) -> dict[str, float]:
-    """Where a leaf's time goes, in µs per entity over a sample, nothing kept (as in the freeze loop):
-    FrameEntry(), then .leaf() on top, then merkle.leaf_hash on top."""
+    """Where a leaf's time goes, in µs per entity over a sample, nothing kept: the object path (FrameEntry(),
+    .leaf(), merkle.leaf_hash, one entity at a time) beside the columnar path the freeze uses
+    (leaf_hashes_columns), and the tree (merkle.root_of_hashes) per leaf."""
     salt, leaf_hash = "0" * 32, merkle.leaf_hash
+    fields = "".join(lines).replace("\n", "\t").split("\t")
+    usccs, strata = fields[0:-1:2], fields[1:-1:2]
     t0 = time.perf_counter()
-    for line in lines:
-        frame_entry(line[:18], line[19:-1], salt)
+    for uscc, stratum in zip(usccs, strata, strict=True):
+        frame_entry(uscc, stratum, salt)
     t1 = time.perf_counter()
-    for line in lines:
-        frame_entry(line[:18], line[19:-1], salt).leaf()
+    for uscc, stratum in zip(usccs, strata, strict=True):
+        frame_entry(uscc, stratum, salt).leaf()
     t2 = time.perf_counter()
-    for line in lines:
-        leaf_hash(SHA256, frame_entry(line[:18], line[19:-1], salt).leaf())
+    hashes = [
+        leaf_hash(SHA256, frame_entry(uscc, stratum, salt).leaf()) for uscc, stratum in zip(usccs, strata, strict=True)
+    ]
     t3 = time.perf_counter()
+    columns = frame_columns(usccs, strata, [salt] * len(usccs))
+    t4 = time.perf_counter()
+    columnar = leaf_hashes_columns(SHA256, *columns.fields())  # type: ignore[arg-type]
+    t5 = time.perf_counter()
+    merkle.root_of_hashes(SHA256, columnar)
+    t6 = time.perf_counter()
+    assert columnar == hashes, "the columnar leaves differ from the object path's"
     scale = 1e6 / max(1, len(lines))
-    return {"entry": (t1 - t0) * scale, "leaf": (t2 - t1 - (t1 - t0)) * scale, "hash": (t3 - t2 - (t2 - t1)) * scale}
+    return {
+        "entry": (t1 - t0) * scale,
+        "leaf": (t2 - t1 - (t1 - t0)) * scale,
+        "hash": (t3 - t2 - (t2 - t1)) * scale,
+        "columns": (t4 - t3) * scale,
+        "columnar": (t5 - t4) * scale,
+        "tree": (t6 - t5) * scale,
+    }
+
+
+def frozen_blocks(path: Path, read_size: int = 1 << 23) -> Iterator[tuple[str, int, int]]:
+    """The frozen frame file as (path, start, end) byte ranges of FROZEN_CHUNK lines each: the parent only finds the
+    boundaries (newlines counted in C, 8 MiB at a time), and each worker reads and parses its own range, so no
+    chunk's text is pickled across processes."""
+    start = position = 0
+    wanted = FROZEN_CHUNK
+    with path.open("rb") as source:
+        while block := source.read(read_size):
+            lines = block.count(b"\n")
+            if lines < wanted:
+                wanted -= lines
+                position += len(block)
+                continue
+            offset = 0
+            while lines >= wanted:  # the boundary is in this block: after its wanted-th newline from `offset`
+                tail = block[offset:]
+                offset += len(tail) - len(tail.split(b"\n", wanted)[wanted])
+                yield str(path), start, position + offset
+                start = position + offset
+                lines -= wanted
+                wanted = FROZEN_CHUNK
+            wanted -= lines
+            position += len(block)
+    if position > start:
+        yield str(path), start, position
+
+
+def parse_frozen(block: tuple[str, int, int]) -> FrameColumns:
+    """A range of frozen lines as leaf columns, every field read from the file."""
+    name, start, end = block
+    with open(name, "rb") as source:
+        source.seek(start)
+        text = source.read(end - start).decode("utf-8")
+    f = text.replace("\n", "\t").split("\t")
+    eligible = list(map({"1": True, "0": False}.__getitem__, f[5:-1:8]))
+    return FrameColumns(f[7:-1:8], f[0:-1:8], f[1:-1:8], f[2:-1:8], f[3:-1:8], f[4:-1:8], eligible, f[6:-1:8])
+
+
+def read_picks(path: Path) -> list[tuple[str, str, int, str]]:
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+    return [(uscc, stratum, int(rank), ticket) for uscc, stratum, rank, ticket in rows]
 
 
 def phase_verify(args: argparse.Namespace, key: bytes, plan: DrawPlan) -> dict[str, Any]:
-    """From the frozen frame file: canonical order, every leaf, the root, the groups, the selection again."""
+    """The draw's picks checked against the frozen frame file, streamed (hrss.drawkit.stream): every ticket of
+    the picks recomputed (the bounds), then chunk by chunk in `--workers` processes: canonical order, every leaf,
+    the subtree roots, N_s, the entities up to each stratum's bound; then the root, the quotas and the selection
+    re-drawn from what was kept."""
+    profile = PROFILES[args.profile]
+    claimed = read_picks(args.dir / picks_name(args.profile, 1))
     m0, c0, t0 = machine_cpu(), _cpu(), time.perf_counter()
-    groups: defaultdict[str, list[str]] = defaultdict(list)
-    hashes: list[bytes] = []
-    leaf_hash, append, previous = merkle.leaf_hash, hashes.append, ""
-    with (args.dir / "frozen.tsv").open(encoding="utf-8") as rows:
-        for line in rows:
-            uscc, stratum, eid, salt = line[:-1].split("\t")
-            if uscc <= previous:
-                raise ValueError(f"frame not in canonical order at {uscc}")
-            previous = uscc
-            append(leaf_hash(SHA256, FrameEntry(uscc, eid, uscc[2:8], OBJECT_TYPE, stratum, True, "", salt).leaf()))
-            groups[stratum].append(uscc)
-    leaves_at = time.perf_counter()
-    root = merkle.root_of_hashes(SHA256, hashes)
-    del hashes
-    root_at = time.perf_counter()
-    selection = select_groups(SHA256, key, groups, plan, workers=args.workers)
+    bounds = ticket_bounds(profile, key, [(uscc, stratum) for uscc, stratum, _, _ in claimed])
+    bounded_at = time.perf_counter()
+    streamed = check_stream(
+        profile, key, bounds, frozen_blocks(args.dir / "frozen.tsv"), parse_frozen, workers=args.workers
+    )
+    streamed_at = time.perf_counter()
+    selection, short = streamed.selection(profile, plan)
     took, cpu, machine = time.perf_counter() - t0, _cpu() - c0, machine_cpu() - m0
-    write_picks(args.dir / "picks-verify.tsv", [(p.uscc, p.stratum, p.rank, p.ticket) for p in selection.picks])
+    rows = [(p.uscc, p.stratum, p.rank, p.ticket) for p in selection.picks]
+    write_picks(args.dir / f"picks-verify-w{args.workers}.tsv", rows)
     return {
         "seconds": took,
         "cpu": cpu,
         "machine": machine,
         "rows": len(selection.picks),
-        "leaves_s": leaves_at - t0,
-        "tree_s": root_at - leaves_at,
-        "select_s": t0 + took - root_at,
-        "root": root.hex(),
+        "frame_rows": streamed.size,
+        "bounds_s": bounded_at - t0,
+        "stream_s": streamed_at - bounded_at,
+        "select_s": t0 + took - streamed_at,
+        "kept": sum(map(len, streamed.kept.values())),
+        "ordered": streamed.ordered,
+        "short": len(short),
+        "same": sorted(rows) == sorted(claimed),
+        "root": streamed.root.hex(),
         **_peaks(),
     }
 

@@ -249,3 +249,27 @@ def wait_for(condition, timeout: float = 30.0, what: str = "condition"):  # type
             return found
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def publish_group(broker: Any, tasks: list[dict[str, Any]]) -> None:
+    """The tasks, ready for draw as one draw group (合并抽取): every event names all of them as its group."""
+    members = [t["task_id"] for t in tasks]
+    messages = []
+    for task in tasks:
+        ready = TaskReadyForDraw(
+            task=task,
+            from_status="published",
+            to_status="frozen",
+            actor={"user_id": "planner@130000", "node": PROVINCE},
+            at=NOW,
+            reason="公示期满",
+            draw_group_members=members,
+        )
+        messages.append(
+            Message(
+                "planning.task_ready_for_draw.v1",
+                task["task_id"].encode(),
+                _envelope(ready, task["task_id"], "planning"),
+            )
+        )
+    broker.publish_many(messages)

@@ -38,10 +38,23 @@ def _has_sm3() -> bool:
     return True
 
 
+def _has_cryptography() -> bool:
+    try:
+        import cryptography.hazmat.primitives.ciphers  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+AES_PROFILE = "hrss-draw/sha256-aes/v1"
+
+
 def case_param(name: str) -> Any:
     marks = []
     if CASES[name]["package"]["profile"] == "hrss-draw/sm3/v1":
         marks.append(pytest.mark.skipif(not _has_sm3(), reason="this Python's OpenSSL provides no SM3"))
+    if CASES[name]["package"]["profile"] == AES_PROFILE:
+        marks.append(pytest.mark.skipif(not _has_cryptography(), reason="the AES profile needs `cryptography`"))
     return pytest.param(name, marks=marks, id=name)
 
 
@@ -60,8 +73,25 @@ def failing(package: Mapping[str, Any]) -> set[str]:
 
 
 def hasher(package: Mapping[str, Any]) -> Callable[[bytes], bytes]:
-    algorithm = {"hrss-draw/sha256/v1": "sha256", "hrss-draw/sm3/v1": "sm3"}[package["profile"]]
+    algorithm = {"hrss-draw/sha256/v1": "sha256", "hrss-draw/sm3/v1": "sm3", AES_PROFILE: "sha256"}[package["profile"]]
     return lambda data: hashlib.new(algorithm, data).digest()
+
+
+def ticketer(package: Mapping[str, Any], h: Callable[[bytes], bytes]) -> Callable[[bytes, str], bytes]:
+    """t(e) from the spec: H(K ‖ uscc) (§6.2), or in the fast profile the last block of AES-256-CBC with a zero IV
+    over u8(len) ‖ uscc ‖ zeros to 32 bytes (§6.4), with `cryptography`'s CBC mode (drawkit uses ECB and XOR)."""
+    if package["profile"] != AES_PROFILE:
+        return lambda key, uscc: h(key + uscc.encode())
+
+    def aes(key: bytes, uscc: str) -> bytes:
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        u = uscc.encode()
+        assert len(u) <= 31
+        message = bytes([len(u)]) + u + bytes(31 - len(u))
+        return Cipher(algorithms.AES(key), modes.CBC(bytes(16))).encryptor().update(message)[16:]
+
+    return aes
 
 
 def lp(value: bytes | str | int) -> bytes:
@@ -101,8 +131,8 @@ def ref_seed(h: Callable[[bytes], bytes], package: Mapping[str, Any]) -> bytes:
     return h(b"".join([lp("hrss-draw/v1/seed"), *(lp(committed[n]) for n in names), lp(len(contributions)), *encoded]))
 
 
-def ref_order(h: Callable[[bytes], bytes], key: bytes, usccs: Sequence[str]) -> list[tuple[str, str]]:
-    return sorted(((u, h(key + u.encode()).hex()) for u in usccs), key=lambda p: (bytes.fromhex(p[1]), p[0].encode()))
+def ref_order(t: Callable[[bytes, str], bytes], key: bytes, usccs: Sequence[str]) -> list[tuple[str, str]]:
+    return sorted(((u, t(key, u).hex()) for u in usccs), key=lambda p: (bytes.fromhex(p[1]), p[0].encode()))
 
 
 def eligible_by_stratum(package: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -148,7 +178,23 @@ def test_the_vectors_cover_the_edge_cases_of_the_spec() -> None:
         "empty-frame",
         "equal-ticket-prefix",
         "sm3-profile",
+        "aes-profile",
+        "aes-uscc-lengths",
+        "different-scopes",
     }
+
+
+def test_the_different_scopes_vector_draws_each_item_only_in_the_strata_it_names() -> None:
+    case = CASES["different-scopes"]
+    plan = case["package"]["plan"]
+    quotas = case["expected"]["quotas"]
+    for item in plan["items"]:
+        for stratum, row in quotas.items():
+            assert (row[item["item_id"]] > 0) == (stratum in item["strata"]), (item["item_id"], stratum)
+    public_items = case["public_record"]["plan"]["items"]
+    assert public_items and all("strata" not in i and "stratum_fractions" not in i for i in public_items)
+    picks = case["package"]["picks"]
+    assert any(set(p["items"]) == {"T1:wages", "T2:insurance"} for p in picks)
 
 
 # --- (b) every vector verifies ----------------------------------------------------------------------------------
@@ -187,7 +233,7 @@ def test_the_expected_values_recompute_from_first_principles(name: str) -> None:
     assert expected["sizes"] == sizes
     plan = plan_from(package["plan"])
     assert expected["quotas"] == item_quotas(plan, sizes)
-    orders = {s: ref_order(h, key, u) for s, u in groups.items() if u}
+    orders = {s: ref_order(ticketer(package, h), key, u) for s, u in groups.items() if u}
     assert expected["stratum_order"] == {s: [list(p) for p in o] for s, o in orders.items()}
 
     drawn = []

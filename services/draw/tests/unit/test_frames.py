@@ -7,11 +7,11 @@ from fractions import Fraction
 from types import SimpleNamespace
 
 import pytest
-from draw.domain_errors import Conflict
-from draw.service_layer.frames import _months_before, _reason, check_group, draw_plan, target_node
+from draw.service_layer.frames import _months_before, _reason, draw_plan, pick_target, scopes_differ, target_node
 from draw_testkit import COUNTY_A, COUNTY_B, PROVINCE, task_state
 
 from hrss.drawkit import FrameEntry
+from hrss.drawkit.sampling import item_quotas
 
 SCOPE = {"object_types": ["企业"], "tags": ["农民工集中用工"], "grades": ["B", "C"]}
 
@@ -83,8 +83,36 @@ def test_a_drawn_entity_goes_to_the_implementing_node_that_holds_it() -> None:
     assert target_node(cities, COUNTY_A) == COUNTY_A and target_node(cities, "130105") == "130100"
 
 
-def test_a_draw_group_must_share_its_scope() -> None:
-    check_group([task_state("a"), task_state("b", items=task_state("x")["items"][:1])])
-    with pytest.raises(Conflict) as refused:
-        check_group([task_state("a"), task_state("b", exclude_inspected_within_months=6)])
-    assert refused.value.code == "draw.group_scope_differs"
+def test_a_group_of_one_scope_keeps_the_plain_strata_and_plan() -> None:
+    same = [task_state("a"), task_state("b", items=task_state("x")["items"][:1])]
+    assert not scopes_differ(same)
+    plan = draw_plan(same, [leaf("A1", f"{COUNTY_A}|企业|C")], 0)
+    assert all(i.strata is None and not i.stratum_fractions for i in plan.items)
+
+
+def test_tasks_of_different_scopes_draw_each_item_only_in_its_own_tasks_strata() -> None:
+    a = task_state("a")  # both counties, grade C raised to 1/2
+    b = task_state("b", draw_regions=[COUNTY_B], grade_ratios=[], items=task_state("x")["items"][:1])
+    assert scopes_differ([a, b])
+    both, only_a, none = f"{COUNTY_B}|企业|1+2|C", f"{COUNTY_A}|企业|1|C", f"{COUNTY_A}|企业|-|*"
+    entries = [
+        leaf("B1", both),
+        leaf("A1", only_a),
+        FrameEntry("A2", "e", COUNTY_A, "企业", none, False, "closed", "0" * 32),
+    ]
+    plan = draw_plan([a, b], entries, 0)
+    rules = {i.item_id: i for i in plan.items}
+    assert rules["a:item-1"].strata == {both, only_a} and rules["b:item-1"].strata == {both}
+    assert rules["a:item-1"].stratum_fractions == {both: Fraction(1, 2), only_a: Fraction(1, 2)}
+    assert rules["b:item-1"].stratum_fractions == {}  # task b raises no grade
+    assert plan.stratum_fractions == {}
+    quotas = item_quotas(plan, {both: 10, only_a: 10})
+    assert quotas[both] == {"a:item-1": 5, "a:item-2": 5, "b:item-1": 1}
+    assert quotas[only_a] == {"a:item-1": 5, "a:item-2": 5, "b:item-1": 0}
+
+
+def test_a_pick_goes_to_the_node_of_the_first_task_it_was_drawn_for() -> None:
+    a = task_state("a", unified=False, node=PROVINCE, implementing_nodes=[PROVINCE])
+    b = task_state("b")
+    assert pick_target([a, b], ["b:item-1"], COUNTY_B) == COUNTY_B
+    assert pick_target([a, b], ["a:item-1", "b:item-1"], COUNTY_B) == PROVINCE

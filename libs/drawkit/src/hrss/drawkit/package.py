@@ -3,15 +3,17 @@ derived from it (docs/draw-spec.md §10). Both are plain JSON; `hrss.drawkit.ver
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
+from itertools import compress
 from typing import Any
 
 from hrss.drawkit import frame as frames
 from hrss.drawkit import log as draw_log
-from hrss.drawkit.encoding import Profile, canonical_json
+from hrss.drawkit.encoding import AES_TICKETS, Profile, canonical_json
 from hrss.drawkit.frame import FrameEntry
-from hrss.drawkit.sampling import DrawPlan, ItemRule, Pick, expansion, replacement, select
+from hrss.drawkit.sampling import AES_USCC_MAX, DrawPlan, ItemRule, Pick, expansion, replacement, select
 from hrss.drawkit.seed import Commitments, Contribution, derive_seed, draw_key
 
 ALGORITHM = "hrss-draw/v1"
@@ -30,24 +32,44 @@ def fraction_from(data: Mapping[str, int] | None) -> Fraction | None:
     return None if data is None else Fraction(int(data["numerator"]), int(data["denominator"]))
 
 
+def _item_json(item: ItemRule, public: bool) -> dict[str, Any]:
+    found: dict[str, Any] = {"item_id": item.item_id, "fraction": fraction_json(item.fraction), "minimum": item.minimum}
+    if not public:  # strata name credit grades: auditors only, like the plan's stratum fractions
+        if item.strata is not None:
+            found["strata"] = sorted(item.strata)
+        if item.stratum_fractions:
+            found["stratum_fractions"] = {k: fraction_json(v) for k, v in sorted(item.stratum_fractions.items())}
+    return found
+
+
 def plan_json(plan: DrawPlan, *, public: bool = False) -> dict[str, Any]:
-    found: dict[str, Any] = {
-        "items": [
-            {"item_id": i.item_id, "fraction": fraction_json(i.fraction), "minimum": i.minimum} for i in plan.items
-        ],
-        "batch_size": plan.batch_size,
-    }
+    """The plan as committed (its hash is logged at T0). An item's `strata` and `stratum_fractions` appear only when
+    set, so plans without them encode as they always have."""
+    found: dict[str, Any] = {"items": [_item_json(i, public) for i in plan.items], "batch_size": plan.batch_size}
     if not public:
         found["stratum_fractions"] = {k: fraction_json(v) for k, v in sorted(plan.stratum_fractions.items())}
     return found
 
 
+def _fractions_from(data: Mapping[str, Any]) -> dict[str, Fraction]:
+    return {k: v for k, f in data.items() if (v := fraction_from(f)) is not None}
+
+
+def _item_from(data: Mapping[str, Any]) -> ItemRule:
+    strata = data.get("strata")
+    return ItemRule(
+        data["item_id"],
+        fraction_from(data["fraction"]),
+        int(data["minimum"]),
+        None if strata is None else frozenset(strata),
+        _fractions_from(data.get("stratum_fractions", {})),
+    )
+
+
 def plan_from(data: Mapping[str, Any]) -> DrawPlan:
     return DrawPlan(
-        items=tuple(ItemRule(i["item_id"], fraction_from(i["fraction"]), int(i["minimum"])) for i in data["items"]),
-        stratum_fractions={
-            k: v for k, f in data.get("stratum_fractions", {}).items() if (v := fraction_from(f)) is not None
-        },
+        items=tuple(_item_from(i) for i in data["items"]),
+        stratum_fractions=_fractions_from(data.get("stratum_fractions", {})),
         batch_size=int(data["batch_size"]),
     )
 
@@ -85,6 +107,10 @@ class DrawBuilder:
         self.expansion_plans: list[DrawPlan] = []
         self.task = dict(task)
         self.frame = frames.canonical(entries)
+        if profile.tickets == AES_TICKETS:
+            too_long = next((e.uscc for e in self.frame if len(e.uscc.encode("utf-8")) > AES_USCC_MAX), None)
+            if too_long is not None:
+                raise ValueError(f"{too_long}: the profile {profile.name} takes usccs of at most {AES_USCC_MAX} bytes")
         self.commitments = Commitments(
             draw_id=draw_id,
             task_hash=task_hash(profile, task),
@@ -225,12 +251,14 @@ class DrawBuilder:
 def public_record(package: Mapping[str, Any]) -> dict[str, Any]:
     """What anyone may see: no snapshot, no credit grades (strata merged to region × object type), no
     per-stratum fractions. The log is public as it is: its bodies never hold a stratum, a rank or a grade."""
-    frame = [FrameEntry.from_json(e) for e in package["frame"]]
+    frame = frames.FrameColumns.from_json(package["frame"])
+    frame.check()  # what FrameEntry.from_json checks of every leaf
+    eligible = Counter(compress(frame.strata, frame.eligible))
     counts: dict[str, dict[str, int]] = {}
-    for entry in frame:
-        row = counts.setdefault(public_stratum(entry.stratum), {"frame": 0, "eligible": 0, "picked": 0})
-        row["frame"] += 1
-        row["eligible"] += 1 if entry.eligible else 0
+    for key, size in Counter(frame.strata).items():
+        row = counts.setdefault(public_stratum(key), {"frame": 0, "eligible": 0, "picked": 0})
+        row["frame"] += size
+        row["eligible"] += eligible[key]
     for pick in package["picks"]:
         counts[public_stratum(pick["stratum"])]["picked"] += 1
     plan = plan_from(package["plan"])

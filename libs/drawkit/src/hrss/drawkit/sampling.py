@@ -1,32 +1,60 @@
 """Tickets, strata, quotas and the stratified selection; batch order, replacement and expansion
 (docs/draw-spec.md §6–8). Integers and rationals only: no floating point anywhere.
+
+Tickets are computed a stratum at a time with bulk operations (one UTF-8 pass, then `map` over the hash or one AES
+call), so that a draw of millions of entities runs no Python frame per entity.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+import operator
+import struct
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import compress, repeat
+from math import isqrt
 from typing import Any
 
-from hrss.drawkit.encoding import Profile
+from hrss.drawkit.encoding import AES_TICKETS, HASH_TICKETS, Profile, _digest_of, paused_gc, utf8_each
 from hrss.drawkit.frame import FrameEntry
+
+TicketFunction = Callable[[Sequence[bytes]], list[bytes]]
 
 
 @dataclass(frozen=True)
 class ItemRule:
-    """A checklist item of the task: its ratio as an exact fraction (None: none), and an absolute minimum."""
+    """A checklist item of the task: its ratio as an exact fraction (None: none), and an absolute minimum.
+
+    Tasks of one draw with different scopes (docs/draw-spec.md §6.3): `strata`, if given, names the only strata in
+    which the item is drawn (elsewhere its quota is 0), and `stratum_fractions` replaces the item's fraction in the
+    strata it names (its own task's credit-risk ratios), before the plan's `stratum_fractions`."""
 
     item_id: str
     fraction: Fraction | None = None
     minimum: int = 0
+    strata: frozenset[str] | None = None
+    stratum_fractions: Mapping[str, Fraction] = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if self.fraction is not None and not 0 <= self.fraction <= 1:
             raise ValueError(f"{self.item_id}: a ratio lies between 0 and 1")
+        if any(not 0 <= f <= 1 for f in self.stratum_fractions.values()):
+            raise ValueError(f"{self.item_id}: a ratio lies between 0 and 1")
         if self.minimum < 0:
             raise ValueError(f"{self.item_id}: a minimum is not negative")
+
+    def applies(self, stratum: str) -> bool:
+        return self.strata is None or stratum in self.strata
+
+    def fraction_in(self, plan: DrawPlan, stratum: str) -> Fraction | None:
+        """The item's fraction in `stratum`: its own override, else the plan's, else its ratio (None stays None)."""
+        if self.fraction is None:
+            return None
+        if stratum in self.stratum_fractions:
+            return self.stratum_fractions[stratum]
+        return plan.stratum_fractions.get(stratum, self.fraction)
 
 
 @dataclass(frozen=True)
@@ -66,36 +94,103 @@ def apportion(total: int, sizes: Mapping[str, int]) -> dict[str, int]:
 
 
 def item_quotas(plan: DrawPlan, sizes: Mapping[str, int]) -> dict[str, dict[str, int]]:
-    """q[s][i] = min(N_s, max(ceil(N_s · f_{s,i}), m_{s,i})) for every stratum s and item i."""
-    minimums = {item.item_id: apportion(item.minimum, sizes) for item in plan.items}
+    """q[s][i] = min(N_s, max(ceil(N_s · f_{s,i}), m_{s,i})) for every stratum s in which item i is drawn, 0 in the
+    others; the minimum m_i is apportioned over the strata in which the item is drawn."""
+    minimums = {
+        item.item_id: apportion(item.minimum, {key: n for key, n in sizes.items() if item.applies(key)})
+        for item in plan.items
+    }
     quotas: dict[str, dict[str, int]] = {}
     for key, n in sizes.items():
         row = {}
         for item in plan.items:
-            fraction = item.fraction
-            if fraction is not None and key in plan.stratum_fractions:
-                fraction = plan.stratum_fractions[key]
+            if not item.applies(key):
+                row[item.item_id] = 0
+                continue
+            fraction = item.fraction_in(plan, key)
             by_ratio = ceil_fraction(n * fraction) if fraction is not None else 0
             row[item.item_id] = min(n, max(by_ratio, minimums[item.item_id][key]))
         quotas[key] = row
     return quotas
 
 
+def hash_tickets(profile: Profile, key: bytes) -> TicketFunction:
+    """t(e) = H(K ‖ UTF-8(uscc)) of each UTF-8 uscc (docs/draw-spec.md §6.2), iterated in C."""
+    new, digest, prefixed = profile.new, _digest_of(profile.new), key.__add__
+
+    def tickets(raws: Sequence[bytes]) -> list[bytes]:
+        return list(map(digest, map(new, map(prefixed, raws))))
+
+    return tickets
+
+
+AES_USCC_MAX = 31  # UTF-8 bytes of a uscc in the AES profile: its length byte and the uscc fill two AES blocks
+_LENGTH = [bytes([n]) for n in range(AES_USCC_MAX + 1)]
+
+
+def aes_messages(raws: Sequence[bytes]) -> bytes:
+    """m(e) = u8(len(u)) ‖ u ‖ 0x00^(31 − len(u)) of each UTF-8 uscc u, concatenated: 32 bytes each."""
+    sizes = list(map(len, raws))
+    if not sizes:
+        return b""
+    low, high = min(sizes), max(sizes)
+    if high > AES_USCC_MAX:
+        raise ValueError(f"the AES ticket profile takes usccs of at most {AES_USCC_MAX} UTF-8 bytes")
+    if low == high:  # the usual case, every uscc of 18 characters: one join
+        head, pad = _LENGTH[low], bytes(AES_USCC_MAX - low)
+        return head + (pad + head).join(raws) + pad
+    prefixed = map(bytes.__add__, map(_LENGTH.__getitem__, sizes), raws)
+    return b"".join(map(bytes.ljust, prefixed, repeat(AES_USCC_MAX + 1), repeat(b"\x00")))
+
+
+def aes_tickets(key: bytes) -> TicketFunction:
+    """t(e) = AES-256_K(AES-256_K(m1) ⊕ m2) for m(e) = m1 ‖ m2 (docs/draw-spec.md §6.4): the CBC-MAC of the fixed
+    32-byte message, 16 bytes. Computed for a whole stratum with two ECB passes and one big-integer XOR: the first
+    pass gives AES(m1) ‖ AES(m2) of every entity, shifting the messages 16 bytes left lines each m2 up with its
+    AES(m1), and the tickets are the first halves of the second pass (the other halves are discarded).
+    Needs the `cryptography` package (imported here, only for this profile)."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    encrypt = Cipher(algorithms.AES(key), modes.ECB()).encryptor().update
+
+    def tickets(raws: Sequence[bytes]) -> list[bytes]:
+        if not raws:
+            return []
+        messages = aes_messages(raws)
+        size = len(messages)
+        first = encrypt(messages)
+        chained = (int.from_bytes(first, "big") ^ (int.from_bytes(messages[16:], "big") << 128)).to_bytes(size, "big")
+        second = encrypt(chained)
+        return list(struct.unpack("16s16x" * len(raws), second))
+
+    return tickets
+
+
+def ticket_function(profile: Profile, key: bytes) -> TicketFunction:
+    """The profile's tickets of a list of UTF-8 usccs, under the draw key K."""
+    if profile.tickets == HASH_TICKETS:
+        return hash_tickets(profile, key)
+    if profile.tickets == AES_TICKETS:
+        return aes_tickets(key)
+    raise ValueError(f"{profile.name}: unknown ticket scheme {profile.tickets!r}")
+
+
 class Tickets:
-    """t(e) = H(K ‖ uscc), compared as a big-endian unsigned integer (equivalently as bytes), ties by uscc."""
+    """The tickets of a draw: t(e) = H(K ‖ uscc) in the hash profiles, the AES CBC-MAC in the AES profile, compared
+    as big-endian unsigned integers (equivalently as bytes, all `size` long), ties by uscc."""
 
     def __init__(self, profile: Profile, key: bytes) -> None:
-        self._prefix = profile.new(key)
+        self.size = profile.ticket_size
+        self.many = ticket_function(profile, key)
 
     def of(self, uscc: str) -> bytes:
-        h = self._prefix.copy()
-        h.update(uscc.encode("utf-8"))
-        return bytes(h.digest())
+        return self.many([uscc.encode("utf-8")])[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pick:
-    """A selected entity: its stratum, rank in the stratum's ticket order (from 0), ticket, items, batch."""
+    """A selected entity: its stratum, rank in the stratum's ticket order (from 0), ticket, items, batch. Slotted:
+    a draw of ten million makes half a million, and each is one object for the garbage collector, not two."""
 
     uscc: str
     stratum: str
@@ -152,23 +247,19 @@ def strata(entries: Iterable[FrameEntry]) -> dict[str, list[str]]:
     return found
 
 
-def _ordered(tickets: Tickets, usccs: Iterable[str], count: int | None = None) -> list[tuple[bytes, str]]:
-    pairs = ((tickets.of(u), u) for u in usccs)
-    if count is None:
-        return sorted(pairs, key=lambda p: (p[0], p[1].encode("utf-8")))
-    return heapq.nsmallest(count, pairs, key=lambda p: (p[0], p[1].encode("utf-8")))
+def strata_columns(usccs: Sequence[str], keys: Sequence[str], eligible: Sequence[bool]) -> dict[str, list[str]]:
+    """`strata` of a frame given as columns (uscc, stratum key, eligible), in C: the same dict, in the same order."""
+    found: dict[str, list[str]] = {key: [] for key in dict.fromkeys(compress(keys, eligible))}
+    deque(map(list.append, map(found.__getitem__, compress(keys, eligible)), compress(usccs, eligible)), maxlen=0)
+    return found
 
 
-def stratum_order(tickets: Tickets, usccs: Iterable[str]) -> list[tuple[bytes, str]]:
+def stratum_order(tickets: Tickets, usccs: Sequence[str]) -> list[tuple[bytes, str]]:
     """Every eligible entity of a stratum in ticket order."""
-    return _ordered(tickets, usccs)
-
-
-def _batched(picks: list[Pick], batch_size: int) -> tuple[Pick, ...]:
-    ordered = sorted(picks, key=lambda p: (p.ticket, p.uscc.encode("utf-8")))
-    if batch_size == 0:
-        return tuple(ordered)
-    return tuple(replace(p, batch=i // batch_size + 1) for i, p in enumerate(ordered))
+    raws = utf8_each(usccs)
+    found = tickets.many(raws)
+    keyed = list(map(bytes.__add__, found, raws))
+    return [(found[i], usccs[i]) for i in sorted(range(len(keyed)), key=keyed.__getitem__)]
 
 
 def select(profile: Profile, key: bytes, entries: Iterable[FrameEntry], plan: DrawPlan) -> Selection:
@@ -183,6 +274,13 @@ def select_groups(
     """`select` over the eligible usccs of each stratum, for large frames: tickets are computed stratum by
     stratum and only the q_s smallest are kept; `workers` > 1 spreads the strata over forked processes (the
     outcome is the same, it is a pure function of its inputs)."""
+    with paused_gc():
+        return _select_groups(profile, key, groups, plan, workers)
+
+
+def _select_groups(
+    profile: Profile, key: bytes, groups: Mapping[str, Sequence[str]], plan: DrawPlan, workers: int
+) -> Selection:
     sizes = {name: len(usccs) for name, usccs in groups.items()}
     quotas = item_quotas(plan, sizes)
     jobs = [(name, max(quotas[name].values())) for name in sorted(groups)]
@@ -190,30 +288,100 @@ def select_groups(
     if workers > 1 and len(jobs) > 1 and not _green():
         chosen = _in_processes(profile, key, groups, jobs, workers)
     else:
-        chosen = [_smallest(profile.new(key), groups[name], wanted) for name, wanted in jobs]
-    picks = []
-    for (name, _), smallest in zip(jobs, chosen, strict=True):
-        row = quotas[name]
-        for rank, keyed in enumerate(smallest):
-            items = tuple(item.item_id for item in plan.items if rank < row[item.item_id])
-            picks.append(Pick(keyed[32:].decode("utf-8"), name, rank, keyed[:32].hex(), items))
-    return Selection(_batched(picks, plan.batch_size), quotas, sizes)
+        tickets = ticket_function(profile, key)
+        size = profile.ticket_size
+        chosen = [_smallest(tickets, size, groups[name], wanted) for name, wanted in jobs]
+    return selection_of(profile, plan, quotas, sizes, dict(zip((name for name, _ in jobs), chosen, strict=True)))
 
 
-def _smallest(prefix: Any, usccs: Sequence[str], wanted: int) -> list[bytes]:
-    """The `wanted` smallest `ticket ‖ uscc` of a stratum: ordering these bytes is ordering by ticket, then uscc,
-    because every ticket has the same length."""
-    copy = prefix.copy
+def selection_of(
+    profile: Profile,
+    plan: DrawPlan,
+    quotas: Mapping[str, Mapping[str, int]],
+    sizes: Mapping[str, int],
+    smallest: Mapping[str, Sequence[bytes]],
+) -> Selection:
+    """The selection given the q_s smallest `ticket ‖ uscc` of every stratum with q_s > 0, in order."""
+    keyed: list[bytes] = []
+    names: list[str] = []
+    ranks: list[int] = []
+    items: list[tuple[str, ...]] = []
+    for name in sorted(smallest):
+        chosen = smallest[name]
+        keyed += chosen
+        names += repeat(name, len(chosen))
+        ranks += range(len(chosen))
+        items += _items_by_rank(plan, quotas[name], len(chosen))
+    return Selection(_picks(profile.ticket_size, keyed, names, ranks, items, plan.batch_size), quotas, sizes)
 
-    def keyed(uscc: str) -> bytes:
-        h = copy()
-        raw = uscc.encode("utf-8")
-        h.update(raw)
-        return bytes(h.digest()) + raw
 
-    if wanted >= len(usccs):
-        return sorted(map(keyed, usccs))
-    return heapq.nsmallest(wanted, map(keyed, usccs))
+def _items_by_rank(plan: DrawPlan, row: Mapping[str, int], count: int) -> list[tuple[str, ...]]:
+    """The items of the picks at ranks 0 … count − 1: those i with rank < q[s][i], constant between quotas."""
+    found: list[tuple[str, ...]] = []
+    start = 0
+    for end in sorted({q for q in row.values() if 0 < q < count} | {count}):
+        found += repeat(tuple(item.item_id for item in plan.items if start < row[item.item_id]), end - start)
+        start = end
+    return found
+
+
+def _picks(
+    size: int,
+    keyed: list[bytes],
+    names: list[str],
+    ranks: list[int],
+    items: list[tuple[str, ...]],
+    batch_size: int,
+) -> tuple[Pick, ...]:
+    """The picks in global ticket order (`ticket ‖ uscc` bytes order: tickets all have `size` bytes), with their
+    batches: position p in batch p // B + 1, or batch 1 if B = 0. The sort is stable, as before. Built column by
+    column and then `map(Pick, …)`: no Python frame per pick but the dataclass's own __init__."""
+    order = sorted(range(len(keyed)), key=keyed.__getitem__)
+    ordered = list(map(keyed.__getitem__, order))
+    usccs = map(bytes.decode, map(operator.itemgetter(slice(size, None)), ordered))
+    tickets = map(bytes.hex, map(operator.itemgetter(slice(None, size)), ordered))
+    if batch_size:
+        batch_of = map(operator.floordiv, range(len(order)), repeat(batch_size))
+        batches: Iterable[int] = map(operator.add, batch_of, repeat(1))
+    else:
+        batches = repeat(1)
+    pick = map(
+        Pick,
+        usccs,
+        map(names.__getitem__, order),
+        map(ranks.__getitem__, order),
+        tickets,
+        map(items.__getitem__, order),
+        batches,
+    )
+    return tuple(pick)
+
+
+def _smallest(tickets: TicketFunction, size: int, usccs: Sequence[str], wanted: int) -> list[bytes]:
+    """The `wanted` smallest `ticket ‖ uscc` of a stratum, in order: ordering these bytes is ordering by ticket,
+    then uscc, because every ticket has the same length (`size`).
+
+    Only the entities whose ticket is below a bound are joined to their uscc and sorted. The bound is set a little
+    above where the wanted-th smallest of uniform tickets falls (wanted + 4·√wanted + 8 of len(usccs)), and if
+    fewer than `wanted` fall below it, the whole stratum is sorted instead: either way the result is exact, since
+    every entity below the bound is kept and, when at least `wanted` are, none above it can be among the wanted
+    smallest. The bound only saves time."""
+    raws = utf8_each(usccs)
+    found = tickets(raws)
+    count = len(raws)
+    if wanted < count:
+        bound = ((wanted + 4 * isqrt(wanted) + 8) << (8 * size)) // count
+        if bound < 1 << (8 * size):
+            below = list(map(operator.lt, found, repeat(bound.to_bytes(size, "big"))))
+            kept = list(map(bytes.__add__, compress(found, below), compress(raws, below)))
+            if len(kept) >= wanted:
+                kept.sort()
+                del kept[wanted:]
+                return kept
+    keyed = list(map(bytes.__add__, found, raws))
+    keyed.sort()
+    del keyed[wanted:]
+    return keyed
 
 
 _SHARED: dict[str, Any] = {}
@@ -228,8 +396,11 @@ def _green() -> bool:
 
 
 def _work(chunk: list[tuple[str, int]]) -> list[list[bytes]]:
-    prefix = _SHARED["profile"].new(_SHARED["key"])
-    return [_smallest(prefix, _SHARED["groups"][name], wanted) for name, wanted in chunk]
+    """In a forked worker: the strata of `chunk`. The inherited usccs are only read (utf8_each joins them without
+    touching their reference counts), so their pages stay shared with the parent."""
+    profile: Profile = _SHARED["profile"]
+    tickets = ticket_function(profile, _SHARED["key"])
+    return [_smallest(tickets, profile.ticket_size, _SHARED["groups"][name], wanted) for name, wanted in chunk]
 
 
 def _in_processes(

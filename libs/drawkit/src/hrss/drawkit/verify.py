@@ -1,5 +1,7 @@
 """The verifier: re-derives a draw from its public record or its auditor package and says which checks pass
-(docs/draw-spec.md §11). Standard library only.
+(docs/draw-spec.md §11). Standard library only for the SHA-256 and SM3 profiles; the fast profile
+`hrss-draw/sha256-aes/v1` needs the `cryptography` package for its AES tickets (imported only for that profile;
+without it the `profile` check fails and says so).
 
     python -m hrss.drawkit.verify RECORD.json            # public record, or auditor package (detected)
     python -m hrss.drawkit.verify RECORD.json --json     # the report as JSON
@@ -18,7 +20,7 @@ from typing import Any
 
 from hrss.drawkit import frame as frames
 from hrss.drawkit import log as draw_log
-from hrss.drawkit.encoding import Profile, canonical_json, profile
+from hrss.drawkit.encoding import Profile, canonical_json, profile, utf8_each
 from hrss.drawkit.frame import FrameEntry
 from hrss.drawkit.package import plan_from, plan_hash, public_pick, public_record, task_hash
 from hrss.drawkit.sampling import Pick, Tickets, expansion, replacement, select
@@ -156,8 +158,9 @@ def _seed(chosen: Profile, record: Mapping[str, Any], log: Sequence[Mapping[str,
 
 
 def _tickets(chosen: Profile, key: bytes, picks: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
-    tickets = Tickets(chosen, key)
-    wrong = [p["uscc"] for p in picks if tickets.of(p["uscc"]).hex() != p["ticket"]]
+    usccs = [p["uscc"] for p in picks]
+    found = map(bytes.hex, Tickets(chosen, key).many(utf8_each(usccs)))  # every ticket in one bulk pass
+    wrong = [u for u, ticket, p in zip(usccs, found, picks, strict=True) if ticket != p["ticket"]]
     return not wrong, f"{len(picks)} tickets" if not wrong else f"wrong tickets: {', '.join(wrong[:5])}"
 
 
@@ -228,9 +231,9 @@ def verify_auditor(package: Mapping[str, Any]) -> Report:
 
 
 def _frame_root(chosen: Profile, package: Mapping[str, Any], frame: list[FrameEntry]) -> tuple[bool, str]:
-    if frames.canonical(frame) != frame:
-        return False, "the snapshot is not in canonical order"
-    root = frames.commitment(chosen, frame).hex()
+    if not frames.in_canonical_order([e.uscc for e in frame]):  # by uscc bytes, none twice: one linear pass
+        return False, "the snapshot is not in canonical order (or holds a uscc twice)"
+    root = frames.commitment(chosen, frame).hex()  # columnar leaves
     size = package["log"][0]["body"]["frame_size"]
     ok = root == package["commitments"]["frame_root"] and size == len(frame)
     return ok, f"{len(frame)} leaves, root {root[:16]}…" if ok else f"recomputed root {root}"

@@ -28,7 +28,7 @@ from draw.adapters.orm import (
 )
 from draw.domain_errors import Conflict, Invalid, NotFound
 from draw.service_layer.context import Context
-from draw.service_layer.frames import build_frame, check_group, draw_plan, target_node
+from draw.service_layer.frames import build_frame, draw_plan, pick_target, target_node
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.contracts.events.draw import (
     AssignmentDispatched,
@@ -174,15 +174,18 @@ def freeze(ctx: Context, task_id: str, randomness_plan: str, batch_size: int) ->
     first = tasks[0]
     role = ctx.authorize(first["node"])
     ctx.serving(first["node"])
-    check_group(tasks)
     task_ids = [str(t["task_id"]) for t in tasks]
     session.execute(select(func.pg_advisory_xact_lock(func.hashtext("draw.freeze." + ",".join(task_ids)))))
     if (existing := _open_draw(session, task_ids)) is not None:
         raise Conflict("draw.exists", f"任务已有抽取 {existing}：一次抽取不能重复进行；如需重抽，须先作废并说明理由")
     now = ctx.components.clock()
-    entries, _ = build_frame(session, first, now.astimezone(CST).date())
+    entries, _ = build_frame(session, tasks, now.astimezone(CST).date())
     plan = draw_plan(tasks, entries, batch_size)
-    nodes = sorted({target_node(first, e.region_code) for e in entries} | set(first["implementing_nodes"]))
+    regions = {e.region_code for e in entries}
+    nodes = sorted(
+        {target_node(t, region) for t in tasks for region in regions}
+        | {node for t in tasks for node in t["implementing_nodes"]}
+    )
     roster_commitment, recusal_commitment, roster_snapshot = _roster(ctx, nodes)
     draw_id = str(uuid.uuid4())
     committed_task = {"tasks": list(tasks), "qualifications": _qualification_rule(ctx)}
@@ -284,7 +287,7 @@ def _assignment_input(
         PickedEntity(
             p.uscc,
             frame[p.uscc].region_code,
-            target_node(tasks[0], frame[p.uscc].region_code),
+            pick_target(tasks, p.items, frame[p.uscc].region_code),
             requirement(p.items, by_item),
         )
         for p in picks
@@ -323,7 +326,11 @@ def _assignment_section(ctx: Context, run: Any, found: Mapping[str, Any], teams:
     runs = []
     for entry, picks in assigned_picks(found):
         entities = [
-            {"uscc": p["uscc"], "region_code": regions[p["uscc"]], "node": target_node(tasks[0], regions[p["uscc"]])}
+            {
+                "uscc": p["uscc"],
+                "region_code": regions[p["uscc"]],
+                "node": pick_target(tasks, p["items"], regions[p["uscc"]]),
+            }
             for p in picks
         ]
         runs.append(
@@ -504,7 +511,7 @@ def _save_picks(
     now = ctx.components.clock()
     for offset, pick in enumerate(new):
         leaf: FrameEntry = frame[pick.uscc]
-        target = target_node(tasks[0], leaf.region_code)
+        target = pick_target(tasks, pick.items, leaf.region_code)
         assignment_id = str(uuid.uuid4())
         rows.append(
             {

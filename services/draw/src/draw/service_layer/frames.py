@@ -14,7 +14,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from draw.adapters.orm import entity_view
-from draw.domain_errors import Conflict
 from hrss.contracts import Level, Node
 from hrss.drawkit import DrawPlan, FrameEntry, ItemRule
 
@@ -35,14 +34,10 @@ class Located:
     region_code: str
 
 
-def check_group(tasks: Sequence[Mapping[str, Any]]) -> None:
-    """Tasks drawn together share one frame, so they must share their scope, grade ratios and exclusions."""
-    first = tasks[0]
-    for task in tasks[1:]:
-        differ = [f for f in SHARED_SCOPE if task[f] != first[f]]
-        if differ:
-            message = f"合并抽取组内任务的抽查范围须一致（{'、'.join(differ)} 不同）：请分别抽取或统一范围"
-            raise Conflict("draw.group_scope_differs", message)
+def scopes_differ(tasks: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the tasks drawn together differ in their regions, scope, grade ratios or exclusions: then each
+    entity's stratum also names the tasks it is eligible for, and each item is drawn only in its task's strata."""
+    return any(task[f] != tasks[0][f] for task in tasks[1:] for f in SHARED_SCOPE)
 
 
 def _prefix(code: str) -> str:
@@ -71,26 +66,50 @@ def _reason(row: Any, scope: Mapping[str, Any], cutoff: date | None) -> str:
     return ""
 
 
-def build_frame(session: Session, task: Mapping[str, Any], today: date) -> tuple[list[FrameEntry], dict[str, Located]]:
-    """The frame of `task` (the first of its group; the group shares its scope) as of `today` (CST date)."""
-    regions = [_prefix(code) for code in task["draw_regions"]]
-    rows = session.execute(
-        select(entity_view).where(or_(*(entity_view.c.region_code.like(p + "%") for p in regions)))
-    ).all()
+def _in_regions(region_code: str, prefixes: Sequence[str]) -> bool:
+    return any(region_code.startswith(p) for p in prefixes)
+
+
+def _cutoff(task: Mapping[str, Any], today: date) -> date | None:
     months = task["exclude_inspected_within_months"]
-    cutoff = _months_before(today, months) if months else None
-    graded = {g["grade"] for g in task["grade_ratios"]}
+    return _months_before(today, months) if months else None
+
+
+def build_frame(
+    session: Session, tasks: Sequence[Mapping[str, Any]], today: date
+) -> tuple[list[FrameEntry], dict[str, Located]]:
+    """The frame of the tasks drawn together, as of `today` (CST date): every entity in one of their draw regions.
+
+    Tasks of one scope: the stratum is `region|object_type|grade` and the reason that of the scope. Tasks of
+    different scopes (docs/draw.md, "Tasks of one group with different scopes"): an entity is eligible if it is for
+    one of them, and its stratum is `region|object_type|members|grade`, `members` the 1-based positions of the tasks
+    it is eligible for (`1+3`), or `-`; an entity eligible for none has the reason of the first task whose regions
+    hold it. The grade is kept in the key if one of the tasks raises its ratio, else it is `*`."""
+    differ = scopes_differ(tasks)
+    regions = [[_prefix(code) for code in task["draw_regions"]] for task in tasks]
+    prefixes = sorted({p for mine in regions for p in mine})
+    rows = session.execute(
+        select(entity_view).where(or_(*(entity_view.c.region_code.like(p + "%") for p in prefixes)))
+    ).all()
+    cutoffs = [_cutoff(task, today) for task in tasks]
+    graded = {g["grade"] for task in tasks for g in task["grade_ratios"]}
     entries, located = [], {}
     for row in rows:
-        reason = _reason(row, task["scope"], cutoff)
+        reasons = [
+            _reason(row, task["scope"], cutoff) if _in_regions(row.region_code, mine) else None
+            for task, mine, cutoff in zip(tasks, regions, cutoffs, strict=True)
+        ]
+        members = [str(n) for n, reason in enumerate(reasons, 1) if reason == ""]
+        reason = "" if members else next(r for r in reasons if r)
         grade = row.credit_grade if row.credit_grade in graded else "*"
+        middle = f"|{'+'.join(members) or '-'}" if differ else ""
         entries.append(
             FrameEntry(
                 uscc=row.uscc,
                 entity_id=row.entity_id,
                 region_code=row.region_code,
                 object_type=row.object_type,
-                stratum=f"{row.region_code}|{row.object_type}|{grade}",
+                stratum=f"{row.region_code}|{row.object_type}{middle}|{grade}",
                 eligible=not reason,
                 reason=reason,
                 salt=secrets.token_hex(16),
@@ -100,21 +119,44 @@ def build_frame(session: Session, task: Mapping[str, Any], today: date) -> tuple
     return entries, located
 
 
+def _members(stratum: str) -> set[int]:
+    """The 0-based positions of the tasks named by a stratum key of a group of different scopes."""
+    middle = stratum.split("|")[2]
+    return set() if middle == "-" else {int(n) - 1 for n in middle.split("+")}
+
+
 def draw_plan(tasks: Sequence[Mapping[str, Any]], entries: Sequence[FrameEntry], batch_size: int) -> DrawPlan:
     """Every item of every task (`task_id:item_id`), at its exact ratio; grade ratios replace the fractions in the
-    strata of their grade."""
+    strata of their grade. For tasks of different scopes, each item is drawn only in the strata of the entities
+    eligible for its task, at its own task's grade ratios."""
+    differ = scopes_differ(tasks)
+    strata = sorted({e.stratum for e in entries})
     items = []
-    for task in tasks:
+    for position, task in enumerate(tasks):
+        grades = {g["grade"]: Fraction(g["numerator"], g["denominator"]) for g in task["grade_ratios"]}
+        mine = frozenset(s for s in strata if position in _members(s)) if differ else None
+        raised = {s: grades[s.rsplit("|", 1)[1]] for s in (mine or ()) if s.rsplit("|", 1)[1] in grades}
         for item in task["items"]:
             ratio = item["ratio"]
             key = f"{task['task_id']}:{item['item_id']}"
             if ratio["kind"] == "fraction":
-                items.append(ItemRule(key, Fraction(ratio["numerator"], ratio["denominator"])))
+                fraction, minimum = Fraction(ratio["numerator"], ratio["denominator"]), 0
             else:
-                items.append(ItemRule(key, None, int(ratio["minimum"])))
+                fraction, minimum = None, int(ratio["minimum"])
+            items.append(ItemRule(key, fraction, minimum, mine, raised))
+    if differ:
+        return DrawPlan(tuple(items), {}, batch_size)
     grades = {g["grade"]: Fraction(g["numerator"], g["denominator"]) for g in tasks[0]["grade_ratios"]}
-    fractions = {e.stratum: grades[e.stratum.rsplit("|", 1)[1]] for e in entries if not e.stratum.endswith("|*")}
+    fractions = {s: grades[s.rsplit("|", 1)[1]] for s in strata if not s.endswith("|*")}
     return DrawPlan(tuple(items), fractions, batch_size)
+
+
+def pick_target(tasks: Sequence[Mapping[str, Any]], items: Sequence[str], region_code: str) -> str:
+    """The node that inspects a pick: `target_node` of the first task whose items it was drawn for."""
+    for task in tasks:
+        if any(i.startswith(f"{task['task_id']}:") for i in items):
+            return target_node(task, region_code)
+    return target_node(tasks[0], region_code)
 
 
 def target_node(task: Mapping[str, Any], region_code: str) -> str:

@@ -5,7 +5,8 @@
 
 Everything is fixed, so the output is the same on every run: salts and usccs come from `random.Random` seeded with the
 case name (a text seed is hashed with SHA-512, whatever PYTHONHASHSEED), the contributions are fixed digits and the
-clock ticks one second per log entry from a fixed instant. Standard library only.
+clock ticks one second per log entry from a fixed instant. Standard library only, but for the cases of the fast
+profile (`hrss-draw/sha256-aes/v1`, AES tickets), which need the `cryptography` package.
 """
 
 from __future__ import annotations
@@ -20,12 +21,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from hrss.drawkit.encoding import SHA256, SM3, Profile
+from hrss.drawkit.encoding import AES_TICKETS, SHA256, SHA256_AES, SM3, Profile
 from hrss.drawkit.frame import FrameEntry
 from hrss.drawkit.package import DrawBuilder, plan_json, public_record
-from hrss.drawkit.sampling import DrawPlan, ItemRule, Tickets, item_quotas, strata, stratum_order
+from hrss.drawkit.sampling import DrawPlan, ItemRule, Tickets, aes_messages, item_quotas, strata, stratum_order
 
 FORMAT = "hrss-draw-vectors/v1"
+NOTE = (
+    "tickets compare as 32-byte big-endian integers (equivalently as bytes), ties by uscc bytes; in the fast profile "
+    "hrss-draw/sha256-aes/v1 they are 16 bytes (docs/draw-spec.md §6.4)"
+)
 OUTPUT = Path(__file__).with_name("vectors.json")
 START = datetime(2026, 3, 2, 9, 0, 0, tzinfo=timezone(timedelta(hours=8)))
 CONTRIBUTIONS = (
@@ -52,13 +57,23 @@ class Frame:
         self.usccs: set[str] = set()
 
     def add(self, stratum: str, eligible: int, ineligible: int = 0) -> Frame:
-        region, object_type, _grade = stratum.split("|")
+        region, object_type = stratum.split("|")[:2]
         for n in range(eligible + ineligible):
             uscc = self._uscc(region)
             reason = "" if n < eligible else REASON_CYCLE[(n - eligible) % len(REASON_CYCLE)]
             salt = f"{self.rng.getrandbits(128):032x}"
             entity_id = f"ent-{len(self.entries) + 1:04d}"
             self.entries.append(FrameEntry(uscc, entity_id, region, object_type, stratum, not reason, reason, salt))
+        return self
+
+    def add_usccs(self, stratum: str, usccs: Sequence[str]) -> Frame:
+        """Eligible entities with the usccs given (to cover the uscc encodings of the AES profile)."""
+        region, object_type = stratum.split("|")[:2]
+        for uscc in usccs:
+            self.usccs.add(uscc)
+            salt = f"{self.rng.getrandbits(128):032x}"
+            entity_id = f"ent-{len(self.entries) + 1:04d}"
+            self.entries.append(FrameEntry(uscc, entity_id, region, object_type, stratum, True, "", salt))
         return self
 
     def _uscc(self, region: str) -> str:
@@ -204,6 +219,46 @@ def sm3_profile() -> tuple[DrawBuilder, str]:
     return draw, "the SM3 profile (GB/T 32905): the same draw steps with every hash SM3"
 
 
+def aes_profile() -> tuple[DrawBuilder, str]:
+    rules = plan(item("x", Fraction(1, 4)), item("y", None, 3), stratum_fractions={C: Fraction(1, 2)}, batch_size=3)
+    frame = Frame("aes-profile").add(A, 12, 2).add(C, 8).add(OTHER, 6, 1)
+    draw = builder("aes-profile", frame, rules, profile=SHA256_AES)
+    draw.replace(draw.draw()[0].uscc, "已注销")
+    draw.expand(plan(item("x", Fraction(1, 2)), item("y", None, 3), batch_size=3), "问题线索较多，扩大比例")
+    return draw, (
+        "the fast profile: every hash SHA-256, the tickets AES-256 CBC-MAC of u8(len) ‖ uscc ‖ zeros under K "
+        "(16 bytes, 32 hex digits); a draw in batches of 3, a replacement and an expansion"
+    )
+
+
+def different_scopes() -> tuple[DrawBuilder, str]:
+    both, first, second = "330102|A|1+2|*", "330102|A|1|C", "330103|B|2|*"
+    rules = plan(
+        ItemRule("T1:wages", Fraction(1, 4), 0, frozenset({both, first}), {first: Fraction(1, 2)}),
+        ItemRule("T2:insurance", Fraction(1, 3), 2, frozenset({both, second})),
+    )
+    frame = Frame("different-scopes").add(both, 8).add(first, 6).add(second, 5, 1)
+    draw = builder("different-scopes", frame, rules)
+    draw.draw()
+    return draw, (
+        "two tasks of different scopes drawn together: each item is drawn only in the strata it names (quota 0 "
+        "elsewhere), T1's raised ratio applies in its own grade stratum only, T2's minimum of 2 is apportioned over "
+        "its own strata; an entity of stratum 1+2 drawn for both items is one pick, inspected once"
+    )
+
+
+def aes_uscc_lengths() -> tuple[DrawBuilder, str]:
+    """usccs of 0 to 31 UTF-8 bytes, ASCII and not, NFC and not: each is encoded as its own bytes."""
+    usccs = ["", "9", "91330102MA2BCMA36L", "91330102MA2BCMA36", "浙江省杭州市", "Cafe\u0301", "Caf\u00e9", "X" * 31]
+    frame = Frame("aes-uscc-lengths").add_usccs(A, usccs)
+    draw = builder("aes-uscc-lengths", frame, plan(item("x", Fraction(1, 2))), profile=SHA256_AES)
+    draw.draw()
+    return draw, (
+        "the fast profile over usccs of 0, 1, 17, 18 and 31 UTF-8 bytes, Chinese, and é composed and decomposed "
+        "(two entities: the uscc is encoded as it is, not normalised): m(e) is listed for each in ticket_messages"
+    )
+
+
 CASES = (
     empty_stratum,
     quota_equals_size,
@@ -218,6 +273,9 @@ CASES = (
     empty_frame,
     equal_ticket_prefix,
     sm3_profile,
+    aes_profile,
+    aes_uscc_lengths,
+    different_scopes,
 )
 
 
@@ -227,7 +285,7 @@ def expected(draw: DrawBuilder) -> dict[str, Any]:
     sizes = {e.stratum: len(groups.get(e.stratum, [])) for e in draw.frame}
     drawn = next(e.body["picks"] for e in draw.log if e.kind == "drawn")
     tickets = Tickets(draw.profile, draw.key)
-    return {
+    found: dict[str, Any] = {
         "frame_root": draw.commitments.frame_root,
         "seed": draw.seed.hex() if draw.seed else None,
         "draw_key": draw.key.hex(),
@@ -242,6 +300,10 @@ def expected(draw: DrawBuilder) -> dict[str, Any]:
         "voided": draw.log[-1].kind == "voided",
         "log_head": draw.log[-1].hash,
     }
+    if draw.profile.tickets == AES_TICKETS:  # the 32-byte AES message of every eligible entity (docs/draw-spec.md §6.4)
+        usccs = sorted(u for members in groups.values() for u in members)
+        found["ticket_messages"] = {u: aes_messages([u.encode("utf-8")]).hex() for u in usccs}
+    return found
 
 
 def document() -> dict[str, Any]:
@@ -262,7 +324,7 @@ def document() -> dict[str, Any]:
     return {
         "format": FORMAT,
         "generator": "python -m hrss.drawkit.vectors.generate",
-        "note": "tickets compare as 32-byte big-endian integers (equivalently as bytes), ties by uscc bytes",
+        "note": NOTE,
         "cases": cases,
     }
 
