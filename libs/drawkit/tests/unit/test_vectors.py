@@ -181,7 +181,22 @@ def test_the_vectors_cover_the_edge_cases_of_the_spec() -> None:
         "aes-profile",
         "aes-uscc-lengths",
         "different-scopes",
+        "assignment-infeasible",
     }
+
+
+def test_the_assignment_vector_lists_its_infeasible_entities_and_its_teams_verify() -> None:
+    case = CASES["assignment-infeasible"]
+    expected = case["expected"]["assignment"]
+    infeasible = expected["runs"][0]["infeasible"]
+    assert infeasible and all(i["eligible"] < 2 <= i["available"] for i in infeasible)
+    for run, logged in zip(expected["runs"], case["package"]["assignment"]["runs"], strict=True):
+        assert {u: [m["inspector_id"] for m in t] for u, t in logged["teams"].items()} == run["teams"]
+        assert not set(run["teams"]) & {i["uscc"] for i in run["infeasible"]}
+    assert [r["reason"] for r in expected["team_replacements"]] == ["health", "work_conflict"]
+    report = verify_auditor(case["package"])
+    assert {"assignment.rerun", "assignment.replacements"} <= set(report.names(passing=True))
+    assert "health" not in json.dumps(case["public_record"])
 
 
 def test_the_different_scopes_vector_draws_each_item_only_in_the_strata_it_names() -> None:

@@ -274,6 +274,11 @@ def test_a_team_member_is_replaced_only_for_an_allowed_reason_approved_at_the_co
     assert report.ok, [c for c in report.checks if not c.ok]
     detail = {c.name: c.detail for c in report.checks}
     assert detail["assignment.replacements"].startswith("1 replacements replayed")
+    public = draw_service.call("GET", f"/draws/{draw_id}/public", None).json()
+    logged = next(e["body"] for e in public["log"] if e["kind"] == "team_replaced")
+    assert "reason" not in logged and len(logged["reason_commitment"]) == 64  # health is not published
+    assert verify(public).ok and "health" not in json.dumps(public)
+    assert draw_service.rows("SELECT reason FROM draw.draw_replacement_reason") == [("health",)]
 
 
 def test_the_cli_runs_a_whole_ceremony_and_saves_a_record_the_verifier_accepts(draw_service: Running, tmp_path) -> None:  # type: ignore[no-untyped-def]

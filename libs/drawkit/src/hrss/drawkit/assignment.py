@@ -17,6 +17,7 @@ from hrss.drawkit.encoding import SHA256, Profile, canonical_json, field_bytes, 
 
 ASSIGN_TICKET = "hrss-draw/v1/assign-ticket"
 ASSIGN_ORDER = "hrss-draw/v1/assign-order"
+REPLACEMENT_REASON = "hrss-draw/v1/replacement-reason"
 ROSTER_LEAF = "hrss-draw/v1/roster-leaf"
 RECUSAL_LEAF = "hrss-draw/v1/recusal-leaf"
 
@@ -169,6 +170,20 @@ class Replacement:
 
     def to_json(self) -> dict[str, object]:
         return dict(vars(self))
+
+    def logged(self, profile: Profile, salt: str) -> dict[str, object]:
+        """The body of its `team_replaced` log entry: the reason only as a salted commitment (§7), since a reason
+        such as health next to a credential number is personal data, and the log is public as it is."""
+        body = {k: v for k, v in vars(self).items() if k != "reason"}
+        body["reason_commitment"] = reason_commitment(profile, salt, self.reason)
+        return body
+
+
+def reason_commitment(profile: Profile, salt: str, reason: str) -> str:
+    """hex H(record(REPLACEMENT_REASON, salt, reason)): `salt` is 32 hex digits of fresh randomness."""
+    if len(salt) != 32 or salt.strip("0123456789abcdef"):
+        raise ValueError("a reason's salt is 32 lower-case hex digits")
+    return profile.hash(record(REPLACEMENT_REASON, salt, reason)).hex()
 
 
 def ticket(profile: Profile, key: bytes, uscc: str, inspector_id: str) -> bytes:
@@ -723,14 +738,16 @@ def section(
     recusal: Sequence[Mapping[str, Any]],
     by_item: Mapping[str, Sequence[str]],
     runs: Sequence[Mapping[str, Any]],
+    reasons: Mapping[int, Mapping[str, str]] | None = None,
 ) -> dict[str, Any]:
     """The auditor package's `assignment`: roster leaves with salts, recusal pairs with salts, the qualifications
-    per item, and every run."""
+    per item, every run, and the opening `{reason, salt}` of each `team_replaced` entry's reason, by its seq."""
     return {
         "roster": [dict(r) for r in roster],
         "recusal": [dict(r) for r in recusal],
         "qualifications": {k: sorted(v) for k, v in sorted(by_item.items())},
         "runs": [dict(r) for r in runs],
+        "replacement_reasons": {str(seq): dict(o) for seq, o in sorted((reasons or {}).items())},
     }
 
 
@@ -905,7 +922,17 @@ class _Audit:
         logged = [e for e in self.package["log"] if e["kind"] == "team_replaced"]
         by_run: dict[int, list[Replacement]] = {}
         for entry in logged:
-            body = entry["body"]
+            body = dict(entry["body"])
+            if "reason_commitment" in body:  # the reason is opened from the package (entries before it: in the body)
+                opening = self.section.get("replacement_reasons", {}).get(str(entry["seq"]))
+                if opening is None:
+                    return False, f"log entry {entry['seq']}: the package does not open its reason"
+                if (
+                    reason_commitment(self.profile, str(opening["salt"]), str(opening["reason"]))
+                    != body["reason_commitment"]
+                ):
+                    return False, f"log entry {entry['seq']}: the reason does not open its commitment"
+                body["reason"] = str(opening["reason"])
             done = Replacement(**{k: body[k] for k in Replacement.__dataclass_fields__})
             number = max((n for n, r in enumerate(self.runs) if done.uscc in r["teams"]), default=None)
             if number is None:

@@ -152,5 +152,20 @@ draw_expansion = Table(
 audit_entry = audit_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
-TABLES = [t.name for t in metadata.sorted_tables]
+# The reason of each team member's replacement (工作调动, 工作冲突, 身体原因) with the salt of its commitment: the
+# public log holds only the commitment (a health reason next to a credential number is personal data); the
+# auditor package opens it. Revision 0002.
+draw_replacement_reason = Table(
+    "draw_replacement_reason",
+    metadata,
+    Column("draw_id", _ID, nullable=False),
+    Column("seq", Integer, nullable=False),  # the team_replaced log entry's seq
+    Column("reason", String(20), nullable=False),
+    Column("salt", String(32), nullable=False),
+    PrimaryKeyConstraint("draw_id", "seq", name="draw_replacement_reason_pk"),
+)
+
+# revision 0001 creates TABLES (APPEND_ONLY among them); revision 0002 creates REASON_TABLES, append-only as well
+REASON_TABLES = ["draw_replacement_reason"]
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in REASON_TABLES]
 APPEND_ONLY = ("draw_run", "draw_log", "draw_pick", "draw_expansion", "audit_entry")

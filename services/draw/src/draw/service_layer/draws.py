@@ -20,6 +20,7 @@ from draw.adapters.orm import (
     draw_expansion,
     draw_log,
     draw_pick,
+    draw_replacement_reason,
     draw_run,
     entity_view,
     inspector_view,
@@ -340,7 +341,14 @@ def _assignment_section(ctx: Context, run: Any, found: Mapping[str, Any], teams:
                 "teams": {p["uscc"]: teams[p["uscc"]] for p in picks if teams.get(p["uscc"])},
             }
         )
-    return section(snapshot["roster"], snapshot["recusal"], _requirements(ctx, run), runs)
+    reasons = _replacement_reasons(ctx.uow.session, str(run.draw_id))
+    return section(snapshot["roster"], snapshot["recusal"], _requirements(ctx, run), runs, reasons)
+
+
+def _replacement_reasons(session: Session, draw_id: str) -> dict[int, dict[str, str]]:
+    """The opening `{reason, salt}` of every team member replacement of the draw, by its log entry's seq."""
+    rows = session.execute(select(draw_replacement_reason).where(draw_replacement_reason.c.draw_id == draw_id))
+    return {r.seq: {"reason": r.reason, "salt": r.salt} for r in rows}
 
 
 def package(ctx: Context, draw_id: str, *, lock: bool = False) -> tuple[Any, dict[str, Any]]:
@@ -679,8 +687,12 @@ def replace_member(
     if row is None or not row.team:
         raise NotFound("draw.no_team", f"检查对象 {uscc[:18]} 不在本次抽取结果中，或尚未分配检查组")
     role = ctx.authorize(row.target_node, ADMIN_ROLES)
+    opened = _replacement_reasons(session, draw_id)
     history = [
-        Replacement(**{k: e.body[k] for k in Replacement.__dataclass_fields__})
+        Replacement(
+            **{k: e.body[k] for k in Replacement.__dataclass_fields__ if k != "reason"},
+            reason=str(e.body.get("reason") or opened.get(e.seq, {}).get("reason", "")),
+        )
         for e in builder.log
         if e.kind == "team_replaced" and e.body["uscc"] == uscc
     ]
@@ -711,10 +723,18 @@ def replace_member(
     except LookupError:
         raise Conflict("draw.no_team_replacement", "该检查人员不在此检查组中，或已无符合条件的检查人员可替换") from None
     credentials = {i.inspector_id: i.credential_no for i in inputs.roster}
-    body = {**done.to_json(), "replaced_credential": credentials[done.replaced], "by_credential": credentials[done.by]}
+    salt = secrets.token_hex(16)
+    body = {
+        **done.logged(ctx.components.profile, salt),
+        "replaced_credential": credentials[done.replaced],
+        "by_credential": credentials[done.by],
+    }
     known = len(builder.log)
     builder.log.append(chain.append(ctx.components.profile, builder.log, "team_replaced", _iso(ctx), body))
     _save_log(ctx, draw_id, builder, known)
+    session.execute(
+        insert(draw_replacement_reason).values(draw_id=draw_id, seq=builder.log[-1].seq, reason=reason, salt=salt)
+    )
     new_team = [done.by if k == done.replaced else k for k in team]
     names = _inspector_names(ctx.uow.session, {*new_team, done.replaced})
 

@@ -25,6 +25,7 @@ from hrss.drawkit.encoding import AES_TICKETS, SHA256, SHA256_AES, SM3, Profile
 from hrss.drawkit.frame import FrameEntry
 from hrss.drawkit.package import DrawBuilder, plan_json, public_record
 from hrss.drawkit.sampling import DrawPlan, ItemRule, Tickets, aes_messages, item_quotas, strata, stratum_order
+from hrss.drawkit.vectors import assignment_case
 
 FORMAT = "hrss-draw-vectors/v1"
 NOTE = (
@@ -247,6 +248,43 @@ def different_scopes() -> tuple[DrawBuilder, str]:
     )
 
 
+def assignment_infeasible() -> tuple[DrawBuilder, str, dict[str, Any], dict[str, Any]]:
+    """The assignment scenario of `assignment_case`: its package carries `assignment`, so the verifier runs the
+    seven assignment checks on it; `expected["assignment"]` is what an independent implementation must re-derive."""
+    case = assignment_case.scenario()
+    package = case.package()
+    runs = [
+        {
+            "teams": {u: [m.inspector_id for m in team] for u, team in sorted(result.teams.items())},
+            "infeasible": [
+                {"uscc": i.uscc, "reason": i.reason, "available": i.available, "qualified": i.qualified,
+                 "eligible": i.eligible}
+                for i in result.infeasible
+            ],
+            "loads": {k: v for k, v in sorted(result.loads.items()) if v},
+        }
+        for _, result in case.results
+    ]  # fmt: skip
+    replacements = [
+        {"uscc": r.uscc, "replaced": r.replaced, "by": r.by, "rank": r.rank, "reason": r.reason}
+        for r in case.replacements
+    ]
+    assert case.builder.seed is not None
+    extra = {"assign_key": case.key.hex(), "runs": runs, "team_replacements": replacements}
+    return (
+        case.builder,
+        (
+            "the inspector assignment: teams of 2 from the entity's own county, qualified per item, never recused; in "
+            "county 330106 every entity drawn for social insurance is infeasible (one of its two qualified inspectors "
+            "is recused from all of them) and is listed without a team; a chain of two member replacements (health, "
+            "then work conflict: reasons logged as salted commitments, opened in assignment.replacement_reasons); an "
+            "entity replaced after the draw gets a team of its own run"
+        ),
+        package,
+        {"assignment": extra},
+    )
+
+
 def aes_uscc_lengths() -> tuple[DrawBuilder, str]:
     """usccs of 0 to 31 UTF-8 bytes, ASCII and not, NFC and not: each is encoded as its own bytes."""
     usccs = ["", "9", "91330102MA2BCMA36L", "91330102MA2BCMA36", "浙江省杭州市", "Cafe\u0301", "Caf\u00e9", "X" * 31]
@@ -276,6 +314,7 @@ CASES = (
     aes_profile,
     aes_uscc_lengths,
     different_scopes,
+    assignment_infeasible,
 )
 
 
@@ -309,14 +348,15 @@ def expected(draw: DrawBuilder) -> dict[str, Any]:
 def document() -> dict[str, Any]:
     cases = []
     for make in CASES:
-        draw, description = make()
-        package = draw.auditor_package()
-        name = str(draw.task["task_id"]).removeprefix("T-")
+        made: tuple[Any, ...] = make()
+        draw, description = made[:2]
+        package = made[2] if len(made) > 2 else draw.auditor_package()
+        name = make.__name__.replace("_", "-") if len(made) > 2 else str(draw.task["task_id"]).removeprefix("T-")
         cases.append(
             {
                 "name": name,
                 "description": description,
-                "expected": expected(draw),
+                "expected": {**expected(draw), **(made[3] if len(made) > 3 else {})},
                 "package": package,
                 "public_record": public_record(package),
             }
