@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STACK := infra/local/stack
 
-.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw bench-assign bench-inspection bench-evidence check-deploy lock contracts-docs clean
+.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw bench-assign bench-inspection bench-evidence check-deploy lock clean
 
 help:
 	@echo "make run           install, start the servers and every service, print where to look"

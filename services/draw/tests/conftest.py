@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture
-def draw_service(fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker, servers):  # type: ignore[no-untyped-def]
+def draw_service(request, fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker, servers):  # type: ignore[no-untyped-def]
     """A draw service serving 河北 (130000), its read model fed over Kafka with 600 entities in two counties,
     inspectors, interests and one unified task ready for draw; snapshots in a bucket of its own on MinIO."""
     from draw.entrypoints.service import DrawService
@@ -28,6 +28,8 @@ def draw_service(fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker,
     port = free_port()
     bucket = f"draw-{uuid.uuid4().hex[:12]}"
     config = service_config(fresh_database, port, key, kafka_bootstrap, kafka_namespace, servers, bucket)
+    if profile := getattr(request, "param", None):  # indirect parametrisation: the draw profile
+        config["DRAW"]["profile"] = profile
     container = ServiceContainer(DrawService, config)
     container.start()
     running = Running(f"http://127.0.0.1:{port}", config, key, fresh_database, world)

@@ -302,3 +302,16 @@ def test_the_cli_runs_a_whole_ceremony_and_saves_a_record_the_verifier_accepts(d
         cli.main(["draw", draw_id], env)
     assert "draw.cannot_draw" in str(refused.value)
     assert cli.main(["show", draw_id, "--out", str(out)], env) == 0 and json.loads(out.read_text())["status"] == "drawn"
+
+
+@pytest.mark.parametrize("draw_service", ["hrss-draw/sha256-aes/v1"], indirect=True)
+def test_a_draw_in_the_fast_profile_has_aes_tickets_and_verifies(draw_service: Running) -> None:
+    result = drawn(draw_service)
+    record = draw_service.call("GET", f"/draws/{result['draw_id']}/public", None).json()
+    assert record["profile"] == "hrss-draw/sha256-aes/v1"
+    assert record["picks"] and all(len(p["ticket"]) == 32 for p in record["picks"])  # 16-byte AES tickets
+    report = verify(record)
+    assert report.ok, [c for c in report.checks if not c.ok]
+    package = draw_service.call("GET", f"/draws/{result['draw_id']}/auditor", {"auditor"}).json()
+    audit = verify(package)
+    assert audit.ok and {"selection", "tickets", *AUDIT_CHECKS} <= set(audit.names())

@@ -114,7 +114,8 @@ class AssignmentDispatched(_Part):
     name: str
     region_code: NodeCode
     target_node: NodeCode
-    ticket: str = Field(min_length=64, max_length=64)
+    # hex: 64 digits (SHA-256 or SM3 tickets) or 32 (the AES tickets of the fast profile, docs/draw-spec.md §6.4)
+    ticket: str = Field(pattern=r"^(?:[0-9a-f]{32}|[0-9a-f]{64})$")
     batch: int = Field(ge=1)
     replaces: str | None
     tasks: list[TaskPart] = Field(min_length=1)
