@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from hrss.drawkit import frame as frames
 from hrss.drawkit import merkle, sampling
-from hrss.drawkit.encoding import SHA256, SHA256_AES, SM3, nfc_utf8_each, profile, utf8_each
+from hrss.drawkit.encoding import SHA256, SHA256_AES, SM3, available, nfc_utf8_each, profile, utf8_each
 from hrss.drawkit.frame import (
     REASONS,
     FrameColumns,
@@ -53,15 +53,10 @@ SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[Heal
 REASON_CODES = sorted(REASONS)
 
 
-def _has_sm3() -> bool:
-    try:
-        hashlib.new("sm3")
-    except ValueError:
-        return False
-    return True
-
-
-PROFILES = [SHA256, pytest.param(SM3, marks=pytest.mark.skipif(not _has_sm3(), reason="no SM3 in this OpenSSL"))]
+PROFILES = [
+    SHA256,
+    pytest.param(SM3, marks=pytest.mark.skipif(not available(SM3.name), reason="no SM3 in this OpenSSL")),
+]
 
 
 # --- the implementation the fast path replaced, as it was -------------------------------------------------------

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hrss.drawkit import merkle
-from hrss.drawkit.encoding import SHA256, SM3, canonical_json, field_bytes, lp, profile, record
+from hrss.drawkit.encoding import SHA256, SM3, available, canonical_json, field_bytes, lp, profile, record
 
 Hash = Callable[[bytes], bytes]
 
@@ -192,15 +192,7 @@ def test_an_unknown_profile_is_refused() -> None:
         profile("hrss-draw/md5/v1")
 
 
-def _has_sm3() -> bool:
-    try:
-        hashlib.new("sm3")
-    except ValueError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _has_sm3(), reason="this Python's OpenSSL provides no SM3 (hashlib.new('sm3') fails)")
+@pytest.mark.skipif(not available(SM3.name), reason="this Python's OpenSSL provides no SM3 (hashlib.new('sm3') fails)")
 def test_the_sm3_profile_hashes_with_sm3_and_builds_rfc_6962_trees() -> None:
     chosen = profile("hrss-draw/sm3/v1")
     assert chosen is SM3

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from hrss.drawkit import log as draw_log
-from hrss.drawkit.encoding import SHA256, canonical_json, profile
+from hrss.drawkit.encoding import SHA256, available, canonical_json, profile
 from hrss.drawkit.frame import FrameEntry
 from hrss.drawkit.package import DrawBuilder, plan_from, public_pick, public_record
 from hrss.drawkit.sampling import DrawPlan, ItemRule, Pick, item_quotas
@@ -30,31 +30,14 @@ DOCUMENT = json.loads(VECTORS.read_text(encoding="utf-8"))
 CASES = {case["name"]: case for case in DOCUMENT["cases"]}
 
 
-def _has_sm3() -> bool:
-    try:
-        hashlib.new("sm3")
-    except ValueError:
-        return False
-    return True
-
-
-def _has_cryptography() -> bool:
-    try:
-        import cryptography.hazmat.primitives.ciphers  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 AES_PROFILE = "hrss-draw/sha256-aes/v1"
 
 
 def case_param(name: str) -> Any:
     marks = []
-    if CASES[name]["package"]["profile"] == "hrss-draw/sm3/v1":
-        marks.append(pytest.mark.skipif(not _has_sm3(), reason="this Python's OpenSSL provides no SM3"))
-    if CASES[name]["package"]["profile"] == AES_PROFILE:
-        marks.append(pytest.mark.skipif(not _has_cryptography(), reason="the AES profile needs `cryptography`"))
+    name_of = CASES[name]["package"]["profile"]
+    if not available(name_of):  # SM3 needs it in OpenSSL, the AES profile the `cryptography` package
+        marks.append(pytest.mark.skipif(True, reason=f"this Python cannot compute the profile {name_of}"))
     return pytest.param(name, marks=marks, id=name)
 
 

@@ -182,3 +182,12 @@ def profile(name: str) -> Profile:
                 "(pip install cryptography); the other profiles need only the standard library"
             ) from None
     return chosen
+
+
+def available(name: str) -> bool:
+    """Whether `profile(name)` works in this Python (SM3 needs it in OpenSSL, the AES profile `cryptography`)."""
+    try:
+        profile(name)
+    except ValueError:
+        return False
+    return True
