@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
+_SHOWABLE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$")  # names and ids: no spaces, no control characters
+UNSHOWABLE = "（无法显示的字段名）"
+
 
 class PlatformError(Exception):
     """Base of every error shown at an edge; never carries a stack trace or SQL to the client."""
@@ -16,3 +22,12 @@ class PlatformError(Exception):
     def to_dict(self) -> dict[str, str]:
         """The JSON body an endpoint answers with."""
         return {"code": self.code, "message": self.message}
+
+
+def field_path(loc: Iterable[object], empty: str) -> str:
+    """A validation error's location as the dotted field name shown to the caller (`items.2.result`), or `empty`.
+
+    A key the caller sent that is not an identifier (control characters, spaces, SQL-looking text) is not echoed
+    back: it is shown as （无法显示的字段名）."""
+    parts = [str(p) if isinstance(p, int) or _SHOWABLE.match(str(p)) else UNSHOWABLE for p in loc]
+    return ".".join(parts) or empty

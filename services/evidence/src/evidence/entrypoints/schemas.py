@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field, ValidationError
 from registry.domain.errors import FieldError, InvalidRecord
 from registry.entrypoints.schemas import Body, Text, parse
 
+from hrss.contracts import field_path
 from hrss.contracts.nodes import NodeCode
 
 __all__ = [
@@ -84,15 +85,12 @@ def parse_query(model: type[UploadQuery], args: dict[str, str]) -> UploadQuery:
         return model.model_validate(args)
     except ValidationError as error:
         raise InvalidRecord(
-            [
-                FieldError(".".join(str(p) for p in e["loc"]) or "<query>", "request.invalid", _message(e))
-                for e in error.errors()
-            ]
+            [FieldError(field_path(e["loc"], "<query>"), "request.invalid", _message(e)) for e in error.errors()]
         ) from None
 
 
 def _message(error: Any) -> str:
-    field = ".".join(str(p) for p in error["loc"]) or "查询参数"  # type: ignore[attr-defined]
+    field = field_path(error["loc"], "查询参数")  # type: ignore[attr-defined]
     if error["type"] == "missing":
         return f"{field} 不能为空"
     if error["type"] == "extra_forbidden":

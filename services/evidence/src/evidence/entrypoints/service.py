@@ -3,6 +3,7 @@ access approvals, audited reads under a grant, and the borrowing register."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -142,32 +143,34 @@ class EvidenceService(ObservedService):
 
     @write_http("GET", "/archives/<archive_id>/versions/<version>")
     def read_version(self, request: Request, archive_id: str, version: str) -> Response:
-        grant = request.args.get("grant_id")
+        given = request.args.get("grant_id")
 
         def run(principal: Principal) -> Any:
             key, number = views.check_id(archive_id, "archive_id"), views.check_version(version)
+            grant = given and views.check_id(given, "grant_id")
             return access.read_version(self._ctx(principal), key, number, grant)
 
         auth = self.evidence.principal_from
         return audited_read(
             self.db, request, auth, self.observed, action="archive.read", object_type="archive",
-            object_id=archive_id, grant_id=grant, run=run,
+            object_id=_auditable(archive_id), grant_id=_auditable(given), run=run,
         )  # fmt: skip
 
     @write_http("GET", "/archives/<archive_id>/versions/<version>/evidence/<evidence_id>")
     def read_evidence(self, request: Request, archive_id: str, version: int, evidence_id: str) -> Response:
-        grant = request.args.get("grant_id")
+        given = request.args.get("grant_id")
 
         def run(principal: Principal) -> Response:
             ctx = self._ctx(principal)
             key, ev = views.check_id(archive_id, "archive_id"), views.check_id(evidence_id, "evidence_id")
+            grant = given and views.check_id(given, "grant_id")
             row, chunks = access.read_evidence(ctx, key, views.check_version(version), ev, grant)
             return views.file_response(row, chunks)
 
         auth = self.evidence.principal_from
         return audited_read(
             self.db, request, auth, self.observed, action="evidence.read", object_type="evidence",
-            object_id=evidence_id, grant_id=grant, run=run,
+            object_id=_auditable(evidence_id), grant_id=_auditable(given), run=run,
         )  # fmt: skip
 
     # -- borrowing register -------------------------------------------------------------------
@@ -197,3 +200,14 @@ class EvidenceService(ObservedService):
     @read_http("GET", "/openapi.json")
     def openapi(self, request: Request) -> Response:
         return json_response(OPENAPI)
+
+
+def _auditable(value: str | None) -> str | None:
+    """A caller's id as the audit entry may record it: a UUID as given, anything else (NUL bytes, free text) as
+    `-`. The request itself is refused with the field named (`views.check_id`), and that refusal is audited."""
+    if value is None:
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return "-"

@@ -7,6 +7,7 @@ from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from hrss.contracts import field_path
 from identity.service_layer.errors import BadRequest
 
 
@@ -82,7 +83,7 @@ def parse(model: type[B], raw: bytes) -> B:
         data = json.loads(raw or b"{}")
         return model.model_validate(data)
     except ValidationError as error:
-        fields = "、".join(".".join(str(p) for p in e["loc"]) or "请求体" for e in error.errors())
+        fields = "、".join(field_path(e["loc"], "请求体") for e in error.errors())
         raise BadRequest("request.invalid", f"请求内容有误：{fields}") from None
     except (ValueError, UnicodeDecodeError):
         raise BadRequest("request.not_json", "请求体必须是 JSON") from None

@@ -10,6 +10,7 @@ from pydantic import Field, ValidationError
 from registry.entrypoints.schemas import Body, Text, parse
 from registry.entrypoints.schemas import _message as message_of
 
+from hrss.contracts import field_path
 from inspection.domain.errors import FieldError, InvalidRecord
 from inspection.domain.follow_ups import Kind
 from inspection.domain.records import Form, ItemLine
@@ -113,8 +114,5 @@ def parse_entry(raw: Any) -> EntryBody:
         return EntryBody.model_validate(raw)
     except ValidationError as error:
         raise InvalidRecord(
-            [
-                FieldError(".".join(str(p) for p in e["loc"]) or "<entry>", "request.invalid", message_of(e))
-                for e in error.errors()
-            ]
+            [FieldError(field_path(e["loc"], "<entry>"), "request.invalid", message_of(e)) for e in error.errors()]
         ) from None

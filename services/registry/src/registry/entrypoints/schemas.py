@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
+from hrss.contracts import field_path
 from registry.domain.errors import FieldError, InvalidRecord
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,40}$")
@@ -73,17 +74,14 @@ def parse(model: type[B], raw: bytes) -> B:
         return model.model_validate(json.loads(raw or b"{}"))
     except ValidationError as error:
         raise InvalidRecord(
-            [
-                FieldError(".".join(str(p) for p in e["loc"]) or "<body>", "request.invalid", _message(e))
-                for e in error.errors()
-            ]
+            [FieldError(field_path(e["loc"], "<body>"), "request.invalid", _message(e)) for e in error.errors()]
         ) from None
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise InvalidRecord([FieldError("<body>", "request.not_json", "请求体必须是 UTF-8 编码的 JSON 对象")]) from None
 
 
 def _message(error: Any) -> str:
-    field = ".".join(str(p) for p in error["loc"]) or "请求体"
+    field = field_path(error["loc"], "请求体")
     kind = error["type"]
     if kind == "missing":
         return f"{field} 不能为空"
