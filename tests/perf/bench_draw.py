@@ -11,7 +11,8 @@ A plain script, not a test: it prints figures and never fails on timing.
 2. Runs each heavy phase (draw_phases.py) in a child process, this script with --phase, so that each peak RSS is
    its own:
    drawkit `select_groups` with workers=1 and 2 (the groups are built first and timed apart), in the default
-   profile (SHA-256 tickets) and in the fast profile (AES tickets), PostgreSQL `ORDER BY random() LIMIT k`, the
+   profile (SHA-256 tickets; natively with hrss-drawnative, as the draw service does, and with hashlib alone, as a
+   verifier does) and in the fast profile (AES tickets), PostgreSQL `ORDER BY random() LIMIT k`, the
    stratified `row_number()` over the same SHA-256 tickets (its rows must equal drawkit's picks), the frame
    commitment (columnar leaves, streamed Merkle root) and the re-verification (frame root and selection again,
    streamed from the frozen frame file).
@@ -141,12 +142,16 @@ def report(args: argparse.Namespace, k: int, loading: tuple[float, float, float]
     if not args.skip_sql:
         rows += [(f"COPY into PostgreSQL (+ VACUUM ANALYZE {loading[2]:.1f} s)", loading[1], None, None, None, args.n)]
     w1, w2, a1, a2 = r["draw1"], r["draw2"], r["fast1"], r["fast2"]
+    h1, h2 = r["hashlib1"], r["hashlib2"]
+    kernel = w1["native"] or "hashlib: hrss-drawnative is not installed"
     rows += [
         ("build groups from the TSV (RSS after; workers=1 run)", w1["build_s"], None, None, w1["loaded_mb"], args.n)
     ]
     for label, w in (
         ("drawkit select_groups sha256 (default) workers=1", w1),
         ("drawkit select_groups sha256 (default) workers=2", w2),
+        ("  the same, hashlib only (no native kernel) workers=1", h1),
+        ("  the same, hashlib only (no native kernel) workers=2", h2),
         ("drawkit select_groups sha256-aes (fast) workers=1", a1),
         ("drawkit select_groups sha256-aes (fast) workers=2", a2),
     ):
@@ -168,6 +173,7 @@ def report(args: argparse.Namespace, k: int, loading: tuple[float, float, float]
         figures = _fmt(seconds, ".1f"), _fmt(cpu, ".1f"), _fmt(machine, ".1f"), _fmt(peak, ",.0f"), _fmt(count, ",")
         print(line.format(what, *figures))
     print("CPU s: the phase's own processes; machine s: the whole machine's CPU meanwhile (2 CPUs, shared)")
+    print(f"default profile tickets computed by {kernel}; workers=2 is 2 threads natively, 2 processes otherwise")
     print("peak memory of a drawkit workers=2 run: the sampled peak PSS of parent + workers (forked pages shared);")
     print(
         f"  RSS of its largest forked worker: default {w2['children_mb']:,.0f} MB, fast {a2['children_mb']:,.0f} MB;"
@@ -193,6 +199,9 @@ def report(args: argparse.Namespace, k: int, loading: tuple[float, float, float]
     )
     picks = args.dir / "picks-w1.tsv"
     print(f"picks workers=1 = workers=2: {same_rows(picks, args.dir / 'picks-w2.tsv')}")
+    for label in ("w1", "w2"):
+        hashlib_same = same_rows(picks, args.dir / f"picks-hashlib-{label}.tsv")
+        print(f"picks = hashlib-only picks {label}: {hashlib_same}")
     fast_same = same_rows(args.dir / "picks-aes-w1.tsv", args.dir / "picks-aes-w2.tsv")
     print(f"fast profile picks workers=1 = workers=2: {fast_same}")
     if "stratified" in r:
@@ -226,7 +235,7 @@ def report(args: argparse.Namespace, k: int, loading: tuple[float, float, float]
         print(f"{'SQL targets':<58}{'--skip-sql':>24}  NOT MEASURED")
     for label, mb in (
         ("peak memory <= 2 GB, default workers=1 (RSS)", w1["peak_mb"]),
-        ("peak memory <= 2 GB, default workers=2 (PSS, all processes)", w2["pss_mb"]),
+        ("peak memory <= 2 GB, default workers=2 (PSS)", w2["pss_mb"]),
         ("peak memory <= 2 GB, fast workers=1 (RSS)", a1["peak_mb"]),
         ("peak memory <= 2 GB, fast workers=2 (PSS, all processes)", a2["pss_mb"]),
     ):
@@ -251,6 +260,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--k", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--profile", default=SHA256.name, help=argparse.SUPPRESS)
+    parser.add_argument("--native", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     plan = DrawPlan((ItemRule("item", parse_ratio(args.ratio)),))
     if args.phase:
@@ -277,6 +287,8 @@ def main() -> int:
             results = {
                 "draw1": run_phase(args, "draw", dsn, workers=1),
                 "draw2": run_phase(args, "draw", dsn, workers=2),
+                "hashlib1": run_phase(args, "draw", dsn, workers=1, native=0),
+                "hashlib2": run_phase(args, "draw", dsn, workers=2, native=0),
                 "fast1": run_phase(args, "draw", dsn, workers=1, profile=SHA256_AES.name),
                 "fast2": run_phase(args, "draw", dsn, workers=2, profile=SHA256_AES.name),
             }

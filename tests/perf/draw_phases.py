@@ -16,7 +16,7 @@ from typing import Any
 
 from hrss.drawkit import PROFILES, SHA256, DrawPlan, FrameEntry, merkle
 from hrss.drawkit.frame import FrameColumns, FrameCommitment, fresh_salts, leaf_hashes_columns
-from hrss.drawkit.sampling import select_groups
+from hrss.drawkit.sampling import native_kernel, select_groups
 from hrss.drawkit.stream import check_stream, ticket_bounds
 
 OBJECT_TYPE = "employer"
@@ -128,8 +128,14 @@ def write_picks(path: Path, rows: list[tuple[Any, ...]]) -> None:
     path.write_text("".join(sorted("\t".join(map(str, row)) + "\n" for row in rows)), encoding="utf-8")
 
 
-def picks_name(profile: str, workers: int) -> str:
-    return f"picks-{'aes-' if profile != SHA256.name else ''}w{workers}.tsv"
+def picks_name(profile: str, workers: int, native: bool = True) -> str:
+    return f"picks-{'aes-' if profile != SHA256.name else ''}{'' if native else 'hashlib-'}w{workers}.tsv"
+
+
+def native_backend() -> str:
+    from hrss.drawnative import backend
+
+    return f"hrss-drawnative ({backend()})"
 
 
 def phase_draw(args: argparse.Namespace, key: bytes, plan: DrawPlan) -> dict[str, Any]:
@@ -142,11 +148,13 @@ def phase_draw(args: argparse.Namespace, key: bytes, plan: DrawPlan) -> dict[str
     if sampler:
         sampler.start()
     m0, c0, t0 = machine_cpu(), _cpu(), time.perf_counter()
-    selection = select_groups(PROFILES[args.profile], key, groups, plan, workers=args.workers)
+    profile = PROFILES[args.profile]
+    native = bool(args.native) and native_kernel(profile) is not None
+    selection = select_groups(profile, key, groups, plan, workers=args.workers, native=native)
     took, cpu, machine = time.perf_counter() - t0, _cpu() - c0, machine_cpu() - m0
     pss = sampler.stop() if sampler else None
     write_picks(
-        args.dir / picks_name(args.profile, args.workers),
+        args.dir / picks_name(args.profile, args.workers, bool(args.native)),
         [(p.uscc, p.stratum, p.rank, p.ticket) for p in selection.picks],
     )
     return {
@@ -157,6 +165,7 @@ def phase_draw(args: argparse.Namespace, key: bytes, plan: DrawPlan) -> dict[str
         "machine": machine,
         "rows": len(selection.picks),
         "pss_mb": pss,
+        "native": native_backend() if native else None,
         **_peaks(),
     }
 
@@ -276,7 +285,7 @@ def leaf_costs(lines: list[str]) -> dict[str, float]:
     t3 = time.perf_counter()
     columns = frame_columns(usccs, strata, [salt] * len(usccs))
     t4 = time.perf_counter()
-    columnar = leaf_hashes_columns(SHA256, *columns.fields())  # type: ignore[arg-type]
+    columnar = leaf_hashes_columns(SHA256, *columns.fields())
     t5 = time.perf_counter()
     merkle.root_of_hashes(SHA256, columnar)
     t6 = time.perf_counter()

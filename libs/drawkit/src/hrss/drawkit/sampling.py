@@ -17,10 +17,11 @@ from itertools import compress, repeat
 from math import isqrt
 from typing import Any
 
-from hrss.drawkit.encoding import AES_TICKETS, HASH_TICKETS, Profile, _digest_of, paused_gc, utf8_each
+from hrss.drawkit.encoding import AES_TICKETS, HASH_TICKETS, SHA256, Profile, _digest_of, paused_gc, utf8_each
 from hrss.drawkit.frame import FrameEntry
 
 TicketFunction = Callable[[Sequence[bytes]], list[bytes]]
+NativeSmallest = Callable[[bytes, list[str], int], list[bytes]]
 
 
 @dataclass(frozen=True)
@@ -262,30 +263,59 @@ def stratum_order(tickets: Tickets, usccs: Sequence[str]) -> list[tuple[bytes, s
     return [(found[i], usccs[i]) for i in sorted(range(len(keyed)), key=keyed.__getitem__)]
 
 
-def select(profile: Profile, key: bytes, entries: Iterable[FrameEntry], plan: DrawPlan) -> Selection:
+def select(
+    profile: Profile, key: bytes, entries: Iterable[FrameEntry], plan: DrawPlan, native: bool = True
+) -> Selection:
     """In every stratum, the q_s eligible entities with the smallest tickets, q_s = max over items of q[s][i];
-    the entity at rank r is inspected for the items i with r < q[s][i] (nested samples)."""
-    return select_groups(profile, key, strata(entries), plan)
+    the entity at rank r is inspected for the items i with r < q[s][i] (nested samples). `native=False` keeps to
+    hashlib even where hrss-drawnative is installed (the verifier: an independent recomputation)."""
+    return select_groups(profile, key, strata(entries), plan, native=native)
 
 
 def select_groups(
-    profile: Profile, key: bytes, groups: Mapping[str, Sequence[str]], plan: DrawPlan, workers: int = 1
+    profile: Profile,
+    key: bytes,
+    groups: Mapping[str, Sequence[str]],
+    plan: DrawPlan,
+    workers: int = 1,
+    native: bool = True,
 ) -> Selection:
     """`select` over the eligible usccs of each stratum, for large frames: tickets are computed stratum by
-    stratum and only the q_s smallest are kept; `workers` > 1 spreads the strata over forked processes (the
-    outcome is the same, it is a pure function of its inputs)."""
+    stratum and only the q_s smallest are kept. In the default profile the tickets are computed natively when
+    hrss-drawnative is installed (and `native`), by `workers` threads; otherwise with hashlib, `workers` > 1
+    spreading the strata over forked processes. The outcome is the same either way: it is a pure function of its
+    inputs, and libs/drawnative's tests check the native bytes against these."""
     with paused_gc():
-        return _select_groups(profile, key, groups, plan, workers)
+        return _select_groups(profile, key, groups, plan, workers, native_kernel(profile) if native else None)
+
+
+def native_kernel(profile: Profile) -> NativeSmallest | None:
+    """hrss.drawnative's `smallest` for the default profile (SHA-256 tickets), or None: another profile, or the
+    package is not installed (the draw then runs on hashlib alone, slower, to the same result)."""
+    if profile.tickets != HASH_TICKETS or profile.name != SHA256.name:
+        return None
+    try:
+        from hrss.drawnative import smallest
+    except ImportError:
+        return None
+    return smallest
 
 
 def _select_groups(
-    profile: Profile, key: bytes, groups: Mapping[str, Sequence[str]], plan: DrawPlan, workers: int
+    profile: Profile,
+    key: bytes,
+    groups: Mapping[str, Sequence[str]],
+    plan: DrawPlan,
+    workers: int,
+    kernel: NativeSmallest | None,
 ) -> Selection:
     sizes = {name: len(usccs) for name, usccs in groups.items()}
     quotas = item_quotas(plan, sizes)
     jobs = [(name, max(quotas[name].values())) for name in sorted(groups)]
     jobs = [(name, wanted) for name, wanted in jobs if wanted > 0]
-    if workers > 1 and len(jobs) > 1 and not _green():
+    if kernel is not None:
+        chosen = _in_threads(kernel, key, groups, jobs, workers if not _green() else 1)
+    elif workers > 1 and len(jobs) > 1 and not _green():
         chosen = _in_processes(profile, key, groups, jobs, workers)
     else:
         tickets = ticket_function(profile, key)
@@ -382,6 +412,23 @@ def _smallest(tickets: TicketFunction, size: int, usccs: Sequence[str], wanted: 
     keyed.sort()
     del keyed[wanted:]
     return keyed
+
+
+def _in_threads(
+    kernel: NativeSmallest, key: bytes, groups: Mapping[str, Sequence[str]], jobs: list[tuple[str, int]], workers: int
+) -> list[list[bytes]]:
+    """The native kernel over the strata; it releases the GIL while it hashes, so `workers` threads run at once."""
+
+    def one(job: tuple[str, int]) -> list[bytes]:
+        usccs = groups[job[0]]
+        return kernel(key, usccs if isinstance(usccs, list) else list(usccs), job[1])
+
+    if workers <= 1 or len(jobs) <= 1:
+        return list(map(one, jobs))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(one, jobs))
 
 
 _SHARED: dict[str, Any] = {}

@@ -1,0 +1,308 @@
+/* The default profile's tickets t(e) = SHA-256(K ‖ UTF-8(uscc)) of a whole stratum, and its `wanted` smallest
+ * `ticket ‖ uscc` (docs/draw-spec.md §6.2, §7), in native code for the draw service.
+ *
+ * This module only computes faster what hrss.drawkit.sampling computes with hashlib: the result is the same
+ * bytes (checked by libs/drawnative/tests against hashlib and drawkit). Verifiers need none of it.
+ *
+ * SHA-256 is FIPS 180-4, with the x86 SHA extensions when the processor has them and portable C otherwise.
+ * The GIL is released while hashing and selecting, so threads can draw strata side by side. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const uint32_t K256[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+
+static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                               0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+
+typedef void (*compress_fn)(uint32_t state[8], const uint8_t *blocks, size_t count);
+
+#define ROTR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static void compress_portable(uint32_t state[8], const uint8_t *blocks, size_t count) {
+    for (; count; count--, blocks += 64) {
+        uint32_t w[64];
+        for (int t = 0; t < 16; t++)
+            w[t] = (uint32_t)blocks[4 * t] << 24 | (uint32_t)blocks[4 * t + 1] << 16 |
+                   (uint32_t)blocks[4 * t + 2] << 8 | (uint32_t)blocks[4 * t + 3];
+        for (int t = 16; t < 64; t++) {
+            uint32_t s0 = ROTR(w[t - 15], 7) ^ ROTR(w[t - 15], 18) ^ (w[t - 15] >> 3);
+            uint32_t s1 = ROTR(w[t - 2], 17) ^ ROTR(w[t - 2], 19) ^ (w[t - 2] >> 10);
+            w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+        }
+        uint32_t a = state[0], b = state[1], c = state[2], d = state[3];
+        uint32_t e = state[4], f = state[5], g = state[6], h = state[7];
+        for (int t = 0; t < 64; t++) {
+            uint32_t t1 = h + (ROTR(e, 6) ^ ROTR(e, 11) ^ ROTR(e, 25)) + ((e & f) ^ (~e & g)) + K256[t] + w[t];
+            uint32_t t2 = (ROTR(a, 2) ^ ROTR(a, 13) ^ ROTR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+            h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+        }
+        state[0] += a; state[1] += b; state[2] += c; state[3] += d;
+        state[4] += e; state[5] += f; state[6] += g; state[7] += h;
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+/* Four rounds at a time with SHA256RNDS2; the message schedule with SHA256MSG1/MSG2 (Intel's SHA extensions). */
+__attribute__((target("sha,sse4.1,ssse3"))) static void compress_shani(uint32_t state[8], const uint8_t *blocks,
+                                                                       size_t count) {
+    const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i tmp = _mm_loadu_si128((const __m128i *)&state[0]);  /* words a b c d in lanes 0 … 3 */
+    __m128i state1 = _mm_loadu_si128((const __m128i *)&state[4]); /* e f g h */
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);
+    state1 = _mm_shuffle_epi32(state1, 0x1B);
+    __m128i state0 = _mm_alignr_epi8(tmp, state1, 8); /* ABEF */
+    state1 = _mm_blend_epi16(state1, tmp, 0xF0);       /* CDGH */
+    for (; count; count--, blocks += 64) {
+        __m128i save0 = state0, save1 = state1, w[16];
+        for (int i = 0; i < 4; i++)
+            w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(blocks + 16 * i)), swap);
+        for (int i = 4; i < 16; i++) {
+            __m128i x = _mm_sha256msg1_epu32(w[i - 4], w[i - 3]);
+            x = _mm_add_epi32(x, _mm_alignr_epi8(w[i - 1], w[i - 2], 4));
+            w[i] = _mm_sha256msg2_epu32(x, w[i - 1]);
+        }
+        for (int i = 0; i < 16; i++) {
+            __m128i m = _mm_add_epi32(w[i], _mm_loadu_si128((const __m128i *)&K256[4 * i]));
+            state1 = _mm_sha256rnds2_epu32(state1, state0, m);
+            state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(m, 0x0E));
+        }
+        state0 = _mm_add_epi32(state0, save0);
+        state1 = _mm_add_epi32(state1, save1);
+    }
+    tmp = _mm_shuffle_epi32(state0, 0x1B);       /* FEBA */
+    state1 = _mm_shuffle_epi32(state1, 0xB1);    /* DCHG */
+    state0 = _mm_blend_epi16(tmp, state1, 0xF0); /* DCBA */
+    state1 = _mm_alignr_epi8(state1, tmp, 8);    /* HGFE */
+    _mm_storeu_si128((__m128i *)&state[0], state0);
+    _mm_storeu_si128((__m128i *)&state[4], state1);
+}
+
+static int has_shani(void) {
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1)) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & bit_SHA) != 0;
+}
+#else
+static int has_shani(void) { return 0; }
+#endif
+
+static compress_fn compress = compress_portable;
+static const char *backend = "portable";
+
+/* SHA-256(prefix ‖ data) into out (32 bytes); prefix is at most 64 bytes. */
+static void sha256_two(const uint8_t *prefix, size_t plen, const uint8_t *data, size_t dlen, uint8_t out[32]) {
+    uint32_t state[8];
+    memcpy(state, H0, sizeof state);
+    uint8_t block[128];
+    size_t total = plen + dlen, filled = plen;
+    memcpy(block, prefix, plen);
+    if (plen + dlen >= 64) { /* long usccs: whole blocks first */
+        size_t head = 64 - plen;
+        memcpy(block + plen, data, head);
+        compress(state, block, 1);
+        data += head;
+        dlen -= head;
+        size_t whole = dlen / 64;
+        if (whole) compress(state, data, whole);
+        data += 64 * whole;
+        dlen -= 64 * whole;
+        filled = 0;
+    }
+    memcpy(block + filled, data, dlen);
+    filled += dlen;
+    block[filled++] = 0x80;
+    size_t end = filled + 8 <= 64 ? 64 : 128;
+    memset(block + filled, 0, end - 8 - filled);
+    uint64_t bits = (uint64_t)total * 8;
+    for (int i = 0; i < 8; i++) block[end - 1 - i] = (uint8_t)(bits >> (8 * i));
+    compress(state, block, end / 64);
+    for (int i = 0; i < 8; i++) {
+        out[4 * i] = (uint8_t)(state[i] >> 24);
+        out[4 * i + 1] = (uint8_t)(state[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(state[i] >> 8);
+        out[4 * i + 3] = (uint8_t)state[i];
+    }
+}
+
+typedef struct {
+    const char *uscc;
+    Py_ssize_t size;
+    uint8_t ticket[32];
+} entry_t;
+
+/* `ticket ‖ uscc` bytes order: every ticket is 32 bytes, so tickets first, then the usccs as bytes. */
+static int entry_order(const void *pa, const void *pb) {
+    const entry_t *a = *(const entry_t *const *)pa, *b = *(const entry_t *const *)pb;
+    int c = memcmp(a->ticket, b->ticket, 32);
+    if (c) return c;
+    Py_ssize_t n = a->size < b->size ? a->size : b->size;
+    c = memcmp(a->uscc, b->uscc, (size_t)n);
+    if (c) return c;
+    return (a->size > b->size) - (a->size < b->size);
+}
+
+static uint64_t prefix64(const uint8_t *t) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = v << 8 | t[i];
+    return v;
+}
+
+/* The `wanted` smallest of entries[0 … count − 1] into chosen, in order; returns how many. Only those with a
+ * ticket prefix below a bound a little above where the wanted-th smallest uniform ticket falls are sorted; if fewer
+ * than `wanted` fall below it, all are. Either way exact (as hrss.drawkit.sampling._smallest). */
+static Py_ssize_t select_smallest(entry_t *entries, Py_ssize_t count, Py_ssize_t wanted, entry_t **chosen) {
+    Py_ssize_t kept = count;
+    if (wanted < count) {
+        double margin = (double)wanted + 4.0 * __builtin_sqrt((double)wanted) + 8.0;
+        if (margin < (double)count) {
+            /* bound = floor(margin · 2^64 / count), kept in (0, 2^64): any bound keeps the result exact */
+            long double scaled = (long double)margin / (long double)count * 18446744073709551616.0L;
+            uint64_t bound = scaled >= 18446744073709551615.0L ? UINT64_MAX : (uint64_t)scaled;
+            Py_ssize_t below = 0;
+            for (Py_ssize_t i = 0; i < count; i++)
+                if (prefix64(entries[i].ticket) < bound) chosen[below++] = &entries[i];
+            if (below >= wanted) kept = below;
+        }
+    }
+    if (kept == count)
+        for (Py_ssize_t i = 0; i < count; i++) chosen[i] = &entries[i];
+    qsort(chosen, (size_t)kept, sizeof *chosen, entry_order);
+    return kept < wanted ? kept : wanted;
+}
+
+PyDoc_STRVAR(smallest_doc,
+             "smallest(key, usccs, wanted) -> list[bytes]\n\n"
+             "The `wanted` smallest SHA-256(key ‖ UTF-8(uscc)) ‖ UTF-8(uscc) of a list of str, in bytes order.");
+
+static PyObject *smallest(PyObject *self, PyObject *args) {
+    Py_buffer key;
+    PyObject *usccs;
+    Py_ssize_t wanted;
+    if (!PyArg_ParseTuple(args, "y*O!n", &key, &PyList_Type, &usccs, &wanted)) return NULL;
+    if (key.len > 64 || wanted < 0) {
+        PyErr_SetString(PyExc_ValueError, key.len > 64 ? "key: at most 64 bytes" : "wanted: must not be negative");
+        PyBuffer_Release(&key);
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(usccs), held = 0, got = 0;
+    size_t room = (size_t)(count ? count : 1);
+    entry_t *entries = PyMem_RawMalloc(sizeof *entries * room);
+    entry_t **chosen = PyMem_RawMalloc(sizeof *chosen * room);
+    PyObject **items = PyMem_RawMalloc(sizeof *items * room); /* held while the GIL is released */
+    PyObject *result = NULL;
+    if (!entries || !chosen || !items) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (; held < count; held++) {
+        PyObject *item = PyList_GET_ITEM(usccs, held);
+        if (!PyUnicode_Check(item)) {
+            PyErr_Format(PyExc_TypeError, "usccs[%zd]: a str is required", held);
+            goto done;
+        }
+        entries[held].uscc = PyUnicode_AsUTF8AndSize(item, &entries[held].size);
+        if (!entries[held].uscc) goto done;
+        Py_INCREF(item);
+        items[held] = item;
+    }
+    const uint8_t *k = key.buf;
+    size_t klen = (size_t)key.len;
+    Py_BEGIN_ALLOW_THREADS;
+    for (Py_ssize_t i = 0; i < count; i++)
+        sha256_two(k, klen, (const uint8_t *)entries[i].uscc, (size_t)entries[i].size, entries[i].ticket);
+    got = select_smallest(entries, count, wanted, chosen);
+    Py_END_ALLOW_THREADS;
+    result = PyList_New(got);
+    for (Py_ssize_t i = 0; result && i < got; i++) {
+        PyObject *one = PyBytes_FromStringAndSize(NULL, 32 + chosen[i]->size);
+        if (!one) {
+            Py_CLEAR(result);
+            break;
+        }
+        memcpy(PyBytes_AS_STRING(one), chosen[i]->ticket, 32);
+        memcpy(PyBytes_AS_STRING(one) + 32, chosen[i]->uscc, (size_t)chosen[i]->size);
+        PyList_SET_ITEM(result, i, one);
+    }
+done:
+    for (Py_ssize_t i = 0; i < held; i++) Py_DECREF(items[i]);
+    PyMem_RawFree(items);
+    PyMem_RawFree(entries);
+    PyMem_RawFree(chosen);
+    PyBuffer_Release(&key);
+    return result;
+}
+
+PyDoc_STRVAR(sha256_doc, "sha256(prefix, data) -> bytes\n\nSHA-256(prefix ‖ data), prefix at most 64 bytes.");
+
+static PyObject *sha256(PyObject *self, PyObject *args) {
+    Py_buffer prefix, data;
+    if (!PyArg_ParseTuple(args, "y*y*", &prefix, &data)) return NULL;
+    PyObject *result = NULL;
+    if (prefix.len > 64) {
+        PyErr_SetString(PyExc_ValueError, "prefix: at most 64 bytes");
+    } else {
+        uint8_t out[32];
+        sha256_two(prefix.buf, (size_t)prefix.len, data.buf, (size_t)data.len, out);
+        result = PyBytes_FromStringAndSize((const char *)out, 32);
+    }
+    PyBuffer_Release(&prefix);
+    PyBuffer_Release(&data);
+    return result;
+}
+
+PyDoc_STRVAR(use_doc, "use(backend) -> None\n\nCompress with 'shani' (if the processor has it) or 'portable'.");
+
+static PyObject *use(PyObject *self, PyObject *arg) {
+    const char *name = PyUnicode_Check(arg) ? PyUnicode_AsUTF8(arg) : NULL;
+    if (name && strcmp(name, "portable") == 0) {
+        compress = compress_portable;
+        backend = "portable";
+        Py_RETURN_NONE;
+    }
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (name && strcmp(name, "shani") == 0 && has_shani()) {
+        compress = compress_shani;
+        backend = "shani";
+        Py_RETURN_NONE;
+    }
+#endif
+    PyErr_SetString(PyExc_ValueError, "backend: 'shani' on a processor with the SHA extensions, or 'portable'");
+    return NULL;
+}
+
+static PyObject *current(PyObject *self, PyObject *unused) { return PyUnicode_FromString(backend); }
+
+static PyMethodDef methods[] = {
+    {"smallest", smallest, METH_VARARGS, smallest_doc},
+    {"sha256", sha256, METH_VARARGS, sha256_doc},
+    {"use", use, METH_O, use_doc},
+    {"backend", current, METH_NOARGS, "backend() -> str\n\nThe compression in use: 'shani' or 'portable'."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_tickets",
+                                    "SHA-256 tickets of the default draw profile, in native code.", -1, methods};
+
+PyMODINIT_FUNC PyInit__tickets(void) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (has_shani()) {
+        compress = compress_shani;
+        backend = "shani";
+    }
+#endif
+    return PyModule_Create(&module);
+}
