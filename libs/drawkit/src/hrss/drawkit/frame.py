@@ -18,7 +18,9 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from itertools import compress, repeat
+from typing import Any
 
 from hrss.drawkit import merkle
 from hrss.drawkit.encoding import Profile, field_bytes, lp, record, utf8_each
@@ -144,7 +146,7 @@ class FrameColumns:
     def size(self) -> int:
         return len(self.usccs)
 
-    def fields(self) -> tuple[Sequence[object], ...]:
+    def fields(self) -> tuple[Sequence[Any], ...]:
         return (
             self.salts,
             self.usccs,
@@ -206,6 +208,7 @@ class FrameColumns:
 
 _U32 = [n.to_bytes(4, "big") for n in range(1 << 12)]  # length prefixes of short fields, shared
 _TAG = lp(FRAME_LEAF.encode("ascii"))
+_COLUMNS = tuple(f.name for f in dataclass_fields(FrameColumns))
 _ELIGIBLE_TAIL = lp(b"1") + lp(b"")  # eligible 1, reason ""
 CHUNK = 1 << 16  # rows per bulk pass: bounds the temporary lists of a frame of millions
 _SEPARATORS = "\n\x1e\x1f\x1d\x1c"
@@ -357,7 +360,7 @@ def _repeated(texts: Sequence[str]) -> dict[object, bytes] | None:
     return {text: lp(field_bytes(text)) for text in distinct}
 
 
-def _chunks(columns: Sequence[Sequence[object]]) -> Iterator[list[Sequence[object]]]:
+def _chunks(columns: Sequence[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
     sizes = set(map(len, columns))
     if len(sizes) != 1:
         raise ValueError("the frame's columns differ in length")
@@ -369,42 +372,25 @@ def _chunks(columns: Sequence[Sequence[object]]) -> Iterator[list[Sequence[objec
         yield [c[start : start + CHUNK] for c in columns]
 
 
-def leaf_records_columns(
-    salts: Sequence[str],
-    usccs: Sequence[str],
-    entity_ids: Sequence[str],
-    regions: Sequence[str],
-    object_types: Sequence[str],
-    strata: Sequence[str],
-    eligible: Sequence[bool],
-    reasons: Sequence[str],
-) -> list[bytes]:
-    """`[FrameEntry(...).leaf() for each row]`, byte for byte, without an object per row."""
-    columns = (salts, usccs, entity_ids, regions, object_types, strata, eligible, reasons)
-    found: list[bytes] = []
-    for chunk in _chunks(columns):
-        found.extend(_records(_TAG, *chunk))  # type: ignore[arg-type]
-    return found
+def _chunked_records(head: bytes, columns: Sequence[Sequence[Any]]) -> Iterator[Iterator[bytes]]:
+    """`head ‖ leaf` of every row, chunk by chunk, of the eight leaf columns in FrameColumns order."""
+    if len(columns) != len(_COLUMNS):
+        raise TypeError(f"the leaf columns are {', '.join(_COLUMNS)}: {len(columns)} were given")
+    return (_records(head, *chunk) for chunk in _chunks(columns))
 
 
-def leaf_hashes_columns(
-    profile: Profile,
-    salts: Sequence[str],
-    usccs: Sequence[str],
-    entity_ids: Sequence[str],
-    regions: Sequence[str],
-    object_types: Sequence[str],
-    strata: Sequence[str],
-    eligible: Sequence[bool],
-    reasons: Sequence[str],
-) -> list[bytes]:
-    """`[merkle.leaf_hash(profile, FrameEntry(...).leaf()) for each row]`, byte for byte: the RFC 6962 leaf
-    prefix 0x00 is part of the constant head, so each record is built once and hashed in the same pass."""
-    columns = (salts, usccs, entity_ids, regions, object_types, strata, eligible, reasons)
-    found: list[bytes] = []
-    for chunk in _chunks(columns):
-        found.extend(profile.hash_each(_records(b"\x00" + _TAG, *chunk)))  # type: ignore[arg-type]
-    return found
+def leaf_records_columns(*columns: Sequence[Any]) -> list[bytes]:
+    """`[FrameEntry(...).leaf() for each row]`, byte for byte, without an object per row; the columns in
+    FrameColumns order (salts, usccs, entity_ids, regions, object_types, strata, eligible, reasons)."""
+    return list(itertools.chain.from_iterable(_chunked_records(_TAG, columns)))
+
+
+def leaf_hashes_columns(profile: Profile, *columns: Sequence[Any]) -> list[bytes]:
+    """`[merkle.leaf_hash(profile, FrameEntry(...).leaf()) for each row]`, byte for byte, of the columns in
+    FrameColumns order: the RFC 6962 leaf prefix 0x00 is part of the constant head, so each record is built once
+    and hashed in the same pass."""
+    hashed = map(profile.hash_each, _chunked_records(b"\x00" + _TAG, columns))
+    return list(itertools.chain.from_iterable(hashed))
 
 
 class FrameCommitment:
@@ -429,7 +415,7 @@ class FrameCommitment:
         ):
             raise ValueError("the frame is not in canonical order (by uscc bytes, each uscc once)")
         self._last = raws[-1]
-        self._tree.extend(leaf_hashes_columns(self.profile, *columns.fields()))  # type: ignore[arg-type]
+        self._tree.extend(leaf_hashes_columns(self.profile, *columns.fields()))
 
     def root(self) -> bytes:
         return self._tree.root()
@@ -437,7 +423,7 @@ class FrameCommitment:
 
 def leaf_hashes(profile: Profile, entries: Sequence[FrameEntry]) -> list[bytes]:
     """`[merkle.leaf_hash(profile, entry.leaf()) for entry in entries]`, by the columnar path."""
-    return leaf_hashes_columns(profile, *FrameColumns.of(entries).fields())  # type: ignore[arg-type]
+    return leaf_hashes_columns(profile, *FrameColumns.of(entries).fields())
 
 
 def commitment(profile: Profile, entries: Sequence[FrameEntry]) -> bytes:

@@ -97,7 +97,7 @@ def check_chunk(
     if not raws:
         return ChunkCheck(0, b"", True, b"", b"", {}, {})
     ordered = all(map(operator.lt, raws, islice(raws, 1, None)))
-    root = merkle.subtree_root(profile, leaf_hashes_columns(profile, *rows.fields()))  # type: ignore[arg-type]
+    root = merkle.subtree_root(profile, leaf_hashes_columns(profile, *rows.fields()))
     if all(rows.eligible):  # the usual frame: most strata, most rows eligible
         strata, members = list(rows.strata), raws
     else:
