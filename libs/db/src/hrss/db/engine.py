@@ -7,6 +7,11 @@ import threading
 import weakref
 from typing import Any
 
+import eventlet.patcher
+import psycopg2.extensions
+from eventlet.hubs import notify_opened, trampoline
+from psycopg2 import OperationalError
+from psycopg2.extensions import POLL_OK, POLL_READ, POLL_WRITE
 from sqlalchemy import Engine, create_engine, event
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -20,13 +25,7 @@ def cooperate_with_eventlet() -> None:
     with _patched:
         if _done:
             return
-        try:
-            import eventlet.patcher
-        except ImportError:  # pragma: no cover - eventlet is a dependency of nameko
-            return
         if eventlet.patcher.is_monkey_patched("socket"):
-            import psycopg2.extensions
-
             psycopg2.extensions.set_wait_callback(_green_wait)
             _done = True
 
@@ -42,10 +41,6 @@ def _green_wait(conn: Any, timeout: float = -1) -> None:
     number, and the hub then refuses the new reader ("Second simultaneous read on fileno …", seen in CI). So on a
     connection's first wait the hub is told that its descriptor was just opened, which retires stale listeners.
     """
-    from eventlet.hubs import notify_opened, trampoline
-    from psycopg2 import OperationalError
-    from psycopg2.extensions import POLL_OK, POLL_READ, POLL_WRITE
-
     if conn not in _opened:
         _opened.add(conn)
         notify_opened(conn.fileno())

@@ -3,14 +3,9 @@ access check, actor and audit entry every planning write shares."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
-
-from hrss.audit import AuditRecord
-from hrss.auth import Action, Principal, Role, check_access
+from hrss.auth import Role
 from hrss.auth.roles import ADMIN_ROLES
-from hrss.contracts import Node, PlatformError
-from hrss.db import UnitOfWork
+from hrss.db.context import NodeContext
 from planning.bootstrap import Components
 from planning.domain.actors import Actor
 
@@ -20,62 +15,12 @@ PROGRESS = ADMIN_ROLES | {
 }  # who records a task's progress after the draw (the draw and inspection services)
 
 
-@dataclass
-class Context:
-    uow: UnitOfWork
-    components: Components
-    principal: Principal
-    request_id: str | None = None
+class Context(NodeContext[Components]):
+    service = "planning"
+    keeps = "保存节点 {node} 的计划和任务"
+    default_roles = PLANNERS
 
     @property
     def actor(self) -> Actor:
         """The caller as the domain sees it: a person acting for the node of the account."""
         return Actor(self.principal.account_id, self.principal.node)
-
-    def authorize(self, node: Node | str, roles: Collection[Role] = PLANNERS, action: Action = Action.WRITE) -> str:
-        """The role the caller acts in on `node`'s data, else `AccessDenied` (403)."""
-        return str(check_access(self.principal, action, node, roles=roles))
-
-    def audit(
-        self,
-        *,
-        role: str,
-        action: str,
-        object_type: str,
-        object_id: str,
-        node: str,
-        version: int | None = None,
-        reason: str | None = None,
-        detail: dict[str, str] | None = None,
-    ) -> None:
-        """The audit entry of a successful write, on the chain of `node` if this process serves it."""
-        self.uow.audit(
-            AuditRecord(
-                actor=self.principal.account_id,
-                actor_role=role,
-                actor_kind=str(self.principal.kind),
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                object_version=version,
-                reason=reason,
-                request_id=self.request_id,
-                detail=detail or {},
-            ),
-            node=self.serving(node),
-        )
-
-    def serving(self, node: str) -> str:
-        """The node this process keeps `node`'s plans and tasks under: the deepest served one containing it."""
-        target = Node(node)
-        holders = [Node(code) for code in self.uow.nodes if Node(code).contains(target)]
-        if not holders:
-            served = "、".join(self.uow.nodes)
-            raise NodeNotServed(
-                "planning.node_not_served", f"本服务实例只服务节点 {served}，不保存节点 {node} 的计划和任务"
-            )
-        return max(holders, key=lambda n: len(n.code.rstrip("0"))).code
-
-
-class NodeNotServed(PlatformError):
-    status = 403
