@@ -131,9 +131,9 @@ def draw_plan(tasks: Sequence[Mapping[str, Any]], entries: Sequence[FrameEntry],
     eligible for its task, at its own task's grade ratios."""
     differ = scopes_differ(tasks)
     strata = sorted({e.stratum for e in entries})
+    ratios = [{g["grade"]: Fraction(g["numerator"], g["denominator"]) for g in t["grade_ratios"]} for t in tasks]
     items = []
-    for position, task in enumerate(tasks):
-        grades = {g["grade"]: Fraction(g["numerator"], g["denominator"]) for g in task["grade_ratios"]}
+    for position, (task, grades) in enumerate(zip(tasks, ratios, strict=True)):
         mine = frozenset(s for s in strata if position in _members(s)) if differ else None
         raised = {s: grades[s.rsplit("|", 1)[1]] for s in (mine or ()) if s.rsplit("|", 1)[1] in grades}
         for item in task["items"]:
@@ -146,8 +146,7 @@ def draw_plan(tasks: Sequence[Mapping[str, Any]], entries: Sequence[FrameEntry],
             items.append(ItemRule(key, fraction, minimum, mine, raised))
     if differ:
         return DrawPlan(tuple(items), {}, batch_size)
-    grades = {g["grade"]: Fraction(g["numerator"], g["denominator"]) for g in tasks[0]["grade_ratios"]}
-    fractions = {s: grades[s.rsplit("|", 1)[1]] for s in strata if not s.endswith("|*")}
+    fractions = {s: ratios[0][s.rsplit("|", 1)[1]] for s in strata if not s.endswith("|*")}
     return DrawPlan(tuple(items), fractions, batch_size)
 
 
