@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hrss import drawnative
-from hrss.drawkit import SHA256, DrawPlan, ItemRule
+from hrss.drawkit import SHA256, DrawPlan, FrameEntry, ItemRule
 from hrss.drawkit.sampling import _smallest, hash_tickets, native_kernel, select_groups
 
 BACKENDS = ["portable"] + (["shani"] if drawnative.backend() == "shani" else [])
@@ -96,3 +96,49 @@ def test_select_groups_is_the_same_selection_natively_and_with_hashlib() -> None
     hashlib_only = select_groups(SHA256, key, groups, plan, native=False)
     assert select_groups(SHA256, key, groups, plan) == hashlib_only
     assert select_groups(SHA256, key, groups, plan, workers=2) == hashlib_only
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.binary(max_size=12)))
+def test_order_is_the_stable_sort_of_bytes(keys: list[bytes]) -> None:
+    """Equal keys keep their positions, and keys sharing their first eight bytes (zero-padded) fall to a full
+    comparison."""
+    assert drawnative.order(keys) == sorted(range(len(keys)), key=keys.__getitem__)
+
+
+def test_order_of_keys_with_equal_heads() -> None:
+    keys = [b"\x00" * 8 + b"\x01", b"", b"\x00" * 8, b"\x00" * 3, b"\x00" * 8, b"\x00" * 8 + b"\x00"]
+    assert drawnative.order(keys) == sorted(range(len(keys)), key=keys.__getitem__)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.binary(min_size=16, max_size=16), st.text(max_size=30))))
+def test_split_gives_hex_tickets_and_usccs(rows: list[tuple[bytes, str]]) -> None:
+    keys = [ticket + uscc.encode("utf-8") for ticket, uscc in rows]
+    assert drawnative.split(keys, 16) == ([t.hex() for t, _ in rows], [u for _, u in rows])
+
+
+def test_split_and_order_refuse_what_they_cannot_cut() -> None:
+    with pytest.raises(UnicodeDecodeError):
+        drawnative.split([b"\x00\xff"], 1)
+    with pytest.raises(TypeError, match=r"keys\[0\]"):
+        drawnative.split([b"short"], 32)
+    with pytest.raises(TypeError, match=r"keys\[1\]"):
+        drawnative.order([b"a", "b"])  # type: ignore[list-item]
+
+
+def test_the_verifier_path_never_uses_the_native_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """select(..., native=False), as the verifier calls it, draws with hashlib and sorted alone."""
+    from hrss.drawkit.sampling import select, strata
+
+    def refuse(*_: object) -> None:
+        raise AssertionError("native code called on the verifier's path")
+
+    for name in ("smallest", "order", "split"):
+        monkeypatch.setattr(drawnative, name, refuse)
+    entries = [
+        FrameEntry(f"91130100{i:010d}", f"e{i}", "130100", "employer", "s", True, "", f"{i:032x}") for i in range(50)
+    ]
+    plan = DrawPlan((ItemRule("wage", Fraction(1, 5)),))
+    picks = select(SHA256, bytes(32), entries, plan, native=False).picks
+    assert len(picks) == 10 and strata(entries).keys() == {"s"}

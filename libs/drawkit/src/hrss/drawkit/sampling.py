@@ -11,17 +11,27 @@ import operator
 import struct
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from fractions import Fraction
 from itertools import compress, repeat
 from math import isqrt
-from typing import Any
+from typing import Any, Protocol
 
 from hrss.drawkit.encoding import AES_TICKETS, HASH_TICKETS, SHA256, Profile, _digest_of, paused_gc, utf8_each
 from hrss.drawkit.frame import FrameEntry
 
 TicketFunction = Callable[[Sequence[bytes]], list[bytes]]
 NativeSmallest = Callable[[bytes, list[str], int], list[bytes]]
+
+
+class Accelerator(Protocol):
+    """hrss.drawnative's helpers for the picks of a large draw (the module itself is one)."""
+
+    def order(self, keys: list[bytes], /) -> list[int]:
+        """sorted(range(len(keys)), key=keys.__getitem__)"""
+
+    def split(self, keys: list[bytes], size: int, /) -> tuple[list[str], list[str]]:
+        """([k[:size].hex() for k in keys], [k[size:].decode("utf-8") for k in keys])"""
 
 
 @dataclass(frozen=True)
@@ -281,12 +291,15 @@ def select_groups(
     native: bool = True,
 ) -> Selection:
     """`select` over the eligible usccs of each stratum, for large frames: tickets are computed stratum by
-    stratum and only the q_s smallest are kept. In the default profile the tickets are computed natively when
-    hrss-drawnative is installed (and `native`), by `workers` threads; otherwise with hashlib, `workers` > 1
-    spreading the strata over forked processes. The outcome is the same either way: it is a pure function of its
-    inputs, and libs/drawnative's tests check the native bytes against these."""
+    stratum and only the q_s smallest are kept. With `native` and hrss-drawnative installed, the default profile's
+    tickets are computed natively, by `workers` threads, and the picks of every profile are put in global ticket
+    order natively; otherwise it is hashlib, `workers` > 1 spreading the strata over forked processes, and
+    `sorted`. The outcome is the same either way: it is a pure function of its inputs, and libs/drawnative's tests
+    check the native results against these."""
     with paused_gc():
-        return _select_groups(profile, key, groups, plan, workers, native_kernel(profile) if native else None)
+        if not native:
+            return _select_groups(profile, key, groups, plan, workers, None, None)
+        return _select_groups(profile, key, groups, plan, workers, native_kernel(profile), accelerator())
 
 
 def native_kernel(profile: Profile) -> NativeSmallest | None:
@@ -301,6 +314,15 @@ def native_kernel(profile: Profile) -> NativeSmallest | None:
     return smallest
 
 
+def accelerator() -> Accelerator | None:
+    """hrss.drawnative, for the picks of any profile (global ticket order, hex tickets, usccs), or None."""
+    try:
+        from hrss import drawnative
+    except ImportError:
+        return None
+    return drawnative
+
+
 def _select_groups(
     profile: Profile,
     key: bytes,
@@ -308,6 +330,7 @@ def _select_groups(
     plan: DrawPlan,
     workers: int,
     kernel: NativeSmallest | None,
+    accelerated: Accelerator | None,
 ) -> Selection:
     sizes = {name: len(usccs) for name, usccs in groups.items()}
     quotas = item_quotas(plan, sizes)
@@ -321,7 +344,8 @@ def _select_groups(
         tickets = ticket_function(profile, key)
         size = profile.ticket_size
         chosen = [_smallest(tickets, size, groups[name], wanted) for name, wanted in jobs]
-    return selection_of(profile, plan, quotas, sizes, dict(zip((name for name, _ in jobs), chosen, strict=True)))
+    smallest = dict(zip((name for name, _ in jobs), chosen, strict=True))
+    return selection_of(profile, plan, quotas, sizes, smallest, accelerated)
 
 
 def selection_of(
@@ -330,8 +354,11 @@ def selection_of(
     quotas: Mapping[str, Mapping[str, int]],
     sizes: Mapping[str, int],
     smallest: Mapping[str, Sequence[bytes]],
+    accelerated: Accelerator | None = None,
 ) -> Selection:
-    """The selection given the q_s smallest `ticket ‖ uscc` of every stratum with q_s > 0, in order."""
+    """The selection given the q_s smallest `ticket ‖ uscc` of every stratum with q_s > 0, in order; the picks
+    put in order and cut up by hrss.drawnative if given (the draw service), else by `sorted`, `hex` and `decode`
+    (the verifier), to the same picks."""
     keyed: list[bytes] = []
     names: list[str] = []
     ranks: list[int] = []
@@ -342,7 +369,8 @@ def selection_of(
         names += repeat(name, len(chosen))
         ranks += range(len(chosen))
         items += _items_by_rank(plan, quotas[name], len(chosen))
-    return Selection(_picks(profile.ticket_size, keyed, names, ranks, items, plan.batch_size), quotas, sizes)
+    picks = _picks(profile.ticket_size, keyed, names, ranks, items, plan.batch_size, accelerated)
+    return Selection(picks, quotas, sizes)
 
 
 def _items_by_rank(plan: DrawPlan, row: Mapping[str, int], count: int) -> list[tuple[str, ...]]:
@@ -362,29 +390,49 @@ def _picks(
     ranks: list[int],
     items: list[tuple[str, ...]],
     batch_size: int,
+    accelerated: Accelerator | None = None,
 ) -> tuple[Pick, ...]:
     """The picks in global ticket order (`ticket ‖ uscc` bytes order: tickets all have `size` bytes), with their
     batches: position p in batch p // B + 1, or batch 1 if B = 0. The sort is stable, as before. Built column by
-    column and then `map(Pick, …)`: no Python frame per pick but the dataclass's own __init__."""
-    order = sorted(range(len(keyed)), key=keyed.__getitem__)
-    ordered = list(map(keyed.__getitem__, order))
-    usccs = map(bytes.decode, map(operator.itemgetter(slice(size, None)), ordered))
-    tickets = map(bytes.hex, map(operator.itemgetter(slice(None, size)), ordered))
+    column (`_made`): no Python frame per pick."""
+    if accelerated is not None:
+        order = accelerated.order(keyed)
+        tickets, usccs = accelerated.split(list(map(keyed.__getitem__, order)), size)
+    else:
+        order = sorted(range(len(keyed)), key=keyed.__getitem__)
+        ordered = list(map(keyed.__getitem__, order))
+        tickets = list(map(bytes.hex, map(operator.itemgetter(slice(None, size)), ordered)))
+        usccs = list(map(bytes.decode, map(operator.itemgetter(slice(size, None)), ordered)))
     if batch_size:
         batch_of = map(operator.floordiv, range(len(order)), repeat(batch_size))
         batches: Iterable[int] = map(operator.add, batch_of, repeat(1))
     else:
         batches = repeat(1)
-    pick = map(
-        Pick,
-        usccs,
-        map(names.__getitem__, order),
-        map(ranks.__getitem__, order),
-        tickets,
-        map(items.__getitem__, order),
-        batches,
+    return _made(
+        len(order),
+        uscc=usccs,
+        stratum=map(names.__getitem__, order),
+        rank=map(ranks.__getitem__, order),
+        ticket=tickets,
+        items=map(items.__getitem__, order),
+        batch=batches,
+        replaces=repeat(None),
     )
-    return tuple(pick)
+
+
+_PICK_SLOTS = {f.name: Pick.__dict__[f.name] for f in fields(Pick)}
+
+
+def _made(count: int, **columns: Iterable[Any]) -> tuple[Pick, ...]:
+    """`count` picks, `Pick(**{name: next(column) …})` each, set column by column through the slots' descriptors
+    (what the frozen dataclass's own __init__ does field by field, with a Python frame per pick: a draw of ten
+    million makes half a million). Every field is given, so every slot is set."""
+    if columns.keys() != _PICK_SLOTS.keys():
+        raise TypeError(f"every field of Pick is needed: {', '.join(_PICK_SLOTS)}")
+    picks = list(map(object.__new__, repeat(Pick, count)))
+    for name, values in columns.items():
+        deque(map(_PICK_SLOTS[name].__set__, picks, values), maxlen=0)
+    return tuple(picks)
 
 
 def _smallest(tickets: TicketFunction, size: int, usccs: Sequence[str], wanted: int) -> list[bytes]:
