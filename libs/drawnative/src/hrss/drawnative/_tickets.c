@@ -91,6 +91,45 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void compress_shani(uint32_t 
     _mm_storeu_si128((__m128i *)&state[4], state1);
 }
 
+/* SHA-256 of two single-block messages at once (each block already padded), from the initial state: the two
+ * lanes' instructions interleave, hiding SHA256RNDS2's latency. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void pair_shani(const uint8_t *block_a, const uint8_t *block_b,
+                                                                   uint8_t out_a[32], uint8_t out_b[32]) {
+    const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&H0[0]), 0xB1);
+    __m128i cdgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&H0[4]), 0x1B);
+    const __m128i init0 = _mm_alignr_epi8(tmp, cdgh, 8), init1 = _mm_blend_epi16(cdgh, tmp, 0xF0);
+    __m128i a0 = init0, a1 = init1, b0 = init0, b1 = init1, wa[16], wb[16];
+    for (int i = 0; i < 4; i++) {
+        wa[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(block_a + 16 * i)), swap);
+        wb[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(block_b + 16 * i)), swap);
+    }
+    for (int i = 4; i < 16; i++) {
+        __m128i x = _mm_add_epi32(_mm_sha256msg1_epu32(wa[i - 4], wa[i - 3]), _mm_alignr_epi8(wa[i - 1], wa[i - 2], 4));
+        __m128i y = _mm_add_epi32(_mm_sha256msg1_epu32(wb[i - 4], wb[i - 3]), _mm_alignr_epi8(wb[i - 1], wb[i - 2], 4));
+        wa[i] = _mm_sha256msg2_epu32(x, wa[i - 1]);
+        wb[i] = _mm_sha256msg2_epu32(y, wb[i - 1]);
+    }
+    for (int i = 0; i < 16; i++) {
+        __m128i k = _mm_loadu_si128((const __m128i *)&K256[4 * i]);
+        __m128i ma = _mm_add_epi32(wa[i], k), mb = _mm_add_epi32(wb[i], k);
+        a1 = _mm_sha256rnds2_epu32(a1, a0, ma);
+        b1 = _mm_sha256rnds2_epu32(b1, b0, mb);
+        a0 = _mm_sha256rnds2_epu32(a0, a1, _mm_shuffle_epi32(ma, 0x0E));
+        b0 = _mm_sha256rnds2_epu32(b0, b1, _mm_shuffle_epi32(mb, 0x0E));
+    }
+    __m128i lanes[4] = {_mm_add_epi32(a0, init0), _mm_add_epi32(a1, init1), _mm_add_epi32(b0, init0),
+                        _mm_add_epi32(b1, init1)};
+    uint8_t *outs[2] = {out_a, out_b};
+    for (int j = 0; j < 2; j++) {
+        __m128i feba = _mm_shuffle_epi32(lanes[2 * j], 0x1B), dchg = _mm_shuffle_epi32(lanes[2 * j + 1], 0xB1);
+        __m128i dcba = _mm_blend_epi16(feba, dchg, 0xF0), hgfe = _mm_alignr_epi8(dchg, feba, 8);
+        /* the state words a … h, big-endian: the digest */
+        _mm_storeu_si128((__m128i *)outs[j], _mm_shuffle_epi8(dcba, swap));
+        _mm_storeu_si128((__m128i *)(outs[j] + 16), _mm_shuffle_epi8(hgfe, swap));
+    }
+}
+
 static int has_shani(void) {
     unsigned int a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSSE3) || !(c & bit_SSE4_1)) return 0;
@@ -141,12 +180,48 @@ static void sha256_two(const uint8_t *prefix, size_t plen, const uint8_t *data, 
 
 #define PREFETCH 40 /* strings ahead */
 
+/* prefix ‖ data padded into one SHA-256 block, if it fits (at most 55 bytes) */
+static int one_block(const uint8_t *prefix, size_t plen, const uint8_t *data, size_t dlen, uint8_t block[64]) {
+    size_t total = plen + dlen;
+    if (total > 55) return 0;
+    memcpy(block, prefix, plen);
+    memcpy(block + plen, data, dlen);
+    block[total] = 0x80;
+    memset(block + total + 1, 0, 64 - 8 - total - 1);
+    uint64_t bits = (uint64_t)total * 8;
+    for (int i = 0; i < 8; i++) block[63 - i] = (uint8_t)(bits >> (8 * i));
+    return 1;
+}
+
 typedef struct {
     const char *uscc; /* in the call's own copy of the usccs (set once they are all copied) */
     Py_ssize_t size;
     size_t offset;
     uint8_t ticket[32];
 } entry_t;
+
+/* The tickets of entries[0 … count − 1]: two single-block messages at a time with the SHA extensions. */
+static void tickets_of(const uint8_t *key, size_t klen, entry_t *entries, Py_ssize_t count) {
+    Py_ssize_t i = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (compress == compress_shani) {
+        uint8_t first[64], second[64];
+        while (i + 1 < count) {
+            if (one_block(key, klen, (const uint8_t *)entries[i].uscc, (size_t)entries[i].size, first) &&
+                one_block(key, klen, (const uint8_t *)entries[i + 1].uscc, (size_t)entries[i + 1].size, second)) {
+                pair_shani(first, second, entries[i].ticket, entries[i + 1].ticket);
+            } else {
+                sha256_two(key, klen, (const uint8_t *)entries[i].uscc, (size_t)entries[i].size, entries[i].ticket);
+                sha256_two(key, klen, (const uint8_t *)entries[i + 1].uscc, (size_t)entries[i + 1].size,
+                           entries[i + 1].ticket);
+            }
+            i += 2;
+        }
+    }
+#endif
+    for (; i < count; i++)
+        sha256_two(key, klen, (const uint8_t *)entries[i].uscc, (size_t)entries[i].size, entries[i].ticket);
+}
 
 /* `ticket ‖ uscc` bytes order: every ticket is 32 bytes, so tickets first, then the usccs as bytes. */
 static int entry_order(const void *pa, const void *pb) {
@@ -246,8 +321,7 @@ static PyObject *smallest(PyObject *self, PyObject *args) {
     const uint8_t *k = key.buf;
     size_t klen = (size_t)key.len;
     Py_BEGIN_ALLOW_THREADS;
-    for (Py_ssize_t i = 0; i < count; i++)
-        sha256_two(k, klen, (const uint8_t *)entries[i].uscc, (size_t)entries[i].size, entries[i].ticket);
+    tickets_of(k, klen, entries, count);
     got = select_smallest(entries, count, wanted, chosen);
     Py_END_ALLOW_THREADS;
     result = PyList_New(got);
