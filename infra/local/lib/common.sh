@@ -9,6 +9,8 @@
 #   <c>_stop     (optional; default: SIGTERM, wait, SIGKILL)
 #   <c>_port     (print the main port)
 #   <c>_data     (directories `reset` deletes)
+#   <c>_reap     (optional; stop its processes that lost their pid file, before a start)
+#   <c>_logs     (optional; the server's own log files, shown when a start dies)
 
 # ---- settings (all overridable from the environment) ----------------------
 : "${HRSS_CACHE:=$HOME/.cache/hrss}"
@@ -142,7 +144,8 @@ stop_pid() {
   sleep 0.5
 }
 
-# wait_healthy <component>: poll <c>_health until HRSS_UP_TIMEOUT; fail early if the process died
+# wait_healthy <component> [retry]: poll <c>_health until HRSS_UP_TIMEOUT; fail early if the
+# process died (with `retry`: return 3 instead, so the caller can start it once more)
 wait_healthy() {
   local c=$1 start elapsed last=0
   start=$(now)
@@ -152,6 +155,7 @@ wait_healthy() {
     fi
     elapsed=$(($(now) - start))
     if ! "${c}_pid" >/dev/null 2>&1 && ((elapsed > 3)); then
+      [[ ${2:-} == retry ]] && return 3
       fail "$c" "the process exited during startup"
     fi
     if ((elapsed >= HRSS_UP_TIMEOUT)); then
@@ -163,6 +167,22 @@ wait_healthy() {
     fi
     sleep 1
   done
+}
+
+# startup_report <component>: what a start that died left behind, for the reader of a failed run
+startup_report() {
+  local c=$1 log f
+  log=$(log_of "$c")
+  warn "$c: the process exited during startup; its log ($log), last 15 lines:"
+  tail -n 15 "$log" 2>/dev/null | sed 's/^/       | /' >&2
+  if declare -F "${c}_logs" >/dev/null; then
+    for f in $("${c}_logs"); do
+      [[ -s $f ]] || continue
+      warn "$c: $f, last 15 lines:"
+      tail -n 15 "$f" | sed 's/^/       | /' >&2
+    done
+  fi
+  warn "memory: $(free -m 2>/dev/null | awk '/^Mem:/ {print $7 " MB available of " $2 " MB"}')"
 }
 
 # launch <component> <logfile> <command...>: detached from this shell (own session,

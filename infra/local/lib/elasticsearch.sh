@@ -88,6 +88,22 @@ elasticsearch_pid() {
   pidfile_pid "$ES_PIDFILE" "$ES_HOME" || pidfile_pid "$ES_LAUNCHER_PIDFILE" "$ES_HOME"
 }
 
+# the server's own log and JVM crash files, which `stack up` shows when a start dies
+elasticsearch_logs() {
+  printf '%s\n' "$ES_DIR/logs/hrss-local.log"
+  find "$ES_DIR/logs" -maxdepth 1 -name 'hs_err_pid*.log' -newer "$ES_CONF/elasticsearch.yml" 2>/dev/null
+}
+
+# JVMs of this distribution without a live pid file (their stack was killed, not stopped)
+# still hold the port and the data directory's lock: `stack up` stops them before a start
+elasticsearch_reap() {
+  local orphan
+  for orphan in $(pgrep -f -- "$ES_HOME/" 2>/dev/null); do
+    warn "elasticsearch: stopping pid $orphan, left running from $ES_HOME without a pid file"
+    stop_pid elasticsearch "$orphan" TERM
+  done
+}
+
 elasticsearch_start() {
   elasticsearch_write_conf
   rm -f "$ES_PIDFILE"
