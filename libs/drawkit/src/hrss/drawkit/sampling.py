@@ -465,7 +465,10 @@ def _smallest(tickets: TicketFunction, size: int, usccs: Sequence[str], wanted: 
 def _in_threads(
     kernel: NativeSmallest, key: bytes, groups: Mapping[str, Sequence[str]], jobs: list[tuple[str, int]], workers: int
 ) -> list[list[bytes]]:
-    """The native kernel over the strata; it releases the GIL while it hashes, so `workers` threads run at once."""
+    """The native kernel over the strata; it releases the GIL while it hashes, so `workers` threads run at once.
+
+    Each thread takes one share of the strata, balanced by size (largest first, to the lightest share), and runs
+    it through: a future per stratum would make the threads queue for the GIL at every stratum instead."""
 
     def one(job: tuple[str, int]) -> list[bytes]:
         usccs = groups[job[0]]
@@ -475,8 +478,22 @@ def _in_threads(
         return list(map(one, jobs))
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(one, jobs))
+    shares: list[list[int]] = [[] for _ in range(min(workers, len(jobs)))]
+    loads = [0] * len(shares)
+    for index in sorted(range(len(jobs)), key=lambda i: -len(groups[jobs[i][0]])):
+        lightest = loads.index(min(loads))
+        shares[lightest].append(index)
+        loads[lightest] += len(groups[jobs[index][0]])
+    chosen: list[list[bytes]] = [[] for _ in jobs]
+
+    def run(share: list[int]) -> None:
+        for index in share:
+            chosen[index] = one(jobs[index])
+
+    with ThreadPoolExecutor(len(shares)) as pool:
+        for done in [pool.submit(run, share) for share in shares]:
+            done.result()
+    return chosen
 
 
 _SHARED: dict[str, Any] = {}

@@ -143,8 +143,19 @@ static int has_shani(void) { return 0; }
 static compress_fn compress = compress_portable;
 static const char *backend = "portable";
 
+/* Pad the last `filled` bytes of a message of `total` bytes in `block` (0x80, zeros, the bit length; FIPS
+ * 180-4 §5.1.1); the number of 64-byte blocks it takes, 1 or 2. */
+static size_t pad(uint8_t block[128], size_t filled, size_t total) {
+    block[filled++] = 0x80;
+    size_t end = filled + 8 <= 64 ? 64 : 128;
+    memset(block + filled, 0, end - 8 - filled);
+    uint64_t bits = (uint64_t)total * 8;
+    for (int i = 0; i < 8; i++) block[end - 1 - i] = (uint8_t)(bits >> (8 * i));
+    return end / 64;
+}
+
 /* SHA-256(prefix ‖ data) into out (32 bytes); prefix is at most 64 bytes. */
-static void sha256_two(const uint8_t *prefix, size_t plen, const uint8_t *data, size_t dlen, uint8_t out[32]) {
+static void sha256_cat(const uint8_t *prefix, size_t plen, const uint8_t *data, size_t dlen, uint8_t out[32]) {
     uint32_t state[8];
     memcpy(state, H0, sizeof state);
     uint8_t block[128];
@@ -163,13 +174,7 @@ static void sha256_two(const uint8_t *prefix, size_t plen, const uint8_t *data, 
         filled = 0;
     }
     memcpy(block + filled, data, dlen);
-    filled += dlen;
-    block[filled++] = 0x80;
-    size_t end = filled + 8 <= 64 ? 64 : 128;
-    memset(block + filled, 0, end - 8 - filled);
-    uint64_t bits = (uint64_t)total * 8;
-    for (int i = 0; i < 8; i++) block[end - 1 - i] = (uint8_t)(bits >> (8 * i));
-    compress(state, block, end / 64);
+    compress(state, block, pad(block, filled + dlen, total));
     for (int i = 0; i < 8; i++) {
         out[4 * i] = (uint8_t)(state[i] >> 24);
         out[4 * i + 1] = (uint8_t)(state[i] >> 16);
@@ -181,15 +186,12 @@ static void sha256_two(const uint8_t *prefix, size_t plen, const uint8_t *data, 
 #define PREFETCH 40 /* strings ahead */
 
 /* prefix ‖ data padded into one SHA-256 block, if it fits (at most 55 bytes) */
-static int one_block(const uint8_t *prefix, size_t plen, const uint8_t *data, size_t dlen, uint8_t block[64]) {
+static int one_block(const uint8_t *prefix, size_t plen, const uint8_t *data, size_t dlen, uint8_t block[128]) {
     size_t total = plen + dlen;
     if (total > 55) return 0;
     memcpy(block, prefix, plen);
     memcpy(block + plen, data, dlen);
-    block[total] = 0x80;
-    memset(block + total + 1, 0, 64 - 8 - total - 1);
-    uint64_t bits = (uint64_t)total * 8;
-    for (int i = 0; i < 8; i++) block[63 - i] = (uint8_t)(bits >> (8 * i));
+    pad(block, total, total);
     return 1;
 }
 
@@ -205,14 +207,14 @@ static void tickets_of(const uint8_t *key, size_t klen, entry_t *entries, Py_ssi
     Py_ssize_t i = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
     if (compress == compress_shani) {
-        uint8_t first[64], second[64];
+        uint8_t first[128], second[128];
         while (i + 1 < count) {
             if (one_block(key, klen, (const uint8_t *)entries[i].uscc, (size_t)entries[i].size, first) &&
                 one_block(key, klen, (const uint8_t *)entries[i + 1].uscc, (size_t)entries[i + 1].size, second)) {
                 pair_shani(first, second, entries[i].ticket, entries[i + 1].ticket);
             } else {
-                sha256_two(key, klen, (const uint8_t *)entries[i].uscc, (size_t)entries[i].size, entries[i].ticket);
-                sha256_two(key, klen, (const uint8_t *)entries[i + 1].uscc, (size_t)entries[i + 1].size,
+                sha256_cat(key, klen, (const uint8_t *)entries[i].uscc, (size_t)entries[i].size, entries[i].ticket);
+                sha256_cat(key, klen, (const uint8_t *)entries[i + 1].uscc, (size_t)entries[i + 1].size,
                            entries[i + 1].ticket);
             }
             i += 2;
@@ -220,7 +222,7 @@ static void tickets_of(const uint8_t *key, size_t klen, entry_t *entries, Py_ssi
     }
 #endif
     for (; i < count; i++)
-        sha256_two(key, klen, (const uint8_t *)entries[i].uscc, (size_t)entries[i].size, entries[i].ticket);
+        sha256_cat(key, klen, (const uint8_t *)entries[i].uscc, (size_t)entries[i].size, entries[i].ticket);
 }
 
 /* `ticket ‖ uscc` bytes order: every ticket is 32 bytes, so tickets first, then the usccs as bytes. */
@@ -454,7 +456,7 @@ static PyObject *sha256(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "prefix: at most 64 bytes");
     } else {
         uint8_t out[32];
-        sha256_two(prefix.buf, (size_t)prefix.len, data.buf, (size_t)data.len, out);
+        sha256_cat(prefix.buf, (size_t)prefix.len, data.buf, (size_t)data.len, out);
         result = PyBytes_FromStringAndSize((const char *)out, 32);
     }
     PyBuffer_Release(&prefix);
