@@ -54,6 +54,7 @@ class NodeContext(Generic[C]):
         version: int | None = None,
         reason: str | None = None,
         approval_id: str | None = None,
+        before_hash: str | None = None,
         after_hash: str | None = None,
         outcome: Outcome = Outcome.OK,
         event_id: str | None = None,
@@ -71,6 +72,7 @@ class NodeContext(Generic[C]):
                 object_version=version,
                 reason=reason,
                 approval_id=approval_id,
+                before_hash=before_hash,
                 after_hash=after_hash,
                 outcome=outcome,
                 request_id=self.request_id,
@@ -83,10 +85,15 @@ class NodeContext(Generic[C]):
     def serving(self, node: str) -> str:
         """The node this process keeps `node`'s data under: the deepest served node containing it, else
         `NodeNotServed` (403, `<service>.node_not_served`)."""
-        target = Node(node)
-        holders = [Node(code) for code in self.uow.nodes if Node(code).contains(target)]
-        if not holders:
-            served = "、".join(self.uow.nodes)
-            message = f"本服务实例只服务节点 {served}，不{self.keeps.format(node=node)}"
-            raise NodeNotServed(f"{self.service}.node_not_served", message)
-        return max(holders, key=lambda n: len(n.code.rstrip("0"))).code
+        return holding_node(self.uow.nodes, node, self.service, self.keeps)
+
+
+def holding_node(served: Collection[str], node: str, service: str, keeps: str) -> str:
+    """The deepest of the `served` nodes whose subtree contains `node`, else `NodeNotServed` (403,
+    `<service>.node_not_served`, saying the process does not `keeps.format(node=node)`)."""
+    target = Node(node)
+    holders = [Node(code) for code in served if Node(code).contains(target)]
+    if not holders:
+        message = f"本服务实例只服务节点 {'、'.join(served)}，不{keeps.format(node=node)}"
+        raise NodeNotServed(f"{service}.node_not_served", message)
+    return max(holders, key=lambda n: len(n.code.rstrip("0"))).code

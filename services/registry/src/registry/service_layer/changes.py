@@ -1,12 +1,12 @@
-"""What every registry write shares: the access check, the change record, the 5-working-day rule, the audit."""
+"""What every registry write shares: the access check, the change record and the 5-working-day rule (the audit
+entry is `Context.audit`)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
 
-from hrss.audit import AuditRecord
-from hrss.auth import Action, Role, check_access
+from hrss.auth import Role
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.workdays import CalendarNotCovered
 from registry.adapters.rows import Change, Source
@@ -19,7 +19,7 @@ CHECKLIST_KEEPERS = ADMIN_ROLES | {Role.PLANNER}
 
 def authorize(ctx: Context, node: str, roles: Collection[Role]) -> str:
     """The role the caller writes in at `node`, else `AccessDenied` (403)."""
-    return str(check_access(ctx.principal, Action.WRITE, node, roles=roles))
+    return ctx.authorize(node, roles)
 
 
 def make_change(ctx: Context, *, reason: str | None, known_at: datetime | None, source: str = Source.MANUAL) -> Change:
@@ -48,36 +48,3 @@ def is_late(ctx: Context, known_at: datetime, applied_at: datetime) -> bool | No
         return ctx.components.calendar.is_late(known_at, applied_at, ctx.components.freshness_days)
     except CalendarNotCovered:
         return None
-
-
-def audit_write(
-    ctx: Context,
-    *,
-    role: str,
-    action: str,
-    object_type: str,
-    object_id: str,
-    node: str,
-    version: int | None = None,
-    before: str | None = None,
-    after: str | None = None,
-    reason: str | None = None,
-    detail: dict[str, str] | None = None,
-) -> None:
-    """The audit entry of a successful write, on the chain of the node that keeps the object."""
-    ctx.audit(
-        AuditRecord(
-            actor=ctx.principal.account_id,
-            actor_role=role,
-            actor_kind=str(ctx.principal.kind),
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            object_version=version,
-            before_hash=before,
-            after_hash=after,
-            reason=reason,
-            detail=detail or {},
-        ),
-        node=node,
-    )

@@ -20,7 +20,7 @@ from registry.adapters.orm import check_item, check_item_version
 from registry.domain.checklist import CheckItemSpec, ChecklistError
 from registry.domain.errors import FieldError, InvalidRecord, NotFound
 from registry.domain.lines import LINE_LABELS, Line
-from registry.service_layer.changes import CHECKLIST_KEEPERS, audit_write, authorize
+from registry.service_layer.changes import CHECKLIST_KEEPERS, authorize
 from registry.service_layer.context import Context
 from registry.service_layer.entities import Written
 
@@ -181,16 +181,15 @@ def _write_version(
         subject=item_id,
         node=producer,
     )
-    audit_write(
-        ctx,
+    ctx.audit(
         role=role,
         action="check_item.add" if before is None else f"check_item.{'withdraw' if status == WITHDRAWN else 'revise'}",
         object_type="check_item",
         object_id=item_id,
         node=producer,
         version=version,
-        before=before.content_hash if before is not None else None,
-        after=digest,
+        before_hash=before.content_hash if before is not None else None,
+        after_hash=digest,
         reason=reason,
         detail={"node": node, "number": number},
     )

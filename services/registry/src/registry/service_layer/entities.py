@@ -20,7 +20,7 @@ from registry.adapters.rows import (
 )
 from registry.domain.entities import EntityState, parse_entity
 from registry.domain.errors import Conflict, NotFound
-from registry.service_layer.changes import REGISTRY_KEEPERS, audit_write, authorize, make_change
+from registry.service_layer.changes import REGISTRY_KEEPERS, authorize, make_change
 from registry.service_layer.context import Context
 
 
@@ -107,16 +107,15 @@ def _write_version(
         subject=entity_id,
         node=node,
     )
-    audit_write(
-        ctx,
+    ctx.audit(
         role=role,
         action="entity.register" if before is None else "entity.change",
         object_type="entity",
         object_id=entity_id,
         node=node,
         version=version,
-        before=before.content_hash if before is not None else None,
-        after=digest,
+        before_hash=before.content_hash if before is not None else None,
+        after_hash=digest,
         reason=reason,
         detail={"uscc": state.uscc, "source": source, "late": str(change.late).lower()},
     )

@@ -21,7 +21,7 @@ from registry.domain import fields
 from registry.domain.errors import Conflict, FieldError, InvalidRecord, NotFound
 from registry.domain.inspectors import InspectorState, parse_inspector
 from registry.domain.uscc import InvalidUscc, check_uscc
-from registry.service_layer.changes import REGISTRY_KEEPERS, audit_write, authorize, make_change
+from registry.service_layer.changes import REGISTRY_KEEPERS, authorize, make_change
 from registry.service_layer.context import Context
 from registry.service_layer.entities import Written
 
@@ -101,16 +101,15 @@ def _write_version(
         subject=inspector_id,
         node=node,
     )
-    audit_write(
-        ctx,
+    ctx.audit(
         role=role,
         action="inspector.register" if before is None else "inspector.change",
         object_type="inspector",
         object_id=inspector_id,
         node=node,
         version=version,
-        before=before.content_hash if before is not None else None,
-        after=digest,
+        before_hash=before.content_hash if before is not None else None,
+        after_hash=digest,
         reason=reason,
         detail={"credential_no": state.credential_no, "source": source, "late": str(change.late).lower()},
     )
@@ -178,8 +177,7 @@ def declare_interest(ctx: Context, inspector_id: str, uscc: Any, reason: Any, *,
         subject=inspector_id,
         node=node,
     )
-    audit_write(
-        ctx,
+    ctx.audit(
         role=role,
         action=f"interest.{action}",
         object_type="inspector",
