@@ -474,3 +474,21 @@ def test_roster_and_recusal_roots_do_not_depend_on_input_order_and_bind_the_salt
     assert recusal_root(SHA256, pairs, pair_salts) == recusal_root(SHA256, pairs[::-1], pair_salts)
     with pytest.raises(ValueError, match="salt"):
         roster_root(SHA256, roster, {"I1": "short", "I2": "1" * 32})
+
+
+def test_the_territorial_node_is_the_deepest_implementing_node_holding_the_region() -> None:
+    from hrss.drawkit.assignment import holds, pick_node, territorial_node
+
+    province = {"task_id": "P", "node": "130000", "unified": True, "implementing_nodes": ["130100", "130102"]}
+    assert territorial_node(province, "130102") == "130102"  # the county, not its city
+    assert territorial_node(province, "130104") == "130100"  # a county not implementing: its city
+    assert territorial_node(province, "130202") == "130000"  # held by no implementing node: the task's own
+    own = {"task_id": "C", "node": "130100", "unified": False, "implementing_nodes": ["130102"]}
+    assert territorial_node(own, "130102") == "130100"  # a node's own task: that node
+    assert territorial_node({"task_id": "X", "node": "130100", "implementing_nodes": ["130102"]}, "130102") == "130100"
+    assert (holds("130000", "139999"), holds("130100", "130199"), holds("130100", "130200")) == (True, True, False)
+    assert holds("130102", "130102") and not holds("130102", "130103")
+    # drawn jointly: the first task whose items the pick was drawn for decides
+    assert pick_node([own, province], ["P:wage"], "130102") == "130102"
+    assert pick_node([own, province], ["C:wage", "P:wage"], "130102") == "130100"
+    assert pick_node([province, own], ["Z:other"], "130104") == "130100"

@@ -230,6 +230,20 @@ def test_an_entity_moved_to_another_node_is_caught_by_the_inputs(honest: dict[st
     assert "assignment.inputs" in failing(package)
 
 
+def test_an_entity_given_to_the_unified_tasks_own_node_is_caught_by_the_territorial_rule(
+    honest: dict[str, Any],
+) -> None:
+    """The city started the task and may be recorded as an implementing body, but an entity of a county among
+    the implementing nodes is that county's (属地实施)."""
+    package = fresh(honest)
+    entity = package["assignment"]["runs"][0]["entities"][0]
+    entity["node"] = package["task"]["tasks"][0]["node"]
+    report = verify_auditor(package)
+    assert set(report.names(passing=False)) >= {"assignment.inputs"}
+    detail = dict((c.name, c.detail) for c in report.checks)["assignment.inputs"]
+    assert "not the territorial one" in detail and entity["region_code"] in detail
+
+
 def forge_replacement(package: dict[str, Any], **changes: Any) -> None:
     entry = next(e for e in package["log"] if e["kind"] == "team_replaced")
     entry["body"].update(changes)

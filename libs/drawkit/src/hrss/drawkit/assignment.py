@@ -83,6 +83,37 @@ class Inspector:
         )
 
 
+def holds(node: str, region_code: str) -> bool:
+    """True if the territory of `node` (a six-digit code: province `xx0000`, city `xxxx00`, else county) holds
+    the region `region_code`."""
+    if node.endswith("0000"):
+        return region_code[:2] == node[:2]
+    if node.endswith("00"):
+        return region_code[:4] == node[:4]
+    return region_code == node
+
+
+def territorial_node(task: Mapping[str, Any], region_code: str) -> str:
+    """The node that inspects an entity of `region_code` for `task` (属地实施, docs/draw-assignment.md §1): for a
+    unified task, the deepest of its implementing nodes whose territory holds the region (the task's own node if
+    none does); for a node's own task, that node."""
+    if not task.get("unified"):
+        return str(task["node"])
+    holders = [str(n) for n in task.get("implementing_nodes", ()) if holds(str(n), region_code)]
+    depth = {n: 1 if n.endswith("0000") else 2 if n.endswith("00") else 3 for n in holders}
+    return max(holders, key=depth.__getitem__, default=str(task["node"]))
+
+
+def pick_node(tasks: Sequence[Mapping[str, Any]], items: Iterable[str], region_code: str) -> str:
+    """The node that inspects a pick of tasks drawn jointly: `territorial_node` of the first task whose items
+    (`<task_id>:<item_id>`) it was drawn for, else of the first task."""
+    wanted = list(items)
+    for task in tasks:
+        if any(item.startswith(f"{task['task_id']}:") for item in wanted):
+            return territorial_node(task, region_code)
+    return territorial_node(tasks[0], region_code)
+
+
 @dataclass(frozen=True)
 class PickedEntity:
     """A drawn entity: its implementing node (属地实施) and the union of the qualifications its items need."""
@@ -868,11 +899,14 @@ class _Audit:
             entities = self.runs[number]["entities"]
             if [e["uscc"] for e in entities] != [p["uscc"] for p in picks]:
                 return False, f"run of log entry {entry['seq']}: its entities are not the picks it assigned"
+            items = {str(p["uscc"]): p["items"] for p in picks}
             for e in entities:
                 if e["region_code"] != frame[e["uscc"]]["region_code"]:
                     return False, f"{e['uscc']}: region differs from the frame"
                 if allowed is not None and e["node"] not in allowed:
                     return False, f"{e['uscc']}: node {e['node']} is not an implementing node of the task"
+                if tasks and e["node"] != (due := pick_node(tasks, items[e["uscc"]], str(e["region_code"]))):
+                    return False, f"{e['uscc']}: node {e['node']} is not the territorial one, {due}"
             if tasks and int(entry["body"]["team_size"]) != max(int(t["team_size"]) for t in tasks):
                 return False, f"log entry {entry['seq']}: team size differs from the task's"
             self.inputs(number)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from draw.adapters.orm import entity_view
 from hrss.contracts import Level, Node
 from hrss.drawkit import DrawPlan, FrameEntry, ItemRule
+from hrss.drawkit.assignment import pick_node, territorial_node
 
 STATUS_REASONS = {
     "suspended": "closed",
@@ -151,18 +152,12 @@ def draw_plan(tasks: Sequence[Mapping[str, Any]], entries: Sequence[FrameEntry],
 
 
 def pick_target(tasks: Sequence[Mapping[str, Any]], items: Sequence[str], region_code: str) -> str:
-    """The node that inspects a pick: `target_node` of the first task whose items it was drawn for."""
-    for task in tasks:
-        if any(i.startswith(f"{task['task_id']}:") for i in items):
-            return target_node(task, region_code)
-    return target_node(tasks[0], region_code)
+    """The node that inspects a pick: `target_node` of the first task whose items it was drawn for (the rule the
+    verifier checks, hrss.drawkit.assignment.pick_node)."""
+    return pick_node(tasks, items, region_code)
 
 
 def target_node(task: Mapping[str, Any], region_code: str) -> str:
     """The node that inspects an entity (属地实施): the deepest implementing node whose territory holds it; for a
-    node's own task, the node itself."""
-    if not task["unified"]:
-        return str(task["node"])
-    region = Node(region_code)
-    holders = [Node(code) for code in task["implementing_nodes"] if Node(code).contains(region)]
-    return max(holders, key=lambda n: len(n.code.rstrip("0"))).code if holders else str(task["node"])
+    node's own task, the node itself (hrss.drawkit.assignment.territorial_node)."""
+    return territorial_node(task, region_code)

@@ -47,6 +47,7 @@ TASK: dict[str, Any] = {
         {
             "task_id": "T1",
             "node": CITY,
+            "unified": True,
             "implementing_nodes": [A, B],
             "team_size": 2,
             "items": [
