@@ -101,6 +101,18 @@ def test_an_inspection_before_the_window_is_refused() -> None:
     assert "record.before_window" in codes(replace(FORM, inspected_on=date(2026, 3, 31)))
 
 
+def test_an_inspection_dated_after_today_is_refused_naming_the_field() -> None:
+    today = date(2026, 5, 6)
+    assert check_form(FORM, TASKS, TEAM, DEFAULT_CATEGORIES, DEFAULT_METHODS, date(2026, 4, 1), today)  # today: fine
+    with pytest.raises(InvalidRecord) as caught:
+        check_form(
+            replace(FORM, inspected_on=date(2026, 5, 7)), TASKS, TEAM, DEFAULT_CATEGORIES, DEFAULT_METHODS, None, today
+        )
+    [error] = caught.value.errors
+    assert (error.field, error.code) == ("inspected_on", "record.in_future")
+    assert "2026-05-06" in error.message
+
+
 def test_the_default_categories_have_the_domain_labels_and_stable_codes() -> None:
     assert [(c.code, c.label) for c in DEFAULT_CATEGORIES] == [
         ("no_problem", "未发现问题"),

@@ -77,8 +77,10 @@ def check_form(
     categories: Sequence[Category],
     methods: dict[str, str],
     window_start: date | None,
+    today: date | None = None,
 ) -> list[Member]:
-    """The members present, if `form` is a complete record for a visit of `tasks` by `team`; else InvalidRecord."""
+    """The members present, if `form` is a complete record for a visit of `tasks` by `team`, inspected within the
+    task's window and not after `today` (China Standard Time); else InvalidRecord."""
     errors: list[FieldError] = []
     codes = {c.code for c in categories}
     known = "、".join(f"{c.code}（{c.label}）" for c in categories)
@@ -133,6 +135,8 @@ def check_form(
         )
     if window_start is not None and form.inspected_on < window_start:
         errors.append(FieldError("inspected_on", "record.before_window", "检查日期早于抽查任务的开始日期"))
+    if today is not None and form.inspected_on > today:
+        errors.append(FieldError("inspected_on", "record.in_future", f"检查日期不能晚于今天（{today.isoformat()}）"))
     if errors:
         raise InvalidRecord(errors)
     return present

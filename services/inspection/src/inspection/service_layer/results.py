@@ -18,6 +18,7 @@ from hrss.contracts.events.inspection import (
     ResultReturned,
     ResultSubmitted,
 )
+from hrss.workdays import china_date
 from inspection.adapters import documents
 from inspection.adapters.orm import result, result_version, review
 from inspection.domain import review as flow
@@ -65,8 +66,8 @@ def submit(ctx: Context, visit_id: str, form: Form, client_id: str | None = None
     tasks = [Task.from_dict(t) for t in row.tasks]
     start, _ = rules.window(tasks)
     c = ctx.components
-    present = check_form(form, tasks, team, c.categories, c.methods, start)
     now = c.clock()
+    present = check_form(form, tasks, team, c.categories, c.methods, start, china_date(now))
     if result_id is None:
         result_id = str(uuid.uuid4())
         session.execute(sa.insert(result).values(result_id=result_id, visit_id=visit_id, node=row.node, created_at=now))
