@@ -1,9 +1,8 @@
-"""What every registry write shares: the access check, the change record and the 5-working-day rule (the audit
-entry is `Context.audit`)."""
+"""What every registry write shares: who may write, the change record and the 5-working-day rule (the access
+check is `Context.authorize`, the audit entry `Context.audit`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from datetime import datetime
 
 from hrss.auth import Role
@@ -15,11 +14,6 @@ from registry.service_layer.context import Context
 
 REGISTRY_KEEPERS = ADMIN_ROLES  # who keeps the entity and inspector registries of a node
 CHECKLIST_KEEPERS = ADMIN_ROLES | {Role.PLANNER}
-
-
-def authorize(ctx: Context, node: str, roles: Collection[Role]) -> str:
-    """The role the caller writes in at `node`, else `AccessDenied` (403)."""
-    return ctx.authorize(node, roles)
 
 
 def make_change(ctx: Context, *, reason: str | None, known_at: datetime | None, source: str = Source.MANUAL) -> Change:

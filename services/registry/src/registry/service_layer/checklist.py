@@ -20,7 +20,7 @@ from registry.adapters.orm import check_item, check_item_version
 from registry.domain.checklist import CheckItemSpec, ChecklistError
 from registry.domain.errors import FieldError, InvalidRecord, NotFound
 from registry.domain.lines import LINE_LABELS, Line
-from registry.service_layer.changes import CHECKLIST_KEEPERS, authorize
+from registry.service_layer.changes import CHECKLIST_KEEPERS
 from registry.service_layer.context import Context
 from registry.service_layer.entities import Written
 
@@ -57,7 +57,7 @@ def version_hash(spec: CheckItemSpec, line: Line | None, status: str) -> str:
 def add_item(ctx: Context, node: str, spec: CheckItemSpec, line: Line | None, reason: str | None) -> Written:
     """A new item on `node`'s list (version 1); its number must be new on that list."""
     _check_node(node)
-    role = authorize(ctx, node, CHECKLIST_KEEPERS)
+    role = ctx.authorize(node, CHECKLIST_KEEPERS)
     number = str(spec.number)
     taken = ctx.uow.session.execute(
         select(check_item.c.id).where(check_item.c.node == node, check_item.c.number == number)
@@ -88,7 +88,7 @@ def revise_item(
 ) -> Written:
     """Version n+1 of an item (new content, or withdrawn); the same content again makes no version."""
     item, current = _item(ctx, item_id)
-    role = authorize(ctx, item.node, CHECKLIST_KEEPERS)
+    role = ctx.authorize(item.node, CHECKLIST_KEEPERS)
     spec = spec or CheckItemSpec.from_json(current.spec)
     if str(spec.number) != item.number:
         raise InvalidRecord([FieldError("spec.number", "checklist.number_immutable", "抽查事项序号不能修改")])

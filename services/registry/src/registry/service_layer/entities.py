@@ -20,7 +20,7 @@ from registry.adapters.rows import (
 )
 from registry.domain.entities import EntityState, parse_entity
 from registry.domain.errors import Conflict, NotFound
-from registry.service_layer.changes import REGISTRY_KEEPERS, authorize, make_change
+from registry.service_layer.changes import REGISTRY_KEEPERS, make_change
 from registry.service_layer.context import Context
 
 
@@ -42,7 +42,7 @@ def register_entity(
 ) -> Written:
     """Add an entity to the registry (version 1); a USCC already registered is a conflict."""
     state = parse_entity(raw, ctx.components.regions)
-    role = authorize(ctx, state.region_code, REGISTRY_KEEPERS)
+    role = ctx.authorize(state.region_code, REGISTRY_KEEPERS)
     existing = ctx.uow.session.execute(
         select(entity_current.c.id).where(entity_current.c.uscc == state.uscc)
     ).scalar_one_or_none()
@@ -69,9 +69,9 @@ def change_entity(
     if row is None:
         raise NotFound("entity.not_found", f"检查对象 {entity_id} 不存在")
     before = entity_from_row(row)
-    authorize(ctx, before.region_code, REGISTRY_KEEPERS)
+    ctx.authorize(before.region_code, REGISTRY_KEEPERS)
     state = before.changed(values, ctx.components.regions)
-    role = authorize(ctx, state.region_code, REGISTRY_KEEPERS)  # moving an entity needs both regions
+    role = ctx.authorize(state.region_code, REGISTRY_KEEPERS)  # moving an entity needs both regions
     if state.content_hash() == row.content_hash:
         return Written(entity_id, row.version, created=False, changed=False)
     _write_version(

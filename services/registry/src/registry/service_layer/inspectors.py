@@ -21,7 +21,7 @@ from registry.domain import fields
 from registry.domain.errors import Conflict, FieldError, InvalidRecord, NotFound
 from registry.domain.inspectors import InspectorState, parse_inspector
 from registry.domain.uscc import InvalidUscc, check_uscc
-from registry.service_layer.changes import REGISTRY_KEEPERS, authorize, make_change
+from registry.service_layer.changes import REGISTRY_KEEPERS, make_change
 from registry.service_layer.context import Context
 from registry.service_layer.entities import Written
 
@@ -31,7 +31,7 @@ def register_inspector(
 ) -> Written:
     """Add an inspector (version 1); a credential number already registered is a conflict."""
     state = parse_inspector(raw, ctx.components.regions)
-    role = authorize(ctx, state.node, REGISTRY_KEEPERS)
+    role = ctx.authorize(state.node, REGISTRY_KEEPERS)
     existing = ctx.uow.session.execute(
         select(inspector_current.c.id).where(inspector_current.c.credential_no == state.credential_no)
     ).scalar_one_or_none()
@@ -54,9 +54,9 @@ def change_inspector(
     """Record a change as version n+1 (status, credential renewal, transfer …); no change, no version."""
     row = _current(ctx, inspector_id, for_update=True)
     before = inspector_from_row(row, ctx.components.cipher, inspector_id)
-    authorize(ctx, before.node, REGISTRY_KEEPERS)
+    ctx.authorize(before.node, REGISTRY_KEEPERS)
     state = before.changed(values, ctx.components.regions)
-    role = authorize(ctx, state.node, REGISTRY_KEEPERS)
+    role = ctx.authorize(state.node, REGISTRY_KEEPERS)
     if state.content_hash() == row.content_hash:
         return Written(inspector_id, row.version, created=False, changed=False)
     _write_version(
@@ -136,7 +136,7 @@ def current_interests(session: Any, inspector_id: str) -> list[dict[str, Any]]:
 def declare_interest(ctx: Context, inspector_id: str, uscc: Any, reason: Any, *, withdraw: bool = False) -> dict:
     """Declare (or withdraw) an interest of an inspector in an entity; the reason is required either way."""
     row = _current(ctx, inspector_id, for_update=True)  # serialises declarations of one inspector
-    role = authorize(ctx, row.node, REGISTRY_KEEPERS)
+    role = ctx.authorize(row.node, REGISTRY_KEEPERS)
     errors = []
     try:
         code = check_uscc(str(uscc or ""))
