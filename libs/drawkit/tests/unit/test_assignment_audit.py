@@ -23,7 +23,7 @@ from hrss.drawkit.assignment import (
 from hrss.drawkit.encoding import SHA256, profile
 from hrss.drawkit.package import public_record
 from hrss.drawkit.seed import assign_key
-from hrss.drawkit.vectors.assignment_case import BASE, DAY, SOCIAL, salt, scenario
+from hrss.drawkit.vectors.assignment_case import BASE, DAY, SOCIAL, joint, salt, scenario
 from hrss.drawkit.verify import verify, verify_auditor
 
 
@@ -357,3 +357,34 @@ def test_the_draw_date_of_an_entry_of_the_earlier_format_is_its_day_in_utc_8() -
     assert run_date({"at": "2027-04-01T16:30:00+00:00", "body": {}}) == date(2027, 4, 2)
     assert run_date({"at": "2027-04-01T15:59:59+00:00", "body": {}}) == date(2027, 4, 1)
     assert run_date({"at": "2027-04-01T23:30:00+00:00", "body": {"draw_date": "2027-04-01"}}) == date(2027, 4, 1)
+
+
+@pytest.fixture(scope="module")
+def joint_package() -> dict[str, Any]:
+    """Two tasks of different scopes drawn jointly: the city's unified task implemented by county A, and county B's
+    own task (assignment_case.JOINT_TASK)."""
+    return joint().package()
+
+
+def test_a_joint_draw_reaching_a_node_outside_the_first_tasks_scope_passes_every_check(
+    joint_package: dict[str, Any],
+) -> None:
+    first, second = joint_package["task"]["tasks"]
+    outside = {second["node"]} - {first["node"], *first["implementing_nodes"]}
+    entities = [e for run in joint_package["assignment"]["runs"] for e in run["entities"]]
+    teams = joint_package["assignment"]["runs"][0]["teams"]
+    by_id = {r["inspector_id"]: r for r in joint_package["assignment"]["roster"]}
+    assert outside and any(e["node"] in outside for e in entities), "a pick goes to the second task's county"
+    assert any(by_id[m["inspector_id"]]["node"] in outside for team in teams.values() for m in team)
+    report = verify_auditor(joint_package)
+    assert report.ok, report.names(passing=False)
+    assert set(AUDIT_CHECKS) <= set(report.names())
+
+
+def test_a_joint_draw_still_refuses_a_node_no_task_allows(joint_package: dict[str, Any]) -> None:
+    package = fresh(joint_package)
+    package["assignment"]["runs"][0]["entities"][0]["node"] = "330199"
+    assert "assignment.inputs" in failing(package)
+    package = fresh(joint_package)
+    package["assignment"]["roster"][0]["node"] = "330199"
+    assert "assignment.inputs" in failing(package)

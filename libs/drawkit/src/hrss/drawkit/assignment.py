@@ -892,8 +892,8 @@ class _Audit:
             if expected != self.by_item:
                 return False, "the qualifications per item do not follow the rule committed in the task"
         allowed = None
-        if tasks:
-            allowed = {str(tasks[0]["node"]), *(str(n) for n in tasks[0].get("implementing_nodes", ()))}
+        if tasks:  # every task's node and implementing nodes: tasks drawn jointly may differ in scope
+            allowed = {str(n) for t in tasks for n in (t["node"], *t.get("implementing_nodes", ()))}
             if any(i.node not in allowed for i in self.roster):
                 return False, "the roster holds an inspector of a node the task does not allow"
         frame = {str(e["uscc"]): e for e in self.package["frame"]}

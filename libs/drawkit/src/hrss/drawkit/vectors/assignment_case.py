@@ -24,6 +24,7 @@ from hrss.drawkit.assignment import (
     assigned_body,
     inspector_json,
     item_requirements,
+    pick_node,
     recusal_root,
     replace_inspector,
     requirement,
@@ -105,19 +106,28 @@ def ticks() -> Callable[[], str]:
     return at
 
 
-class Draw:
-    """A draw with its assignment runs recorded as the draw service records them."""
+PLAN = DrawPlan((ItemRule("T1:wage", Fraction(1, 2)), ItemRule("T1:si", Fraction(1, 4))))
 
-    def __init__(self) -> None:
-        self.frame, self.roster, self.recusals = world()
+
+class Draw:
+    """A draw with its assignment runs recorded as the draw service records them: each pick goes to the node the
+    territorial rule gives (`pick_node`), as in the draw service."""
+
+    def __init__(
+        self,
+        task: dict[str, Any] = TASK,
+        plan: DrawPlan = PLAN,
+        drawn: tuple[list[FrameEntry], list[Inspector], list[tuple[str, str]]] | None = None,
+    ) -> None:
+        self.task = task
+        self.frame, self.roster, self.recusals = drawn or world()
         self.salts = {i.inspector_id: salt(n) for n, i in enumerate(self.roster, 1)}
         self.pair_salts = {p: salt(500 + n) for n, p in enumerate(sorted(self.recusals))}
-        self.by_item = item_requirements(TASK["tasks"], RULE["base"], RULE["by_line"])
-        plan = DrawPlan((ItemRule("T1:wage", Fraction(1, 2)), ItemRule("T1:si", Fraction(1, 4))))
+        self.by_item = item_requirements(task["tasks"], RULE["base"], RULE["by_line"])
         self.builder = DrawBuilder(
             SHA256,
             "D-assign",
-            TASK,
+            task,
             self.frame,
             plan,
             ticks(),
@@ -139,8 +149,15 @@ class Draw:
 
     def assign(self, picks: Any) -> None:
         region = {e.uscc: e.region_code for e in self.frame}
+        tasks = self.task["tasks"]
         entities = tuple(
-            PickedEntity(p.uscc, region[p.uscc], region[p.uscc], requirement(p.items, self.by_item)) for p in picks
+            PickedEntity(
+                p.uscc,
+                region[p.uscc],
+                pick_node(tasks, p.items, region[p.uscc]),
+                requirement(p.items, self.by_item),
+            )
+            for p in picks
         )
         inputs = AssignmentInput(entities, tuple(self.roster), DAY, frozenset(self.recusals), 2)
         result = assign(SHA256, self.key, inputs)
@@ -188,3 +205,42 @@ def scenario() -> Draw:
     invalid = sorted(result.teams)[1]
     draw.assign([draw.builder.replace(invalid, "已注销")])
     return draw
+
+
+# Two tasks drawn jointly whose scopes differ: the city's unified task implemented by county A alone, and county
+# B's own task. B and its inspectors are outside the first task's scope (docs/draw-assignment.md §1).
+JOINT_TASK: dict[str, Any] = {
+    "tasks": [
+        {
+            "task_id": "T1",
+            "node": CITY,
+            "unified": True,
+            "implementing_nodes": [A],
+            "team_size": 2,
+            "items": [{"item_id": "wage", "line": "labour_inspection"}],
+        },
+        {
+            "task_id": "T2",
+            "node": B,
+            "unified": False,
+            "implementing_nodes": [],
+            "team_size": 2,
+            "items": [{"item_id": "si", "line": "social_insurance"}],
+        },
+    ],
+    "qualifications": RULE,
+}
+
+
+def joint() -> Draw:
+    """The world's two counties drawn for JOINT_TASK: T1's item in A's strata only, T2's in B's only; B's blanket
+    recusal is left out, so that B's picks get teams of B's inspectors."""
+    frame, roster, recusals = world()
+    strata = sorted({e.stratum for e in frame})
+    plan = DrawPlan(
+        (
+            ItemRule("T1:wage", Fraction(1, 2), strata=frozenset(s for s in strata if s.startswith(A))),
+            ItemRule("T2:si", Fraction(1, 2), strata=frozenset(s for s in strata if s.startswith(B))),
+        )
+    )
+    return Draw(JOINT_TASK, plan, (frame, roster, [p for p in recusals if p[0] != "IB0"]))
