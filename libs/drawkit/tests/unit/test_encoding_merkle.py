@@ -10,7 +10,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hrss.drawkit import merkle
-from hrss.drawkit.encoding import SHA256, SM3, available, canonical_json, field_bytes, lp, profile, record
+from hrss.drawkit.encoding import (
+    SHA256,
+    SHA256_AES,
+    SM3,
+    Profile,
+    available,
+    canonical_json,
+    field_bytes,
+    lp,
+    profile,
+    record,
+)
 
 Hash = Callable[[bytes], bytes]
 
@@ -210,3 +221,18 @@ def test_the_sm3_profile_hashes_with_sm3_and_builds_rfc_6962_trees() -> None:
             proof = merkle.inclusion_proof(SM3, hashes, index)
             assert merkle.verify_inclusion(SM3, leaf, index, size, proof, mth(sm3, leaves))
     assert merkle.root(SM3, leaves_of(5)) != merkle.root(SHA256, leaves_of(5))
+
+
+@pytest.mark.parametrize("chosen", [SHA256, SHA256_AES], ids=lambda p: p.name)
+def test_the_short_message_hash_is_the_same_sha_256(chosen: Profile) -> None:
+    """`new_short` (CPython's own SHA-256 where it exists) gives OpenSSL's digests, at every message length around
+    the block boundaries, and is not OpenSSL's constructor on this Python (else nothing would be gained)."""
+    messages = [bytes(range(n % 256)) * (1 + n // 256) for n in range(0, 200)]
+    assert (
+        chosen.hash_each_short(messages) == chosen.hash_each(messages) == [hashlib.sha256(m).digest() for m in messages]
+    )
+    assert chosen.new_short is not hashlib.sha256
+
+
+def test_a_profile_without_a_short_constructor_uses_its_own() -> None:
+    assert SM3.new_short is SM3.new

@@ -13,6 +13,7 @@ import contextlib
 import functools
 import gc
 import hashlib
+import importlib
 import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -125,12 +126,23 @@ AES_TICKETS = "aes-256-cbc-mac"  # t(e) = AES-256_K(AES-256_K(m1) ⊕ m2), 16 by
 @dataclass(frozen=True)
 class Profile:
     """A profile: its identifier (part of every published record), its hash function H, and how entity tickets
-    are computed (`tickets`, `ticket_size` bytes). Everything but the tickets is H in every profile."""
+    are computed (`tickets`, `ticket_size` bytes). Everything but the tickets is H in every profile.
+
+    `short`, if given, is another implementation of the same H that is faster on messages of one or two blocks
+    (tickets, tree nodes): CPython's own SHA-256 keeps its state in the object, where OpenSSL 3 allocates and
+    copies a digest context for every message (0.6 µs against 1.1 µs a ticket, 0.76 against 0.89 a tree node;
+    OpenSSL is the faster from three blocks, so leaf records stay with `new`)."""
 
     name: str
     new: Callable[..., Any]
     tickets: str = HASH_TICKETS
     ticket_size: int = 32
+    short: Callable[..., Any] | None = None
+
+    @property
+    def new_short(self) -> Callable[..., Any]:
+        """The constructor of H for short messages: `short` if the profile has one, else `new`."""
+        return self.short or self.new
 
     def hash(self, data: bytes) -> bytes:
         return bytes(self.new(data).digest())
@@ -141,6 +153,11 @@ class Profile:
     def hash_each(self, data: Iterable[bytes]) -> list[bytes]:
         """`[self.hash(d) for d in data]`, iterated in C: no Python frame per value."""
         return list(map(_digest_of(self.new), map(self.new, data)))
+
+    def hash_each_short(self, data: Iterable[bytes]) -> list[bytes]:
+        """`hash_each` of short messages (at most two blocks each), by `new_short`: the same digests."""
+        new = self.new_short
+        return list(map(_digest_of(new), map(new, data)))
 
 
 @functools.cache
@@ -154,10 +171,22 @@ def _sm3(data: bytes = b"") -> Any:
     return hashlib.new("sm3", data)
 
 
-SHA256 = Profile("hrss-draw/sha256/v1", hashlib.sha256)
+def _builtin_sha256() -> Callable[..., Any] | None:
+    """CPython's own SHA-256 constructor (module `_sha2` from Python 3.12, `_sha256` before), None if this Python
+    was built without it."""
+    for module in ("_sha2", "_sha256"):
+        try:
+            found: Callable[..., Any] = getattr(importlib.import_module(module), "sha256")  # noqa: B009
+        except (ImportError, AttributeError):
+            continue
+        return found
+    return None
+
+
+SHA256 = Profile("hrss-draw/sha256/v1", hashlib.sha256, short=_builtin_sha256())
 SM3 = Profile("hrss-draw/sm3/v1", _sm3)
 # The fast profile: SHA-256 for everything but the entity tickets, which are AES (the `cryptography` package).
-SHA256_AES = Profile("hrss-draw/sha256-aes/v1", hashlib.sha256, AES_TICKETS, 16)
+SHA256_AES = Profile("hrss-draw/sha256-aes/v1", hashlib.sha256, AES_TICKETS, 16, short=_builtin_sha256())
 PROFILES = {SHA256.name: SHA256, SM3.name: SM3, SHA256_AES.name: SHA256_AES}
 
 

@@ -33,7 +33,7 @@ def _reduce(profile: Profile, level: list[bytes]) -> bytes:
     """The root of a non-empty list of subtree roots, bottom-up: each level pairs the nodes from the left (in C:
     slices, zip, join, hash) and carries an odd last node up."""
     while len(level) > 1:
-        paired = profile.hash_each(map(b"".join, zip(repeat(b"\x01"), level[0::2], level[1::2])))
+        paired = profile.hash_each_short(map(b"".join, zip(repeat(b"\x01"), level[0::2], level[1::2])))
         if len(level) % 2:
             paired.append(level[-1])
         level = paired

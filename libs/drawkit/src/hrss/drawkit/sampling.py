@@ -126,8 +126,10 @@ def item_quotas(plan: DrawPlan, sizes: Mapping[str, int]) -> dict[str, dict[str,
 
 
 def hash_tickets(profile: Profile, key: bytes) -> TicketFunction:
-    """t(e) = H(K ‖ UTF-8(uscc)) of each UTF-8 uscc (docs/draw-spec.md §6.2), iterated in C."""
-    new, digest, prefixed = profile.new, _digest_of(profile.new), key.__add__
+    """t(e) = H(K ‖ UTF-8(uscc)) of each UTF-8 uscc (docs/draw-spec.md §6.2), iterated in C (one or two blocks:
+    `Profile.new_short`)."""
+    new = profile.new_short
+    digest, prefixed = _digest_of(new), key.__add__
 
     def tickets(raws: Sequence[bytes]) -> list[bytes]:
         return list(map(digest, map(new, map(prefixed, raws))))
