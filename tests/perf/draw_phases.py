@@ -9,15 +9,13 @@ import resource
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterator
-from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 from hrss.drawkit import PROFILES, SHA256, DrawPlan, FrameEntry, merkle
-from hrss.drawkit.frame import FrameColumns, FrameCommitment, fresh_salts, leaf_hashes_columns
+from hrss.drawkit.frame import FrameColumns, FrameCommitment, fresh_salts, leaf_hashes_columns, snapshot_lines
 from hrss.drawkit.sampling import native_kernel, select_groups
-from hrss.drawkit.stream import check_stream, ticket_bounds
+from hrss.drawkit.stream import check_stream, file_blocks, read_block, ticket_bounds
 
 OBJECT_TYPE = "employer"
 CHUNK = 100_000
@@ -246,12 +244,11 @@ def phase_freeze(args: argparse.Namespace, key: bytes, plan: DrawPlan) -> dict[s
     root = committed.root()
     took, cpu, machine = time.perf_counter() - t0, _cpu() - c0, machine_cpu() - m0
     per_leaf = leaf_costs(lines[:CHUNK])
-    with (args.dir / "frozen.tsv").open("w", encoding="utf-8") as out:  # the frame as an auditor receives it
+    with (args.dir / "frozen.tsv").open("wb") as out:  # the frame snapshot file (docs/draw-spec.md §4.3)
         for start in range(0, len(lines), CHUNK):
             fields = "".join(lines[start : start + CHUNK]).replace("\n", "\t").split("\t")
             chunk = frame_columns(fields[0:-1:2], fields[1:-1:2], salts[start : start + CHUNK])
-            rows = map("\t".join, zip(*chunk.fields()[1:6], repeat("1"), chunk.reasons, chunk.salts))  # type: ignore
-            out.write("\n".join(rows) + "\n")
+            out.writelines(snapshot_lines(*chunk.fields()))
     return {
         "seconds": took,
         "cpu": cpu,
@@ -301,44 +298,6 @@ def leaf_costs(lines: list[str]) -> dict[str, float]:
     }
 
 
-def frozen_blocks(path: Path, read_size: int = 1 << 23) -> Iterator[tuple[str, int, int]]:
-    """The frozen frame file as (path, start, end) byte ranges of FROZEN_CHUNK lines each: the parent only finds the
-    boundaries (newlines counted in C, 8 MiB at a time), and each worker reads and parses its own range, so no
-    chunk's text is pickled across processes."""
-    start = position = 0
-    wanted = FROZEN_CHUNK
-    with path.open("rb") as source:
-        while block := source.read(read_size):
-            lines = block.count(b"\n")
-            if lines < wanted:
-                wanted -= lines
-                position += len(block)
-                continue
-            offset = 0
-            while lines >= wanted:  # the boundary is in this block: after its wanted-th newline from `offset`
-                tail = block[offset:]
-                offset += len(tail) - len(tail.split(b"\n", wanted)[wanted])
-                yield str(path), start, position + offset
-                start = position + offset
-                lines -= wanted
-                wanted = FROZEN_CHUNK
-            wanted -= lines
-            position += len(block)
-    if position > start:
-        yield str(path), start, position
-
-
-def parse_frozen(block: tuple[str, int, int]) -> FrameColumns:
-    """A range of frozen lines as leaf columns, every field read from the file."""
-    name, start, end = block
-    with open(name, "rb") as source:
-        source.seek(start)
-        text = source.read(end - start).decode("utf-8")
-    f = text.replace("\n", "\t").split("\t")
-    eligible = list(map({"1": True, "0": False}.__getitem__, f[5:-1:8]))
-    return FrameColumns(f[7:-1:8], f[0:-1:8], f[1:-1:8], f[2:-1:8], f[3:-1:8], f[4:-1:8], eligible, f[6:-1:8])
-
-
 def read_picks(path: Path) -> list[tuple[str, str, int, str]]:
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
     return [(uscc, stratum, int(rank), ticket) for uscc, stratum, rank, ticket in rows]
@@ -355,7 +314,7 @@ def phase_verify(args: argparse.Namespace, key: bytes, plan: DrawPlan) -> dict[s
     bounds = ticket_bounds(profile, key, [(uscc, stratum) for uscc, stratum, _, _ in claimed])
     bounded_at = time.perf_counter()
     streamed = check_stream(
-        profile, key, bounds, frozen_blocks(args.dir / "frozen.tsv"), parse_frozen, workers=args.workers
+        profile, key, bounds, file_blocks(args.dir / "frozen.tsv"), read_block, workers=args.workers
     )
     streamed_at = time.perf_counter()
     selection, short = streamed.selection(profile, plan)

@@ -33,6 +33,7 @@ from hrss.drawkit.frame import (
     in_canonical_order,
     leaf_hashes_columns,
     leaf_records_columns,
+    snapshot_lines,
 )
 from hrss.drawkit.sampling import (
     DrawPlan,
@@ -132,10 +133,14 @@ def mth(h: Callable[[bytes], bytes], hashes: Sequence[bytes]) -> bytes:
 
 # --- strategies -------------------------------------------------------------------------------------------------
 
-# Text the fast path must treat exactly like the object path: separators it splits on, controls, characters that
+# Text the fast path must treat exactly like the object path: separators other than the tab and LF (which no field
+# may hold), line breaks that only `str.splitlines` knows, controls, characters that
 # NFC composes (e + combining acute, Hangul jamo) or reorders (two combining marks), Chinese, astral characters.
-TRICKY = "\n\x1e\x1f\x1d\x1c\x00\x12\x7f e\u0301\u0323\u1100\u1161\uac00浙江é\U0001f600|"
-texts = st.text(alphabet=st.sampled_from(TRICKY) | st.characters(blacklist_categories=("Cs",)), max_size=12)
+TRICKY = "\x1e\x1f\x1d\x1c\x0b\x0c\x85\u2028\x00\x12\x7f e\u0301\u0323\u1100\u1161\uac00浙江é\U0001f600|"
+texts = st.text(
+    alphabet=st.sampled_from(TRICKY) | st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\n\r"),
+    max_size=12,
+).map(lambda text: unicodedata.normalize("NFC", text))  # a frame's text is in NFC: the rest is refused
 codes = st.text("0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=18, max_size=18)
 salts = st.binary(min_size=16, max_size=16).map(bytes.hex)
 
@@ -145,7 +150,7 @@ def entries(draw: st.DrawFn, max_size: int = 40) -> list[FrameEntry]:
     """Frames of usccs of one length or of many, fields short or long (over 127 bytes: a length prefix with a byte
     of 0x80 or more), repetitive or all different."""
     size = draw(st.integers(0, max_size))
-    uscc = draw(st.sampled_from([codes, texts, st.text("AB\u00e9\n", max_size=200)]))
+    uscc = draw(st.sampled_from([codes, texts, st.text("AB\u00e9 ", max_size=200)]))
     usccs = draw(st.lists(uscc, min_size=size, max_size=size, unique=True))
     few = draw(st.lists(texts, min_size=1, max_size=3))
     field = st.sampled_from(few) | texts | st.text("x", min_size=120, max_size=140)
@@ -216,6 +221,11 @@ BAD_ROWS = [
     ({"reason": "closed"}, "an eligible entity has no exclusion reason"),
     ({"eligible": False}, "unknown exclusion reason ''"),
     ({"eligible": False, "reason": "bankrupt"}, "unknown exclusion reason 'bankrupt'"),
+    ({"entity_id": "e\tf"}, "entity_id holds a tab or a line break"),
+    ({"region_code": "r\n"}, "region_code holds a tab or a line break"),
+    ({"object_type": "\ro"}, "object_type holds a tab or a line break"),
+    ({"stratum": "Cafe\u0301"}, "stratum is not in Unicode NFC"),
+    ({"object_type": "\uf900"}, "object_type is not in Unicode NFC"),
 ]
 
 
@@ -575,8 +585,13 @@ def test_a_tampered_aes_ticket_is_caught() -> None:
 from hrss.drawkit.stream import check_stream, ticket_bounds  # noqa: E402
 
 
-def stream_of(frame: Sequence[FrameEntry], size: int) -> list[FrameColumns]:
-    return [FrameColumns.of(frame[start : start + size]) for start in range(0, len(frame), size)]
+def block_of(frame: Sequence[FrameEntry]) -> bytes:
+    """The snapshot lines of the entries, as `snapshot_lines` writes them."""
+    return b"".join(snapshot_lines(*FrameColumns.of(frame).fields()))
+
+
+def stream_of(frame: Sequence[FrameEntry], size: int) -> list[bytes]:
+    return [block_of(frame[start : start + size]) for start in range(0, len(frame), size)]
 
 
 def streamed(chosen: Any, key: bytes, frame: Sequence[FrameEntry], picks: Sequence[Pick], size: int) -> Any:
@@ -653,7 +668,7 @@ def test_the_streamed_check_in_forked_workers_is_the_same() -> None:
         from fractions import Fraction
         from hrss.drawkit import merkle
         from hrss.drawkit.encoding import SHA256
-        from hrss.drawkit.frame import FrameColumns, FrameEntry, commitment
+        from hrss.drawkit.frame import FrameColumns, FrameEntry, commitment, snapshot_lines
         from hrss.drawkit.sampling import DrawPlan, ItemRule, select
         from hrss.drawkit.stream import check_stream, ticket_bounds
         merkle.SUBTREE = 64
@@ -662,10 +677,68 @@ def test_the_streamed_check_in_forked_workers_is_the_same() -> None:
         picks = select(SHA256, b"k" * 32, frame, plan)
         bounds = ticket_bounds(SHA256, b"k" * 32, [(p.uscc, p.stratum) for p in picks.picks])
         chunks = [frame[i : i + 64] for i in range(0, len(frame), 64)]
-        found = [check_stream(SHA256, b"k" * 32, bounds, chunks, FrameColumns.of, workers=w) for w in (1, 2)]
+        def read(chunk):
+            return b"".join(snapshot_lines(*FrameColumns.of(chunk).fields()))
+        found = [check_stream(SHA256, b"k" * 32, bounds, chunks, read, workers=w) for w in (1, 2)]
         print(json.dumps([found[0] == found[1], found[1].root == commitment(SHA256, frame),
                           found[1].selection(SHA256, plan) == (picks, [])]))
         """
     )
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=True)
     assert json.loads(done.stdout) == [True, True, True]
+
+
+def test_the_snapshot_file_in_blocks_is_the_frame(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`file_blocks` cuts a snapshot file written by `snapshot_lines` into blocks of SUBTREE lines, whatever the
+    read size, and the stream over them finds the frame's root."""
+    from hrss.drawkit.stream import file_blocks, read_block
+
+    frame = canonical(FrameEntry(f"9133{i:014d}", f"e{i}", "330102", "用人单位", f"s{i % 3}", True, "",
+                                 f"{i:032x}") for i in range(1000))  # fmt: skip
+    path = tmp_path / "frame.tsv"
+    path.write_bytes(block_of(frame))
+    assert path.read_text(encoding="utf-8").splitlines() == [e.line() for e in frame]
+    monkeypatch.setattr(merkle, "SUBTREE", 64)
+    for read_size in (1, 100, 4096, 1 << 20):
+        blocks = [read_block(b) for b in file_blocks(path, read_size)]
+        assert blocks == stream_of(frame, 64)
+    found = check_stream(SHA256, b"k" * 32, {}, file_blocks(path), read_block)
+    assert found.root == commitment(SHA256, frame) and found.size == 1000 and found.ordered
+
+
+GOOD_LINE = "0" * 32 + "\tU1\te\tr\to\ts\t1\t"
+BAD_BLOCKS = [
+    (GOOD_LINE.encode(), "ends inside a line"),
+    (b"x\ty\n", "does not hold the 8 leaf fields"),
+    ((GOOD_LINE + "\textra\n").encode(), "does not hold the 8 leaf fields"),
+    (("0" * 31 + "g" + GOOD_LINE[32:] + "\n").encode(), "U1: the salt must be 32 lower-case hex digits"),
+    (("A" * 32 + GOOD_LINE[32:] + "\n").encode(), "U1: the salt must be 32 lower-case hex digits"),
+    ((GOOD_LINE[:-2] + "2\t\n").encode(), "U1: eligible must be 1 or 0"),
+    ((GOOD_LINE[:-2] + "1\tclosed\n").encode(), "U1: an eligible entity has no exclusion reason"),
+    ((GOOD_LINE[:-2] + "0\tbankrupt\n").encode(), "U1: unknown exclusion reason 'bankrupt'"),
+    ((GOOD_LINE.replace("\to\t", "\to\r\t") + "\n").encode(), "carriage return or text not in NFC"),
+    ((GOOD_LINE.replace("\to\t", "\te\u0301\t") + "\n").encode(), "carriage return or text not in NFC"),
+    (GOOD_LINE.encode().replace(b"\to\t", b"\t\xff\t") + b"\n", "is not UTF-8"),
+]
+
+
+@pytest.mark.parametrize(("block", "message"), BAD_BLOCKS)
+def test_a_snapshot_block_frame_entry_would_refuse_is_refused(block: bytes, message: str) -> None:
+    good = (GOOD_LINE + "\n").encode()
+    with pytest.raises(ValueError, match=message):
+        check_stream(SHA256, b"k" * 32, {}, [good.replace(b"U1", b"U0") + block], lambda chunk: chunk)
+
+
+def test_the_leaf_is_the_tagged_line_of_the_specifications_example() -> None:
+    """docs/draw-spec.md §4.1, written out: the tag and the eight fields joined by tabs, in UTF-8."""
+    entry = FrameEntry("91330102MA2BCMA36L", "e-1", "330102", "企业", "330102|企业|A", True, "",
+                       "000102030405060708090a0b0c0d0e0f")  # fmt: skip
+    expected = (
+        "hrss-draw/v1/frame-line\t000102030405060708090a0b0c0d0e0f\t91330102MA2BCMA36L\te-1\t330102\t企业\t"
+        "330102|企业|A\t1\t"
+    )
+    assert entry.leaf() == expected.encode("utf-8")
+    assert entry.line() == expected.split("\t", 1)[1]
+    assert merkle.leaf_hash(SHA256, entry.leaf()) == hashlib.sha256(b"\x00" + expected.encode("utf-8")).digest()
+    closed = FrameEntry("U", "e", "r", "o", "s", False, "closed", "0" * 32)
+    assert closed.leaf().endswith(b"\ts\t0\tclosed")

@@ -96,14 +96,8 @@ def mth(h: Callable[[bytes], bytes], leaves: Sequence[bytes]) -> bytes:
 
 def leaf(entry: Mapping[str, Any]) -> bytes:
     fields = ("salt", "uscc", "entity_id", "region_code", "object_type", "stratum")
-    return b"".join(
-        [
-            lp("hrss-draw/v1/frame-leaf"),
-            *(lp(entry[f]) for f in fields),
-            lp(int(entry["eligible"])),
-            lp(entry["reason"]),
-        ]
-    )
+    line = [*(entry[f] for f in fields), str(int(entry["eligible"])), entry["reason"]]
+    return "\t".join(["hrss-draw/v1/frame-line", *(unicodedata.normalize("NFC", f) for f in line)]).encode("utf-8")
 
 
 def ref_seed(h: Callable[[bytes], bytes], package: Mapping[str, Any]) -> bytes:

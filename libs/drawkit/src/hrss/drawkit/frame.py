@@ -1,12 +1,14 @@
 """The frame (抽查对象名单快照): every in-scope entity with its stratum and eligibility, as salted leaves in
 canonical order, and its commitment (docs/draw-spec.md §4).
 
-Two paths give the same bytes. `FrameEntry.leaf()` builds one record from one object. The columnar path
-(`leaf_records_columns`, `leaf_hashes_columns`, `FrameCommitment`) takes the frame as columns, one list per leaf
-field, and builds every record with bulk operations: one UTF-8 pass per column, length prefixes from a table, the
-fields of repetitive columns (region, object type, stratum, reason) encoded once per distinct value, constant
-prefixes joined once, and `map`/`zip`/`b"".join` so that no Python frame runs per entity. It is what commits and
-re-verifies frames of millions of entities.
+A leaf is the UTF-8 of its tag and its eight fields joined by tabs; no field holds a tab or a line break. The same
+fields without the tag are the entity's line of the frame snapshot (§4.3), so that a verifier hashes the lines of
+the snapshot file as they are, without rebuilding a record per entity (hrss.drawkit.stream).
+
+Two paths give the same bytes. `FrameEntry.leaf()` builds one leaf from one object. The columnar path
+(`leaf_records_columns`, `leaf_hashes_columns`, `snapshot_lines`, `FrameCommitment`) takes the frame as columns,
+one list per leaf field, and builds the lines of a chunk of rows with one tab join per row and one newline join,
+UTF-8 encoding and split per chunk: it is what commits frames of millions of entities.
 """
 
 from __future__ import annotations
@@ -23,11 +25,11 @@ from itertools import compress, repeat
 from typing import Any
 
 from hrss.drawkit import merkle
-from hrss.drawkit.encoding import Profile, field_bytes, lp, record, utf8_each
+from hrss.drawkit.encoding import Profile, utf8_each
 
-FRAME_LEAF = "hrss-draw/v1/frame-leaf"
+FRAME_LEAF = "hrss-draw/v1/frame-line"
 
-# Exclusion reason codes (docs/draw-spec.md §4.2); "" for an eligible entity.
+# Exclusion reason codes (docs/draw-spec.md §4.1); "" for an eligible entity.
 REASONS = {
     "recently_inspected": "近期已检查（无事不扰）",
     "deregistered": "已注销或吊销",
@@ -60,20 +62,18 @@ class FrameEntry:
             raise ValueError(f"{self.uscc}: unknown exclusion reason {self.reason!r}")
         if len(self.salt) != 32 or not _SALT(self.salt):
             raise ValueError(f"{self.uscc}: the salt must be 32 lower-case hex digits")
+        _refuse_text((self.uscc, self.entity_id, self.region_code, self.object_type, self.stratum))
+
+    def line(self) -> str:
+        """The entity's line of the frame snapshot (§4.3): salt, uscc, entity id, region, object type, stratum,
+        eligible (1/0), reason, joined by tabs."""
+        flag = "1" if self.eligible else "0"
+        fields = (self.salt, self.uscc, self.entity_id, self.region_code, self.object_type, self.stratum, flag)
+        return "\t".join((*fields, self.reason))
 
     def leaf(self) -> bytes:
-        """The leaf record: tag, salt, uscc, entity id, region, object type, stratum, eligible (1/0), reason."""
-        return record(
-            FRAME_LEAF,
-            self.salt,
-            self.uscc,
-            self.entity_id,
-            self.region_code,
-            self.object_type,
-            self.stratum,
-            1 if self.eligible else 0,
-            self.reason,
-        )
+        """The leaf (§4.1): UTF-8 of the tag and the line, joined by a tab."""
+        return _HEAD + self.line().encode("utf-8")
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -104,6 +104,19 @@ class FrameEntry:
 
 
 _SALT = re.compile("[0-9a-f]{32}").fullmatch
+_BREAK = re.compile("[\t\n\r]").search
+_TEXT_FIELDS = ("uscc", "entity_id", "region_code", "object_type", "stratum")
+
+
+def _refuse_text(values: Sequence[str]) -> None:
+    """`ValueError` naming the first of the text fields (uscc, entity id, region, object type, stratum) that holds
+    a tab or a line break (the leaf joins its fields by tabs, the snapshot its lines by "\n"), or is not in NFC
+    (the leaf holds a field as it is, and the tickets hash the uscc as it is)."""
+    for name, value in zip(_TEXT_FIELDS, values, strict=True):
+        if _BREAK(value):
+            raise ValueError(f"{values[0]}: {name} holds a tab or a line break")
+        if not unicodedata.is_normalized("NFC", value):
+            raise ValueError(f"{values[0]}: {name} is not in Unicode NFC")
 
 
 def canonical(entries: Iterable[FrameEntry]) -> list[FrameEntry]:
@@ -196,8 +209,10 @@ class FrameColumns:
 
     def check(self) -> None:
         """`ValueError` for a row `FrameEntry` would refuse: a salt that is not 32 lower-case hex digits, an eligible
-        entity with an exclusion reason, an ineligible one without a known reason code."""
-        _check(self.usccs, self.salts, self.eligible, self.reasons)
+        entity with an exclusion reason, an ineligible one without a known reason code, a text field with a tab or
+        a line break or not in NFC."""
+        for chunk in _chunks(self.fields()):
+            _text(*chunk)
 
     def entries(self) -> list[FrameEntry]:
         return [
@@ -206,97 +221,16 @@ class FrameColumns:
         ]
 
 
-_U32 = [n.to_bytes(4, "big") for n in range(1 << 12)]  # length prefixes of short fields, shared
-_TAG = lp(FRAME_LEAF.encode("ascii"))
 _COLUMNS = tuple(f.name for f in dataclass_fields(FrameColumns))
-_ELIGIBLE_TAIL = lp(b"1") + lp(b"")  # eligible 1, reason ""
+_HEAD = (FRAME_LEAF + "\t").encode("ascii")  # the leaf is `_HEAD ‖ line`
+_LEAF_HEAD = b"\x00" + _HEAD  # with RFC 6962's leaf prefix: what is hashed
+_FLAGS = ("0", "1")
 CHUNK = 1 << 16  # rows per bulk pass: bounds the temporary lists of a frame of millions
-_SEPARATORS = "\n\x1e\x1f\x1d\x1c"
 
 
-def _prefix(size: int) -> bytes:
-    if size > 0xFFFFFFFF:
-        raise ValueError("field longer than 4 GiB")
-    return _U32[size] if size < len(_U32) else size.to_bytes(4, "big")
-
-
-class _Row:
-    """The parts of every row's bytes, built from the last field to the first. A constant run of bytes (a field
-    every row shares, a length prefix every row shares) is not a part of its own: it becomes the suffix of the
-    part to its left (encoded with it in bulk, or added to its table of values), so that the final per-row
-    `b"".join` has as few parts as possible (each part costs about as much as a whole pass over the column)."""
-
-    def __init__(self) -> None:
-        self.parts: list[Iterable[bytes]] = []
-        self.suffix = b""
-
-    def table(self, values: Sequence[object], encoded: Mapping[object, bytes]) -> None:
-        """A field with few distinct values: `encoded[value]` (its lp) of each row."""
-        if len(encoded) == 1:
-            self.suffix = next(iter(encoded.values())) + self.suffix
-            return
-        table = {value: code + self.suffix for value, code in encoded.items()}
-        self.parts.append(map(table.__getitem__, values))
-        self.suffix = b""
-
-    def text(self, texts: Sequence[str], known_size: int | None = None) -> None:
-        """A text field, `lp(UTF-8 of NFC)` of each row: one join, encode and split for the column, the suffix
-        carried along; its length prefix is a constant when every row's field has the same length."""
-        suffix = self.suffix
-        pieces, size = _encode(texts, suffix, known_size)
-        if pieces is None:  # a text holds every separator, or is not in NFC: one at a time
-            raws = [unicodedata.normalize("NFC", t).encode("utf-8") for t in texts]
-            pieces = [raw + suffix for raw in raws] if suffix else raws
-            sizes = list(map(len, raws))
-            size = sizes[0] if sizes and min(sizes) == max(sizes) else None
-        self.parts.append(pieces)
-        if size is not None:
-            self.suffix = _prefix(size)
-        else:
-            self.parts.append(list(map(_prefix, map(operator.sub, map(len, pieces), repeat(len(suffix))))))
-            self.suffix = b""
-
-    def constant(self, data: bytes) -> None:
-        self.suffix = data + self.suffix
-
-    def rows(self) -> Iterator[bytes]:
-        parts = [repeat(self.suffix), *reversed(self.parts)] if self.suffix else list(reversed(self.parts))
-        return map(b"".join, zip(*parts, strict=False))  # constant parts repeat without end
-
-
-def _encode(texts: Sequence[str], suffix: bytes, known_size: int | None) -> tuple[list[bytes] | None, int | None]:
-    """`[UTF-8(NFC(t)) ‖ suffix for t in texts]` by joining the texts with suffix and a separator, and the common
-    length of the UTF-8 texts (None if they differ). None if no separator is free or the text is not in NFC.
-    The suffix must be ASCII (it is a length prefix of less than 128, or ASCII fields), so that it encodes to
-    itself; NFC of the joined text is the join of the NFC texts, since the separators and the suffix's characters
-    are starters that compose with nothing."""
-    if not texts:
-        return [], None
-    if max(suffix, default=0) >= 0x80:
-        return None, None
-    tail = suffix.decode("ascii")
-    sep = next((c for c in _SEPARATORS if c not in tail), None)
-    if sep is None:
-        return None, None
-    joined = (tail + sep).join(texts) + tail
-    if known_size is None and not unicodedata.is_normalized("NFC", joined):
-        return None, None
-    data = joined.encode("utf-8")
-    mark = sep.encode("ascii")
-    if data.count(mark) != len(texts) - 1:
-        return None, None
-    if known_size is not None:
-        size: int | None = known_size
-    else:  # every piece of one length: the separators every (length + 1) bytes, and nowhere else
-        step = data.index(mark) + 1 if len(texts) > 1 else len(data) + 1
-        uniform = len(data) == step * len(texts) - 1 and data[step - 1 :: step] == mark * (len(texts) - 1)
-        size = step - 1 - len(suffix) if uniform else None
-    return data.split(mark), size
-
-
-def _check(usccs: Sequence[str], salts: Sequence[str], eligible: Sequence[bool], reasons: Sequence[str]) -> set[str]:
-    """What `FrameEntry` checks, column-wise, in bulk: 32 lower-case hex digits of salt; an eligible entity has
-    no reason, an ineligible one a known reason code. The distinct reasons."""
+def _check(usccs: Sequence[str], salts: Sequence[str], eligible: Sequence[bool], reasons: Sequence[str]) -> list[str]:
+    """What `FrameEntry` checks of the salt, eligible and reason columns, in bulk: 32 lower-case hex digits of salt;
+    an eligible entity has no reason, an ineligible one a known reason code. The eligible flags as "1" and "0"."""
     if salts:
         joined = "\n".join(salts)  # lower-case hex in groups of 32 digits: it hexes back to itself
         try:
@@ -310,18 +244,18 @@ def _check(usccs: Sequence[str], salts: Sequence[str], eligible: Sequence[bool],
     if flags.count(True) + flags.count(False) != len(flags):  # not all booleans: their truth values
         flags = list(map(bool, flags))
     reasons = list(reasons)
-    distinct = {""} if reasons.count("") == len(reasons) else set(reasons)  # the usual frame: every one eligible
+    everyone = reasons.count("") == len(reasons)  # the usual frame: every one eligible
+    distinct = {""} if everyone else set(reasons)
     if any(compress(reasons, flags)) or reasons.count("") != flags.count(True) or distinct - REASONS.keys() - {""}:
         for uscc, e, r in zip(usccs, flags, reasons, strict=True):
             if e and r:
                 raise ValueError(f"{uscc}: an eligible entity has no exclusion reason")
             if not e and r not in REASONS:
                 raise ValueError(f"{uscc}: unknown exclusion reason {r!r}")
-    return distinct
+    return ["1"] * len(flags) if everyone else list(map(_FLAGS.__getitem__, flags))
 
 
-def _records(
-    head: bytes,
+def _text(
     salts: Sequence[str],
     usccs: Sequence[str],
     entity_ids: Sequence[str],
@@ -330,67 +264,63 @@ def _records(
     strata: Sequence[str],
     eligible: Sequence[bool],
     reasons: Sequence[str],
-) -> Iterator[bytes]:
-    """`head ‖ leaf` of every row, lazily, from the last field to the first (see `_Row`)."""
-    distinct = _check(usccs, salts, eligible, reasons)
-    row = _Row()
-    # eligible and reason together: once checked, the reason alone says both ("" for an eligible entity)
-    row.table(reasons, {r: lp(b"0") + lp(r.encode("ascii")) if r else _ELIGIBLE_TAIL for r in distinct})
-    for column in (strata, object_types, regions):
-        if column and column.count(column[0]) == len(column):  # one value (one object type): a constant
-            row.constant(lp(field_bytes(column[0])))
-        elif (encoded := _repeated(column)) is not None:
-            row.table(column, encoded)
-        else:
-            row.text(column)
-    row.text(entity_ids)
-    row.text(usccs)
-    row.text(salts, known_size=32)
-    row.constant(head)
-    return row.rows()
-
-
-def _repeated(texts: Sequence[str]) -> dict[object, bytes] | None:
-    """`{t: lp(field_bytes(t))}` over the distinct texts of a column, or None if most texts differ."""
-    if len(set(texts[:4096])) > 2048:
-        return None
-    distinct = set(texts)
-    if len(distinct) > max(2048, len(texts) // 4):
-        return None
-    return {text: lp(field_bytes(text)) for text in distinct}
+) -> str:
+    """The lines of one chunk of rows joined by "\n": each row's fields joined by tabs. As `FrameEntry` checks: no
+    field holds a tab or a line break (the counts of both say so in one pass each), every field is in NFC (so is
+    their join, since a tab or LF composes with nothing); the salts and reasons are checked apart."""
+    flags = _check(usccs, salts, eligible, reasons)
+    rows = zip(salts, usccs, entity_ids, regions, object_types, strata, flags, reasons, strict=True)
+    text = "\n".join(map("\t".join, rows))
+    breaks = text.count("\t") != 7 * len(usccs) or text.count("\n") != len(usccs) - 1 or "\r" in text
+    if breaks or not unicodedata.is_normalized("NFC", text):
+        for fields in zip(usccs, entity_ids, regions, object_types, strata, strict=True):
+            _refuse_text(fields)
+    return text
 
 
 def _chunks(columns: Sequence[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
+    if len(columns) != len(_COLUMNS):
+        raise TypeError(f"the leaf columns are {', '.join(_COLUMNS)}: {len(columns)} were given")
     sizes = set(map(len, columns))
     if len(sizes) != 1:
         raise ValueError("the frame's columns differ in length")
     size = sizes.pop()
-    if size <= CHUNK:
-        yield list(columns)
-        return
     for start in range(0, size, CHUNK):
-        yield [c[start : start + CHUNK] for c in columns]
+        yield [c[start : start + CHUNK] for c in columns] if size > CHUNK else list(columns)
 
 
-def _chunked_records(head: bytes, columns: Sequence[Sequence[Any]]) -> Iterator[Iterator[bytes]]:
-    """`head ‖ leaf` of every row, chunk by chunk, of the eight leaf columns in FrameColumns order."""
-    if len(columns) != len(_COLUMNS):
-        raise TypeError(f"the leaf columns are {', '.join(_COLUMNS)}: {len(columns)} were given")
-    return (_records(head, *chunk) for chunk in _chunks(columns))
+def _blocks(columns: Sequence[Sequence[Any]]) -> Iterator[bytes]:
+    """UTF-8 of the lines of each chunk of rows, joined by "\n" (no final one), of the eight leaf columns."""
+    return (_text(*chunk).encode("utf-8") for chunk in _chunks(columns))
+
+
+def split_lines(head: bytes, block: bytes) -> list[bytes]:
+    """`head ‖ line` of every line of a block of lines joined by "\n" (no final one): two bulk passes, since no
+    field holds a line break."""
+    return (head + block).replace(b"\n", b"\n" + head).split(b"\n")
+
+
+def leaf_hashes_of_lines(profile: Profile, block: bytes) -> list[bytes]:
+    """`merkle.leaf_hash` of the leaf of every line of a block of snapshot lines joined by "\n" (no final one)."""
+    return profile.hash_each(split_lines(_LEAF_HEAD, block))
 
 
 def leaf_records_columns(*columns: Sequence[Any]) -> list[bytes]:
     """`[FrameEntry(...).leaf() for each row]`, byte for byte, without an object per row; the columns in
     FrameColumns order (salts, usccs, entity_ids, regions, object_types, strata, eligible, reasons)."""
-    return list(itertools.chain.from_iterable(_chunked_records(_TAG, columns)))
+    return list(itertools.chain.from_iterable(split_lines(_HEAD, block) for block in _blocks(columns)))
 
 
 def leaf_hashes_columns(profile: Profile, *columns: Sequence[Any]) -> list[bytes]:
     """`[merkle.leaf_hash(profile, FrameEntry(...).leaf()) for each row]`, byte for byte, of the columns in
-    FrameColumns order: the RFC 6962 leaf prefix 0x00 is part of the constant head, so each record is built once
-    and hashed in the same pass."""
-    hashed = map(profile.hash_each, _chunked_records(b"\x00" + _TAG, columns))
-    return list(itertools.chain.from_iterable(hashed))
+    FrameColumns order: the RFC 6962 leaf prefix 0x00 is part of the constant head joined to every line."""
+    return list(itertools.chain.from_iterable(leaf_hashes_of_lines(profile, block) for block in _blocks(columns)))
+
+
+def snapshot_lines(*columns: Sequence[Any]) -> Iterator[bytes]:
+    """The frame snapshot file (§4.3) of the columns in FrameColumns order, chunk by chunk: UTF-8 of every row's
+    `FrameEntry.line()`, each ending in "\n"."""
+    return (block + b"\n" for block in _blocks(columns))
 
 
 class FrameCommitment:

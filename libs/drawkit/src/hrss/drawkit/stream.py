@@ -1,10 +1,12 @@
-"""The re-verification of a frame of millions of entities, streamed: its chunks are read one at a time (from a file,
-a cursor), checked and dropped, optionally in forked worker processes. Standard library only (the AES profile's
-tickets need `cryptography`, as everywhere).
+"""The re-verification of a frame of millions of entities, streamed from its snapshot file (docs/draw-spec.md §4.3:
+one line per leaf, the leaf without its tag): blocks of lines are read one at a time (`file_blocks`,
+`read_block`), checked and dropped, optionally in forked worker processes. Standard library only (the AES
+profile's tickets need `cryptography`, as everywhere).
 
-Each chunk of merkle.SUBTREE rows (the last may be smaller) gives, in one pass over its columns:
-- the root of its subtree of leaves (columnar leaf hashes), so that the frame root is the root over the chunks'
-  roots (merkle.RootBuilder.add_subtree);
+Each block of merkle.SUBTREE lines (the last may be smaller) gives, with the lines hashed as they are and their
+fields split once, as bytes:
+- the root of its subtree of leaves, so that the frame root is the root over the blocks' roots
+  (merkle.RootBuilder.add_subtree);
 - whether it is in canonical order, and its first and last uscc (for the order across chunks);
 - its eligible entities per stratum (N_s, summed over the chunks);
 - the `ticket ‖ uscc` of every eligible entity whose ticket is at most its stratum's *bound*.
@@ -22,16 +24,19 @@ a claimed pick, so at or below the bound, and a replay that runs out of kept ent
 
 from __future__ import annotations
 
+import binascii
 import operator
+import unicodedata
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import compress, islice, repeat
+from pathlib import Path
 from typing import Any, TypeVar
 
 from hrss.drawkit import merkle
-from hrss.drawkit.encoding import Profile, paused_gc, utf8_each
-from hrss.drawkit.frame import FrameColumns, leaf_hashes_columns
+from hrss.drawkit.encoding import Profile, field_bytes, paused_gc, utf8_each
+from hrss.drawkit.frame import REASONS, FrameEntry, leaf_hashes_of_lines
 from hrss.drawkit.sampling import DrawPlan, Selection, Tickets, _green, item_quotas, selection_of, ticket_function
 
 Chunk = TypeVar("Chunk")
@@ -89,27 +94,77 @@ def ticket_bounds(profile: Profile, key: bytes, picks: Iterable[tuple[str, str]]
     return bounds
 
 
-def check_chunk(
-    profile: Profile, tickets: Callable[[list[bytes]], list[bytes]], bounds: Mapping[str, bytes], rows: FrameColumns
+def check_block(
+    profile: Profile, tickets: Callable[[list[bytes]], list[bytes]], bounds: Mapping[bytes, bytes], block: bytes
 ) -> ChunkCheck:
-    """One chunk: its subtree root, order, eligible counts and kept entities (see the module's docstring)."""
-    raws = utf8_each(rows.usccs)
-    if not raws:
+    """One block of snapshot lines (each ending in "\n"): its subtree root, order, eligible counts and kept
+    entities (see the module's docstring). `bounds` are keyed by the UTF-8 stratum. The lines are hashed as they
+    are; the fields are split once, as bytes, for the order, the checks of `FrameEntry` and the tickets."""
+    if not block:
         return ChunkCheck(0, b"", True, b"", b"", {}, {})
+    if not block.endswith(b"\n"):
+        raise ValueError("the frame snapshot ends inside a line")
+    body = block[:-1]
+    size = body.count(b"\n") + 1
+    fields = body.replace(b"\n", b"\t").split(b"\t")
+    if len(fields) != 8 * size:
+        raise ValueError("a line of the frame snapshot does not hold the 8 leaf fields")
+    raws, strata, flags = fields[1::8], fields[5::8], fields[6::8]
+    _check_fields(body, fields, size)
     ordered = all(map(operator.lt, raws, islice(raws, 1, None)))
-    root = merkle.subtree_root(profile, leaf_hashes_columns(profile, *rows.fields()))
-    if all(rows.eligible):  # the usual frame: most strata, most rows eligible
-        strata, members = list(rows.strata), raws
+    root = merkle.subtree_root(profile, leaf_hashes_of_lines(profile, body))
+    if flags.count(b"1") == size:  # the usual frame: most strata, most rows eligible
+        members = raws
     else:
-        eligible = list(map(bool, rows.eligible))
-        strata, members = list(compress(rows.strata, eligible)), list(compress(raws, eligible))
+        eligible = list(map(b"1".__eq__, flags))
+        strata, members = list(compress(strata, eligible)), list(compress(raws, eligible))
     found = tickets(members)
     keep = list(map(operator.le, found, map(bounds.get, strata, repeat(b""))))
-    kept: dict[str, list[bytes]] = {}
+    kept: dict[bytes, list[bytes]] = {}
     joined = map(bytes.__add__, compress(found, keep), compress(members, keep))
     for stratum, keyed in zip(compress(strata, keep), joined, strict=True):
         kept.setdefault(stratum, []).append(keyed)
-    return ChunkCheck(len(raws), root, ordered, raws[0], raws[-1], Counter(strata), kept)
+    counts = {name.decode("utf-8"): count for name, count in Counter(strata).items()}
+    return ChunkCheck(size, root, ordered, raws[0], raws[-1], counts, {k.decode("utf-8"): v for k, v in kept.items()})
+
+
+_REASON_CODES = frozenset(code.encode("ascii") for code in REASONS)
+
+
+def _check_fields(body: bytes, fields: list[bytes], size: int) -> None:
+    """What `FrameEntry` checks of a block's lines, in bulk over the bytes: UTF-8 in NFC without a carriage
+    return, salts of 32 lower-case hex digits, eligible 1 or 0, no reason for an eligible entity and a known one
+    for another. On a failure, the row is decoded and refused with FrameEntry's message."""
+    salts, flags, reasons = fields[0::8], fields[6::8], fields[7::8]
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"the frame snapshot is not UTF-8 (byte {error.start} of a block)") from None
+    if b"\r" in body or not unicodedata.is_normalized("NFC", text):
+        raise ValueError("the frame snapshot holds a carriage return or text not in NFC")
+    joined = b"".join(salts)
+    try:
+        salts_ok = len(joined) == 32 * size and binascii.hexlify(binascii.unhexlify(joined)) == joined
+    except binascii.Error:
+        salts_ok = False
+    all_eligible = flags.count(b"1") == size
+    if all_eligible:
+        reasons_ok = reasons.count(b"") == size
+    else:
+        eligible = list(map(b"1".__eq__, flags))
+        reasons_ok = (
+            flags.count(b"0") + flags.count(b"1") == size
+            and not any(compress(reasons, eligible))
+            and set(compress(reasons, map(operator.not_, eligible))) <= _REASON_CODES
+        )
+    if salts_ok and reasons_ok and len(set(map(len, salts))) == 1:
+        return
+    for line in text.split("\n"):
+        salt, uscc, entity_id, region, object_type, stratum, flag, reason = line.split("\t")
+        if flag not in ("0", "1"):
+            raise ValueError(f"{uscc}: eligible must be 1 or 0")
+        FrameEntry(uscc, entity_id, region, object_type, stratum, flag == "1", reason, salt)
+    raise AssertionError("a bulk check failed that no row fails")  # pragma: no cover
 
 
 _SHARED: dict[str, Any] = {}
@@ -120,7 +175,7 @@ def _work(chunk: Any) -> ChunkCheck:
     if "tickets" not in _SHARED:
         _SHARED["tickets"] = ticket_function(profile, _SHARED["key"])
     with paused_gc():
-        return check_chunk(profile, _SHARED["tickets"], _SHARED["bounds"], _SHARED["parse"](chunk))
+        return check_block(profile, _SHARED["tickets"], _SHARED["bounds"], _SHARED["read"](chunk))
 
 
 def check_stream(
@@ -128,12 +183,13 @@ def check_stream(
     key: bytes,
     bounds: Mapping[str, bytes],
     chunks: Iterable[Chunk],
-    parse: Callable[[Chunk], FrameColumns],
+    read: Callable[[Chunk], bytes],
     workers: int = 1,
 ) -> StreamedFrame:
-    """Stream the frame: every chunk but the last holds exactly merkle.SUBTREE rows, in canonical order (`parse`
-    turns a chunk, e.g. a block of text lines, into its columns). With `workers` > 1 the chunks are parsed and
-    checked in that many forked processes, at most two chunks each in flight, and combined here in order."""
+    """Stream the frame snapshot (§4.3): `read` turns a chunk (e.g. a byte range of the file, `file_blocks`) into
+    its block of lines, each ending in "\n"; every block but the last holds exactly merkle.SUBTREE lines. With
+    `workers` > 1 the chunks are read and checked in that many forked processes, at most two chunks each in
+    flight, and combined here in order."""
     tree = merkle.RootBuilder(profile)
     streamed = StreamedFrame(b"", 0, True, ticket_size=profile.ticket_size)
     previous = b""
@@ -152,7 +208,8 @@ def check_stream(
         for stratum, keyed in result.kept.items():
             kept.setdefault(stratum, []).extend(keyed)
 
-    _SHARED.update(profile=profile, key=key, bounds=bounds, parse=parse)
+    encoded = {field_bytes(stratum): bound for stratum, bound in bounds.items()}
+    _SHARED.update(profile=profile, key=key, bounds=encoded, read=read)
     try:
         if workers > 1 and not _green():
             import multiprocessing
@@ -176,3 +233,34 @@ def check_stream(
             keyed.sort()
     streamed.kept = kept
     return streamed
+
+
+def file_blocks(path: str | Path, read_size: int = 1 << 23) -> Iterator[tuple[str, int, int]]:
+    """A frame snapshot file as (path, start, end) byte ranges of merkle.SUBTREE lines each (the last may hold
+    fewer): only the boundaries are found here (newlines counted in C, `read_size` bytes at a time), so that each
+    worker reads its own range (`read_block`) and no block is pickled across processes."""
+    start = position = 0
+    wanted = merkle.SUBTREE
+    with open(path, "rb") as source:
+        while block := source.read(read_size):
+            lines = block.count(b"\n")
+            offset = 0
+            while lines >= wanted:  # the boundary is in this block: after its wanted-th newline from `offset`
+                tail = block[offset:]
+                offset += len(tail) - len(tail.split(b"\n", wanted)[wanted])
+                yield str(path), start, position + offset
+                start = position + offset
+                lines -= wanted
+                wanted = merkle.SUBTREE
+            wanted -= lines
+            position += len(block)
+    if position > start:
+        yield str(path), start, position
+
+
+def read_block(chunk: tuple[str, int, int]) -> bytes:
+    """The bytes of one range `file_blocks` gives."""
+    name, start, end = chunk
+    with open(name, "rb") as source:
+        source.seek(start)
+        return source.read(end - start)
