@@ -18,12 +18,14 @@ from typing import Any
 import pytest
 
 from hrss.drawkit import log as draw_log
+from hrss.drawkit import merkle
 from hrss.drawkit.encoding import SHA256, available, canonical_json, profile
-from hrss.drawkit.frame import FrameEntry
+from hrss.drawkit.frame import FrameColumns, FrameEntry, snapshot_lines
 from hrss.drawkit.package import DrawBuilder, plan_from, public_pick, public_record
 from hrss.drawkit.sampling import DrawPlan, ItemRule, Pick, item_quotas
+from hrss.drawkit.stream import file_blocks, read_block
 from hrss.drawkit.vectors import generate
-from hrss.drawkit.verify import verify_auditor, verify_public
+from hrss.drawkit.verify import Report, verify_auditor, verify_public, verify_streamed
 
 VECTORS = Path(generate.__file__).with_name("vectors.json")
 DOCUMENT = json.loads(VECTORS.read_text(encoding="utf-8"))
@@ -562,3 +564,100 @@ def test_a_stratum_drawn_at_a_ratio_of_zero_verifies() -> None:
 def test_quotas_of_a_zero_stratum_fraction_are_zero() -> None:
     plan = DrawPlan((ItemRule("x", Fraction(1, 2)),), {"S": Fraction(0)})
     assert item_quotas(plan, {"S": 10, "T": 10}) == {"S": {"x": 0}, "T": {"x": 5}}
+
+
+# --- (e) the streamed verifier: the frame from its snapshot file ------------------------------------------------
+
+
+def snapshot_file(package: Mapping[str, Any], path: Path) -> Path:
+    path.write_bytes(b"".join(snapshot_lines(*FrameColumns.from_json(package["frame"]).fields())))
+    return path
+
+
+def streamed_report(package: Mapping[str, Any], path: Path, workers: int = 1) -> Report:
+    """verify_streamed of the package without its frame, the frame read from the snapshot file at `path`."""
+    without = {k: v for k, v in package.items() if k != "frame"}
+    return verify_streamed(without, file_blocks(path), read_block, workers)
+
+
+def streamed_failing(package: Mapping[str, Any], path: Path) -> set[str]:
+    return set(streamed_report(package, snapshot_file(package, path)).names(passing=False))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_vector_passes_the_streamed_verifier_with_the_same_checks(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks of 4 lines (the vectors are small): the streamed checks are the in-memory ones, by name and result."""
+    monkeypatch.setattr(merkle, "SUBTREE", 4)
+    package = CASES[name]["package"]
+    whole = verify_auditor(package)
+    streamed = streamed_report(package, snapshot_file(package, tmp_path / "frame.tsv"))
+    assert [(c.name, c.ok) for c in streamed.checks] == [(c.name, c.ok) for c in whole.checks]
+    assert streamed.ok and "frame.root" in streamed.names()
+
+
+def test_a_changed_line_of_the_snapshot_file_is_caught_by_the_frame_root(tmp_path: Path) -> None:
+    package = package_of("replacement-chain")
+    path = snapshot_file(package, tmp_path / "frame.tsv")
+    lines = path.read_bytes().split(b"\n")
+    lines[3] = (b"1" if lines[3][:1] != b"1" else b"2") + lines[3][1:]  # its salt
+    path.write_bytes(b"\n".join(lines))
+    assert set(streamed_report(package, path).names(passing=False)) == {"frame.root"}
+
+
+def test_a_forged_replacement_is_caught_by_the_streamed_re_draw(tmp_path: Path) -> None:
+    package = package_of("replacement-chain")
+    order = [u for u, _ in CASES["replacement-chain"]["expected"]["stratum_order"]["330102|A|A"]]
+    last = package["picks"][-1]
+    other = [u for u in order if u not in {p["uscc"] for p in package["picks"]}][-1]  # beyond every claimed pick
+    key = bytes.fromhex(CASES["replacement-chain"]["expected"]["draw_key"])
+    last.update(uscc=other, rank=order.index(other), ticket=hashlib.sha256(key + other.encode()).hexdigest())
+    package["log"][-1]["body"]["pick"] = public_pick(last)
+    rechain(package)
+    assert failing(package) == streamed_failing(package, tmp_path / "frame.tsv") == {"selection"}
+
+
+def test_an_expansion_that_claims_too_few_picks_is_caught_by_the_streamed_replay(tmp_path: Path) -> None:
+    """Its last pick in ticket order dropped from the record (and from the log, rechained): the stream kept the
+    stratum only up to the remaining picks, and the replay, needing one more, proves the record wrong."""
+    package = package_of("expansion")
+    entry = next(e for e in package["log"] if e["kind"] == "expanded")
+    added = entry["body"]["picks"]
+    by_stratum = {p["uscc"]: p["stratum"] for p in package["picks"]}
+    dropped = max(added, key=lambda p: p["ticket"])
+    stratum = by_stratum[dropped["uscc"]]
+    assert dropped["ticket"] == max(p["ticket"] for p in package["picks"] if p["stratum"] == stratum)
+    entry["body"]["picks"] = [p for p in added if p["uscc"] != dropped["uscc"]]
+    package["picks"] = [p for p in package["picks"] if p["uscc"] != dropped["uscc"]]
+    rechain(package)
+    assert failing(package) == {"selection"}
+    report = streamed_report(package, snapshot_file(package, tmp_path / "frame.tsv"))
+    assert set(report.names(passing=False)) == {"selection"}
+    detail = dict((c.name, c.detail) for c in report.checks)["selection"]
+    assert "needs an entity beyond the claimed picks" in detail  # a prefix read as if it were the whole stratum
+    # would replay exactly the forged record, and pass
+
+
+def test_an_unreadable_snapshot_file_fails_the_frame_checks_by_name(tmp_path: Path) -> None:
+    package = package_of("batches")
+    path = tmp_path / "frame.tsv"
+    path.write_bytes(b"not\ta\tframe\n")
+    report = streamed_report(package, path)
+    assert set(report.names(passing=False)) == {"frame.root", "selection", "eligibility"}
+
+
+def test_the_verifier_cli_streams_the_frame_from_its_snapshot_file(tmp_path: Path) -> None:
+    package = package_of("expansion")
+    frame = snapshot_file(package, tmp_path / "frame.tsv")
+    record = tmp_path / "package.json"
+    record.write_text(json.dumps({k: v for k, v in package.items() if k != "frame"}), encoding="utf-8")
+    command = [sys.executable, "-m", "hrss.drawkit.verify", str(record), "--frame", str(frame), "--workers", "2"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "PASS  frame.root" in done.stdout and "PASS  selection" in done.stdout
+    frame.write_bytes(frame.read_bytes().replace(b"\t1\t\n", b"\t0\tclosed\n", 1))  # an eligible leaf changed
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "FAIL  frame.root" in done.stdout
+    missing = [*command[:5], str(tmp_path / "nowhere.tsv")]
+    assert subprocess.run(missing, capture_output=True, text=True, timeout=120).returncode == 2

@@ -248,17 +248,23 @@ class DrawBuilder:
         }
 
 
-def public_record(package: Mapping[str, Any]) -> dict[str, Any]:
+def public_record(
+    package: Mapping[str, Any], sizes: tuple[Mapping[str, int], Mapping[str, int]] | None = None
+) -> dict[str, Any]:
     """What anyone may see: no snapshot, no credit grades (strata merged to region × object type), no
-    per-stratum fractions. The log is public as it is: its bodies never hold a stratum, a rank or a grade."""
-    frame = frames.FrameColumns.from_json(package["frame"])
-    frame.check()  # what FrameEntry.from_json checks of every leaf
-    eligible = Counter(compress(frame.strata, frame.eligible))
+    per-stratum fractions. The log is public as it is: its bodies never hold a stratum, a rank or a grade.
+    `sizes`, the entities and the eligible entities of every stratum, are counted from the package's frame unless
+    given (by a verifier that streamed the frame from its snapshot file)."""
+    if sizes is None:
+        frame = frames.FrameColumns.from_json(package["frame"])
+        frame.check()  # what FrameEntry.from_json checks of every leaf
+        sizes = Counter(frame.strata), Counter(compress(frame.strata, frame.eligible))
+    totals, eligible = sizes
     counts: dict[str, dict[str, int]] = {}
-    for key, size in Counter(frame.strata).items():
+    for key, size in totals.items():
         row = counts.setdefault(public_stratum(key), {"frame": 0, "eligible": 0, "picked": 0})
         row["frame"] += size
-        row["eligible"] += eligible[key]
+        row["eligible"] += eligible.get(key, 0)
     for pick in package["picks"]:
         counts[public_stratum(pick["stratum"])]["picked"] += 1
     plan = plan_from(package["plan"])

@@ -28,7 +28,7 @@ import binascii
 import operator
 import unicodedata
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import compress, islice, repeat
 from pathlib import Path
@@ -53,6 +53,13 @@ class ChunkCheck:
     last: bytes
     eligible: Mapping[str, int]
     kept: Mapping[str, list[bytes]]
+    totals: Mapping[str, int] = field(default_factory=dict)  # every row, eligible or not, per stratum
+    found: Mapping[str, FrameEntry] = field(default_factory=dict)  # the rows of the usccs asked for
+
+
+class BeyondKept(LookupError):
+    """A replay of replacements or expansions read a stratum's ticket order past the entities the stream kept,
+    while the stratum holds more: the record claims too few picks there (the check fails)."""
 
 
 @dataclass
@@ -66,6 +73,8 @@ class StreamedFrame:
     sizes: dict[str, int] = field(default_factory=dict)
     kept: dict[str, list[bytes]] = field(default_factory=dict)
     ticket_size: int = 32
+    totals: dict[str, int] = field(default_factory=dict)
+    found: dict[str, FrameEntry] = field(default_factory=dict)
 
     def selection(self, profile: Profile, plan: DrawPlan) -> tuple[Selection, list[str]]:
         """The initial selection re-drawn from the kept entities, and the strata whose kept entities are fewer than
@@ -82,6 +91,15 @@ class StreamedFrame:
         size = self.ticket_size
         return [(k[:size], k[size:].decode("utf-8")) for k in self.kept.get(stratum, [])]
 
+    def orders(self, stratum: str) -> Iterator[tuple[bytes, str]]:
+        """A stratum's ticket order for `sampling.replacement_in` and `expansion_in`: its kept prefix, then
+        `BeyondKept` if the stratum holds more eligible entities than were kept (a replay that needs one of them
+        proves the record wrong, since every claimed pick is at or below the bound)."""
+        prefix = self.stratum_order(stratum)
+        yield from prefix
+        if len(prefix) < self.sizes.get(stratum, 0):
+            raise BeyondKept(f"stratum {stratum}: the replay needs an entity beyond the claimed picks")
+
 
 def ticket_bounds(profile: Profile, key: bytes, picks: Iterable[tuple[str, str]]) -> dict[str, bytes]:
     """The bound of every stratum: the largest recomputed ticket of the (uscc, stratum) picks claimed for it."""
@@ -95,11 +113,16 @@ def ticket_bounds(profile: Profile, key: bytes, picks: Iterable[tuple[str, str]]
 
 
 def check_block(
-    profile: Profile, tickets: Callable[[list[bytes]], list[bytes]], bounds: Mapping[bytes, bytes], block: bytes
+    profile: Profile,
+    tickets: Callable[[list[bytes]], list[bytes]],
+    bounds: Mapping[bytes, bytes],
+    block: bytes,
+    wanted: Container[bytes] = frozenset(),
 ) -> ChunkCheck:
-    """One block of snapshot lines (each ending in "\n"): its subtree root, order, eligible counts and kept
-    entities (see the module's docstring). `bounds` are keyed by the UTF-8 stratum. The lines are hashed as they
-    are; the fields are split once, as bytes, for the order, the checks of `FrameEntry` and the tickets."""
+    """One block of snapshot lines (each ending in "\n"): its subtree root, order, counts and kept entities (see
+    the module's docstring), and the rows of the `wanted` UTF-8 usccs. `bounds` are keyed by the UTF-8 stratum.
+    The lines are hashed as they are; the fields are split once, as bytes, for the order, the checks of
+    `FrameEntry` and the tickets."""
     if not block:
         return ChunkCheck(0, b"", True, b"", b"", {}, {})
     if not block.endswith(b"\n"):
@@ -111,6 +134,11 @@ def check_block(
         raise ValueError("a line of the frame snapshot does not hold the 8 leaf fields")
     raws, strata, flags = fields[1::8], fields[5::8], fields[6::8]
     _check_fields(body, fields, size)
+    totals = {name.decode("utf-8"): count for name, count in Counter(strata).items()}
+    found = {}
+    for row in compress(range(size), map(wanted.__contains__, raws)) if wanted else ():
+        salt, uscc, entity_id, region, object_type, key, flag, reason = map(bytes.decode, fields[8 * row : 8 * row + 8])
+        found[uscc] = FrameEntry(uscc, entity_id, region, object_type, key, flag == "1", reason, salt)
     ordered = all(map(operator.lt, raws, islice(raws, 1, None)))
     root = merkle.subtree_root(profile, leaf_hashes_of_lines(profile, body))
     if flags.count(b"1") == size:  # the usual frame: most strata, most rows eligible
@@ -118,14 +146,17 @@ def check_block(
     else:
         eligible = list(map(b"1".__eq__, flags))
         strata, members = list(compress(strata, eligible)), list(compress(raws, eligible))
-    found = tickets(members)
-    keep = list(map(operator.le, found, map(bounds.get, strata, repeat(b""))))
     kept: dict[bytes, list[bytes]] = {}
-    joined = map(bytes.__add__, compress(found, keep), compress(members, keep))
-    for stratum, keyed in zip(compress(strata, keep), joined, strict=True):
-        kept.setdefault(stratum, []).append(keyed)
+    if bounds:  # none before the seed: no ticket to compute
+        found_tickets = tickets(members)
+        keep = list(map(operator.le, found_tickets, map(bounds.get, strata, repeat(b""))))
+        joined = map(bytes.__add__, compress(found_tickets, keep), compress(members, keep))
+        for stratum, keyed in zip(compress(strata, keep), joined, strict=True):
+            kept.setdefault(stratum, []).append(keyed)
     counts = {name.decode("utf-8"): count for name, count in Counter(strata).items()}
-    return ChunkCheck(size, root, ordered, raws[0], raws[-1], counts, {k.decode("utf-8"): v for k, v in kept.items()})
+    return ChunkCheck(
+        size, root, ordered, raws[0], raws[-1], counts, {k.decode("utf-8"): v for k, v in kept.items()}, totals, found
+    )
 
 
 _REASON_CODES = frozenset(code.encode("ascii") for code in REASONS)
@@ -175,7 +206,7 @@ def _work(chunk: Any) -> ChunkCheck:
     if "tickets" not in _SHARED:
         _SHARED["tickets"] = ticket_function(profile, _SHARED["key"])
     with paused_gc():
-        return check_block(profile, _SHARED["tickets"], _SHARED["bounds"], _SHARED["read"](chunk))
+        return check_block(profile, _SHARED["tickets"], _SHARED["bounds"], _SHARED["read"](chunk), _SHARED["wanted"])
 
 
 def check_stream(
@@ -185,11 +216,12 @@ def check_stream(
     chunks: Iterable[Chunk],
     read: Callable[[Chunk], bytes],
     workers: int = 1,
+    wanted: Iterable[str] = (),
 ) -> StreamedFrame:
     """Stream the frame snapshot (§4.3): `read` turns a chunk (e.g. a byte range of the file, `file_blocks`) into
     its block of lines, each ending in "\n"; every block but the last holds exactly merkle.SUBTREE lines. With
     `workers` > 1 the chunks are read and checked in that many forked processes, at most two chunks each in
-    flight, and combined here in order."""
+    flight, and combined here in order. The rows of the `wanted` usccs (the picks) are kept as `found`."""
     tree = merkle.RootBuilder(profile)
     streamed = StreamedFrame(b"", 0, True, ticket_size=profile.ticket_size)
     previous = b""
@@ -205,11 +237,15 @@ def check_stream(
         streamed.size += result.size
         for stratum, count in result.eligible.items():
             streamed.sizes[stratum] = streamed.sizes.get(stratum, 0) + count
+        for stratum, count in result.totals.items():
+            streamed.totals[stratum] = streamed.totals.get(stratum, 0) + count
+        streamed.found.update(result.found)
         for stratum, keyed in result.kept.items():
             kept.setdefault(stratum, []).extend(keyed)
 
     encoded = {field_bytes(stratum): bound for stratum, bound in bounds.items()}
-    _SHARED.update(profile=profile, key=key, bounds=encoded, read=read)
+    asked = frozenset(map(str.encode, wanted))
+    _SHARED.update(profile=profile, key=key, bounds=encoded, read=read, wanted=asked)
     try:
         if workers > 1 and not _green():
             import multiprocessing

@@ -5,7 +5,9 @@ without it the `profile` check fails and says so).
 
     python -m hrss.drawkit.verify RECORD.json            # public record, or auditor package (detected)
     python -m hrss.drawkit.verify RECORD.json --json     # the report as JSON
-Exit status 0 if every check passes, 1 otherwise, 2 if the file cannot be read.
+    python -m hrss.drawkit.verify PACKAGE.json --frame frame.tsv [--workers 2]
+                                                         # the frame streamed from its snapshot file
+Exit status 0 if every check passes, 1 otherwise, 2 if a file cannot be read.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,8 +25,9 @@ from hrss.drawkit import log as draw_log
 from hrss.drawkit.encoding import Profile, canonical_json, profile, utf8_each
 from hrss.drawkit.frame import FrameEntry
 from hrss.drawkit.package import plan_from, plan_hash, public_pick, public_record, task_hash
-from hrss.drawkit.sampling import Pick, Tickets, expansion, replacement, select
+from hrss.drawkit.sampling import Orders, Pick, Tickets, expansion_in, frame_orders, replacement_in, select
 from hrss.drawkit.seed import Commitments, Contribution, derive_seed, draw_key
+from hrss.drawkit.stream import BeyondKept, StreamedFrame, check_stream, file_blocks, read_block, ticket_bounds
 
 
 @dataclass(frozen=True)
@@ -259,24 +262,35 @@ def _plans(chosen: Profile, package: Mapping[str, Any]) -> tuple[bool, str]:
 
 
 def _selection(chosen: Profile, key: bytes, package: Mapping[str, Any], frame: list[FrameEntry]) -> tuple[bool, str]:
+    expected = list(select(chosen, key, frame, plan_from(package["plan"]), native=False).picks)
+    return _replay(package, expected, *frame_orders(chosen, key, frame))
+
+
+def _replay(
+    package: Mapping[str, Any], expected: list[Pick], orders: Orders, sizes: Mapping[str, int]
+) -> tuple[bool, str]:
+    """The initial picks are the `expected` re-draw, and replaying every replacement and expansion of the log over
+    the strata's ticket orders gives exactly the later picks."""
     picks = [Pick.from_json(p) for p in package["picks"]]
     count = _entries(package["log"], "drawn")[0]["body"]["picks"]
-    expected = list(select(chosen, key, frame, plan_from(package["plan"]), native=False).picks)
     if expected != picks[:count]:
         return False, "re-drawing the frame gives other picks"
     so_far, invalid, plans = list(expected), set(), list(package["expansion_plans"])
-    for entry in package["log"]:
-        if entry["kind"] == "replaced":
-            again = replacement(chosen, key, frame, so_far, entry["body"]["invalid"])
-            if picks[len(so_far)] != again:
-                return False, f"replacement of {entry['body']['invalid']} differs"
-            invalid.add(entry["body"]["invalid"])
-            so_far.append(again)
-        elif entry["kind"] == "expanded":
-            more = expansion(chosen, key, frame, so_far, invalid, plan_from(plans.pop(0)))
-            if picks[len(so_far) : len(so_far) + len(more)] != more:
-                return False, "expansion differs"
-            so_far.extend(more)
+    try:
+        for entry in package["log"]:
+            if entry["kind"] == "replaced":
+                again = replacement_in(orders, so_far, entry["body"]["invalid"])
+                if picks[len(so_far)] != again:
+                    return False, f"replacement of {entry['body']['invalid']} differs"
+                invalid.add(entry["body"]["invalid"])
+                so_far.append(again)
+            elif entry["kind"] == "expanded":
+                more = expansion_in(orders, sizes, so_far, invalid, plan_from(plans.pop(0)))
+                if picks[len(so_far) : len(so_far) + len(more)] != more:
+                    return False, "expansion differs"
+                so_far.extend(more)
+    except BeyondKept as error:
+        return False, str(error)
     ok = so_far == picks
     return ok, f"{count} picks re-drawn, {len(so_far) - count} replayed" if ok else "extra picks"
 
@@ -285,6 +299,65 @@ def _eligibility(package: Mapping[str, Any], frame: list[FrameEntry]) -> tuple[b
     by_uscc = {e.uscc: e for e in frame}
     bad = [p["uscc"] for p in package["picks"] if not (e := by_uscc.get(p["uscc"])) or not e.eligible]
     return not bad, "every pick eligible and in the frame" if not bad else f"ineligible: {', '.join(bad[:5])}"
+
+
+def verify_streamed(
+    package: Mapping[str, Any], chunks: Iterable[Any], read: Callable[[Any], bytes], workers: int = 1
+) -> Report:
+    """`verify_auditor` with the frame streamed from its snapshot file (docs/draw-spec.md §4.3: `chunks` of it,
+    e.g. `stream.file_blocks`, each turned into its lines by `read`) instead of the package's `frame`, which is
+    not read: the same checks by name, without the frame in memory (hrss.drawkit.stream)."""
+    try:
+        chosen = profile(package["profile"])
+    except ValueError as error:
+        report = Report()
+        report.add("profile", False, str(error))
+        return report
+    key = draw_key(chosen, bytes.fromhex(package["seed"])) if package["seed"] is not None else None
+    claimed = [(str(p["uscc"]), str(p["stratum"])) for p in package["picks"]]
+    bounds = ticket_bounds(chosen, key, claimed) if key is not None else {}
+    try:
+        streamed = check_stream(chosen, key or bytes(32), bounds, chunks, read, workers, [u for u, _ in claimed])
+    except (OSError, ValueError) as error:
+        report = Report()
+        for name in ("frame.root", "selection", "eligibility"):
+            report.add(name, False, f"the snapshot file cannot be checked: {error}")
+        return report
+    report = verify_public(public_record(package, (streamed.totals, streamed.sizes)))
+    if not report.ok:
+        return report
+    _guard(report, "frame.root", lambda: _streamed_root(package, streamed))
+    _guard(report, "task.hash", lambda: _task(chosen, package))
+    _guard(report, "plans.committed", lambda: _plans(chosen, package))
+    if key is None:
+        return report
+    found = [streamed.found[u] for u, _ in claimed if u in streamed.found]
+    _guard(report, "selection", lambda: _streamed_selection(chosen, package, streamed))
+    _guard(report, "eligibility", lambda: _eligibility(package, found))
+    if "assignment" in package:  # its checks read the frame's rows of the picks only
+        from hrss.drawkit.assignment import audit
+        from hrss.drawkit.seed import assign_key
+
+        picked = {**package, "frame": [e.to_json() for e in found]}
+        for name, ok, detail in audit(chosen, assign_key(chosen, bytes.fromhex(package["seed"])), picked):
+            report.add(name, ok, detail)
+    return report
+
+
+def _streamed_root(package: Mapping[str, Any], streamed: StreamedFrame) -> tuple[bool, str]:
+    if not streamed.ordered:
+        return False, "the snapshot is not in canonical order (or holds a uscc twice)"
+    root = streamed.root.hex()
+    size = package["log"][0]["body"]["frame_size"]
+    ok = root == package["commitments"]["frame_root"] and size == streamed.size
+    return ok, f"{streamed.size} leaves, root {root[:16]}…" if ok else f"recomputed root {root}"
+
+
+def _streamed_selection(chosen: Profile, package: Mapping[str, Any], streamed: StreamedFrame) -> tuple[bool, str]:
+    selection, short = streamed.selection(chosen, plan_from(package["plan"]))
+    if short:
+        return False, f"strata short of their quota below the claimed picks: {', '.join(short[:3])}"
+    return _replay(package, list(selection.picks), streamed.orders, streamed.sizes)
 
 
 def verify(document: Mapping[str, Any]) -> Report:
@@ -296,14 +369,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="核验随机抽取记录（公开记录或审计包）")
     parser.add_argument("record", help="公开记录或审计包（JSON 文件，- 为标准输入）")
     parser.add_argument("--json", action="store_true", help="以 JSON 输出核验结果")
+    parser.add_argument("--frame", type=Path, help="名单快照文件（每个叶子一行）：逐块流式核验，不读审计包中的名单")
+    parser.add_argument("--workers", type=int, default=1, help="流式核验的进程数（默认 1）")
     args = parser.parse_args(argv)
     try:
         text = sys.stdin.read() if args.record == "-" else Path(args.record).read_text(encoding="utf-8")
         document = json.loads(text)
+        if args.frame is not None and not args.frame.is_file():
+            raise OSError(f"{args.frame}: no such file")
     except (OSError, ValueError) as error:
         print(f"无法读取记录：{error}", file=sys.stderr)
         return 2
-    report = verify(document)
+    if args.frame is not None:
+        report = verify_streamed(document, file_blocks(args.frame), read_block, max(1, args.workers))
+    else:
+        report = verify(document)
     if args.json:
         print(json.dumps([vars(c) for c in report.checks], ensure_ascii=False, indent=2))
     else:
