@@ -9,8 +9,11 @@
     python -m draw.cli replace-member DRAW_ID USCC INSPECTOR_ID --reason health --approver "王队长"
     python -m draw.cli void DRAW_ID --reason "见证人未到场"
     python -m draw.cli show DRAW_ID | public DRAW_ID | auditor DRAW_ID  [--out FILE]
-Then `python -m hrss.drawkit.verify FILE` checks a saved record. Errors print the service's Chinese message and
-its code, and exit with 1.
+    python -m draw.cli auditor DRAW_ID --without-frame --out package.json
+    python -m draw.cli frame DRAW_ID --out frame.tsv
+Then `python -m hrss.drawkit.verify FILE` checks a saved record; `frame` saves the frame snapshot file
+(docs/draw-spec.md §4.3), which `hrss.drawkit.stream` re-verifies block by block. Errors print the service's
+Chinese message and its code, and exit with 1.
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ from typing import Any
 
 
 def call(method: str, path: str, body: object | None = None, environ: dict[str, str] | None = None) -> Any:
+    return json.loads(fetch(method, path, body, environ))
+
+
+def fetch(method: str, path: str, body: object | None = None, environ: dict[str, str] | None = None) -> bytes:
+    """The body of the service's answer; an error answer exits with its Chinese message and code."""
     env = environ if environ is not None else dict(os.environ)
     url = env.get("HRSS_DRAW_URL", "http://127.0.0.1:8103").rstrip("/") + path
     headers = {"Content-Type": "application/json"}
@@ -35,7 +43,7 @@ def call(method: str, path: str, body: object | None = None, environ: dict[str, 
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=120) as answer:
-            return json.loads(answer.read())
+            return bytes(answer.read())
     except urllib.error.HTTPError as error:
         detail = json.loads(error.read() or b"{}")
         raise SystemExit(f"{detail.get('message', error.reason)}（{detail.get('code', error.code)}）") from None
@@ -84,12 +92,22 @@ def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -
         reader = commands.add_parser(name, help=text)
         reader.add_argument("draw_id")
         reader.add_argument("--out", type=Path, help="写入文件（默认标准输出）")
+    commands.choices["auditor"].add_argument("--without-frame", action="store_true", help="不含名单（名单另取 frame）")
+    snapshot = commands.add_parser("frame", help="名单快照文件（每个叶子一行）")
+    snapshot.add_argument("draw_id")
+    snapshot.add_argument("--out", type=Path, required=True, help="写入文件")
     args = parser.parse_args(argv)
 
     def post(path: str, body: object) -> Any:
         return call("POST", path, body, environ)
 
     draw = f"/draws/{getattr(args, 'draw_id', '')}"
+    if args.command == "frame":
+        data = fetch("GET", f"{draw}/auditor/frame.tsv", None, environ)
+        args.out.write_bytes(data)
+        lines = data.count(b"\n")
+        print(f"已写入 {args.out}（{lines} 行）")
+        return 0
     if args.command == "freeze":
         result = post("/draws", {"task_id": args.task_id, "randomness_plan": args.plan, "batch_size": args.batch_size})
     elif args.command == "contribute":
@@ -107,6 +125,8 @@ def main(argv: list[str] | None = None, environ: dict[str, str] | None = None) -
         result = post(f"{draw}/void", {"reason": args.reason})
     else:
         suffix = {"show": "", "public": "/public", "auditor": "/auditor"}[args.command]
+        if getattr(args, "without_frame", False):
+            suffix += "?frame=none"
         result = call("GET", draw + suffix, None, environ)
     text = json.dumps(result, ensure_ascii=False, indent=2)
     if getattr(args, "out", None):

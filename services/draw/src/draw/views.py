@@ -14,6 +14,7 @@ from draw.service_layer.context import AUDITORS, DRAWERS, Context
 from draw.service_layer.draws import package, summary
 from hrss.auth import Action, Principal, Unauthenticated, check_access
 from hrss.drawkit import public_record
+from hrss.drawkit.frame import FrameColumns, snapshot_lines
 from hrss.drawkit.package import entity_proof
 
 
@@ -65,10 +66,22 @@ def assignments(ctx: Context, draw_id: str) -> list[dict[str, Any]]:
     return groups
 
 
-def auditor(ctx: Context, draw_id: str) -> dict[str, Any]:
+def auditor(ctx: Context, draw_id: str, frame: str | None = None) -> dict[str, Any]:
+    """The auditor package; `frame="none"` leaves the frame out, for an auditor who streams it from the snapshot
+    file (`frame_snapshot`) instead."""
+    if frame not in (None, "none"):
+        raise Invalid("request.invalid_frame", "frame 参数只能为 none（不含名单快照）")
     run, found = package(ctx, check_id(draw_id, "draw_id"))
     check_access(ctx.principal, Action.READ, run.node, roles=AUDITORS)
-    return found
+    return {k: v for k, v in found.items() if k != "frame"} if frame == "none" else found
+
+
+def frame_snapshot(ctx: Context, draw_id: str) -> bytes:
+    """The frame snapshot file of the draw (docs/draw-spec.md §4.3): one line per leaf, what
+    `hrss.drawkit.stream` re-verifies without holding the frame; for the same readers as the auditor package."""
+    run, found = package(ctx, check_id(draw_id, "draw_id"))
+    check_access(ctx.principal, Action.READ, run.node, roles=AUDITORS)
+    return b"".join(snapshot_lines(*FrameColumns.from_json(found["frame"]).fields()))
 
 
 def proof(ctx: Context, draw_id: str, uscc: str) -> dict[str, Any]:

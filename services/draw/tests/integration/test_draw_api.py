@@ -11,9 +11,13 @@ import sqlalchemy as sa
 from draw_testkit import BASE_QUALIFICATION, COUNTY_A, COUNTY_B, LABOUR_QUALIFICATION, Running
 from draw_testkit import uscc as uscc_of
 
-from hrss.drawkit import SHA256, merkle, verify
+from hrss.drawkit import SHA256, draw_key, merkle, verify
 from hrss.drawkit.assignment import AUDIT_CHECKS
+from hrss.drawkit.encoding import profile
 from hrss.drawkit.frame import FrameEntry
+from hrss.drawkit.package import plan_from
+from hrss.drawkit.stream import check_stream, ticket_bounds
+from hrss.drawkit.verify import verify_streamed
 
 pytestmark = pytest.mark.integration
 
@@ -76,6 +80,7 @@ def test_the_drawn_list_verifies_and_is_dispatched_by_territory(draw_service: Ru
     reasons = Counter(e.reason for e in frame)
     assert reasons["closed"] == 24 and reasons["out_of_object_types"] > 0 and reasons["recently_inspected"] > 0
     assert planner_refused(draw_service, f"/draws/{draw_id}/auditor")
+    assert_snapshot_file_reverifies(draw_service, draw_id, package, frame)
 
     by_node = Counter(
         t.rsplit(".", 1)[1]
@@ -150,6 +155,31 @@ def assert_teams(service: Running, record: dict) -> None:
     for county in (COUNTY_A, COUNTY_B):
         mine = [loads[c] for c, i in inspectors.items() if i["node"] == county]
         assert max(mine) - min(mine) <= 1, mine
+
+
+def assert_snapshot_file_reverifies(service: Running, draw_id: str, package: dict, frame: list[FrameEntry]) -> None:
+    """The frame snapshot file (docs/draw-spec.md §4.3) holds the package's leaves as lines, and the streamed
+    verifier finds from it the committed root and the initial picks."""
+    answer = service.call("GET", f"/draws/{draw_id}/auditor/frame.tsv", {"auditor"})
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/tab-separated-values")
+    assert answer.content.decode("utf-8").splitlines() == [e.line() for e in frame]
+    chosen = profile(package["profile"])
+    key = draw_key(chosen, bytes.fromhex(package["seed"]))
+    count = next(e["body"]["picks"] for e in package["log"] if e["kind"] == "drawn")
+    initial = package["picks"][:count]
+    bounds = ticket_bounds(chosen, key, [(p["uscc"], p["stratum"]) for p in initial])
+    found = check_stream(chosen, key, bounds, [answer.content], bytes)
+    assert found.root.hex() == package["commitments"]["frame_root"] and found.size == len(frame) and found.ordered
+    selection, short = found.selection(chosen, plan_from(package["plan"]))
+    assert short == [] and [p.to_json() for p in selection.picks] == initial
+    assert planner_refused(service, f"/draws/{draw_id}/auditor/frame.tsv")
+    without = service.call("GET", f"/draws/{draw_id}/auditor?frame=none", {"auditor"}).json()
+    assert "frame" not in without and without == {k: v for k, v in package.items() if k != "frame"}
+    streamed = verify_streamed(without, [answer.content], bytes)
+    assert streamed.ok, [c for c in streamed.checks if not c.ok]
+    assert streamed.names() == verify(package).names()
+    refused = service.call("GET", f"/draws/{draw_id}/auditor?frame=all", {"auditor"})
+    assert refused.status_code == 400 and refused.json()["code"] == "request.invalid_frame"
 
 
 def planner_refused(service: Running, path: str) -> bool:

@@ -48,7 +48,22 @@ ROUTES: list[Route] = [
     ("POST", "/draws/{draw_id}/void", "作废本次抽取（须说明理由）", schemas.ReasonBody, 200, []),
     ("GET", "/draws/{draw_id}", "抽取概况与日志", None, 200, []),
     ("GET", "/draws/{draw_id}/public", "公开记录（任务公开抽取名单时无需登录）", None, 200, []),
-    ("GET", "/draws/{draw_id}/auditor", "审计包（含名单快照，仅管理员与审计人员）", None, 200, []),
+    (
+        "GET",
+        "/draws/{draw_id}/auditor",
+        "审计包（含名单快照，仅管理员与审计人员；frame=none 时不含名单，名单另取快照文件）",
+        None,
+        200,
+        [{"name": "frame", "in": "query", "required": False, "schema": {"type": "string", "enum": ["none"]}}],
+    ),
+    (
+        "GET",
+        "/draws/{draw_id}/auditor/frame.tsv",
+        "名单快照文件（每个叶子一行，制表符分隔，供大名单流式核验；仅管理员与审计人员）",
+        None,
+        200,
+        [],
+    ),
     ("GET", "/draws/{draw_id}/proofs/{uscc}", "某一检查对象的叶子、包含证明、票号与层截止值", None, 200, []),
     ("GET", "/tasks/{task_id}/draws", "任务的全部抽取", None, 200, []),
 ]

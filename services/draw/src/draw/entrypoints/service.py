@@ -151,7 +151,12 @@ class DrawService(ObservedService):
 
     @read_http("GET", "/draws/<draw_id>/auditor")
     def get_auditor(self, request: Request, draw_id: str) -> Response:
-        return json_response(views.auditor(self._reader(request), draw_id))
+        return json_response(views.auditor(self._reader(request), draw_id, request.args.get("frame")))
+
+    @read_http("GET", "/draws/<draw_id>/auditor/frame.tsv")
+    def get_frame_snapshot(self, request: Request, draw_id: str) -> Response:
+        data = views.frame_snapshot(self._reader(request), draw_id)
+        return Response(data, content_type="text/tab-separated-values; charset=utf-8")
 
     @read_http("GET", "/draws/<draw_id>/proofs/<uscc>")
     def get_proof(self, request: Request, draw_id: str, uscc: str) -> Response:
