@@ -183,10 +183,11 @@ def _builtin_sha256() -> Callable[..., Any] | None:
     return None
 
 
-SHA256 = Profile("hrss-draw/sha256/v1", hashlib.sha256, short=_builtin_sha256())
+_SHA256_SHORT = _builtin_sha256()
+SHA256 = Profile("hrss-draw/sha256/v1", hashlib.sha256, short=_SHA256_SHORT)
 SM3 = Profile("hrss-draw/sm3/v1", _sm3)
 # The fast profile: SHA-256 for everything but the entity tickets, which are AES (the `cryptography` package).
-SHA256_AES = Profile("hrss-draw/sha256-aes/v1", hashlib.sha256, AES_TICKETS, 16, short=_builtin_sha256())
+SHA256_AES = Profile("hrss-draw/sha256-aes/v1", hashlib.sha256, AES_TICKETS, 16, short=_SHA256_SHORT)
 PROFILES = {SHA256.name: SHA256, SM3.name: SM3, SHA256_AES.name: SHA256_AES}
 
 

@@ -132,8 +132,8 @@ def check_block(
     fields = body.replace(b"\n", b"\t").split(b"\t")
     if len(fields) != 8 * size:
         raise ValueError("a line of the frame snapshot does not hold the 8 leaf fields")
-    raws, strata, flags = fields[1::8], fields[5::8], fields[6::8]
-    _check_fields(body, fields, size)
+    raws, strata = fields[1::8], fields[5::8]
+    eligible = _check_fields(body, fields, size)
     totals = {name.decode("utf-8"): count for name, count in Counter(strata).items()}
     found = {}
     for row in compress(range(size), map(wanted.__contains__, raws)) if wanted else ():
@@ -141,11 +141,11 @@ def check_block(
         found[uscc] = FrameEntry(uscc, entity_id, region, object_type, key, flag == "1", reason, salt)
     ordered = all(map(operator.lt, raws, islice(raws, 1, None)))
     root = merkle.subtree_root(profile, leaf_hashes_of_lines(profile, body))
-    if flags.count(b"1") == size:  # the usual frame: most strata, most rows eligible
-        members = raws
+    if eligible is None:  # the usual frame: most strata, most rows eligible
+        members, counts = raws, totals
     else:
-        eligible = list(map(b"1".__eq__, flags))
         strata, members = list(compress(strata, eligible)), list(compress(raws, eligible))
+        counts = {name.decode("utf-8"): count for name, count in Counter(strata).items()}
     kept: dict[bytes, list[bytes]] = {}
     if bounds:  # none before the seed: no ticket to compute
         found_tickets = tickets(members)
@@ -153,7 +153,6 @@ def check_block(
         joined = map(bytes.__add__, compress(found_tickets, keep), compress(members, keep))
         for stratum, keyed in zip(compress(strata, keep), joined, strict=True):
             kept.setdefault(stratum, []).append(keyed)
-    counts = {name.decode("utf-8"): count for name, count in Counter(strata).items()}
     return ChunkCheck(
         size, root, ordered, raws[0], raws[-1], counts, {k.decode("utf-8"): v for k, v in kept.items()}, totals, found
     )
@@ -162,10 +161,11 @@ def check_block(
 _REASON_CODES = frozenset(code.encode("ascii") for code in REASONS)
 
 
-def _check_fields(body: bytes, fields: list[bytes], size: int) -> None:
+def _check_fields(body: bytes, fields: list[bytes], size: int) -> list[bool] | None:
     """What `FrameEntry` checks of a block's lines, in bulk over the bytes: UTF-8 in NFC without a carriage
     return, salts of 32 lower-case hex digits, eligible 1 or 0, no reason for an eligible entity and a known one
-    for another. On a failure, the row is decoded and refused with FrameEntry's message."""
+    for another. On a failure, the row is decoded and refused with FrameEntry's message. Which rows are eligible:
+    None if every one is."""
     salts, flags, reasons = fields[0::8], fields[6::8], fields[7::8]
     try:
         text = body.decode("utf-8")
@@ -178,8 +178,8 @@ def _check_fields(body: bytes, fields: list[bytes], size: int) -> None:
         salts_ok = len(joined) == 32 * size and binascii.hexlify(binascii.unhexlify(joined)) == joined
     except binascii.Error:
         salts_ok = False
-    all_eligible = flags.count(b"1") == size
-    if all_eligible:
+    eligible = None
+    if flags.count(b"1") == size:
         reasons_ok = reasons.count(b"") == size
     else:
         eligible = list(map(b"1".__eq__, flags))
@@ -189,7 +189,7 @@ def _check_fields(body: bytes, fields: list[bytes], size: int) -> None:
             and set(compress(reasons, map(operator.not_, eligible))) <= _REASON_CODES
         )
     if salts_ok and reasons_ok and len(set(map(len, salts))) == 1:
-        return
+        return eligible
     for line in text.split("\n"):
         salt, uscc, entity_id, region, object_type, stratum, flag, reason = line.split("\t")
         if flag not in ("0", "1"):

@@ -235,11 +235,18 @@ def verify_auditor(package: Mapping[str, Any]) -> Report:
 
 def _frame_root(chosen: Profile, package: Mapping[str, Any], frame: list[FrameEntry]) -> tuple[bool, str]:
     if not frames.in_canonical_order([e.uscc for e in frame]):  # by uscc bytes, none twice: one linear pass
-        return False, "the snapshot is not in canonical order (or holds a uscc twice)"
-    root = frames.commitment(chosen, frame).hex()  # columnar leaves
-    size = package["log"][0]["body"]["frame_size"]
-    ok = root == package["commitments"]["frame_root"] and size == len(frame)
-    return ok, f"{len(frame)} leaves, root {root[:16]}…" if ok else f"recomputed root {root}"
+        return _UNORDERED
+    return _root_verdict(package, frames.commitment(chosen, frame), len(frame))  # columnar leaves
+
+
+_UNORDERED = False, "the snapshot is not in canonical order (or holds a uscc twice)"
+
+
+def _root_verdict(package: Mapping[str, Any], found: bytes, size: int) -> tuple[bool, str]:
+    """`frame.root` of a recomputed root and size: the committed root, and the size the log names."""
+    root = found.hex()
+    ok = root == package["commitments"]["frame_root"] and size == package["log"][0]["body"]["frame_size"]
+    return ok, f"{size} leaves, root {root[:16]}…" if ok else f"recomputed root {root}"
 
 
 def _task(chosen: Profile, package: Mapping[str, Any]) -> tuple[bool, str]:
@@ -345,12 +352,7 @@ def verify_streamed(
 
 
 def _streamed_root(package: Mapping[str, Any], streamed: StreamedFrame) -> tuple[bool, str]:
-    if not streamed.ordered:
-        return False, "the snapshot is not in canonical order (or holds a uscc twice)"
-    root = streamed.root.hex()
-    size = package["log"][0]["body"]["frame_size"]
-    ok = root == package["commitments"]["frame_root"] and size == streamed.size
-    return ok, f"{streamed.size} leaves, root {root[:16]}…" if ok else f"recomputed root {root}"
+    return _root_verdict(package, streamed.root, streamed.size) if streamed.ordered else _UNORDERED
 
 
 def _streamed_selection(chosen: Profile, package: Mapping[str, Any], streamed: StreamedFrame) -> tuple[bool, str]:
