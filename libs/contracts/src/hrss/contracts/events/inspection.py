@@ -174,6 +174,39 @@ class Overdue(_Part):
     detected_on: date
 
 
+@event_contract("inspection.visit_status_changed", 1)
+class VisitStatusChanged(_Part):
+    """A step in one visit's life, for the levels above: planning counts task progress per node from it, the
+    registry records the entity's last inspection from `approved`. `closed` ends a visit without a result (a voided
+    draw withdraws it, or it is closed with a recorded reason); nothing is ever deleted."""
+
+    visit_id: uuid.UUID
+    node: NodeCode
+    uscc: str = Field(min_length=18, max_length=18)
+    region_code: NodeCode
+    task_ids: list[uuid.UUID] = Field(min_length=1)
+    status: Literal["opened", "started", "submitted", "returned", "approved", "closed"]
+    inspected_on: date | None = None  # with `approved`: the day of the inspection
+    reason: str | None = None  # with `closed`: why
+    at: AwareDatetime
+
+
+@event_contract("inspection.result_published", 1)
+class ResultPublished(_Part):
+    """The inspecting node's publication record of one approved result (谁检查、谁公开): published, or withheld where
+    the law says it must not be public (with the reason, for auditors). Planning marks a task's results published
+    only when every visit of the task has one."""
+
+    result_id: uuid.UUID
+    visit_id: uuid.UUID
+    node: NodeCode
+    task_ids: list[uuid.UUID] = Field(min_length=1)
+    public: bool
+    withheld_reason: str | None = None
+    content_sha256: str = Field(min_length=64, max_length=64)  # what was published, as a receipt (001 §三(六))
+    published_at: AwareDatetime
+
+
 __all__ = [
     "FollowUpClosed",
     "FollowUpOpened",
@@ -183,8 +216,10 @@ __all__ = [
     "Overdue",
     "RecordForm",
     "ResultApproved",
+    "ResultPublished",
     "ResultReturned",
     "ResultSubmitted",
     "VisitExtended",
     "VisitOpened",
+    "VisitStatusChanged",
 ]
