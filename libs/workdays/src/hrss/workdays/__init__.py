@@ -25,21 +25,41 @@ without a release: ``WorkdayCalendar.from_file(path)``, or set ``HRSS_WORKDAYS_F
 A year is covered when the library or the file has at least one holiday in it, or the file lists it
 in ``years``. Asking about a date in an uncovered year (or counting across one) raises
 ``CalendarNotCovered``; the calendar never guesses.
+
+Years loaded year by year from the State Council's notice go into a ``WorkdayStore`` (``HRSS_WORKDAYS_STORE``,
+``python -m hrss.workdays load``), which logs who loaded what and when; ``default_calendar()`` reads it and is
+rebuilt after each load. ``provisional_calendar()`` also covers the years after the official data, weekends
+only, and ``due()`` says whether a deadline was counted over such a year (``provisional``).
 """
 
 from hrss.workdays.errors import CalendarDataError, CalendarNotCovered
-from hrss.workdays.overlay import Overlay, load_overlay, parse_overlay
-from hrss.workdays.workday_calendar import CHINA_TZ, ENV_VAR, WorkdayCalendar, china_date, default_calendar
+from hrss.workdays.overlay import Overlay, load_overlay, merge_overlays, parse_overlay
+from hrss.workdays.store import STORE_VAR, Load, WorkdayStore
+from hrss.workdays.workday_calendar import (
+    CHINA_TZ,
+    ENV_VAR,
+    Due,
+    WorkdayCalendar,
+    china_date,
+    default_calendar,
+    provisional_calendar,
+)
 
 __all__ = [
     "CHINA_TZ",
     "ENV_VAR",
+    "STORE_VAR",
     "CalendarDataError",
     "CalendarNotCovered",
+    "Due",
+    "Load",
     "Overlay",
     "WorkdayCalendar",
+    "WorkdayStore",
     "china_date",
     "default_calendar",
     "load_overlay",
+    "merge_overlays",
     "parse_overlay",
+    "provisional_calendar",
 ]

@@ -25,6 +25,22 @@ class Overlay:
     years: frozenset[int] = frozenset()
 
 
+def merge_overlays(*overlays: Overlay) -> Overlay:
+    """One Overlay from several; a later one's entry for a day replaces an earlier one's."""
+    holidays: dict[date, str] = {}
+    workdays: dict[date, str] = {}
+    years: set[int] = set()
+    for overlay in overlays:
+        for day, name in overlay.holidays.items():
+            workdays.pop(day, None)
+            holidays[day] = name
+        for day, name in overlay.workdays.items():
+            holidays.pop(day, None)
+            workdays[day] = name
+        years |= overlay.years
+    return Overlay(holidays=holidays, workdays=workdays, years=frozenset(years))
+
+
 def load_overlay(path: str | Path) -> Overlay:
     """Read and check a holiday data file; raise CalendarDataError naming the bad entry."""
     source = str(path)

@@ -3,17 +3,27 @@
 import os
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from functools import cache
 from pathlib import Path
 
 import chinese_calendar
 
 from hrss.workdays.errors import CalendarNotCovered
-from hrss.workdays.overlay import Overlay, load_overlay
+from hrss.workdays.overlay import YEAR_RANGE, Overlay, load_overlay, merge_overlays
+from hrss.workdays.store import STORE_VAR, WorkdayStore
 
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
 ENV_VAR = "HRSS_WORKDAYS_FILE"
+PROVISIONAL_THROUGH = YEAR_RANGE.stop - 1
+
+
+@dataclass(frozen=True)
+class Due:
+    """A deadline's last day; `provisional` when it was counted over a year without official data (weekends only)."""
+
+    day: date
+    provisional: bool
 
 
 def china_date(ts: datetime) -> date:
@@ -37,6 +47,10 @@ def _library_data() -> tuple[dict[date, str], dict[date, str]]:
 class WorkdayCalendar:
     """Weekends and public holidays off, make-up working days (调休) on, for the years with official data.
 
+    With ``provisional_through``, the years after the last official one up to it are covered provisionally:
+    weekends off, every weekday on (no holiday is guessed). ``years`` stays the official years;
+    ``provisional_years`` are the others, and ``due()`` says whether a deadline was counted over one.
+
     Built once into a per-day table over the covered years: ``_prefix[i]`` is the number of working
     days among the first ``i`` days of the table, so counting and stepping are index arithmetic
     and a bisect.
@@ -47,6 +61,7 @@ class WorkdayCalendar:
         holidays: Mapping[date, str] | None = None,
         workdays: Mapping[date, str] | None = None,
         years: Iterable[int] = (),
+        provisional_through: int | None = None,
     ) -> None:
         lib_holidays, lib_workdays = _library_data()
         for day, name in (holidays or {}).items():
@@ -58,6 +73,11 @@ class WorkdayCalendar:
         self._names = lib_holidays
         self.years: frozenset[int] = frozenset({d.year for d in lib_holidays} | set(years))
         first, last = min(self.years), max(self.years)
+        self.provisional_years: frozenset[int] = frozenset(
+            set(range(first, provisional_through + 1)) - self.years if provisional_through is not None else ()
+        )
+        covered = self.years | self.provisional_years
+        last = max(covered)
         self._base = date(first, 1, 1).toordinal()
         size = date(last, 12, 31).toordinal() - self._base + 1
         working = bytearray(size)
@@ -67,7 +87,7 @@ class WorkdayCalendar:
         start = -1
         for i in range(size):
             day = date.fromordinal(self._base + i)
-            if day.year not in self.years:
+            if day.year not in covered:
                 start = -1
             else:
                 if start < 0:
@@ -80,11 +100,12 @@ class WorkdayCalendar:
         self._working = bytes(working)
         self._prefix = prefix
         self._run_start = run_start
+        self._covered = covered
 
     @classmethod
-    def from_overlay(cls, overlay: Overlay) -> "WorkdayCalendar":
+    def from_overlay(cls, overlay: Overlay, provisional_through: int | None = None) -> "WorkdayCalendar":
         """The library's data with an Overlay's entries taking precedence."""
-        return cls(overlay.holidays, overlay.workdays, overlay.years)
+        return cls(overlay.holidays, overlay.workdays, overlay.years, provisional_through)
 
     @classmethod
     def from_file(cls, path: str | Path) -> "WorkdayCalendar":
@@ -105,7 +126,7 @@ class WorkdayCalendar:
         """Refuse a stretch of table indexes [lo, hi] that runs into an uncovered year."""
         if hi >= self._size or self._run_start[hi] < 0 or self._run_start[hi] > lo:
             year = date.fromordinal(self._base + lo).year
-            while year in self.years:
+            while year in self._covered:
                 year += 1
             raise CalendarNotCovered(year)
 
@@ -165,13 +186,57 @@ class WorkdayCalendar:
         """The last day of "due within n working days of start": add_workdays(start, n)."""
         return self.add_workdays(start, n)
 
+    def is_provisional(self, d: date) -> bool:
+        """Whether d lies in a year counted provisionally (weekends only, no official data yet)."""
+        return d.year in self.provisional_years
+
+    def touches_provisional(self, a: date, b: date) -> bool:
+        """Whether any year from a's to b's (either order) is counted provisionally."""
+        lo, hi = sorted((a.year, b.year))
+        return any(lo <= y <= hi for y in self.provisional_years)
+
+    def due(self, start: date, n: int) -> Due:
+        """deadline(start, n), and whether it was counted over a provisional year."""
+        day = self.deadline(start, n)
+        return Due(day, self.touches_provisional(start, day))
+
     def is_late(self, known_at: datetime, applied_at: datetime, limit: int) -> bool:
         """Whether more than limit working days (counted in CST dates) passed from known_at to applied_at."""
         return self.workdays_between(china_date(known_at), china_date(applied_at)) > limit
 
 
-@cache
-def default_calendar() -> WorkdayCalendar:
-    """The process-wide calendar: library data, overlaid by the file named in HRSS_WORKDAYS_FILE if set."""
-    path = os.environ.get(ENV_VAR, "").strip()
-    return WorkdayCalendar.from_file(path) if path else WorkdayCalendar()
+class _DefaultCalendar:
+    """The process-wide calendar: library data, overlaid by the file named in HRSS_WORKDAYS_FILE if set, then by
+    the years loaded into the store named in HRSS_WORKDAYS_STORE. Rebuilt when a year is loaded into the store,
+    so every deadline is recounted on the official data from the next question on."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[object, ...], WorkdayCalendar] = {}
+
+    def __call__(self, provisional: bool = False) -> WorkdayCalendar:
+        path = os.environ.get(ENV_VAR, "").strip()
+        store_dir = os.environ.get(STORE_VAR, "").strip()
+        store = WorkdayStore(store_dir) if store_dir else None
+        key = (path, store_dir, store.fingerprint() if store else None, provisional)
+        found = self._memo.get(key)
+        if found is None:
+            overlays = [load_overlay(path)] if path else []
+            if store is not None:
+                overlays.append(store.overlay())
+            through = PROVISIONAL_THROUGH if provisional else None
+            found = WorkdayCalendar.from_overlay(merge_overlays(*overlays), through)
+            if len(self._memo) > 8:
+                self._memo.clear()
+            self._memo[key] = found
+        return found
+
+    def cache_clear(self) -> None:
+        self._memo.clear()
+
+
+default_calendar = _DefaultCalendar()
+
+
+def provisional_calendar() -> WorkdayCalendar:
+    """The default calendar, with every year after the official data counted provisionally (weekends only)."""
+    return default_calendar(provisional=True)
