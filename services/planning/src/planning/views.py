@@ -88,8 +88,14 @@ def coverage_view(report: Coverage, plan: Plan) -> dict[str, Any]:
                 "item_version": e.item_version,
                 "name": e.name,
                 "omission_reason": (o.reason if (o := plan.omission_for(e.item_id)) else None),
+                "unified": e.unified_at(plan.node.level),
             }
             for e in report.missing
+        ],
+        # items implemented only below this node: planned here as unified tasks (上级统一抽取), dispatched below
+        "unified": [
+            {"item_id": e.item_id, "name": e.name, "levels": [level.value for level in e.levels]}
+            for e in report.unified
         ],
         "outdated": [
             {"item_id": item.item_id, "planned_version": item.item_version, "current_version": entry.item_version}

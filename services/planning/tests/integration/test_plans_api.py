@@ -141,12 +141,59 @@ def test_a_province_plan_is_self_filed_and_one_plan_per_node_and_year(planning: 
     plan_id = new_plan(planning, PROVINCE, 2026)
     again = province.post("/plans", {"node": PROVINCE, "year": 2026})
     assert again.status_code == 409 and again.json()["code"] == "plan.exists"
+    items = items_of(planning, PROVINCE)
+    # every item of the real checklist is implemented by cities and counties: the province plans them as unified
+    empty = province.post(f"/plans/{plan_id}/file")
+    assert empty.status_code == 400
+    assert {e["code"] for e in empty.json()["errors"]} == {"plan.item_missing"}
+    assert [e["message"].split("“")[1].split("”")[0] for e in empty.json()["errors"]] == [i["name"] for i in items]
+    assert all(i["item_id"] not in e["message"] for e in empty.json()["errors"] for i in items)
+    edited = province.put(f"/plans/{plan_id}/draft", {"items": draft(items)}).json()
+    assert [u["name"] for u in edited["coverage"]["unified"]] == [i["name"] for i in items]
     filed = province.post(f"/plans/{plan_id}/file")
     assert filed.status_code == 200, filed.text
     assert filed.json()["status"] == "accepted" and filed.json()["filed_with"] is None
     assert filed.json()["late"] is True  # filed in December for a plan due by 31 January 2026
     shown = province.get(f"/plans/{plan_id}").json()
     assert shown["deadline"] == "2026-01-31" and shown["coverage"]["complete"] is True
+
+
+def test_a_province_unified_task_from_its_plan_is_planned_and_its_own_task_of_county_items_is_refused(
+    planning: Running,
+) -> None:
+    province = planning.as_(PLANNER, PROVINCE)
+    items = items_of(planning, PROVINCE)
+    plan_id = new_plan(planning, PROVINCE, 2027)
+    province.put(
+        f"/plans/{plan_id}/draft",
+        {"items": draft(items, skip=1), "omissions": [{"item_id": items[0]["item_id"], "reason": "由各市自行安排"}]},
+    )
+    assert province.post(f"/plans/{plan_id}/file").status_code == 200
+    body = {
+        "node": PROVINCE,
+        "title": "2027年全省劳务派遣统一抽查",
+        "year": 2027,
+        "items": [{"item_id": items[4]["item_id"]}],
+        "lines": ["劳动保障监察"],
+        "start": "2027-04-01",
+        "end": "2027-06-30",
+        "unified": True,
+        "implementing_nodes": [COUNTY, OTHER_COUNTY],
+        "plan_id": plan_id,
+    }
+    created = province.post("/tasks", body)
+    assert created.status_code == 201, created.text
+    assert created.json()["plan_id"] == plan_id and created.json()["ad_hoc_reason"] is None
+
+    unplanned = province.post("/tasks", {**body, "items": [{"item_id": items[0]["item_id"]}]})
+    assert unplanned.status_code == 400 and unplanned.json()["errors"][0]["code"] == "task.item_not_in_plan"
+    assert items[0]["name"] in unplanned.json()["errors"][0]["message"]
+    own = province.post("/tasks", {**body, "unified": False, "implementing_nodes": [PROVINCE]})
+    assert own.status_code == 400
+    assert [e["code"] for e in own.json()["errors"]] == ["task.item_level_not_implementing"]
+    assert items[4]["name"] in own.json()["errors"][0]["message"]
+    unknown = province.post("/tasks", {**body, "items": [{"item_id": "00000000-0000-4000-8000-000000000000"}]})
+    assert unknown.status_code == 400 and unknown.json()["errors"][0]["code"] == "task.item_not_on_checklist"
 
 
 def test_settings_are_inherited_from_the_nearest_node_above_and_versioned(planning: Running) -> None:

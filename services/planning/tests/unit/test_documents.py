@@ -59,7 +59,7 @@ from registry.domain.checklist import Ratio
 from registry.domain.entities import CreditGrade
 from registry.domain.lines import Line
 
-from hrss.contracts import Envelope, Producer, registry
+from hrss.contracts import Envelope, Level, Producer, registry
 from hrss.contracts.events.planning import (
     Acting,
     PlanAccepted,
@@ -181,7 +181,7 @@ def test_a_filed_plan_makes_a_valid_plan_filed_event_that_crosses_the_wire_uncha
 
 def test_a_province_plan_is_self_filed_and_its_event_names_nobody_above_it() -> None:
     province = actor(PROVINCE)
-    draft = set_items(new_plan(PLAN_ID, PROVINCE, 2026), [])
+    draft = set_items(new_plan(PLAN_ID, PROVINCE, 2026), [PlannedItem(e.item_id, 1) for e in entries()])
     plan, filing = file_plan(draft, entries(), settings(PROVINCE), province, cst(2026, 2, 2))
     payload = PlanFiled(
         plan=plan_state(plan),
@@ -367,8 +367,20 @@ def test_the_task_contract_refuses_a_ratio_that_is_not_an_exact_fraction(ratio: 
 def test_the_task_contract_has_no_room_for_the_override_bookkeeping() -> None:
     with pytest.raises(ValidationError) as refused:
         TaskState.model_validate(task_document(county_task()))
-    assert {error["loc"][-1] for error in refused.value.errors()} == {"ratio_override"}
+    assert {error["loc"][-1] for error in refused.value.errors()} == {"ratio_override", "levels"}
     assert "ratio_override" not in task_state(county_task())["items"][0]
+    assert "levels" not in task_state(county_task())["items"][0]
+    TaskState.model_validate(task_state(county_task()))
+
+
+def test_a_task_item_keeps_its_implementing_levels_and_older_records_read_without_them() -> None:
+    task = county_task()
+    assert task.items[0].levels == (Level.CITY, Level.COUNTY)
+    assert task_from(through_json(task_document(task))) == task
+    older = task_document(task)
+    for item in older["items"]:
+        del item["levels"]
+    assert task_from(older).items[0].levels == ()
 
 
 # -- settings ----------------------------------------------------------------------------------

@@ -56,10 +56,43 @@ def test_every_item_of_the_real_checklist_applies_at_county_level() -> None:
     assert not report.complete
 
 
-def test_items_implemented_only_by_cities_and_counties_do_not_apply_to_the_province() -> None:
+def test_items_implemented_by_cities_and_counties_are_planned_by_the_province_as_unified_tasks() -> None:
     report = coverage(draft(PROVINCE, numbers=()), entries())
-    assert report.applicable == ()
-    assert report.complete
+    assert len(report.applicable) == 9 and report.unified == report.applicable
+    assert not report.complete
+    with pytest.raises(InvalidRecord) as refused:
+        file_plan(draft(PROVINCE, numbers=()), entries(), settings(PROVINCE), actor(PROVINCE), cst(2026, 1, 20))
+    assert {e.code for e in refused.value.errors} == {"plan.item_missing"}
+    assert "人力资源服务机构管理检查" in refused.value.errors[0].message
+
+
+def test_a_city_plans_its_own_items_and_the_county_only_items_as_unified() -> None:
+    checklist = [*entries(), ChecklistEntry("county-only", 1, "县级事项", (Level.COUNTY,))]
+    report = coverage(draft(CITY), checklist)
+    assert [e.name for e in report.missing] == ["县级事项"]
+    assert [e.name for e in report.unified] == ["县级事项"]
+
+
+def test_an_item_implemented_only_above_a_node_is_not_on_its_plan_and_is_named_when_planned() -> None:
+    checklist = [*entries(), ChecklistEntry("province-only", 1, "省级事项", (Level.PROVINCE,))]
+    plan = set_items(draft(COUNTY), [*draft(COUNTY).items, PlannedItem("province-only", 1)])
+    report = coverage(plan, checklist)
+    assert [i.item_id for i in report.not_applicable] == ["province-only"]
+    with pytest.raises(InvalidRecord) as refused:
+        file_plan(plan, checklist, settings(), actor(COUNTY), cst(2026, 1, 20))
+    (error,) = refused.value.errors
+    assert error.code == "plan.item_not_applicable" and "“省级事项”" in error.message
+    assert "province-only" not in error.message
+
+
+def test_a_duplicate_or_an_unexplained_omission_is_named_by_the_items_name() -> None:
+    names = {item_id(1): "人力资源服务机构管理检查"}
+    with pytest.raises(InvalidRecord) as duplicate:
+        set_items(draft(), [PlannedItem(item_id(1), 1), PlannedItem(item_id(1), 1)], names)
+    assert "“人力资源服务机构管理检查”重复" in duplicate.value.errors[0].message
+    with pytest.raises(InvalidRecord) as bare:
+        record_omission(draft(), item_id(1), " ", names[item_id(1)])
+    assert "“人力资源服务机构管理检查”" in bare.value.errors[0].message
 
 
 def test_coverage_lists_the_missing_items_by_the_node_level() -> None:
@@ -167,9 +200,7 @@ def test_a_county_plan_is_filed_with_its_city_and_the_record_names_actor_time_an
 
 
 def test_a_province_plan_is_self_filed_and_accepted_at_once() -> None:
-    plan, event = file_plan(
-        draft(PROVINCE, numbers=()), entries(), settings(PROVINCE), actor(PROVINCE), cst(2026, 2, 3)
-    )
+    plan, event = file_plan(draft(PROVINCE), entries(), settings(PROVINCE), actor(PROVINCE), cst(2026, 2, 3))
     assert event.self_filed and event.filed_with is None
     assert plan.status is PlanStatus.ACCEPTED
     assert plan.late

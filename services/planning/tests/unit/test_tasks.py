@@ -15,6 +15,8 @@ from registry.domain.checklist import ChecklistError, Ratio, parse_ratio
 from registry.domain.entities import CreditGrade
 from registry.domain.lines import Line
 
+from hrss.contracts import Level
+
 THREE = settings(minimum="3/100")  # 河北 (003)
 FIVE = settings(minimum="5/100")  # 平顶山 (002)
 
@@ -297,3 +299,23 @@ def test_a_published_task_is_not_revised() -> None:
     with pytest.raises(Conflict) as refused:
         revise_task(replace(make_task(), status=TaskStatus.PUBLISHED), FIVE, team_size=4)
     assert refused.value.code == "task.not_editable"
+
+
+def test_a_province_cannot_inspect_an_item_of_cities_and_counties_itself_but_deploys_it_as_a_unified_task() -> None:
+    with pytest.raises(InvalidRecord) as refused:
+        make_task(settings(PROVINCE), implementing_nodes=(PROVINCE,))
+    assert codes(refused) == ["task.item_level_not_implementing"]
+    error = refused.value.errors[0]
+    assert error.field == "items[0]" and "“人力资源服务机构管理检查”由市级、县级实施" in error.message
+    assert "上级统一抽取" in error.message
+    task = make_task(settings(PROVINCE), unified=True, implementing_nodes=(COUNTY, OTHER_CITY))
+    assert task.implementing_nodes == (COUNTY, OTHER_CITY)
+
+
+def test_a_unified_task_is_implemented_only_by_nodes_of_the_items_levels() -> None:
+    county_only = item(1, levels=(Level.COUNTY,))
+    with pytest.raises(InvalidRecord) as refused:
+        make_task(settings(PROVINCE), unified=True, items=(county_only,), implementing_nodes=(COUNTY, OTHER_CITY))
+    assert codes(refused) == ["task.item_level_not_implementing"]
+    assert "130200" in refused.value.errors[0].message and "130102" not in refused.value.errors[0].message
+    assert make_task(settings(CITY), unified=True, items=(county_only,), implementing_nodes=(COUNTY,)).unified

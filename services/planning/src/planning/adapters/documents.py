@@ -13,7 +13,7 @@ from registry.domain.checklist import Category, Method, Ratio
 from registry.domain.entities import CreditGrade
 from registry.domain.lines import Line
 
-from hrss.contracts import Node
+from hrss.contracts import Level, Node
 from planning.domain.actors import Actor
 from planning.domain.plan_events import Review
 from planning.domain.plans import Omission, Plan, PlannedItem, PlanStatus
@@ -129,6 +129,7 @@ def _item_document(item: TaskItem) -> dict[str, Any]:
         "ratio": ratio_document(item.ratio),
         "item_ratio": ratio_document(item.item_ratio),
         "ratio_override": ratio_document(item.ratio_override) if item.ratio_override else None,
+        "levels": [level.value for level in item.levels],
     }
 
 
@@ -144,6 +145,7 @@ def _item_from(data: dict[str, Any]) -> TaskItem:
         item_ratio=Ratio.from_json(data["item_ratio"]),
         line=Line(data["line"]) if data["line"] else None,
         ratio_override=Ratio.from_json(override) if override else None,
+        levels=tuple(Level(value) for value in data.get("levels", ())),
     )
 
 
@@ -235,6 +237,7 @@ def task_state(task: Task) -> dict[str, Any]:
     document = task_document(task)
     for item in document["items"]:
         item.pop("ratio_override")
+        item.pop("levels")  # not in the TaskItemSpec contract (v1); the task's implementing nodes say where
     return document
 
 

@@ -1,9 +1,18 @@
-"""Coverage of the checklist by a plan (全覆盖, 004 §8.3): which applicable items are missing, outdated or foreign."""
+"""Coverage of the checklist by a plan (全覆盖, 004 §8.3): which applicable items are missing, outdated or foreign.
+
+An item applies to a node's plan when it is implemented at the node's level or at a level below it:
+- implemented at the node's own level (实施层级 names it): the node plans it for its own tasks;
+- implemented only below (a province with items of cities and counties, a city with items of counties): the node
+  plans it as *unified* tasks (上级统一抽取, 004 §9.1.1), drawn by the node and dispatched to the implementing nodes
+  below it. The province deploys the year's work for the levels below (003 §二, "科学制定年度抽查计划…确保…全覆盖";
+  004 §6.3 "自上而下、统一组织、分层实施"; 004 §8.1: cities and counties plan "根据上级制定的抽查计划").
+So every level's plan accounts for every item of its list in force: planned, or left out with a recorded reason.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from registry.domain.checklist import CheckItemSpec
@@ -12,6 +21,16 @@ from hrss.contracts import Level
 
 if TYPE_CHECKING:
     from planning.domain.plans import Plan, PlannedItem
+
+
+DEPTH = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2}
+
+LEVEL_LABELS = {Level.PROVINCE: "省级", Level.CITY: "市级", Level.COUNTY: "县级"}
+
+
+def levels_label(levels: Iterable[Level]) -> str:
+    """'市级、县级' for (city, county)."""
+    return "、".join(LEVEL_LABELS[level] for level in sorted(set(levels), key=DEPTH.__getitem__))
 
 
 @dataclass(frozen=True)
@@ -29,8 +48,16 @@ class ChecklistEntry:
         return cls(item_id, item_version, spec.name, spec.levels)
 
     def applies_at(self, level: Level) -> bool:
-        """True if the item is implemented at `level` (实施层级)."""
+        """True if a plan at `level` must account for the item: implemented at `level` or below it."""
+        return any(DEPTH[own] >= DEPTH[level] for own in self.levels)
+
+    def own_at(self, level: Level) -> bool:
+        """True if the item is implemented at `level` itself (实施层级)."""
         return level in self.levels
+
+    def unified_at(self, level: Level) -> bool:
+        """True if a node at `level` plans the item only as unified tasks for the levels below it."""
+        return self.applies_at(level) and not self.own_at(level)
 
 
 @dataclass(frozen=True)
@@ -42,6 +69,12 @@ class Coverage:
     outdated: tuple[tuple[PlannedItem, ChecklistEntry], ...]
     not_applicable: tuple[PlannedItem, ...]
     unknown_version: tuple[tuple[PlannedItem, ChecklistEntry], ...] = ()  # planned at a version that never existed
+    unified: tuple[ChecklistEntry, ...] = ()  # applicable items implemented only below: planned as unified tasks
+    names: Mapping[str, str] = field(default_factory=dict)  # every item of the checklist given, by id
+
+    def name_of(self, item_id: str) -> str | None:
+        """The item's name if the checklist given holds it (in force at some node of the lineage)."""
+        return self.names.get(item_id)
 
     @property
     def complete(self) -> bool:
@@ -54,7 +87,7 @@ class Coverage:
 
 
 def coverage(plan: Plan, checklist: Iterable[ChecklistEntry]) -> Coverage:
-    """Compare the plan with the checklist: an item applies when the node's level is among its implementing levels.
+    """Compare the plan with the checklist: an item applies when it is implemented at the node's level or below.
 
     An item counts as covered at any version; covered at an older version than the current one, it is also listed
     as outdated (the planner may want to plan the current text); at a version newer than the current one, as an
@@ -62,6 +95,7 @@ def coverage(plan: Plan, checklist: Iterable[ChecklistEntry]) -> Coverage:
     are not on the checklist at all, are listed as not applicable: nothing outside the checklist may be inspected.
     """
     level = plan.node.level
+    checklist = tuple(checklist)
     applicable = tuple(entry for entry in checklist if entry.applies_at(level))
     current = {entry.item_id: entry for entry in applicable}
     planned = {item.item_id: item for item in plan.items}
@@ -79,4 +113,6 @@ def coverage(plan: Plan, checklist: Iterable[ChecklistEntry]) -> Coverage:
             for item in plan.items
             if item.item_id in current and item.item_version > current[item.item_id].item_version
         ),
+        unified=tuple(entry for entry in applicable if entry.unified_at(level)),
+        names={entry.item_id: entry.name for entry in checklist},
     )

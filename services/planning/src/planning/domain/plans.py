@@ -14,7 +14,7 @@ Decisions:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -22,7 +22,7 @@ from enum import StrEnum
 from hrss.contracts import Node
 from planning.domain.actors import Actor, blank, china_date, require_aware
 from planning.domain.errors import Conflict, FieldError, IllegalTransition, InvalidRecord, NotAllowed, reason_required
-from planning.domain.plan_coverage import ChecklistEntry, Coverage, coverage
+from planning.domain.plan_coverage import LEVEL_LABELS, ChecklistEntry, Coverage, coverage
 from planning.domain.plan_events import (
     PlanAccepted,
     PlanAdjusted,
@@ -137,15 +137,18 @@ def _editable(plan: Plan) -> None:
         raise Conflict("plan.not_editable", message)
 
 
-def set_items(plan: Plan, items: Iterable[PlannedItem]) -> Plan:
-    """The draft with its covered items replaced; refuses duplicates and non-positive counts, all at once."""
+def set_items(plan: Plan, items: Iterable[PlannedItem], names: Mapping[str, str] | None = None) -> Plan:
+    """The draft with its covered items replaced; refuses duplicates and non-positive counts, all at once.
+    `names` (item id → name, from the checklist) lets the messages name the items."""
     _editable(plan)
     chosen = tuple(items)
+    names = names or {}
     errors: list[FieldError] = []
     seen: set[str] = set()
     for index, item in enumerate(chosen):
         if item.item_id in seen:
-            errors.append(FieldError(f"items[{index}]", "plan.item_duplicate", f"抽查事项 {item.item_id} 重复列入计划"))
+            message = f"{_named(names.get(item.item_id), item.item_id)}重复列入计划"
+            errors.append(FieldError(f"items[{index}]", "plan.item_duplicate", message))
         seen.add(item.item_id)
         if item.item_version < 1:
             errors.append(FieldError(f"items[{index}].item_version", "plan.item_version_invalid", "事项版本应为正整数"))
@@ -158,11 +161,12 @@ def set_items(plan: Plan, items: Iterable[PlannedItem]) -> Plan:
     return replace(plan, items=chosen)
 
 
-def record_omission(plan: Plan, item_id: str, reason: str) -> Plan:
-    """The draft with the reason why `item_id` is not covered (replacing an earlier reason for it)."""
+def record_omission(plan: Plan, item_id: str, reason: str, name: str | None = None) -> Plan:
+    """The draft with the reason why `item_id` (called `name`) is not covered (replacing an earlier reason for it)."""
     _editable(plan)
     if blank(reason):
-        raise reason_required("omissions.reason", "plan.omission_reason_required", f"未将抽查事项 {item_id} 纳入计划")
+        what = f"未将{_named(name, item_id)}纳入计划"
+        raise reason_required("omissions.reason", "plan.omission_reason_required", what)
     kept = tuple(o for o in plan.omissions if o.item_id != item_id)
     return replace(plan, omissions=(*kept, Omission(item_id, reason.strip())))
 
@@ -186,6 +190,11 @@ def _parent_node(plan: Plan, actor: Actor) -> None:
         raise NotAllowed("plan.not_parent", message)
 
 
+def _named(name: str | None, item_id: str) -> str:
+    """How a message names an item: by its name; an id only when no checklist holds it (it names nothing)."""
+    return f"抽查事项“{name}”" if name else f"清单中没有的抽查事项（{item_id[:64]}）"
+
+
 def _filing_errors(plan: Plan, report: Coverage) -> list[FieldError]:
     errors = [
         FieldError(
@@ -199,7 +208,8 @@ def _filing_errors(plan: Plan, report: Coverage) -> list[FieldError]:
         FieldError(
             f"items.{item.item_id}",
             "plan.item_not_applicable",
-            f"抽查事项 {item.item_id} 不在本级（{plan.node.level.value}）适用的抽查事项清单内，不能列入计划",
+            f"{_named(report.name_of(item.item_id), item.item_id)}不由本级（{LEVEL_LABELS[plan.node.level]}）"
+            "或其下级实施，不在本级适用的抽查事项清单内，不能列入计划",
         )
         for item in report.not_applicable
     ]

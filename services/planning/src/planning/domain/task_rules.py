@@ -18,6 +18,7 @@ from registry.domain.checklist import Category, Ratio
 from hrss.contracts import InvalidNodeCode, Level, Node
 from planning.domain.actors import blank
 from planning.domain.errors import FieldError, InvalidRecord
+from planning.domain.plan_coverage import levels_label
 from planning.domain.settings import NodeSettings
 
 if TYPE_CHECKING:
@@ -95,6 +96,23 @@ def _node_errors(task: Task) -> list[FieldError]:
         errors.append(FieldError("implementing_nodes", "task.implementing_node_not_self", message))
     if task.unified and task.scope.region_codes:
         errors += _dispatch_errors(task)
+    return errors + _level_errors(task)
+
+
+def _level_errors(task: Task) -> list[FieldError]:
+    """Each item is inspected by nodes of its implementing levels (实施层级): an upper node deploys an item of the
+    levels below as a unified task (上级统一抽取, 004 §9.1.1) whose implementing nodes are of those levels."""
+    errors = []
+    for index, item in enumerate(task.items):
+        if not item.levels:
+            continue
+        wrong = [n.code for n in task.implementing_nodes if n.level not in item.levels]
+        if not wrong:
+            continue
+        message = f"抽查事项“{item.name}”由{levels_label(item.levels)}实施，实施节点 {'、'.join(wrong)} 不在该层级"
+        if not task.unified and task.node.level is not Level.COUNTY:
+            message += "：本级可将其列入上级统一抽取任务（unified），由下级节点实施"
+        errors.append(FieldError(f"items[{index}]", "task.item_level_not_implementing", message))
     return errors
 
 

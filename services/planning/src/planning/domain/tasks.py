@@ -18,7 +18,7 @@ from registry.domain.checklist import Category, CheckItemSpec, Method, Ratio
 from registry.domain.entities import CreditGrade
 from registry.domain.lines import Line
 
-from hrss.contracts import Node
+from hrss.contracts import Level, Node
 from planning.domain.errors import Conflict
 from planning.domain.settings import NodeSettings
 from planning.domain.task_lifecycle import TaskStatus
@@ -38,6 +38,7 @@ class TaskItem:
     item_ratio: Ratio
     line: Line | None = None
     ratio_override: Ratio | None = None
+    levels: tuple[Level, ...] = ()  # the item's implementing levels (实施层级); empty in records older than them
 
     @classmethod
     def from_spec(
@@ -51,7 +52,16 @@ class TaskItem:
     ) -> TaskItem:
         """The task item for a registry item version; `ratio` overrides the item's ratio."""
         return cls(
-            item_id, item_version, spec.name, spec.category, spec.methods, spec.object_type, spec.ratio, line, ratio
+            item_id,
+            item_version,
+            spec.name,
+            spec.category,
+            spec.methods,
+            spec.object_type,
+            spec.ratio,
+            line,
+            ratio,
+            spec.levels,
         )
 
     @property

@@ -7,6 +7,7 @@ from it, at the version in force when the task is drafted.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
@@ -99,11 +100,30 @@ def checklist_entries(session: Session, node: Node) -> list[ChecklistEntry]:
     return [item.entry for item in items_in_force(session, node)]
 
 
-def item_for_task(in_force: dict[str, ItemInForce], where: str, item_id: str, version: int | None) -> ItemInForce:
-    """The item a task names: on the node's list and in force; a version, if given, must be the one in force."""
+def known_name(session: Session, item_id: str) -> str | None:
+    """The name of the item's latest version known to planning, at any node; None if no checklist holds it."""
+    try:
+        uuid.UUID(item_id)
+    except ValueError:
+        return None
+    spec = session.execute(
+        select(check_item_view.c.spec)
+        .where(check_item_view.c.item_id == item_id)
+        .order_by(check_item_view.c.version.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return None if spec is None else str(spec.get("name") or "") or None
+
+
+def item_for_task(
+    in_force: dict[str, ItemInForce], where: str, item_id: str, version: int | None, name: str | None = None
+) -> ItemInForce:
+    """The item a task names: on the node's list and in force; a version, if given, must be the one in force.
+    `name` is the item's name where another node's list or a withdrawn version holds it (for the message)."""
     item = in_force.get(item_id)
     if item is None:
-        message = f"抽查事项 {item_id[:64]} 不在本节点适用的抽查事项清单内（或已废止）"
+        what = f"抽查事项“{name}”" if name else f"清单中没有的抽查事项（{item_id[:64]}）"
+        message = f"{what}不在本节点适用的抽查事项清单内（或已废止）"
         raise InvalidRecord([FieldError(f"{where}.item_id", "task.item_not_on_checklist", message)])
     if version is not None and version != item.version:
         message = f"抽查事项“{item.spec.name}”现行版本为第 {item.version} 版，不能使用第 {version} 版"

@@ -69,9 +69,10 @@ def edit_plan(ctx: Context, plan_id: str, items: Iterable[PlannedItem], omission
     session = ctx.uow.session
     plan = load_plan(session, plan_id, for_update=True)
     role = ctx.authorize(plan.node)
-    edited = replace(set_items(plan, items), omissions=())
+    names = {entry.item_id: entry.name for entry in checklist_entries(session, plan.node)}
+    edited = replace(set_items(plan, items, names), omissions=())
     for item_id, reason in omissions:
-        edited = record_omission(edited, item_id, reason)
+        edited = record_omission(edited, item_id, reason, names.get(item_id))
     save_plan(session, edited, "plan.edit", ctx.actor, ctx.components.clock(), None)
     ctx.audit(
         role=role, action="plan.edit", object_type="plan", object_id=plan_id, node=plan.node.code, version=plan.version

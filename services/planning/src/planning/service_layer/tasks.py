@@ -29,7 +29,7 @@ from planning.domain.numbering import next_number
 from planning.domain.plans import PlanStatus
 from planning.domain.task_lifecycle import TaskStatus, TaskTransition, cancel_task, transition
 from planning.domain.tasks import GradeRatio, PlanRef, Scope, Task, TaskItem, new_task, revise_task, with_number
-from planning.service_layer.checklist import item_for_task, items_in_force
+from planning.service_layer.checklist import item_for_task, items_in_force, known_name
 from planning.service_layer.context import PLANNERS, PROGRESS, Context
 from planning.service_layer.settings import effective_settings
 
@@ -88,7 +88,8 @@ def task_fields(ctx: Context, node: Node, body: Any) -> dict[str, Any]:
     items = []
     for index, raw in enumerate(body.items):
         where = f"items[{index}]"
-        found = item_for_task(in_force, where, raw.item_id, raw.item_version)
+        name = None if raw.item_id in in_force else known_name(session, raw.item_id)
+        found = item_for_task(in_force, where, raw.item_id, raw.item_version, name)
         line = _line(raw.line, f"{where}.line") if raw.line else found.line
         ratio = _ratio(raw.ratio, f"{where}.ratio") if raw.ratio else None
         items.append(TaskItem.from_spec(found.item_id, found.version, found.spec, line=line, ratio=ratio))
