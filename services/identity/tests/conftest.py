@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from identity_testkit import Running, identity_config, migrate
+from identity_testkit import Clock, Running, identity_config, migrate
 
 from hrss.auth import SigningKey
 
@@ -44,3 +44,14 @@ def start_identity() -> Iterator[Callable[[str], Running]]:
 @pytest.fixture
 def identity(fresh_database: str, start_identity: Callable[[str], Running]) -> Running:
     return start_identity(fresh_database)
+
+
+@pytest.fixture
+def clock(identity: Running) -> Clock:
+    """The running service's clock, moved forward by the test (one fresh TOTP step per code typed)."""
+    from identity.entrypoints.dependencies import IdentityComponents
+
+    fake = Clock()
+    [provider] = [e for e in identity.container.extensions if isinstance(e, IdentityComponents)]
+    provider.components.clock = fake
+    return fake

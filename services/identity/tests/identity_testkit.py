@@ -6,6 +6,7 @@ import base64
 import os
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -14,6 +15,10 @@ import requests
 
 from hrss.auth import Principal, Role, SigningKey
 from hrss.auth.totp import decode_secret, hotp, time_step
+from hrss.bus.broker import Message
+from hrss.contracts import Producer, registry, utcnow
+from hrss.contracts.events.registry import InspectorChanged
+from hrss.testing.fakes import InMemoryBroker
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 PROVINCE = "330000"
@@ -33,6 +38,8 @@ def identity_config(dsn: str, port: int, key: SigningKey) -> dict[str, Any]:
             "totp_key": "t1=" + base64.b64encode(os.urandom(32)).decode(),
         },
         "PASSWORDS": CHEAP_ARGON2,
+        # the inspector registry's events reach the service through this broker (publish_inspector)
+        "BROKER": InMemoryBroker(),
     }
 
 
@@ -66,6 +73,33 @@ class Running:
         )
         return account_id, parse_qs(urlparse(uri).query)["secret"][0]
 
+    def publish_inspector(self, credential_no: str, node: str, status: str = "active", version: int = 1) -> str:
+        """The registry publishes an inspector (as its relay would); returns the inspector id."""
+        inspector_id = uuid.uuid5(uuid.NAMESPACE_URL, f"inspector/{node}/{credential_no}")
+        state = InspectorChanged(
+            inspector_id=inspector_id,
+            version=version,
+            credential_no=credential_no,
+            credential_expires="2029-12-31",
+            name=f"检查员{credential_no}",
+            unit="劳动保障监察支队",
+            node=node,
+            line="劳动保障监察",
+            position=None,
+            qualifications=["行政执法资格"],
+            expertise=[],
+            pool="enforcement",
+            status=status,
+            station_region=None,
+            former_employers=[],
+            changed_at="2026-12-01T00:00:00+00:00",
+        )
+        envelope = registry.build(state, subject=str(inspector_id), producer=Producer(service="registry", node=node))
+        contract = registry.contract_of(InspectorChanged)
+        message = Message(contract.topic, str(inspector_id).encode(), envelope.to_bytes())
+        self.config["BROKER"].publish_many([message])
+        return str(inspector_id)
+
     def token(self, roles: set[str], node: str, account_id: str | None = None) -> str:
         """An access token as the identity service would sign it, without a login."""
         from hrss.auth import TokenIssuer
@@ -77,3 +111,21 @@ class Running:
 def totp_code(secret: str, steps_ahead: int = 0) -> str:
     """The code of the current time step (or a later one, within the accepted window)."""
     return hotp(decode_secret(secret), time_step(time.time()) + steps_ahead)
+
+
+class Clock:
+    """The service's clock: real time plus an offset the test moves forward."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self):  # type: ignore[no-untyped-def]
+        return utcnow() + self.offset
+
+    def advance(self, by: timedelta = timedelta(seconds=30)) -> None:
+        self.offset += by
+
+    def code(self, secret: str) -> str:
+        """A TOTP code of a time step no code has used yet."""
+        self.advance()
+        return hotp(decode_secret(secret), time_step(time.time() + self.offset.total_seconds()))

@@ -3,6 +3,7 @@ import pytest
 from hrss.auth import (
     AccessDenied,
     Action,
+    InvalidRoles,
     Principal,
     Role,
     can_read,
@@ -28,8 +29,9 @@ RELATIONS = {
 VISIBLE = {"own", "child", "grandchild"}
 
 
-def staff(role, node, account_id="u1"):
-    return Principal(account_id, "测试人员", Node(node), frozenset({role}))
+def staff(role, node, account_id="u1", inspector_id=None):
+    link = {"inspector_id": inspector_id, "credential_no": f"ZJ-{inspector_id}"} if inspector_id else {}
+    return Principal(account_id, "测试人员", Node(node), frozenset({role}), **link)
 
 
 CELLS = [
@@ -69,7 +71,7 @@ def test_auditors_read_but_never_write():
 
 
 def test_an_inspector_sees_only_assignments_given_to_them():
-    inspector = staff(Role.INSPECTOR, "330102", account_id="insp-1")
+    inspector = staff(Role.INSPECTOR, "330102", inspector_id="insp-1")
     assert can_read(inspector, "330102", assignees={"insp-1", "insp-2"})
     assert can_write(inspector, "330102", assignees=["insp-1"])
     assert not can_read(inspector, "330102", assignees={"insp-2", "insp-3"})
@@ -79,13 +81,22 @@ def test_an_inspector_sees_only_assignments_given_to_them():
     assert owns(inspector, {"insp-1"}) and not owns(inspector, {"insp-9"})
 
 
+def test_an_inspector_is_on_a_team_by_the_registry_inspector_linked_to_the_account_never_by_account_id():
+    linked = staff(Role.INSPECTOR, "330102", account_id="acct-7", inspector_id="insp-1")
+    assert owns(linked, {"insp-1"}) and not owns(linked, {"acct-7"})
+    unlinked = staff(Role.INSPECTOR, "330102", account_id="insp-1")
+    assert not owns(unlinked, {"insp-1"})  # an account whose id happens to equal an inspector id is no inspector
+    with pytest.raises(InvalidRoles):
+        Principal("acct-8", "测试人员", Node("330102"), frozenset({Role.INSPECTOR}), inspector_id="insp-2")
+
+
 def test_an_inspector_with_a_wider_role_sees_every_assignment_of_the_node():
     planner = Principal("u2", "李四", Node("330102"), frozenset({Role.INSPECTOR, Role.PLANNER}))
     assert can_read(planner, "330102", assignees={"insp-2"})
 
 
 def test_an_own_assignment_at_another_node_is_still_out_of_scope():
-    inspector = staff(Role.INSPECTOR, "330102", account_id="insp-1")
+    inspector = staff(Role.INSPECTOR, "330102", inspector_id="insp-1")
     assert not can_read(inspector, "330106", assignees={"insp-1"})
 
 

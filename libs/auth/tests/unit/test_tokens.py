@@ -225,3 +225,17 @@ def test_a_signing_key_survives_its_secret_store():
 def test_bad_public_key_configuration_fails_loudly(text):
     with pytest.raises(InvalidKey):
         KeySet.parse(text)
+
+
+def test_an_inspectors_link_to_the_registry_travels_in_the_token():
+    zhao = Principal(
+        "acc-2", "赵磊", Node("330102"), frozenset({Role.INSPECTOR}), inspector_id="ins-9", credential_no="ZJ330102009"
+    )
+    back = verifier().principal(issuer().issue(zhao))
+    assert (back.inspector_id, back.credential_no) == ("ins-9", "ZJ330102009")
+    assert verifier().principal(issuer().issue(ALICE)).inspector_id is None
+
+
+def test_a_half_inspector_link_in_the_claims_is_refused():
+    claims = issuer().claims_for(ALICE) | {"inspector_id": "ins-9"}
+    assert refused(forge({"alg": "EdDSA", "typ": "JWT", "kid": KEY.kid}, claims)) == "auth.token_invalid_claims"

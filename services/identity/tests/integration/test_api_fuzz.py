@@ -17,6 +17,6 @@ pytestmark = pytest.mark.integration
 def test_every_operation_survives_generated_requests_with_and_without_a_token(identity: Running) -> None:
     account_id, _ = identity.create_admin()
     admin = identity.token({"province_admin"}, PROVINCE, account_id)
-    assert len(operations(identity.url)) == 12
+    assert len(operations(identity.url)) == 13
     problems = fuzz_service(identity.url, {"anonymous": None, "admin": admin})
     assert not problems, f"{len(problems)} problems:\n\n" + "\n\n".join(dict.fromkeys(problems))

@@ -6,52 +6,22 @@ in a fresh time step (a code is never accepted twice) and an expiry can be reach
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from identity.adapters.orm import audit_entry, enrolment_code
-from identity.entrypoints.dependencies import IdentityComponents
-from identity_testkit import PASSWORD, PROVINCE, Running
+from identity_testkit import PASSWORD, PROVINCE, Clock, Running
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hrss.audit import AuditLog, verify
-from hrss.auth.totp import decode_secret, hotp, time_step
-from hrss.contracts import utcnow
 from hrss.db import make_engine
 
 pytestmark = pytest.mark.integration
 
 NEW_PASSWORD = "Hangzhou-2026-激活"
 OTHER_PASSWORD = "Ningbo-2027-更换"
-
-
-class Clock:
-    """The service's clock: real time plus an offset the test moves forward."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-
-    def __call__(self):  # type: ignore[no-untyped-def]
-        return utcnow() + self.offset
-
-    def advance(self, by: timedelta = timedelta(seconds=30)) -> None:
-        self.offset += by
-
-    def code(self, secret: str) -> str:
-        """A TOTP code of a time step no code has used yet."""
-        self.advance()
-        return hotp(decode_secret(secret), time_step(time.time() + self.offset.total_seconds()))
-
-
-@pytest.fixture
-def clock(identity: Running) -> Clock:
-    fake = Clock()
-    [provider] = [e for e in identity.container.extensions if isinstance(e, IdentityComponents)]
-    provider.components.clock = fake
-    return fake
 
 
 def secret_of(uri: str) -> str:

@@ -81,6 +81,7 @@ def test_openapi_describes_every_endpoint_with_its_error_answers() -> None:
         ("/accounts", "get"),
         ("/accounts", "post"),
         ("/accounts/{account_id}/roles", "post"),
+        ("/accounts/{account_id}/inspector", "post"),
         ("/accounts/{account_id}/disable", "post"),
         ("/accounts/{account_id}/enrolment", "post"),
         ("/auth/enrol", "post"),

@@ -19,7 +19,11 @@ class Action(StrEnum):
 
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated staff member or service; `served` lists every node a service acts for."""
+    """An authenticated staff member or service; `served` lists every node a service acts for.
+
+    `inspector_id` and `credential_no` link a staff account to its record in the inspector registry
+    (执法检查人员名录库): teams are drawn from that registry, so an inspector works on the visits whose team holds
+    that inspector id."""
 
     account_id: str
     name: str
@@ -28,6 +32,8 @@ class Principal:
     kind: Kind = Kind.STAFF
     session_id: str | None = None
     served: tuple[Node, ...] = field(default=())
+    inspector_id: str | None = None
+    credential_no: str | None = None
 
     def __post_init__(self) -> None:
         if not self.account_id:
@@ -41,6 +47,11 @@ class Principal:
         if kind is Kind.STAFF and served != (node,):
             raise InvalidRoles("principal.staff_one_node", "人员账号只属于一个节点")
         object.__setattr__(self, "served", served)
+        half_linked = (self.inspector_id is None) != (self.credential_no is None)
+        if half_linked or (kind is Kind.SERVICE and self.inspector_id):
+            raise InvalidRoles(
+                "principal.inspector_link", "检查人员关联须同时含检查人员标识和执法证号，且只属于人员账号"
+            )
 
     @classmethod
     def for_service(cls, service: str, nodes: Iterable[Node | str]) -> Principal:
@@ -59,6 +70,13 @@ class Principal:
         """True for accounts that may look but never change anything (auditors)."""
         return self.roles <= READ_ONLY_ROLES
 
+    def is_on_team(self, inspector_ids: Collection[str]) -> bool:
+        """True if the person is one of the inspectors of a team: by the registry inspector their account is linked
+        to, and only while the account holds the inspector role; an account with no linked inspector is on no team."""
+        if self.inspector_id is None or Role.INSPECTOR not in self.roles:
+            return False
+        return self.inspector_id in {str(i) for i in inspector_ids}
+
     @property
     def sees_only_own_assignments(self) -> bool:
         """True for inspectors with no other role: their assignment data is limited to their own."""
@@ -76,8 +94,8 @@ def in_scope(principal: Principal, node: Node | str) -> bool:
 
 
 def owns(principal: Principal, inspector_ids: Collection[str]) -> bool:
-    """True if the principal is one of the inspectors a record is assigned to."""
-    return principal.account_id in inspector_ids
+    """True if the principal is one of the inspectors (registry inspector ids) a record is assigned to."""
+    return principal.is_on_team(inspector_ids)
 
 
 def scope_prefixes(principal: Principal) -> tuple[str, ...]:
@@ -96,7 +114,7 @@ def check_access(
 ) -> Role:
     """Raise `AccessDenied` unless `principal` may do `action` on data of `node`; else the role it acts in.
 
-    `roles`: any one of them suffices (None: any role). `assignees`: the inspector account ids the record is
+    `roles`: any one of them suffices (None: any role). `assignees`: the registry inspector ids the record is
     assigned to, for assignment data (None: the record is not tied to an assignment). The returned role is
     what the audit entry records as the actor's role.
     """

@@ -92,6 +92,9 @@ class TokenIssuer:
         }
         if principal.is_service:
             claims["nodes"] = [n.code for n in principal.served]
+        if principal.inspector_id is not None:
+            claims["inspector_id"] = principal.inspector_id
+            claims["credential_no"] = principal.credential_no
         return claims
 
     def issue(self, principal: Principal, *, ttl: int | None = None) -> str:
@@ -188,6 +191,9 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
             raise ValueError("roles")
         if sid is not None and not isinstance(sid, str):
             raise ValueError("sid")
+        link = claims.get("inspector_id"), claims.get("credential_no")
+        if not all(value is None or isinstance(value, str) for value in link):
+            raise ValueError("inspector_id")
         # machine and staff account ids never overlap: a staff token cannot pass for a service, nor the reverse
         if (claims["kind"] == "service") != str(claims["sub"]).startswith(SERVICE_PREFIX):
             raise ValueError("kind")
@@ -199,6 +205,8 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
             kind=claims["kind"],
             session_id=sid,
             served=tuple(claims.get("nodes") or ()),
+            inspector_id=link[0],
+            credential_no=link[1],
         )
     except (KeyError, TypeError, ValueError, InvalidNodeCode, AuthError):
         raise _refuse("token_invalid_claims", "访问令牌中的身份信息无效") from None

@@ -109,6 +109,28 @@ enrolment_spent = Table(
 audit_entry = audit_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
+
+# Revision 0003: the registry inspector an account acts as (执法证) is part of each account version; the identity
+# service keeps its own read model of the inspector registry (from registry.inspector_changed) to check a link.
+def inspector_link_columns() -> list[Column]:  # type: ignore[type-arg]
+    """The columns of the link (new objects on each call: a column belongs to one table)."""
+    return [Column("inspector_id", UUID(as_uuid=False)), Column("credential_no", Text)]
+
+
+for _column in inspector_link_columns():
+    account_version.append_column(_column)
+
+inspector_view = Table(
+    "inspector_view",
+    metadata,
+    Column("inspector_id", UUID(as_uuid=False), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("credential_no", Text, nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("status", String(20), nullable=False),
+)
+
 # revision 0001 creates TABLES; revision 0002 creates ENROLMENT_TABLES (append-only as well)
 ENROLMENT_TABLES = ["enrolment_code", "enrolment_spent"]
 TABLES = ["account", "account_version", "login_attempt", "session", "refresh_token", "audit_entry", "outbox", "inbox"]

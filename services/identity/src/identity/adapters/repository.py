@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Row, and_, func, insert, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session as DbSession
 
 from identity.adapters.orm import (
@@ -15,11 +16,12 @@ from identity.adapters.orm import (
     account_version,
     enrolment_code,
     enrolment_spent,
+    inspector_view,
     login_attempt,
     refresh_token,
     session,
 )
-from identity.domain.model import Account, Attempt, Change, EnrolmentCode, Session, Status
+from identity.domain.model import Account, Attempt, Change, EnrolmentCode, RegisteredInspector, Session, Status
 
 
 class SqlAlchemyAccountRepository:
@@ -89,6 +91,44 @@ class SqlAlchemyAccountRepository:
                 change=str(version.change),
                 changed_at=version.changed_at,
                 changed_by=version.changed_by,
+                inspector_id=version.inspector_id,
+                credential_no=version.credential_no,
+            )
+        )
+
+    def account_acting_as(self, inspector_id: str) -> Account | None:
+        """The account (not disabled) whose current version is linked to the registry inspector, if any."""
+        query = self._current().where(
+            account_version.c.inspector_id == inspector_id, account_version.c.status != str(Status.DISABLED)
+        )
+        row = self.db.execute(query).first()
+        return _account(row) if row else None
+
+    # -- the inspector registry as the registry publishes it ------------------------------------
+
+    def registered_inspector(self, node: str, credential_no: str) -> RegisteredInspector | None:
+        row = self.db.execute(
+            select(inspector_view).where(inspector_view.c.node == node, inspector_view.c.credential_no == credential_no)
+        ).first()
+        if row is None:
+            return None
+        return RegisteredInspector(str(row.inspector_id), row.credential_no, row.name, row.node, row.status)
+
+    def apply_inspectors(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Upsert registry inspector states; an older version never replaces a newer one (replays, reordering)."""
+        latest: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            if row["inspector_id"] not in latest or latest[row["inspector_id"]]["version"] < row["version"]:
+                latest[row["inspector_id"]] = row
+        if not latest:
+            return
+        statement = pg_insert(inspector_view).values(list(latest.values()))
+        columns = {c: statement.excluded[c] for c in ("version", "credential_no", "name", "node", "status")}
+        self.db.execute(
+            statement.on_conflict_do_update(
+                index_elements=["inspector_id"],
+                set_=columns,
+                where=inspector_view.c.version < statement.excluded.version,
             )
         )
 
@@ -229,4 +269,6 @@ def _account(row) -> Account:  # type: ignore[no-untyped-def]
         change=Change(row.change),
         changed_at=row.changed_at,
         changed_by=row.changed_by,
+        inspector_id=str(row.inspector_id) if row.inspector_id else None,
+        credential_no=row.credential_no,
     )

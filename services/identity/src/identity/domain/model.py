@@ -27,6 +27,7 @@ class Change(StrEnum):
     ENROLMENT = "enrolment"  # an administrator issued a fresh enrolment code (reset)
     ENROLLED = "enrolled"  # the user set a password and received a new TOTP secret
     CONFIRMED = "confirmed"  # the user proved the authenticator works; the account is active
+    INSPECTOR = "inspector"  # an administrator linked (or unlinked) the registry inspector the account acts as
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Account:
     change: Change
     changed_at: datetime
     changed_by: str
+    inspector_id: str | None = None  # the registry inspector (执法检查人员) this person is; teams name these
+    credential_no: str | None = None
 
     @property
     def active(self) -> bool:
@@ -53,6 +56,14 @@ class Account:
     def next_version(self, change: Change, by: str, at: datetime, **fields: object) -> Account:
         """The version that follows this one; history is never rewritten, only extended."""
         return replace(self, version=self.version + 1, change=change, changed_by=by, changed_at=at, **fields)  # type: ignore[arg-type]
+
+    def linked_to(self, inspector: RegisteredInspector | None, by: str, at: datetime) -> Account:
+        """The version acting as `inspector` (None: as no inspector)."""
+        if inspector is None:
+            return self.next_version(Change.INSPECTOR, by, at, inspector_id=None, credential_no=None)
+        return self.next_version(
+            Change.INSPECTOR, by, at, inspector_id=inspector.inspector_id, credential_no=inspector.credential_no
+        )
 
     def with_roles(self, roles: tuple[str, ...], by: str, at: datetime) -> Account:
         return self.next_version(Change.ROLES, by, at, roles=tuple(sorted(roles)))
@@ -67,6 +78,8 @@ class Account:
     def state_hash(self) -> str:
         """SHA-256 of what an audit entry's before/after hash covers (secrets and hashes excluded)."""
         content = [self.id, self.login, self.node, self.version, self.name, list(self.roles), str(self.status)]
+        if self.inspector_id is not None:
+            content += [self.inspector_id, self.credential_no]
         return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def public(self) -> dict[str, object]:
@@ -78,10 +91,27 @@ class Account:
             "node": self.node,
             "roles": list(self.roles),
             "status": str(self.status),
+            "inspector_id": self.inspector_id,
+            "credential_no": self.credential_no,
             "version": self.version,
             "changed_at": self.changed_at.isoformat(),
             "changed_by": self.changed_by,
         }
+
+
+@dataclass(frozen=True)
+class RegisteredInspector:
+    """An inspector as the registry last published it (the identity service's read model)."""
+
+    inspector_id: str
+    credential_no: str
+    name: str
+    node: str
+    status: str
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,15 @@ OPENAPI: dict[str, Any] = {
                 "responses": {**_ok(200, "新版本", "Account"), **_errors(400, 401, 403, 404)},
             }
         },
+        "/accounts/{account_id}/inspector": {
+            "post": {
+                "summary": "关联或解除关联账号所代表的检查人员（本节点名录库中在岗者的执法证号；会话随即结束）",
+                "security": _BEARER,
+                "parameters": [_ACCOUNT_ID],
+                "requestBody": _body("InspectorLinkRequest"),
+                "responses": {**_ok(200, "新版本", "Account"), **_errors(400, 401, 403, 404, 409)},
+            }
+        },
         "/accounts/{account_id}/disable": {
             "post": {
                 "summary": "停用账号（新版本）",
@@ -195,6 +204,11 @@ OPENAPI: dict[str, Any] = {
                         "minLength": 12,
                         "description": "可选；账号在激活时由本人设置密码",
                     },
+                    "credential_no": {
+                        "type": "string",
+                        "maxLength": 64,
+                        "description": "可选；检查人员的执法证号，账号即代表本节点名录库中的该检查人员",
+                    },
                 },
             },
             "Enrolment": {
@@ -256,6 +270,15 @@ OPENAPI: dict[str, Any] = {
                 "required": ["roles"],
                 "properties": {"roles": _ROLES, "reason": {"type": "string"}},
             },
+            "InspectorLinkRequest": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["credential_no"],
+                "properties": {
+                    "credential_no": {"type": "string", "nullable": True, "maxLength": 64},
+                    "reason": {"type": "string"},
+                },
+            },
             "DisableRequest": {
                 "type": "object",
                 "additionalProperties": False,
@@ -270,6 +293,8 @@ OPENAPI: dict[str, Any] = {
                     "node": _NODE,
                     "roles": _ROLES,
                     "status": {"type": "string", "enum": ["pending", "active", "disabled"]},
+                    "inspector_id": {"type": "string", "nullable": True, "format": "uuid"},
+                    "credential_no": {"type": "string", "nullable": True},
                     "version": {"type": "integer"},
                     "changed_at": {"type": "string", "format": "date-time"},
                     "changed_by": {"type": "string"},

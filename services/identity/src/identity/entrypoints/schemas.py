@@ -41,6 +41,12 @@ class CreateAccountBody(Body):
     node: Text = Field(min_length=6, max_length=6)
     roles: list[Text] = Field(min_length=1, max_length=10)
     password: Text | None = Field(default=None, min_length=1, max_length=1024)
+    credential_no: Text | None = Field(default=None, min_length=1, max_length=64)
+
+
+class InspectorLinkBody(Body):
+    credential_no: Text | None = Field(max_length=64)  # null unlinks
+    reason: Text | None = Field(default=None, max_length=2000)
 
 
 class RolesBody(Body):

@@ -14,7 +14,9 @@ from werkzeug.wrappers import Request, Response
 from hrss.audit import AuditRecord, Outcome
 from hrss.auth import Principal, Unauthenticated
 from hrss.auth.web import http as read_http
+from hrss.bus.consumer import Received, consume
 from hrss.contracts import PlatformError
+from hrss.contracts.events.registry import InspectorChanged
 from hrss.db import Database, UnitOfWork
 from hrss.db import http as write_http
 from hrss.observability import ObservedService
@@ -33,6 +35,7 @@ from identity.service_layer.commands import (
     CreateAccount,
     DisableAccount,
     Enrol,
+    LinkInspector,
     LogIn,
     LogOut,
     RefreshSession,
@@ -124,6 +127,15 @@ class IdentityService(ObservedService):
             )
             return failure(error)
 
+    # -- the inspector registry, to check the link of an account to its inspector --------------
+
+    @consume(InspectorChanged, batch=True)
+    def apply_inspectors(self, events: list[Received]) -> None:
+        changed: list[InspectorChanged] = [e.payload for e in events]  # type: ignore[misc]
+        fields = ("version", "credential_no", "name", "node", "status")
+        rows = [{"inspector_id": str(c.inspector_id), **{f: getattr(c, f) for f in fields}} for c in changed]
+        SqlAlchemyAccountRepository(self.db.session).apply_inspectors(rows)
+
     # -- sessions ------------------------------------------------------------------------
 
     @write_http("POST", "/auth/login")
@@ -186,7 +198,9 @@ class IdentityService(ObservedService):
     def create_account(self, request: Request) -> Response:
         def run(principal: Principal, ctx: Context) -> Response:
             body = schemas.parse(schemas.CreateAccountBody, request.get_data())
-            command = CreateAccount(principal, body.login, body.name, body.node, tuple(body.roles), body.password)
+            command = CreateAccount(
+                principal, body.login, body.name, body.node, tuple(body.roles), body.password, body.credential_no
+            )
             account, enrolment = handle(command, ctx)
             return json_response({**account.public(), "enrolment": enrolment.to_dict()}, 201)
 
@@ -201,6 +215,15 @@ class IdentityService(ObservedService):
             )
 
         return self._write(request, "account.roles", account_id, run)
+
+    @write_http("POST", "/accounts/<account_id>/inspector")
+    def link_inspector(self, request: Request, account_id: str) -> Response:
+        def run(principal: Principal, ctx: Context) -> Response:
+            body = schemas.parse(schemas.InspectorLinkBody, request.get_data())
+            command = LinkInspector(principal, account_id, body.credential_no, body.reason)
+            return json_response(handle(command, ctx).public())
+
+        return self._write(request, "account.inspector", account_id, run)
 
     @write_http("POST", "/accounts/<account_id>/disable")
     def disable_account(self, request: Request, account_id: str) -> Response:

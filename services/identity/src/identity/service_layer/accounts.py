@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from hrss.audit import AuditRecord
 from hrss.auth import (
@@ -18,12 +19,13 @@ from hrss.auth import (
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.auth.totp import generate_secret, provisioning_uri
 from hrss.contracts import InvalidNodeCode, Node
-from identity.domain.model import Account, Change, Status
+from identity.domain.model import Account, Change, RegisteredInspector, Status
 from identity.service_layer.commands import (
     ChangeRoles,
     CreateAccount,
     CreateFirstAdmin,
     DisableAccount,
+    LinkInspector,
     ResetEnrolment,
 )
 from identity.service_layer.context import Context
@@ -67,6 +69,7 @@ def _new_account(  # type: ignore[no-untyped-def]
     password: str | None,
     by: str,
     status: Status = Status.ACTIVE,
+    inspector: RegisteredInspector | None = None,
 ):
     if not login or len(login) > 64 or not login.isprintable():
         raise BadRequest("account.login_invalid", "登录名须为 1 至 64 个可打印字符")
@@ -92,6 +95,8 @@ def _new_account(  # type: ignore[no-untyped-def]
         change=Change.CREATED,
         changed_at=now,
         changed_by=by,
+        inspector_id=inspector.inspector_id if inspector else None,
+        credential_no=inspector.credential_no if inspector else None,
     )
     ctx.repo.add(account)
     return account, secret
@@ -103,6 +108,7 @@ def create_account(cmd: CreateAccount, ctx: Context) -> tuple[Account, Enrolment
     roles = check_roles(cmd.roles, node)
     for role in sorted(roles):
         check_grant(cmd.actor, role, node)
+    inspector = None if cmd.credential_no is None else _inspector_for(ctx, node.code, roles, cmd.credential_no)
     account, _secret = _new_account(
         ctx,
         login=cmd.login,
@@ -112,11 +118,62 @@ def create_account(cmd: CreateAccount, ctx: Context) -> tuple[Account, Enrolment
         password=cmd.password,
         by=cmd.actor.account_id,
         status=Status.PENDING,
+        inspector=inspector,
     )
     enrolment = issue_code(ctx, account.id, cmd.actor.account_id)
     detail = {"roles": ",".join(account.roles), "enrolment_expires_at": enrolment.expires_at.isoformat()}
+    if account.credential_no:
+        detail["credential_no"] = account.credential_no
     ctx.audit(_record(cmd.actor, "account.create", account, None, detail=detail))
     return account, enrolment
+
+
+def _inspector_for(
+    ctx: Context, node: str, roles: Iterable[str], credential_no: str, account_id: str | None = None
+) -> RegisteredInspector:
+    """The active registry inspector of `node` holding `credential_no`, which the account may act as.
+
+    The registry is the authority: the credential must be an active inspector of the account's own node, and one
+    inspector is one person, so no other live account may act as it."""
+    credential_no = credential_no.strip()
+    if not credential_no or len(credential_no) > 64:
+        raise BadRequest("account.credential_no_invalid", "执法证号（credential_no）须为 1 至 64 个字符")
+    if Role.INSPECTOR not in {Role(r) for r in roles}:
+        raise BadRequest("account.not_inspector", "只有具有「检查人员」角色的账号可以关联执法证号（credential_no）")
+    inspector = ctx.repo.registered_inspector(node, credential_no)
+    if inspector is None:
+        raise BadRequest(
+            "account.inspector_unknown",
+            f"执法证号 {credential_no} 不在节点 {node} 的检查人员名录库中（名录库变更同步需要数秒，请稍后重试）",
+        )
+    if not inspector.active:
+        raise BadRequest("account.inspector_inactive", f"执法证号 {credential_no} 对应的检查人员不在岗")
+    holder = ctx.repo.account_acting_as(inspector.inspector_id)
+    if holder is not None and holder.id != account_id:
+        raise Conflict("account.inspector_taken", f"执法证号 {credential_no} 已关联账号 {holder.login}")
+    return inspector
+
+
+def link_inspector(cmd: LinkInspector, ctx: Context) -> Account:
+    """Link the account to the registry inspector it acts as (or unlink it); its sessions end, so that no token
+    keeps acting as the previous inspector."""
+    target = _target(ctx, cmd.actor, cmd.account_id)
+    node = Node(target.node)
+    check_grant(cmd.actor, Role.INSPECTOR, node)
+    ctx.repo.lock(target.id)
+    target = ctx.repo.get(target.id) or target
+    if target.is_disabled:
+        raise Conflict("account.already_disabled", "账号已停用")
+    now = ctx.components.clock()
+    inspector = None
+    if cmd.credential_no is not None:
+        inspector = _inspector_for(ctx, target.node, target.roles, cmd.credential_no, target.id)
+    changed = target.linked_to(inspector, cmd.actor.account_id, now)
+    ctx.repo.add_version(changed)
+    ended = ctx.repo.end_sessions_of(target.id, now, "inspector")
+    detail = {"credential_no": changed.credential_no or "", "sessions_ended": str(ended)}
+    ctx.audit(_record(cmd.actor, "account.inspector", changed, target, reason=cmd.reason, detail=detail))
+    return changed
 
 
 def reset_enrolment(cmd: ResetEnrolment, ctx: Context) -> tuple[Account, Enrolment]:

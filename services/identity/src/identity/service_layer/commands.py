@@ -15,6 +15,7 @@ class CreateAccount:
     node: str
     roles: tuple[str, ...]
     password: str | None = None  # optional: the user sets the password at enrolment
+    credential_no: str | None = None  # for an inspector: the registry inspector (执法证号) the account acts as
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,16 @@ class ChangeRoles:
     actor: Principal
     account_id: str
     roles: tuple[str, ...]
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkInspector:
+    """Make the account act as the registry inspector holding `credential_no` at the account's node (None: unlink)."""
+
+    actor: Principal
+    account_id: str
+    credential_no: str | None
     reason: str | None = None
 
 

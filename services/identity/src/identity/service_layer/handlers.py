@@ -14,6 +14,7 @@ from identity.service_layer.commands import (
     CreateFirstAdmin,
     DisableAccount,
     Enrol,
+    LinkInspector,
     LogIn,
     LogOut,
     RefreshSession,
@@ -30,6 +31,7 @@ def handle(command: object, ctx: Context, **extra: Any) -> Any:
 COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     CreateAccount: accounts.create_account,
     ChangeRoles: accounts.change_roles,
+    LinkInspector: accounts.link_inspector,
     DisableAccount: accounts.disable_account,
     CreateFirstAdmin: accounts.create_first_admin,
     LogIn: login.log_in,

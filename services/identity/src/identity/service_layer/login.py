@@ -103,7 +103,15 @@ def log_in(cmd: LogIn, ctx: Context, home_node: str) -> Tokens | PlatformError:
 
 
 def _issue(ctx: Context, account: Account, session_id: str) -> Tokens:
-    principal = Principal(account.id, account.name, account.node, frozenset(account.roles), session_id=session_id)
+    principal = Principal(
+        account.id,
+        account.name,
+        account.node,
+        frozenset(account.roles),
+        session_id=session_id,
+        inspector_id=account.inspector_id,
+        credential_no=account.credential_no,
+    )
     refresh = new_refresh_token()
     ctx.repo.add_refresh(hash_refresh_token(refresh), session_id, ctx.components.clock())
     access = ctx.components.issuer.issue(principal)
