@@ -16,7 +16,7 @@ from hrss.auth import SigningKey
 
 
 @pytest.fixture
-def start_registry() -> Iterator[Callable[..., Running]]:
+def start_registry(kafka_bootstrap: str, kafka_namespace: str) -> Iterator[Callable[..., Running]]:
     from nameko.containers import ServiceContainer
     from registry.entrypoints.service import RegistryService
 
@@ -28,7 +28,8 @@ def start_registry() -> Iterator[Callable[..., Running]]:
         migrate(dsn)
         key = SigningKey.generate("test")
         port = free_port()
-        config = registry_config(dsn, port, key, nodes)
+        kafka = {"bootstrap_servers": kafka_bootstrap, "namespace": kafka_namespace}
+        config = registry_config(dsn, port, key, nodes, KAFKA=kafka)
         container = ServiceContainer(RegistryService, config)
         container.start()
         containers.append(container)

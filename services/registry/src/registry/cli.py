@@ -3,6 +3,7 @@
     python -m registry.cli import-entities FILE --node 410000 --actor 张三
     python -m registry.cli import-inspectors FILE --node 410000 --actor 张三
     python -m registry.cli load-checklist --node 410400 --actor 张三 [--file seeds/002_….txt]
+        [--qualification 行政执法资格 …] [--no-qualification]
     python -m registry.cli demo --province 330000 [--entities 20000] [--if-empty]
     python -m registry.cli rebuild-current
 
@@ -28,6 +29,7 @@ from hrss.contracts import Node, PlatformError, parse_nodes
 from hrss.db import make_engine
 from registry.adapters.orm import entity_current
 from registry.bootstrap import Components, bootstrap, unit_of_work
+from registry.domain.lines import ENFORCEMENT_QUALIFICATION
 from registry.fixtures import CHECKLIST_DOCUMENT, load_seed_checklist
 from registry.service_layer import checklist, imports
 from registry.service_layer.context import Context
@@ -59,13 +61,23 @@ def run_import(kind: str, path: Path, node: str, actor: str, components: Compone
     return report.to_dict()
 
 
-def load_checklist(engine: Any, nodes: tuple, components: Components, node: str, actor: str, path: Path | None) -> list:
+def load_checklist(
+    engine: Any,
+    nodes: tuple,
+    components: Components,
+    node: str,
+    actor: str,
+    path: Path | None,
+    qualifications: tuple[str, ...] = (ENFORCEMENT_QUALIFICATION,),
+) -> list:
+    """Load an official list: each item of the line of its first responsible unit, requiring `qualifications`."""
     specs = load_seed_checklist() if path is None else _parse_document(path)
     uow = unit_of_work(engine, nodes)
     try:
         ctx = Context(uow, components, operator(actor, node))
         source = path.name if path else CHECKLIST_DOCUMENT
-        results = checklist.load_list(ctx, node, specs, None, f"载入抽查事项清单 {source}")
+        required = checklist.parse_qualifications(list(qualifications))
+        results = checklist.load_list(ctx, node, specs, None, f"载入抽查事项清单 {source}", required)
         uow.commit()
         return results
     finally:
@@ -135,6 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--node", required=True)
     load.add_argument("--actor", required=True)
     load.add_argument("--file", type=Path)
+    load.add_argument(
+        "--qualification",
+        action="append",
+        dest="qualifications",
+        help="每个事项要求检查人员具备的资格，可重复（默认 行政执法资格）",
+    )
+    load.add_argument("--no-qualification", action="store_true", help="事项不要求业务条线以外的资格")
     sample = commands.add_parser("demo", help="生成并导入演示数据（确定性）")
     sample.add_argument("--province", default=None, help="省级节点（默认 HRSS_NODES 的第一个）")
     sample.add_argument("--entities", type=int, default=20_000)
@@ -158,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
                 kind = "entities" if args.command == "import-entities" else "inspectors"
                 result = run_import(kind, args.file, args.node, args.actor, components, engine, nodes)
             elif args.command == "load-checklist":
-                result = load_checklist(engine, nodes, components, args.node, args.actor, args.file)
+                required = () if args.no_qualification else tuple(args.qualifications or [ENFORCEMENT_QUALIFICATION])
+                result = load_checklist(engine, nodes, components, args.node, args.actor, args.file, required)
             else:
                 with engine.connect() as connection:
                     present = connection.execute(select(func.count()).select_from(entity_current)).scalar_one()

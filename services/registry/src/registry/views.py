@@ -334,6 +334,7 @@ def _item(row: Any) -> dict[str, Any]:
         "number": row.number,
         "version": row.version,
         "line": row.line,
+        "qualifications": list(row.qualifications or ()),
         "status": row.status,
         "spec": row.spec,
         "content_hash": row.content_hash,

@@ -261,7 +261,7 @@ def test_openapi_describes_every_route(registry: Running) -> None:
     routes = set()
     for attribute in vars(RegistryService).values():
         for entrypoint in getattr(attribute, "nameko_entrypoints", ()):
-            if entrypoint.url != "/openapi.json":
+            if getattr(entrypoint, "url", "/openapi.json") != "/openapi.json":  # event consumers have no url
                 routes.add((entrypoint.method.lower(), entrypoint.url.replace("<", "{").replace(">", "}")))
     documented = {(method, path) for path, ops in described.items() for method in ops}
     assert routes and routes <= documented

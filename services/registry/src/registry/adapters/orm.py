@@ -71,6 +71,8 @@ check_item_version = Table(
     Column("version", Integer, nullable=False),
     Column("spec", JSONB, nullable=False),  # CheckItemSpec.to_json()
     Column("line", String(40)),  # line of business (业务条线) owning the item
+    # what an inspector must hold to check it, besides being of its line (revision 0002)
+    Column("qualifications", ARRAY(Text), nullable=False, server_default="{}"),
     Column("status", String(12), nullable=False),  # active | withdrawn
     Column("content_hash", _HASH, nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),

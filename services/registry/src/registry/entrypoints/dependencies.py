@@ -1,4 +1,5 @@
-"""nameko dependency: the registry components built once per container, and the caller's principal."""
+"""nameko dependency: the registry components built once per container, the caller's principal, and the
+service's own identity for the events it consumes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from typing import Any
 from nameko.extensions import DependencyProvider
 
 from hrss.auth import Principal
-from hrss.auth.dependency import Authenticator, current_principal, verifier_from_config
+from hrss.auth.dependency import (
+    Authenticator,
+    current_principal,
+    service_identity_from_config,
+    verifier_from_config,
+)
 from registry.bootstrap import Components, bootstrap
 
 
@@ -21,6 +27,10 @@ class Registry:
     def principal_from(self, request: Any) -> Principal:
         return self._auth.principal_from(request)
 
+    def as_service(self) -> Principal:
+        """The registry acting for the nodes it serves (the consumer of other services' events)."""
+        return self._auth.as_service()
+
 
 class RegistryComponents(DependencyProvider):
     """Built from config at container start, so a missing key or holiday file fails the start."""
@@ -30,10 +40,11 @@ class RegistryComponents(DependencyProvider):
     def setup(self) -> None:
         self.components = bootstrap(self.container.config)
         self.verifier = verifier_from_config(self.container.config)
+        self.service_identity = service_identity_from_config(self.container.config, self.container.service_name)
 
     def get_dependency(self, worker_ctx: Any) -> Registry:
         assert self.components is not None
-        return Registry(self.components, Authenticator(self.verifier, None))
+        return Registry(self.components, Authenticator(self.verifier, self.service_identity))
 
     def worker_teardown(self, worker_ctx: Any) -> None:
         current_principal.set(None)

@@ -75,6 +75,12 @@ _PAGE = [
     _query("after", "上一页最后一条的 id", type="string", format="uuid"),
 ]
 _NODE = {"type": "string", "pattern": "^[1-9][0-9]{5}$", "example": "410402"}
+_QUALIFICATIONS = {
+    "type": "array",
+    "maxItems": 10,
+    "items": {"type": "string", "minLength": 1, "maxLength": 40},
+    "description": "检查该事项须具备的资格（如 行政执法资格）；修订时不提供则保持不变",
+}
 
 OPENAPI: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -240,7 +246,8 @@ OPENAPI: dict[str, Any] = {
                 "properties": {
                     "node": _NODE,
                     "spec": {"type": "object", "description": "CheckItemSpec 的 JSON 形式（number、name、ratio 等）"},
-                    "line": {"type": "string"},
+                    "line": {"type": "string", "description": "业务条线：检查该事项的人员须属此条线"},
+                    "qualifications": _QUALIFICATIONS,
                     "reason": {"type": "string"},
                 },
             },
@@ -250,7 +257,8 @@ OPENAPI: dict[str, Any] = {
                 "additionalProperties": False,
                 "properties": {
                     "spec": {"type": "object"},
-                    "line": {"type": "string"},
+                    "line": {"type": ["string", "null"], "description": "不提供则保持不变"},
+                    "qualifications": _QUALIFICATIONS,
                     "reason": {"type": "string", "minLength": 1},
                 },
             },

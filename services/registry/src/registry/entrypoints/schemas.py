@@ -48,12 +48,17 @@ class CheckItemBody(Body):
     node: Text = Field(min_length=6, max_length=6)
     spec: dict[str, Any]
     line: Text | None = Field(default=None, max_length=40)
+    # what an inspector of the line must hold to check the item (资格), e.g. ["行政执法资格"]
+    qualifications: list[Text] | None = Field(default=None, max_length=10)
     reason: Text | None = Field(default=None, max_length=2000)
 
 
 class RevisionBody(Body):
+    """A revision; `line` and `qualifications` left out stay as they are (null or [] clears them)."""
+
     spec: dict[str, Any] | None = None
     line: Text | None = Field(default=None, max_length=40)
+    qualifications: list[Text] | None = Field(default=None, max_length=10)
     reason: Text = Field(min_length=1, max_length=2000)
 
 

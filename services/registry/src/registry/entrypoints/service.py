@@ -1,4 +1,5 @@
-"""The registry service: the checklist, the entity registry and the inspector registry over HTTP."""
+"""The registry service: the checklist, the entity registry and the inspector registry over HTTP; and the
+entities' last inspection from the inspection service's approved results."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from werkzeug.wrappers import Request, Response
 from hrss.audit.refusals import audited_write
 from hrss.auth import Principal
 from hrss.auth.web import http as read_http
+from hrss.bus.consumer import Received, consume
+from hrss.contracts.events.inspection import VisitStatusChanged
 from hrss.db import Database, UnitOfWork
 from hrss.db import http as write_http
 from hrss.observability import ObservedService
@@ -21,7 +24,7 @@ from registry.domain.inspectors import INSPECTOR_FIELDS
 from registry.entrypoints import schemas
 from registry.entrypoints.dependencies import Registry, RegistryComponents
 from registry.entrypoints.openapi import OPENAPI
-from registry.service_layer import checklist, entities, inspectors
+from registry.service_layer import checklist, entities, inspections, inspectors
 from registry.service_layer.context import Context
 
 
@@ -55,6 +58,13 @@ class RegistryService(ObservedService):
 
     def _reader(self, request: Request) -> Principal:
         return self.registry.principal_from(request)
+
+    # -- from the inspection service -------------------------------------------------------
+
+    @consume(VisitStatusChanged)
+    def record_inspection(self, event: Received) -> None:
+        ctx = Context(self.db, self.registry.components, self.registry.as_service(), self.observed)
+        inspections.record_inspection(ctx, event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
 
     # -- entities --------------------------------------------------------------------------
 
@@ -178,7 +188,8 @@ class RegistryService(ObservedService):
         def run(ctx: Context) -> Response:
             body = schemas.parse(schemas.CheckItemBody, request.get_data())
             spec, line = checklist.parse_spec(body.spec), checklist.parse_line(body.line)
-            return json_response(checklist.add_item(ctx, body.node, spec, line, body.reason).to_dict(), 201)
+            required = checklist.parse_qualifications(body.qualifications)
+            return json_response(checklist.add_item(ctx, body.node, spec, line, body.reason, required).to_dict(), 201)
 
         return self._write(request, "check_item.add", "check_item", "-", run)
 
@@ -188,7 +199,12 @@ class RegistryService(ObservedService):
             key = views.check_id(item_id, "item_id")
             body = schemas.parse(schemas.RevisionBody, request.get_data())
             spec = checklist.parse_spec(body.spec) if body.spec is not None else None
-            written = checklist.revise_item(ctx, key, spec, checklist.parse_line(body.line), body.reason)
+            given = body.model_fields_set
+            line = checklist.parse_line(body.line) if "line" in given else checklist.KEEP
+            required = (
+                checklist.parse_qualifications(body.qualifications) if "qualifications" in given else checklist.KEEP
+            )
+            written = checklist.revise_item(ctx, key, spec, line, body.reason, qualifications=required)
             return json_response(written.to_dict())
 
         return self._write(request, "check_item.revise", "check_item", item_id, run)
@@ -198,9 +214,8 @@ class RegistryService(ObservedService):
         def run(ctx: Context) -> Response:
             key = views.check_id(item_id, "item_id")
             body = schemas.parse(schemas.ReasonBody, request.get_data())
-            current = views.check_item_detail(self.db.session, ctx.principal, key)
-            line = checklist.parse_line(current["line"])
-            written = checklist.revise_item(ctx, key, None, line, body.reason, status=checklist.WITHDRAWN)
+            views.check_item_detail(self.db.session, ctx.principal, key)  # not found unless readable
+            written = checklist.revise_item(ctx, key, None, checklist.KEEP, body.reason, status=checklist.WITHDRAWN)
             return json_response(written.to_dict())
 
         return self._write(request, "check_item.withdraw", "check_item", item_id, run)

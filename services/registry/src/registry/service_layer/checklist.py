@@ -3,6 +3,9 @@
 Every change is a new version; a task refers to (item id, version), which never changes. A node's list is the
 items of its own node plus those of the nodes above it; items a node adds are reported upward by the
 `registry.check_item_changed` event and are visible to every node above.
+
+Besides its content (the spec, as the document states it) a version carries its line of business (业务条线) and
+the qualifications (资格) an inspector needs for it: the draw forms teams of inspectors of the line holding them.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -19,12 +23,21 @@ from hrss.contracts.events.registry import CheckItemChanged
 from registry.adapters.orm import check_item, check_item_version
 from registry.domain.checklist import CheckItemSpec, ChecklistError
 from registry.domain.errors import FieldError, InvalidRecord, NotFound
-from registry.domain.lines import LINE_LABELS, Line
+from registry.domain.lines import LINE_LABELS, BadQualifications, Line, clean_qualifications, line_of_unit
 from registry.service_layer.changes import CHECKLIST_KEEPERS
 from registry.service_layer.context import Context
 from registry.service_layer.entities import Written
 
 ACTIVE, WITHDRAWN = "active", "withdrawn"
+
+
+class Keep(Enum):
+    """A revision that leaves the line or the qualifications as the current version has them."""
+
+    CURRENT = "current"
+
+
+KEEP = Keep.CURRENT
 
 
 def parse_spec(raw: Any) -> CheckItemSpec:
@@ -49,12 +62,35 @@ def parse_line(raw: Any) -> Line | None:
     raise InvalidRecord([FieldError("line", "field.choice", f"业务条线取值无效：{str(raw)[:20]!r}（可选：{allowed}）")])
 
 
-def version_hash(spec: CheckItemSpec, line: Line | None, status: str) -> str:
-    """The hash that tells versions apart: the item's content, its line and its status."""
-    return hashlib.sha256(f"{spec.content_hash()}|{line.value if line else ''}|{status}".encode()).hexdigest()
+def parse_qualifications(raw: Any) -> tuple[str, ...]:
+    """The qualifications an item requires, from a JSON list of tags; `InvalidRecord` naming the field otherwise."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise InvalidRecord([FieldError("qualifications", "checklist.qualifications", "所需资格应为列表")])
+    try:
+        return clean_qualifications(raw)
+    except BadQualifications as bad:
+        raise InvalidRecord([FieldError("qualifications", "checklist.qualifications", str(bad))]) from None
 
 
-def add_item(ctx: Context, node: str, spec: CheckItemSpec, line: Line | None, reason: str | None) -> Written:
+def version_hash(spec: CheckItemSpec, line: Line | None, status: str, qualifications: tuple[str, ...] = ()) -> str:
+    """The hash that tells versions apart: the item's content, its line, its status and the qualifications it
+    requires (left out when there are none, so the versions written before items named any keep their hash)."""
+    text = f"{spec.content_hash()}|{line.value if line else ''}|{status}"
+    if qualifications:
+        text += "|" + "\x1e".join(qualifications)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def add_item(
+    ctx: Context,
+    node: str,
+    spec: CheckItemSpec,
+    line: Line | None,
+    reason: str | None,
+    qualifications: tuple[str, ...] = (),
+) -> Written:
     """A new item on `node`'s list (version 1); its number must be new on that list."""
     _check_node(node)
     role = ctx.authorize(node, CHECKLIST_KEEPERS)
@@ -63,9 +99,8 @@ def add_item(ctx: Context, node: str, spec: CheckItemSpec, line: Line | None, re
         select(check_item.c.id).where(check_item.c.node == node, check_item.c.number == number)
     ).scalar_one_or_none()
     if taken is not None:
-        raise InvalidRecord(
-            [FieldError("spec.number", "checklist.number_taken", f"本节点清单已有序号 {number} 的事项")]
-        )
+        message = f"本节点清单已有序号 {number} 的事项，不能再添加“{spec.name}”"
+        raise InvalidRecord([FieldError("spec.number", "checklist.number_taken", message)])
     item_id = str(uuid.uuid4())
     now = ctx.components.clock()
     ctx.uow.session.execute(
@@ -73,7 +108,7 @@ def add_item(ctx: Context, node: str, spec: CheckItemSpec, line: Line | None, re
             id=item_id, node=node, number=number, created_at=now, created_by=ctx.principal.account_id
         )
     )
-    _write_version(ctx, item_id, node, number, 1, spec, line, ACTIVE, reason, role, before=None)
+    _write_version(ctx, item_id, node, number, 1, spec, line, ACTIVE, reason, role, None, qualifications)
     return Written(item_id, 1, created=True, changed=True)
 
 
@@ -81,38 +116,56 @@ def revise_item(
     ctx: Context,
     item_id: str,
     spec: CheckItemSpec | None,
-    line: Line | None,
+    line: Line | Keep | None,
     reason: str | None,
     *,
     status: str = ACTIVE,
+    qualifications: tuple[str, ...] | Keep = KEEP,
 ) -> Written:
-    """Version n+1 of an item (new content, or withdrawn); the same content again makes no version."""
+    """Version n+1 of an item (new content, line or qualifications, or withdrawn); `KEEP` leaves the line or the
+    qualifications as they are; the same content again makes no version."""
     item, current = _item(ctx, item_id)
     role = ctx.authorize(item.node, CHECKLIST_KEEPERS)
-    spec = spec or CheckItemSpec.from_json(current.spec)
+    before = CheckItemSpec.from_json(current.spec)
+    spec = spec or before
     if str(spec.number) != item.number:
-        raise InvalidRecord([FieldError("spec.number", "checklist.number_immutable", "抽查事项序号不能修改")])
-    if version_hash(spec, line, status) == current.content_hash:
+        message = f"抽查事项“{before.name}”的序号 {item.number} 不能修改"
+        raise InvalidRecord([FieldError("spec.number", "checklist.number_immutable", message)])
+    new_line = parse_line(current.line) if isinstance(line, Keep) else line
+    required = tuple(current.qualifications or ()) if isinstance(qualifications, Keep) else qualifications
+    if version_hash(spec, new_line, status, required) == current.content_hash:
         return Written(item_id, current.version, created=False, changed=False)
     if not reason:
-        raise InvalidRecord([FieldError("reason", "field.required", "调整抽查事项必须说明理由")])
-    _write_version(ctx, item_id, item.node, item.number, current.version + 1, spec, line, status, reason, role, current)
-    return Written(item_id, current.version + 1, created=False, changed=True)
+        raise InvalidRecord([FieldError("reason", "field.required", f"调整抽查事项“{before.name}”必须说明理由")])
+    version, number = current.version + 1, item.number
+    _write_version(ctx, item_id, item.node, number, version, spec, new_line, status, reason, role, current, required)
+    return Written(item_id, version, created=False, changed=True)
 
 
-def load_list(ctx: Context, node: str, specs: Iterable[CheckItemSpec], line: Line | None, reason: str) -> list[dict]:
-    """Load an official list onto `node`: new numbers are added, changed ones revised, equal ones left alone."""
+def load_list(
+    ctx: Context,
+    node: str,
+    specs: Iterable[CheckItemSpec],
+    line: Line | None,
+    reason: str,
+    qualifications: tuple[str, ...] = (),
+) -> list[dict]:
+    """Load an official list onto `node`: new numbers are added, changed ones revised, equal ones left alone.
+    Each item's line is `line` if given, else that of its first responsible unit (`line_of_unit`); every item
+    requires `qualifications`."""
     results = []
     for spec in specs:
         existing = ctx.uow.session.execute(
             select(check_item.c.id).where(check_item.c.node == node, check_item.c.number == str(spec.number))
         ).scalar_one_or_none()
+        item_line = line or line_of_unit(spec.responsible_unit)
         written = (
-            add_item(ctx, node, spec, line, reason)
+            add_item(ctx, node, spec, item_line, reason, qualifications)
             if existing is None
-            else revise_item(ctx, existing, spec, line, reason)
+            else revise_item(ctx, existing, spec, item_line, reason, qualifications=qualifications)
         )
-        results.append({"number": spec.number, "name": spec.name, **written.to_dict()})
+        line_label = LINE_LABELS[item_line] if item_line else None
+        results.append({"number": spec.number, "name": spec.name, "line": line_label, **written.to_dict()})
     return results
 
 
@@ -148,9 +201,10 @@ def _write_version(
     reason: str | None,
     role: str,
     before: Any,
+    qualifications: tuple[str, ...],
 ) -> None:
     now = ctx.components.clock()
-    digest = version_hash(spec, line, status)
+    digest = version_hash(spec, line, status, qualifications)
     spec_json = spec.to_json()
     ctx.uow.session.execute(
         insert(check_item_version).values(
@@ -158,6 +212,7 @@ def _write_version(
             version=version,
             spec=spec_json,
             line=line.value if line else None,
+            qualifications=list(qualifications),
             status=status,
             content_hash=digest,
             changed_at=now,
@@ -173,6 +228,7 @@ def _write_version(
             node=node,
             number=number,
             line=line.value if line else None,
+            qualifications=list(qualifications),
             status=status,
             spec=spec_json,
             content_hash=digest,
@@ -191,5 +247,5 @@ def _write_version(
         before_hash=before.content_hash if before is not None else None,
         after_hash=digest,
         reason=reason,
-        detail={"node": node, "number": number},
+        detail={"node": node, "number": number, "name": spec.name},
     )

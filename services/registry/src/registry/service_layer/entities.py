@@ -13,6 +13,7 @@ from sqlalchemy import insert, select, update
 from hrss.contracts.events.registry import EntityChanged
 from registry.adapters.orm import entity_current, entity_version
 from registry.adapters.rows import (
+    Source,
     entity_current_row,
     entity_from_row,
     entity_payload,
@@ -80,6 +81,27 @@ def change_entity(
     return Written(entity_id, row.version + 1, created=False, changed=True)
 
 
+def record_upstream_change(
+    ctx: Context, row: Any, state: EntityState, *, reason: str, known_at: datetime, role: str, event_id: str
+) -> Written:
+    """Version n+1 of the entity whose current row is `row` (locked by the caller), from another service's event;
+    the caller decided it is a change."""
+    version = row.version + 1
+    _write_version(
+        ctx,
+        row.id,
+        version,
+        state,
+        reason=reason,
+        known_at=known_at,
+        source=Source.UPSTREAM,
+        role=role,
+        before=row,
+        event_id=event_id,
+    )
+    return Written(row.id, version, created=False, changed=True)
+
+
 def _write_version(
     ctx: Context,
     entity_id: str,
@@ -91,6 +113,7 @@ def _write_version(
     source: str,
     role: str,
     before: Any = None,
+    event_id: str | None = None,
 ) -> None:
     change = make_change(ctx, reason=reason, known_at=known_at, source=source)
     digest = state.content_hash()
@@ -117,5 +140,6 @@ def _write_version(
         before_hash=before.content_hash if before is not None else None,
         after_hash=digest,
         reason=reason,
+        event_id=event_id,
         detail={"uscc": state.uscc, "source": source, "late": str(change.late).lower()},
     )

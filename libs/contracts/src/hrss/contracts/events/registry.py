@@ -84,7 +84,8 @@ class InterestsChanged(_State):
 
 @event_contract("registry.check_item_changed", 1, compacted=True)
 class CheckItemChanged(_State):
-    """A checklist item (抽查事项) as of `version`; `spec` is the item's canonical JSON."""
+    """A checklist item (抽查事项) as of `version`; `spec` is the item's canonical JSON. An inspector checks it when
+    of its `line` (业务条线; none named: any line) and holding every one of its `qualifications` (资格)."""
 
     item_id: uuid.UUID
     version: int = Field(ge=1)
@@ -95,6 +96,7 @@ class CheckItemChanged(_State):
     spec: dict[str, Any]
     content_hash: str = Field(min_length=64, max_length=64)
     changed_at: AwareDatetime
+    qualifications: list[str] = Field(default_factory=list)
 
 
 __all__ = ["CheckItemChanged", "EntityChanged", "InspectorChanged", "InterestsChanged"]
