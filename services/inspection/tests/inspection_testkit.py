@@ -162,8 +162,12 @@ class Running:
         self.url, self.key, self.dsn, self.broker = url, key, dsn, broker
         self.engine = sa.create_engine(dsn)
 
-    def token(self, roles: set[str], node: str, account: str | None = None) -> str:
-        principal = Principal(account or f"{sorted(roles)[0]}@{node}", "测试", node, frozenset(Role(r) for r in roles))
+    def token(self, roles: set[str], node: str, account: str | None = None, inspector: str | None = None) -> str:
+        """A token as identity signs it; `inspector`: the registry inspector id the account is linked to."""
+        link = {"inspector_id": inspector, "credential_no": f"证-{inspector}"} if inspector else {}
+        principal = Principal(
+            account or f"{sorted(roles)[0]}@{node}", "测试", node, frozenset(Role(r) for r in roles), **link
+        )
         return TokenIssuer(self.key, issuer="hrss-identity", audience="hrss").issue(principal)
 
     def call(  # type: ignore[no-untyped-def]
@@ -175,11 +179,12 @@ class Running:
         body: object = None,
         account: str | None = None,
     ):
-        headers = {"Authorization": f"Bearer {self.token(roles, node, account)}"} if roles else {}
+        headers = {"Authorization": f"Bearer {self.token(roles, node, account, inspector)}"} if roles else {}
         return requests.request(method, self.url + path, json=body, headers=headers, timeout=60)
 
     def as_inspector(self, who: TeamMember, method: str, path: str, body: object = None):  # type: ignore[no-untyped-def]
-        return self.call(method, path, {"inspector"}, COUNTY_A, body, account=str(who.inspector_id))
+        account = f"account-of-{who.inspector_id}"  # the person's login account, linked to the registry inspector
+        return self.call(method, path, {"inspector"}, COUNTY_A, body, account=account, inspector=str(who.inspector_id))
 
     def rows(self, query: str, **params: Any) -> list[Any]:
         with self.engine.connect() as connection:
@@ -195,6 +200,7 @@ class Running:
         answer = self.call("GET", f"/visits/{visit_id}", {"planner"})
         assert answer.status_code == 200, answer.text
         return answer.json()
+        inspector: str | None = None,
 
     def outbox(self, event_type: str) -> list[Envelope]:
         found = [

@@ -86,11 +86,12 @@ def visit_detail(ctx: Context, visit_id: str) -> dict[str, Any]:
     return found
 
 
-def visit_list(ctx: Context, limit: int = 200) -> dict[str, Any]:
-    """Visits of the caller's subtree; an inspector with no other role sees only their own."""
+def visit_list(ctx: Context, limit: int = 200, mine: bool = False) -> dict[str, Any]:
+    """Visits of the caller's subtree; an inspector with no other role (or anyone asking for `mine`) sees only the
+    visits whose team they are on, by the registry inspector their account is linked to."""
     query = sa.select(visit).where(sa.or_(*[visit.c.node.like(p + "%") for p in scope_prefixes(ctx.principal)]))
-    if ctx.principal.sees_only_own_assignments:
-        query = query.where(visit.c.inspector_ids.contains([ctx.principal.account_id]))
+    if ctx.principal.sees_only_own_assignments or mine:
+        query = query.where(visit.c.inspector_ids.contains([ctx.principal.inspector_id or ""]))
     rows = ctx.uow.session.execute(query.order_by(visit.c.due, visit.c.uscc).limit(limit)).all()
     return {"visits": [_visit(r, ctx) for r in rows]}
 

@@ -24,7 +24,7 @@ def test_every_operation_survives_generated_requests_from_every_kind_of_caller(i
     assert fuzzed == documented() - {("get", "/openapi.json")}
     callers = {
         "anonymous": None,
-        "county inspector": s.token({"inspector"}, COUNTY_A, str(member(1).inspector_id)),
+        "county inspector": s.token({"inspector"}, COUNTY_A, inspector=str(member(1).inspector_id)),
         "county approver": s.token({"approver", "county_admin"}, COUNTY_A),
         "city admin": s.token({"city_admin"}, CITY),
         "other county planner": s.token({"planner"}, COUNTY_B),

@@ -169,6 +169,6 @@ def test_a_team_member_cannot_review_the_teams_own_result(inspection_service, vi
         f"/results/{done.json()['result_id']}/approve",
         {"inspector", "approver"},
         body={"version": 1},
-        account=str(B.inspector_id),
+        inspector=str(B.inspector_id),
     )
     assert answer.status_code == 409 and answer.json()["code"] == "result.own_review"

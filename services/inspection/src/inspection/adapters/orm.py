@@ -52,7 +52,7 @@ visit = Table(
     Column("registry_record", JSONB),  # as frozen for the first draw; each assignment keeps its own
     Column("tasks", JSONB, nullable=False),
     Column("team", JSONB, nullable=False),
-    Column("inspector_ids", JSONB, nullable=False),  # account ids of the team, for scoping inspectors
+    Column("inspector_ids", JSONB, nullable=False),  # registry inspector ids of the team, for scoping inspectors
     Column("due", Date, nullable=False),
     Column("announced", Boolean, nullable=False),
     Column("opened_at", _TS, nullable=False),

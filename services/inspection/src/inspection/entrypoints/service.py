@@ -154,7 +154,8 @@ class InspectionService(ObservedService):
 
     @read_http("GET", "/visits")
     def list_visits(self, request: Request) -> Response:
-        return json_response(views.visit_list(self._reader(request)))
+        mine = request.args.get("mine", "false").lower() in ("1", "true", "yes")
+        return json_response(views.visit_list(self._reader(request), mine=mine))
 
     @read_http("GET", "/visits/<visit_id>")
     def get_visit(self, request: Request, visit_id: str) -> Response:

@@ -27,7 +27,7 @@ def collect(ctx: Context, prefixes: tuple[str, ...]) -> list[rules.Deadline]:
     in_scope = sa.or_(*[visit.c.node.like(p + "%") for p in prefixes])
     own = ctx.principal.sees_only_own_assignments  # an inspector sees the deadlines of their own visits only
     if own:
-        in_scope = sa.and_(in_scope, visit.c.inspector_ids.contains([ctx.principal.account_id]))
+        in_scope = sa.and_(in_scope, visit.c.inspector_ids.contains([ctx.principal.inspector_id or ""]))
     out: list[rules.Deadline] = []
     for r in session.execute(
         sa.select(visit.c.visit_id, visit.c.node, visit.c.due, result.c.result_id)

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hrss.auth import Action, Role
+from hrss.auth import Action
 from hrss.contracts.events.inspection import (
     Inspector,
     ItemResult,
@@ -58,7 +58,7 @@ def submit(ctx: Context, visit_id: str, form: Form, client_id: str | None = None
     row = visits.load(ctx, visit_id, Action.WRITE, INSPECTORS, lock=True)
     role = ctx.authorize(row.node, INSPECTORS, Action.WRITE, assignees=list(row.inspector_ids))
     team = [Member.from_dict(m) for m in row.team]
-    if ctx.principal.account_id not in {m.inspector_id for m in team}:
+    if not ctx.principal.is_on_team([m.inspector_id for m in team]):
         raise InvalidRecord([FieldError("present", "result.not_in_team", "只有本次检查组成员可以录入检查结果")])
     session = ctx.uow.session
     result_id, latest, current = state(ctx, visit_id)
@@ -112,7 +112,7 @@ def decide(ctx: Context, result_id: str, version: int, approve: bool, opinion: s
     head = _load_result(ctx, result_id)
     row = visits.load(ctx, str(head.visit_id), Action.WRITE, REVIEWERS, lock=True)
     role = ctx.authorize(row.node, REVIEWERS, Action.WRITE)
-    if Role.INSPECTOR in ctx.principal.roles and ctx.principal.account_id in row.inspector_ids:
+    if ctx.principal.is_on_team(row.inspector_ids):
         raise Conflict("result.own_review", "检查组成员不能审核本组录入的检查结果")
     session = ctx.uow.session
     _, latest, current = state(ctx, str(row.visit_id))
