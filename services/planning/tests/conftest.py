@@ -10,6 +10,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest
 
+FACT_TOPICS = (
+    "draw.draw_completed",
+    "draw.draw_voided",
+    "inspection.visit_status_changed",
+    "inspection.result_published",
+    "inspection.overdue",
+)
+
 
 @pytest.fixture
 def planning(fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker):  # type: ignore[no-untyped-def]
@@ -26,6 +34,8 @@ def planning(fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker):  #
     migrate(fresh_database)
     topic = "registry.check_item_changed.v1"
     kafka_broker.ensure_topics([TopicSpec(topic, compacted=True)])
+    # the facts after the draw, created before the consumers subscribe so that they need no metadata refresh
+    kafka_broker.ensure_topics([TopicSpec(f"{name}.v1") for name in FACT_TOPICS])
     kafka_broker.publish_many([Message(topic, key.encode(), value) for key, value in checklist_events()])
     key = SigningKey.generate("test")
     port = free_port()

@@ -17,16 +17,19 @@ from hrss.auth import AccessDenied, Action, Principal, check_access, in_scope, s
 from hrss.contracts import InvalidNodeCode, Node
 from planning.adapters.documents import plan_document, plan_from, task_from
 from planning.adapters.orm import plan_current, plan_record, task_current, task_record
+from planning.adapters.progress import task_facts
 from planning.adapters.repository import load_plan
 from planning.bootstrap import Components
 from planning.domain.errors import FieldError, InvalidRecord, NotFound
 from planning.domain.plan_coverage import Coverage
 from planning.domain.plans import Plan, PlanStatus, coverage
 from planning.domain.task_lifecycle import TRANSITIONS, TaskStatus
+from planning.domain.task_progress import progress
+from planning.domain.task_progress import totals as progress_totals
 from planning.domain.tasks import Task
 from planning.service_layer.checklist import checklist_entries, items_in_force
 from planning.service_layer.settings import effective_settings
-from planning.service_layer.tasks import candidates
+from planning.service_layer.tasks import OVERRIDE, candidates
 
 MAX_PAGE = 500
 
@@ -185,7 +188,7 @@ def task_view(task: Task, document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def task(session: Session, principal: Principal, task_id: str) -> dict[str, Any]:
+def _readable_task(session: Session, principal: Principal, task_id: str) -> tuple[Task, dict[str, Any]]:
     row = session.execute(
         select(task_current.c.document).where(task_current.c.task_id == check_id(task_id, "task_id"))
     ).scalar_one_or_none()
@@ -193,7 +196,39 @@ def task(session: Session, principal: Principal, task_id: str) -> dict[str, Any]
         raise NotFound("task.not_found", f"抽查任务 {task_id} 不存在")
     found = task_from(row)
     _readable(principal, found)
-    return task_view(found, row)
+    return found, row
+
+
+def task(session: Session, principal: Principal, task_id: str) -> dict[str, Any]:
+    """The task, with the steps after the draw that an administrator recorded by hand (人工变更), if any."""
+    found, row = _readable_task(session, principal, task_id)
+    overrides = session.execute(
+        select(task_record)
+        .where(task_record.c.task_id == found.task_id, task_record.c.action == OVERRIDE)
+        .order_by(task_record.c.revision)
+    ).all()
+    return {
+        **task_view(found, row),
+        "overrides": [
+            {"status": r.status, "actor": r.actor, "at": r.at.isoformat(), "reason": r.reason} for r in overrides
+        ],
+    }
+
+
+def task_progress(session: Session, principal: Principal, task_id: str) -> dict[str, Any]:
+    """The task's visits per implementing node, from the draw's and the inspecting nodes' events; each caller sees
+    the rows of the nodes in its scope (a county its own; the province every one) and their totals."""
+    found, _ = _readable_task(session, principal, task_id)
+    facts = task_facts(session, found.task_id)
+    rows = [r for r in progress(facts, (n.code for n in found.implementing_nodes)) if in_scope(principal, r.node)]
+    return {
+        "task_id": found.task_id,
+        "number": found.number,
+        "status": found.status.value,
+        "status_label": found.status.label,
+        "nodes": [r.as_dict() for r in rows],
+        "totals": progress_totals(rows),
+    }
 
 
 def tasks(session: Session, principal: Principal, args: Mapping[str, str]) -> dict[str, Any]:
@@ -234,7 +269,10 @@ def task_history(session: Session, principal: Principal, task_id: str) -> dict[s
     ).all()
     return {
         "task_id": key,
-        "records": [{**_record(r), "revision": r.revision, "from_status": r.from_status} for r in rows],
+        "records": [
+            {**_record(r), "revision": r.revision, "from_status": r.from_status, "override": r.action == OVERRIDE}
+            for r in rows
+        ],
     }
 
 

@@ -154,7 +154,9 @@ def test_a_unified_task_is_numbered_frozen_for_the_draw_and_seen_by_its_counties
     ]
 
 
-def test_progress_after_the_draw_is_recorded_by_the_services_and_cancelling_needs_a_reason(planning: Running) -> None:
+def test_steps_after_the_draw_are_overridden_only_by_an_administrator_with_a_reason_and_shown_as_overrides(
+    planning: Running,
+) -> None:
     setup_province(planning)
     province = planning.as_(PLANNER, PROVINCE)
     task_id = province.post("/tasks", task_body(planning)).json()["task_id"]
@@ -162,14 +164,37 @@ def test_progress_after_the_draw_is_recorded_by_the_services_and_cancelling_need
     assert bare.status_code == 400 and bare.json()["errors"][0]["code"] == "task.cancel_reason_required"
     province.post(f"/tasks/{task_id}/publish")
     province.post(f"/tasks/{task_id}/freeze")
-    by_planner = province.post(f"/tasks/{task_id}/status", {"to": "drawn"})
+    by_planner = province.post(f"/tasks/{task_id}/status", {"to": "drawn", "reason": "手工"})
     assert by_planner.status_code == 403 and by_planner.json()["code"] == "access.role_required"
-    service = planning.as_draw_service(PROVINCE)
-    skipped = service.post(f"/tasks/{task_id}/status", {"to": "completed"})
+    by_a_service = planning.as_draw_service(PROVINCE).post(f"/tasks/{task_id}/status", {"to": "drawn", "reason": "x"})
+    assert by_a_service.status_code == 403  # the services' facts arrive as events, not as a say-so over HTTP
+    admin = planning.as_({"province_admin"}, PROVINCE)
+    unexplained = admin.post(f"/tasks/{task_id}/status", {"to": "drawn"})
+    assert unexplained.status_code == 400
+    assert unexplained.json()["errors"][0]["code"] == "task.override_reason_required"
+    skipped = admin.post(f"/tasks/{task_id}/status", {"to": "completed", "reason": "跳步"})
     assert skipped.status_code == 409
     for step in ("drawn", "dispatched", "in_progress", "completed", "results_published"):
-        moved = service.post(f"/tasks/{task_id}/status", {"to": step})
+        moved = admin.post(f"/tasks/{task_id}/status", {"to": step, "reason": "抽取系统停机，按纸质记录补录"})
         assert moved.status_code == 200 and moved.json()["status"] == step, moved.text
+    shown = province.get(f"/tasks/{task_id}").json()
+    assert [o["status"] for o in shown["overrides"]] == [
+        "drawn",
+        "dispatched",
+        "in_progress",
+        "completed",
+        "results_published",
+    ]
+    assert all(o["reason"] == "人工变更：抽取系统停机，按纸质记录补录" for o in shown["overrides"])
+    history = province.get(f"/tasks/{task_id}/history").json()["records"]
+    assert [(r["status"], r["override"]) for r in history][-2:] == [("completed", True), ("results_published", True)]
+    assert not any(r["override"] for r in history[:3])
+    audited = rows(
+        planning.dsn,
+        f"SELECT count(*) FROM planning.audit_entry WHERE action = 'task.override' AND object_id = '{task_id}'"
+        " AND outcome = 'ok'",
+    )
+    assert audited == [(5,)]
     topics = [t for (t,) in rows(planning.dsn, "SELECT topic FROM planning.outbox ORDER BY id")]
     assert topics == [
         "planning.task_published.v1",

@@ -161,8 +161,93 @@ check_item_view = Table(
     Index("check_item_view_node", "node", "item_id", text("version DESC")),
 )
 
+# -- the facts after the draw, from the draw and inspection services (revision 0002) ----------------
+# Each fact is kept as received (insert only); `visit_progress` is the projection of a visit's facts, written in
+# the same transaction, that the lifecycle rules and the progress view read.
+
+_TASK_IDS = ARRAY(String(36))
+
+draw_fact = Table(
+    "draw_fact",
+    metadata,
+    Column("draw_id", _ID, nullable=False),
+    Column("kind", String(10), nullable=False),  # completed | voided
+    Column("node", String(6), nullable=False),
+    Column("task_ids", _TASK_IDS, nullable=False),
+    Column("picks", Integer),
+    Column("dispatched", JSONB),  # node → entities dispatched to it (the whole draw: every task of a draw group)
+    Column("reason", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("event_id", _ID, nullable=False),
+    PrimaryKeyConstraint("draw_id", "kind", name="draw_fact_pk"),
+    Index("draw_fact_tasks", "task_ids", postgresql_using="gin"),
+)
+
+visit_fact = Table(
+    "visit_fact",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("event_id", _ID, nullable=False, unique=True),
+    Column("visit_id", _ID, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("uscc", String(18), nullable=False),
+    Column("region_code", String(6), nullable=False),
+    Column("task_ids", _TASK_IDS, nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("inspected_on", Date),
+    Column("reason", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("visit_fact_visit", "visit_id", "id"),
+)
+
+visit_progress = Table(
+    "visit_progress",
+    metadata,
+    Column("visit_id", _ID, primary_key=True),
+    Column("node", String(6), nullable=False),
+    Column("task_ids", _TASK_IDS, nullable=False),
+    Column("status", String(12), nullable=False),  # the latest step
+    Column("started", Boolean, nullable=False),
+    Column("submitted", Boolean, nullable=False),
+    Column("approved", Boolean, nullable=False),
+    Column("closed", Boolean, nullable=False),
+    Column("closed_reason", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("visit_progress_tasks", "task_ids", postgresql_using="gin"),
+)
+
+result_publication = Table(
+    "result_publication",
+    metadata,
+    Column("result_id", _ID, primary_key=True),
+    Column("visit_id", _ID, nullable=False, index=True),
+    Column("node", String(6), nullable=False),
+    Column("task_ids", _TASK_IDS, nullable=False),
+    Column("public", Boolean, nullable=False),
+    Column("withheld_reason", Text),
+    Column("content_sha256", String(64), nullable=False),
+    Column("published_at", DateTime(timezone=True), nullable=False),
+    Column("event_id", _ID, nullable=False),
+)
+
+overdue_fact = Table(
+    "overdue_fact",
+    metadata,
+    Column("subject_id", _ID, nullable=False),  # kind result: the visit; publication: the result
+    Column("kind", String(12), nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("supervisor", String(6)),
+    Column("due", Date, nullable=False),
+    Column("detected_on", Date, nullable=False),
+    Column("event_id", _ID, nullable=False),
+    PrimaryKeyConstraint("subject_id", "kind", name="overdue_fact_pk"),
+)
+
 audit_entry = audit_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
-TABLES = [t.name for t in metadata.sorted_tables]
+# revision 0001 creates TABLES (APPEND_ONLY among them); revision 0002 creates PROGRESS_TABLES
+PROGRESS_TABLES = ["draw_fact", "visit_fact", "visit_progress", "result_publication", "overdue_fact"]
+PROGRESS_APPEND_ONLY = ("draw_fact", "visit_fact", "result_publication", "overdue_fact")
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in PROGRESS_TABLES]
 APPEND_ONLY = ("settings_record", "plan_record", "task_record", "task_number", "check_item_view", "audit_entry")

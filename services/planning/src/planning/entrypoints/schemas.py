@@ -78,8 +78,10 @@ class ReasonBody(Body):
 
 
 class StatusBody(Body):
+    """An administrator's override of a step after the draw (these steps normally follow from facts)."""
+
     to: Literal["drawn", "dispatched", "in_progress", "completed", "results_published"]
-    reason: Text | None = Field(default=None, max_length=2000)
+    reason: Text | None = Field(default=None, max_length=2000, description="人工变更的理由（必填）")
 
 
 class TaskItemBody(Body):

@@ -12,7 +12,8 @@ from hrss.audit.refusals import audited_write
 from hrss.auth import Principal
 from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
-from hrss.contracts.events.draw import DrawCompleted
+from hrss.contracts.events.draw import DrawCompleted, DrawVoided
+from hrss.contracts.events.inspection import Overdue, ResultPublished, VisitStatusChanged
 from hrss.contracts.events.registry import CheckItemChanged
 from hrss.db import Database, UnitOfWork
 from hrss.db import http as write_http
@@ -25,7 +26,7 @@ from planning.domain.task_lifecycle import TaskStatus
 from planning.entrypoints import schemas
 from planning.entrypoints.dependencies import Planning, PlanningComponents
 from planning.entrypoints.openapi import OPENAPI
-from planning.service_layer import checklist, plans, settings, tasks
+from planning.service_layer import checklist, plans, progress, settings, tasks
 from planning.service_layer.context import Context
 
 
@@ -45,12 +46,30 @@ class PlanningService(ObservedService):
     def apply_check_items(self, events: list[Received]) -> None:
         checklist.apply_changes(self.db.session, [event.payload for event in events])  # type: ignore[misc]
 
+    # -- the facts after the draw: the task's lifecycle and its progress per node follow from them ------
+
+    def _as_service(self) -> Context:
+        return Context(self.db, self.planning.components, self.planning.as_service(), self.observed)
+
     @consume(DrawCompleted)
     def apply_draw_completed(self, event: Received) -> None:
-        done: DrawCompleted = event.payload  # type: ignore[assignment]
-        ctx = Context(self.db, self.planning.components, self.planning.as_service(), self.observed)
-        ids = [str(t) for t in done.task_ids]
-        tasks.record_draw(ctx, ids, str(done.draw_id), done.picks, dict(done.dispatched))
+        progress.draw_completed(self._as_service(), str(event.envelope.event_id), event.payload)  # type: ignore[arg-type]
+
+    @consume(DrawVoided)
+    def apply_draw_voided(self, event: Received) -> None:
+        progress.draw_voided(self._as_service(), str(event.envelope.event_id), event.payload)  # type: ignore[arg-type]
+
+    @consume(VisitStatusChanged)
+    def apply_visit_status(self, event: Received) -> None:
+        progress.visit_step(self._as_service(), str(event.envelope.event_id), event.payload)  # type: ignore[arg-type]
+
+    @consume(ResultPublished)
+    def apply_result_published(self, event: Received) -> None:
+        progress.result_published(self._as_service(), str(event.envelope.event_id), event.payload)  # type: ignore[arg-type]
+
+    @consume(Overdue)
+    def apply_overdue(self, event: Received) -> None:
+        progress.overdue(self._as_service(), str(event.envelope.event_id), event.payload)  # type: ignore[arg-type]
 
     # -- plumbing ----------------------------------------------------------------------------
 
@@ -172,6 +191,10 @@ class PlanningService(ObservedService):
     def get_task_history(self, request: Request, task_id: str) -> Response:
         return json_response(views.task_history(self.db.session, self._reader(request), task_id))
 
+    @read_http("GET", "/tasks/<task_id>/progress")
+    def get_task_progress(self, request: Request, task_id: str) -> Response:
+        return json_response(views.task_progress(self.db.session, self._reader(request), task_id))
+
     @read_http("GET", "/merge-candidates")
     def get_merge_candidates(self, request: Request) -> Response:
         return json_response(views.merge_candidates(self.db.session, self._reader(request), request.args))
@@ -200,13 +223,15 @@ class PlanningService(ObservedService):
     def _task_step(self, request: Request, task_id: str, target: TaskStatus | None) -> Response:
         def run(ctx: Context) -> Response:
             key = views.check_id(task_id, "task_id")
-            model = schemas.ReasonBody if target is not None else schemas.StatusBody
-            body = schemas.parse(model, request.get_data())
-            to = target or TaskStatus(body.to)  # type: ignore[union-attr]
-            task = tasks.move(ctx, key, to, body.reason)
+            if target is not None:
+                body = schemas.parse(schemas.ReasonBody, request.get_data())
+                task = tasks.move(ctx, key, target, body.reason)
+            else:
+                status = schemas.parse(schemas.StatusBody, request.get_data())
+                task = tasks.override(ctx, key, TaskStatus(status.to), status.reason)
             return json_response(views.task_view(task, task_document(task)))
 
-        action = f"task.{target.value}" if target is not None else "task.progress"
+        action = f"task.{target.value}" if target is not None else tasks.OVERRIDE
         return self._write(request, action, "task", task_id, run)
 
     @write_http("POST", "/tasks/<task_id>/publish")

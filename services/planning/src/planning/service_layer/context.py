@@ -10,9 +10,7 @@ from planning.bootstrap import Components
 from planning.domain.actors import Actor
 
 PLANNERS = ADMIN_ROLES | {Role.PLANNER}  # who drafts, files, reviews and publishes plans and tasks of a node
-PROGRESS = ADMIN_ROLES | {
-    Role.SERVICE
-}  # who records a task's progress after the draw (the draw and inspection services)
+OVERRIDERS = ADMIN_ROLES  # who may record a step after the draw by hand, with a reason (an override)
 
 
 class Context(NodeContext[Components]):

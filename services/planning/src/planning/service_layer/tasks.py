@@ -18,22 +18,24 @@ from registry.domain.lines import LINE_LABELS, Line
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from hrss.auth import Role
 from hrss.contracts import InvalidNodeCode, Node
 from hrss.contracts.events.planning import TASK_EVENTS, Acting
 from planning.adapters.documents import task_from, task_state
 from planning.adapters.orm import task_current, task_number
 from planning.adapters.repository import load_plan, load_task, save_task
-from planning.domain.errors import Conflict, FieldError, InvalidRecord
+from planning.domain.errors import Conflict, FieldError, InvalidRecord, reason_required
 from planning.domain.merging import MergeCandidate, merge_candidates
 from planning.domain.numbering import next_number
 from planning.domain.plans import PlanStatus
 from planning.domain.task_lifecycle import TaskStatus, TaskTransition, cancel_task, transition
 from planning.domain.tasks import GradeRatio, PlanRef, Scope, Task, TaskItem, new_task, revise_task, with_number
 from planning.service_layer.checklist import item_for_task, items_in_force, known_name
-from planning.service_layer.context import PLANNERS, PROGRESS, Context
+from planning.service_layer.context import OVERRIDERS, PLANNERS, Context
 from planning.service_layer.settings import effective_settings
 
 PLANS_IN_FORCE = (PlanStatus.ACCEPTED, PlanStatus.PUBLISHED)
+OVERRIDE = "task.override"  # the action of a step after the draw recorded by hand
 PROGRESS_STEPS = {
     TaskStatus.DRAWN,
     TaskStatus.DISPATCHED,
@@ -187,17 +189,38 @@ def _give_number(ctx: Context, task: Task) -> Task:
 
 
 def move(ctx: Context, task_id: str, target: TaskStatus, reason: str | None) -> Task:
-    """Take the task to `target` if the lifecycle allows it; publication gives the number first, and freezing a
-    task of a draw group freezes the whole group."""
+    """A planner's step (publish, freeze, cancel) if the lifecycle allows it; publication gives the number first,
+    and freezing a task of a draw group freezes the whole group. The steps after the draw follow from facts
+    (`follow_facts`) or, exceptionally, from an administrator's recorded override (`override`)."""
+    if target in PROGRESS_STEPS:
+        raise ValueError(f"{target.value} follows from facts or from an override, not from a planner's step")
     session = ctx.uow.session
     if target is TaskStatus.FROZEN:
         peek, _ = load_task(session, task_id)
         if peek.draw_group is not None:
             return _freeze_group(ctx, peek, reason)
     task, revision = load_task(session, task_id, for_update=True)
-    roles = PROGRESS if target in PROGRESS_STEPS else PLANNERS
-    role = ctx.authorize(task.node, roles)
+    role = ctx.authorize(task.node, PLANNERS)
     return _step(ctx, role, task, revision, target, reason, _members(ctx, task))
+
+
+def follow_facts(ctx: Context, task: Task, revision: int, target: TaskStatus, reason: str) -> Task:
+    """A step after the draw that the facts call for, taken by the planning service itself (the caller holds the
+    task's row): the transition record, the task event and the audit entry, as for any step."""
+    role = ctx.authorize(task.node, {Role.SERVICE})
+    return _step(ctx, role, task, revision, target, reason, _members(ctx, task))
+
+
+def override(ctx: Context, task_id: str, target: TaskStatus, reason: str | None) -> Task:
+    """An administrator records a step after the draw by hand, with a required reason; the record, the event and
+    the audit entry say it is an override (人工变更), and the task's view lists it."""
+    if target not in PROGRESS_STEPS:
+        raise ValueError(f"{target.value} is not a step after the draw")
+    task, revision = load_task(ctx.uow.session, task_id, for_update=True)
+    role = ctx.authorize(task.node, OVERRIDERS)
+    if reason is None or not reason.strip():
+        raise reason_required("reason", "task.override_reason_required", "人工变更抽取后的任务进度")
+    return _step(ctx, role, task, revision, target, f"人工变更：{reason.strip()}", _members(ctx, task), OVERRIDE)
 
 
 def _step(
@@ -208,6 +231,7 @@ def _step(
     target: TaskStatus,
     reason: str | None,
     members: list[str],
+    action: str | None = None,
 ) -> Task:
     at = ctx.components.clock()
     if target is TaskStatus.CANCELLED:
@@ -216,9 +240,10 @@ def _step(
         if target is TaskStatus.PUBLISHED and task.status is TaskStatus.DRAFT and task.number is None:
             task = _give_number(ctx, task)
         moved, change = transition(task, target, ctx.actor, at, reason)
-    save_task(ctx.uow.session, moved, revision + 1, f"task.{target.value}", ctx.actor, at, change.reason, task.status)
+    action = action or f"task.{target.value}"
+    save_task(ctx.uow.session, moved, revision + 1, action, ctx.actor, at, change.reason, task.status)
     _publish(ctx, moved, change, members)
-    _audit(ctx, role, f"task.{target.value}", moved, revision + 1, change.reason)
+    _audit(ctx, role, action, moved, revision + 1, change.reason)
     return moved
 
 
@@ -336,7 +361,8 @@ def record_draw(ctx: Context, task_ids: list[str], draw_id: str, picks: int, dis
         ).scalar_one_or_none()
         if row != TaskStatus.FROZEN.value:
             continue
-        move(ctx, task_id, TaskStatus.DRAWN, f"抽取 {draw_id} 完成，抽中 {picks} 家检查对象")
-        move(ctx, task_id, TaskStatus.DISPATCHED, f"已派发：{nodes}")
+        task, revision = load_task(ctx.uow.session, task_id, for_update=True)
+        drawn = follow_facts(ctx, task, revision, TaskStatus.DRAWN, f"抽取 {draw_id} 完成，抽中 {picks} 家检查对象")
+        follow_facts(ctx, drawn, revision + 1, TaskStatus.DISPATCHED, f"已派发：{nodes}")
         moved.append(task_id)
     return moved

@@ -1,0 +1,213 @@
+"""A task's lifecycle after the draw and its progress per implementing node, from the draw's and the inspecting
+nodes' events on the real Kafka, applied exactly once into the real PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from planning_testkit import COUNTY, OTHER_CITY_COUNTY, OTHER_COUNTY, PROVINCE, Running, wait_for
+from pydantic import BaseModel
+
+from hrss.bus.broker import Message
+from hrss.contracts import Producer, registry, utcnow
+from hrss.contracts.events.draw import DrawCompleted
+from hrss.contracts.events.inspection import Overdue, ResultPublished, VisitStatusChanged
+
+pytestmark = pytest.mark.integration
+
+PLANNER = {"planner"}
+USCC = "91130102MA0A1B2C3X"
+
+
+def rows(dsn: str, query: str) -> list[tuple]:
+    engine = sa.create_engine(dsn)
+    try:
+        with engine.connect() as connection:
+            return [tuple(r) for r in connection.execute(sa.text(query))]
+    finally:
+        engine.dispose()
+
+
+class Events:
+    """Publishes events as their producers do: one envelope per event, keyed by its subject."""
+
+    def __init__(self, broker) -> None:  # type: ignore[no-untyped-def]
+        self.broker = broker
+
+    def send(self, payload: BaseModel, subject: str, service: str, node: str, times: int = 1) -> None:
+        envelope = registry.build(payload, subject=subject, producer=Producer(service=service, node=node))
+        topic = f"{envelope.type}.v{envelope.schema_version}"
+        self.broker.publish_many([Message(topic, subject.encode(), envelope.to_bytes())] * times)
+
+    def visit(self, visit_id: uuid.UUID, node: str, task_id: str, status: str, **extra: object) -> None:
+        step = VisitStatusChanged(
+            visit_id=visit_id,
+            node=node,
+            uscc=USCC,
+            region_code=node,
+            task_ids=[uuid.UUID(task_id)],
+            status=status,  # type: ignore[arg-type]
+            at=utcnow(),
+            **extra,  # type: ignore[arg-type]
+        )
+        self.send(step, str(visit_id), "inspection", node)
+
+    def published(self, visit_id: uuid.UUID, node: str, task_id: str, public: bool = True) -> None:
+        record = ResultPublished(
+            result_id=uuid.uuid4(),
+            visit_id=visit_id,
+            node=node,
+            task_ids=[uuid.UUID(task_id)],
+            public=public,
+            withheld_reason=None if public else "涉及国家秘密，依法不予公开",
+            content_sha256="ab" * 32,
+            published_at=utcnow(),
+        )
+        self.send(record, str(record.result_id), "inspection", node)
+
+
+def frozen_unified_task(running: Running) -> str:
+    province = running.as_(PLANNER, PROVINCE)
+    settings = {"plan_deadline": "03-31", "general_minimum": "3%", "task_number_template": "冀人社抽〔{year}〕{seq}号"}
+    assert province.put(f"/settings/{PROVINCE}", settings).status_code == 200
+    items = province.get("/checklist", node=PROVINCE).json()["items"]
+    created = province.post(
+        "/tasks",
+        {
+            "node": PROVINCE,
+            "title": "2027年全省劳务派遣统一抽查",
+            "year": 2027,
+            "items": [{"item_id": items[4]["item_id"]}],
+            "lines": ["劳动保障监察"],
+            "start": "2027-04-01",
+            "end": "2027-06-30",
+            "unified": True,
+            "implementing_nodes": [COUNTY, OTHER_COUNTY],
+            "ad_hoc_reason": "根据省厅统一部署",
+        },
+    )
+    assert created.status_code == 201, created.text
+    task_id = created.json()["task_id"]
+    assert province.post(f"/tasks/{task_id}/publish").status_code == 200
+    assert province.post(f"/tasks/{task_id}/freeze").status_code == 200
+    return task_id
+
+
+def status_of(running: Running, task_id: str) -> str:
+    return running.as_(PLANNER, PROVINCE).get(f"/tasks/{task_id}").json()["status"]
+
+
+def test_the_task_follows_its_visits_to_completed_and_results_published_and_each_node_sees_its_progress(
+    planning: Running, kafka_broker
+) -> None:  # type: ignore[no-untyped-def]
+    task_id = frozen_unified_task(planning)
+    events = Events(kafka_broker)
+    here, there = uuid.uuid4(), uuid.uuid4()
+
+    # a county reports its visit before the province's planning hears of the draw (another topic)
+    events.visit(here, COUNTY, task_id, "opened")
+    events.visit(here, COUNTY, task_id, "started")
+    wait_for(lambda: rows(planning.dsn, "SELECT count(*) FROM planning.visit_fact") == [(2,)], 60, "the visit")
+    assert status_of(planning, task_id) == "frozen"
+
+    draw_id = uuid.uuid4()
+    done = DrawCompleted(
+        draw_id=draw_id,
+        task_ids=[uuid.UUID(task_id)],
+        node=PROVINCE,
+        seed="cd" * 32,
+        picks=2,
+        dispatched={COUNTY: 1, OTHER_COUNTY: 1},
+        completed_at=utcnow(),
+    )
+    events.send(done, str(draw_id), "draw", PROVINCE, times=2)  # delivered twice: applied once
+    wait_for(lambda: status_of(planning, task_id) == "in_progress", 60, "the task in progress")
+
+    events.visit(here, COUNTY, task_id, "submitted")
+    events.visit(here, COUNTY, task_id, "approved", inspected_on=date(2026, 12, 1))
+    for step in ("opened", "started", "submitted", "returned", "submitted"):
+        events.visit(there, OTHER_COUNTY, task_id, step)
+    overdue = Overdue(
+        subject_id=there,
+        node=OTHER_COUNTY,
+        supervisor="130100",
+        kind="result",
+        due=date(2026, 11, 30),
+        detected_on=date(2026, 12, 1),
+    )
+    events.send(overdue, str(there), "inspection", OTHER_COUNTY, times=2)
+    wait_for(lambda: rows(planning.dsn, "SELECT count(*) FROM planning.visit_fact") == [(9,)], 60, "the visits")
+    wait_for(lambda: rows(planning.dsn, "SELECT count(*) FROM planning.overdue_fact") == [(1,)], 60, "the flag")
+    assert status_of(planning, task_id) == "in_progress"  # one visit is still waiting for its review
+
+    progress = planning.as_(PLANNER, PROVINCE).get(f"/tasks/{task_id}/progress")
+    assert progress.status_code == 200, progress.text
+    by_node = {row["node"]: row for row in progress.json()["nodes"]}
+    assert by_node[COUNTY] == {
+        "node": COUNTY,
+        "expected": 1,
+        "opened": 1,
+        "started": 1,
+        "submitted": 1,
+        "approved": 1,
+        "closed": 0,
+        "overdue": 0,
+        "published": 0,
+    }
+    assert (by_node[OTHER_COUNTY]["submitted"], by_node[OTHER_COUNTY]["approved"]) == (1, 0)
+    assert by_node[OTHER_COUNTY]["overdue"] == 1
+    assert progress.json()["totals"]["opened"] == 2 and progress.json()["totals"]["approved"] == 1
+    county = planning.as_(PLANNER, COUNTY).get(f"/tasks/{task_id}/progress").json()
+    assert [row["node"] for row in county["nodes"]] == [COUNTY] and county["totals"]["overdue"] == 0
+    assert planning.as_(PLANNER, OTHER_CITY_COUNTY).get(f"/tasks/{task_id}/progress").status_code == 403
+
+    events.visit(there, OTHER_COUNTY, task_id, "approved", inspected_on=date(2026, 12, 2))
+    wait_for(lambda: status_of(planning, task_id) == "completed", 60, "the task completed")
+    events.published(here, COUNTY, task_id)
+    wait_for(lambda: rows(planning.dsn, "SELECT count(*) FROM planning.result_publication") == [(1,)], 60, "one")
+    assert status_of(planning, task_id) == "completed"  # the other approved result has no publication record yet
+    events.published(there, OTHER_COUNTY, task_id, public=False)  # withheld by law: a record all the same
+    wait_for(lambda: status_of(planning, task_id) == "results_published", 60, "the results published")
+
+    history = planning.as_(PLANNER, PROVINCE).get(f"/tasks/{task_id}/history").json()["records"]
+    assert [r["status"] for r in history] == [
+        "draft",
+        "published",
+        "frozen",
+        "drawn",
+        "dispatched",
+        "in_progress",
+        "completed",
+        "results_published",
+    ]
+    assert {r["actor"] for r in history[3:]} == {"service:planning"}
+    assert not any(r["override"] for r in history)
+    assert "全部 2 户检查对象已办结" in history[6]["reason"]
+    audited = rows(
+        planning.dsn,
+        f"SELECT action FROM planning.audit_entry WHERE action LIKE 'task.%' AND object_id = '{task_id}' ORDER BY seq",
+    )
+    assert [a for (a,) in audited][-5:] == [
+        "task.drawn",
+        "task.dispatched",
+        "task.in_progress",
+        "task.completed",
+        "task.results_published",
+    ]
+    topics = [t for (t,) in rows(planning.dsn, "SELECT topic FROM planning.outbox ORDER BY id")][-3:]
+    assert topics == ["planning.task_started.v1", "planning.task_completed.v1", "planning.task_results_published.v1"]
+    duplicates = rows(planning.dsn, "SELECT event_type, count(*) FROM planning.inbox GROUP BY 1 ORDER BY 1")
+    assert dict(duplicates)["draw.draw_completed"] == 1 and dict(duplicates)["inspection.overdue"] == 1
+
+
+def test_the_facts_tables_are_append_only(planning: Running) -> None:
+    engine = sa.create_engine(planning.dsn)
+    try:
+        for table in ("draw_fact", "visit_fact", "result_publication", "overdue_fact"):
+            with engine.begin() as connection, pytest.raises(sa.exc.DBAPIError):
+                connection.execute(sa.text(f"TRUNCATE planning.{table}"))
+    finally:
+        engine.dispose()
