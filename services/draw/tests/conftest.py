@@ -14,9 +14,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 @pytest.fixture
 def draw_service(request, fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker, servers):  # type: ignore[no-untyped-def]
     """A draw service serving 河北 (130000), its read model fed over Kafka with 600 entities in two counties,
-    inspectors, interests and one unified task ready for draw; snapshots in a bucket of its own on MinIO."""
+    inspectors, interests, the checklist items' versions and one unified task ready for draw; snapshots in a
+    bucket of its own on MinIO."""
     from draw.entrypoints.service import DrawService
-    from draw_testkit import Running, migrate, publish_world, service_config, wait_for
+    from draw_testkit import CHECK_ITEMS, Running, migrate, publish_world, service_config, wait_for
     from nameko.containers import ServiceContainer
 
     from hrss.auth import SigningKey
@@ -37,6 +38,7 @@ def draw_service(request, fresh_database, kafka_bootstrap, kafka_namespace, kafk
         wait_for(lambda: running.count("entity_view") == len(world.entities), 60, "entities")
         wait_for(lambda: running.count("task_view") == 1, 60, "the task")
         wait_for(lambda: running.count("inspector_view") == len(world.inspectors), 60, "inspectors")
+        wait_for(lambda: running.count("check_item_view") == len(CHECK_ITEMS), 60, "checklist items")
         yield running
     finally:
         container.stop()

@@ -18,13 +18,24 @@ from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.bus.broker import Message, TopicSpec
 from hrss.contracts import Producer, registry
 from hrss.contracts.events.planning import TaskReadyForDraw
-from hrss.contracts.events.registry import EntityChanged, InspectorChanged, InterestsChanged
+from hrss.contracts.events.registry import CheckItemChanged, EntityChanged, InspectorChanged, InterestsChanged
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 PROVINCE, COUNTY_A, COUNTY_B = "130000", "130102", "130104"
 BASE_QUALIFICATION, LABOUR_QUALIFICATION = "行政执法资格", "劳动保障监察员证"
-# item-1 is of the labour_inspection line: its team members also need the labour inspector's card
-QUALIFICATIONS_BY_LINE = {"labour_inspection": [LABOUR_QUALIFICATION]}
+AUDIT_QUALIFICATION = "社会保险稽核员证"
+# The task's two checklist items: the labour one (version 1, of the labour_inspection line) needs the labour
+# inspector's card besides the enforcement qualification; the social insurance one needs the enforcement
+# qualification at version 3, the task's (version 2 also needed the auditor's card).
+ITEM_LABOUR = str(uuid.uuid5(uuid.NAMESPACE_URL, "check-item-labour"))
+ITEM_SOCIAL = str(uuid.uuid5(uuid.NAMESPACE_URL, "check-item-social"))
+CHECK_ITEMS = (
+    (ITEM_LABOUR, 1, "劳动用工检查", "labour_inspection", [BASE_QUALIFICATION, LABOUR_QUALIFICATION]),
+    (ITEM_SOCIAL, 2, "社会保险稽核", "social_insurance", [BASE_QUALIFICATION, AUDIT_QUALIFICATION]),
+    (ITEM_SOCIAL, 3, "社会保险稽核", "social_insurance", [BASE_QUALIFICATION]),
+)
+# per county, an inspector of another line holding every qualification: never on a team of these items
+OTHER_LINE = "employment"
 NOW = datetime(2027, 4, 1, 2, 0, tzinfo=UTC)
 
 
@@ -55,7 +66,7 @@ def task_state(task_id: str, **overrides: Any) -> dict[str, Any]:
         "status": "frozen",
         "items": [
             {
-                "item_id": "item-1",
+                "item_id": ITEM_LABOUR,
                 "item_version": 1,
                 "name": "劳动用工检查",
                 "category": "general",
@@ -66,7 +77,7 @@ def task_state(task_id: str, **overrides: Any) -> dict[str, Any]:
                 "item_ratio": {"kind": "fraction", "numerator": 1, "denominator": 20},
             },
             {
-                "item_id": "item-2",
+                "item_id": ITEM_SOCIAL,
                 "item_version": 3,
                 "name": "社会保险稽核",
                 "category": "key",
@@ -178,6 +189,29 @@ def publish_world(broker: Any, per_county: int = 300) -> World:
                         _envelope(interests, inspector_id, "registry"),
                     )
                 )
+    for county in (COUNTY_A, COUNTY_B):
+        inspector_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"inspector-{county}-other-line"))
+        record = {
+            **world.inspectors[0],
+            "inspector_id": inspector_id,
+            "credential_no": f"{county}2027{99:04d}",
+            "name": f"就业检查员{county}",
+            "unit": "就业促进局",
+            "node": county,
+            "line": OTHER_LINE,
+            "qualifications": [BASE_QUALIFICATION, LABOUR_QUALIFICATION, AUDIT_QUALIFICATION],
+            "station_region": county,
+            "former_employers": [],
+        }
+        world.inspectors.append(record)
+        messages.append(
+            Message(
+                "registry.inspector_changed.v1",
+                inspector_id.encode(),
+                _envelope(InspectorChanged(**record), inspector_id, "registry"),
+            )
+        )
+    messages.extend(check_item_messages())
     task_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "task-unified-1"))
     world.task = task_state(task_id)
     ready = TaskReadyForDraw(
@@ -195,6 +229,28 @@ def publish_world(broker: Any, per_county: int = 300) -> World:
     return world
 
 
+def check_item_messages(items: tuple[tuple[str, int, str, str | None, list[str]], ...] = CHECK_ITEMS) -> list[Message]:
+    """The registry's events of checklist item versions: (item id, version, name, line, qualifications)."""
+    messages = []
+    for item_id, version, name, line, qualifications in items:
+        event = CheckItemChanged(
+            item_id=item_id,
+            version=version,
+            node=PROVINCE,
+            number=str(version),
+            line=line,
+            status="active",
+            spec={"name": name},
+            content_hash=f"{version:064d}",
+            changed_at=NOW,
+            qualifications=qualifications,
+        )
+        messages.append(
+            Message("registry.check_item_changed.v1", item_id.encode(), _envelope(event, item_id, "registry"))
+        )
+    return messages
+
+
 def service_config(
     dsn: str, port: int, key: SigningKey, bootstrap: str, namespace: str, servers: Any, bucket: str
 ) -> dict[str, Any]:
@@ -204,7 +260,7 @@ def service_config(
         "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
         "KAFKA": {"bootstrap_servers": bootstrap, "namespace": namespace},
         "AUTH": {"issuer": "hrss-identity", "audience": "hrss", "public_keys": {key.kid: key.public_base64()}},
-        "DRAW": {"required_qualifications": [BASE_QUALIFICATION], "qualifications_by_line": QUALIFICATIONS_BY_LINE},
+        "DRAW": {},
         "S3": {
             "endpoint": servers.s3_endpoint,
             "access_key": servers.s3_access_key,

@@ -19,11 +19,9 @@ from hrss.drawkit import SHA256, Profile, profile
 class Components:
     snapshots: SnapshotStore
     profile: Profile = SHA256
-    # every team member holds these (DRAW.required_qualifications), whatever the items
-    required_qualifications: tuple[str, ...] = ("行政执法资格",)
-    # and, for an item of a line of business (业务条线, the task item's `line`), these too
-    # (DRAW.qualifications_by_line); both are frozen into the committed task at freeze
-    qualifications_by_line: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # every team member holds these (DRAW.required_qualifications, none by default), whatever the items, besides
+    # what the checklist says each item needs; frozen into the committed task at freeze
+    required_qualifications: tuple[str, ...] = ()
     clock: Callable[[], datetime] = field(default=utcnow)
 
 
@@ -45,19 +43,22 @@ def snapshots_from(config: Mapping[str, Any], environ: Mapping[str, str] = os.en
 
 def bootstrap(config: Mapping[str, Any]) -> Components:
     draw = config.get("DRAW") or {}
-    required = draw.get("required_qualifications") or ["行政执法资格"]
     return Components(
         snapshots=snapshots_from(config),
         profile=profile(str(draw.get("profile") or SHA256.name)),
-        required_qualifications=tuple(str(q) for q in required),
-        qualifications_by_line=qualifications_by_line(draw.get("qualifications_by_line")),
+        required_qualifications=required_qualifications(draw),
     )
 
 
-def qualifications_by_line(value: Any) -> dict[str, tuple[str, ...]]:
-    """`DRAW.qualifications_by_line`: a mapping of line of business → list of qualification tags."""
-    if not value:
-        return {}
-    if not isinstance(value, Mapping) or not all(isinstance(v, list | tuple) for v in value.values()):
-        raise RuntimeError("DRAW.qualifications_by_line must map each line of business to a list of qualifications")
-    return {str(line): tuple(str(q) for q in quals) for line, quals in value.items()}
+def required_qualifications(draw: Mapping[str, Any]) -> tuple[str, ...]:
+    """`DRAW.required_qualifications`, a list of tags; `DRAW.qualifications_by_line` is refused: what the items of
+    a line need is the checklist's to say (registry: an item's `line` and `qualifications`)."""
+    if draw.get("qualifications_by_line"):
+        raise RuntimeError(
+            "DRAW.qualifications_by_line is no longer read: each checklist item names its line and qualifications "
+            "in the registry (POST /checklist/{id}/revisions {line, qualifications})"
+        )
+    value = draw.get("required_qualifications") or []
+    if not isinstance(value, list | tuple) or not all(isinstance(q, str) and q.strip() for q in value):
+        raise RuntimeError("DRAW.required_qualifications must be a list of qualification names")
+    return tuple(sorted({q.strip() for q in value}))

@@ -8,7 +8,15 @@ from collections import Counter
 
 import pytest
 import sqlalchemy as sa
-from draw_testkit import BASE_QUALIFICATION, COUNTY_A, COUNTY_B, LABOUR_QUALIFICATION, Running
+from draw_testkit import (
+    BASE_QUALIFICATION,
+    COUNTY_A,
+    COUNTY_B,
+    ITEM_LABOUR,
+    LABOUR_QUALIFICATION,
+    OTHER_LINE,
+    Running,
+)
 from draw_testkit import uscc as uscc_of
 
 from hrss.drawkit import SHA256, draw_key, merkle, verify
@@ -103,6 +111,18 @@ def test_the_drawn_list_verifies_and_is_dispatched_by_territory(draw_service: Ru
     assert sample["payload"]["team"] and all(m["name"].startswith("检查员") for m in sample["payload"]["team"])
     assert "teams.logged" in report.names()
     assert_teams(draw_service, record)
+    # the rule frozen into the committed task comes from the checklist versions the task names (the social
+    # insurance item at version 3, without version 2's auditor card), and the verifier re-derived it
+    assert package["task"]["qualifications"] == {
+        "base": [],
+        "by_line": {
+            "labour_inspection": ["line:labour_inspection", LABOUR_QUALIFICATION, BASE_QUALIFICATION],
+            "social_insurance": ["line:social_insurance", BASE_QUALIFICATION],
+        },
+    }
+    roster = {r["credential_no"]: r for r in package["assignment"]["roster"]}
+    other = next(i for i in draw_service.world.inspectors if i["line"] == OTHER_LINE)
+    assert not any(q.startswith("line:") for q in roster[other["credential_no"]]["qualifications"])
 
     proof = draw_service.call("GET", f"/draws/{draw_id}/proofs/{record['picks'][0]['uscc']}", PLANNER).json()
     leaf = FrameEntry.from_json(proof["leaf"]).leaf()
@@ -127,11 +147,12 @@ def assert_public_holds_no_secret(record: dict, package: dict) -> None:
 
 def assert_teams(service: Running, record: dict) -> None:
     """Teams of 2 from the entity's own county, balanced, never a recused pair (declared or former employer), every
-    member holding what the entity's items need: the base qualification, and the labour inspector's card for an
-    entity drawn for item-1 (of the labour_inspection line)."""
+    member of a line of the task's items (an inspector of another line never, whatever he holds) and holding what
+    the checklist says the entity's items need: the enforcement qualification, and the labour inspector's card for
+    an entity drawn for the labour item."""
     inspectors = {i["credential_no"]: i for i in service.world.inspectors}
     items = {p["uscc"]: p["items"] for p in record["picks"]}
-    labour_item = f"{service.world.task['task_id']}:item-1"
+    labour_item = f"{service.world.task['task_id']}:{ITEM_LABOUR}"
     assert any(labour_item in i for i in items.values()) and any(labour_item not in i for i in items.values())
     unqualified = {c for c, i in inspectors.items() if LABOUR_QUALIFICATION not in i["qualifications"]}
     assert unqualified
@@ -146,14 +167,14 @@ def assert_teams(service: Running, record: dict) -> None:
         assert len(team) == 2 and len(set(team)) == 2
         for credential in team:
             member = inspectors[credential]
-            assert member["node"] == uscc[2:8]
+            assert member["node"] == uscc[2:8] and member["line"] != OTHER_LINE
             assert uscc not in member["former_employers"] and (credential, uscc) not in declared
             assert BASE_QUALIFICATION in member["qualifications"]
             if labour_item in items[uscc]:
                 assert credential not in unqualified, (uscc, credential)
             loads[credential] += 1
     for county in (COUNTY_A, COUNTY_B):
-        mine = [loads[c] for c, i in inspectors.items() if i["node"] == county]
+        mine = [loads[c] for c, i in inspectors.items() if i["node"] == county and i["line"] != OTHER_LINE]
         assert max(mine) - min(mine) <= 1, mine
 
 
@@ -254,7 +275,7 @@ def test_an_expansion_adds_the_next_in_ticket_order_and_keeps_every_earlier_pick
     result = drawn(draw_service)
     draw_id = result["draw_id"]
     before = draw_service.call("GET", f"/draws/{draw_id}/public", None).json()["picks"]
-    item = f"{draw_service.world.task['task_id']}:item-1"
+    item = f"{draw_service.world.task['task_id']}:{ITEM_LABOUR}"
     lower = draw_service.call(
         "POST", f"/draws/{draw_id}/expansions", PLANNER, body={"ratios": {item: "1%"}, "reason": "x"}
     )
@@ -276,7 +297,7 @@ def test_a_team_member_is_replaced_only_for_an_allowed_reason_approved_at_the_co
     result = drawn(draw_service)
     draw_id = result["draw_id"]
     record = draw_service.call("GET", f"/draws/{draw_id}/public", None).json()
-    labour_item = f"{draw_service.world.task['task_id']}:item-1"
+    labour_item = f"{draw_service.world.task['task_id']}:{ITEM_LABOUR}"
     labour = {p["uscc"] for p in record["picks"] if labour_item in p["items"]}
     uscc, team = next((u, t) for u, t in record["assignments"][0]["teams"].items() if u in labour)
     county = uscc[2:8]
@@ -345,3 +366,19 @@ def test_a_draw_in_the_fast_profile_has_aes_tickets_and_verifies(draw_service: R
     package = draw_service.call("GET", f"/draws/{result['draw_id']}/auditor", {"auditor"}).json()
     audit = verify(package)
     assert audit.ok and {"selection", "tickets", *AUDIT_CHECKS} <= set(audit.names())
+
+
+def test_a_task_naming_an_item_version_the_draw_has_not_seen_is_not_frozen(draw_service: Running, kafka_broker) -> None:  # type: ignore[no-untyped-def]
+    """Without the checklist version, the line and qualifications its teams need are unknown: no guess is frozen."""
+    import uuid
+
+    from draw_testkit import publish_group, task_state, wait_for
+
+    task = task_state(str(uuid.uuid5(uuid.NAMESPACE_URL, "task-unknown-version")))
+    task["items"] = [task["items"][0], {**task["items"][1], "item_version": 9}]
+    publish_group(kafka_broker, [task])
+    wait_for(lambda: draw_service.count("task_view") == 2, 60, "the task")
+    answer = draw_service.call("POST", "/draws", PLANNER, body={"task_id": task["task_id"], "randomness_plan": "掷骰"})
+    assert answer.status_code == 409 and answer.json()["code"] == "draw.item_not_known", answer.text
+    assert "“社会保险稽核”第 9 版" in answer.json()["message"] and "劳动用工检查" not in answer.json()["message"]
+    assert draw_service.count("draw_run") == 0

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from draw.service_layer.frames import _months_before, _reason, draw_plan, pick_target, scopes_differ, target_node
-from draw_testkit import COUNTY_A, COUNTY_B, PROVINCE, task_state
+from draw_testkit import COUNTY_A, COUNTY_B, ITEM_LABOUR, ITEM_SOCIAL, PROVINCE, task_state
 
 from hrss.drawkit import FrameEntry
 from hrss.drawkit.sampling import item_quotas
@@ -67,8 +67,8 @@ def test_the_plan_keeps_exact_ratios_and_raises_graded_strata_only() -> None:
     entries = [leaf("A1", f"{COUNTY_A}|企业|C"), leaf("A2", f"{COUNTY_A}|企业|*")]
     plan = draw_plan([task], entries, 0)
     assert [(i.item_id, i.fraction, i.minimum) for i in plan.items] == [
-        ("t1:item-1", Fraction(1, 20), 0),
-        ("t1:item-2", Fraction(1, 5), 0),
+        (f"t1:{ITEM_LABOUR}", Fraction(1, 20), 0),
+        (f"t1:{ITEM_SOCIAL}", Fraction(1, 5), 0),
     ]
     assert plan.stratum_fractions == {f"{COUNTY_A}|企业|C": Fraction(1, 2)}
     minimum = task_state("t2", items=[{**task["items"][0], "ratio": {"kind": "minimum", "minimum": 200, "unit": "人"}}])
@@ -102,17 +102,17 @@ def test_tasks_of_different_scopes_draw_each_item_only_in_its_own_tasks_strata()
     ]
     plan = draw_plan([a, b], entries, 0)
     rules = {i.item_id: i for i in plan.items}
-    assert rules["a:item-1"].strata == {both, only_a} and rules["b:item-1"].strata == {both}
-    assert rules["a:item-1"].stratum_fractions == {both: Fraction(1, 2), only_a: Fraction(1, 2)}
-    assert rules["b:item-1"].stratum_fractions == {}  # task b raises no grade
+    assert rules[f"a:{ITEM_LABOUR}"].strata == {both, only_a} and rules[f"b:{ITEM_LABOUR}"].strata == {both}
+    assert rules[f"a:{ITEM_LABOUR}"].stratum_fractions == {both: Fraction(1, 2), only_a: Fraction(1, 2)}
+    assert rules[f"b:{ITEM_LABOUR}"].stratum_fractions == {}  # task b raises no grade
     assert plan.stratum_fractions == {}
     quotas = item_quotas(plan, {both: 10, only_a: 10})
-    assert quotas[both] == {"a:item-1": 5, "a:item-2": 5, "b:item-1": 1}
-    assert quotas[only_a] == {"a:item-1": 5, "a:item-2": 5, "b:item-1": 0}
+    assert quotas[both] == {f"a:{ITEM_LABOUR}": 5, f"a:{ITEM_SOCIAL}": 5, f"b:{ITEM_LABOUR}": 1}
+    assert quotas[only_a] == {f"a:{ITEM_LABOUR}": 5, f"a:{ITEM_SOCIAL}": 5, f"b:{ITEM_LABOUR}": 0}
 
 
 def test_a_pick_goes_to_the_node_of_the_first_task_it_was_drawn_for() -> None:
     a = task_state("a", unified=False, node=PROVINCE, implementing_nodes=[PROVINCE])
     b = task_state("b")
-    assert pick_target([a, b], ["b:item-1"], COUNTY_B) == COUNTY_B
-    assert pick_target([a, b], ["a:item-1", "b:item-1"], COUNTY_B) == PROVINCE
+    assert pick_target([a, b], [f"b:{ITEM_LABOUR}"], COUNTY_B) == COUNTY_B
+    assert pick_target([a, b], [f"a:{ITEM_LABOUR}", f"b:{ITEM_LABOUR}"], COUNTY_B) == PROVINCE

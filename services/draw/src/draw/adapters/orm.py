@@ -71,6 +71,7 @@ inspector_view = Table(
     Column("credential_expires", Date, nullable=False),
     Column("name", Text, nullable=False),
     Column("node", String(6), nullable=False),
+    Column("line", String(40)),  # line of business (业务条线); revision 0003, null for rows applied before it
     Column("pool", String(12), nullable=False),
     Column("status", String(20), nullable=False),
     Column("qualifications", ARRAY(Text), nullable=False),
@@ -78,6 +79,21 @@ inspector_view = Table(
     Column("station_region", String(6)),
     Column("former_employers", ARRAY(Text), nullable=False),
     Index("inspector_view_node", "node"),
+)
+
+# Every version of a checklist item seen on registry.check_item_changed: a task names (item_id, item_version),
+# and its teams need that version's line and qualifications. Revision 0003.
+check_item_view = Table(
+    "check_item_view",
+    metadata,
+    Column("item_id", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("line", String(40)),
+    Column("qualifications", ARRAY(Text), nullable=False),
+    Column("status", String(12), nullable=False),
+    PrimaryKeyConstraint("item_id", "version", name="check_item_view_pk"),
 )
 
 interests_view = Table(
@@ -165,7 +181,9 @@ draw_replacement_reason = Table(
     PrimaryKeyConstraint("draw_id", "seq", name="draw_replacement_reason_pk"),
 )
 
-# revision 0001 creates TABLES (APPEND_ONLY among them); revision 0002 creates REASON_TABLES, append-only as well
+# revision 0001 creates TABLES (APPEND_ONLY among them); revision 0002 creates REASON_TABLES, append-only as well;
+# revision 0003 creates CHECKLIST_TABLES
 REASON_TABLES = ["draw_replacement_reason"]
-TABLES = [t.name for t in metadata.sorted_tables if t.name not in REASON_TABLES]
+CHECKLIST_TABLES = ["check_item_view"]
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in REASON_TABLES + CHECKLIST_TABLES]
 APPEND_ONLY = ("draw_run", "draw_log", "draw_pick", "draw_expansion", "audit_entry")

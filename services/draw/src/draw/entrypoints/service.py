@@ -21,7 +21,7 @@ from hrss.auth import Principal
 from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.planning import TaskReadyForDraw
-from hrss.contracts.events.registry import EntityChanged, InspectorChanged, InterestsChanged
+from hrss.contracts.events.registry import CheckItemChanged, EntityChanged, InspectorChanged, InterestsChanged
 from hrss.db import Database, UnitOfWork
 from hrss.db import http as write_http
 from hrss.observability import ObservedService
@@ -54,6 +54,10 @@ class DrawService(ObservedService):
     @consume(InterestsChanged, batch=True)
     def apply_interests(self, events: list[Received]) -> None:
         read_model.apply_interests(self.db.session, [e.payload for e in events])  # type: ignore[misc]
+
+    @consume(CheckItemChanged, batch=True)
+    def apply_check_items(self, events: list[Received]) -> None:
+        read_model.apply_check_items(self.db.session, [e.payload for e in events])  # type: ignore[misc]
 
     # -- plumbing ---------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from draw.adapters.orm import (
     task_view,
 )
 from draw.domain_errors import Conflict, Invalid, NotFound
+from draw.service_layer import requirements
 from draw.service_layer.context import Context
 from draw.service_layer.frames import build_frame, draw_plan, pick_target, target_node
 from hrss.auth.roles import ADMIN_ROLES
@@ -92,9 +93,12 @@ def _tasks(session: Session, task_id: str) -> list[Mapping[str, Any]]:
     return [found[m] for m in members]
 
 
-def _roster(ctx: Context, nodes: Sequence[str]) -> tuple[str, str, dict[str, Any]]:
+def _roster(
+    ctx: Context, nodes: Sequence[str], grants: Mapping[str, frozenset[str]]
+) -> tuple[str, str, dict[str, Any]]:
     """The roster of the implementing nodes (enforcement staff: auxiliary experts are never team members) and the
-    declared recusal pairs, salted, with their commitments (docs/draw-assignment.md §3)."""
+    declared recusal pairs, salted, with their commitments (docs/draw-assignment.md §3). Each inspector's
+    qualifications are the registry's plus the line tags `grants` gives the inspector's line of business."""
     session = ctx.uow.session
     rows = session.execute(
         select(inspector_view)
@@ -106,7 +110,7 @@ def _roster(ctx: Context, nodes: Sequence[str]) -> tuple[str, str, dict[str, Any
             inspector_id=r.inspector_id,
             credential_no=r.credential_no,
             node=r.node,
-            qualifications=frozenset(r.qualifications),
+            qualifications=frozenset(r.qualifications) | grants.get(r.line or "", frozenset()),
             active=r.status == "active",
             credential_expires=r.credential_expires.isoformat(),
             station_region=r.station_region or "",
@@ -187,9 +191,13 @@ def freeze(ctx: Context, task_id: str, randomness_plan: str, batch_size: int) ->
         {target_node(t, region) for t in tasks for region in regions}
         | {node for t in tasks for node in t["implementing_nodes"]}
     )
-    roster_commitment, recusal_commitment, roster_snapshot = _roster(ctx, nodes)
+    needs = requirements.item_needs(session, tasks)
+    committed_tasks = requirements.with_checklist_lines(tasks, needs)
+    grants = requirements.line_grants(committed_tasks)
+    roster_commitment, recusal_commitment, roster_snapshot = _roster(ctx, nodes, grants)
     draw_id = str(uuid.uuid4())
-    committed_task = {"tasks": list(tasks), "qualifications": _qualification_rule(ctx)}
+    rule = requirements.rule(ctx.components.required_qualifications, committed_tasks, needs)
+    committed_task = {"tasks": committed_tasks, "qualifications": rule}
     builder = DrawBuilder(
         ctx.components.profile,
         draw_id,
@@ -259,19 +267,10 @@ def _frame(ctx: Context, run: Any) -> list[dict[str, Any]]:
     return list(_snapshot(ctx, run)["frame"])
 
 
-def _qualification_rule(ctx: Context) -> dict[str, Any]:
-    """What team members must hold, frozen into the committed task: the base qualifications and those of each line
-    of business (docs/draw-assignment.md §2)."""
-    return {
-        "base": sorted(ctx.components.required_qualifications),
-        "by_line": {line: sorted(q) for line, q in sorted(ctx.components.qualifications_by_line.items())},
-    }
-
-
-def _requirements(ctx: Context, run: Any) -> dict[str, list[str]]:
+def _requirements(run: Any) -> dict[str, list[str]]:
     """`task_id:item_id` → the qualifications a member needs for it, by the rule committed in the task (a draw
-    frozen before the rule was committed: the global base of the configuration, for every item)."""
-    rule = run.task.get("qualifications") or {"base": list(ctx.components.required_qualifications), "by_line": {}}
+    frozen before the rule was committed: what every member needed then, for every item)."""
+    rule = run.task.get("qualifications") or {"base": list(requirements.LEGACY_BASE), "by_line": {}}
     return item_requirements(run.task["tasks"], rule["base"], rule["by_line"])
 
 
@@ -283,7 +282,7 @@ def _assignment_input(
     snapshot = _snapshot(ctx, run)
     tasks = run.task["tasks"]
     frame = {e.uscc: e for e in builder.frame}
-    by_item = _requirements(ctx, run)
+    by_item = _requirements(run)
     entities = [
         PickedEntity(
             p.uscc,
@@ -342,7 +341,7 @@ def _assignment_section(ctx: Context, run: Any, found: Mapping[str, Any], teams:
             }
         )
     reasons = _replacement_reasons(ctx.uow.session, str(run.draw_id))
-    return section(snapshot["roster"], snapshot["recusal"], _requirements(ctx, run), runs, reasons)
+    return section(snapshot["roster"], snapshot["recusal"], _requirements(run), runs, reasons)
 
 
 def _replacement_reasons(session: Session, draw_id: str) -> dict[int, dict[str, str]]:

@@ -1,5 +1,6 @@
 """The draw service's own read model: tasks ready for draw (from planning) and the registry's entities,
-inspectors and interests (compacted topics: per key, the highest version wins; an older event changes nothing)."""
+inspectors and interests (compacted topics: per key, the highest version wins; an older event changes nothing),
+and every version of the checklist items seen (a task names the version it uses)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from draw.adapters.orm import entity_view, inspector_view, interests_view, task_view
+from draw.adapters.orm import check_item_view, entity_view, inspector_view, interests_view, task_view
 from hrss.contracts import utcnow
 from hrss.contracts.events.planning import TaskReadyForDraw
-from hrss.contracts.events.registry import EntityChanged, InspectorChanged, InterestsChanged
+from hrss.contracts.events.registry import CheckItemChanged, EntityChanged, InspectorChanged, InterestsChanged
 
 
 def _upsert_newer(session: Session, table: Table, key: str, version: str, rows: list[dict[str, Any]]) -> None:
@@ -62,6 +63,7 @@ def apply_inspectors(session: Session, events: Iterable[InspectorChanged]) -> No
             "credential_expires": e.credential_expires,
             "name": e.name,
             "node": e.node,
+            "line": e.line,
             "pool": e.pool,
             "status": e.status,
             "qualifications": list(e.qualifications),
@@ -80,6 +82,24 @@ def apply_interests(session: Session, events: Iterable[InterestsChanged]) -> Non
         for e in events
     ]
     _upsert_newer(session, interests_view, "inspector_id", "revision", rows)
+
+
+def apply_check_items(session: Session, events: Iterable[CheckItemChanged]) -> None:
+    """Each version once: a version never changes, and older ones stay for the tasks that use them."""
+    rows = {
+        (str(e.item_id), e.version): {
+            "item_id": str(e.item_id),
+            "version": e.version,
+            "node": e.node,
+            "name": str(e.spec.get("name") or e.number),
+            "line": e.line,
+            "qualifications": sorted(set(e.qualifications)),
+            "status": e.status,
+        }
+        for e in events
+    }
+    if rows:
+        session.execute(insert(check_item_view).values(list(rows.values())).on_conflict_do_nothing())
 
 
 def apply_ready_tasks(session: Session, events: Iterable[TaskReadyForDraw]) -> None:
