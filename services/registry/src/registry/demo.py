@@ -248,6 +248,9 @@ _INSPECTOR_STATUSES = (
     (InspectorStatus.RETIRED, 0.02),
 )
 _EXPERT_SHARE = 0.05
+# the first inspectors of every county: a labour inspection team (≥2 inspectors, 004 §9.3.2.3) that a draw of
+# labour inspection items can always call on, whatever the random lines of the others
+_SQUAD_SIZE = 2
 _EXPIRED_SHARE = 0.03
 _FORMER_EMPLOYER_SHARE = 0.15
 _PHONE_PREFIXES = tuple(
@@ -601,6 +604,10 @@ def generate_inspectors(
                 expires = date.fromordinal(as_of_day - 1 - int(rnd() * 720))
             else:
                 expires = date.fromordinal(as_of_day + 30 + int(rnd() * 5 * 365))
+            squad = number <= _SQUAD_SIZE
+            if squad:  # the county's labour inspection squad: on duty, with a valid credential
+                line, is_expert = Line.LABOUR_INSPECTION, False
+                expires = max(expires, date.fromordinal(as_of_day + 30 + number))
             name = _SURNAMES[bisect(surname_cum, rnd())] + _pick(_GIVEN_CHARS, rnd)
             if rnd() < 0.6:
                 name += _pick(_GIVEN_CHARS, rnd)
@@ -633,7 +640,9 @@ def generate_inspectors(
                 "qualifications": TAG_SEPARATOR.join(qualifications),
                 "expertise": TAG_SEPARATOR.join(sorted(expertise)),
                 "pool": expert if is_expert else enforcement,
-                "status": statuses[bisect(status_cum, rnd())],
+                "status": INSPECTOR_STATUS_LABELS[InspectorStatus.ACTIVE]
+                if squad
+                else statuses[bisect(status_cum, rnd())],
                 "station_region": county.code,
                 "former_employers": TAG_SEPARATOR.join(dict.fromkeys(former)),
                 "national_id": national_id_with_check(f"{birth_codes[year]}{born:%Y%m%d}{sequence:03d}"),

@@ -218,3 +218,17 @@ def test_a_region_that_is_not_a_province_or_has_no_counties_is_refused() -> None
         list(demo.generate_entities("410100", 1, seed=1))
     with pytest.raises(ValueError, match="no county-level regions"):
         list(demo.generate_inspectors("810000", 1, seed=1))
+
+
+def test_every_county_can_field_a_labour_inspection_team(inspectors: list[dict[str, str]]) -> None:
+    # a draw forms teams of the items' line: the labour inspection items must find two inspectors in every county
+    on_duty = Counter(
+        row["node"]
+        for row in inspectors
+        if row["line"] == "劳动保障监察"
+        and row["pool"] == "执法检查人员"
+        and row["status"] == "在岗"
+        and date.fromisoformat(row["credential_expires"]) > demo.AS_OF
+        and "行政执法资格" in row["qualifications"]
+    )
+    assert set(on_duty) == {row["node"] for row in inspectors} and min(on_duty.values()) >= 2
