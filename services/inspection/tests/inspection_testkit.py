@@ -17,7 +17,15 @@ from registry.domain.uscc import uscc_with_check
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.bus.broker import Message, TopicSpec
 from hrss.contracts import Envelope, Producer, registry
-from hrss.contracts.events.draw import AssignmentDispatched, ItemPart, RegistryRecord, TaskPart, TeamChanged, TeamMember
+from hrss.contracts.events.draw import (
+    AssignmentDispatched,
+    DrawVoided,
+    ItemPart,
+    RegistryRecord,
+    TaskPart,
+    TeamChanged,
+    TeamMember,
+)
 from hrss.contracts.events.planning import TaskResultsPublished
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
@@ -29,7 +37,13 @@ TOPICS = [
     registry.contract_of(TeamChanged).topic_for(COUNTY_A),
     registry.contract_of(TeamChanged).topic_for(COUNTY_B),
     registry.contract_of(TaskResultsPublished).topic_for(None),
+    registry.contract_of(DrawVoided).topic_for(None),
 ]
+SETTINGS = {
+    "issuing_body": "杭州市上城区人力资源和社会保障局",
+    "document_prefix": "上城人社监",
+    "contact_phone": "0571-86000000",
+}
 
 
 def uscc(n: int, region: str = COUNTY_A) -> str:
@@ -83,6 +97,17 @@ def assignment(
             credit_grade="C",
             last_inspected=None,
         ),
+    )
+
+
+def draw_voided(draw: str, tasks: list[TaskPart], reason: str = "抽取范围设置错误") -> DrawVoided:
+    """The draw service's event that a draw (named as in `assignment(draw=...)`) was voided."""
+    return DrawVoided(
+        draw_id=uuid.uuid5(uuid.NAMESPACE_URL, f"draw-{draw}"),
+        task_ids=[t.task_id for t in tasks],
+        node=PROVINCE,
+        reason=reason,
+        voided_at=NOW,
     )
 
 
@@ -178,6 +203,7 @@ class Running:
         node: str = COUNTY_A,
         body: object = None,
         account: str | None = None,
+        inspector: str | None = None,
     ):
         headers = {"Authorization": f"Bearer {self.token(roles, node, account, inspector)}"} if roles else {}
         return requests.request(method, self.url + path, json=body, headers=headers, timeout=60)
@@ -200,7 +226,6 @@ class Running:
         answer = self.call("GET", f"/visits/{visit_id}", {"planner"})
         assert answer.status_code == 200, answer.text
         return answer.json()
-        inspector: str | None = None,
 
     def outbox(self, event_type: str) -> list[Envelope]:
         found = [

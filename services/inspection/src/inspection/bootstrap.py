@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from hrss.contracts import utcnow
-from hrss.workdays import WorkdayCalendar, default_calendar
+from hrss.workdays import WorkdayCalendar, provisional_calendar
 from inspection.domain.records import DEFAULT_CATEGORIES, DEFAULT_METHODS, Category
 
 
@@ -19,7 +19,8 @@ class Components:
     categories: tuple[Category, ...] = DEFAULT_CATEGORIES
     methods: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_METHODS))
     remind_before: int = 5  # working days before a deadline when a reminder appears
-    calendar: Callable[[], WorkdayCalendar] = default_calendar
+    # official data, then weekends only (provisional) for the years not loaded yet: a deadline never refuses work
+    calendar: Callable[[], WorkdayCalendar] = provisional_calendar
     clock: Callable[[], datetime] = field(default=utcnow)
 
     def category(self, code: str) -> Category | None:

@@ -14,7 +14,7 @@ from inspection.adapters.orm import notice, result, result_version, review, visi
 from inspection.domain import visits as rules
 from inspection.domain.errors import Invalid, NotFound
 from inspection.domain.visits import Task
-from inspection.service_layer import results, visits
+from inspection.service_layer import publication, results, steps, visits
 from inspection.service_layer.context import Context
 
 
@@ -48,6 +48,7 @@ def _visit(row: Any, ctx: Context) -> dict[str, Any]:
     tasks = [Task.from_dict(t) for t in row.tasks]
     start, end = rules.window(tasks)
     result_id, version, status = results.state(ctx, str(row.visit_id))
+    closed = steps.closure(ctx, str(row.visit_id))
     return {
         "visit_id": str(row.visit_id),
         "node": row.node,
@@ -62,6 +63,10 @@ def _visit(row: Any, ctx: Context) -> dict[str, Any]:
         "window": {"start": start.isoformat() if start else None, "end": end.isoformat()},
         "prior_notice": row.announced,
         "result": {"result_id": result_id, "version": version, "status": str(status) if status else None},
+        "status": steps.current_status(ctx, str(row.visit_id)),
+        "closed": None
+        if closed is None
+        else {"reason": closed.reason, "by": closed.actor, "at": closed.at.isoformat()},
         "opened_at": row.opened_at.isoformat(),
     }
 
@@ -178,6 +183,7 @@ def result_detail(ctx: Context, result_id: str) -> dict[str, Any]:
         "visit_id": str(row.visit_id),
         "status": str(status),
         "versions": versions,
+        "publication": publication.record_of(ctx, str(head.result_id)),
     }
 
 

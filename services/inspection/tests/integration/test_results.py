@@ -7,7 +7,7 @@ import io
 
 import pytest
 import sqlalchemy as sa
-from inspection_testkit import CITY, COUNTY_A, COUNTY_B, assignment, envelope, form, member, send, task, uscc
+from inspection_testkit import CITY, COUNTY_A, COUNTY_B, SETTINGS, assignment, envelope, form, member, send, task, uscc
 from pypdf import PdfReader
 
 from hrss.contracts import registry
@@ -26,6 +26,8 @@ def text_of(pdf: bytes) -> str:
 
 @pytest.fixture
 def visit(inspection_service):  # type: ignore[no-untyped-def]
+    put = inspection_service.call("PUT", f"/nodes/{COUNTY_A}/settings", {"county_admin"}, body=SETTINGS)
+    assert put.status_code == 200, put.text
     dispatch = assignment(1, [LABOUR], [A, B, C])
     send(inspection_service.broker, envelope(dispatch, str(dispatch.assignment_id), COUNTY_A))
     return inspection_service.visit_of(uscc(1))

@@ -34,6 +34,7 @@ class Line:
     text: str
     size: int = 11
     indent: int = 0
+    align: str = "left"  # left | right | center
 
 
 def _wrap(text: str, width: float, size: int) -> list[str]:
@@ -51,8 +52,8 @@ def _wrap(text: str, width: float, size: int) -> list[str]:
     return out
 
 
-def render(title: str, lines: Iterable[Line]) -> bytes:
-    """A simple A4 document: a centred title and wrapped lines, paginated."""
+def render(title: str, lines: Iterable[Line], heading: str | None = None) -> bytes:
+    """A simple A4 document: the issuing body's heading and the title centred, then wrapped lines, paginated."""
     font = _font()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
@@ -60,6 +61,10 @@ def render(title: str, lines: Iterable[Line]) -> bytes:
     width, height = A4
     margin = 56
     y = height - margin
+    if heading:
+        pdf.setFont(font, 18)
+        pdf.drawCentredString(width / 2, y, heading)
+        y -= 30
     pdf.setFont(font, 16)
     pdf.drawCentredString(width / 2, y, title)
     y -= 32
@@ -69,7 +74,12 @@ def render(title: str, lines: Iterable[Line]) -> bytes:
                 pdf.showPage()
                 y = height - margin
             pdf.setFont(font, line.size)
-            pdf.drawString(margin + line.indent, y, piece)
+            if line.align == "right":
+                pdf.drawRightString(width - margin - line.indent, y, piece)
+            elif line.align == "center":
+                pdf.drawCentredString(width / 2, y, piece)
+            else:
+                pdf.drawString(margin + line.indent, y, piece)
             y -= line.size + 7
     pdf.showPage()
     pdf.save()

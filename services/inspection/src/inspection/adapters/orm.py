@@ -212,10 +212,83 @@ overdue_flag = Table(
     PrimaryKeyConstraint("subject_id", "kind", name="overdue_flag_pk"),
 )
 
+# -- revision 0002: a visit's steps, closures and withdrawals; publication records; node settings; document numbers
+
+visit_status = Table(
+    "visit_status",
+    metadata,
+    Column("seq", BigInteger, Identity(), primary_key=True),
+    Column("visit_id", _ID, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("status", String(20), nullable=False),  # opened | started | submitted | returned | approved | closed
+    Column("reason", Text),  # why a visit was closed
+    Column("actor", Text, nullable=False),
+    Column("at", _TS, nullable=False),
+    Column("event_id", _ID),  # the event that caused it (a voided draw), if any
+    Index("visit_status_visit", "visit_id", "status"),
+)
+
+assignment_withdrawal = Table(
+    "assignment_withdrawal",
+    metadata,
+    Column("assignment_id", _ID, primary_key=True),
+    Column("visit_id", _ID, nullable=False),
+    Column("draw_id", _ID, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("event_id", _ID, nullable=False),
+    Column("withdrawn_at", _TS, nullable=False),
+)
+
+publication = Table(
+    "publication",
+    metadata,
+    Column("result_id", _ID, primary_key=True),
+    Column("visit_id", _ID, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("public", Boolean, nullable=False),
+    Column("withheld_reason", Text),
+    Column("content", JSONB, nullable=False),  # what was published (or the record of withholding)
+    Column("content_sha256", String(64), nullable=False),
+    Column("published_by", Text, nullable=False),
+    Column("published_at", _TS, nullable=False),
+)
+
+node_settings = Table(
+    "node_settings",
+    metadata,
+    Column("node", String(6), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("issuing_body", Text, nullable=False),
+    Column("document_prefix", Text, nullable=False),
+    Column("contact_phone", Text, nullable=False),
+    Column("set_by", Text, nullable=False),
+    Column("set_at", _TS, nullable=False),
+    PrimaryKeyConstraint("node", "version", name="node_settings_pk"),
+)
+
+document_number = Table(
+    "document_number",
+    metadata,
+    Column("node", String(6), nullable=False),
+    Column("kind", String(20), nullable=False),  # notice | record (one sequence per node and year for both)
+    Column("year", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("object_id", Text, nullable=False),  # the notice id, or result id:version
+    Column("number", Text, nullable=False),  # as printed
+    Column("issuing_body", Text, nullable=False),
+    Column("issued_on", Date, nullable=False),
+    Column("settings_version", Integer, nullable=False),
+    PrimaryKeyConstraint("node", "year", "seq", name="document_number_pk"),
+    UniqueConstraint("kind", "object_id", name="document_number_object"),
+)
+
 audit_entry = audit_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
-TABLES = [t.name for t in metadata.sorted_tables]
+# revision 0001 creates TABLES; revision 0002 creates TABLES_0002 (all of them append-only)
+TABLES_0002 = ["visit_status", "assignment_withdrawal", "publication", "node_settings", "document_number"]
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in TABLES_0002]
 APPEND_ONLY = (
     "visit_assignment",
     "team_change",
@@ -229,4 +302,4 @@ APPEND_ONLY = (
     "published_task",
     "overdue_flag",
     "audit_entry",
-)
+)  # of revision 0001; every table of TABLES_0002 is append-only too

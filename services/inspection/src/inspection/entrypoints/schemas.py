@@ -17,11 +17,14 @@ from inspection.domain.records import Form, ItemLine
 
 __all__ = [
     "BatchBody",
+    "CloseBody",
     "DecisionBody",
     "EntryBody",
     "FollowUpBody",
     "FormBody",
+    "NodeSettingsBody",
     "NoticeBody",
+    "PublicationBody",
     "StepBody",
     "parse",
     "parse_entry",
@@ -106,6 +109,25 @@ class StepBody(Body):
     on: date
     passed: bool | None = Field(default=None, description="复查是否合格")
     note: Text = Field(min_length=1, max_length=4000, description="复查情况或办结结果")
+
+
+class CloseBody(Body):
+    reason: Text = Field(min_length=1, max_length=2000, description="无法检查、关闭本次检查的原因")
+
+
+class PublicationBody(Body):
+    """The publication record of an approved result: published, or withheld with the reason."""
+
+    public: bool = Field(description="true 公示；false 依法不予公示")
+    withheld_reason: Text | None = Field(default=None, max_length=2000, description="不予公示的依据或理由")
+
+
+class NodeSettingsBody(Body):
+    """What the node's documents print: the issuing body, the prefix of its document numbers, its phone."""
+
+    issuing_body: Text = Field(min_length=2, max_length=100, description="发文机关，如 某区人力资源和社会保障局")
+    document_prefix: Text = Field(min_length=1, max_length=30, description="文号前缀（文号：前缀〔年〕第N号）")
+    contact_phone: Text = Field(default="", max_length=40, description="机关联系电话")
 
 
 def parse_entry(raw: Any) -> EntryBody:

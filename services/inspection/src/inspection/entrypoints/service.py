@@ -13,7 +13,7 @@ from hrss.audit.refusals import audited_write
 from hrss.auth import Principal
 from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
-from hrss.contracts.events.draw import AssignmentDispatched, TeamChanged
+from hrss.contracts.events.draw import AssignmentDispatched, DrawVoided, TeamChanged
 from hrss.contracts.events.planning import TaskResultsPublished
 from hrss.db import Database, UnitOfWork
 from hrss.db import http as write_http
@@ -23,7 +23,7 @@ from inspection.adapters.orm import metadata
 from inspection.entrypoints import schemas
 from inspection.entrypoints.dependencies import Inspection, InspectionComponents
 from inspection.entrypoints.openapi import OPENAPI
-from inspection.service_layer import deadlines, field, follow_ups, results, visits
+from inspection.service_layer import closures, deadlines, field, follow_ups, publication, results, settings, visits
 from inspection.service_layer.context import Context
 
 
@@ -50,6 +50,10 @@ class InspectionService(ObservedService):
     @consume(TeamChanged)
     def receive_team_change(self, event: Received) -> None:
         visits.change_team(self._service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
+
+    @consume(DrawVoided)
+    def receive_void(self, event: Received) -> None:
+        closures.withdraw_draw(self._service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
 
     @consume(TaskResultsPublished)
     def receive_published(self, event: Received) -> None:
@@ -142,6 +146,32 @@ class InspectionService(ObservedService):
 
         return self._write(request, "inspection.follow_up_step", follow_up_id, run)
 
+    @write_http("POST", "/visits/<visit_id>/closure")
+    def close_visit(self, request: Request, visit_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(visit_id, "visit_id")
+            return closures.close(ctx, key, schemas.parse(schemas.CloseBody, request.get_data()).reason)
+
+        return self._write(request, "inspection.visit_close", visit_id, run)
+
+    @write_http("POST", "/results/<result_id>/publication")
+    def publish_result(self, request: Request, result_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            key = views.check_id(result_id, "result_id")
+            body = schemas.parse(schemas.PublicationBody, request.get_data())
+            return publication.publish(ctx, key, body.public, body.withheld_reason)
+
+        return self._write(request, "inspection.publish", result_id, run)
+
+    @write_http("PUT", "/nodes/<node>/settings")
+    def put_settings(self, request: Request, node: str) -> Response:
+        def run(ctx: Context) -> Any:
+            code = views.check_node(node) or node
+            b = schemas.parse(schemas.NodeSettingsBody, request.get_data())
+            return settings.put(ctx, code, b.issuing_body, b.document_prefix, b.contact_phone)
+
+        return self._write(request, "inspection.node_settings", node, run)
+
     @write_http("POST", "/deadlines/run")
     def run_deadlines(self, request: Request) -> Response:
         def run(ctx: Context) -> Any:
@@ -176,6 +206,10 @@ class InspectionService(ObservedService):
     @read_http("GET", "/results/<result_id>/versions/<version>/record.pdf")
     def get_record_pdf(self, request: Request, result_id: str, version: str) -> Response:
         return pdf_response(views.record_pdf(self._reader(request), result_id, version), f"record-{result_id}.pdf")
+
+    @read_http("GET", "/nodes/<node>/settings")
+    def get_settings(self, request: Request, node: str) -> Response:
+        return json_response(settings.get(self._reader(request), views.check_node(node) or node))
 
     @read_http("GET", "/follow-ups/rate")
     def get_follow_up_rate(self, request: Request) -> Response:

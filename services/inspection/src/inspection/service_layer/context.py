@@ -14,6 +14,8 @@ REVIEWERS = ADMIN_ROLES | {Role.APPROVER}  # who return or approve results
 HANDLERS = ADMIN_ROLES | {Role.APPROVER, Role.INSPECTOR}  # who open and close follow-ups
 PLANNERS = ADMIN_ROLES | {Role.PLANNER, Role.INSPECTOR}  # who issue prior notices
 SCHEDULERS = ADMIN_ROLES | {Role.SERVICE}  # who run the deadline job
+CLOSERS = ADMIN_ROLES | {Role.PLANNER}  # who close a visit that cannot be inspected, with a reason
+PUBLISHERS = ADMIN_ROLES | {Role.PLANNER, Role.APPROVER}  # who record the publication of an approved result
 _WIDTH = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6}
 
 

@@ -13,8 +13,18 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from hrss.auth import Action, scope_prefixes
 from hrss.contracts import Node
 from hrss.contracts.events.inspection import Overdue
-from hrss.workdays import CalendarNotCovered, china_date
-from inspection.adapters.orm import follow_up, follow_up_step, overdue_flag, published_task, result, review, visit
+from hrss.workdays import CalendarNotCovered
+from inspection.adapters.orm import (
+    follow_up,
+    follow_up_step,
+    overdue_flag,
+    publication,
+    published_task,
+    result,
+    review,
+    visit,
+    visit_status,
+)
 from inspection.domain import deadlines as rules
 from inspection.domain.errors import Invalid
 from inspection.service_layer.context import SCHEDULERS, Context, node_prefix
@@ -29,15 +39,22 @@ def collect(ctx: Context, prefixes: tuple[str, ...]) -> list[rules.Deadline]:
     if own:
         in_scope = sa.and_(in_scope, visit.c.inspector_ids.contains([ctx.principal.inspector_id or ""]))
     out: list[rules.Deadline] = []
+    closed = (
+        sa.select(visit_status.c.seq)
+        .where(visit_status.c.visit_id == visit.c.visit_id, visit_status.c.status == "closed")
+        .exists()
+    )
     for r in session.execute(
-        sa.select(visit.c.visit_id, visit.c.node, visit.c.due, result.c.result_id)
+        sa.select(visit.c.visit_id, visit.c.node, visit.c.due, result.c.result_id, closed.label("closed"))
         .select_from(visit.outerjoin(result, result.c.visit_id == visit.c.visit_id))
         .where(in_scope)
     ):
-        out.append(rules.Deadline(str(r.visit_id), r.node, "result", r.due, r.result_id is not None))
+        met = r.result_id is not None or bool(r.closed)  # a visit closed with a reason owes no result
+        out.append(rules.Deadline(str(r.visit_id), r.node, "result", r.due, met))
     published = {str(t) for t in session.execute(sa.select(published_task.c.task_id)).scalars()}
+    recorded = sa.select(publication.c.result_id).where(publication.c.result_id == result.c.result_id).exists()
     for r in session.execute(
-        sa.select(result.c.result_id, visit.c.node, visit.c.tasks, review.c.decided_at)
+        sa.select(result.c.result_id, visit.c.node, visit.c.tasks, recorded.label("recorded"))
         .select_from(
             result.join(visit, visit.c.visit_id == result.c.visit_id).join(
                 review, review.c.result_id == result.c.result_id
@@ -45,16 +62,18 @@ def collect(ctx: Context, prefixes: tuple[str, ...]) -> list[rules.Deadline]:
         )
         .where(in_scope, review.c.approved.is_(True))
     ):
-        due = rules.publication_due(calendar, china_date(r.decided_at))
-        met = all(t["task_id"] in published for t in r.tasks)
-        out.append(rules.Deadline(str(r.result_id), r.node, "publication", due, met))
-    closed = (
+        # 20 working days from the end of the task (000 §三(七), 001 §三(五)), not from the approval
+        completed = rules.task_completion(date.fromisoformat(t["end"]) for t in r.tasks)
+        due = rules.publication_due(calendar, completed)
+        met = bool(r.recorded) or all(t["task_id"] in published for t in r.tasks)
+        out.append(rules.Deadline(str(r.result_id), r.node, "publication", due.day, met, due.provisional))
+    finished = (
         sa.select(follow_up_step.c.follow_up_id)
         .where(follow_up_step.c.follow_up_id == follow_up.c.follow_up_id, follow_up_step.c.kind == "closed")
         .exists()
     )
     for r in session.execute(
-        sa.select(follow_up.c.follow_up_id, follow_up.c.node, follow_up.c.due, closed.label("closed")).where(
+        sa.select(follow_up.c.follow_up_id, follow_up.c.node, follow_up.c.due, finished.label("closed")).where(
             follow_up.c.kind == "correction",
             follow_up.c.due.isnot(None),
             sa.or_(*[follow_up.c.node.like(p + "%") for p in prefixes]),
@@ -83,6 +102,7 @@ def _as_dict(flag: rules.Flag, recorded: set[tuple[str, str]]) -> dict[str, Any]
         "due": d.due.isoformat(),
         "state": flag.state,
         "workdays_left": flag.workdays_left,
+        "provisional": flag.provisional,
         "recorded": (d.subject_id, d.kind) in recorded,
     }
 

@@ -19,14 +19,14 @@ from hrss.contracts.events.inspection import (
     ResultSubmitted,
 )
 from hrss.workdays import china_date
-from inspection.adapters import documents
+from inspection.adapters import documents, forms
 from inspection.adapters.orm import result, result_version, review
 from inspection.domain import review as flow
 from inspection.domain import visits as rules
 from inspection.domain.errors import Conflict, FieldError, InvalidRecord, NotFound
 from inspection.domain.records import Form, check_form, form_to_dict
 from inspection.domain.visits import Member, Task
-from inspection.service_layer import visits
+from inspection.service_layer import settings, steps, visits
 from inspection.service_layer.context import INSPECTORS, REVIEWERS, Context
 
 
@@ -61,6 +61,7 @@ def submit(ctx: Context, visit_id: str, form: Form, client_id: str | None = None
     if not ctx.principal.is_on_team([m.inspector_id for m in team]):
         raise InvalidRecord([FieldError("present", "result.not_in_team", "只有本次检查组成员可以录入检查结果")])
     session = ctx.uow.session
+    steps.check_open(ctx, row)
     result_id, latest, current = state(ctx, visit_id)
     flow.check_can_submit(current)
     tasks = [Task.from_dict(t) for t in row.tasks]
@@ -94,6 +95,8 @@ def submit(ctx: Context, visit_id: str, form: Form, client_id: str | None = None
         ),
         subject=visit_id,
     )
+    steps.mark_started(ctx, row)
+    steps.record(ctx, row, "submitted")
     ctx.audit(
         role=role, action="inspection.submit", object_type="result", object_id=result_id, node=row.node, version=version
     )
@@ -115,6 +118,7 @@ def decide(ctx: Context, result_id: str, version: int, approve: bool, opinion: s
     if ctx.principal.is_on_team(row.inspector_ids):
         raise Conflict("result.own_review", "检查组成员不能审核本组录入的检查结果")
     session = ctx.uow.session
+    steps.check_open(ctx, row)
     _, latest, current = state(ctx, str(row.visit_id))
     assert current is not None
     flow.check_can_decide(current, version, latest)
@@ -124,7 +128,7 @@ def decide(ctx: Context, result_id: str, version: int, approve: bool, opinion: s
     filed = session.execute(
         sa.select(result_version).where(result_version.c.result_id == result_id, result_version.c.version == version)
     ).one()
-    pdf = record_pdf(ctx, row, filed) if approve else None
+    pdf = record_pdf(ctx, row, filed, filing=True) if approve else None
     digest = documents.sha256(pdf) if pdf is not None else None
     session.execute(
         sa.insert(review).values(
@@ -145,6 +149,7 @@ def decide(ctx: Context, result_id: str, version: int, approve: bool, opinion: s
             subject=str(row.visit_id),
             target_node=row.node,
         )
+        steps.record(ctx, row, "approved", inspected_on=date.fromisoformat(filed.form["inspected_on"]))
     else:
         ctx.uow.publish(
             ResultReturned(
@@ -158,6 +163,7 @@ def decide(ctx: Context, result_id: str, version: int, approve: bool, opinion: s
             ),
             subject=str(row.visit_id),
         )
+        steps.record(ctx, row, "returned")
     action = "inspection.approve" if approve else "inspection.return"
     ctx.audit(role=role, action=action, object_type="result", object_id=result_id, node=row.node, version=version)
     status = flow.Status.APPROVED if approve else flow.Status.RETURNED
@@ -207,43 +213,22 @@ def approved_event(row: Any, filed: Any, result_id: str, digest: str, reviewer: 
     )
 
 
-def record_pdf(ctx: Context, row: Any, filed: Any) -> bytes:
-    """The printed inspection record (检查记录表) of one result version."""
-    L = documents.Line
+def record_pdf(ctx: Context, row: Any, filed: Any, filing: bool = False) -> bytes:
+    """The printed inspection record (检查记录表) of one result version. When `filing` (at approval) it gets the
+    node's next document number and today's date; otherwise it prints the number it was filed under, if any."""
     c = ctx.components
-    form = filed.form
-    tasks = [Task.from_dict(t) for t in row.tasks]
-    names = {(t.task_id, i.item_id): (t, i) for t, i in rules.checklist(tasks)}
+    key = f"{filed.result_id}:{filed.version}"
+    issuing = settings.current(ctx, row.node)
+    if filing and issuing is not None:
+        today = china_date(c.clock())
+        issuer = forms.Issuer(issuing.issuing_body, settings.number(ctx, issuing, "record", key, today), today)
+    elif (numbered := settings.number_of(ctx, "record", key)) is not None:
+        issuer = forms.Issuer(numbered.issuing_body, numbered.number, numbered.issued_on)
+    else:  # no settings yet: the record is still filed (approval is never refused for it), marked as such
+        issuer = forms.Issuer(issuing.issuing_body if issuing is not None else forms.UNSET, None, None)
 
     def label(code: str) -> str:
         category = c.category(code)
         return category.label if category else code
 
-    def methods(codes: list[str]) -> str:
-        return "、".join(c.methods.get(m, m) for m in codes) or "—"
-
-    lines = [
-        L(f"检查对象：{row.entity_name}"),
-        L(f"统一社会信用代码：{row.uscc}    行政区划：{row.region_code}"),
-        L(f"检查日期：{documents.cn_date(date.fromisoformat(form['inspected_on']))}    第 {filed.version} 版"),
-        L("抽查任务：" + "；".join(f"{t.number or ''}{t.title}" for t in tasks)),
-        L("检查要点与结果", 12),
-    ]
-    for n, line in enumerate(form["items"], 1):
-        task, item = names[(line["task_id"], line["item_id"])]
-        lines.append(L(f"{n}. {item.name}（{task.title}）：{label(line['category'])}", indent=16))
-        lines.append(L(f"检查方式：{methods(line['methods'])}", indent=32))
-        if line["findings"]:
-            lines.append(L(f"检查情况：{line['findings']}", indent=32))
-    lines.append(L(f"总体检查结果：{label(form['overall'])}", 12))
-    lines.append(L(f"采用的检查方式：{methods(form['methods'])}"))
-    lines.append(L("现场检查人员（已出示执法证件）", 12))
-    for m in filed.inspectors:
-        lines.append(L(f"{m['name'] or '检查人员'}  执法证号：{m['credential_no']}", indent=16))
-    if form["entity_signed"]:
-        lines.append(L("检查对象签字（盖章）：已签字盖章"))
-    else:
-        lines.append(L(f"检查对象拒绝签字盖章，检查组说明：{form['refusal_note']}"))
-    if form.get("remarks"):
-        lines.append(L(f"备注：{form['remarks']}"))
-    return documents.render("“双随机、一公开”抽查检查记录表", lines)
+    return forms.record_pdf(issuer, row, filed.version, filed.form, filed.inspectors, label, c.methods)

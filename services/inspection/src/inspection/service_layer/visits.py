@@ -11,12 +11,24 @@ import sqlalchemy as sa
 from hrss.auth import Action
 from hrss.contracts.events.draw import AssignmentDispatched, TaskPart, TeamChanged
 from hrss.contracts.events.inspection import Inspector, NoticeIssued, VisitExtended, VisitOpened
-from inspection.adapters import documents
-from inspection.adapters.orm import assignment_team, notice, result, team_change, visit, visit_assignment
+from hrss.workdays import china_date
+from inspection.adapters import documents, forms
+from inspection.adapters.orm import (
+    assignment_team,
+    assignment_withdrawal,
+    notice,
+    result,
+    team_change,
+    visit,
+    visit_assignment,
+)
 from inspection.domain import visits as rules
 from inspection.domain.errors import Conflict, FieldError, InvalidRecord, NotFound
 from inspection.domain.visits import Item, Member, Task
+from inspection.service_layer import settings, steps
 from inspection.service_layer.context import PLANNERS, Context
+
+_WITHDRAWN = sa.select(assignment_withdrawal.c.assignment_id)  # assignments a voided draw took back
 
 
 def task_from(part: TaskPart) -> Task:
@@ -73,7 +85,8 @@ def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str)
     )
     now = ctx.components.clock()
     record = event.registry_record.model_dump(mode="json") if event.registry_record else None
-    merging = latest is not None and not has_result
+    # a closed visit (with a reason, or withdrawn by a voided draw) takes no more tasks either
+    merging = latest is not None and not has_result and steps.closure(ctx, str(latest.visit_id)) is None
     if latest is not None and merging:
         visit_id = str(latest.visit_id)
         merged = rules.merge_tasks([Task.from_dict(t) for t in latest.tasks], tasks)
@@ -81,7 +94,7 @@ def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str)
             [Member.from_dict(m) for m in row.team]
             for row in session.execute(
                 sa.select(assignment_team.c.team)
-                .where(assignment_team.c.visit_id == visit_id)
+                .where(assignment_team.c.visit_id == visit_id, assignment_team.c.assignment_id.not_in(_WITHDRAWN))
                 .order_by(assignment_team.c.assignment_id)
             )
         ]
@@ -136,6 +149,8 @@ def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str)
             ),
             subject=visit_id,
         )
+        opened = session.execute(sa.select(visit).where(visit.c.visit_id == visit_id)).one()
+        steps.record(ctx, opened, "opened", event_id=event_id)
     session.execute(
         sa.insert(visit_assignment).values(
             assignment_id=assignment_id,
@@ -169,7 +184,7 @@ def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str)
 def _assignment_ids(ctx: Context, visit_id: str) -> list[str]:
     rows = ctx.uow.session.execute(
         sa.select(visit_assignment.c.assignment_id)
-        .where(visit_assignment.c.visit_id == visit_id)
+        .where(visit_assignment.c.visit_id == visit_id, visit_assignment.c.assignment_id.not_in(_WITHDRAWN))
         .order_by(visit_assignment.c.received_at, visit_assignment.c.assignment_id)
     )
     return [str(r[0]) for r in rows]
@@ -230,7 +245,7 @@ def change_team(ctx: Context, event: TeamChanged, event_id: str) -> None:
         [Member.from_dict(m) for m in r.team]
         for r in session.execute(
             sa.select(assignment_team.c.team)
-            .where(assignment_team.c.visit_id == visit_id)
+            .where(assignment_team.c.visit_id == visit_id, assignment_team.c.assignment_id.not_in(_WITHDRAWN))
             .order_by(assignment_team.c.assignment_id)
         )
     ]
@@ -270,8 +285,9 @@ def issue_notice(
     ctx: Context, visit_id: str, window_start: date, window_end: date, materials: list[str], contact: str
 ) -> dict[str, Any]:
     """The prior notice (事先告知书): printed, kept, and announced to the notification service."""
-    row = load(ctx, visit_id, Action.WRITE, PLANNERS)
+    row = load(ctx, visit_id, Action.WRITE, PLANNERS, lock=True)
     role = ctx.authorize(row.node, PLANNERS, Action.WRITE, assignees=list(row.inspector_ids))
+    steps.check_open(ctx, row)
     if not row.announced:
         raise Conflict("notice.unannounced", "本次检查含不宜事先告知的任务，不得向检查对象发放告知文书")
     tasks = [Task.from_dict(t) for t in row.tasks]
@@ -286,9 +302,24 @@ def issue_notice(
     if errors:
         raise InvalidRecord(errors)
     team = [Member.from_dict(m) for m in row.team]
-    pdf = notice_pdf(row, tasks, team, window_start, window_end, materials, contact)
+    issuing = settings.required(ctx, row.node)
     notice_id = str(uuid.uuid4())
     now = ctx.components.clock()
+    today = china_date(now)
+    issuer = forms.Issuer(
+        issuing.issuing_body, settings.number(ctx, issuing, "notice", notice_id, today), today, issuing.contact_phone
+    )
+    pdf = forms.notice_pdf(
+        issuer,
+        row.entity_name,
+        row.uscc,
+        tasks,
+        team,
+        (window_start, window_end),
+        materials,
+        contact,
+        ctx.components.methods,
+    )
     digest = documents.sha256(pdf)
     ctx.uow.session.execute(
         sa.insert(notice).values(
@@ -321,37 +352,14 @@ def issue_notice(
         ),
         subject=visit_id,
     )
+    steps.mark_started(ctx, row)
     ctx.audit(role=role, action="inspection.notice", object_type="visit", object_id=visit_id, node=row.node)
-    return {"notice_id": notice_id, "visit_id": visit_id, "pdf_sha256": digest, "issued_at": now.isoformat()}
-
-
-def notice_pdf(
-    row: Any,
-    tasks: list[Task],
-    team: list[Member],
-    window_start: date,
-    window_end: date,
-    materials: list[str],
-    contact: str,
-) -> bytes:
-    L = documents.Line
-    lines = [
-        L(f"{row.entity_name}（统一社会信用代码：{row.uscc}）："),
-        L(
-            "根据“双随机、一公开”抽查工作安排，你单位被随机抽取为检查对象。本机关定于"
-            f"{documents.cn_date(window_start)}至{documents.cn_date(window_end)}期间对你单位进行检查，"
-            "现将有关事项告知如下："
-        ),
-        L("一、检查事项", 12),
-    ]
-    for n, (task, item) in enumerate(rules.checklist(tasks), 1):
-        lines.append(L(f"{n}. {item.name}（{task.number or task.title}）", indent=16))
-    lines.append(L("二、请提前准备以下材料", 12))
-    for n, material in enumerate(materials, 1):
-        lines.append(L(f"{n}. {material}", indent=16))
-    lines.append(L("三、检查人员（检查时将出示执法证件）", 12))
-    for member in team:
-        lines.append(L(f"{member.name or '检查人员'}  执法证号：{member.credential_no}", indent=16))
-    lines.append(L(f"联系方式：{contact}"))
-    lines.append(L("请你单位予以配合。拒绝、阻碍检查的，将依法处理并向社会公示。"))
-    return documents.render("“双随机、一公开”抽查检查告知书", lines)
+    return {
+        "notice_id": notice_id,
+        "visit_id": visit_id,
+        "number": issuer.number,
+        "issuing_body": issuer.body,
+        "issued_on": today.isoformat(),
+        "pdf_sha256": digest,
+        "issued_at": now.isoformat(),
+    }

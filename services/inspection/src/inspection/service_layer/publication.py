@@ -1,0 +1,148 @@
+"""The publication record of an approved result (谁检查、谁录入、谁公开): the inspecting node publishes it, or
+withholds it where the law says it must not be public, with the reason. Kept once per result (append-only) with
+the SHA-256 of what was published as the receipt (001 §三(六)), and announced as `inspection.result_published`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from hrss.auth import Action
+from hrss.contracts.events.inspection import ResultPublished
+from hrss.workdays import china_date
+from inspection.adapters.orm import publication, result_version, review
+from inspection.domain.errors import Conflict, FieldError, InvalidRecord
+from inspection.domain.visits import Task
+from inspection.service_layer import results, settings, visits
+from inspection.service_layer.context import PUBLISHERS, Context
+
+
+def content_sha256(content: dict[str, Any]) -> str:
+    """The receipt: SHA-256 of the content as canonical JSON (sorted keys, UTF-8, no spaces)."""
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _approved(ctx: Context, result_id: str) -> Any:
+    return ctx.uow.session.execute(
+        sa.select(result_version.c.version, result_version.c.form, review.c.decided_at)
+        .join(
+            review,
+            sa.and_(review.c.result_id == result_version.c.result_id, review.c.version == result_version.c.version),
+        )
+        .where(result_version.c.result_id == result_id, review.c.approved.is_(True))
+    ).first()
+
+
+def public_content(ctx: Context, row: Any, result_id: str, filed: Any) -> dict[str, Any]:
+    """What the public sees of an approved result: the entity, the tasks, each item's result, the issuing body."""
+    c = ctx.components
+    form = filed.form
+    tasks = [Task.from_dict(t) for t in row.tasks]
+    names = {(t.task_id, i.item_id): i.name for t in tasks for i in t.items}
+
+    def label(code: str) -> str:
+        category = c.category(code)
+        return category.label if category else code
+
+    issuing = settings.current(ctx, row.node)
+    return {
+        "result_id": result_id,
+        "node": row.node,
+        "issuing_body": issuing.issuing_body if issuing is not None else None,
+        "entity_name": row.entity_name,
+        "uscc": row.uscc,
+        "tasks": [{"task_id": t.task_id, "number": t.number, "title": t.title} for t in tasks],
+        "inspected_on": form["inspected_on"],
+        "items": [
+            {"item": names.get((i["task_id"], i["item_id"]), i["item_id"]), "result": label(i["category"])}
+            for i in form["items"]
+        ],
+        "overall": label(form["overall"]),
+        "approved_on": china_date(filed.decided_at).isoformat(),
+    }
+
+
+def publish(ctx: Context, result_id: str, public: bool, withheld_reason: str | None) -> dict[str, Any]:
+    """Record the publication (or the withholding) of an approved result, once."""
+    found = results._load_result(ctx, result_id)  # 404 for an unknown result
+    row = visits.load(ctx, str(found.visit_id), Action.WRITE, PUBLISHERS, lock=True)
+    role = ctx.authorize(row.node, PUBLISHERS, Action.WRITE)
+    filed = _approved(ctx, result_id)
+    if filed is None:
+        raise Conflict("publication.not_approved", "检查结果尚未审核通过，不能公示")
+    if record_of(ctx, result_id) is not None:
+        raise Conflict("publication.exists", "该检查结果已有公示记录，不能重复公示")
+    reason = (withheld_reason or "").strip()
+    if public and reason:
+        problem = FieldError("withheld_reason", "publication.reason_with_public", "公示时不应填写不予公示理由")
+        raise InvalidRecord([problem])
+    if not public and not reason:
+        raise InvalidRecord([FieldError("withheld_reason", "publication.reason_missing", "不予公示须写明依据或理由")])
+    if public and not filed.form.get("public", True):
+        raise Conflict("publication.not_public", "该结果审核时已标明依法不予公开，只能记录不予公示")
+    if public:
+        content = public_content(ctx, row, result_id, filed)
+    else:
+        content = {"result_id": result_id, "node": row.node, "withheld": True, "withheld_reason": reason}
+    digest = content_sha256(content)
+    now = ctx.components.clock()
+    ctx.uow.session.execute(
+        sa.insert(publication).values(
+            result_id=result_id,
+            visit_id=str(row.visit_id),
+            node=row.node,
+            version=filed.version,
+            public=public,
+            withheld_reason=reason or None,
+            content=content,
+            content_sha256=digest,
+            published_by=ctx.principal.account_id,
+            published_at=now,
+        )
+    )
+    ctx.uow.publish(
+        ResultPublished(
+            result_id=uuid.UUID(result_id),
+            visit_id=uuid.UUID(str(row.visit_id)),
+            node=row.node,
+            task_ids=[uuid.UUID(t["task_id"]) for t in row.tasks],
+            public=public,
+            withheld_reason=reason or None,
+            content_sha256=digest,
+            published_at=now,
+        ),
+        subject=str(row.visit_id),
+    )
+    ctx.audit(
+        role=role,
+        action="inspection.publish" if public else "inspection.withhold",
+        object_type="result",
+        object_id=result_id,
+        node=row.node,
+        version=filed.version,
+        reason=reason or None,
+        after_hash=digest,
+    )
+    return record_of(ctx, result_id) or {}
+
+
+def record_of(ctx: Context, result_id: str) -> dict[str, Any] | None:
+    """The publication record of a result, or None."""
+    r = ctx.uow.session.execute(sa.select(publication).where(publication.c.result_id == result_id)).first()
+    if r is None:
+        return None
+    return {
+        "result_id": str(r.result_id),
+        "version": r.version,
+        "public": r.public,
+        "withheld_reason": r.withheld_reason,
+        "content": r.content,
+        "content_sha256": r.content_sha256,
+        "published_by": r.published_by,
+        "published_at": r.published_at.isoformat(),
+    }

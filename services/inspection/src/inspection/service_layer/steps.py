@@ -1,0 +1,103 @@
+"""A visit's steps for the levels above (`inspection.visit_status_changed`): opened, started (the first field
+activity: a prior notice or a result, once), submitted, returned, approved, closed with a reason. Each step is
+kept in `visit_status` (append-only) and published through the outbox in the same transaction; a closed visit
+is never deleted, and takes no further step."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from hrss.contracts.events.inspection import VisitStatusChanged
+from inspection.adapters.orm import result, review, visit_status
+from inspection.domain.errors import Conflict
+from inspection.service_layer.context import Context
+
+
+def record(
+    ctx: Context,
+    row: Any,
+    status: str,
+    *,
+    reason: str | None = None,
+    inspected_on: date | None = None,
+    event_id: str | None = None,
+) -> None:
+    """Keep the step and publish it (row: the visit as stored)."""
+    now = ctx.components.clock()
+    ctx.uow.session.execute(
+        sa.insert(visit_status).values(
+            visit_id=str(row.visit_id),
+            node=row.node,
+            status=status,
+            reason=reason,
+            actor=ctx.principal.account_id,
+            at=now,
+            event_id=event_id,
+        )
+    )
+    ctx.uow.publish(
+        VisitStatusChanged(
+            visit_id=uuid.UUID(str(row.visit_id)),
+            node=row.node,
+            uscc=row.uscc,
+            region_code=row.region_code,
+            task_ids=[uuid.UUID(t["task_id"]) for t in row.tasks],
+            status=status,  # type: ignore[arg-type]
+            inspected_on=inspected_on,
+            reason=reason,
+            at=now,
+        ),
+        subject=str(row.visit_id),
+    )
+
+
+def mark_started(ctx: Context, row: Any) -> None:
+    """The first field activity starts the visit; later ones change nothing (the caller holds the visit's row)."""
+    if not _has(ctx, str(row.visit_id), "started"):
+        record(ctx, row, "started")
+
+
+def closure(ctx: Context, visit_id: str) -> Any:
+    """The visit's closing step (reason, actor, at), or None while it is open."""
+    return ctx.uow.session.execute(
+        sa.select(visit_status.c.reason, visit_status.c.actor, visit_status.c.at).where(
+            visit_status.c.visit_id == visit_id, visit_status.c.status == "closed"
+        )
+    ).first()
+
+
+def check_open(ctx: Context, row: Any) -> None:
+    """409 `visit.closed` for a visit closed with a reason: nothing more is done in it."""
+    closed = closure(ctx, str(row.visit_id))
+    if closed is not None:
+        raise Conflict("visit.closed", f"本次检查已关闭（{closed.reason}），不能再进行该操作")
+
+
+def _has(ctx: Context, visit_id: str, status: str) -> bool:
+    found = ctx.uow.session.execute(
+        sa.select(visit_status.c.seq).where(visit_status.c.visit_id == visit_id, visit_status.c.status == status)
+    ).first()
+    return found is not None
+
+
+def has_approved_result(ctx: Context, visit_id: str) -> bool:
+    found = ctx.uow.session.execute(
+        sa.select(review.c.result_id)
+        .join(result, result.c.result_id == review.c.result_id)
+        .where(result.c.visit_id == visit_id, review.c.approved.is_(True))
+    ).first()
+    return found is not None
+
+
+def current_status(ctx: Context, visit_id: str) -> str | None:
+    """The visit's latest step (opened … closed), None for a visit from before steps were kept."""
+    return ctx.uow.session.execute(
+        sa.select(visit_status.c.status)
+        .where(visit_status.c.visit_id == visit_id)
+        .order_by(visit_status.c.seq.desc())
+        .limit(1)
+    ).scalar()
