@@ -83,3 +83,25 @@ def test_ensure_topics_is_idempotent(broker):
     broker.ensure_topics([TopicSpec("demo.state.v1", compacted=True)])
     broker.ensure_topics([TopicSpec("demo.state.v1", compacted=True)])
     broker.publish_many([Message("demo.state.v1", b"k", b"v")])
+
+
+def test_a_pattern_subscription_reads_matching_topics_including_ones_created_after_it(broker):
+    """A central platform's consumer reads the dispatches of every node of its subtree, and of no other."""
+    pattern = r"demo\.sent\.v1\.(?!(?:330102)$)(?:33\d{4})"
+    broker.ensure_topics([TopicSpec(f"demo.sent.v1.{node}") for node in ("330000", "330102", "320000")])
+    for node in ("330000", "330102", "320000"):
+        broker.publish_many([Message(f"demo.sent.v1.{node}", b"k", node.encode())])
+    subscription = broker.subscribe_pattern("g-pattern", pattern)
+    first = _drain(subscription, 1)
+    subscription.commit({r.position: r.offset + 1 for r in first})  # a rebalance for a new topic rereads none
+    broker.ensure_topics([TopicSpec("demo.sent.v1.330106"), TopicSpec("demo.sent.v1.330106.dlt")])
+    broker.publish_many(
+        [Message("demo.sent.v1.330106", b"k", b"330106"), Message("demo.sent.v1.330106.dlt", b"k", b"x")]
+    )
+    later = _drain(subscription, 1)
+    subscription.commit({r.position: r.offset + 1 for r in later})
+    time.sleep(1)
+    rest = subscription.poll(500, 1.0)
+    subscription.close()
+    assert sorted(r.value for r in first + later + rest) == [b"330000", b"330106"]
+    assert {r.topic for r in first + later} == {"demo.sent.v1.330000", "demo.sent.v1.330106"}

@@ -83,6 +83,11 @@ class AbstractBroker(abc.ABC):
         """Join `group` reading `topics` from its committed offsets (earliest if none)."""
 
     @abc.abstractmethod
+    def subscribe_pattern(self, group: str, pattern: str, *, max_records: int = 500) -> AbstractSubscription:
+        """Join `group` on every topic whose (namespace-free) name matches `pattern` in full, including topics
+        created later (they are picked up within seconds)."""
+
+    @abc.abstractmethod
     def reset_group(self, group: str, topics: list[str]) -> None:
         """Move the group's committed offsets back to the start of every partition (for replays)."""
 

@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from hrss.bus.broker import AbstractBroker
-from hrss.contracts import Node, parse_nodes
+from hrss.contracts import Level, Node, parse_nodes
 
 
 def served_nodes(config: dict[str, Any]) -> tuple[Node, ...]:
     """The nodes a process serves: config NODES, else $HRSS_NODES."""
     return parse_nodes(config.get("NODES") or os.environ.get("HRSS_NODES", ""))
+
+
+def delegated_nodes(config: dict[str, Any]) -> tuple[Node, ...]:
+    """Nodes below the served ones that run their own deployment (a federated county's inspection and evidence):
+    config DELEGATED_NODES, else $HRSS_DELEGATED_NODES; their subtrees are theirs, not this process's."""
+    return parse_nodes(config.get("DELEGATED_NODES") or os.environ.get("HRSS_DELEGATED_NODES", ""))
+
+
+def _subtree(node: Node) -> str:
+    """A regular expression of the region codes of `node` and every node below it."""
+    width = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6}[node.level]
+    return node.code[:width] + (rf"\d{{{6 - width}}}" if width < 6 else "")
+
+
+def addressed_topics_pattern(topic: str, served: tuple[Node, ...], delegated: tuple[Node, ...] = ()) -> str:
+    """The per-node topics of an addressed contract for every node in the served subtrees except the delegated
+    subtrees: a central platform applies the dispatches of every county it serves, a federated county's own
+    deployment applies its own, and no county's event is applied twice."""
+    inside = "|".join(_subtree(n) for n in served)
+    outside = "|".join(_subtree(n) for n in delegated if any(root.contains(n) for root in served))
+    node = f"(?!(?:{outside})$)(?:{inside})" if outside else f"(?:{inside})"
+    return rf"{re.escape(topic)}\.{node}"
 
 
 def broker_from_config(config: dict[str, Any], client_id: str) -> AbstractBroker:

@@ -29,7 +29,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 
 from hrss.audit import AuditRecord
 from hrss.bus.broker import AbstractBroker, AbstractSubscription, Message, Record, TopicSpec, dead_letter_topic
-from hrss.bus.config import broker_from_config, served_nodes
+from hrss.bus.config import addressed_topics_pattern, broker_from_config, delegated_nodes, served_nodes
 from hrss.contracts import Contract, ContractError, Envelope, current_trace_id, registry
 from hrss.db import Database
 from hrss.observability import metrics
@@ -93,8 +93,10 @@ class EventConsumer(Entrypoint):
         config = self.container.config
         nodes = served_nodes(config)
         codes = [n.code for n in nodes]
+        self.pattern: str | None = None
         if self.contract.addressed:
             self.topics = [self.contract.topic_for(code) for code in codes]
+            self.pattern = addressed_topics_pattern(self.contract.topic, nodes, delegated_nodes(config))
         else:
             self.topics = [self.contract.topic]
         self.name = self.group or f"{self.container.service_name}.{self.method_name}.{'+'.join(codes)}"
@@ -125,8 +127,7 @@ class EventConsumer(Entrypoint):
         while not self._stopping:
             subscription: AbstractSubscription | None = None
             try:
-                subscription = self.broker.subscribe(self.name, self.topics, max_records=self.batch_size)
-                log.info("consumer %s subscribed to %s", self.name, ",".join(self.topics))
+                subscription = self._subscribe()
                 while not self._stopping:
                     records = subscription.poll(self.batch_size, 0.5)
                     if records:
@@ -146,6 +147,18 @@ class EventConsumer(Entrypoint):
                         subscription.close()
                     except Exception:
                         log.exception("consumer %s could not close its subscription", self.name)
+
+    def _subscribe(self) -> AbstractSubscription:
+        """Addressed contracts: the served nodes' own topics exist from the start, and topics of nodes below them
+        are joined by pattern as they appear; others: the contract's one topic."""
+        if self.pattern is None:
+            subscription = self.broker.subscribe(self.name, self.topics, max_records=self.batch_size)
+            log.info("consumer %s subscribed to %s", self.name, ",".join(self.topics))
+            return subscription
+        self.broker.ensure_topics(TopicSpec(t) for t in self.topics)
+        subscription = self.broker.subscribe_pattern(self.name, self.pattern, max_records=self.batch_size)
+        log.info("consumer %s subscribed to topics matching %s", self.name, self.pattern)
+        return subscription
 
     def _process(self, subscription: AbstractSubscription, records: list[Record]) -> None:
         """Apply each partition's records concurrently (own worker, own transaction), then commit them all.

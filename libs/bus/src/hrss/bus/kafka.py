@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 from collections.abc import Iterable
 
@@ -24,6 +25,8 @@ from hrss.bus.broker import (
 )
 
 log = logging.getLogger(__name__)
+
+PATTERN_METADATA_MAX_AGE_MS = 3000
 
 
 class KafkaBroker(AbstractBroker):
@@ -131,6 +134,9 @@ class KafkaBroker(AbstractBroker):
         self.ensure_topics(TopicSpec(t) for t in topics)
         return _KafkaSubscription(self, group, topics, max_records)
 
+    def subscribe_pattern(self, group: str, pattern: str, *, max_records: int = 500) -> AbstractSubscription:
+        return _KafkaSubscription(self, group, [], max_records, pattern=f"^{re.escape(self.prefix)}(?:{pattern})$")
+
     def reset_group(self, group: str, topics: list[str]) -> None:
         consumer = KafkaConsumer(
             bootstrap_servers=self.bootstrap_servers, group_id=self.name(group), enable_auto_commit=False
@@ -154,8 +160,12 @@ class KafkaBroker(AbstractBroker):
 
 
 class _KafkaSubscription(AbstractSubscription):
-    def __init__(self, broker: KafkaBroker, group: str, topics: list[str], max_records: int) -> None:
+    def __init__(
+        self, broker: KafkaBroker, group: str, topics: list[str], max_records: int, pattern: str | None = None
+    ) -> None:
         self.broker = broker
+        # a pattern subscription learns of new topics from metadata refreshes: every few seconds, not five minutes
+        refresh = {"metadata_max_age_ms": PATTERN_METADATA_MAX_AGE_MS} if pattern else {}
         self.consumer = KafkaConsumer(
             bootstrap_servers=broker.bootstrap_servers,
             client_id=broker.client_id,
@@ -164,8 +174,12 @@ class _KafkaSubscription(AbstractSubscription):
             auto_offset_reset="earliest",
             max_poll_records=max_records,
             isolation_level="read_committed",
+            **refresh,
         )
-        self.consumer.subscribe([broker.name(t) for t in topics])
+        if pattern:
+            self.consumer.subscribe(pattern=pattern)
+        else:
+            self.consumer.subscribe([broker.name(t) for t in topics])
 
     def poll(self, max_records: int, timeout: float) -> list[Record]:
         polled = self.consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_records)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import zlib
 from collections.abc import Iterable
@@ -51,6 +52,9 @@ class InMemoryBroker(AbstractBroker):
         self.ensure_topics(TopicSpec(t) for t in topics)
         return _Subscription(self, group, topics)
 
+    def subscribe_pattern(self, group: str, pattern: str, *, max_records: int = 500) -> AbstractSubscription:
+        return _Subscription(self, group, [], re.compile(f"(?:{pattern})"))
+
     def reset_group(self, group: str, topics: list[str]) -> None:
         for key in list(self.committed):
             if key[0] == group and key[1] in topics:
@@ -65,16 +69,23 @@ class InMemoryBroker(AbstractBroker):
 
 
 class _Subscription(AbstractSubscription):
-    def __init__(self, broker: InMemoryBroker, group: str, topics: list[str]) -> None:
+    def __init__(
+        self, broker: InMemoryBroker, group: str, topics: list[str], pattern: re.Pattern[str] | None = None
+    ) -> None:
         self.broker = broker
         self.group = group
-        self.positions: dict[TopicPartition, int] = {
-            (topic, p): broker.committed.get((group, topic, p), 0)
-            for topic in topics
-            for p in range(len(broker.topics[topic]))
-        }
+        self.pattern = pattern
+        self.positions: dict[TopicPartition, int] = {}
+        self._join(topics)
+
+    def _join(self, topics: Iterable[str]) -> None:
+        for topic in topics:
+            for p in range(len(self.broker.topics[topic])):
+                self.positions.setdefault((topic, p), self.broker.committed.get((self.group, topic, p), 0))
 
     def poll(self, max_records: int, timeout: float) -> list[Record]:
+        if self.pattern is not None:  # topics created since are joined, as Kafka does on a metadata refresh
+            self._join(t for t in list(self.broker.topics) if self.pattern.fullmatch(t))
         batch: list[Record] = []
         for (topic, partition), position in self.positions.items():
             log = self.broker.topics[topic][partition]

@@ -1,0 +1,34 @@
+"""Which per-node topics a consumer of an addressed contract reads: its subtrees, less the delegated ones."""
+
+import re
+
+import pytest
+
+from hrss.bus.config import addressed_topics_pattern
+from hrss.contracts import Node
+
+TOPIC = "draw.assignment_dispatched.v1"
+
+
+def reads(served: tuple[str, ...], delegated: tuple[str, ...], node: str) -> bool:
+    pattern = addressed_topics_pattern(TOPIC, tuple(map(Node, served)), tuple(map(Node, delegated)))
+    return re.fullmatch(pattern, f"{TOPIC}.{node}") is not None
+
+
+@pytest.mark.parametrize(
+    ("node", "expected"),
+    [("330000", True), ("330100", True), ("330106", True), ("330203", True), ("330102", False), ("320100", False)],
+)
+def test_a_central_province_reads_every_node_below_it_but_a_federated_county(node, expected):
+    assert reads(("330000",), ("330102",), node) is expected
+
+
+def test_a_federated_county_reads_its_own_topic_only():
+    assert reads(("330102",), (), "330102")
+    assert not reads(("330102",), (), "330106") and not reads(("330102",), (), "330100")
+
+
+def test_a_delegated_city_takes_its_counties_with_it_and_a_foreign_delegation_changes_nothing():
+    assert not reads(("330000",), ("330200", "320100"), "330203")
+    assert reads(("330000",), ("330200", "320100"), "330106")
+    assert not re.fullmatch(addressed_topics_pattern(TOPIC, (Node("330000"),)), f"{TOPIC}.330106.dlt")
