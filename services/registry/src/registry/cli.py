@@ -3,7 +3,7 @@
     python -m registry.cli import-entities FILE --node 410000 --actor 张三
     python -m registry.cli import-inspectors FILE --node 410000 --actor 张三
     python -m registry.cli load-checklist --node 410400 --actor 张三 [--file seeds/002_….txt]
-        [--qualification 行政执法资格 …] [--no-qualification]
+        [--lines-from-units] [--qualification 行政执法资格 …] [--no-qualification]
     python -m registry.cli demo --province 330000 [--entities 20000] [--if-empty]
     python -m registry.cli rebuild-current
 
@@ -69,15 +69,20 @@ def load_checklist(
     actor: str,
     path: Path | None,
     qualifications: tuple[str, ...] = (ENFORCEMENT_QUALIFICATION,),
+    *,
+    lines_from_units: bool = False,
 ) -> list:
-    """Load an official list: each item of the line of its first responsible unit, requiring `qualifications`."""
+    """Load an official list, every item requiring `qualifications`; with `lines_from_units`, each item of the line
+    of its first responsible unit (责任科室、单位), else of none."""
     specs = load_seed_checklist() if path is None else _parse_document(path)
     uow = unit_of_work(engine, nodes)
     try:
         ctx = Context(uow, components, operator(actor, node))
         source = path.name if path else CHECKLIST_DOCUMENT
         required = checklist.parse_qualifications(list(qualifications))
-        results = checklist.load_list(ctx, node, specs, None, f"载入抽查事项清单 {source}", required)
+        results = checklist.load_list(
+            ctx, node, specs, None, f"载入抽查事项清单 {source}", required, lines_from_units=lines_from_units
+        )
         uow.commit()
         return results
     finally:
@@ -107,7 +112,7 @@ def demo(engine: Any, nodes: tuple, components: Components, province: str, entit
             "entities": run_import("entities", entity_file, province, "demo", components, engine, nodes),
             "inspectors": run_import("inspectors", inspector_file, province, "demo", components, engine, nodes),
         }
-    items = load_checklist(engine, nodes, components, province, "demo", None)
+    items = load_checklist(engine, nodes, components, province, "demo", None, lines_from_units=True)
     result["checklist"] = {"items": len(items), "added": sum(1 for i in items if i["created"])}
     return result
 
@@ -154,6 +159,11 @@ def main(argv: list[str] | None = None) -> int:
         help="每个事项要求检查人员具备的资格，可重复（默认 行政执法资格）",
     )
     load.add_argument("--no-qualification", action="store_true", help="事项不要求业务条线以外的资格")
+    load.add_argument(
+        "--lines-from-units",
+        action="store_true",
+        help="按“责任科室、单位”中列在首位的单位确定每个事项的业务条线（默认不指定条线）",
+    )
     sample = commands.add_parser("demo", help="生成并导入演示数据（确定性）")
     sample.add_argument("--province", default=None, help="省级节点（默认 HRSS_NODES 的第一个）")
     sample.add_argument("--entities", type=int, default=20_000)
@@ -178,7 +188,16 @@ def main(argv: list[str] | None = None) -> int:
                 result = run_import(kind, args.file, args.node, args.actor, components, engine, nodes)
             elif args.command == "load-checklist":
                 required = () if args.no_qualification else tuple(args.qualifications or [ENFORCEMENT_QUALIFICATION])
-                result = load_checklist(engine, nodes, components, args.node, args.actor, args.file, required)
+                result = load_checklist(
+                    engine,
+                    nodes,
+                    components,
+                    args.node,
+                    args.actor,
+                    args.file,
+                    required,
+                    lines_from_units=args.lines_from_units,
+                )
             else:
                 with engine.connect() as connection:
                     present = connection.execute(select(func.count()).select_from(entity_current)).scalar_one()

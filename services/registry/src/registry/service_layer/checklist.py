@@ -149,16 +149,18 @@ def load_list(
     line: Line | None,
     reason: str,
     qualifications: tuple[str, ...] = (),
+    *,
+    lines_from_units: bool = False,
 ) -> list[dict]:
     """Load an official list onto `node`: new numbers are added, changed ones revised, equal ones left alone.
-    Each item's line is `line` if given, else that of its first responsible unit (`line_of_unit`); every item
-    requires `qualifications`."""
+    Each item's line is `line` if given, else, with `lines_from_units`, that of its first responsible unit
+    (`line_of_unit`); every item requires `qualifications`."""
     results = []
     for spec in specs:
         existing = ctx.uow.session.execute(
             select(check_item.c.id).where(check_item.c.node == node, check_item.c.number == str(spec.number))
         ).scalar_one_or_none()
-        item_line = line or line_of_unit(spec.responsible_unit)
+        item_line = line or (line_of_unit(spec.responsible_unit) if lines_from_units else None)
         written = (
             add_item(ctx, node, spec, item_line, reason, qualifications)
             if existing is None
