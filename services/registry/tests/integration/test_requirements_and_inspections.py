@@ -107,6 +107,7 @@ def test_loading_the_official_list_gives_each_item_its_units_line_and_the_enforc
         loaded = load_checklist(engine, (PROVINCE,), components(), PROVINCE, "测试", None, lines_from_units=True)
         again = load_checklist(engine, (PROVINCE,), components(), PROVINCE, "测试", None, lines_from_units=True)
         plain = load_checklist(engine, (PROVINCE,), components(), CITY, "测试", None, ())
+        reloaded = load_checklist(engine, (PROVINCE,), components(), PROVINCE, "测试", None)
     finally:
         engine.dispose()
     assert {i["line"] for i in plain} == {None}  # without --lines-from-units the items name no line
@@ -122,6 +123,8 @@ def test_loading_the_official_list_gives_each_item_its_units_line_and_the_enforc
         "失业保险",
     ]
     assert all(i["created"] for i in loaded) and not any(i["changed"] for i in again)
+    # loading again without --lines-from-units keeps the lines the items have
+    assert reloaded == again
     events = check_item_events(fresh_database)[:9]
     assert all(e["qualifications"] == ["行政执法资格"] for e in events)
     assert {tuple(e["spec"]["levels"]) for e in events} == {("city", "county")}

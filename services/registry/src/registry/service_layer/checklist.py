@@ -154,18 +154,19 @@ def load_list(
 ) -> list[dict]:
     """Load an official list onto `node`: new numbers are added, changed ones revised, equal ones left alone.
     Each item's line is `line` if given, else, with `lines_from_units`, that of its first responsible unit
-    (`line_of_unit`); every item requires `qualifications`."""
+    (`line_of_unit`), else the one it has (none for a new item); every item requires `qualifications`."""
     results = []
     for spec in specs:
         existing = ctx.uow.session.execute(
             select(check_item.c.id).where(check_item.c.node == node, check_item.c.number == str(spec.number))
         ).scalar_one_or_none()
         item_line = line or (line_of_unit(spec.responsible_unit) if lines_from_units else None)
-        written = (
-            add_item(ctx, node, spec, item_line, reason, qualifications)
-            if existing is None
-            else revise_item(ctx, existing, spec, item_line, reason, qualifications=qualifications)
-        )
+        if existing is None:
+            written = add_item(ctx, node, spec, item_line, reason, qualifications)
+        else:  # a line named before is kept unless this load names one
+            kept = item_line if item_line is not None else KEEP
+            written = revise_item(ctx, existing, spec, kept, reason, qualifications=qualifications)
+            item_line = parse_line(_item(ctx, existing)[1].line)
         line_label = LINE_LABELS[item_line] if item_line else None
         results.append({"number": spec.number, "name": spec.name, "line": line_label, **written.to_dict()})
     return results
