@@ -69,7 +69,13 @@ class Events:
         self.send(record, str(record.result_id), "inspection", node)
 
 
-def frozen_unified_task(running: Running) -> str:
+def frozen_unified_task(
+    running: Running,
+    draw_group: str | None = None,
+    title: str = "2027年全省劳务派遣统一抽查",
+    publish_only: bool = False,
+) -> str:
+    """A unified task of the province over two counties, published and frozen (`publish_only`: published)."""
     province = running.as_(PLANNER, PROVINCE)
     settings = {"plan_deadline": "03-31", "general_minimum": "3%", "task_number_template": "冀人社抽〔{year}〕{seq}号"}
     assert province.put(f"/settings/{PROVINCE}", settings).status_code == 200
@@ -78,7 +84,7 @@ def frozen_unified_task(running: Running) -> str:
         "/tasks",
         {
             "node": PROVINCE,
-            "title": "2027年全省劳务派遣统一抽查",
+            "title": title,
             "year": 2027,
             "items": [{"item_id": items[4]["item_id"]}],
             "lines": ["劳动保障监察"],
@@ -87,12 +93,14 @@ def frozen_unified_task(running: Running) -> str:
             "unified": True,
             "implementing_nodes": [COUNTY, OTHER_COUNTY],
             "ad_hoc_reason": "根据省厅统一部署",
+            "draw_group": draw_group,
         },
     )
     assert created.status_code == 201, created.text
     task_id = created.json()["task_id"]
     assert province.post(f"/tasks/{task_id}/publish").status_code == 200
-    assert province.post(f"/tasks/{task_id}/freeze").status_code == 200
+    if not publish_only:
+        assert province.post(f"/tasks/{task_id}/freeze").status_code == 200
     return task_id
 
 
@@ -211,3 +219,73 @@ def test_the_facts_tables_are_append_only(planning: Running) -> None:
                 connection.execute(sa.text(f"TRUNCATE planning.{table}"))
     finally:
         engine.dispose()
+
+
+def test_two_facts_applied_side_by_side_are_judged_together_and_no_task_waits_for_a_fact_already_in(
+    planning: Running,
+) -> None:
+    """A draw of two tasks (a draw group) is applied but not yet committed when the last of its visits, of the
+    other task, is reported: the report waits for the draw (the progress lock), then sees that the draw joins both
+    tasks and completes the first, whose own visit was approved before. Without the lock the report would judge its
+    own task only, the draw would have judged the first without the report, and the first task would stay in
+    progress for good."""
+    import threading
+
+    from planning.bootstrap import Components, unit_of_work
+    from planning.service_layer import progress
+    from planning.service_layer.context import Context
+
+    from hrss.auth import Principal
+    from hrss.contracts import Node
+
+    first_task = frozen_unified_task(planning, draw_group="联合-1", publish_only=True)
+    second_task = frozen_unified_task(planning, draw_group="联合-1", title="医保联合检查")
+    engine = sa.create_engine(planning.dsn)
+    identity = Principal.for_service("planning", (Node(PROVINCE),))
+
+    def context() -> Context:
+        return Context(unit_of_work(engine, (PROVINCE,)), Components(), identity)
+
+    def step(ctx: Context, visit_id: uuid.UUID, node: str, task_id: str, status: str) -> None:
+        changed = VisitStatusChanged(
+            visit_id=visit_id,
+            node=node,
+            uscc=USCC,
+            region_code=node,
+            task_ids=[uuid.UUID(task_id)],
+            status=status,  # type: ignore[arg-type]
+            at=utcnow(),
+        )
+        progress.visit_step(ctx, str(uuid.uuid4()), changed)
+
+    try:
+        mine, theirs = uuid.uuid4(), uuid.uuid4()
+        before = context()
+        for status in ("opened", "started", "submitted", "approved"):
+            step(before, mine, COUNTY, first_task, status)
+        before.uow.commit()
+
+        draw = context()
+        done = DrawCompleted(
+            draw_id=uuid.uuid4(),
+            task_ids=[uuid.UUID(first_task), uuid.UUID(second_task)],
+            node=PROVINCE,
+            seed="ef" * 32,
+            picks=2,
+            dispatched={COUNTY: 1, OTHER_COUNTY: 1},
+            completed_at=utcnow(),
+        )
+        progress.draw_completed(draw, str(uuid.uuid4()), done)  # applied, not committed yet
+        last = context()
+        applied = threading.Thread(target=lambda: step(last, theirs, OTHER_COUNTY, second_task, "opened"))
+        applied.start()
+        applied.join(2.0)
+        assert applied.is_alive()  # waiting for the draw's transaction
+        draw.uow.commit()
+        applied.join(30.0)
+        assert not applied.is_alive()
+        last.uow.commit()
+    finally:
+        engine.dispose()
+    # the first task's visits are all done and the draw's last visit is now known: nothing more to wait for
+    assert (status_of(planning, first_task), status_of(planning, second_task)) == ("completed", "dispatched")
