@@ -197,6 +197,7 @@ def test_an_approved_result_becomes_a_new_version_with_the_last_inspection_and_i
         visit_event(uscc(3), "approved", date(2026, 2, 1))[1],  # older than the one recorded
         visit_event(uscc(9), "approved", date(2026, 11, 20))[1],  # not kept by this registry
         visit_event(uscc(1), "approved", date(2026, 11, 19))[1],  # an earlier day after a later one
+        visit_event(uscc(1), "approved", date(2026, 11, 20))[1],  # the same day again, approved once more
     ]
     kafka_broker.publish_many(events)
     kafka_broker.publish_many([first])  # the same event delivered again
