@@ -12,7 +12,8 @@ _ERRORS = {
     "401": "未登录或令牌无效（auth.*）",
     "403": "无权操作（access.*）或本实例不服务该节点（draw.node_not_served）",
     "404": "抽取或任务不存在（draw.not_found, draw.task_not_ready, draw.not_in_frame）",
-    "409": "步骤不允许（draw.exists, draw.cannot_draw, draw.not_drawn, draw.voided, draw.group_incomplete）",
+    "409": "步骤不允许（draw.exists, draw.cannot_draw, draw.not_drawn, draw.voided, draw.group_incomplete, "
+    "draw.item_not_known）",
 }
 
 
