@@ -16,9 +16,9 @@ NEEDS = {
 }
 
 
-def task(task_id: str, *items: tuple[str, int]) -> dict:
-    # the line planning sent is stale on purpose: the checklist version's line is the one that counts
-    return {"task_id": task_id, "items": [{"item_id": i, "item_version": v, "line": "stale"} for i, v in items]}
+def task(task_id: str, *items: tuple[str, int], line: str | None = None) -> dict:
+    """A task whose items carry `line` as planning sent it (the checklist version's line, when it names one, wins)."""
+    return {"task_id": task_id, "items": [{"item_id": i, "item_version": v, "line": line} for i, v in items]}
 
 
 def may_serve(holds: set[str], line: str | None, tasks: list[dict], items: list[str], base: tuple = ()) -> bool:
@@ -47,6 +47,12 @@ def test_a_joint_task_draws_on_the_staff_of_each_of_its_lines() -> None:
     assert not may_serve({ENFORCEMENT, CARD}, "employment", tasks, ["t:audit"])
 
 
+def test_an_item_the_checklist_gives_no_line_takes_the_line_the_task_gave_it() -> None:
+    tasks = [task("t", ("free", 1), line="employment")]
+    assert may_serve(set(), "employment", tasks, ["t:free"])
+    assert not may_serve(set(), "labour_inspection", tasks, ["t:free"])
+
+
 def test_an_item_without_qualifications_needs_only_its_line_and_one_without_a_line_nothing() -> None:
     tasks = [task("t", ("skills", 1)), task("u", ("free", 1))]
     assert may_serve(set(), "vocational_skills", tasks, ["t:skills"])
@@ -56,6 +62,8 @@ def test_an_item_without_qualifications_needs_only_its_line_and_one_without_a_li
 
 
 def test_the_rule_and_the_committed_items_are_the_checklist_versions() -> None:
+    overridden = with_checklist_lines([task("t", ("labour", 1), line="employment")], NEEDS)
+    assert [i["line"] for i in overridden[0]["items"]] == ["labour_inspection"]  # the checklist's line wins
     tasks = with_checklist_lines([task("t", ("labour", 1), ("free", 1))], NEEDS)
     assert [i["line"] for i in tasks[0]["items"]] == ["labour_inspection", None]
     assert rule([], tasks, NEEDS) == {

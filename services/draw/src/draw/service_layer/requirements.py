@@ -65,12 +65,13 @@ def item_needs(session: Session, tasks: Sequence[Mapping[str, Any]]) -> dict[tup
 def with_checklist_lines(
     tasks: Sequence[Mapping[str, Any]], needs: Mapping[tuple[str, int], ItemNeed]
 ) -> list[dict[str, Any]]:
-    """The tasks as the draw commits to them: each item's `line` is its checklist version's."""
+    """The tasks as the draw commits to them: each item's `line` is its checklist version's, or, for an item the
+    checklist names no line for, the one the task gave it (planning lets a task say it)."""
     return [
         {
             **task,
             "items": [
-                {**item, "line": needs[(str(item["item_id"]), int(item["item_version"]))].line}
+                {**item, "line": needs[(str(item["item_id"]), int(item["item_version"]))].line or item.get("line")}
                 for item in task["items"]
             ],
         }
@@ -85,14 +86,15 @@ def task_lines(task: Mapping[str, Any]) -> set[str]:
 def rule(
     base: Iterable[str], tasks: Sequence[Mapping[str, Any]], needs: Mapping[tuple[str, int], ItemNeed]
 ) -> dict[str, Any]:
-    """The rule frozen into the committed task (`hrss.drawkit.assignment.item_requirements`): `base` for every
-    item; for the items of line Y, `line:Y` and what they require; for the items of no line (key ""), what they
-    require. Items of one line in one draw share its requirement: the union of what they require."""
+    """The rule frozen into the committed task (`hrss.drawkit.assignment.item_requirements`) of the committed
+    `tasks` (`with_checklist_lines`): `base` for every item; for the items of line Y, `line:Y` and what they
+    require; for the items of no line (key ""), what they require. Items of one line in one draw share its
+    requirement: the union of what they require."""
     by_line: dict[str, set[str]] = {}
     for task in tasks:
         for item in task["items"]:
             need = needs[(str(item["item_id"]), int(item["item_version"]))]
-            key = need.line or ""
+            key = str(item.get("line") or "")
             required = by_line.setdefault(key, {line_tag(key)} if key else set())
             required.update(need.qualifications)
     return {"base": sorted(set(base)), "by_line": {key: sorted(q) for key, q in sorted(by_line.items())}}
