@@ -183,6 +183,7 @@ def freeze(ctx: Context, task_id: str, randomness_plan: str, batch_size: int) ->
     session.execute(select(func.pg_advisory_xact_lock(func.hashtext("draw.freeze." + ",".join(task_ids)))))
     if (existing := _open_draw(session, task_ids)) is not None:
         raise Conflict("draw.exists", f"任务已有抽取 {existing}：一次抽取不能重复进行；如需重抽，须先作废并说明理由")
+    needs = requirements.item_needs(session, tasks)  # before the frame: a missing item refuses at once
     now = ctx.components.clock()
     entries, _ = build_frame(session, tasks, now.astimezone(CST).date())
     plan = draw_plan(tasks, entries, batch_size)
@@ -191,7 +192,6 @@ def freeze(ctx: Context, task_id: str, randomness_plan: str, batch_size: int) ->
         {target_node(t, region) for t in tasks for region in regions}
         | {node for t in tasks for node in t["implementing_nodes"]}
     )
-    needs = requirements.item_needs(session, tasks)
     committed_tasks = requirements.with_checklist_lines(tasks, needs)
     grants = requirements.line_grants(committed_tasks)
     roster_commitment, recusal_commitment, roster_snapshot = _roster(ctx, nodes, grants)
