@@ -17,11 +17,14 @@ import sqlalchemy as sa
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.bus.broker import Message, TopicSpec
 from hrss.contracts import Producer, registry
-from hrss.contracts.events.inspection import ResultApproved
+from hrss.contracts.events.inspection import ResultApproved, VisitExtended, VisitOpened, VisitStatusChanged
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 PROVINCE, COUNTY, OTHER_COUNTY = "130000", "130102", "130104"
 USCC = "91130102MA0000001X"
+# the registry inspectors of the test visits' team (as on the approved results' record forms), and one on no team
+INSPECTOR_1, INSPECTOR_2, STRANGER = (str(uuid.uuid5(uuid.NAMESPACE_URL, f"i{n}")) for n in (1, 2, 9))
+VISIT_TOPICS = ("inspection.visit_opened.v1", "inspection.visit_extended.v1", "inspection.visit_status_changed.v1")
 
 # a minimal but real PDF and PNG, as their magic numbers and structure go
 PDF = (
@@ -82,18 +85,81 @@ def migrate(dsn: str) -> None:
 
 
 def ensure_topics(broker: Any) -> None:
-    broker.ensure_topics([TopicSpec(f"inspection.result_approved.v1.{node}") for node in (PROVINCE, COUNTY)])
+    results = [f"inspection.result_approved.v1.{node}" for node in (PROVINCE, COUNTY)]
+    broker.ensure_topics([TopicSpec(topic) for topic in (*results, *VISIT_TOPICS)])
+
+
+def _team(inspectors: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [
+        {"inspector_id": i, "credential_no": f"1301022027{n:02d}", "name": f"检查员{n}"}
+        for n, i in enumerate(inspectors, 1)
+    ]
+
+
+TEAM = (INSPECTOR_1, INSPECTOR_2)
+
+
+def visit_opened(visit_id: str, node: str = COUNTY, inspectors: tuple[str, ...] = TEAM) -> VisitOpened:
+    task_id = uuid.uuid5(uuid.NAMESPACE_URL, f"task-{visit_id}")
+    return VisitOpened(
+        visit_id=uuid.UUID(visit_id),
+        node=node,
+        uscc=USCC,
+        entity_name="石家庄测试制造有限公司",
+        task_ids=[task_id],
+        assignment_ids=[uuid.uuid5(uuid.NAMESPACE_URL, f"assignment-{visit_id}")],
+        inspectors=_team(inspectors),
+        due=date(2027, 6, 30),
+        opened_at=datetime.now(UTC),
+    )
+
+
+def visit_extended(visit_id: str, inspectors: tuple[str, ...], node: str = COUNTY) -> VisitExtended:
+    opened = visit_opened(visit_id, node, inspectors)
+    return VisitExtended(
+        visit_id=opened.visit_id,
+        node=node,
+        uscc=USCC,
+        task_ids=opened.task_ids,
+        assignment_ids=opened.assignment_ids,
+        inspectors=opened.inspectors,
+        due=opened.due,
+        extended_at=datetime.now(UTC),
+    )
+
+
+def visit_closed(visit_id: str, reason: str, node: str = COUNTY) -> VisitStatusChanged:
+    return VisitStatusChanged(
+        visit_id=uuid.UUID(visit_id),
+        node=node,
+        uscc=USCC,
+        region_code=node,
+        task_ids=[uuid.uuid5(uuid.NAMESPACE_URL, f"task-{visit_id}")],
+        status="closed",
+        reason=reason,
+        at=datetime.now(UTC),
+    )
+
+
+def publish_visit_event(broker: Any, event: VisitOpened | VisitExtended | VisitStatusChanged) -> None:
+    """Publish a visit event as the inspection service of the visit's node does (on the contract's one topic)."""
+    node = str(event.node)
+    envelope = registry.build(event, subject=str(event.visit_id), producer=Producer(service="inspection", node=node))
+    contract = registry.contract_of(type(event))
+    broker.publish_many([Message(contract.topic, str(event.visit_id).encode(), envelope.to_bytes())])
+
+
+def visit_events_kept(engine: Any, visit_id: str) -> int:
+    with engine.connect() as connection:
+        query = sa.text("SELECT count(*) FROM evidence.visit_event WHERE visit_id = :v")
+        return int(connection.execute(query, {"v": visit_id}).scalar_one())
 
 
 def approved_result(visit_id: str, version: int = 1, node: str = COUNTY, overall: str = "no_problem") -> ResultApproved:
     task_id = uuid.uuid5(uuid.NAMESPACE_URL, f"task-{visit_id}")
     inspectors = [
-        {
-            "inspector_id": uuid.uuid5(uuid.NAMESPACE_URL, f"i{n}"),
-            "credential_no": f"13010220270{n}",
-            "name": f"检查员{n}",
-        }
-        for n in (1, 2)
+        {"inspector_id": uuid.UUID(i), "credential_no": f"13010220270{n}", "name": f"检查员{n}"}
+        for n, i in enumerate((INSPECTOR_1, INSPECTOR_2), 1)
     ]
     return ResultApproved(
         result_id=uuid.uuid5(uuid.NAMESPACE_URL, f"result-{visit_id}"),
@@ -136,21 +202,40 @@ class Running:
         self.engine = sa.create_engine(dsn)
         self.bucket = config["S3"]["bucket"]
 
-    def token(self, roles: set[str], node: str = COUNTY, user: str | None = None) -> str:
+    def token(self, roles: set[str], node: str = COUNTY, user: str | None = None, inspector: str | None = None) -> str:
+        """A token as identity signs it; `inspector`: the registry inspector the account is linked to."""
         account = user or f"{sorted(roles)[0]}@{node}"
-        principal = Principal(account, "测试人员", node, frozenset(Role(r) for r in roles))
+        link = {"inspector_id": inspector, "credential_no": f"证-{inspector}"} if inspector else {}
+        principal = Principal(account, "测试人员", node, frozenset(Role(r) for r in roles), **link)  # type: ignore[arg-type]
         return TokenIssuer(self.key, issuer="hrss-identity", audience="hrss").issue(principal)
 
     def call(self, method: str, path: str, roles: set[str] | None, node: str = COUNTY, body: object = None, **kw: Any):  # type: ignore[no-untyped-def]
-        user = kw.pop("user", None)
-        headers = {"Authorization": f"Bearer {self.token(roles, node, user)}"} if roles else {}
+        user, inspector = kw.pop("user", None), kw.pop("inspector", None)
+        headers = {"Authorization": f"Bearer {self.token(roles, node, user, inspector)}"} if roles else {}
         return requests.request(method, self.url + path, json=body, headers=headers, timeout=120, **kw)
 
     def upload(self, visit_id: str, data: Any, filename: str = "账簿.pdf", kind: str = "documentary", **params: Any):  # type: ignore[no-untyped-def]
+        """Upload as a person of the county: by default an inspector linked to the visit team's first inspector."""
         roles = params.pop("roles", {"inspector"})
+        inspector = params.pop("inspector", INSPECTOR_1 if "inspector" in roles else None)
+        token = self.token(roles, params.pop("as_node", COUNTY), params.pop("user", None), inspector)
         query = {"node": params.pop("node", COUNTY), "visit_id": visit_id, "kind": kind, "filename": filename, **params}
-        headers = {"Authorization": f"Bearer {self.token(roles, COUNTY)}", "Content-Type": "application/octet-stream"}
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream"}
         return requests.post(self.url + "/evidence", params=query, data=data, headers=headers, timeout=120)
+
+    def visit_event(self, event: VisitOpened | VisitExtended | VisitStatusChanged, wait: bool = True) -> None:
+        """Publish a visit event and (unless `wait` is false) wait until the service has kept it."""
+        visit_id = str(event.visit_id)
+        before = visit_events_kept(self.engine, visit_id)
+        publish_visit_event(self.broker, event)
+        if wait:
+            wait_for(lambda: visit_events_kept(self.engine, visit_id) > before, 60, f"visit event of {visit_id}")
+
+    def open_visit(self, node: str = COUNTY, inspectors: tuple[str, ...] = TEAM) -> str:
+        """A new visit opened by the inspection service at `node`, once the evidence service has it."""
+        visit_id = str(uuid.uuid4())
+        self.visit_event(visit_opened(visit_id, node, inspectors))
+        return visit_id
 
     def publish_result(self, result: ResultApproved) -> None:
         node = str(result.node)

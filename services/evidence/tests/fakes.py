@@ -1,9 +1,10 @@
-"""The in-memory evidence store for unit tests; `integration/test_store_contract.py` holds it to the real one."""
+"""The in-memory evidence store for unit tests (`integration/test_store_contract.py` holds it to the real one), and
+the in-memory visit read model."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import BinaryIO
 
@@ -16,6 +17,8 @@ from evidence.adapters.store import (
     Stored,
     Version,
 )
+from evidence.adapters.visits import AbstractVisitReadModel
+from evidence.domain.visits import VisitFact
 
 
 class InMemoryEvidenceStore(AbstractEvidenceStore):
@@ -89,3 +92,17 @@ class InMemoryEvidenceStore(AbstractEvidenceStore):
         data = bytearray(self._get(key, version_id))
         data[len(data) // 2] ^= 0xFF
         self.objects[(key, version_id)] = bytes(data)
+
+
+class InMemoryVisitReadModel(AbstractVisitReadModel):
+    """The visit read model in a dict: each fact once by event id, in the order added."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, VisitFact] = {}
+
+    def add(self, facts: Iterable[VisitFact], received_at: datetime) -> None:
+        for fact in facts:
+            self.kept.setdefault(fact.event_id, fact)
+
+    def facts(self, visit_id: str) -> list[VisitFact]:
+        return [f for f in self.kept.values() if f.visit_id == visit_id]

@@ -12,7 +12,7 @@ from evidence.adapters.s3_store import S3EvidenceStore, s3_client
 from evidence.adapters.store import RETENTION_MODES, AbstractEvidenceStore
 from evidence.domain.content import ZipLimits
 from evidence.domain.hashing import new_hash
-from hrss.contracts import utcnow
+from hrss.contracts import parse_nodes, utcnow
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,14 @@ class Components:
     clock: Callable[[], datetime] = field(default=utcnow)
     # test hook, set only by test configs (EVIDENCE.fault): "pause-after-object-write:<marker file>"
     fault: str | None = None
+    # nodes below the served ones that run their own inspection and evidence (a federated county): not kept here
+    delegated: tuple[str, ...] = ()
+
+
+def delegated_from(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> tuple[str, ...]:
+    """DELEGATED_NODES (or $HRSS_DELEGATED_NODES): the subtrees whose visits another deployment keeps."""
+    value = config.get("DELEGATED_NODES") or environ.get("HRSS_DELEGATED_NODES", "")
+    return tuple(n.code for n in parse_nodes(value)) if value else ()
 
 
 def settings_from(config: Mapping[str, Any]) -> Settings:
@@ -73,4 +81,9 @@ def store_from(config: Mapping[str, Any], environ: Mapping[str, str] = os.enviro
 
 def bootstrap(config: Mapping[str, Any]) -> Components:
     fault = (config.get("EVIDENCE") or {}).get("fault")
-    return Components(store=store_from(config), settings=settings_from(config), fault=str(fault) if fault else None)
+    return Components(
+        store=store_from(config),
+        settings=settings_from(config),
+        fault=str(fault) if fault else None,
+        delegated=delegated_from(config),
+    )

@@ -15,6 +15,7 @@ from evidence.domain.errors import NotFound, Rejected
 from evidence.service_layer import access, archives
 from evidence.service_layer.context import READERS, Context
 from evidence.service_layer.uploads import evidence_view
+from evidence.service_layer.visits import on_team_or_wider, team_of
 from hrss.auth import Action
 from hrss.contracts import InvalidNodeCode, Node
 
@@ -38,7 +39,7 @@ def evidence(ctx: Context, evidence_id: str) -> dict[str, Any]:
     row = ctx.uow.session.execute(select(e).where(e.c.evidence_id == check_id(evidence_id, "evidence_id"))).first()
     if row is None:
         raise NotFound("evidence.not_found", f"证据 {evidence_id} 不存在")
-    ctx.authorize(row.node, READERS, Action.READ)
+    on_team_or_wider(ctx.principal, Action.READ, row.node, READERS, team_of(ctx.visits, str(row.visit_id)))
     i = orm.archive_item
     filed = ctx.uow.session.execute(
         select(i.c.archive_id, i.c.version, i.c.status).where(i.c.evidence_id == row.evidence_id).order_by(i.c.version)
@@ -50,13 +51,18 @@ def evidence(ctx: Context, evidence_id: str) -> dict[str, Any]:
 
 
 def visit_evidence(ctx: Context, visit_id: str) -> dict[str, Any]:
+    """A visit's evidence, for readers of its node; an inspector with no other role only for a visit of their team."""
     e = orm.evidence
-    rows = ctx.uow.session.execute(
-        select(e).where(e.c.visit_id == check_id(visit_id, "visit_id")).order_by(e.c.uploaded_at)
-    ).all()
-    for node in {r.node for r in rows}:
-        ctx.authorize(node, READERS, Action.READ)
-    return {"visit_id": visit_id, "evidence": [evidence_view(r) for r in rows]}
+    key = check_id(visit_id, "visit_id")
+    visit = ctx.visits.get(key)
+    team = visit.inspector_ids if visit is not None else ()
+    rows = ctx.uow.session.execute(select(e).where(e.c.visit_id == key).order_by(e.c.uploaded_at)).all()
+    nodes = {r.node for r in rows} | ({visit.node} if visit is not None else set())
+    if ctx.principal.sees_only_own_assignments and not nodes:
+        nodes = {ctx.principal.node.code}  # nothing known of the visit: the caller is on no team of it
+    for node in sorted(nodes):
+        on_team_or_wider(ctx.principal, Action.READ, node, READERS, team)
+    return {"visit_id": key, "evidence": [evidence_view(r) for r in rows]}
 
 
 def visit_archive(ctx: Context, visit_id: str) -> dict[str, Any]:

@@ -5,7 +5,6 @@ register with its return check."""
 from __future__ import annotations
 
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,7 +21,7 @@ def _until(seconds: float = 3600) -> str:
 
 
 def _filed(service: Running) -> tuple[dict[str, Any], dict[str, Any]]:
-    visit = str(uuid.uuid4())
+    visit = service.open_visit()
     evidence = service.upload(visit, pdf(50_000, visit)).json()
     return service.file(visit), evidence
 

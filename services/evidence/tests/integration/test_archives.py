@@ -23,7 +23,7 @@ def _manifest(service: Running, s3_client, version: dict) -> bytes:  # type: ign
 def test_an_approved_result_files_version_1_with_the_result_the_record_and_every_evidence(
     evidence_service: Running, s3_client
 ) -> None:  # type: ignore[no-untyped-def]
-    visit = str(uuid.uuid4())
+    visit = evidence_service.open_visit()
     uploaded = [evidence_service.upload(visit, pdf(2000, f"e{n}")).json() for n in range(2)]
     archive = evidence_service.file(visit)
     [v1] = archive["versions"]
@@ -53,7 +53,7 @@ def test_a_redelivered_or_older_result_files_nothing_new(evidence_service: Runni
 def test_amendment_makes_version_2_with_who_when_why_and_approver_and_version_1_reads_back_unchanged(
     evidence_service: Running, s3_client
 ) -> None:  # type: ignore[no-untyped-def]
-    visit = str(uuid.uuid4())
+    visit = evidence_service.open_visit()
     first = evidence_service.upload(visit, pdf(2000, "first")).json()
     archive = evidence_service.file(visit)
     v1 = archive["versions"][0]
@@ -133,7 +133,7 @@ def test_a_corrected_result_version_makes_a_new_archive_version_approved_by_its_
 def test_history_rows_cannot_be_changed_in_the_database(evidence_service: Running) -> None:
     import sqlalchemy as sa
 
-    visit = str(uuid.uuid4())
+    visit = evidence_service.open_visit()
     evidence_service.upload(visit, pdf(500, "h"))
     evidence_service.file(visit)
     for statement in (

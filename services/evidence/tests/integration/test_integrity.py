@@ -10,14 +10,20 @@ from pathlib import Path
 
 import pytest
 import requests
+import sqlalchemy as sa
 from evidence_testkit import (
     COUNTY,
+    INSPECTOR_1,
     Running,
     cli,
+    ensure_topics,
     migrate,
     pdf,
+    publish_visit_event,
     service_config,
     tamper_on_disk,
+    visit_events_kept,
+    visit_opened,
     write_config,
 )
 
@@ -32,7 +38,7 @@ ENTRYPOINT = "evidence.entrypoints.service:EvidenceService"
 def test_fixity_flags_exactly_the_object_altered_behind_the_platforms_back(
     evidence_service: Running, tmp_path: Path
 ) -> None:
-    visit = str(uuid.uuid4())
+    visit = evidence_service.open_visit()
     uploaded = [evidence_service.upload(visit, pdf(200_000, f"fx{n}")).json() for n in range(3)]
     evidence_service.file(visit)
     config = write_config(tmp_path / "config.yaml", evidence_service.config)
@@ -60,7 +66,7 @@ def test_the_reconciler_reports_an_object_written_over_a_filed_key_and_a_foreign
 ) -> None:  # type: ignore[no-untyped-def]
     import io
 
-    record = evidence_service.upload(str(uuid.uuid4()), pdf(1000, "rc")).json()
+    record = evidence_service.upload(evidence_service.open_visit(), pdf(1000, "rc")).json()
     config = write_config(tmp_path / "config.yaml", evidence_service.config)
     assert cli(config, "reconcile") == (0, {"recorded": 1, "objects": 1, "counts": {}, "findings": []})
     s3_client.put_object(evidence_service.bucket, record["object_key"], io.BytesIO(b"over"), 4)
@@ -73,8 +79,8 @@ def test_the_reconciler_reports_an_object_written_over_a_filed_key_and_a_foreign
 def test_a_record_whose_object_version_was_removed_is_reported_by_the_reconciler_and_fixity(
     evidence_service: Running, s3_client, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    kept = evidence_service.upload(str(uuid.uuid4()), pdf(1000, "kept")).json()
-    gone = evidence_service.upload(str(uuid.uuid4()), pdf(1000, "gone")).json()
+    kept = evidence_service.upload(evidence_service.open_visit(), pdf(1000, "kept")).json()
+    gone = evidence_service.upload(evidence_service.open_visit(), pdf(1000, "gone")).json()
     # only a privileged user can do this to a GOVERNANCE version (a COMPLIANCE one cannot be removed at all)
     s3_client._execute(
         "DELETE",
@@ -96,9 +102,10 @@ def test_a_record_whose_object_version_was_removed_is_reported_by_the_reconciler
 
 
 def test_kill_9_between_object_write_and_commit_leaves_no_record_and_the_reconciler_reports_the_orphan(
-    fresh_database, kafka_bootstrap, kafka_namespace, servers, evidence_bucket, tmp_path: Path
+    fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker, servers, evidence_bucket, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     migrate(fresh_database)
+    ensure_topics(kafka_broker)
     key, port = SigningKey.generate("test"), free_port()
     marker = tmp_path / "object-written"
     config = service_config(
@@ -123,9 +130,20 @@ def test_kill_9_between_object_write_and_commit_leaves_no_record_and_the_reconci
     )
     process.start(timeout=90)
     token = TokenIssuer(key, issuer="hrss-identity", audience="hrss").issue(
-        Principal("inspector@130102", "检查员", COUNTY, frozenset({Role.INSPECTOR}))
+        Principal(
+            "inspector@130102",
+            "检查员",
+            COUNTY,
+            frozenset({Role.INSPECTOR}),
+            inspector_id=INSPECTOR_1,
+            credential_no="130102202701",
+        )
     )
     visit = str(uuid.uuid4())
+    publish_visit_event(kafka_broker, visit_opened(visit))
+    engine = sa.create_engine(fresh_database)
+    wait_until(lambda: visit_events_kept(engine, visit) == 1, 60, "the visit in the service's read model")
+    engine.dispose()
     outcome: dict[str, object] = {}
 
     def upload() -> None:

@@ -4,7 +4,6 @@ rejection clear and leaving no record, filed versions WORM-protected."""
 from __future__ import annotations
 
 import io
-import uuid
 
 import pytest
 from evidence_testkit import PNG, Running, pdf, sha256, zip_bytes
@@ -17,15 +16,11 @@ def _versions(s3_client, bucket: str) -> list[object]:  # type: ignore[no-untype
     return list(s3_client.list_objects(bucket, prefix="evidence/", recursive=True, include_version=True))
 
 
-def _visit() -> str:
-    return str(uuid.uuid4())
-
-
 def test_an_upload_is_recorded_with_its_version_id_and_the_stored_bytes_rehash_to_its_digest(
     evidence_service: Running, s3_client
 ) -> None:  # type: ignore[no-untyped-def]
     data = pdf(300_000, "a")
-    answer = evidence_service.upload(_visit(), data, checksum=sha256(data))
+    answer = evidence_service.upload(evidence_service.open_visit(), data, checksum=sha256(data))
     assert answer.status_code == 201, answer.text
     record = answer.json()
     assert record["digest"] == sha256(data) and record["size"] == len(data)
@@ -43,13 +38,13 @@ def test_sm3_can_be_chosen_and_is_checked_against_the_declared_value(evidence_se
 
     data = pdf(5000, "sm3")
     digest = hashlib.new("sm3", data).hexdigest()
-    answer = evidence_service.upload(_visit(), data, algorithm="sm3", checksum=digest)
+    answer = evidence_service.upload(evidence_service.open_visit(), data, algorithm="sm3", checksum=digest)
     assert answer.status_code == 201, answer.text
     assert answer.json()["algorithm"] == "sm3" and answer.json()["digest"] == digest
 
 
 def test_a_wrong_checksum_is_rejected_and_no_record_or_object_is_left(evidence_service: Running, s3_client) -> None:  # type: ignore[no-untyped-def]
-    visit = _visit()
+    visit = evidence_service.open_visit()
     answer = evidence_service.upload(visit, pdf(1000, "b"), checksum="0" * 64)
     assert answer.status_code == 422
     body = answer.json()
@@ -80,14 +75,14 @@ def test_a_wrong_checksum_is_rejected_and_no_record_or_object_is_left(evidence_s
 def test_content_that_does_not_match_its_extension_is_refused_before_anything_is_written(
     evidence_service: Running, data: bytes, filename: str, code: str, status: int
 ) -> None:
-    answer = evidence_service.upload(_visit(), data, filename=filename)
+    answer = evidence_service.upload(evidence_service.open_visit(), data, filename=filename)
     assert answer.status_code == status, answer.text
     assert answer.json()["code"] == code and answer.json()["message"]
     assert evidence_service.count("evidence") == 0 and evidence_service.count("upload_intent") == 0
 
 
 def test_an_oversized_file_is_refused_by_its_declared_length(evidence_service: Running) -> None:
-    answer = evidence_service.upload(_visit(), pdf(2 * 1024 * 1024 + 10, "f"))
+    answer = evidence_service.upload(evidence_service.open_visit(), pdf(2 * 1024 * 1024 + 10, "f"))
     assert answer.status_code == 413 and answer.json()["code"] == "evidence.too_large"
     assert evidence_service.count("evidence") == 0 and evidence_service.count("upload_intent") == 0
 
@@ -99,7 +94,7 @@ def test_an_oversized_file_of_unknown_length_is_refused_while_streaming(evidence
         for start in range(0, len(data), 65536):
             yield data[start : start + 65536]
 
-    answer = evidence_service.upload(_visit(), chunked())
+    answer = evidence_service.upload(evidence_service.open_visit(), chunked())
     assert answer.status_code == 413, answer.text
     assert answer.json()["code"] == "evidence.too_large"
     assert evidence_service.count("evidence") == 0
@@ -112,14 +107,15 @@ def test_an_oversized_file_of_unknown_length_is_refused_while_streaming(evidence
 
 def test_a_chunked_upload_within_the_limit_is_hashed_whole(evidence_service: Running) -> None:
     data = pdf(1024 * 1024, "h")
-    answer = evidence_service.upload(_visit(), iter([data[:100_000], data[100_000:]]), checksum=sha256(data))
+    visit = evidence_service.open_visit()
+    answer = evidence_service.upload(visit, iter([data[:100_000], data[100_000:]]), checksum=sha256(data))
     assert answer.status_code == 201, answer.text
     assert answer.json()["size"] == len(data)
 
 
 def test_a_zip_that_expands_too_far_is_refused(evidence_service: Running) -> None:
     bomb = zip_bytes({"a.txt": b"\x00" * (6 * 1024 * 1024)})
-    answer = evidence_service.upload(_visit(), bomb, filename="数据.zip", kind="audio_visual")
+    answer = evidence_service.upload(evidence_service.open_visit(), bomb, filename="数据.zip", kind="audio_visual")
     assert answer.status_code == 400, answer.text
     assert answer.json()["code"] == "evidence.zip_expands_too_far" and "超过上限" in answer.json()["message"]
     assert evidence_service.count("evidence") == 0
@@ -127,11 +123,12 @@ def test_a_zip_that_expands_too_far_is_refused(evidence_service: Running) -> Non
 
 def test_a_zip_with_a_high_ratio_or_a_nested_zip_is_refused_and_a_plain_one_accepted(evidence_service: Running) -> None:
     ratio = zip_bytes({"z.txt": b"\x00" * (1024 * 1024)})  # ~1000:1
-    assert evidence_service.upload(_visit(), ratio, filename="a.zip").json()["code"] == "evidence.zip_expands_too_far"
+    visit = evidence_service.open_visit()
+    assert evidence_service.upload(visit, ratio, filename="a.zip").json()["code"] == "evidence.zip_expands_too_far"
     nested = zip_bytes({"inner.zip": zip_bytes({"x.txt": b"x"})})
-    assert evidence_service.upload(_visit(), nested, filename="b.zip").json()["code"] == "evidence.zip_nested"
+    assert evidence_service.upload(visit, nested, filename="b.zip").json()["code"] == "evidence.zip_nested"
     plain = zip_bytes({"记录.txt": "现场检查记录".encode() * 100, "照片.png": PNG})
-    answer = evidence_service.upload(_visit(), plain, filename="c.zip", kind="audio_visual")
+    answer = evidence_service.upload(visit, plain, filename="c.zip", kind="audio_visual")
     assert answer.status_code == 201, answer.text
 
 
@@ -139,7 +136,7 @@ def test_the_filed_version_cannot_be_deleted_and_an_overwrite_only_adds_a_versio
     evidence_service: Running, s3_client
 ) -> None:  # type: ignore[no-untyped-def]
     data = pdf(4000, "i")
-    record = evidence_service.upload(_visit(), data).json()
+    record = evidence_service.upload(evidence_service.open_visit(), data).json()
     bucket, key, version = evidence_service.bucket, record["object_key"], record["version_id"]
     with pytest.raises(S3Error) as refused:
         s3_client.remove_object(bucket, key, version_id=version)
@@ -152,12 +149,12 @@ def test_the_filed_version_cannot_be_deleted_and_an_overwrite_only_adds_a_versio
 
 
 def test_uploads_need_an_uploading_role_in_scope(evidence_service: Running) -> None:
-    refused = evidence_service.upload(_visit(), pdf(100, "j"), roles={"auditor"})
+    refused = evidence_service.upload(evidence_service.open_visit(), pdf(100, "j"), roles={"auditor"})
     assert refused.status_code == 403 and refused.json()["code"].startswith("access.")
-    assert evidence_service.upload(_visit(), pdf(100, "k"), node="140000").status_code == 403
+    assert evidence_service.upload(evidence_service.open_visit(), pdf(100, "k"), node="140000").status_code == 403
     bad = evidence_service.upload("not-a-uuid", pdf(100, "l"), kind="rumour")
     assert bad.status_code == 400 and {e["field"] for e in bad.json()["errors"]} == {"visit_id", "kind"}
     # six digits, but not a region code (a county under city digits 00): named, not a server error
-    malformed = evidence_service.upload(_visit(), pdf(100, "m"), node="580021")
+    malformed = evidence_service.upload(evidence_service.open_visit(), pdf(100, "m"), node="580021")
     assert malformed.status_code == 400 and [e["field"] for e in malformed.json()["errors"]] == ["node"]
     assert evidence_service.count("evidence") == 0

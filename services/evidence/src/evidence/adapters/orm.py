@@ -238,8 +238,29 @@ fixity_check = Table(
     Index("fixity_check_run", "run_id"),
 )
 
+# The read model of the visits this process keeps (inspection.visit_opened / visit_extended / visit_status_changed),
+# one row per applied event, never updated: a visit's team is its latest `team` row, and it is closed once a
+# `status` row says `closed`. Uploads are checked against it (the visit exists, is of the node, the uploader is on
+# its team, it is not closed); reads by an inspector are limited to the visits whose team holds them.
+visit_event = Table(
+    "visit_event",
+    metadata,
+    Column("event_id", _ID, primary_key=True),
+    Column("visit_id", _ID, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("kind", String(10), nullable=False),  # team | status
+    Column("inspector_ids", ARRAY(Text)),  # with `team`: the registry inspector ids of the team
+    Column("status", String(12)),  # with `status`: opened | started | submitted | returned | approved | closed
+    Column("reason", Text),  # with `closed`: why
+    Column("at", _AT, nullable=False),  # when it happened at the inspecting node
+    Column("received_at", _AT, nullable=False),
+    Index("visit_event_visit", "visit_id", "at"),
+)
+
 audit_entry = audit_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
-TABLES = [t.name for t in metadata.sorted_tables]
+# revision 0001 creates TABLES (APPEND_ONLY among them); revision 0002 creates VISIT_TABLES, append-only as well
+VISIT_TABLES = ["visit_event"]
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in VISIT_TABLES]
 APPEND_ONLY = tuple(t for t in TABLES if t not in ("outbox", "inbox"))

@@ -3,6 +3,7 @@ access approvals, audited reads under a grant, and the borrowing register."""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -11,19 +12,23 @@ from werkzeug.wrappers import Request, Response
 
 from evidence import views
 from evidence.adapters.orm import metadata
+from evidence.adapters.visits import SqlAlchemyVisitReadModel
 from evidence.entrypoints import schemas
 from evidence.entrypoints.dependencies import Evidence, EvidenceComponents
 from evidence.entrypoints.openapi import OPENAPI
 from evidence.entrypoints.plumbing import audited_read, json_response, write
-from evidence.service_layer import access, archives, uploads
+from evidence.service_layer import access, archives, uploads, visits
 from evidence.service_layer.context import Context
 from hrss.auth import Principal, in_scope
 from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
-from hrss.contracts.events.inspection import ResultApproved
+from hrss.contracts import utcnow
+from hrss.contracts.events.inspection import ResultApproved, VisitExtended, VisitOpened, VisitStatusChanged
 from hrss.db import Database, UnitOfWork
 from hrss.db import http as write_http
 from hrss.observability import ObservedService
+
+log = logging.getLogger(__name__)
 
 
 def _body(request: Request) -> Any:
@@ -47,6 +52,28 @@ class EvidenceService(ObservedService):
         principal = self.evidence.as_service()
         if in_scope(principal, str(approved.node)):
             archives.file_result(self._ctx(principal), approved, str(event.envelope.event_id))
+
+    @consume(VisitOpened, batch=True)
+    def apply_visits_opened(self, events: list[Received]) -> None:
+        """Keep the visits opened at the nodes this process keeps, with their teams."""
+        self._apply_visits(events)
+
+    @consume(VisitExtended, batch=True)
+    def apply_visits_extended(self, events: list[Received]) -> None:
+        """Keep a visit's new team (the whole state)."""
+        self._apply_visits(events)
+
+    @consume(VisitStatusChanged, batch=True)
+    def apply_visit_statuses(self, events: list[Received]) -> None:
+        """Keep a visit's steps; `closed` ends its uploads."""
+        self._apply_visits(events)
+
+    def _apply_visits(self, events: list[Received]) -> None:
+        pairs = [(str(e.envelope.event_id), e.payload) for e in events]
+        delegated = self.evidence.components.delegated
+        kept = visits.apply(SqlAlchemyVisitReadModel(self.db.session), pairs, self.db.nodes, delegated, utcnow())  # type: ignore[arg-type]
+        if kept < len(pairs):
+            log.debug("ignored %d visit events of nodes this process does not keep", len(pairs) - kept)
 
     # -- plumbing ---------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from evidence.domain.archives import Change, Contents, canonical, evidence_entry
 from evidence.domain.errors import AccessRefused, Conflict, NotFound, Rejected
 from evidence.domain.hashing import digest_of
 from evidence.service_layer.context import APPROVERS, KEEPERS, READERS, Context
+from evidence.service_layer.visits import on_team_or_wider, team_of
 from hrss.auth import Action
 from hrss.contracts.events.evidence import ArchiveAmended, ArchiveFiled, ArchiveVersionRef
 from hrss.contracts.events.inspection import ResultApproved
@@ -31,9 +32,10 @@ def _latest(ctx: Context, archive_id: str) -> Any:
     ).first()
 
 
-def _visit_evidence(ctx: Context, visit_id: str, ids: list[str] | None = None) -> list[dict[str, Any]]:
+def _visit_evidence(ctx: Context, visit_id: str, node: str, ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """The visit's evidence uploaded at its own node (an upload names both, and both are checked against it)."""
     e = orm.evidence
-    query = select(e).where(e.c.visit_id == visit_id)
+    query = select(e).where(e.c.visit_id == visit_id, e.c.node == node)
     if ids is not None:
         query = query.where(e.c.evidence_id.in_(ids))
     return [evidence_entry(dict(r._mapping)) for r in ctx.uow.session.execute(query)]
@@ -125,7 +127,8 @@ def file_result(ctx: Context, approved: ResultApproved, event_id: str) -> str:
             )
         )
         head = ctx.uow.session.execute(select(a).where(a.c.archive_id == archive_id)).one()
-        contents = Contents(payload, record, [{**e, "status": "included"} for e in _visit_evidence(ctx, visit_id)])
+        included = [{**e, "status": "included"} for e in _visit_evidence(ctx, visit_id, node)]
+        contents = Contents(payload, record, included)
         ref = _write_version(ctx, head, 1, approved.version, contents, None)
         ctx.uow.publish(
             ArchiveFiled(
@@ -214,7 +217,7 @@ def propose(
     role = ctx.authorize(head.node, KEEPERS)
     latest = _latest(ctx, archive_id)
     current = Contents(latest.manifest["result"], latest.manifest["record"], latest.manifest["evidence"])
-    entries = _visit_evidence(ctx, str(head.visit_id), add) if add else []
+    entries = _visit_evidence(ctx, str(head.visit_id), head.node, add) if add else []
     missing = set(add) - {e["evidence_id"] for e in entries}
     if missing:
         raise Rejected(
@@ -271,7 +274,7 @@ def decide(ctx: Context, amendment_id: str, decision: str, comment: str) -> dict
     if decision == "approve":
         current = Contents(latest.manifest["result"], latest.manifest["record"], latest.manifest["evidence"])
         add = [str(i) for i in proposal.add_evidence]
-        entries = _visit_evidence(ctx, str(head.visit_id), add) if add else []
+        entries = _visit_evidence(ctx, str(head.visit_id), head.node, add) if add else []
         contents = current.amended(entries, [str(i) for i in proposal.withdraw_evidence], None)
         change = Change(
             reason=proposal.reason,
@@ -310,7 +313,7 @@ def decide(ctx: Context, amendment_id: str, decision: str, comment: str) -> dict
 def archive_view(ctx: Context, archive_id: str) -> dict[str, Any]:
     """An archive's versions with who, when, why and the approver, and evidence uploaded after filing (no content)."""
     head = head_of(ctx, archive_id)
-    ctx.authorize(head.node, READERS, Action.READ)
+    on_team_or_wider(ctx.principal, Action.READ, head.node, READERS, team_of(ctx.visits, str(head.visit_id)))
     v = orm.archive_version
     versions = ctx.uow.session.execute(select(v).where(v.c.archive_id == archive_id).order_by(v.c.version)).all()
     filed = select(orm.archive_item.c.evidence_id).where(orm.archive_item.c.archive_id == archive_id)

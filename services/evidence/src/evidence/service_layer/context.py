@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Insert
 
+from evidence.adapters.visits import AbstractVisitReadModel, SqlAlchemyVisitReadModel
 from evidence.bootstrap import Components
 from hrss.auth import Role
 from hrss.auth.roles import ADMIN_ROLES
@@ -26,6 +27,11 @@ class Context(NodeContext[Components]):
 
     def now(self) -> datetime:
         return self.components.clock()
+
+    @property
+    def visits(self) -> AbstractVisitReadModel:
+        """The visits this process keeps (from the inspection service's events)."""
+        return SqlAlchemyVisitReadModel(self.uow.session)
 
     def side_write(self, statement: Insert) -> None:
         """Commit `statement` at once in its own transaction (upload intents and rejections survive a rollback

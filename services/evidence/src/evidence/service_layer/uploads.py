@@ -27,6 +27,7 @@ from evidence.domain.errors import ChecksumMismatch, Rejected, TooLarge
 from evidence.domain.hashing import HashingReader, check_declared, new_hash
 from evidence.domain.kinds import EvidenceKind
 from evidence.service_layer.context import UPLOADERS, Context
+from evidence.service_layer.visits import check_uploader
 from hrss.contracts.events.evidence import EvidenceFiled
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,9 @@ def _read_head(stream: BinaryIO, size: int) -> bytes:
 
 def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> dict[str, Any]:
     """Store and record one piece of evidence; every refusal is a `Rejected` naming the rule."""
-    role = ctx.authorize(spec.node, UPLOADERS)
+    ctx.authorize(spec.node, UPLOADERS)  # scope and role first: nothing about the visit to who may not upload there
     ctx.serving(spec.node)
+    role = check_uploader(ctx.principal, ctx.visits.get(spec.visit_id), spec.visit_id, spec.node, UPLOADERS)
     settings, store = ctx.components.settings, ctx.components.store
     kind = EvidenceKind(spec.kind)
     extension = extension_of(spec.filename)
