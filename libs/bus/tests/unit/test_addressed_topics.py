@@ -32,3 +32,14 @@ def test_a_delegated_city_takes_its_counties_with_it_and_a_foreign_delegation_ch
     assert not reads(("330000",), ("330200", "320100"), "330203")
     assert reads(("330000",), ("330200", "320100"), "330106")
     assert not re.fullmatch(addressed_topics_pattern(TOPIC, (Node("330000"),)), f"{TOPIC}.330106.dlt")
+
+
+def test_no_delegated_nodes_configured_is_none_delegated(monkeypatch):
+    from hrss.bus.config import delegated_nodes
+
+    monkeypatch.delenv("HRSS_DELEGATED_NODES", raising=False)
+    assert delegated_nodes({}) == ()
+    monkeypatch.setenv("HRSS_DELEGATED_NODES", "")
+    assert delegated_nodes({"DELEGATED_NODES": ""}) == ()
+    monkeypatch.setenv("HRSS_DELEGATED_NODES", "330102,330106")
+    assert [n.code for n in delegated_nodes({})] == ["330102", "330106"]

@@ -18,7 +18,8 @@ def served_nodes(config: dict[str, Any]) -> tuple[Node, ...]:
 def delegated_nodes(config: dict[str, Any]) -> tuple[Node, ...]:
     """Nodes below the served ones that run their own deployment (a federated county's inspection and evidence):
     config DELEGATED_NODES, else $HRSS_DELEGATED_NODES; their subtrees are theirs, not this process's."""
-    return parse_nodes(config.get("DELEGATED_NODES") or os.environ.get("HRSS_DELEGATED_NODES", ""))
+    value = config.get("DELEGATED_NODES") or os.environ.get("HRSS_DELEGATED_NODES", "")
+    return parse_nodes(value) if str(value).strip() else ()
 
 
 def _subtree(node: Node) -> str:
