@@ -3,8 +3,9 @@
     export HRSS_INSPECTION_URL=http://127.0.0.1:8104  HRSS_TOKEN=<access token (an administrator or the service)>
     python -m inspection.cli deadlines --on 2026-06-30      # record overdue subjects, publish inspection.overdue
     python -m inspection.cli deadlines --on 2026-06-30 --list [--node 330100]   # reminders and overdue flags
-Run it daily (cron, a Kubernetes CronJob); running it twice on a day publishes nothing new. Errors print the
-service's Chinese message and its code, and exit with 1.
+Run it daily (cron, a Kubernetes CronJob); running it twice on a day publishes nothing new. Every due date past the
+official holiday data is printed with "provisional": true (counted on weekends only until the year's schedule is
+loaded: python -m hrss.workdays load). Errors print the service's Chinese message and its code, and exit with 1.
 """
 
 from __future__ import annotations

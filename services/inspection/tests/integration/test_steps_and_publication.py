@@ -243,6 +243,9 @@ def test_a_deadline_past_the_official_calendar_is_provisional_and_recounted_when
     assert (flag["due"], flag["provisional"], flag["workdays_left"]) == ("2027-01-15", True, 3)
     run = s.call("POST", "/deadlines/run?on=2031-03-03", {"county_admin"})
     assert run.status_code == 200, run.text
+    assert run.json()["flagged"] == [
+        {"subject_id": result_id, "kind": "publication", "due": "2027-01-15", "provisional": True}
+    ]
     # the State Council's notice for 2027 is loaded (hypothetical dates): the same deadline, counted officially
     schedule = {"holidays": {"2027-01-01": "元旦", "2027-01-04": "元旦"}, "workdays": {"2027-01-09": "元旦调休"}}
     WorkdayStore(tmp_path).load_year(2027, schedule, loaded_by="admin@330000", source="国办发明电（测试数据）")

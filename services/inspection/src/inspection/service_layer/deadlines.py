@@ -131,7 +131,7 @@ def run(ctx: Context, on: date) -> dict[str, Any]:
         ctx.authorize(code, SCHEDULERS, Action.WRITE)
     prefixes = tuple(node_prefix(n) for n in ctx.uow.nodes)
     now = ctx.components.clock()
-    new = 0
+    new: list[dict[str, Any]] = []
     for flag in _flags(ctx, on, prefixes):
         if flag.state != "overdue":
             continue
@@ -153,7 +153,9 @@ def run(ctx: Context, on: date) -> dict[str, Any]:
         ).first()
         if inserted is None:
             continue
-        new += 1
+        new.append(
+            {"subject_id": d.subject_id, "kind": d.kind, "due": d.due.isoformat(), "provisional": flag.provisional}
+        )
         ctx.uow.publish(
             Overdue(
                 subject_id=uuid.UUID(d.subject_id),
@@ -165,7 +167,7 @@ def run(ctx: Context, on: date) -> dict[str, Any]:
             ),
             subject=d.subject_id,
         )
-    return {"on": on.isoformat(), "newly_overdue": new}
+    return {"on": on.isoformat(), "newly_overdue": len(new), "flagged": new}
 
 
 def record_published(ctx: Context, task_id: str, at: Any, event_id: str) -> None:
