@@ -10,7 +10,7 @@ import re
 import pytest
 from evidence.entrypoints.openapi import OPENAPI
 from evidence.entrypoints.service import EvidenceService
-from evidence_testkit import COUNTY, PROVINCE, Running
+from evidence_testkit import COUNTY, INSPECTOR_1, PROVINCE, Running
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from hrss.observability import ObservedService
@@ -49,6 +49,7 @@ def test_every_operation_survives_generated_requests_from_every_kind_of_caller(e
     callers = {
         "anonymous": None,
         "county inspector": evidence_service.token({"inspector"}, COUNTY),
+        "county inspector of a team": evidence_service.token({"inspector"}, COUNTY, inspector=INSPECTOR_1),
         "province approver": evidence_service.token({"approver", "archive_keeper"}, PROVINCE),
     }
     problems = fuzz_service(evidence_service.url, callers, examples=10)

@@ -9,11 +9,16 @@ from evidence.entrypoints import schemas
 from hrss.observability.openapi import Route, build_openapi, query
 
 _ERRORS = {
-    "400": "请求内容有误（request.*, evidence.*, archive.*, access.*）",
+    "400": "请求内容有误（request.*, evidence.*, archive.*, access.*；检查不属于 node：evidence.visit_other_node）",
     "401": "未登录或令牌无效（auth.*）",
-    "403": "无权操作，或未经批准、批准过期或超出范围（access.*, evidence.node_not_served）",
-    "404": "证据、档案、申请或借阅记录不存在",
-    "409": "状态不允许（已审定、已归还、已借出、档案已更新）",
+    "403": (
+        "无权操作，或未经批准、批准过期或超出范围（access.*, evidence.node_not_served）；检查人员不是该检查的"
+        "检查组成员且无本节点其他角色（access.not_assigned）"
+    ),
+    "404": (
+        "证据、档案、申请或借阅记录不存在；上传时本服务尚未收到该检查（evidence.visit_unknown，检查刚开启时请稍后重试）"
+    ),
+    "409": "状态不允许（已审定、已归还、已借出、档案已更新；检查已关闭：evidence.visit_closed）",
     "413": "文件过大（evidence.too_large）",
     "415": "文件类型不允许或扩展名与内容不符（evidence.type_not_allowed, evidence.content_mismatch）",
     "422": "校验值不符（evidence.checksum_mismatch）",
@@ -32,11 +37,33 @@ _UPLOAD_PARAMS: list[dict[str, Any]] = [
 ]
 
 ROUTES: list[Route] = [
-    ("POST", "/evidence", "上传证据（请求体为文件原始字节，流式计算摘要并以对象锁保存）", None, 201, _UPLOAD_PARAMS),
-    ("GET", "/evidence/{evidence_id}", "证据登记信息（不含内容）", None, 200, []),
-    ("GET", "/visits/{visit_id}/evidence", "一次检查的全部证据登记信息", None, 200, []),
-    ("GET", "/archives/{archive_id}", "档案各版本及其更正记录（不含内容）", None, 200, []),
-    ("GET", "/visits/{visit_id}/archive", "一次检查的档案", None, 200, []),
+    (
+        "POST",
+        "/evidence",
+        "上传证据（请求体为文件原始字节，流式计算摘要并以对象锁保存）。检查须已由检查服务开启并已同步到本服务、"
+        "属于 node 且未关闭；检查人员须为该检查的检查组成员（按账号关联的执法检查人员），档案管理员、管理员不受此限",
+        None,
+        201,
+        _UPLOAD_PARAMS,
+    ),
+    ("GET", "/evidence/{evidence_id}", "证据登记信息（不含内容；检查人员仅限本人所在检查组的检查）", None, 200, []),
+    (
+        "GET",
+        "/visits/{visit_id}/evidence",
+        "一次检查的全部证据登记信息（检查人员仅限本人所在检查组的检查）",
+        None,
+        200,
+        [],
+    ),
+    (
+        "GET",
+        "/archives/{archive_id}",
+        "档案各版本及其更正记录（不含内容；检查人员仅限本人所在检查组的检查）",
+        None,
+        200,
+        [],
+    ),
+    ("GET", "/visits/{visit_id}/archive", "一次检查的档案（检查人员仅限本人所在检查组的检查）", None, 200, []),
     ("POST", "/archives/{archive_id}/amendments", "提出档案更正（经办人）", schemas.AmendmentBody, 201, []),
     ("POST", "/amendments/{amendment_id}/decisions", "审定档案更正（审定人）", schemas.AmendmentDecisionBody, 200, []),
     ("POST", "/archives/{archive_id}/access-requests", "申请查阅或借阅档案", schemas.AccessRequestBody, 201, []),

@@ -31,8 +31,8 @@ Kind = Literal["documentary", "physical", "audio_visual", "third_party", "statem
 class UploadQuery(Body):
     """The upload's description, as query parameters; the body is the file's raw bytes."""
 
-    node: NodeCode = Field(description="检查所属节点（行政区划代码）")
-    visit_id: uuid.UUID = Field(description="检查（走访）编号")
+    node: NodeCode = Field(description="检查所属节点（行政区划代码），须与检查的节点一致")
+    visit_id: uuid.UUID = Field(description="检查（走访）编号：须为检查服务已开启、本服务已收到且未关闭的检查")
     kind: Kind = Field(description="证据种类：书证、物证、视听资料电子数据、第三方证明、陈述材料、其他")
     filename: Text = Field(min_length=1, max_length=255, description="原文件名（含扩展名）")
     task_id: uuid.UUID | None = None
