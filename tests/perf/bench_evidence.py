@@ -33,6 +33,16 @@ from minio import Minio
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "services" / "evidence" / "tests"))
 
+import sqlalchemy  # noqa: E402
+from evidence_testkit import (  # noqa: E402
+    INSPECTOR_1,
+    ensure_topics,
+    publish_visit_event,
+    visit_events_kept,
+    visit_opened,
+    wait_for,
+)
+
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer  # noqa: E402
 from hrss.bus.broker import TopicSpec  # noqa: E402
 from hrss.bus.kafka import KafkaBroker  # noqa: E402
@@ -83,7 +93,7 @@ def main() -> int:
         upgrade(ROOT / "services" / "evidence" / "migrations", dsn, "evidence")
         broker = KafkaBroker(servers.kafka_bootstrap, client_id="bench", namespace=namespace)
         broker.ensure_topics([TopicSpec("inspection.result_approved.v1.130000")])
-        broker.close()
+        ensure_topics(broker)
         key, port = SigningKey.generate("bench"), free_port()
         config = {
             "AMQP_URI": "",
@@ -110,10 +120,19 @@ def main() -> int:
         command = [sys.executable, "-m", "nameko", "run", "--config", str(workdir / "config.yaml"), target]
         process = ManagedProcess("evidence", command, {}, workdir, health_url=f"http://127.0.0.1:{port}/health")
         process.start(timeout=90)
-        principal = Principal("inspector@130102", "检查员", "130102", frozenset({Role.INSPECTOR}))
+        # uploads go to a visit the service has received, by an inspector of its team
+        visit = str(uuid.uuid4())
+        publish_visit_event(broker, visit_opened(visit))
+        broker.close()
+        engine = sqlalchemy.create_engine(dsn)
+        wait_for(lambda: visit_events_kept(engine, visit), 60, "the visit in the evidence service's read model")
+        engine.dispose()
+        roles = frozenset({Role.INSPECTOR})
+        principal = Principal(
+            "inspector@130102", "检查员", "130102", roles, inspector_id=INSPECTOR_1, credential_no="130102202701"
+        )
         token = TokenIssuer(key, issuer="hrss-identity", audience="hrss").issue(principal)
         session = requests.Session()
-        visit = str(uuid.uuid4())
 
         def upload(n: int) -> float:
             params = {"node": "130102", "visit_id": visit, "kind": "audio_visual", "filename": f"录像{n}.pdf"}
