@@ -12,7 +12,8 @@ from evidence.adapters.s3_store import S3EvidenceStore, s3_client
 from evidence.adapters.store import RETENTION_MODES, AbstractEvidenceStore
 from evidence.domain.content import ZipLimits
 from evidence.domain.hashing import new_hash
-from hrss.contracts import parse_nodes, utcnow
+from hrss.bus.config import delegated_nodes
+from hrss.contracts import utcnow
 
 
 @dataclass(frozen=True)
@@ -36,10 +37,10 @@ class Components:
     delegated: tuple[str, ...] = ()
 
 
-def delegated_from(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> tuple[str, ...]:
-    """DELEGATED_NODES (or $HRSS_DELEGATED_NODES): the subtrees whose visits another deployment keeps."""
-    value = config.get("DELEGATED_NODES") or environ.get("HRSS_DELEGATED_NODES", "")
-    return tuple(n.code for n in parse_nodes(value)) if value else ()
+def delegated_from(config: Mapping[str, Any]) -> tuple[str, ...]:
+    """DELEGATED_NODES (or $HRSS_DELEGATED_NODES), as the consumers read it: the subtrees whose visits another
+    deployment keeps."""
+    return tuple(n.code for n in delegated_nodes(dict(config)))
 
 
 def settings_from(config: Mapping[str, Any]) -> Settings:

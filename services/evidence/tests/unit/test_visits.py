@@ -163,3 +163,13 @@ def test_an_extension_replaces_the_team_and_a_closing_ends_uploads() -> None:
     visit = model.get(VISIT)
     assert visit is not None and visit.closed and visit.inspector_ids == (TWO, STRANGER)
     assert team_of(model, str(uuid.uuid4())) == ()
+
+
+def test_the_delegated_counties_come_from_the_same_setting_as_the_consumers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence.bootstrap import delegated_from
+
+    monkeypatch.delenv("HRSS_DELEGATED_NODES", raising=False)
+    assert delegated_from({}) == ()
+    assert delegated_from({"DELEGATED_NODES": "130104,130105"}) == ("130104", "130105")
+    monkeypatch.setenv("HRSS_DELEGATED_NODES", "130104")
+    assert delegated_from({}) == ("130104",)
