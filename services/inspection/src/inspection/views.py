@@ -35,6 +35,13 @@ def check_node(value: str | None) -> str | None:
         raise Invalid("request.invalid_node", str(bad)) from None
 
 
+def check_year(value: str) -> int:
+    """A year in a path (2000–2100), or 400 naming it."""
+    if not (value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100):
+        raise Invalid("request.invalid_year", "year 应为 2000–2100 之间的年份")
+    return int(value)
+
+
 def check_date(value: str | None, name: str) -> date | None:
     if value is None:
         return None

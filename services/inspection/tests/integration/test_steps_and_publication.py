@@ -286,3 +286,34 @@ def test_documents_name_the_issuing_body_with_a_number_per_node_and_year(inspect
     result_id = approve(s, s.visit_of(uscc(12)))
     record = text_of(s.call("GET", f"/results/{result_id}/versions/1/record.pdf", {"planner"}).content)
     assert f"编号：上城人社监〔{year}〕第3号" in record and renamed["issuing_body"] in record
+
+
+def test_an_administrator_loads_a_years_schedule_over_http_and_it_is_audited(
+    inspection_service, monkeypatch, tmp_path, request
+):
+    s = inspection_service
+    request.addfinalizer(default_calendar.cache_clear)
+    body = {
+        "holidays": {"2027-01-01": "元旦", "2027-01-04": "元旦"},
+        "workdays": {"2027-01-09": "元旦调休"},
+        "source": "国办发明电（测试数据）",
+    }
+    monkeypatch.delenv(STORE_VAR, raising=False)
+    nowhere = s.call("POST", "/calendar/years/2027", {"county_admin"}, body=body)
+    assert nowhere.status_code == 409 and nowhere.json()["code"] == "calendar.store_not_configured"
+    monkeypatch.setenv(STORE_VAR, str(tmp_path))
+    assert s.call("POST", "/calendar/years/2027", {"planner"}, body=body).status_code == 403
+    stray = s.call("POST", "/calendar/years/2027", {"county_admin"}, body={**body, "holidays": {"2028-01-01": "元旦"}})
+    assert stray.status_code == 400 and stray.json()["code"] == "calendar.invalid"
+    assert "不属于 2027 年" in stray.json()["message"]
+    assert s.call("POST", "/calendar/years/1999", {"county_admin"}, body=body).status_code == 400
+    loaded = s.call("POST", "/calendar/years/2027", {"county_admin"}, body=body, account="admin-wang")
+    assert loaded.status_code == 200, loaded.text
+    assert (loaded.json()["loaded_by"], loaded.json()["source"]) == ("admin-wang", "国办发明电（测试数据）")
+    [audited] = s.rows(
+        "SELECT actor, object_id, after_hash FROM inspection.audit_entry "
+        "WHERE action = 'inspection.calendar_load' AND outcome = 'ok'"
+    )
+    assert (audited.actor, audited.object_id, audited.after_hash) == ("admin-wang", "2027", loaded.json()["sha256"])
+    shown = s.call("GET", "/calendar/years", {"planner"}).json()
+    assert 2027 in shown["official_years"] and [x["year"] for x in shown["loads"]] == [2027]

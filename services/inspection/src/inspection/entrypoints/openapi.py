@@ -7,13 +7,13 @@ from hrss.observability.openapi import Route, build_openapi, query
 from inspection.entrypoints import schemas
 
 _ERRORS = {
-    "400": "请求内容有误（request.*, record.*, follow_up.*, notice.*, calendar.not_covered）",
+    "400": "请求内容有误（request.*, record.*, follow_up.*, notice.*, publication.*, calendar.*）",
     "401": "未登录或令牌无效（auth.*）",
     "403": "无权操作（access.*）或本实例不服务该节点（inspection.node_not_served）",
     "404": "检查、结果、后续处理或节点设置不存在（visit.not_found, result.not_found, follow_up.not_found, settings.*）",
     "409": (
         "步骤不允许（result.under_review, result.approved, result.own_review, notice.unannounced, follow_up.*, "
-        "visit.closed, visit.approved, publication.*, settings.missing）"
+        "visit.closed, visit.approved, publication.*, settings.missing, calendar.store_not_configured）"
     ),
 }
 
@@ -32,6 +32,7 @@ ROUTES: list[Route] = [
     ("POST", "/visits/{visit_id}/closure", "关闭无法检查的检查（须写明原因）", schemas.CloseBody, 200, []),
     ("POST", "/results/{result_id}/publication", "公示记录：公示或依法不予公示", schemas.PublicationBody, 200, []),
     ("PUT", "/nodes/{node}/settings", "设置本节点文书的发文机关、文号前缀、电话", schemas.NodeSettingsBody, 200, []),
+    ("POST", "/calendar/years/{year}", "载入一年的国务院节假日安排（工作日历）", schemas.CalendarYearBody, 200, []),
     ("POST", "/deadlines/run", "期限检查：记录逾期并通知上级（幂等）", None, 200, [_ON]),
     ("GET", "/visits", "本节点及下级的检查（检查人员只见本人的）", None, 200, []),
     ("GET", "/visits/{visit_id}", "检查详情", None, 200, []),
@@ -39,6 +40,7 @@ ROUTES: list[Route] = [
     ("GET", "/visits/{visit_id}/notices/{notice_id}.pdf", "告知书 PDF", None, 200, []),
     ("GET", "/results/{result_id}", "检查结果及全部版本与审核意见", None, 200, []),
     ("GET", "/results/{result_id}/versions/{version}/record.pdf", "检查记录表 PDF", None, 200, []),
+    ("GET", "/calendar/years", "工作日历：官方数据年份与载入记录", None, 200, []),
     ("GET", "/nodes/{node}/settings", "本节点文书设置及其全部版本", None, 200, []),
     ("GET", "/follow-ups/rate", "后续处理率", None, 200, [_NODE]),
     ("GET", "/deadlines", "期限提醒与逾期（上级可见下级）", None, 200, [_ON, _NODE]),

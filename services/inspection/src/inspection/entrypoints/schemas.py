@@ -17,6 +17,7 @@ from inspection.domain.records import Form, ItemLine
 
 __all__ = [
     "BatchBody",
+    "CalendarYearBody",
     "CloseBody",
     "DecisionBody",
     "EntryBody",
@@ -128,6 +129,16 @@ class NodeSettingsBody(Body):
     issuing_body: Text = Field(min_length=2, max_length=100, description="发文机关，如 某区人力资源和社会保障局")
     document_prefix: Text = Field(min_length=1, max_length=30, description="文号前缀（文号：前缀〔年〕第N号）")
     contact_phone: Text = Field(default="", max_length=40, description="机关联系电话")
+
+
+class CalendarYearBody(Body):
+    """A year's official schedule from the State Council's notice: every day off, every make-up working day."""
+
+    holidays: dict[str, Text] = Field(
+        min_length=1, max_length=60, description="放假日期 → 节日名称，如 2027-01-01: 元旦"
+    )
+    workdays: dict[str, Text] = Field(default_factory=dict, max_length=30, description="调休上班日期 → 说明")
+    source: Text = Field(min_length=1, max_length=200, description="依据的通知（文号或标题）")
 
 
 def parse_entry(raw: Any) -> EntryBody:

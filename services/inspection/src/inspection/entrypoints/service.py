@@ -23,7 +23,17 @@ from inspection.adapters.orm import metadata
 from inspection.entrypoints import schemas
 from inspection.entrypoints.dependencies import Inspection, InspectionComponents
 from inspection.entrypoints.openapi import OPENAPI
-from inspection.service_layer import closures, deadlines, field, follow_ups, publication, results, settings, visits
+from inspection.service_layer import (
+    calendar,
+    closures,
+    deadlines,
+    field,
+    follow_ups,
+    publication,
+    results,
+    settings,
+    visits,
+)
 from inspection.service_layer.context import Context
 
 
@@ -172,6 +182,15 @@ class InspectionService(ObservedService):
 
         return self._write(request, "inspection.node_settings", node, run)
 
+    @write_http("POST", "/calendar/years/<year>")
+    def load_calendar_year(self, request: Request, year: str) -> Response:
+        def run(ctx: Context) -> Any:
+            number = views.check_year(year)
+            b = schemas.parse(schemas.CalendarYearBody, request.get_data())
+            return calendar.load_year(ctx, number, b.holidays, b.workdays, b.source)
+
+        return self._write(request, "inspection.calendar_load", year, run)
+
     @write_http("POST", "/deadlines/run")
     def run_deadlines(self, request: Request) -> Response:
         def run(ctx: Context) -> Any:
@@ -210,6 +229,10 @@ class InspectionService(ObservedService):
     @read_http("GET", "/nodes/<node>/settings")
     def get_settings(self, request: Request, node: str) -> Response:
         return json_response(settings.get(self._reader(request), views.check_node(node) or node))
+
+    @read_http("GET", "/calendar/years")
+    def get_calendar_years(self, request: Request) -> Response:
+        return json_response(calendar.listing(self._reader(request)))
 
     @read_http("GET", "/follow-ups/rate")
     def get_follow_up_rate(self, request: Request) -> Response:
