@@ -23,8 +23,9 @@ def test_a_central_province_reads_every_node_below_it_but_a_federated_county(nod
     assert reads(("330000",), ("330102",), node) is expected
 
 
-def test_a_federated_county_reads_its_own_topic_only():
+def test_a_federated_county_reads_its_own_topic_only_even_when_told_it_is_delegated():
     assert reads(("330102",), (), "330102")
+    assert reads(("330102",), ("330102",), "330102")
     assert not reads(("330102",), (), "330106") and not reads(("330102",), (), "330100")
 
 
@@ -41,5 +42,7 @@ def test_no_delegated_nodes_configured_is_none_delegated(monkeypatch):
     assert delegated_nodes({}) == ()
     monkeypatch.setenv("HRSS_DELEGATED_NODES", "")
     assert delegated_nodes({"DELEGATED_NODES": ""}) == ()
-    monkeypatch.setenv("HRSS_DELEGATED_NODES", "330102,330106")
-    assert [n.code for n in delegated_nodes({})] == ["330102", "330106"]
+    monkeypatch.setenv("HRSS_DELEGATED_NODES", "330102,330106,320100")
+    monkeypatch.setenv("HRSS_NODES", "330000")
+    assert [n.code for n in delegated_nodes({})] == ["330102", "330106"]  # 320100 was never 330000's
+    assert delegated_nodes({"NODES": "330102"}) == ()  # the federated county's own process serves itself

@@ -17,9 +17,16 @@ def served_nodes(config: dict[str, Any]) -> tuple[Node, ...]:
 
 def delegated_nodes(config: dict[str, Any]) -> tuple[Node, ...]:
     """Nodes below the served ones that run their own deployment (a federated county's inspection and evidence):
-    config DELEGATED_NODES, else $HRSS_DELEGATED_NODES; their subtrees are theirs, not this process's."""
+    config DELEGATED_NODES, else $HRSS_DELEGATED_NODES; their subtrees are theirs, not this process's. A node this
+    process serves itself is never delegated away, nor is one outside its subtrees (it was never its own)."""
     value = config.get("DELEGATED_NODES") or os.environ.get("HRSS_DELEGATED_NODES", "")
-    return parse_nodes(value) if str(value).strip() else ()
+    if not str(value).strip():
+        return ()
+    return _below(parse_nodes(value), served_nodes(config))
+
+
+def _below(delegated: tuple[Node, ...], served: tuple[Node, ...]) -> tuple[Node, ...]:
+    return tuple(n for n in delegated if n not in served and any(root.contains(n) for root in served))
 
 
 def _subtree(node: Node) -> str:
@@ -33,7 +40,7 @@ def addressed_topics_pattern(topic: str, served: tuple[Node, ...], delegated: tu
     subtrees: a central platform applies the dispatches of every county it serves, a federated county's own
     deployment applies its own, and no county's event is applied twice."""
     inside = "|".join(_subtree(n) for n in served)
-    outside = "|".join(_subtree(n) for n in delegated if any(root.contains(n) for root in served))
+    outside = "|".join(_subtree(n) for n in _below(delegated, served))
     node = f"(?!(?:{outside})$)(?:{inside})" if outside else f"(?:{inside})"
     return rf"{re.escape(topic)}\.{node}"
 
