@@ -36,6 +36,8 @@ class ProbeCluster:
     def env(self, node: str) -> dict[str, str]:
         return {
             "HRSS_NODES": node,
+            # the counties run their own deployments: the province's process leaves their dispatches to them
+            "HRSS_DELEGATED_NODES": ",".join(n for n in self.NODES if n != node) if node == self.PROVINCE else "",
             "HRSS_PG_DSN": self.dsns[node],
             "HRSS_KAFKA_BOOTSTRAP": self.bootstrap,
             "HRSS_TOPIC_NAMESPACE": self.namespace,

@@ -91,8 +91,10 @@ def platform(servers, tmp_path_factory) -> Iterator[Platform]:  # type: ignore[n
 
 def call(platform: Platform, service: str, node: str, roles: set[Role], method: str, path: str, **kw: Any) -> Any:
     account = kw.pop("account", f"{sorted(roles)[0]}@{node}")
+    member = kw.pop("member", None)  # the team member the account is linked to (identity's inspector link)
+    link = {"inspector_id": member["inspector_id"], "credential_no": member["credential_no"]} if member else {}
     token = TokenIssuer(platform.key, issuer="hrss-identity", audience="hrss").issue(
-        Principal(account, "测试用户", node, frozenset(roles))
+        Principal(account, "测试用户", node, frozenset(roles), **link)
     )
     headers = {"Authorization": f"Bearer {token}", **kw.pop("headers", {})}
     return requests.request(method, platform.urls[service] + path, headers=headers, timeout=60, **kw)
@@ -190,7 +192,8 @@ def test_drawn_entities_become_visits_at_their_county_and_an_approved_result_is_
         {Role.INSPECTOR},
         "POST",
         "/evidence",
-        account=lead["inspector_id"],
+        account="account-of-lead",
+        member=lead,
         params={"node": COUNTY_A, "visit_id": visit["visit_id"], "kind": "documentary", "filename": "工资台账.pdf"},
         data=document,
         headers={"Content-Type": "application/octet-stream"},
@@ -219,7 +222,8 @@ def test_drawn_entities_become_visits_at_their_county_and_an_approved_result_is_
         {Role.INSPECTOR},
         "POST",
         f"/visits/{visit['visit_id']}/results",
-        account=lead["inspector_id"],
+        account="account-of-lead",
+        member=lead,
         json=form,
     )
     assert submitted.status_code == 200, submitted.text

@@ -74,11 +74,12 @@ def test_a_county_cut_off_from_kafka_for_a_minute_loses_nothing_and_sends_each_e
     key = SigningKey.generate("partition")
     issuer = TokenIssuer(key, issuer="hrss-identity", audience="hrss")
 
-    def token(account: str, roles: set[Role]) -> dict[str, str]:
-        principal = Principal(account, "测试", COUNTY_A, frozenset(roles))
+    def token(account: str, roles: set[Role], inspector_id: str | None = None) -> dict[str, str]:
+        link = {"inspector_id": inspector_id, "credential_no": A.credential_no} if inspector_id else {}
+        principal = Principal(account, "测试", COUNTY_A, frozenset(roles), **link)
         return {"Authorization": f"Bearer {issuer.issue(principal)}"}
 
-    inspector = token(str(A.inspector_id), {Role.INSPECTOR})
+    inspector = token("account-of-a", {Role.INSPECTOR}, str(A.inspector_id))
     approver = token("approver@330102", {Role.APPROVER})
     with kafka_proxy() as (bootstrap, proxy):
         env = {

@@ -1,0 +1,171 @@
+"""Staff using the platform as people do: accounts made by an administrator through the identity service,
+enrolled with the one-time code, an authenticator app's TOTP codes, a login, then the services' HTTP APIs.
+
+Journey tests and the local demo use nothing else: no token is minted, no row is written behind the services'
+backs. The first administrator of a node comes from the identity service's own command line, as in a deployment.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import requests
+
+from hrss.auth.totp import decode_secret, hotp, time_step
+
+STEP_SECONDS = 30
+
+
+class Refused(AssertionError):
+    """A call answered with another status than the one the person expected."""
+
+
+@dataclass
+class Authenticator:
+    """The person's authenticator app: the current code, never one the identity service has seen already."""
+
+    secret: str
+    last_step: int = -1
+
+    def code(self) -> str:
+        now = time_step(time.time())
+        step = max(now - 1, self.last_step + 1)  # the service accepts the steps next to the current one
+        while step > now + 1:  # every code of this window was used: wait for the next step
+            time.sleep(1)
+            now = time_step(time.time())
+        self.last_step = step
+        return hotp(decode_secret(self.secret), step)
+
+
+@dataclass
+class Person:
+    """One member of staff with a password and an authenticator, logged in to the platform's services."""
+
+    login: str
+    password: str
+    authenticator: Authenticator
+    urls: Mapping[str, str]
+    name: str = ""
+    node: str = ""
+    account: dict[str, Any] = field(default_factory=dict)
+    access_token: str | None = None
+    refresh_token: str | None = None
+
+    def log_in(self) -> Person:
+        answer = requests.post(
+            self.urls["identity"] + "/auth/login",
+            json={"login": self.login, "password": self.password, "totp": self.authenticator.code()},
+            timeout=30,
+        )
+        if answer.status_code != 200:
+            raise Refused(f"{self.login} could not log in: {answer.status_code} {answer.text}")
+        tokens = answer.json()
+        self.access_token, self.refresh_token = tokens["access_token"], tokens["refresh_token"]
+        return self
+
+    def refresh(self) -> None:
+        answer = requests.post(
+            self.urls["identity"] + "/auth/refresh", json={"refresh_token": self.refresh_token}, timeout=30
+        )
+        if answer.status_code != 200:
+            raise Refused(f"{self.login} could not refresh the session: {answer.status_code} {answer.text}")
+        tokens = answer.json()
+        self.access_token, self.refresh_token = tokens["access_token"], tokens["refresh_token"]
+
+    def request(self, service: str, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """The raw answer; the session is refreshed once if the access token expired on the way."""
+        for attempt in (1, 2):
+            headers = {"Authorization": f"Bearer {self.access_token}", **kwargs.pop("headers", {})}
+            answer = requests.request(method, self.urls[service] + path, headers=headers, timeout=60, **kwargs)
+            expired = answer.status_code == 401 and "expired" in answer.text
+            if not expired or attempt == 2:
+                return answer
+            self.refresh()
+            kwargs["headers"] = {k: v for k, v in headers.items() if k != "Authorization"}
+        raise AssertionError("unreachable")
+
+    def call(self, service: str, method: str, path: str, body: Any = None, *, expect: int = 200, **kw: Any) -> Any:
+        """The JSON answer of a call that must succeed with `expect` (any 2xx when expect is 200)."""
+        if body is not None:
+            kw["json"] = body
+        answer = self.request(service, method, path, **kw)
+        ok = 200 <= answer.status_code < 300 if expect == 200 else answer.status_code == expect
+        if not ok:
+            raise Refused(f"{self.login}: {method} {service}{path} → {answer.status_code} {answer.text[:2000]}")
+        if not answer.content or not answer.headers.get("Content-Type", "").startswith("application/json"):
+            return answer
+        return answer.json()
+
+
+def new_password() -> str:
+    """A password the policy accepts (length, classes), different each time."""
+    return f"Hrss-{secrets.token_urlsafe(12)}-安全"
+
+
+def secret_from(provisioning_uri: str) -> str:
+    return parse_qs(urlparse(provisioning_uri).query)["secret"][0]
+
+
+def first_admin(
+    urls: Mapping[str, str], env: Mapping[str, str], node: str, login: str, name: str, identity_dir: Path
+) -> Person:
+    """The node's first administrator, created with `python -m identity.cli create-admin`, then logged in."""
+    password = new_password()
+    done = subprocess.run(
+        [sys.executable, "-m", "identity.cli", "create-admin", "--node", node, "--login", login, "--name", name],
+        input=password + "\n",
+        env={**os.environ, **env},
+        cwd=identity_dir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise Refused(f"create-admin {login}: {done.stdout} {done.stderr}")
+    uri = next(line for line in done.stdout.splitlines() if line.startswith("otpauth://"))
+    person = Person(login, password, Authenticator(secret_from(uri)), urls, name, node)
+    return person.log_in()
+
+
+def enrol(
+    admin: Person, login: str, name: str, node: str, roles: list[str], credential_no: str | None = None
+) -> Person:
+    """An account the administrator creates, which its holder enrols (own password, authenticator), confirms and
+    logs in with; `credential_no`: the registry inspector it acts as."""
+    body: dict[str, Any] = {"login": login, "name": name, "node": node, "roles": roles}
+    if credential_no is not None:
+        body["credential_no"] = credential_no
+    created = admin.call("identity", "POST", "/accounts", body, expect=201)
+    code = created["enrolment"]["code"]
+    password = new_password()
+    identity = admin.urls["identity"]
+    enrolled = requests.post(
+        identity + "/auth/enrol", json={"login": login, "enrolment_code": code, "new_password": password}, timeout=30
+    )
+    if enrolled.status_code != 200:
+        raise Refused(f"{login} could not enrol: {enrolled.status_code} {enrolled.text}")
+    authenticator = Authenticator(secret_from(enrolled.json()["provisioning_uri"]))
+    confirmed = requests.post(
+        identity + "/auth/enrol/confirm",
+        json={"login": login, "enrolment_code": code, "totp": authenticator.code()},
+        timeout=30,
+    )
+    if confirmed.status_code != 200:
+        raise Refused(f"{login} could not confirm enrolment: {confirmed.status_code} {confirmed.text}")
+    person = Person(login, password, authenticator, admin.urls, name, node, confirmed.json())
+    return person.log_in()
+
+
+def credential_line(person: Person) -> str:
+    """How the local demo prints a login: the login, the password and the TOTP secret (never in a deployment)."""
+    roles = ",".join(person.account.get("roles", []))
+    return f"{person.node}\t{person.login}\t{person.password}\t{person.authenticator.secret}\t{roles}\t{person.name}"
