@@ -21,21 +21,40 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from platform_cluster import PROVINCE, ROOT, Platform, platform_for
 
-from hrss.testing.people import Person, Refused, enrol, first_admin
+from hrss.testing.journey import (
+    Office,
+    approve,
+    checklist,
+    china_today,
+    correct_and_close,
+    draw,
+    file_plan,
+    filed_archive,
+    freeze_in_draw,
+    grant_to_read,
+    issue_notice,
+    open_office,
+    publish,
+    submit,
+    team_of,
+    upload,
+    visits,
+)
+from hrss.testing.people import enrol, first_admin
 from hrss.testing.processes import wait_until
 
 pytestmark = pytest.mark.e2e
 
 CITY, CENTRAL, FEDERATED = "130100", "130102", "130104"
 COUNTIES = {CENTRAL: "石家庄市长安区人力资源和社会保障局", FEDERATED: "石家庄市桥西区人力资源和社会保障局"}
-TODAY = (datetime.now(UTC) + timedelta(hours=8)).date()  # the calendar date in China Standard Time
+TODAY = china_today()
 YEAR = TODAY.year
 LABOUR = "劳动保障监察"
 INSPECTORS_PER_COUNTY = 3
@@ -109,51 +128,14 @@ def platform(servers, tmp_path_factory) -> Iterator[Platform]:  # type: ignore[n
         yield platform
 
 
-class Office:
-    """The staff of one county, logged into the deployment that serves it."""
-
-    def __init__(self, county: str, admin: Person, staff: dict[str, Person], inspectors: dict[str, Person]) -> None:
-        self.county, self.admin, self.inspectors = county, admin, inspectors
-        self.planner, self.head, self.leader, self.keeper = (staff[k] for k in ("planner", "head", "leader", "keeper"))
-
-
 def urls_for(platform: Platform, county: str) -> dict[str, str]:
     """What the county's people log into: the central services, with the federated county's own inspection and
     evidence where it runs them."""
-    urls = {
-        name: platform.urls[name] for name in ("identity", "registry", "planning", "draw", "inspection", "evidence")
-    }
+    names = ("identity", "registry", "planning", "draw", "inspection", "evidence")
+    urls = {name: platform.urls[name] for name in names}
     if county == FEDERATED:
         urls |= {"inspection": platform.urls[f"inspection-{county}"], "evidence": platform.urls[f"evidence-{county}"]}
     return urls
-
-
-def open_office(root: Person, platform: Platform, county: str) -> Office:
-    """The county administrator, made by the province's, makes the county's staff; each enrols and logs in."""
-    admin = enrol(root, f"admin-{county}", "县局管理员", county, ["county_admin"])
-    admin.urls = urls_for(platform, county)
-    staff = {
-        "planner": enrol(admin, f"planner-{county}", "计划科员", county, ["planner"]),
-        "head": enrol(admin, f"head-{county}", "监察科科长", county, ["approver"]),
-        "leader": enrol(admin, f"leader-{county}", "分管副局长", county, ["approver"]),
-        "keeper": enrol(admin, f"keeper-{county}", "档案管理员", county, ["archive_keeper"]),
-    }
-    inspectors: dict[str, Person] = {}
-    for n in range(INSPECTORS_PER_COUNTY):
-        number = credential(county, n)
-
-        def linked(n: int = n, number: str = number) -> bool:  # the registry's record reaches identity by Kafka
-            try:
-                login = f"inspector-{county}-{n}"
-                inspectors[number] = enrol(admin, login, f"执法员{n}", county, ["inspector"], number)
-            except Refused as refusal:
-                if "account.inspector_unknown" not in str(refusal):
-                    raise
-                return False
-            return True
-
-        wait_until(linked, 90, f"the inspector account of {number}")
-    return Office(county, admin, staff, inspectors)
 
 
 def test_the_whole_job_by_the_people_who_do_it_central_and_federated(platform: Platform) -> None:
@@ -161,7 +143,12 @@ def test_the_whole_job_by_the_people_who_do_it_central_and_federated(platform: P
     root = first_admin(urls_for(platform, PROVINCE), platform.env, PROVINCE, "root", "省厅管理员", identity_dir)
     province = enrol(root, "planner-province", "省厅计划处", PROVINCE, ["planner"])
     city = enrol(root, "planner-city", "市局计划科", CITY, ["planner"])
-    offices = {county: open_office(root, platform, county) for county in COUNTIES}
+    offices = {
+        county: open_office(
+            root, urls_for(platform, county), county, [credential(county, n) for n in range(INSPECTORS_PER_COUNTY)]
+        )
+        for county in COUNTIES
+    }
 
     # -- settings ---------------------------------------------------------------------------------------------
     province.call(
@@ -177,11 +164,12 @@ def test_the_whole_job_by_the_people_who_do_it_central_and_federated(platform: P
     # -- plans: each county files with the city, which accepts; the province files its own ------------------
     wait_until(lambda: len(checklist(province, PROVINCE)) == 9, 90, "the checklist at planning")
     for county, office in offices.items():
-        plan = file_plan(office.planner, county)
-        assert plan["filed_with"] == CITY
+        plan = file_plan(office.planner, county, YEAR)
+        assert plan["status"] == "filed" and plan["filed_with"] == CITY
         accepted = city.call("planning", "POST", f"/plans/{plan['plan_id']}/accept", {"comment": "同意备案"})
         assert accepted["status"] == "accepted"
-    province_plan = file_plan(province, PROVINCE)
+    province_plan = file_plan(province, PROVINCE, YEAR)
+    assert province_plan["status"] in ("filed", "accepted")
 
     # -- the unified task from the province plan, published and frozen -----------------------------------------
     items = checklist(province, PROVINCE)
@@ -210,10 +198,10 @@ def test_the_whole_job_by_the_people_who_do_it_central_and_federated(platform: P
     province.call("planning", "POST", f"/tasks/{task_id}/freeze", {"reason": "公示期满"})
 
     # -- the draw ceremony ----------------------------------------------------------------------------------------
-    draw_id = freeze_in_draw(province, task_id)
-    for witness, digits in (("省人社厅 张三", "31415926535897932384"), ("公证员 李四", "27182818284590452353")):
-        province.call("draw", "POST", f"/draws/{draw_id}/contributions", {"witness": witness, "value": digits})
-    drawn = province.call("draw", "POST", f"/draws/{draw_id}/draw")
+    draw_id = freeze_in_draw(province, task_id, "省厅、公证员各掷骰 20 位")
+    drawn = draw(
+        province, draw_id, (("省人社厅 张三", "31415926535897932384"), ("公证员 李四", "27182818284590452353"))
+    )
     assert set(drawn["picks_by_node"]) == set(COUNTIES)
 
     # -- each county: the visits, the inspection, the review, the follow-up, the archive -------------------------
@@ -242,98 +230,28 @@ def test_the_whole_job_by_the_people_who_do_it_central_and_federated(platform: P
     assert not any(record.get("override") for record in history.get("records", history.get("items", [])))
 
 
-def checklist(person: Person, node: str) -> list[dict[str, Any]]:
-    return list(person.call("planning", "GET", "/checklist", params={"node": node})["items"])
-
-
-def file_plan(planner: Person, node: str) -> dict[str, Any]:
-    """The node's annual plan covering every item in force, filed upward."""
-    plan = planner.call("planning", "POST", "/plans", {"node": node, "year": YEAR})
-    draft = [{"item_id": i["item_id"], "item_version": i["version"]} for i in checklist(planner, node)]
-    planner.call("planning", "PUT", f"/plans/{plan['plan_id']}/draft", {"items": draft})
-    filed = planner.call("planning", "POST", f"/plans/{plan['plan_id']}/file")
-    assert filed["status"] in ("filed", "accepted"), filed
-    return dict(filed)
-
-
-def freeze_in_draw(province: Person, task_id: str) -> str:
-    """The frame and roster frozen at the draw service once the task's ready event (and its items) reached it."""
-    found: dict[str, str] = {}
-
-    def frozen() -> bool:
-        answer = province.request(
-            "draw", "POST", "/draws", json={"task_id": task_id, "randomness_plan": "省厅、公证员各掷骰 20 位"}
-        )
-        if answer.status_code in (404, 409) and answer.json().get("code") in (
-            "draw.task_not_ready",
-            "draw.item_not_known",
-            "draw.task_not_found",
-        ):
-            return False
-        assert answer.status_code in (200, 201), answer.text
-        found["draw_id"] = answer.json()["draw_id"]
-        return True
-
-    wait_until(frozen, 90, "the task ready at the draw service")
-    return found["draw_id"]
-
-
 def inspect_every_visit(office: Office, task_id: str, expected: int) -> None:
     county, planner = office.county, office.planner
-    wait_until(
-        lambda: len(planner.call("inspection", "GET", "/visits")["visits"]) >= expected, 120, f"the visits at {county}"
-    )
-    visits = planner.call("inspection", "GET", "/visits")["visits"]
-    assert len(visits) == expected and {v["node"] for v in visits} == {county}
+    found = visits(planner, expected)
+    assert len(found) == expected and {v["node"] for v in found} == {county}
+    assert all(task_id in {t["task_id"] for t in v["tasks"]} for v in found)
 
     # every inspector sees exactly the visits whose team they are on, on login
     for number, inspector in office.inspectors.items():
         seen = {v["visit_id"] for v in inspector.call("inspection", "GET", "/visits")["visits"]}
-        teams = {v["visit_id"] for v in visits if number in {m["credential_no"] for m in v["team"]}}
+        teams = {v["visit_id"] for v in found if number in {m["credential_no"] for m in v["team"]}}
         assert seen == teams, (number, seen, teams)
 
-    first, *others = visits
+    first, *others = found
     inspect_with_follow_up(office, first)
     for visit in others:
         lead, _ = team_of(office, visit)
-        result = submit(lead, visit, "no_problem")
-        office.head.call(
-            "inspection", "POST", f"/results/{result['result_id']}/approve", {"version": 1, "opinion": "同意"}
-        )
-        publish(planner, result["result_id"])
+        result = submit(lead, visit, "no_problem", "查阅劳动合同、工资支付台账，未发现问题")
+        approve(office.head, result["result_id"], 1)
+        check_published(publish(planner, result["result_id"]))
 
 
-def team_of(office: Office, visit: dict[str, Any]) -> tuple[Person, Person]:
-    members = [office.inspectors[m["credential_no"]] for m in visit["team"]]
-    assert len(members) >= 2
-    return members[0], members[1]
-
-
-def submit(inspector: Person, visit: dict[str, Any], category: str, version_note: str = "") -> dict[str, Any]:
-    present = [m["inspector_id"] for m in visit["team"]]
-    form = {
-        "inspected_on": TODAY.isoformat(),
-        "present": present,
-        "items": [
-            {
-                "task_id": t["task_id"],
-                "item_id": i["item_id"],
-                "category": category,
-                "findings": version_note or "查阅劳动合同、工资支付台账",
-                "methods": ["on_site"],
-            }
-            for t in visit["tasks"]
-            for i in t["items"]
-        ],
-        "overall": category,
-        "methods": ["on_site", "documentary"],
-        "entity_signed": True,
-    }
-    return dict(inspector.call("inspection", "POST", f"/visits/{visit['visit_id']}/results", form))
-
-
-def publish(planner: Person, result_id: str) -> None:
-    record = planner.call("inspection", "POST", f"/results/{result_id}/publication", {"public": True})
+def check_published(record: dict[str, Any]) -> None:
     assert record["public"] is True and len(record["content_sha256"]) == 64
 
 
@@ -343,30 +261,18 @@ def inspect_with_follow_up(office: Office, visit: dict[str, Any]) -> None:
     visit_id = visit["visit_id"]
 
     # the prior notice, as the entity receives it: issuing body, number, date, items, inspectors' credentials
-    notice = planner.call(
-        "inspection",
-        "POST",
-        f"/visits/{visit_id}/notices",
-        {
-            "window_start": TODAY.isoformat(),
-            "window_end": (TODAY + timedelta(days=10)).isoformat(),
-            "materials": ["劳动合同", "工资支付台账"],
-            "contact": "监察科 0311-86000000",
-        },
-    )
-    pdf = planner.request("inspection", "GET", f"/visits/{visit_id}/notices/{notice['notice_id']}.pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    text = pdf_text(pdf.content)
+    _notice, pdf = issue_notice(planner, visit, "监察科 0311-86000000")
+    assert pdf.startswith(b"%PDF")
+    text = pdf_text(pdf)
     assert COUNTIES[county] in text and "本机关" not in text
     for member in visit["team"]:
         assert member["credential_no"] in text
 
     # the team files evidence and enters the record; an inspector of another team cannot add to this visit
     document = b"%PDF-1.4\n" + f"{county} 工资支付台账 {TODAY.year} 年".encode() + b"\n%%EOF\n"
-    uploaded = upload(lead, county, visit_id, document)
-    outsider = next(
-        (p for n, p in office.inspectors.items() if n not in {m["credential_no"] for m in visit["team"]}), None
-    )
+    uploaded = upload(lead, county, visit_id, document, "工资台账.pdf")
+    team = {m["credential_no"] for m in visit["team"]}
+    outsider = next((p for n, p in office.inspectors.items() if n not in team), None)
     if outsider is not None:
         refused = outsider.request(
             "evidence",
@@ -378,59 +284,26 @@ def inspect_with_follow_up(office: Office, visit: dict[str, Any]) -> None:
         )
         assert refused.status_code == 403, refused.text
 
+    # the record, returned once by the reviewer, entered again by the other member, approved
     categories = {c["code"] for c in lead.call("inspection", "GET", "/categories")["categories"]}
     ordered = next(c for c in categories if "correct" in c)
-    first = submit(lead, visit, ordered, "未按月足额支付工资")
-    result_id = first["result_id"]
+    result_id = submit(lead, visit, ordered, "未按月足额支付工资")["result_id"]
     head.call("inspection", "POST", f"/results/{result_id}/return", {"version": 1, "opinion": "请补充欠薪人数与金额"})
     again = submit(second, visit, ordered, "未按月足额支付工资，涉及 3 人共 12,000 元")
     assert again["result_id"] == result_id and again["version"] == 2
-    approved = head.call("inspection", "POST", f"/results/{result_id}/approve", {"version": 2, "opinion": "同意"})
+    approved = approve(head, result_id, 2)
 
-    # follow-up: a correction ordered, re-checked, closed (follow-up rate 100 %)
-    follow_up = head.call(
-        "inspection",
-        "POST",
-        f"/results/{result_id}/follow-ups",
-        {"kind": "correction", "ordered_on": TODAY.isoformat(), "due": (TODAY + timedelta(days=15)).isoformat()},
-    )
-    path = f"/follow-ups/{follow_up['follow_up_id']}/steps"
-    lead.call(
-        "inspection", "POST", path, {"kind": "recheck", "on": TODAY.isoformat(), "passed": True, "note": "已补发"}
-    )
-    lead.call("inspection", "POST", path, {"kind": "closed", "on": TODAY.isoformat(), "note": "整改到位，办结"})
-    publish(planner, result_id)
+    # follow-up: a correction ordered, re-checked, closed (follow-up rate 100 %); then the publication record
+    correct_and_close(head, lead, result_id)
+    check_published(publish(planner, result_id))
 
     # the archive, filed by the evidence service that serves the county, read only with two approvals
     keeper = office.keeper
-
-    def archive() -> dict[str, Any] | None:
-        answer = keeper.request("evidence", "GET", f"/visits/{visit_id}/archive")
-        return answer.json() if answer.status_code == 200 else None
-
-    wait_until(lambda: archive() is not None, 90, f"the archive at {county}")
-    filed = archive()
-    assert filed is not None and filed["versions"][0]["evidence_count"] == 1
+    filed = filed_archive(keeper, visit_id)
+    assert filed["versions"][0]["evidence_count"] == 1
     version = f"/archives/{filed['archive_id']}/versions/1"
     assert keeper.request("evidence", "GET", version).status_code == 403
-    until = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
-    asked = keeper.call(
-        "evidence",
-        "POST",
-        f"/archives/{filed['archive_id']}/access-requests",
-        {"versions": [1], "mode": "read", "purpose": "复核检查结果", "valid_until": until},
-        expect=201,
-    )
-    decided: dict[str, Any] = {}
-    for position, approver in (("department_head", head), ("leader_in_charge", office.leader)):
-        decided = approver.call(
-            "evidence",
-            "POST",
-            f"/access-requests/{asked['request_id']}/decisions",
-            {"position": position, "decision": "approve", "approver_name": approver.name, "comment": "同意"},
-        )
-    assert decided["status"] == "granted"
-    grant = {"grant_id": decided["grant_id"]}
+    grant = {"grant_id": grant_to_read(office, keeper, filed["archive_id"], "复核检查结果")}
     read = keeper.call("evidence", "GET", version, params=grant)
     assert uploaded["evidence_id"] in str(read) and approved["record_sha256"] in str(read)
     content = keeper.request("evidence", "GET", f"{version}/evidence/{uploaded['evidence_id']}", params=grant)
@@ -438,30 +311,9 @@ def inspect_with_follow_up(office: Office, visit: dict[str, Any]) -> None:
 
     # the registry records the inspection, so the next draw can leave the entity alone (无事不扰)
     def last_inspected() -> str | None:
-        entity = office.admin.call("registry", "GET", f"/entities/by-uscc/{visit['uscc']}")
-        return entity.get("last_inspected") or entity.get("current", {}).get("last_inspected")
+        return office.admin.call("registry", "GET", f"/entities/by-uscc/{visit['uscc']}").get("last_inspected")
 
     wait_until(lambda: last_inspected() == TODAY.isoformat(), 90, "the registry's last inspection")
-
-
-def upload(inspector: Person, county: str, visit_id: str, document: bytes) -> dict[str, Any]:
-    def accepted() -> dict[str, Any] | None:
-        answer = inspector.request(
-            "evidence",
-            "POST",
-            "/evidence",
-            params={"node": county, "visit_id": visit_id, "kind": "documentary", "filename": "工资台账.pdf"},
-            data=document,
-            headers={"Content-Type": "application/octet-stream"},
-        )
-        if answer.status_code in (404, 409) and "visit" in answer.text:  # the visit's event is on its way
-            return None
-        assert answer.status_code in (200, 201), answer.text
-        return dict(answer.json())
-
-    found: list[dict[str, Any]] = []
-    wait_until(lambda: bool(found.append(accepted()) or found[-1]), 60, "the evidence service to know the visit")
-    return found[-1]
 
 
 def pdf_text(data: bytes) -> str:
