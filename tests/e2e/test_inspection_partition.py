@@ -132,7 +132,9 @@ def test_a_county_cut_off_from_kafka_for_a_minute_loses_nothing_and_sends_each_e
                     assert ok.status_code == 200, ok.text
                 time.sleep(max(0.0, cut_at + (n + 1) * CUT_SECONDS / VISITS - time.monotonic()))
             backlog = scalar(UNSENT)
-            produced = VISITS + VISITS // 2  # results submitted, and half of them approved
+            # each result: submitted, and the visit's steps started and submitted; each approval: approved, and the
+            # visit's step approved (inspection.visit_status_changed, for the levels above)
+            produced = 3 * VISITS + 2 * (VISITS // 2)
             assert backlog == produced, "the outbox holds every event made while cut off, none of them sent"
             assert scalar("SELECT count(*) FROM inspection.outbox") == sent_before + produced
             assert relay.running and service.running

@@ -169,7 +169,9 @@ def test_the_delegated_counties_come_from_the_same_setting_as_the_consumers(monk
     from evidence.bootstrap import delegated_from
 
     monkeypatch.delenv("HRSS_DELEGATED_NODES", raising=False)
+    monkeypatch.setenv("HRSS_NODES", "130000")
     assert delegated_from({}) == ()
     assert delegated_from({"DELEGATED_NODES": "130104,130105"}) == ("130104", "130105")
     monkeypatch.setenv("HRSS_DELEGATED_NODES", "130104")
     assert delegated_from({}) == ("130104",)
+    assert delegated_from({"NODES": "130104"}) == ()  # the county's own deployment serves itself
