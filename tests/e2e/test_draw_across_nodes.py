@@ -8,7 +8,6 @@ addressed to their node. Real PostgreSQL, Kafka and MinIO. The public record is 
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
@@ -18,8 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 from platform_cluster import PROVINCE, Platform, platform_for
-from registry.domain.entities import ENTITY_FIELDS
-from registry.domain.uscc import uscc_with_check
+from registry_files import write_entities
 
 from hrss.testing.processes import wait_until
 
@@ -30,27 +28,7 @@ COUNTY_A, COUNTY_B, ELSEWHERE = "130102", "130104", "130203"
 
 def entities_file(path: Path) -> Path:
     """200 entities in each of the two counties and 100 in a county outside the task, grades A–D."""
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(ENTITY_FIELDS.values())
-        for region, count in ((COUNTY_A, 200), (COUNTY_B, 200), (ELSEWHERE, 100)):
-            for n in range(count):
-                row = {
-                    "uscc": uscc_with_check(f"91{region}{n:09d}"[:17]),
-                    "name": f"{region}测试第{n}号有限公司",
-                    "object_type": "企业",
-                    "region_code": region,
-                    "industry": "制造业",
-                    "address": "",
-                    "status": "存续",
-                    "tags": "",
-                    "credit_grade": "ABCD"[n % 4],
-                    "complaint_count": "0",
-                    "serious_violation": "否",
-                    "last_inspected": "",
-                }
-                writer.writerow([row[f] for f in ENTITY_FIELDS])
-    return path
+    return write_entities(path, ((COUNTY_A, 200), (COUNTY_B, 200), (ELSEWHERE, 100)))
 
 
 @pytest.fixture(scope="module")

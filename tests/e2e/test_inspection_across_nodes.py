@@ -9,7 +9,6 @@ their relays in each of two counties. Real PostgreSQL, Kafka and MinIO; every st
 
 from __future__ import annotations
 
-import csv
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -19,9 +18,7 @@ from typing import Any
 import pytest
 import requests
 from platform_cluster import PROVINCE, Platform, platform_for
-from registry.domain.entities import ENTITY_FIELDS
-from registry.domain.inspectors import INSPECTOR_FIELDS
-from registry.domain.uscc import uscc_with_check
+from registry_files import labour_inspectors, write_entities, write_inspectors
 
 from hrss.auth import Principal, Role, TokenIssuer
 from hrss.testing.processes import wait_until
@@ -34,45 +31,9 @@ TODAY = (datetime.now(UTC) + timedelta(hours=8)).date()  # the calendar date in 
 
 def write_registry(folder: Path) -> tuple[Path, Path]:
     """60 entities in each of the two counties and 20 outside the task; 4 inspectors in each county."""
-    entities, inspectors = folder / "entities.csv", folder / "inspectors.csv"
-    with entities.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(ENTITY_FIELDS.values())
-        for region, count in ((COUNTY_A, 60), (COUNTY_B, 60), (ELSEWHERE, 20)):
-            for n in range(count):
-                row = {
-                    "uscc": uscc_with_check(f"91{region}{n:09d}"[:17]),
-                    "name": f"{region}测试第{n}号有限公司",
-                    "object_type": "企业",
-                    "region_code": region,
-                    "industry": "制造业",
-                    "address": "",
-                    "status": "存续",
-                    "tags": "",
-                    "credit_grade": "ABCD"[n % 4],
-                    "complaint_count": "0",
-                    "serious_violation": "否",
-                    "last_inspected": "",
-                }
-                writer.writerow([row[f] for f in ENTITY_FIELDS])
-    with inspectors.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        columns = ["credential_no", "credential_expires", "name", "unit", "node", "line", "qualifications"]
-        writer.writerow([INSPECTOR_FIELDS[c] for c in columns])
-        for county in (COUNTY_A, COUNTY_B):
-            for n in range(4):
-                writer.writerow(
-                    [
-                        f"HE-{county}-{n}",
-                        (TODAY + timedelta(days=900)).isoformat(),
-                        f"检查员{county}{n}",
-                        f"{county}劳动保障监察大队",
-                        county,
-                        "劳动保障监察",
-                        "行政执法资格",
-                    ]
-                )
-    return entities, inspectors
+    entities = write_entities(folder / "entities.csv", ((COUNTY_A, 60), (COUNTY_B, 60), (ELSEWHERE, 20)))
+    rows = labour_inspectors((COUNTY_A, COUNTY_B), 4, TODAY + timedelta(days=900))
+    return entities, write_inspectors(folder / "inspectors.csv", rows)
 
 
 @pytest.fixture(scope="module")

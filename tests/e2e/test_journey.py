@@ -18,7 +18,6 @@ task reaches "results published" only through the publication records. Both coun
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from datetime import timedelta
@@ -27,6 +26,7 @@ from typing import Any
 
 import pytest
 from platform_cluster import PROVINCE, ROOT, Platform, platform_for
+from registry_files import credential, labour_inspectors, write_entities, write_inspectors
 
 from hrss.testing.journey import (
     Office,
@@ -60,62 +60,17 @@ LABOUR = "劳动保障监察"
 INSPECTORS_PER_COUNTY = 3
 
 
-def registry_files(folder: Path) -> tuple[Path, Path]:
-    """12 entities and 3 labour inspectors in each county, 5 entities in a county outside the task."""
-    from registry.domain.entities import ENTITY_FIELDS
-    from registry.domain.inspectors import INSPECTOR_FIELDS
-    from registry.domain.uscc import uscc_with_check
-
-    entities, inspectors = folder / "entities.csv", folder / "inspectors.csv"
-    with entities.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(ENTITY_FIELDS.values())
-        for region, count in ((CENTRAL, 12), (FEDERATED, 12), ("130203", 5)):
-            for n in range(count):
-                row = {
-                    "uscc": uscc_with_check(f"91{region}{n:09d}"[:17]),
-                    "name": f"{region}旅程第{n}号劳务有限公司",
-                    "object_type": "企业",
-                    "region_code": region,
-                    "industry": "制造业",
-                    "address": "",
-                    "status": "存续",
-                    "tags": "",
-                    "credit_grade": "A",
-                    "complaint_count": "0",
-                    "serious_violation": "否",
-                    "last_inspected": "",
-                }
-                writer.writerow([row[f] for f in ENTITY_FIELDS])
-    with inspectors.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        columns = ["credential_no", "credential_expires", "name", "unit", "node", "line", "qualifications"]
-        writer.writerow([INSPECTOR_FIELDS[c] for c in columns])
-        for county in COUNTIES:
-            for n in range(INSPECTORS_PER_COUNTY):
-                expires = (TODAY + timedelta(days=900)).isoformat()
-                writer.writerow(
-                    [
-                        credential(county, n),
-                        expires,
-                        f"执法员{county[-2:]}{n}",
-                        "监察大队",
-                        county,
-                        LABOUR,
-                        "行政执法资格",
-                    ]
-                )
-    return entities, inspectors
-
-
-def credential(county: str, n: int) -> str:
-    return f"HE-{county}-{n:03d}"
+def write_registry(folder: Path) -> tuple[Path, Path]:
+    """12 entities in each county of the task, 5 in a county outside it; 3 labour inspectors in each county."""
+    entities = write_entities(folder / "entities.csv", ((CENTRAL, 12), (FEDERATED, 12), ("130203", 5)), "A", "旅程")
+    rows = labour_inspectors(COUNTIES, INSPECTORS_PER_COUNTY, TODAY + timedelta(days=900))
+    return entities, write_inspectors(folder / "inspectors.csv", rows)
 
 
 @pytest.fixture(scope="module")
 def platform(servers, tmp_path_factory) -> Iterator[Platform]:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("journey-e2e")
-    entities, inspectors = registry_files(folder)
+    entities, inspectors = write_registry(folder)
     with platform_for(servers, folder) as platform:
         cli = ("--node", PROVINCE, "--actor", "省厅运维")
         platform.registry_cli("load-checklist", *cli, "--lines-from-units", "--qualification", "行政执法资格")
