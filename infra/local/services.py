@@ -1,6 +1,13 @@
 """Run every service under services/ as local processes: migrations, `nameko run`, and its outbox relay.
 
-`exec <command>` runs a command with the same environment (for a service's CLI).
+Two deployment shapes run side by side, so that both paths are live on a newcomer's machine:
+- the **central** platform at the province (HRSS_NODES, 330000): every service, serving the whole province, the
+  inspection and evidence of every county included (counties log into it with county-scoped accounts);
+- one **federated** county (FEDERATED_COUNTY, 330106 西湖区) running its own inspection and evidence, with a
+  database of its own, on ports 8114 and 8115; the central platform leaves that county's dispatches to it
+  (HRSS_DELEGATED_NODES).
+
+`exec <command>` runs a command with the central environment (for a service's CLI).
 
 A service declares how it runs in its pyproject.toml:
 
@@ -23,6 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 STATE = Path(os.environ.get("HRSS_STATE", "/var/tmp/hrss-stack")) / "services"
 PYTHON = ROOT / ".venv" / "bin" / "python"
+FEDERATED_COUNTY = os.environ.get("HRSS_FEDERATED_COUNTY", "330106")
+FEDERATED_SERVICES = ("inspection", "evidence")
+FEDERATED_PORT_OFFSET = 10  # inspection 8104 → 8114, evidence 8105 → 8115
+RETENTION_NOTE = "（仅限本地演示；部署默认 COMPLIANCE 30 年，见 docs/evidence.md）"
 
 
 def discover() -> list[dict[str, object]]:
@@ -43,7 +54,11 @@ def stack_env() -> dict[str, str]:
             key, _, value = line.removeprefix("export ").partition("=")
             env.setdefault(key.strip(), value.strip().strip("'\""))
     env.setdefault("HRSS_NODES", os.environ.get("HRSS_NODES", "330000"))
-    # a developer's MinIO: filed evidence locked in GOVERNANCE for a day, not COMPLIANCE for 30 years
+    env.setdefault("HRSS_DELEGATED_NODES", FEDERATED_COUNTY)
+    # the State Council's holiday schedules loaded year by year (python -m hrss.workdays load), shared by all
+    env.setdefault("HRSS_WORKDAYS_STORE", str(STATE / "workdays"))
+    # a developer's MinIO: filed evidence locked in GOVERNANCE for a day, not COMPLIANCE for 30 years (printed by
+    # `up` so that nobody takes it for the deployment's setting)
     env.setdefault("HRSS_EVIDENCE_RETENTION_MODE", "GOVERNANCE")
     env.setdefault("HRSS_EVIDENCE_RETENTION_DAYS", "1")
     for key, value in local_secrets().items():
@@ -75,6 +90,34 @@ def local_secrets() -> dict[str, str]:
             with path.open("a") as out:
                 out.write(f"{name}={found[name]}\n")
     return found
+
+
+def county_env(env: dict[str, str]) -> dict[str, str]:
+    """The federated county's environment: its own node and database, nothing delegated below it."""
+    return {
+        **env,
+        "HRSS_NODES": FEDERATED_COUNTY,
+        "HRSS_DELEGATED_NODES": "",
+        "HRSS_PG_DSN": county_database(env["HRSS_PG_DSN"]),
+    }
+
+
+def county_database(dsn: str) -> str:
+    """The DSN of the federated county's database on the same server, created on first use."""
+    import psycopg2
+
+    base, _, _name = dsn.rpartition("/")
+    name = f"hrss_county_{FEDERATED_COUNTY}"
+    connection = psycopg2.connect(dsn)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        connection.close()
+    return f"{base}/{name}"
 
 
 def pid_of(name: str) -> int | None:
@@ -120,7 +163,28 @@ def up() -> None:
         if seed:  # demo data a fresh platform starts with (the command itself skips a database that has data)
             print(f"    {name}: {seed}")
             subprocess.run([str(PYTHON), "-m", *str(seed).split()], env=env, cwd=directory, check=True)
+    start_federated_county(services, env)
     print_where_to_look(services, env)
+    if any(service["name"] == "identity" for service in services):
+        subprocess.run([str(PYTHON), str(ROOT / "infra/local/demo.py")], env=env, cwd=ROOT, check=False)
+
+
+def start_federated_county(services: list[dict[str, object]], env: dict[str, str]) -> None:
+    from hrss.db.migrations import upgrade
+
+    county = county_env(env)
+    print(f"==> services: federated county {FEDERATED_COUNTY} ({', '.join(FEDERATED_SERVICES)}, own database)")
+    for service in services:
+        name, directory = str(service["name"]), Path(str(service["dir"]))
+        if name not in FEDERATED_SERVICES:
+            continue
+        upgrade(directory / "migrations", county["HRSS_PG_DSN"], name)
+        port = int(str(service.get("port", 8000))) + FEDERATED_PORT_OFFSET
+        service_env = {**county, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}
+        nameko = [str(PYTHON), "-m", "nameko", "run", "--config", "config.yaml", str(service["entrypoint"])]
+        spawn(f"{name}-{FEDERATED_COUNTY}", nameko, service_env, directory)
+        relay = [str(PYTHON), "-m", "hrss.bus.relay", "--service", name]
+        spawn(f"{name}-{FEDERATED_COUNTY}-relay", relay, county, directory)
 
 
 def down() -> None:
@@ -140,7 +204,10 @@ def down() -> None:
 
 def status() -> None:
     for service in discover():
-        for name in (str(service["name"]), f"{service['name']}-relay"):
+        names = [str(service["name"]), f"{service['name']}-relay"]
+        if service["name"] in FEDERATED_SERVICES:
+            names += [f"{service['name']}-{FEDERATED_COUNTY}", f"{service['name']}-{FEDERATED_COUNTY}-relay"]
+        for name in names:
             pid = pid_of(name)
             print(f"{name:24} {'running pid ' + str(pid) if pid else 'stopped'}")
 
@@ -154,9 +221,13 @@ def print_where_to_look(services: list[dict[str, object]], env: dict[str, str]) 
     for service in services:
         base = f"http://127.0.0.1:{service.get('port', 8000)}"
         print(f"  {service['name']:<14} {base}  ({base}/metrics, {base}/health)")
-    if any(service["name"] == "identity" for service in services):
-        admin = "infra/local/services exec .venv/bin/python -m identity.cli create-admin --node 330000 --login admin"
-        print(f"  first admin    {admin}")
+    print(f"  联邦部署的县 / federated county {FEDERATED_COUNTY}（自建检查、证据服务，独立数据库）:")
+    for service in services:
+        if service["name"] in FEDERATED_SERVICES:
+            base = f"http://127.0.0.1:{int(str(service.get('port', 8000))) + FEDERATED_PORT_OFFSET}"
+            print(f"    {service['name']:<12} {base}")
+    mode, days = env.get("HRSS_EVIDENCE_RETENTION_MODE"), env.get("HRSS_EVIDENCE_RETENTION_DAYS")
+    print(f"  证据保留 / evidence retention  {mode}，{days} 天{RETENTION_NOTE}")
     print(f"  logs           {STATE}/*.log, infra/local/stack logs <server>")
     print("  stop           make stop")
 

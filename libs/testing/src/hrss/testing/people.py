@@ -169,3 +169,17 @@ def credential_line(person: Person) -> str:
     """How the local demo prints a login: the login, the password and the TOTP secret (never in a deployment)."""
     roles = ",".join(person.account.get("roles", []))
     return f"{person.node}\t{person.login}\t{person.password}\t{person.authenticator.secret}\t{roles}\t{person.name}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m hrss.testing.people totp SECRET`: the current code of an authenticator (for the local demo)."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2 or args[0] != "totp":
+        print("usage: python -m hrss.testing.people totp <totp_secret>", file=sys.stderr)
+        return 2
+    print(hotp(decode_secret(args[1]), time_step(time.time())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
