@@ -156,7 +156,10 @@ def write_logins(people: list[Person]) -> None:
 
 
 def explain() -> None:
-    print(f"  示例账号 / demo logins  {LOGINS}（仅 root 可读；本地演示专用）")
+    print(f"  示例账号 / demo logins  {LOGINS}（仅 root 可读，含密码与动态口令密钥；本地演示专用）")
+    rows = [line.split("\t") for line in LOGINS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    for node, login, _password, _secret, roles, name in rows:
+        print(f"    {node}  {login:<24} {roles:<16} {name}")
     print("    登录：POST http://127.0.0.1:8100/auth/login {login, password, totp}；当前动态口令：")
     print("    .venv/bin/python -m hrss.testing.people totp <totp_secret>")
     print("    上手指南 / first hour: docs/first-hour.md")
@@ -178,10 +181,27 @@ def wait_for_services() -> None:
             wait_until(lambda url=url: healthy(url), 120, f"{name} at {url}")
 
 
+def still_valid() -> bool:
+    """The logins file belongs to this platform's data: its first account still logs in (after `stack reset` the
+    accounts are gone and the file is stale)."""
+    from hrss.testing.people import Authenticator, Refused
+
+    first = next(line for line in LOGINS.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
+    node, login, password, secret, *_ = first.split("\t")
+    try:
+        Person(login, password, Authenticator(secret), urls(), node=node).log_in()
+    except Refused:
+        return False
+    return True
+
+
 def main() -> int:
     if LOGINS.exists():
-        explain()
-        return 0
+        wait_for_services()
+        if still_valid():
+            explain()
+            return 0
+        LOGINS.rename(LOGINS.with_suffix(".stale"))
     print("==> demo: a finished example (accounts, plans, a unified task drawn, inspected, approved, archived)")
     try:
         wait_for_services()

@@ -106,8 +106,10 @@ def county_database(dsn: str) -> str:
     """The DSN of the federated county's database on the same server, created on first use."""
     import psycopg2
 
+    from hrss.contracts.nodes import check_code
+
     base, _, _name = dsn.rpartition("/")
-    name = f"hrss_county_{FEDERATED_COUNTY}"
+    name = f"hrss_county_{check_code(FEDERATED_COUNTY)}"
     connection = psycopg2.connect(dsn)
     connection.autocommit = True
     try:

@@ -20,7 +20,9 @@ from urllib.parse import parse_qs, urlparse
 
 import requests
 
+from hrss.auth import admin_role_for
 from hrss.auth.totp import decode_secret, hotp, time_step
+from hrss.contracts import Node
 
 STEP_SECONDS = 30
 
@@ -132,7 +134,8 @@ def first_admin(
     if done.returncode != 0:
         raise Refused(f"create-admin {login}: {done.stdout} {done.stderr}")
     uri = next(line for line in done.stdout.splitlines() if line.startswith("otpauth://"))
-    person = Person(login, password, Authenticator(secret_from(uri)), urls, name, node)
+    account = {"login": login, "node": node, "roles": [str(admin_role_for(Node(node).level))]}
+    person = Person(login, password, Authenticator(secret_from(uri)), urls, name, node, account)
     return person.log_in()
 
 
