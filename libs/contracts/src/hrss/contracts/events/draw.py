@@ -70,12 +70,15 @@ class TeamMember(_Part):
 
 
 class ItemPart(_Part):
-    """A checklist item at the version the task uses, as the inspecting node needs it on the record form."""
+    """A checklist item at the version the task uses, as the inspecting node needs it on the notice and the record
+    form: `content` its inspection points (检查内容/检查要点) and `legal_basis` (检查依据), empty when not known."""
 
     item_id: str = Field(min_length=1, max_length=64)
     item_version: int = Field(ge=1)
     name: str
     methods: list[str]
+    content: str = ""
+    legal_basis: str = ""
 
 
 class TaskPart(_Part):
