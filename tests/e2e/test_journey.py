@@ -181,8 +181,17 @@ def test_the_whole_job_by_the_people_who_do_it_central_and_federated(platform: P
         assert rows[county]["approved"] == picked and rows[county]["published"] == picked, rows[county]
     own = offices[CENTRAL].planner.call("planning", "GET", f"/tasks/{task_id}/progress")
     assert [row["node"] for row in own["nodes"]] == [CENTRAL]  # a county sees its own row only
-    history = province.call("planning", "GET", f"/tasks/{task_id}/history")
-    assert not any(record.get("override") for record in history.get("records", history.get("items", [])))
+    records = province.call("planning", "GET", f"/tasks/{task_id}/history")["records"]
+    assert not any(record["override"] for record in records)  # every step after the dispatch followed from facts
+    steps = [record["status"] for record in records]
+    after = steps[steps.index("dispatched") :]
+    assert [s for s in after if s in ("in_progress", "completed", "results_published")] == [
+        "in_progress",
+        "completed",
+        "results_published",
+    ]
+    automatic = [r for r in records if r["status"] in ("in_progress", "completed", "results_published")]
+    assert {r["actor"] for r in automatic} == {"service:planning"}
 
 
 def inspect_every_visit(office: Office, task_id: str, expected: int) -> None:
