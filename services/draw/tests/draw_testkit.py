@@ -34,6 +34,17 @@ CHECK_ITEMS = (
     (ITEM_SOCIAL, 2, "社会保险稽核", "social_insurance", [BASE_QUALIFICATION, AUDIT_QUALIFICATION]),
     (ITEM_SOCIAL, 3, "社会保险稽核", "social_insurance", [BASE_QUALIFICATION]),
 )
+# the inspection points (检查内容) and legal basis (检查依据) of each version in its spec; version 2 of the social
+# insurance item says otherwise than version 3, the one the task uses
+ITEM_TEXTS = {
+    (ITEM_LABOUR, 1): (
+        "1. 用人单位与劳动者订立书面劳动合同情况；2. 用人单位按时足额支付劳动者工资情况；"
+        "3. 用人单位遵守工作时间和休息休假规定情况；4. 用人单位遵守禁止使用童工规定情况。",
+        "《劳动保障监察条例》第十一条",
+    ),
+    (ITEM_SOCIAL, 2): ("1. 参保缴费情况（旧版）。", "《社会保险稽核办法》（旧版）"),
+    (ITEM_SOCIAL, 3): ("1. 用人单位参加社会保险情况；2. 缴费基数申报情况。", "《社会保险法》第八十二条"),
+}
 # per county, an inspector of another line holding every qualification: never on a team of these items
 OTHER_LINE = "employment"
 NOW = datetime(2027, 4, 1, 2, 0, tzinfo=UTC)
@@ -229,6 +240,10 @@ def publish_world(broker: Any, per_county: int = 300) -> World:
     return world
 
 
+def _spec(name: str, texts: tuple[str, str] | None) -> dict[str, Any]:
+    return {"name": name} if texts is None else {"name": name, "content": texts[0], "legal_basis": texts[1]}
+
+
 def check_item_messages(items: tuple[tuple[str, int, str, str | None, list[str]], ...] = CHECK_ITEMS) -> list[Message]:
     """The registry's events of checklist item versions: (item id, version, name, line, qualifications)."""
     messages = []
@@ -240,7 +255,7 @@ def check_item_messages(items: tuple[tuple[str, int, str, str | None, list[str]]
             number=str(version),
             line=line,
             status="active",
-            spec={"name": name},
+            spec=_spec(name, ITEM_TEXTS.get((item_id, version))),
             content_hash=f"{version:064d}",
             changed_at=NOW,
             qualifications=qualifications,

@@ -13,6 +13,8 @@ from draw_testkit import (
     COUNTY_A,
     COUNTY_B,
     ITEM_LABOUR,
+    ITEM_SOCIAL,
+    ITEM_TEXTS,
     LABOUR_QUALIFICATION,
     OTHER_LINE,
     Running,
@@ -51,6 +53,18 @@ def drawn(service: Running) -> dict:
     answer = service.call("POST", f"/draws/{draw_id}/draw", PLANNER)
     assert answer.status_code == 200, answer.text
     return answer.json()
+
+
+def assert_items_carry_their_points(service: Running) -> None:
+    """Every dispatched item carries the inspection points and legal basis of the version its task uses."""
+    seen = set()
+    for (value,) in service.rows("SELECT value FROM draw.outbox WHERE topic LIKE 'draw.assignment_dispatched%'"):
+        for task in json.loads(bytes(value))["payload"]["tasks"]:
+            for item in task["item_details"]:
+                key = (item["item_id"], item["item_version"])
+                assert (item["content"], item["legal_basis"]) == ITEM_TEXTS[key], key
+                seen.add(key)
+    assert seen == {(ITEM_LABOUR, 1), (ITEM_SOCIAL, 3)}
 
 
 def test_a_unified_draw_is_committed_seeded_drawn_and_dispatched_to_its_counties(draw_service: Running) -> None:
@@ -107,6 +121,7 @@ def test_the_drawn_list_verifies_and_is_dispatched_by_territory(draw_service: Ru
     assert sample["payload"]["tasks"][0]["number"] == "冀人社抽〔2027〕1号"
     details = sample["payload"]["tasks"][0]["item_details"]
     assert [d["item_id"] for d in details] == sample["payload"]["tasks"][0]["items"] and details[0]["name"]
+    assert_items_carry_their_points(draw_service)
     assert sample["payload"]["registry_record"]["status"] == "active"
     assert sample["payload"]["team"] and all(m["name"].startswith("检查员") for m in sample["payload"]["team"])
     assert "teams.logged" in report.names()

@@ -82,7 +82,9 @@ inspector_view = Table(
 )
 
 # Every version of a checklist item seen on registry.check_item_changed: a task names (item_id, item_version),
-# and its teams need that version's line and qualifications. Revision 0003.
+# and its teams need that version's line and qualifications. Revision 0003. Its inspection points (检查内容)
+# and legal basis (检查依据), printed on the notice and record form of the entities it is dispatched for: revision
+# 0004 (null: a version applied before it, until its event is seen again).
 check_item_view = Table(
     "check_item_view",
     metadata,
@@ -93,6 +95,8 @@ check_item_view = Table(
     Column("line", String(40)),
     Column("qualifications", ARRAY(Text), nullable=False),
     Column("status", String(12), nullable=False),
+    Column("content", Text),
+    Column("legal_basis", Text),
     PrimaryKeyConstraint("item_id", "version", name="check_item_view_pk"),
 )
 

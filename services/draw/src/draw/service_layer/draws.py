@@ -28,7 +28,7 @@ from draw.adapters.orm import (
     task_view,
 )
 from draw.domain_errors import Conflict, Invalid, NotFound
-from draw.service_layer import requirements
+from draw.service_layer import read_model, requirements
 from draw.service_layer.context import Context
 from draw.service_layer.frames import build_frame, draw_plan, pick_target, target_node
 from hrss.auth.roles import ADMIN_ROLES
@@ -513,6 +513,9 @@ def _save_picks(
     )
     frame = {e.uscc: e for e in builder.frame}
     names = _inspector_names(session, {m["inspector_id"] for team in teams.values() for m in team})
+    texts = read_model.item_texts(
+        session, ((str(i["item_id"]), int(i["item_version"])) for t in tasks for i in t["items"])
+    )
     counts: dict[str, int] = {}
     rows = []
     now = ctx.components.clock()
@@ -559,6 +562,7 @@ def _save_picks(
                                 item_version=details[i]["item_version"],
                                 name=details[i]["name"],
                                 methods=list(details[i]["methods"]),
+                                **texts.get((i, int(details[i]["item_version"])), {}),
                             )
                             for i in mine
                             if i in details

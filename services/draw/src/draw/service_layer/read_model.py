@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -84,8 +84,15 @@ def apply_interests(session: Session, events: Iterable[InterestsChanged]) -> Non
     _upsert_newer(session, interests_view, "inspector_id", "revision", rows)
 
 
+def _text(spec: dict[str, Any], key: str) -> str:
+    value = spec.get(key)
+    return value.strip() if isinstance(value, str) else ""
+
+
 def apply_check_items(session: Session, events: Iterable[CheckItemChanged]) -> None:
-    """Each version once: a version never changes, and older ones stay for the tasks that use them."""
+    """Each version once: a version never changes, and older ones stay for the tasks that use them. A version
+    stored before its content and legal basis were kept (revision 0004) gets them, once, when its event comes
+    again; nothing else of a stored version is touched."""
     rows = {
         (str(e.item_id), e.version): {
             "item_id": str(e.item_id),
@@ -95,11 +102,37 @@ def apply_check_items(session: Session, events: Iterable[CheckItemChanged]) -> N
             "line": e.line,
             "qualifications": sorted(set(e.qualifications)),
             "status": e.status,
+            "content": _text(e.spec, "content"),
+            "legal_basis": _text(e.spec, "legal_basis"),
         }
         for e in events
     }
-    if rows:
-        session.execute(insert(check_item_view).values(list(rows.values())).on_conflict_do_nothing())
+    if not rows:
+        return
+    statement = insert(check_item_view).values(list(rows.values()))
+    table = check_item_view.c
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.item_id, table.version],
+            set_={"content": statement.excluded.content, "legal_basis": statement.excluded.legal_basis},
+            where=table.content.is_(None),
+        )
+    )
+
+
+def item_texts(session: Session, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], dict[str, str]]:
+    """(item id, version) → its `content` (inspection points) and `legal_basis` as the checklist states them, ""
+    when not known: the fields of the dispatched ItemPart."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    table = check_item_view.c
+    rows = session.execute(
+        select(table.item_id, table.version, table.content, table.legal_basis).where(
+            tuple_(table.item_id, table.version).in_(wanted)
+        )
+    ).all()
+    return {(r.item_id, r.version): {"content": r.content or "", "legal_basis": r.legal_basis or ""} for r in rows}
 
 
 def apply_ready_tasks(session: Session, events: Iterable[TaskReadyForDraw]) -> None:
