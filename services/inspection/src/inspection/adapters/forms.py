@@ -6,6 +6,7 @@ of issue, and end with the body's seal line."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +14,7 @@ from typing import Any
 
 from inspection.adapters.documents import Line, cn_date, render
 from inspection.domain import visits as rules
-from inspection.domain.visits import Member, Task
+from inspection.domain.visits import Item, Member, Task
 
 NOTICE_TITLE = "“双随机、一公开”抽查检查告知书"
 RECORD_TITLE = "“双随机、一公开”抽查检查记录表"
@@ -32,6 +33,25 @@ class Issuer:
 
 def _methods(codes: Sequence[str], labels: Mapping[str, str]) -> str:
     return "、".join(labels.get(m, m) for m in codes) or "—"
+
+
+# a numbered point after the first: "1. …；2. …" (the seeds' 检查内容 number their points so)
+_NEXT_POINT = re.compile(r"(?<=[；;。])\s*(?=\d+\s*[.、．](?!\d))")
+
+
+def _points(item: Item) -> list[Line]:
+    """The item's inspection points (检查要点), one line each when numbered, and its legal basis (检查依据);
+    nothing for an item dispatched without them (and a record printed before them prints the same bytes)."""
+    lines = []
+    points = [p.strip() for p in _NEXT_POINT.split(item.content.strip()) if p.strip()]
+    if len(points) == 1:
+        lines.append(Line(f"检查要点：{points[0]}", indent=32))
+    elif points:
+        lines.append(Line("检查要点：", indent=32))
+        lines += [Line(point, indent=48) for point in points]
+    if item.legal_basis.strip():
+        lines.append(Line(f"检查依据：{item.legal_basis.strip()}", indent=32))
+    return lines
 
 
 def _task(task: Task) -> str:
@@ -72,6 +92,7 @@ def notice_pdf(
     lines.append(Line("二、检查事项、检查要点及检查方式", 12))
     for n, (_, item) in enumerate(rules.checklist(tasks), 1):
         lines.append(Line(f"{n}. {item.name}", indent=16))
+        lines += _points(item)
         lines.append(Line(f"检查方式：{_methods(item.methods, methods)}", indent=32))
     lines.append(Line("三、请提前准备以下材料，检查时提供", 12))
     lines += [Line(f"{n}. {m}", indent=16) for n, m in enumerate(materials, 1)]
@@ -110,6 +131,7 @@ def record_pdf(
     for n, line in enumerate(form["items"], 1):
         task, item = names[(line["task_id"], line["item_id"])]
         lines.append(Line(f"{n}. {item.name}（{task.title}）：{label(line['category'])}", indent=16))
+        lines += _points(item)
         lines.append(Line(f"检查方式：{_methods(line['methods'], methods)}", indent=32))
         lines.append(Line(f"检查情况：{line['findings'] or '—'}", indent=32))
     lines.append(Line(f"总体检查结果：{label(form['overall'])}", 12))

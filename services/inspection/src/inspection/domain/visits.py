@@ -36,22 +36,36 @@ class Member:
 
 @dataclass(frozen=True)
 class Item:
+    """A checklist item as dispatched: `content` its inspection points (检查要点), `legal_basis` (检查依据), "" if
+    the dispatch did not carry them (stored only when known, so earlier visits keep their shape)."""
+
     item_id: str
     item_version: int
     name: str
     methods: tuple[str, ...] = ()
+    content: str = ""
+    legal_basis: str = ""
 
     def to_dict(self) -> dict[str, Any]:
+        texts = {"content": self.content, "legal_basis": self.legal_basis}
         return {
             "item_id": self.item_id,
             "item_version": self.item_version,
             "name": self.name,
             "methods": list(self.methods),
+            **{key: text for key, text in texts.items() if text},
         }
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Item:
-        return cls(str(raw["item_id"]), int(raw["item_version"]), str(raw["name"]), tuple(raw.get("methods") or ()))
+        return cls(
+            str(raw["item_id"]),
+            int(raw["item_version"]),
+            str(raw["name"]),
+            tuple(raw.get("methods") or ()),
+            str(raw.get("content") or ""),
+            str(raw.get("legal_basis") or ""),
+        )
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,9 @@ def task_from(part: TaskPart) -> Task:
     """A dispatched task as the visit keeps it; items without details keep their id as name."""
     details = {d.item_id: d for d in part.item_details}
     items = tuple(
-        Item(d.item_id, d.item_version, d.name, tuple(d.methods)) if (d := details.get(i)) else Item(i, 1, i)
+        Item(d.item_id, d.item_version, d.name, tuple(d.methods), d.content, d.legal_basis)
+        if (d := details.get(i))
+        else Item(i, 1, i)
         for i in part.items
     )
     return Task(str(part.task_id), part.number, part.title, part.end, part.prior_notice, part.start, items)
