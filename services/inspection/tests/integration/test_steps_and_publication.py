@@ -76,6 +76,8 @@ def test_each_step_of_a_visit_is_published_once_in_order(inspection_service):
     settle(s)
     visit = dispatch(s, 1)
     dispatch(s, 1, (INSURANCE,), draw="d2")  # merged into the same visit: not opened again
+    # the visit existed before the second dispatch arrived: wait until it took in the second task
+    wait_for(lambda: len(s.visit_of(uscc(1))["tasks"]) == 2, 60, "the second task merged into the visit")
     assert steps(s, visit["visit_id"]) == [("opened", None)]
     notice = {"window_start": "2026-05-06", "window_end": "2026-05-08", "materials": ["工资表"], "contact": "王五"}
     assert s.call("POST", f"/visits/{visit['visit_id']}/notices", {"planner"}, body=notice).status_code == 200
@@ -147,6 +149,7 @@ def test_a_voided_draw_withdraws_its_visits_and_keeps_what_other_draws_and_appro
     only = dispatch(s, 4, draw="void")
     shared = dispatch(s, 5, draw="void")
     dispatch(s, 5, (INSURANCE,), draw="kept")
+    wait_for(lambda: len(s.visit_of(uscc(5))["tasks"]) == 2, 60, "the kept draw's task merged into the visit")
     done = dispatch(s, 6, draw="void")
     approve(s, done)
     event = envelope(draw_voided("void", [LABOUR]), "void", None)
