@@ -196,15 +196,14 @@ def still_valid() -> bool:
 
 
 def main() -> int:
-    if LOGINS.exists():
-        wait_for_services()
-        if still_valid():
-            explain()
-            return 0
-        LOGINS.rename(LOGINS.with_suffix(".stale"))
-    print("==> demo: a finished example (accounts, plans, a unified task drawn, inspected, approved, archived)")
     try:
         wait_for_services()
+        if LOGINS.exists():
+            if still_valid():
+                explain()
+                return 0
+            LOGINS.rename(LOGINS.with_suffix(".stale"))
+        print("==> demo: a finished example (accounts, plans, a unified task drawn, inspected, approved, archived)")
         people = run()
     except Exception as error:  # the platform is up all the same; say what did not work and how to retry
         print(f"  示例数据未能完成 / demo not finished: {error}", file=sys.stderr)

@@ -105,8 +105,14 @@ def draw(province: Person, draw_id: str, contributions: Iterable[tuple[str, str]
 
 def visits(person: Person, expected: int) -> list[dict[str, Any]]:
     """The visits the person sees, once there are `expected` of them (dispatches travel by Kafka)."""
-    wait_until(lambda: len(person.call("inspection", "GET", "/visits")["visits"]) >= expected, 120, "the visits")
-    return list(person.call("inspection", "GET", "/visits")["visits"])
+    found: list[dict[str, Any]] = []
+
+    def enough() -> bool:
+        found[:] = person.call("inspection", "GET", "/visits")["visits"]
+        return len(found) >= expected
+
+    wait_until(enough, 120, "the visits")
+    return found
 
 
 def team_of(office: Office, visit: Mapping[str, Any]) -> tuple[Person, Person]:

@@ -24,8 +24,6 @@ from hrss.auth import admin_role_for
 from hrss.auth.totp import decode_secret, hotp, time_step
 from hrss.contracts import Node
 
-STEP_SECONDS = 30
-
 
 class Refused(AssertionError):
     """A call answered with another status than the one the person expected."""
@@ -63,36 +61,26 @@ class Person:
     refresh_token: str | None = None
 
     def log_in(self) -> Person:
-        answer = requests.post(
-            self.urls["identity"] + "/auth/login",
-            json={"login": self.login, "password": self.password, "totp": self.authenticator.code()},
-            timeout=30,
-        )
-        if answer.status_code != 200:
-            raise Refused(f"{self.login} could not log in: {answer.status_code} {answer.text}")
-        tokens = answer.json()
-        self.access_token, self.refresh_token = tokens["access_token"], tokens["refresh_token"]
+        body = {"login": self.login, "password": self.password, "totp": self.authenticator.code()}
+        self._take(identity_post(self.urls, "/auth/login", body, f"{self.login} could not log in"))
         return self
 
     def refresh(self) -> None:
-        answer = requests.post(
-            self.urls["identity"] + "/auth/refresh", json={"refresh_token": self.refresh_token}, timeout=30
-        )
-        if answer.status_code != 200:
-            raise Refused(f"{self.login} could not refresh the session: {answer.status_code} {answer.text}")
-        tokens = answer.json()
+        body = {"refresh_token": self.refresh_token}
+        self._take(identity_post(self.urls, "/auth/refresh", body, f"{self.login} could not refresh the session"))
+
+    def _take(self, tokens: dict[str, Any]) -> None:
         self.access_token, self.refresh_token = tokens["access_token"], tokens["refresh_token"]
 
     def request(self, service: str, method: str, path: str, **kwargs: Any) -> requests.Response:
         """The raw answer; the session is refreshed once if the access token expired on the way."""
+        extra = kwargs.pop("headers", {})
         for attempt in (1, 2):
-            headers = {"Authorization": f"Bearer {self.access_token}", **kwargs.pop("headers", {})}
+            headers = {"Authorization": f"Bearer {self.access_token}", **extra}
             answer = requests.request(method, self.urls[service] + path, headers=headers, timeout=60, **kwargs)
-            expired = answer.status_code == 401 and "expired" in answer.text
-            if not expired or attempt == 2:
+            if attempt == 2 or answer.status_code != 401 or "expired" not in answer.text:
                 return answer
             self.refresh()
-            kwargs["headers"] = {k: v for k, v in headers.items() if k != "Authorization"}
         raise AssertionError("unreachable")
 
     def call(self, service: str, method: str, path: str, body: Any = None, *, expect: int = 200, **kw: Any) -> Any:
@@ -106,6 +94,14 @@ class Person:
         if not answer.content or not answer.headers.get("Content-Type", "").startswith("application/json"):
             return answer
         return answer.json()
+
+
+def identity_post(urls: Mapping[str, str], path: str, body: dict[str, Any], failure: str) -> dict[str, Any]:
+    """POST to the identity service without a token (login, refresh, enrolment): the JSON answer, or Refused."""
+    answer = requests.post(urls["identity"] + path, json=body, timeout=30)
+    if answer.status_code != 200:
+        raise Refused(f"{failure}: {answer.status_code} {answer.text}")
+    return dict(answer.json())
 
 
 def new_password() -> str:
@@ -150,21 +146,12 @@ def enrol(
     created = admin.call("identity", "POST", "/accounts", body, expect=201)
     code = created["enrolment"]["code"]
     password = new_password()
-    identity = admin.urls["identity"]
-    enrolled = requests.post(
-        identity + "/auth/enrol", json={"login": login, "enrolment_code": code, "new_password": password}, timeout=30
-    )
-    if enrolled.status_code != 200:
-        raise Refused(f"{login} could not enrol: {enrolled.status_code} {enrolled.text}")
-    authenticator = Authenticator(secret_from(enrolled.json()["provisioning_uri"]))
-    confirmed = requests.post(
-        identity + "/auth/enrol/confirm",
-        json={"login": login, "enrolment_code": code, "totp": authenticator.code()},
-        timeout=30,
-    )
-    if confirmed.status_code != 200:
-        raise Refused(f"{login} could not confirm enrolment: {confirmed.status_code} {confirmed.text}")
-    person = Person(login, password, authenticator, admin.urls, name, node, confirmed.json())
+    body = {"login": login, "enrolment_code": code, "new_password": password}
+    enrolled = identity_post(admin.urls, "/auth/enrol", body, f"{login} could not enrol")
+    authenticator = Authenticator(secret_from(enrolled["provisioning_uri"]))
+    body = {"login": login, "enrolment_code": code, "totp": authenticator.code()}
+    confirmed = identity_post(admin.urls, "/auth/enrol/confirm", body, f"{login} could not confirm enrolment")
+    person = Person(login, password, authenticator, admin.urls, name, node, confirmed)
     return person.log_in()
 
 
