@@ -46,3 +46,13 @@ def test_no_delegated_nodes_configured_is_none_delegated(monkeypatch):
     monkeypatch.setenv("HRSS_NODES", "330000")
     assert [n.code for n in delegated_nodes({})] == ["330102", "330106"]  # 320100 was never 330000's
     assert delegated_nodes({"NODES": "330102"}) == ()  # the federated county's own process serves itself
+
+
+@pytest.mark.parametrize("served", [("330000",), ("330100",), ("330102",)])
+@pytest.mark.parametrize("delegated", [(), ("330102",), ("330200", "320100"), ("330100",)])
+def test_the_served_rule_and_the_topic_pattern_agree_on_every_node(served, delegated):
+    from hrss.bus.config import serves
+
+    for node in ("330000", "330100", "330102", "330106", "330200", "330203", "320100", "320102"):
+        expected = reads(served, delegated, node)
+        assert serves(Node(node), tuple(map(Node, served)), tuple(map(Node, delegated))) is expected, node

@@ -29,6 +29,13 @@ def _below(delegated: tuple[Node, ...], served: tuple[Node, ...]) -> tuple[Node,
     return tuple(n for n in delegated if n not in served and any(root.contains(n) for root in served))
 
 
+def serves(node: Node, served: tuple[Node, ...], delegated: tuple[Node, ...] = ()) -> bool:
+    """True if a process serving `served` handles `node`: it lies in a served subtree and not in a delegated one
+    (the rule `addressed_topics_pattern` writes as a regular expression, for data kept from broadcast events)."""
+    inside = any(root.contains(node) for root in served)
+    return inside and not any(other.contains(node) for other in _below(delegated, served))
+
+
 def _subtree(node: Node) -> str:
     """A regular expression of the region codes of `node` and every node below it."""
     width = {Level.PROVINCE: 2, Level.CITY: 4, Level.COUNTY: 6}[node.level]

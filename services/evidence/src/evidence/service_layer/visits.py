@@ -9,6 +9,7 @@ from datetime import datetime
 from evidence.adapters.visits import AbstractVisitReadModel
 from evidence.domain.visits import STATUS, TEAM, Visit, VisitFact, check_open, check_target
 from hrss.auth import AccessDenied, Action, Principal, Role, acting_role, check_access
+from hrss.bus.config import serves
 from hrss.contracts import Node
 from hrss.contracts.events.inspection import VisitExtended, VisitOpened, VisitStatusChanged
 
@@ -16,10 +17,9 @@ VisitEvent = VisitOpened | VisitExtended | VisitStatusChanged
 
 
 def keeps(node: str, served: Collection[str], delegated: Collection[str] = ()) -> bool:
-    """True if this process keeps `node`'s visits: it serves the node (or one above it), and the node is not in
-    the subtree of a county that runs its own deployment (a federated county keeps its own visits)."""
-    target = Node(node)
-    return any(Node(s).contains(target) for s in served) and not any(Node(d).contains(target) for d in delegated)
+    """True if this process keeps `node`'s visits: the consumers' own rule (`hrss.bus.config.serves`): it serves
+    the node or one above it, and the node is not in the subtree of a county that runs its own deployment."""
+    return serves(Node(node), tuple(map(Node, served)), tuple(map(Node, delegated)))
 
 
 def fact_of(event_id: str, event: VisitEvent) -> VisitFact:
