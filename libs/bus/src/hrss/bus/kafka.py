@@ -26,7 +26,7 @@ from hrss.bus.broker import (
 
 log = logging.getLogger(__name__)
 
-PATTERN_METADATA_MAX_AGE_MS = 3000
+PATTERN_RECHECK_SECONDS = 3.0
 
 
 class KafkaBroker(AbstractBroker):
@@ -164,8 +164,6 @@ class _KafkaSubscription(AbstractSubscription):
         self, broker: KafkaBroker, group: str, topics: list[str], max_records: int, pattern: str | None = None
     ) -> None:
         self.broker = broker
-        # a pattern subscription learns of new topics from metadata refreshes: every few seconds, not five minutes
-        refresh = {"metadata_max_age_ms": PATTERN_METADATA_MAX_AGE_MS} if pattern else {}
         self.consumer = KafkaConsumer(
             bootstrap_servers=broker.bootstrap_servers,
             client_id=broker.client_id,
@@ -174,14 +172,35 @@ class _KafkaSubscription(AbstractSubscription):
             auto_offset_reset="earliest",
             max_poll_records=max_records,
             isolation_level="read_committed",
-            **refresh,
         )
-        if pattern:
-            self.consumer.subscribe(pattern=pattern)
-        else:
+        self.pattern = re.compile(pattern) if pattern else None
+        self._matched: list[str] = []
+        self._next_match = 0.0
+        if self.pattern is None:
             self.consumer.subscribe([broker.name(t) for t in topics])
+        else:
+            self._match()
+
+    def _match(self) -> None:
+        """Subscribe to the topics that match the pattern and whose partitions are known, as an explicit list.
+
+        kafka-python's own pattern subscription can join a new topic before its partitions are known and then never
+        assign them (dpkp/kafka-python#1237; a journey test waited in vain for a county's first results): a changed
+        list makes the group rejoin with every partition of every topic in it."""
+        self._next_match = time.monotonic() + PATTERN_RECHECK_SECONDS
+        assert self.pattern is not None
+        names = self.consumer.topics()  # a fresh look at the cluster's topics
+        matched = sorted(t for t in names if self.pattern.fullmatch(t) and self.consumer.partitions_for_topic(t))
+        if matched and matched != self._matched:
+            self.consumer.subscribe(topics=matched)
+            self._matched = matched
 
     def poll(self, max_records: int, timeout: float) -> list[Record]:
+        if self.pattern is not None and time.monotonic() >= self._next_match:
+            self._match()
+        if not self._matched and self.pattern is not None:  # nothing matches yet: wait like an empty poll
+            time.sleep(timeout)
+            return []
         polled = self.consumer.poll(timeout_ms=int(timeout * 1000), max_records=max_records)
         records = []
         for tp, batch in polled.items():
