@@ -9,7 +9,8 @@ from pathlib import Path
 
 from registry.domain.entities import ENTITY_FIELDS
 from registry.domain.inspectors import INSPECTOR_FIELDS
-from registry.domain.uscc import uscc_with_check
+
+from hrss.contracts.uscc import uscc_with_check
 
 INSPECTOR_COLUMNS = ["credential_no", "credential_expires", "name", "unit", "node", "line", "qualifications"]
 

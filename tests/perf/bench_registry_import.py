@@ -37,7 +37,6 @@ from registry.adapters import orm
 from registry.bootstrap import Components
 from registry.domain.entities import ENTITY_FIELDS, try_parse_entity
 from registry.domain.regions import RegionTable
-from registry.domain.uscc import ALPHABET, uscc_with_check
 from registry.service_layer.imports import import_entities
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
@@ -45,6 +44,7 @@ from sqlalchemy.orm import DeclarativeBase, Session
 
 from hrss.auth import Principal, Role
 from hrss.auth.secrets import AesGcmSecretCipher
+from hrss.contracts.uscc import ALPHABET, uscc_with_check
 from hrss.db.migrations import upgrade
 from hrss.testing.databases import create_database, drop_database
 from hrss.testing.servers import Servers

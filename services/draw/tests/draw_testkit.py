@@ -12,13 +12,13 @@ from typing import Any
 
 import requests
 import sqlalchemy as sa
-from registry.domain.uscc import uscc_with_check
 
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.bus.broker import Message, TopicSpec
 from hrss.contracts import Producer, registry
 from hrss.contracts.events.planning import TaskReadyForDraw
 from hrss.contracts.events.registry import CheckItemChanged, EntityChanged, InspectorChanged, InterestsChanged
+from hrss.contracts.uscc import uscc_with_check
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 PROVINCE, COUNTY_A, COUNTY_B = "130000", "130102", "130104"

@@ -12,7 +12,6 @@ from typing import Any
 
 import requests
 import sqlalchemy as sa
-from registry.domain.uscc import uscc_with_check
 
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.bus.broker import Message, TopicSpec
@@ -27,6 +26,7 @@ from hrss.contracts.events.draw import (
     TeamMember,
 )
 from hrss.contracts.events.planning import TaskResultsPublished
+from hrss.contracts.uscc import uscc_with_check
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 PROVINCE, CITY, COUNTY_A, COUNTY_B = "330000", "330100", "330102", "330106"

@@ -13,10 +13,10 @@ from planning.domain.plans import ChecklistEntry
 from planning.domain.settings import MonthDay, NodeSettings
 from planning.domain.tasks import Task, TaskItem, new_task
 from registry import fixtures
-from registry.domain.checklist import Category, CheckItemSpec, Ratio
-from registry.domain.lines import Line
 
 from hrss.contracts import Node
+from hrss.contracts.checklist import Category, CheckItemSpec, Ratio
+from hrss.contracts.lines import Line
 
 PROVINCE = Node("130000")
 CITY = Node("130100")

@@ -9,11 +9,11 @@ from typing import Any
 
 import requests
 from registry import fixtures
-from registry.domain.checklist import CheckItemSpec
 
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.auth.roles import Kind
 from hrss.contracts import Producer, registry, utcnow
+from hrss.contracts.checklist import CheckItemSpec
 from hrss.contracts.events.registry import CheckItemChanged
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]

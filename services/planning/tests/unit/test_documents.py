@@ -55,11 +55,10 @@ from planning_builders import (
     task_item,
 )
 from pydantic import ValidationError
-from registry.domain.checklist import Ratio
-from registry.domain.entities import CreditGrade
-from registry.domain.lines import Line
 
 from hrss.contracts import Envelope, Level, Producer, registry
+from hrss.contracts.checklist import Ratio
+from hrss.contracts.credit import CreditGrade
 from hrss.contracts.events.planning import (
     Acting,
     PlanAccepted,
@@ -70,6 +69,7 @@ from hrss.contracts.events.planning import (
     TaskReadyForDraw,
     TaskState,
 )
+from hrss.contracts.lines import Line
 
 PLAN_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "hrss-test-plan-130102-2026"))
 TASK_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "hrss-test-task-130102-1"))

@@ -11,7 +11,8 @@ from planning.domain.task_lifecycle import TaskStatus
 from planning.domain.tasks import Scope, Task
 from planning_builders import CITY, COUNTY, OTHER_COUNTY, make_task, settings
 from planning_builders import task_item as item
-from registry.domain.checklist import Method
+
+from hrss.contracts.checklist import Method
 
 
 def task(task_id: str, **changes) -> Task:

@@ -11,11 +11,11 @@ from planning.domain.task_lifecycle import TaskStatus
 from planning.domain.tasks import GradeRatio, PlanRef, Scope, revise_task, with_number
 from planning_builders import CITY, COUNTY, OTHER_CITY, OTHER_COUNTY, PROVINCE, key_item, make_task, percent, settings
 from planning_builders import task_item as item
-from registry.domain.checklist import ChecklistError, Ratio, parse_ratio
-from registry.domain.entities import CreditGrade
-from registry.domain.lines import Line
 
 from hrss.contracts import Level
+from hrss.contracts.checklist import ChecklistError, Ratio, parse_ratio
+from hrss.contracts.credit import CreditGrade
+from hrss.contracts.lines import Line
 
 THREE = settings(minimum="3/100")  # 河北 (003)
 FIVE = settings(minimum="5/100")  # 平顶山 (002)

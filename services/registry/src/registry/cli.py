@@ -26,10 +26,10 @@ from sqlalchemy import func, select, text
 
 from hrss.auth import Principal, admin_role_for
 from hrss.contracts import Node, PlatformError, parse_nodes
+from hrss.contracts.lines import ENFORCEMENT_QUALIFICATION
 from hrss.db import make_engine
 from registry.adapters.orm import entity_current
 from registry.bootstrap import Components, bootstrap, unit_of_work
-from registry.domain.lines import ENFORCEMENT_QUALIFICATION
 from registry.fixtures import CHECKLIST_DOCUMENT, load_seed_checklist
 from registry.service_layer import checklist, imports
 from registry.service_layer.context import Context

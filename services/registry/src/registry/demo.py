@@ -34,6 +34,8 @@ from stdnum import numdb
 from stdnum.cn import ric
 
 from hrss.contracts import Level
+from hrss.contracts.lines import LINE_LABELS, Line
+from hrss.contracts.uscc import uscc_with_check
 from registry.domain.entities import (
     ENTITY_FIELDS,
     GRADE_LABELS,
@@ -45,9 +47,7 @@ from registry.domain.entities import (
 from registry.domain.entities import STATUS_LABELS as ENTITY_STATUS_LABELS
 from registry.domain.inspectors import INSPECTOR_FIELDS, POOL_LABELS, InspectorStatus, Pool
 from registry.domain.inspectors import STATUS_LABELS as INSPECTOR_STATUS_LABELS
-from registry.domain.lines import LINE_LABELS, Line
 from registry.domain.regions import Region, RegionTable
-from registry.domain.uscc import uscc_with_check
 
 DEFAULT_PROVINCE = "410000"  # 河南省
 AS_OF = date(2026, 12, 1)

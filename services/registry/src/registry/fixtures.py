@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from registry.domain.checklist import CheckItemSpec
+from hrss.contracts.checklist import CheckItemSpec
 from registry.domain.checklist_document import parse_checklist_document
 
 SEEDS_ENV = "HRSS_SEEDS_DIR"

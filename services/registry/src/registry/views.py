@@ -14,6 +14,8 @@ from hrss.auth import AccessDenied, Action, Principal, check_access
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.auth.secrets import AesGcmSecretCipher
 from hrss.contracts import Node, utcnow
+from hrss.contracts.errors import FieldError, InvalidRecord, NotFound
+from hrss.contracts.lines import LINE_LABELS, Line
 from hrss.workdays import china_date
 from registry.adapters.orm import (
     check_item,
@@ -36,10 +38,8 @@ from registry.domain.entities import (
     EntityStatus,
     ObjectType,
 )
-from registry.domain.errors import FieldError, InvalidRecord, NotFound
 from registry.domain.inspectors import POOL_LABELS, InspectorStatus, Pool, mask_national_id, mask_phone
 from registry.domain.inspectors import STATUS_LABELS as INSPECTOR_STATUS_LABELS
-from registry.domain.lines import LINE_LABELS, Line
 from registry.domain.regions import RegionTable, UnknownRegion, subtree_prefix
 from registry.service_layer.inspectors import current_interests
 

@@ -24,13 +24,13 @@ from registry.adapters.readers import ImportRefused
 from registry.bootstrap import Components
 from registry.domain.entities import ENTITY_FIELDS
 from registry.domain.regions import RegionTable
-from registry.domain.uscc import ALPHABET, uscc_with_check
 from registry.service_layer.imports import import_entities, import_inspectors
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine, make_url
 
 from hrss.auth import Principal, Role
 from hrss.auth.secrets import AesGcmSecretCipher
+from hrss.contracts.uscc import ALPHABET, uscc_with_check
 from hrss.db.migrations import upgrade
 from hrss.workdays import china_date, default_calendar
 

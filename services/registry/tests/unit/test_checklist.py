@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 from registry import fixtures
-from registry.domain.checklist import (
+from registry.domain.checklist_document import COLUMNS, parse_checklist_document
+
+from hrss.contracts import Level
+from hrss.contracts.checklist import (
     Category,
     CheckItemSpec,
     ChecklistError,
@@ -26,9 +29,6 @@ from registry.domain.checklist import (
     parse_ratio,
     split_points,
 )
-from registry.domain.checklist_document import COLUMNS, parse_checklist_document
-
-from hrss.contracts import Level
 
 CITY_AND_COUNTY = (Level.CITY, Level.COUNTY)
 

@@ -12,7 +12,8 @@ from registry import demo
 from registry.domain.entities import ENTITY_FIELDS, try_parse_entity
 from registry.domain.inspectors import INSPECTOR_FIELDS, try_parse_inspector
 from registry.domain.regions import RegionTable
-from registry.domain.uscc import check_uscc
+
+from hrss.contracts.uscc import check_uscc
 
 HENAN = "410000"
 CHECKLIST_TAGS = (  # the objects of the 9 items of seeds/002 that are entities, as tags

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import pytest
 from registry import fixtures
-from registry.domain.checklist import CheckItemSpec
 from registry.domain.checklist_document import parse_checklist_document
-from registry.domain.lines import BadQualifications, Line, clean_qualifications, line_of_unit
 from registry.service_layer.checklist import version_hash
 
 from hrss.contracts import Level
+from hrss.contracts.checklist import CheckItemSpec
+from hrss.contracts.lines import BadQualifications, Line, clean_qualifications, line_of_unit
 
 
 @pytest.fixture(scope="module")

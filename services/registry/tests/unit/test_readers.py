@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from registry.adapters.readers import ROW, ImportRefused, Layout, detect_encoding, file_digest, file_format, open_rows
 from registry.domain.entities import ENTITY_FIELDS
-from registry.domain.errors import FieldError
+
+from hrss.contracts.errors import FieldError
 
 LAYOUT = Layout(ENTITY_FIELDS, ("uscc", "name", "region_code"), {"known_at": "变更日期"})
 USCC = "91410100MA0000001X"

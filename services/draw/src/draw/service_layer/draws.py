@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta, timezone
 from typing import Any
 
-from registry.domain.checklist import ChecklistError, parse_ratio
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -32,6 +31,7 @@ from draw.service_layer import read_model, requirements
 from draw.service_layer.context import Context
 from draw.service_layer.frames import build_frame, draw_plan, pick_target, target_node
 from hrss.auth.roles import ADMIN_ROLES
+from hrss.contracts.checklist import ChecklistError, parse_ratio
 from hrss.contracts.events.draw import (
     AssignmentDispatched,
     DrawCommitted,

@@ -7,10 +7,10 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field, ValidationError
-from registry.domain.errors import FieldError, InvalidRecord
 from registry.entrypoints.schemas import Body, Text, parse
 
 from hrss.contracts import field_path
+from hrss.contracts.errors import FieldError, InvalidRecord
 from hrss.contracts.nodes import NodeCode
 
 __all__ = [

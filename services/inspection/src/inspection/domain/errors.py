@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from registry.domain.errors import FieldError, InvalidRecord
-
 from hrss.contracts import PlatformError
+from hrss.contracts.errors import FieldError, InvalidRecord
 
 __all__ = ["Conflict", "FieldError", "Invalid", "InvalidRecord", "NotFound"]
 

@@ -9,11 +9,10 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
-from registry.domain.checklist import Category, Method, Ratio
-from registry.domain.entities import CreditGrade
-from registry.domain.lines import Line
-
 from hrss.contracts import Level, Node
+from hrss.contracts.checklist import Category, Method, Ratio
+from hrss.contracts.credit import CreditGrade
+from hrss.contracts.lines import Line
 from planning.domain.actors import Actor
 from planning.domain.plan_events import Review
 from planning.domain.plans import Omission, Plan, PlannedItem, PlanStatus

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from registry.domain.errors import Conflict, FieldError, InvalidRecord, NotFound
-
 from hrss.contracts import PlatformError
+from hrss.contracts.errors import Conflict, FieldError, InvalidRecord, NotFound
 
 __all__ = ["Conflict", "FieldError", "IllegalTransition", "InvalidRecord", "NotAllowed", "NotFound"]
 

@@ -15,9 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from registry.domain.checklist import CheckItemSpec
-
 from hrss.contracts import Level
+from hrss.contracts.checklist import CheckItemSpec
 
 if TYPE_CHECKING:
     from planning.domain.plans import Plan, PlannedItem

@@ -13,9 +13,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from registry.domain.checklist import Category, Ratio
-
 from hrss.contracts import InvalidNodeCode, Level, Node
+from hrss.contracts.checklist import Category, Ratio
 from planning.domain.actors import blank
 from planning.domain.errors import FieldError, InvalidRecord
 from planning.domain.plan_coverage import levels_label

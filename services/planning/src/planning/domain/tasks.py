@@ -14,11 +14,10 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from registry.domain.checklist import Category, CheckItemSpec, Method, Ratio
-from registry.domain.entities import CreditGrade
-from registry.domain.lines import Line
-
 from hrss.contracts import Level, Node
+from hrss.contracts.checklist import Category, CheckItemSpec, Method, Ratio
+from hrss.contracts.credit import CreditGrade
+from hrss.contracts.lines import Line
 from planning.domain.errors import Conflict
 from planning.domain.settings import NodeSettings
 from planning.domain.task_lifecycle import TaskStatus

@@ -12,14 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from registry.domain.checklist import CheckItemSpec
-from registry.domain.lines import Line
 from sqlalchemy import CursorResult, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from hrss.contracts import Node
+from hrss.contracts.checklist import CheckItemSpec
 from hrss.contracts.events.registry import CheckItemChanged
+from hrss.contracts.lines import Line
 from planning.adapters.orm import check_item_view
 from planning.domain.errors import FieldError, InvalidRecord
 from planning.domain.plan_coverage import ChecklistEntry

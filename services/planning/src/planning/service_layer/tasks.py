@@ -12,15 +12,15 @@ import uuid
 from fractions import Fraction
 from typing import Any
 
-from registry.domain.checklist import ChecklistError, parse_ratio
-from registry.domain.entities import CreditGrade
-from registry.domain.lines import LINE_LABELS, Line
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from hrss.auth import Role
 from hrss.contracts import InvalidNodeCode, Node
+from hrss.contracts.checklist import ChecklistError, parse_ratio
+from hrss.contracts.credit import CreditGrade
 from hrss.contracts.events.planning import TASK_EVENTS, Acting
+from hrss.contracts.lines import LINE_LABELS, Line
 from planning.adapters.documents import task_from, task_state
 from planning.adapters.orm import task_current, task_number
 from planning.adapters.repository import load_plan, load_task, save_task

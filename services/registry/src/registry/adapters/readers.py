@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from hrss.contracts import PlatformError
-from registry.domain.errors import FieldError
+from hrss.contracts.errors import FieldError
 
 MAX_FILE_BYTES = 2 * 1024**3  # config REGISTRY.import_max_bytes
 MAX_FIELD_CHARS = 10_000

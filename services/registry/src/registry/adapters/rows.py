@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from hrss.auth.secrets import AesGcmSecretCipher
+from hrss.contracts.lines import Line
 from registry.domain.entities import CreditGrade, EntityState, EntityStatus, ObjectType
 from registry.domain.inspectors import InspectorState, InspectorStatus, Pool
-from registry.domain.lines import Line
 
 
 class Source:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from registry.domain.checklist import (
+from hrss.contracts.checklist import (
     CheckItemSpec,
     ChecklistError,
     parse_category,

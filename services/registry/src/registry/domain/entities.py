@@ -9,10 +9,11 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
+from hrss.contracts.credit import GRADE_LABELS, CreditGrade
+from hrss.contracts.errors import FieldError, InvalidRecord
+from hrss.contracts.uscc import InvalidUscc, check_uscc
 from registry.domain import fields
-from registry.domain.errors import FieldError, InvalidRecord
 from registry.domain.regions import RegionTable
-from registry.domain.uscc import InvalidUscc, check_uscc
 
 
 class ObjectType(StrEnum):
@@ -56,17 +57,6 @@ STATUS_LABELS = {
     EntityStatus.MOVED_OUT: "迁出",
 }
 
-
-class CreditGrade(StrEnum):
-    """Labour-integrity / credit-risk class: A low risk … D high risk (C or worse is inspected more)."""
-
-    A = "A"
-    B = "B"
-    C = "C"
-    D = "D"
-
-
-GRADE_LABELS = {CreditGrade.A: "A", CreditGrade.B: "B", CreditGrade.C: "C", CreditGrade.D: "D"}
 
 # field → Chinese label; the label is also accepted as a CSV/XLSX column header
 ENTITY_FIELDS: dict[str, str] = {
@@ -200,6 +190,7 @@ def try_parse_entity(raw: Mapping[str, Any], regions: RegionTable) -> tuple[Enti
 
 __all__ = [
     "ENTITY_FIELDS",
+    "GRADE_LABELS",
     "CreditGrade",
     "EntityState",
     "EntityStatus",

@@ -13,9 +13,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from registry.domain.errors import FieldError
+from hrss.contracts.errors import FieldError
+from hrss.contracts.uscc import InvalidUscc, check_uscc
 from registry.domain.regions import RegionTable, UnknownRegion
-from registry.domain.uscc import InvalidUscc, check_uscc
 
 E = TypeVar("E", bound=StrEnum)
 

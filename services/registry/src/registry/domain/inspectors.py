@@ -16,11 +16,11 @@ from typing import Any
 
 from stdnum.cn import ric
 
+from hrss.contracts.errors import FieldError, InvalidRecord
+from hrss.contracts.lines import LINE_LABELS, Line
+from hrss.contracts.uscc import InvalidUscc, check_uscc
 from registry.domain import fields
-from registry.domain.errors import FieldError, InvalidRecord
-from registry.domain.lines import LINE_LABELS, Line
 from registry.domain.regions import RegionTable
-from registry.domain.uscc import InvalidUscc, check_uscc
 
 _CREDENTIAL = re.compile(r"^[0-9A-Za-z\-]{4,40}$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")

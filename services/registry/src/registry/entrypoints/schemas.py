@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from hrss.contracts import field_path
-from registry.domain.errors import FieldError, InvalidRecord
+from hrss.contracts.errors import FieldError, InvalidRecord
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,40}$")
 MAX_BODY = 1_000_000  # bytes of JSON a write may carry; bulk data goes through imports

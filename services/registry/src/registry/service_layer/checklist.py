@@ -19,11 +19,11 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from hrss.contracts import InvalidNodeCode, Node
+from hrss.contracts.checklist import CheckItemSpec, ChecklistError
+from hrss.contracts.errors import FieldError, InvalidRecord, NotFound
 from hrss.contracts.events.registry import CheckItemChanged
+from hrss.contracts.lines import LINE_LABELS, BadQualifications, Line, clean_qualifications, line_of_unit
 from registry.adapters.orm import check_item, check_item_version
-from registry.domain.checklist import CheckItemSpec, ChecklistError
-from registry.domain.errors import FieldError, InvalidRecord, NotFound
-from registry.domain.lines import LINE_LABELS, BadQualifications, Line, clean_qualifications, line_of_unit
 from registry.service_layer.changes import CHECKLIST_KEEPERS
 from registry.service_layer.context import Context
 from registry.service_layer.entities import Written

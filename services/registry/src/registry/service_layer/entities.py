@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from hrss.contracts.errors import Conflict, NotFound
 from hrss.contracts.events.registry import EntityChanged
 from registry.adapters.orm import entity_current, entity_version
 from registry.adapters.rows import (
@@ -20,7 +21,6 @@ from registry.adapters.rows import (
     entity_version_row,
 )
 from registry.domain.entities import EntityState, parse_entity
-from registry.domain.errors import Conflict, NotFound
 from registry.service_layer.changes import REGISTRY_KEEPERS, make_change
 from registry.service_layer.context import Context
 

@@ -40,6 +40,7 @@ from hrss.audit import AuditRecord
 from hrss.auth import AccessDenied, Action, Principal, acting_role, check_access
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.contracts import Node
+from hrss.contracts.errors import FieldError
 from hrss.contracts.events.registry import EntityChanged, InspectorChanged
 from hrss.contracts.ids import time_ordered_ids
 from hrss.db.copy import copy_lines, copy_value
@@ -69,7 +70,6 @@ from registry.adapters.rows import (
 from registry.bootstrap import Components, unit_of_work
 from registry.domain import fields
 from registry.domain.entities import ENTITY_FIELDS, try_parse_entity
-from registry.domain.errors import FieldError
 from registry.domain.inspectors import INSPECTOR_FIELDS, try_parse_inspector
 from registry.service_layer.context import NodeNotServed, owning_node
 

@@ -9,7 +9,9 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from hrss.contracts.errors import Conflict, FieldError, InvalidRecord, NotFound
 from hrss.contracts.events.registry import InspectorChanged, InterestsChanged
+from hrss.contracts.uscc import InvalidUscc, check_uscc
 from registry.adapters.orm import inspector_current, inspector_version, interest
 from registry.adapters.rows import (
     inspector_current_row,
@@ -18,9 +20,7 @@ from registry.adapters.rows import (
     inspector_version_row,
 )
 from registry.domain import fields
-from registry.domain.errors import Conflict, FieldError, InvalidRecord, NotFound
 from registry.domain.inspectors import InspectorState, parse_inspector
-from registry.domain.uscc import InvalidUscc, check_uscc
 from registry.service_layer.changes import REGISTRY_KEEPERS, make_change
 from registry.service_layer.context import Context
 from registry.service_layer.entities import Written

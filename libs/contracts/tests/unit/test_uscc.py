@@ -5,8 +5,9 @@ from __future__ import annotations
 import random
 
 import pytest
-from registry.domain.uscc import ALPHABET, InvalidUscc, check_uscc, normalize_uscc, registration_region, uscc_with_check
 from stdnum.cn import uscc as stdnum_uscc
+
+from hrss.contracts.uscc import ALPHABET, InvalidUscc, check_uscc, normalize_uscc, registration_region, uscc_with_check
 
 VALID = "91110000600037341L"
 
