@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hrss.drawkit import assignment
-from hrss.drawkit.assignment import AssignmentInput, Inspector, PickedEntity, assign
+from hrss.drawkit.assignment import AssignmentInput, Inspector, PickedEntity, assign, solver
 from hrss.drawkit.encoding import SHA256, SM3
 from hrss.drawkit.seed import assign_key
 
@@ -62,12 +61,12 @@ def crowded(draw) -> AssignmentInput:  # type: ignore[no-untyped-def]
 @given(crowded())
 def test_the_fast_greedy_gives_the_reference_teams(inputs: AssignmentInput) -> None:
     fast = assign(SHA256, KEY, inputs)
-    original = assignment._greedy
-    assignment._greedy = reference_greedy
+    original = solver._greedy
+    solver._greedy = reference_greedy
     try:
         slow = assign(SHA256, KEY, inputs)
     finally:
-        assignment._greedy = original
+        solver._greedy = original
     assert fast == slow
 
 
@@ -81,6 +80,6 @@ def test_the_fast_greedy_gives_the_reference_teams_on_a_large_node(chosen, monke
     inputs = AssignmentInput(entities, roster, DAY, frozenset({("I001", "U0001")}), 3)
     key = assign_key(chosen, bytes(32))
     fast = assign(chosen, key, inputs)
-    monkeypatch.setattr(assignment, "_greedy", reference_greedy)
+    monkeypatch.setattr(solver, "_greedy", reference_greedy)
     assert assign(chosen, key, inputs) == fast
     assert set(fast.loads.values()) == {45}
