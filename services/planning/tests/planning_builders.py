@@ -12,11 +12,11 @@ from planning.domain.actors import Actor
 from planning.domain.plans import ChecklistEntry
 from planning.domain.settings import MonthDay, NodeSettings
 from planning.domain.tasks import Task, TaskItem, new_task
-from registry import fixtures
 
 from hrss.contracts import Node
 from hrss.contracts.checklist import Category, CheckItemSpec, Ratio
 from hrss.contracts.lines import Line
+from hrss.testing import seeds as fixtures
 
 PROVINCE = Node("130000")
 CITY = Node("130100")

@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from registry import fixtures
 
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.auth.roles import Kind
 from hrss.contracts import Producer, registry, utcnow
 from hrss.contracts.checklist import CheckItemSpec
 from hrss.contracts.events.registry import CheckItemChanged
+from hrss.testing import seeds as fixtures
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 PROVINCE, CITY, COUNTY, OTHER_COUNTY, OTHER_CITY_COUNTY = "130000", "130100", "130102", "130104", "130202"

@@ -11,8 +11,9 @@ from werkzeug.wrappers import Request, Response
 from county_inbox.model import metadata, received
 from hrss.bus import Received, consume
 from hrss.contracts.events.draw import AssignmentDispatched
-from hrss.db import Database, UnitOfWork, http
+from hrss.db import Database, UnitOfWork
 from hrss.observability import ObservedService
+from hrss.web import write_http as http
 
 
 class CountyInbox(ObservedService):

@@ -10,8 +10,9 @@ from werkzeug.wrappers import Request, Response
 
 from hrss.bus import Received, consume
 from hrss.contracts import utcnow
-from hrss.db import Database, UnitOfWork, http
+from hrss.db import Database, UnitOfWork
 from hrss.observability import ObservedService
+from hrss.web import write_http as http
 from probe.contracts import Dispatched
 from probe.model import applied, dispatch, metadata
 

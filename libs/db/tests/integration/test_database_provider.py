@@ -11,8 +11,9 @@ from pydantic import BaseModel
 from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text
 
 from hrss.contracts import PlatformError, event_contract
-from hrss.db import Database, UnitOfWork, bus_tables, http, make_engine
+from hrss.db import Database, UnitOfWork, bus_tables, make_engine
 from hrss.testing.processes import free_port
+from hrss.web import write_http as http
 
 pytestmark = pytest.mark.integration
 

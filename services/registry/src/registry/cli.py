@@ -28,9 +28,9 @@ from hrss.auth import Principal, admin_role_for
 from hrss.contracts import Node, PlatformError, parse_nodes
 from hrss.contracts.lines import ENFORCEMENT_QUALIFICATION
 from hrss.db import make_engine
+from hrss.testing.seeds import CHECKLIST_DOCUMENT, load_seed_checklist
 from registry.adapters.orm import entity_current
 from registry.bootstrap import Components, bootstrap, unit_of_work
-from registry.fixtures import CHECKLIST_DOCUMENT, load_seed_checklist
 from registry.service_layer import checklist, imports
 from registry.service_layer.context import Context
 
@@ -91,7 +91,7 @@ def load_checklist(
 
 
 def _parse_document(path: Path) -> list:
-    from registry.domain.checklist_document import parse_checklist_document
+    from hrss.contracts.checklist_document import parse_checklist_document
 
     return parse_checklist_document(path.read_text(encoding="utf-8"))
 

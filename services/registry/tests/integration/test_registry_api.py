@@ -7,11 +7,11 @@ import json
 import pytest
 import sqlalchemy as sa
 from registry.adapters.orm import audit_entry
-from registry.fixtures import load_seed_checklist
 from registry_testkit import CITY, COUNTY, OTHER_CITY_COUNTY, OTHER_COUNTY, PROVINCE, Running
 
 from hrss.audit import AuditLog, verify
 from hrss.contracts.uscc import uscc_with_check
+from hrss.testing.seeds import load_seed_checklist
 
 pytestmark = pytest.mark.integration
 

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from registry.fixtures import load_seed_checklist
 from registry_testkit import CITY, COUNTY, OTHER_COUNTY, PROVINCE, Running
 
 from hrss.bus.broker import Message, TopicSpec
 from hrss.contracts import Producer, registry
 from hrss.contracts.events.inspection import VisitStatusChanged
 from hrss.contracts.uscc import uscc_with_check
+from hrss.testing.seeds import load_seed_checklist
 
 pytestmark = pytest.mark.integration
 

@@ -12,8 +12,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from registry import fixtures
-from registry.domain.checklist_document import COLUMNS, parse_checklist_document
 
 from hrss.contracts import Level
 from hrss.contracts.checklist import (
@@ -29,6 +27,8 @@ from hrss.contracts.checklist import (
     parse_ratio,
     split_points,
 )
+from hrss.contracts.checklist_document import COLUMNS, parse_checklist_document
+from hrss.testing import seeds as fixtures
 
 CITY_AND_COUNTY = (Level.CITY, Level.COUNTY)
 
@@ -364,7 +364,7 @@ def test_the_seeds_folder_is_beside_the_checkout_unless_configured(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.delenv(fixtures.SEEDS_ENV, raising=False)
-    repo = Path(fixtures.__file__).resolve().parents[4]
+    repo = Path(fixtures.__file__).resolve().parents[5]  # <repo>/libs/testing/src/hrss/testing/seeds.py
     assert fixtures.seeds_dir() == (repo.parent / "shared" / "seeds").resolve()
     (tmp_path / "x.txt").write_text("x", encoding="utf-8")
     monkeypatch.setenv(fixtures.SEEDS_ENV, str(tmp_path))

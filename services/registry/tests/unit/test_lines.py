@@ -7,13 +7,13 @@ the fixture must read both as the document states them.
 from __future__ import annotations
 
 import pytest
-from registry import fixtures
-from registry.domain.checklist_document import parse_checklist_document
 from registry.service_layer.checklist import version_hash
 
 from hrss.contracts import Level
 from hrss.contracts.checklist import CheckItemSpec
+from hrss.contracts.checklist_document import parse_checklist_document
 from hrss.contracts.lines import BadQualifications, Line, clean_qualifications, line_of_unit
+from hrss.testing import seeds as fixtures
 
 
 @pytest.fixture(scope="module")

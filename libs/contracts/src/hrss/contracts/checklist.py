@@ -1,6 +1,6 @@
 """The checklist (抽查事项清单): the item model and the parsers of its values (ratio, frequency, levels…).
 
-Reading the checklist table of an official document is `registry.domain.checklist_document`.
+Reading the checklist table of an official document is `hrss.contracts.checklist_document`.
 """
 
 from __future__ import annotations

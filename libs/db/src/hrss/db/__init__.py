@@ -4,16 +4,13 @@ from hrss.db.engine import cooperate_with_eventlet, make_engine
 from hrss.db.provider import Database, database_url, worker_trace_id
 from hrss.db.tables import bus_tables, inbox_table, outbox_table
 from hrss.db.unit_of_work import UnitOfWork
-from hrss.db.web import TransactionalHttp, http
 
 __all__ = [
     "Database",
-    "TransactionalHttp",
     "UnitOfWork",
     "bus_tables",
     "cooperate_with_eventlet",
     "database_url",
-    "http",
     "inbox_table",
     "make_engine",
     "outbox_table",

@@ -10,6 +10,7 @@ from nameko.extensions import DependencyProvider
 from sqlalchemy import Engine, MetaData
 from sqlalchemy.orm import Session
 
+from hrss.audit import AuditLog
 from hrss.contracts import current_trace_id, new_trace_id, parse_nodes
 from hrss.db.engine import make_engine
 from hrss.db.unit_of_work import UnitOfWork
@@ -58,8 +59,6 @@ class Database(DependencyProvider):
         audit = self.metadata.tables.get(f"{schema}.audit_entry" if schema else "audit_entry")
         self.audit_log = None
         if audit is not None:
-            from hrss.audit import AuditLog
-
             self.audit_log = AuditLog(audit, (config.get("AUDIT") or {}).get("algorithm", "sha256"))
 
     def stop(self) -> None:

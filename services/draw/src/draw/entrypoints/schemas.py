@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 
 from pydantic import Field
-from registry.entrypoints.schemas import Body, Text, parse
+
+from hrss.web import Body, Text, parse
 
 __all__ = [
     "ContributionBody",

@@ -16,15 +16,13 @@ from draw.entrypoints.dependencies import Draw, DrawComponents
 from draw.entrypoints.openapi import OPENAPI
 from draw.service_layer import draws, read_model
 from draw.service_layer.context import Context
-from hrss.audit.refusals import audited_write
 from hrss.auth import Principal
-from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.planning import TaskReadyForDraw
 from hrss.contracts.events.registry import CheckItemChanged, EntityChanged, InspectorChanged, InterestsChanged
 from hrss.db import Database, UnitOfWork
-from hrss.db import http as write_http
 from hrss.observability import ObservedService
+from hrss.web import audited_write, read_http, write_http
 
 
 def json_response(body: object, status: int = 200) -> Response:

@@ -13,10 +13,10 @@ from werkzeug.wrappers import Request, Response
 from evidence.domain.errors import Rejected, TooLarge
 from evidence.service_layer.access import Corrupt
 from hrss.audit import AuditRecord, Outcome
-from hrss.audit.refusals import audited_write
 from hrss.auth import Principal, Unauthenticated, acting_role
 from hrss.contracts import PlatformError
 from hrss.observability.web import error_response
+from hrss.web import audited_write
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def write(
     run: Callable[[Principal], Any],
     status: int = 200,
 ) -> Response:
-    """A change as the caller, in a savepoint; refusals are rolled back and audited (`hrss.audit.refusals`)."""
+    """A change as the caller, in a savepoint; refusals are rolled back and audited (`hrss.web.refusals`)."""
 
     def answer(principal: Principal) -> Response:
         result = _body_errors(lambda: run(principal))

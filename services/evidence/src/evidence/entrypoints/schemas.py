@@ -7,11 +7,11 @@ from datetime import date
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field, ValidationError
-from registry.entrypoints.schemas import Body, Text, parse
 
 from hrss.contracts import field_path
 from hrss.contracts.errors import FieldError, InvalidRecord
 from hrss.contracts.nodes import NodeCode
+from hrss.web import Body, Text, parse
 
 __all__ = [
     "AccessDecisionBody",

@@ -20,13 +20,12 @@ from evidence.entrypoints.plumbing import audited_read, json_response, write
 from evidence.service_layer import access, archives, uploads, visits
 from evidence.service_layer.context import Context
 from hrss.auth import Principal, in_scope
-from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
 from hrss.contracts import utcnow
 from hrss.contracts.events.inspection import ResultApproved, VisitExtended, VisitOpened, VisitStatusChanged
 from hrss.db import Database, UnitOfWork
-from hrss.db import http as write_http
 from hrss.observability import ObservedService
+from hrss.web import read_http, write_http
 
 log = logging.getLogger(__name__)
 

@@ -13,14 +13,13 @@ from werkzeug.wrappers import Request, Response
 
 from hrss.audit import AuditRecord, Outcome
 from hrss.auth import Principal, Unauthenticated
-from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
 from hrss.contracts import PlatformError
 from hrss.contracts.events.registry import InspectorChanged
 from hrss.db import Database, UnitOfWork
-from hrss.db import http as write_http
 from hrss.observability import ObservedService
 from hrss.observability.web import error_response
+from hrss.web import read_http, write_http
 from identity import views
 from identity.adapters.orm import metadata
 from identity.adapters.repository import SqlAlchemyAccountRepository

@@ -7,10 +7,9 @@ from datetime import date
 from typing import Any
 
 from pydantic import Field, ValidationError
-from registry.entrypoints.schemas import Body, Text, parse
-from registry.entrypoints.schemas import _message as message_of
 
 from hrss.contracts import field_path
+from hrss.web import Body, Text, message_of, parse
 from inspection.domain.errors import FieldError, InvalidRecord
 from inspection.domain.follow_ups import Kind
 from inspection.domain.records import Form, ItemLine

@@ -9,15 +9,13 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from hrss.audit.refusals import audited_write
 from hrss.auth import Principal
-from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.draw import AssignmentDispatched, DrawVoided, TeamChanged
 from hrss.contracts.events.planning import TaskResultsPublished
 from hrss.db import Database, UnitOfWork
-from hrss.db import http as write_http
 from hrss.observability import ObservedService
+from hrss.web import audited_write, read_http, write_http
 from inspection import views
 from inspection.adapters.orm import metadata
 from inspection.entrypoints import schemas

@@ -10,7 +10,8 @@ from datetime import date
 from typing import Literal
 
 from pydantic import Field
-from registry.entrypoints.schemas import Body, Text, parse
+
+from hrss.web import Body, Text, parse
 
 __all__ = [
     "AdjustBody",

@@ -8,16 +8,14 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from hrss.audit.refusals import audited_write
 from hrss.auth import Principal
-from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.draw import DrawCompleted, DrawVoided
 from hrss.contracts.events.inspection import Overdue, ResultPublished, VisitStatusChanged
 from hrss.contracts.events.registry import CheckItemChanged
 from hrss.db import Database, UnitOfWork
-from hrss.db import http as write_http
 from hrss.observability import ObservedService
+from hrss.web import audited_write, read_http, write_http
 from planning import views
 from planning.adapters.documents import plan_document, task_document
 from planning.adapters.orm import metadata

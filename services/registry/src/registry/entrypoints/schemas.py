@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Collection
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, Field
 
-from hrss.contracts import field_path
-from hrss.contracts.errors import FieldError, InvalidRecord
-
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,40}$")
-MAX_BODY = 1_000_000  # bytes of JSON a write may carry; bulk data goes through imports
-
-
-def _storable(value: str) -> str:
-    """Refuses what PostgreSQL cannot store in a text column: NUL, and lone surrogates (not valid UTF-8)."""
-    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
-        raise ValueError("含有不允许的字符")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_storable)]
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from hrss.web import MAX_BODY, Body, Text, only_fields, parse
 
 
 class RecordBody(Body):
@@ -66,43 +45,4 @@ class ReasonBody(Body):
     reason: Text = Field(min_length=1, max_length=2000)
 
 
-B = TypeVar("B", bound=Body)
-
-
-def parse(model: type[B], raw: bytes) -> B:
-    """The body as `model`, or `InvalidRecord` naming every field that is wrong."""
-    if len(raw) > MAX_BODY:
-        raise InvalidRecord(
-            [FieldError("<body>", "request.too_large", f"请求体不能超过 {MAX_BODY} 字节，批量数据请用导入")]
-        )
-    try:
-        return model.model_validate(json.loads(raw or b"{}"))
-    except ValidationError as error:
-        raise InvalidRecord(
-            [FieldError(field_path(e["loc"], "<body>"), "request.invalid", _message(e)) for e in error.errors()]
-        ) from None
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise InvalidRecord([FieldError("<body>", "request.not_json", "请求体必须是 UTF-8 编码的 JSON 对象")]) from None
-
-
-def _message(error: Any) -> str:
-    field = field_path(error["loc"], "请求体")
-    kind = error["type"]
-    if kind == "missing":
-        return f"{field} 不能为空"
-    if kind == "extra_forbidden":
-        return f"{field} 不是可接受的字段"
-    return f"{field} 取值有误"
-
-
-def only_fields(record: dict[str, Any], allowed: Collection[str], what: str) -> dict[str, Any]:
-    """The record if every key is a field of `what`; unknown keys are refused, each named if it looks like a name.
-
-    A key that is not an identifier (control characters, spaces, SQL-looking text) is not echoed back.
-    """
-    unknown = [k if _NAME.match(k) else "（无法显示的字段名）" for k in record if k not in allowed]
-    if unknown:
-        raise InvalidRecord(
-            [FieldError(f"record.{k}", "record.unknown_field", f"{what}没有字段 {k}") for k in unknown[:20]]
-        )
-    return record
+__all__ = ["MAX_BODY", "Body", "Text", "only_fields", "parse"]

@@ -9,14 +9,12 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from hrss.audit.refusals import audited_write
 from hrss.auth import Principal
-from hrss.auth.web import http as read_http
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.inspection import VisitStatusChanged
 from hrss.db import Database, UnitOfWork
-from hrss.db import http as write_http
 from hrss.observability import ObservedService
+from hrss.web import audited_write, read_http, write_http
 from registry import views
 from registry.adapters.orm import metadata
 from registry.domain.entities import ENTITY_FIELDS

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from hrss.audit import AuditLog, AuditRecord, Problem, audit_table, verify
 from hrss.audit.checkpoints import checkpoint_table, kept_checkpoints, unb64
-from hrss.audit.service import AuditCheckpoints
 from hrss.auth.keys import KeySet, SigningKey
 from hrss.bus import OutboxRelay
+from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.db import Database, bus_tables, make_engine
 from hrss.testing.processes import wait_until
 

@@ -1,4 +1,4 @@
-"""The seed documents (`shared/seeds/`) the registry reads as fixture data: the real checklist of seeds/002.
+"""The seed documents (`shared/seeds/`) read as fixture data: the real checklist of seeds/002.
 
 The seeds are not part of the repository: they sit in a `shared/` folder beside the checkout
 (`…/main` and `…/shared`), locally and in CI alike. `HRSS_SEEDS_DIR` names another folder and wins.
@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from hrss.contracts.checklist import CheckItemSpec
-from registry.domain.checklist_document import parse_checklist_document
+from hrss.contracts.checklist_document import parse_checklist_document
 
 SEEDS_ENV = "HRSS_SEEDS_DIR"
 CHECKLIST_DOCUMENT = "002_faaf37735c8daa25.txt"  # 平顶山 2020 方案: its attachment is a real 9-item checklist
@@ -26,8 +26,8 @@ def seeds_dir() -> Path:
     configured = os.environ.get(SEEDS_ENV, "").strip()
     if configured:
         return Path(configured)
-    # this file is <repo>/services/registry/src/registry/fixtures.py: parents[4] is <repo>
-    return (Path(__file__).resolve().parents[4] / ".." / "shared" / "seeds").resolve()
+    # this file is <repo>/libs/testing/src/hrss/testing/seeds.py: parents[5] is <repo>
+    return (Path(__file__).resolve().parents[5] / ".." / "shared" / "seeds").resolve()
 
 
 def seed_document(name: str) -> Path:

@@ -17,7 +17,7 @@ from hrss.observability.web import PlatformErrorResponses
 
 
 class TransactionalHttp(PlatformErrorResponses, HttpRequestHandler):
-    """`@http(method, url)` whose response waits for the database commit; platform errors answer 4xx JSON."""
+    """`@write_http(method, url)` whose response waits for the database commit; platform errors answer 4xx JSON."""
 
     database: Database | None = None
 
@@ -37,4 +37,4 @@ class TransactionalHttp(PlatformErrorResponses, HttpRequestHandler):
         return super().handle_result(event, worker_ctx, result, exc_info)
 
 
-http = TransactionalHttp.decorator
+http: Any = TransactionalHttp.decorator

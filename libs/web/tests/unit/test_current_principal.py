@@ -5,8 +5,10 @@ from werkzeug.test import EnvironBuilder
 
 from hrss.auth import AccessDenied, KeySet, Principal, Role, SigningKey, TokenIssuer, Unauthenticated, WeakPassword
 from hrss.auth.dependency import CurrentPrincipal, bearer_token, current_principal, verifier_from_config
-from hrss.auth.web import AuthHttp, error_response, http
 from hrss.contracts import Node
+from hrss.web import ReadHttp as AuthHttp
+from hrss.web import error_response
+from hrss.web import read_http as http
 
 KEY = SigningKey.generate("k1")
 AUTH = {"issuer": "hrss-identity", "audience": "hrss", "public_keys": {"k1": KEY.public_base64()}}

@@ -22,7 +22,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from sqlalchemy import Table, func, insert, select
 
 from hrss.audit.checkpoints import SignedCheckpoint, b64, unb64
-from hrss.bus import Received, consume
+from hrss.auth.keys import KeySet, SigningKey
+from hrss.bus.consumer import Received, consume
 from hrss.contracts import ContractError, Node, NodeCode, event_contract, utcnow
 
 INTERVAL = float(os.environ.get("HRSS_AUDIT_CHECKPOINT_SECONDS", "300"))
@@ -46,8 +47,6 @@ class CheckpointKeys(DependencyProvider):
     """This process's node signing keys and the public keys of the nodes below it."""
 
     def setup(self) -> None:
-        from hrss.auth.keys import KeySet, SigningKey
-
         config = self.container.config.get("AUDIT") or {}
         self.signing: dict[str, Any] = {}
         for node, text in (config.get("signing_keys") or {}).items():
