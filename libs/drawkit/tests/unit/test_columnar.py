@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hrss.drawkit import frame as frames
-from hrss.drawkit import merkle, sampling
+from hrss.drawkit import merkle
 from hrss.drawkit.encoding import SHA256, SHA256_AES, SM3, available, nfc_utf8_each, profile, utf8_each
 from hrss.drawkit.frame import (
     REASONS,
@@ -42,6 +42,7 @@ from hrss.drawkit.sampling import (
     Selection,
     Tickets,
     aes_tickets,
+    hash_tickets,
     item_quotas,
     select,
     select_groups,
@@ -49,6 +50,7 @@ from hrss.drawkit.sampling import (
     strata_columns,
     stratum_order,
 )
+from hrss.drawkit.sampling.tickets import _smallest
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 REASON_CODES = sorted(REASONS)
@@ -399,7 +401,7 @@ def test_tickets_and_stratum_order_are_the_old_ones(key: bytes, usccs: list[str]
 @SETTINGS
 @given(keys, usccs_lists, st.integers(1, 70))
 def test_the_smallest_tickets_of_a_stratum_are_the_old_ones(key: bytes, usccs: list[str], wanted: int) -> None:
-    found = sampling._smallest(sampling.hash_tickets(SHA256, key), 32, usccs, wanted)
+    found = _smallest(hash_tickets(SHA256, key), 32, usccs, wanted)
     assert found == old_smallest(SHA256.new(key), usccs, wanted)
 
 
@@ -407,7 +409,7 @@ def test_the_smallest_tickets_of_a_large_stratum_take_the_bound_and_are_the_old_
     key = b"k" * 32
     usccs = [f"91330102MA{i:08d}" for i in range(20_000)]
     for wanted in (1, 2, 17, 1000, 5000, 19_999, 20_000, 30_000):
-        found = sampling._smallest(sampling.hash_tickets(SHA256, key), 32, usccs, wanted)
+        found = _smallest(hash_tickets(SHA256, key), 32, usccs, wanted)
         assert found == old_smallest(SHA256.new(key), usccs, wanted), wanted
 
 
@@ -424,8 +426,8 @@ def test_the_smallest_tickets_are_exact_when_the_bound_keeps_too_few_or_tickets_
     for tickets in (high, tied):
         keyed = sorted(t + u.encode() for t, u in zip(tickets(utf8_each(usccs)), usccs, strict=True))
         for wanted in (1, 10, 299, 300):
-            assert sampling._smallest(tickets, 32, usccs, wanted) == keyed[:wanted]
-    assert [k[32:] for k in sampling._smallest(tied, 32, usccs, 3)] == [b"U000", b"U001", b"U002"]
+            assert _smallest(tickets, 32, usccs, wanted) == keyed[:wanted]
+    assert [k[32:] for k in _smallest(tied, 32, usccs, 3)] == [b"U000", b"U001", b"U002"]
 
 
 fractions = st.sampled_from(sorted({Fraction(n, d) for d in range(1, 9) for n in range(d + 1)}))

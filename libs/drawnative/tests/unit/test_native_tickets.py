@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from hrss import drawnative
 from hrss.drawkit import SHA256, DrawPlan, FrameEntry, ItemRule
-from hrss.drawkit.sampling import _smallest, hash_tickets, native_kernel, select_groups
+from hrss.drawkit.sampling import hash_tickets, native_kernel, select_groups
+from hrss.drawkit.sampling.tickets import _smallest
 
 BACKENDS = ["portable"] + (["shani"] if drawnative.backend() == "shani" else [])
 

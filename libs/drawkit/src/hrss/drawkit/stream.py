@@ -37,7 +37,8 @@ from typing import Any, TypeVar
 from hrss.drawkit import merkle
 from hrss.drawkit.encoding import Profile, field_bytes, paused_gc, utf8_each
 from hrss.drawkit.frame import REASONS, FrameEntry, leaf_hashes_of_lines
-from hrss.drawkit.sampling import DrawPlan, Selection, Tickets, _green, item_quotas, selection_of, ticket_function
+from hrss.drawkit.sampling import DrawPlan, Selection, Tickets, item_quotas, selection_of, ticket_function
+from hrss.drawkit.sampling.parallel import _green
 
 Chunk = TypeVar("Chunk")
 
