@@ -1,4 +1,4 @@
-"""The auditor's check of one assignment (docs/draw-assignment.md §7): coverage, infeasibility, team size,
+"""The auditor's check of one assignment (docs/draw-assignment.md §8): coverage, infeasibility, team size,
 eligibility, tickets, order, loads, balance, the re-run and the replacements."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """What the assignment is a function of and what it gives: the roster entry, the picked entity, the inputs, the
-teams and the infeasible entities (docs/draw-assignment.md §2–5)."""
+teams and the infeasible entities (docs/draw-assignment.md §2, §5.5)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Replacing a drawn inspector (004 §9.2.2, docs/draw-assignment.md §6) and replaying the logged replacements
-(§7)."""
+"""Replacing a drawn inspector (004 §9.2.2, docs/draw-assignment.md §7) and replaying the logged replacements
+(§8)."""
 
 from __future__ import annotations
 

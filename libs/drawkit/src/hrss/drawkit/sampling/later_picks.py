@@ -1,4 +1,4 @@
-"""Picks made after the draw (docs/draw-spec.md §8): the replacement of an invalid pick and the expansion to a
+"""Picks made after the draw (docs/draw-spec.md §7.3–7.4): the replacement of an invalid pick and the expansion to a
 larger quota, both the next never-picked entities in ticket order."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The picks of a selection in global ticket order, with their items and batches (docs/draw-spec.md §6–7), built
+"""The picks of a selection in global ticket order, with their items and batches (docs/draw-spec.md §7.1–7.2), built
 column by column: a draw of ten million makes half a million picks."""
 
 from __future__ import annotations

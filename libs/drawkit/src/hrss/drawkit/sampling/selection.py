@@ -1,4 +1,4 @@
-"""The stratified selection (docs/draw-spec.md §6): in every stratum, the q_s eligible entities with the smallest
+"""The stratified selection (docs/draw-spec.md §7.1): in every stratum, the q_s eligible entities with the smallest
 tickets."""
 
 from __future__ import annotations
