@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import MetaData, select
 from sqlalchemy.orm import Session
 
+from hrss.audit import AuditLog, AuditRecord, audit_table
 from hrss.contracts import Envelope, event_contract
 from hrss.db import UnitOfWork, bus_tables, make_engine
 from hrss.testing.fakes import FakeUnitOfWork
@@ -30,6 +31,7 @@ class RealSide:
     def __init__(self, dsn: str) -> None:
         self.metadata = MetaData(schema="uowtest")
         self.outbox, _ = bus_tables(self.metadata)
+        self.audit_entries = audit_table(self.metadata)
         self.engine = make_engine(dsn, schema="uowtest", pool_size=1)
         with self.engine.begin() as connection:
             connection.exec_driver_sql("CREATE SCHEMA uowtest")
@@ -37,13 +39,24 @@ class RealSide:
 
     def new(self) -> UnitOfWork:
         return UnitOfWork(
-            Session(self.engine), self.outbox, service="uowtest", nodes=("330000",), trace_id=lambda: "trace-1"
+            Session(self.engine),
+            self.outbox,
+            service="uowtest",
+            nodes=("330000",),
+            trace_id=lambda: "trace-1",
+            audit_log=AuditLog(self.audit_entries),
         )
 
     def sent(self, unit: UnitOfWork) -> list[Envelope]:
         with self.engine.connect() as connection:
             rows = connection.execute(select(self.outbox.c.value, self.outbox.c.topic).order_by(self.outbox.c.id))
             return [Envelope.from_bytes(bytes(row.value)) for row in rows]
+
+    def audited(self, unit: UnitOfWork) -> list[tuple[str, str]]:
+        with self.engine.connect() as connection:
+            entries = self.audit_entries
+            rows = connection.execute(select(entries.c.node, entries.c.action).order_by(entries.c.node, entries.c.seq))
+            return [(row.node, row.action) for row in rows]
 
 
 class FakeSide:
@@ -52,6 +65,9 @@ class FakeSide:
 
     def sent(self, unit: FakeUnitOfWork) -> list[Envelope]:
         return unit.committed
+
+    def audited(self, unit: FakeUnitOfWork) -> list[tuple[str, str]]:
+        return sorted(((node, record.action) for node, record in unit.audited), key=lambda entry: entry[0])
 
 
 @pytest.fixture(params=["fake", "real"])
@@ -95,6 +111,33 @@ def test_a_node_not_served_cannot_produce(side):
     unit = side.new()
     with pytest.raises(ValueError):
         unit.publish(Happened(n=1), subject="a", node="330102")
+
+
+def _entry(action: str) -> AuditRecord:
+    return AuditRecord(
+        actor="a-1", actor_role="admin", actor_kind="user", action=action, object_type="thing", object_id="t-1"
+    )
+
+
+def test_audit_entries_are_kept_with_the_commit_on_the_chain_of_their_node(side):
+    unit = side.new()
+    unit.audit(_entry("thing.made"))
+    unit.audit(_entry("thing.changed"), node="330000")
+    unit.commit()
+    assert side.audited(unit) == [("330000", "thing.made"), ("330000", "thing.changed")]
+
+
+def test_rolled_back_audit_entries_are_never_kept(side):
+    unit = side.new()
+    unit.audit(_entry("thing.made"))
+    unit.rollback()
+    assert side.audited(unit) == []
+
+
+def test_an_audit_entry_for_a_node_not_served_is_refused(side):
+    unit = side.new()
+    with pytest.raises(ValueError):
+        unit.audit(_entry("thing.made"), node="330102")
 
 
 def test_outbox_rows_carry_topic_and_headers(fresh_database):

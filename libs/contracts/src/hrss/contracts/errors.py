@@ -11,14 +11,30 @@ UNSHOWABLE = "（无法显示的字段名）"
 
 
 class PlatformError(Exception):
-    """Base of every error shown at an edge; never carries a stack trace or SQL to the client."""
+    """Base of every error shown at an edge; never carries a stack trace or SQL to the client.
+
+    A typed error says its code and its Chinese message once, where it is defined, and is raised with the
+    values its message names:
+
+        class DrawVoided(Conflict):
+            code = "draw.voided"
+            template = "抽取 {draw_id} 已作废"
+
+        raise DrawVoided(draw_id=key)
+
+    `PlatformError(code, message)` still works for an error that is raised in one place only."""
 
     status = 400
+    code: str = "platform.error"
+    template: str = ""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str | None = None, message: str | None = None, **values: object) -> None:
+        code = code or type(self).code
+        message = message if message is not None else type(self).template.format(**values)
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        self.values = values
 
     def to_dict(self) -> dict[str, str]:
         """The JSON body an endpoint answers with."""

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel
 
+from hrss.audit import AuditRecord
 from hrss.bus.broker import (
     AbstractBroker,
     AbstractSubscription,
@@ -18,7 +19,7 @@ from hrss.bus.broker import (
     TopicPartition,
     TopicSpec,
 )
-from hrss.contracts import Envelope, current_trace_id, new_trace_id
+from hrss.contracts import Envelope, current_trace_id, new_trace_id, producing_node
 from hrss.db.unit_of_work import build_envelope
 
 
@@ -110,16 +111,19 @@ class _Subscription(AbstractSubscription):
 
 
 class FakeUnitOfWork:
-    """Collects published envelopes; `committed` holds those of committed transactions."""
+    """Collects published envelopes and audit entries; `committed` and `audited` hold those of committed
+    transactions. Passes the unit-of-work contract suite the real one passes (libs/db)."""
 
     def __init__(self, *, service: str = "test", nodes: tuple[str, ...] = ("330000",)) -> None:
         from hrss.contracts import registry
 
         self._registry = registry
         self._service = service
-        self._nodes = nodes
+        self.nodes = nodes
         self.events: list[Envelope] = []
         self.committed: list[Envelope] = []
+        self._audits: list[tuple[str, AuditRecord]] = []
+        self.audited: list[tuple[str, AuditRecord]] = []  # (node, entry) in the order they were added
         self.finished = False
 
     def publish(
@@ -129,7 +133,7 @@ class FakeUnitOfWork:
             self._registry,
             payload,
             self._service,
-            self._nodes,
+            self.nodes,
             current_trace_id.get() or new_trace_id(),
             subject=subject,
             target_node=target_node,
@@ -138,14 +142,19 @@ class FakeUnitOfWork:
         self.events.append(envelope)
         return envelope
 
+    def audit(self, record: AuditRecord, *, node: str | None = None) -> None:
+        self._audits.append((producing_node(self.nodes, node), record))
+
     def commit(self) -> None:
         if not self.finished:
             self.committed.extend(self.events)
+            self.audited.extend(self._audits)
             self.finished = True
 
     def rollback(self) -> None:
         if not self.finished:
             self.events.clear()
+            self._audits.clear()
             self.finished = True
 
     def close(self) -> None:
