@@ -47,7 +47,7 @@ class Observed(DependencyProvider):
 class ObservedService:
     """Mixin: declares the metrics dependency and serves `/metrics` and `/health`."""
 
-    observed = Observed()
+    trace_id = Observed()  # the worker's trace id (and its metrics)
 
     @http("GET", "/metrics")
     def metrics(self, request: Any) -> Response:

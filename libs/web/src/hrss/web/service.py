@@ -81,7 +81,7 @@ class HttpService(ObservedService):
     wiring: Wiring[Any]
 
     def _context(self, principal: Principal) -> Any:
-        return self.context(self.db, self.wiring.components, principal, self.observed)
+        return self.context(self.db, self.wiring.components, principal, self.trace_id)
 
     def _as_service(self) -> Any:
         """The context of the service acting for itself (consumers, scheduled jobs)."""
@@ -114,5 +114,5 @@ class HttpService(ObservedService):
             object_type=object_type or self.object_type,
             object_id=object_id,
             run=answer,
-            request_id=self.observed,
+            request_id=self.trace_id,
         )

@@ -60,7 +60,7 @@ class DrawService(ObservedService):
     # -- plumbing ---------------------------------------------------------------------------
 
     def _context(self, principal: Principal) -> Context:
-        return Context(self.db, self.draw.components, principal, self.observed)
+        return Context(self.db, self.draw.components, principal, self.trace_id)
 
     def _write(self, request: Request, action: str, object_id: str, run: Callable[[Context], Any]) -> Response:
         """Run a step as the caller, in a savepoint; a refusal is rolled back and audited as refused."""
@@ -72,7 +72,7 @@ class DrawService(ObservedService):
             object_type="draw",
             object_id=object_id,
             run=lambda principal: json_response(run(self._context(principal))),
-            request_id=self.observed,
+            request_id=self.trace_id,
         )
 
     def _reader(self, request: Request) -> Context:

@@ -77,7 +77,7 @@ class EvidenceService(ObservedService):
     # -- plumbing ---------------------------------------------------------------------------
 
     def _ctx(self, principal: Principal) -> Context:
-        return Context(self.db, self.evidence.components, principal, self.observed)
+        return Context(self.db, self.evidence.components, principal, self.trace_id)
 
     def _write(
         self, request: Request, action: str, kind: str, key: str, run: Callable[[Context], Any], status: int = 200
@@ -85,7 +85,7 @@ class EvidenceService(ObservedService):
         auth = self.evidence.principal_from
         go = lambda p: run(self._ctx(p))  # noqa: E731
         return write(
-            self.db, request, auth, self.observed, action=action, object_type=kind, object_id=key, run=go, status=status
+            self.db, request, auth, self.trace_id, action=action, object_type=kind, object_id=key, run=go, status=status
         )
 
     def _read(self, request: Request, run: Callable[[Context], Any]) -> Response:
@@ -178,7 +178,7 @@ class EvidenceService(ObservedService):
 
         auth = self.evidence.principal_from
         return audited_read(
-            self.db, request, auth, self.observed, action="archive.read", object_type="archive",
+            self.db, request, auth, self.trace_id, action="archive.read", object_type="archive",
             object_id=_auditable(archive_id), grant_id=_auditable(given), run=run,
         )  # fmt: skip
 
@@ -195,7 +195,7 @@ class EvidenceService(ObservedService):
 
         auth = self.evidence.principal_from
         return audited_read(
-            self.db, request, auth, self.observed, action="evidence.read", object_type="evidence",
+            self.db, request, auth, self.trace_id, action="evidence.read", object_type="evidence",
             object_id=_auditable(evidence_id), grant_id=_auditable(given), run=run,
         )  # fmt: skip
 

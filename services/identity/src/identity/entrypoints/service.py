@@ -71,7 +71,7 @@ class IdentityService(ObservedService):
     identity: Identity = IdentityComponents()  # type: ignore[assignment]
 
     def _context(self) -> Context:
-        request_id = self.observed  # the worker's trace id
+        request_id = self.trace_id  # the worker's trace id
         return Context(
             SqlAlchemyAccountRepository(self.db.session),
             self.identity.components,

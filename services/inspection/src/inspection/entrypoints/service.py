@@ -71,10 +71,10 @@ class InspectionService(ObservedService):
     # -- plumbing ---------------------------------------------------------------------------
 
     def _service(self) -> Context:
-        return Context(self.db, self.inspection.components, self.inspection.as_service(), self.observed)
+        return Context(self.db, self.inspection.components, self.inspection.as_service(), self.trace_id)
 
     def _context(self, principal: Principal) -> Context:
-        return Context(self.db, self.inspection.components, principal, self.observed)
+        return Context(self.db, self.inspection.components, principal, self.trace_id)
 
     def _write(self, request: Request, action: str, object_id: str, run: Callable[[Context], Any]) -> Response:
         """Run a step as the caller, in a savepoint; a refusal is rolled back and audited as refused."""
@@ -86,7 +86,7 @@ class InspectionService(ObservedService):
             object_type="inspection",
             object_id=object_id,
             run=lambda principal: json_response(run(self._context(principal))),
-            request_id=self.observed,
+            request_id=self.trace_id,
         )
 
     def _reader(self, request: Request) -> Context:

@@ -47,7 +47,7 @@ class PlanningService(ObservedService):
     # -- the facts after the draw: the task's lifecycle and its progress per node follow from them ------
 
     def _as_service(self) -> Context:
-        return Context(self.db, self.planning.components, self.planning.as_service(), self.observed)
+        return Context(self.db, self.planning.components, self.planning.as_service(), self.trace_id)
 
     @consume(DrawCompleted)
     def apply_draw_completed(self, event: Received) -> None:
@@ -82,8 +82,8 @@ class PlanningService(ObservedService):
             action=action,
             object_type=object_type,
             object_id=object_id,
-            run=lambda principal: run(Context(self.db, self.planning.components, principal, self.observed)),
-            request_id=self.observed,
+            run=lambda principal: run(Context(self.db, self.planning.components, principal, self.trace_id)),
+            request_id=self.trace_id,
         )
 
     def _reader(self, request: Request) -> Principal:

@@ -37,7 +37,7 @@ class RegistryService(ObservedService):
     registry: Registry = RegistryComponents()  # type: ignore[assignment]
 
     def _context(self, principal: Principal) -> Context:
-        return Context(self.db, self.registry.components, principal, self.observed)
+        return Context(self.db, self.registry.components, principal, self.trace_id)
 
     def _write(
         self, request: Request, action: str, object_type: str, object_id: str, run: Callable[[Context], Any]
@@ -51,7 +51,7 @@ class RegistryService(ObservedService):
             object_type=object_type,
             object_id=object_id,
             run=lambda principal: run(self._context(principal)),
-            request_id=self.observed,
+            request_id=self.trace_id,
         )
 
     def _reader(self, request: Request) -> Principal:
@@ -61,7 +61,7 @@ class RegistryService(ObservedService):
 
     @consume(VisitStatusChanged)
     def record_inspection(self, event: Received) -> None:
-        ctx = Context(self.db, self.registry.components, self.registry.as_service(), self.observed)
+        ctx = Context(self.db, self.registry.components, self.registry.as_service(), self.trace_id)
         inspections.record_inspection(ctx, event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
 
     # -- entities --------------------------------------------------------------------------
