@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -61,7 +62,7 @@ def write_sample(out: Path) -> list[str]:
     ]
     sample = {
         **template,
-        "build": {"context": ".", "dockerfile": "services/sample/Dockerfile"},
+        "build": {"context": ".", "args": {"SERVICE": "sample"}},
         "image": "hrss/sample:dev",
         "environment": {**env, "HRSS_NODES": "330102"},
     }
@@ -71,8 +72,13 @@ def write_sample(out: Path) -> list[str]:
 
 
 def landed_services() -> set[str]:
-    """Services that exist: services/<name>/ with a Dockerfile."""
-    return {p.parent.name for p in (ROOT / "services").glob("*/Dockerfile")}
+    """Services that exist: services/<name>/ whose pyproject.toml names its nameko entrypoint ([tool.hrss])."""
+    landed = set()
+    for pyproject in (ROOT / "services").glob("*/pyproject.toml"):
+        tool = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("hrss", {})
+        if tool.get("entrypoint"):
+            landed.add(pyproject.parent.name)
+    return landed
 
 
 def compose_services(doc: dict) -> tuple[set[str], list[str]]:
@@ -86,8 +92,15 @@ def compose_services(doc: dict) -> tuple[set[str], list[str]]:
         if build is not None:
             build = {"context": build} if isinstance(build, str) else build
             dockerfile = ROOT / build.get("context", ".") / build.get("dockerfile", "Dockerfile")
+            service = (build.get("args") or {}).get("SERVICE")
             if not dockerfile.is_file():
                 problems.append(f"compose service {key!r} builds {dockerfile.relative_to(ROOT)}, which does not exist")
+            elif dockerfile != ROOT / "Dockerfile":
+                problems.append(
+                    f"compose service {key!r} builds {dockerfile.relative_to(ROOT)}; every image comes from ./Dockerfile"
+                )
+            elif service not in landed_services():
+                problems.append(f"compose service {key!r} builds SERVICE={service!r}, which is not a service")
     return names, problems
 
 
@@ -96,16 +109,16 @@ def check_services() -> list[str]:
     landed = landed_services()
     in_compose, problems = compose_services(load_yaml(COMPOSE))
     for name in sorted(in_compose - landed):
-        problems.append(f"docker-compose.yml runs {name!r}, but services/{name}/Dockerfile does not exist")
+        problems.append(f"docker-compose.yml runs {name!r}, but services/{name}/ does not exist")
     for name in sorted(landed - in_compose):
-        problems.append(f"services/{name}/ has a Dockerfile but docker-compose.yml does not run it")
+        problems.append(f"services/{name}/ exists but docker-compose.yml does not run it")
     for level in LEVELS:
         values = load_yaml(CHART / f"values-{level}.yaml")
         entries = values.get("services") or []
         enabled = {e["name"] for e in entries if e.get("enabled", True)}
         listed = {e["name"] for e in entries}
         for name in sorted(enabled - landed):
-            problems.append(f"values-{level}.yaml enables {name!r}, but services/{name}/ has no Dockerfile")
+            problems.append(f"values-{level}.yaml enables {name!r}, but services/{name}/ does not exist")
         if level == "province":
             for name in sorted(landed - enabled):
                 problems.append(f"values-province.yaml does not enable {name!r} (the province runs every service)")
@@ -122,7 +135,7 @@ def main(argv: list[str]) -> int:
         problems = write_sample(Path(argv[1]))
     elif argv[:1] == ["services"]:
         problems = check_services()
-        print(f"services with a Dockerfile: {', '.join(sorted(landed_services())) or 'none yet'}")
+        print(f"services: {', '.join(sorted(landed_services())) or 'none yet'}")
     else:
         print(__doc__, file=sys.stderr)
         return 2
