@@ -96,9 +96,8 @@ def compose_services(doc: dict) -> tuple[set[str], list[str]]:
             if not dockerfile.is_file():
                 problems.append(f"compose service {key!r} builds {dockerfile.relative_to(ROOT)}, which does not exist")
             elif dockerfile != ROOT / "Dockerfile":
-                problems.append(
-                    f"compose service {key!r} builds {dockerfile.relative_to(ROOT)}; every image comes from ./Dockerfile"
-                )
+                built = dockerfile.relative_to(ROOT)
+                problems.append(f"compose service {key!r} builds {built}; every image is built from ./Dockerfile")
             elif service not in landed_services():
                 problems.append(f"compose service {key!r} builds SERVICE={service!r}, which is not a service")
     return names, problems
