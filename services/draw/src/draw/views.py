@@ -3,7 +3,6 @@ list), the auditor package (administrators and auditors), an entity's proof, and
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from sqlalchemy import select
@@ -16,13 +15,7 @@ from hrss.auth import Action, Principal, Unauthenticated, check_access
 from hrss.drawkit import public_record
 from hrss.drawkit.frame import FrameColumns, snapshot_lines
 from hrss.drawkit.package import entity_proof
-
-
-def check_id(value: str, name: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise Invalid("request.invalid_id", f"{name} 应为 UUID") from None
+from hrss.web import check_id
 
 
 def draw_summary(ctx: Context, draw_id: str) -> dict[str, Any]:

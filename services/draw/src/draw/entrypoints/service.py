@@ -3,37 +3,31 @@ over HTTP."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
 from draw import views
 from draw.adapters.orm import metadata
+from draw.bootstrap import Components, bootstrap
 from draw.entrypoints import schemas
-from draw.entrypoints.dependencies import Draw, DrawComponents
 from draw.entrypoints.openapi import OPENAPI
 from draw.service_layer import draws, read_model
 from draw.service_layer.context import Context
-from hrss.auth import Principal
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.planning import TaskReadyForDraw
 from hrss.contracts.events.registry import CheckItemChanged, EntityChanged, InspectorChanged, InterestsChanged
 from hrss.db import Database, UnitOfWork
-from hrss.observability import ObservedService
-from hrss.web import audited_write, read_http, write_http
+from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, read_http, write_http
 
 
-def json_response(body: object, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
-
-
-class DrawService(ObservedService):
+class DrawService(HttpService):
     name = "draw"
+    context = Context
+    object_type = "draw"
 
     db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
-    draw: Draw = DrawComponents()  # type: ignore[assignment]
+    wiring: Wiring[Components] = ComponentProvider(bootstrap)  # type: ignore[assignment]
 
     # -- read model -------------------------------------------------------------------------
 
@@ -57,27 +51,6 @@ class DrawService(ObservedService):
     def apply_check_items(self, events: list[Received]) -> None:
         read_model.apply_check_items(self.db.session, [e.payload for e in events])  # type: ignore[misc]
 
-    # -- plumbing ---------------------------------------------------------------------------
-
-    def _context(self, principal: Principal) -> Context:
-        return Context(self.db, self.draw.components, principal, self.trace_id)
-
-    def _write(self, request: Request, action: str, object_id: str, run: Callable[[Context], Any]) -> Response:
-        """Run a step as the caller, in a savepoint; a refusal is rolled back and audited as refused."""
-        return audited_write(
-            self.db,
-            request,
-            self.draw.principal_from,
-            action=action,
-            object_type="draw",
-            object_id=object_id,
-            run=lambda principal: json_response(run(self._context(principal))),
-            request_id=self.trace_id,
-        )
-
-    def _reader(self, request: Request) -> Context:
-        return self._context(self.draw.principal_from(request))
-
     # -- steps ------------------------------------------------------------------------------
 
     @write_http("POST", "/draws")
@@ -91,7 +64,7 @@ class DrawService(ObservedService):
     @write_http("POST", "/draws/<draw_id>/contributions")
     def contribute(self, request: Request, draw_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(draw_id, "draw_id")
+            key = check_id(draw_id, "draw_id")
             body = schemas.parse(schemas.ContributionBody, request.get_data())
             return draws.contribute(ctx, key, body.witness, body.value)
 
@@ -99,14 +72,12 @@ class DrawService(ObservedService):
 
     @write_http("POST", "/draws/<draw_id>/draw")
     def run_draw(self, request: Request, draw_id: str) -> Response:
-        return self._write(
-            request, "draw.draw", draw_id, lambda ctx: draws.run_draw(ctx, views.check_id(draw_id, "draw_id"))
-        )
+        return self._write(request, "draw.draw", draw_id, lambda ctx: draws.run_draw(ctx, check_id(draw_id, "draw_id")))
 
     @write_http("POST", "/draws/<draw_id>/replacements")
     def replace(self, request: Request, draw_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(draw_id, "draw_id")
+            key = check_id(draw_id, "draw_id")
             body = schemas.parse(schemas.ReplacementBody, request.get_data())
             return draws.replace(ctx, key, body.uscc, body.reason)
 
@@ -115,7 +86,7 @@ class DrawService(ObservedService):
     @write_http("POST", "/draws/<draw_id>/expansions")
     def expand(self, request: Request, draw_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(draw_id, "draw_id")
+            key = check_id(draw_id, "draw_id")
             body = schemas.parse(schemas.ExpansionBody, request.get_data())
             return draws.expand(ctx, key, body.ratios, body.reason)
 
@@ -124,7 +95,7 @@ class DrawService(ObservedService):
     @write_http("POST", "/draws/<draw_id>/team-replacements")
     def replace_member(self, request: Request, draw_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(draw_id, "draw_id")
+            key = check_id(draw_id, "draw_id")
             body = schemas.parse(schemas.MemberReplacementBody, request.get_data())
             return draws.replace_member(ctx, key, body.uscc, str(body.inspector_id), body.reason, body.approver)
 
@@ -133,7 +104,7 @@ class DrawService(ObservedService):
     @write_http("POST", "/draws/<draw_id>/void")
     def void(self, request: Request, draw_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(draw_id, "draw_id")
+            key = check_id(draw_id, "draw_id")
             body = schemas.parse(schemas.ReasonBody, request.get_data())
             return draws.void(ctx, key, body.reason)
 
@@ -147,8 +118,8 @@ class DrawService(ObservedService):
 
     @read_http("GET", "/draws/<draw_id>/public")
     def get_public(self, request: Request, draw_id: str) -> Response:
-        principal = self.draw.principal_from(request) if request.headers.get("Authorization") else None
-        ctx = self._context(principal) if principal is not None else Context(self.db, self.draw.components, None)  # type: ignore[arg-type]
+        principal = self.wiring.principal_from(request) if request.headers.get("Authorization") else None
+        ctx = self._context(principal) if principal is not None else Context(self.db, self.wiring.components, None)  # type: ignore[arg-type]
         return json_response(views.public(ctx, principal, draw_id))
 
     @read_http("GET", "/draws/<draw_id>/auditor")
