@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from minio import Minio
 
-from draw.adapters.snapshots import S3Snapshots, SnapshotStore
-from hrss.contracts import utcnow
-from hrss.drawkit import SHA256, Profile, profile
-
-
-@dataclass
-class Components:
-    snapshots: SnapshotStore
-    profile: Profile = SHA256
-    # every team member holds these (DRAW.required_qualifications, none by default), whatever the items, besides
-    # what the checklist says each item needs; frozen into the committed task at freeze
-    required_qualifications: tuple[str, ...] = ()
-    clock: Callable[[], datetime] = field(default=utcnow)
+from draw.adapters.snapshots import CachedSnapshots, S3Snapshots
+from draw.service_layer.components import Components
+from hrss.drawkit import SHA256, profile
 
 
 def snapshots_from(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> S3Snapshots:
@@ -44,7 +32,7 @@ def snapshots_from(config: Mapping[str, Any], environ: Mapping[str, str] = os.en
 def bootstrap(config: Mapping[str, Any]) -> Components:
     draw = config.get("DRAW") or {}
     return Components(
-        snapshots=snapshots_from(config),
+        snapshots=CachedSnapshots(snapshots_from(config)),
         profile=profile(str(draw.get("profile") or SHA256.name)),
         required_qualifications=required_qualifications(draw),
     )

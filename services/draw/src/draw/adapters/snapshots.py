@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -82,3 +83,27 @@ class MemorySnapshots:
         if hashlib.sha256(data).hexdigest() != sha256:
             raise SnapshotCorrupt(f"snapshot {key} does not match its recorded hash")
         return data
+
+
+class CachedSnapshots:
+    """A store with the last `size` snapshots read kept in memory: every step of a draw reads its frozen
+    snapshot, which never changes once written (its hash is checked on the first read)."""
+
+    def __init__(self, store: SnapshotStore, size: int = 8) -> None:
+        self.store = store
+        self.size = size
+        self._read: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+
+    def put(self, key: str, data: bytes) -> str:
+        return self.store.put(key, data)
+
+    def get(self, key: str, sha256: str) -> bytes:
+        found = self._read.get((key, sha256))
+        if found is None:
+            found = self.store.get(key, sha256)
+            self._read[(key, sha256)] = found
+            if len(self._read) > self.size:
+                self._read.popitem(last=False)
+        else:
+            self._read.move_to_end((key, sha256))
+        return found

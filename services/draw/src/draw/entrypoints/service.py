@@ -9,10 +9,11 @@ from werkzeug.wrappers import Request, Response
 
 from draw import views
 from draw.adapters.orm import metadata
-from draw.bootstrap import Components, bootstrap
+from draw.bootstrap import bootstrap
 from draw.entrypoints import schemas
 from draw.entrypoints.openapi import OPENAPI
 from draw.service_layer import draws, read_model
+from draw.service_layer.components import Components
 from draw.service_layer.context import Context
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.planning import TaskReadyForDraw

@@ -3,7 +3,7 @@ request's trace id; and the access check and audit entry every draw step shares.
 
 from __future__ import annotations
 
-from draw.bootstrap import Components
+from draw.service_layer.components import Components
 from hrss.auth import Role
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.db.context import NodeContext

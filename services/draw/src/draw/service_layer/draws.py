@@ -249,18 +249,11 @@ def freeze(ctx: Context, task_id: str, randomness_plan: str, batch_size: int) ->
     return summary(session, ctx, draw_id)
 
 
-_SNAPSHOTS: dict[str, dict[str, Any]] = {}
-
-
 def _snapshot(ctx: Context, run: Any) -> dict[str, Any]:
-    """The frozen snapshot (frame, roster, recusal pairs), read once per process and checked against its hash."""
-    cached = _SNAPSHOTS.get(str(run.draw_id))
-    if cached is None:
-        cached = json.loads(ctx.components.snapshots.get(run.snapshot_key, run.snapshot_sha256))
-        if len(_SNAPSHOTS) > 8:
-            _SNAPSHOTS.pop(next(iter(_SNAPSHOTS)))
-        _SNAPSHOTS[str(run.draw_id)] = cached
-    return cached
+    """The frozen snapshot (frame, roster, recusal pairs), checked against its hash (bootstrap keeps the last few
+    read in memory: `CachedSnapshots`)."""
+    found: dict[str, Any] = json.loads(ctx.components.snapshots.get(run.snapshot_key, run.snapshot_sha256))
+    return found
 
 
 def _frame(ctx: Context, run: Any) -> list[dict[str, Any]]:
