@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from draw.adapters.orm import draw_log, draw_pick, draw_run
-from draw.domain_errors import Invalid, NotFound
+from draw.domain.errors import InvalidFrameParameter, NotInFrame
 from draw.service_layer.context import AUDITORS, DRAWERS, Context
 from draw.service_layer.draws import package, summary
 from hrss.auth import Action, Principal, Unauthenticated, check_access
@@ -63,7 +63,7 @@ def auditor(ctx: Context, draw_id: str, frame: str | None = None) -> dict[str, A
     """The auditor package; `frame="none"` leaves the frame out, for an auditor who streams it from the snapshot
     file (`frame_snapshot`) instead."""
     if frame not in (None, "none"):
-        raise Invalid("request.invalid_frame", "frame 参数只能为 none（不含名单快照）")
+        raise InvalidFrameParameter()
     run, found = package(ctx, check_id(draw_id, "draw_id"))
     check_access(ctx.principal, Action.READ, run.node, roles=AUDITORS)
     return {k: v for k, v in found.items() if k != "frame"} if frame == "none" else found
@@ -83,7 +83,7 @@ def proof(ctx: Context, draw_id: str, uscc: str) -> dict[str, Any]:
     try:
         return entity_proof(found, uscc)
     except LookupError:
-        raise NotFound("draw.not_in_frame", f"检查对象 {uscc[:18]} 不在本次抽取的名单快照中") from None
+        raise NotInFrame(uscc=uscc[:18]) from None
 
 
 def of_task(ctx: Context, task_id: str) -> dict[str, Any]:

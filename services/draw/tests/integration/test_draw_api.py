@@ -366,7 +366,7 @@ def test_the_cli_runs_a_whole_ceremony_and_saves_a_record_the_verifier_accepts(d
     assert checked.returncode == 0, checked.stdout
     with pytest.raises(SystemExit) as refused:
         cli.main(["draw", draw_id], env)
-    assert "draw.cannot_draw" in str(refused.value)
+    assert "draw.cannot_draw" in str(refused.value) and "本次抽取已完成" in str(refused.value)
     assert cli.main(["show", draw_id, "--out", str(out)], env) == 0 and json.loads(out.read_text())["status"] == "drawn"
 
 

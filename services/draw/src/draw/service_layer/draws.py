@@ -4,7 +4,6 @@ entries and picks, the events and the audit entry in one transaction (docs/draw-
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import secrets
 import uuid
@@ -26,12 +25,12 @@ from draw.adapters.orm import (
     interests_view,
     task_view,
 )
-from draw.domain_errors import Conflict, Invalid, NotFound
+from draw.domain import errors
+from draw.domain.draw import Draw, check_entity_replacement_reason
 from draw.service_layer import read_model, requirements
 from draw.service_layer.context import Context
 from draw.service_layer.frames import build_frame, draw_plan, pick_target, target_node
 from hrss.auth.roles import ADMIN_ROLES
-from hrss.contracts.checklist import ChecklistError, parse_ratio
 from hrss.contracts.events.draw import (
     AssignmentDispatched,
     DrawCommitted,
@@ -44,7 +43,7 @@ from hrss.contracts.events.draw import (
     TeamChanged,
     TeamMember,
 )
-from hrss.drawkit import DrawBuilder, FrameEntry, canonical_json
+from hrss.drawkit import FrameEntry, canonical_json
 from hrss.drawkit import log as chain
 from hrss.drawkit.assignment import (
     Assignment,
@@ -68,12 +67,6 @@ from hrss.drawkit.assignment import (
 from hrss.drawkit.package import plan_json
 from hrss.drawkit.seed import assign_key
 
-REPLACEMENT_REASONS = {
-    "deregistered": "已注销或吊销",
-    "closed": "停业或歇业",
-    "unreachable": "通过登记住所无法联系",
-    "moved_out": "已迁出本辖区",
-}
 CST = timezone(timedelta(hours=8))
 
 
@@ -84,12 +77,12 @@ def _iso(ctx: Context) -> str:
 def _tasks(session: Session, task_id: str) -> list[Mapping[str, Any]]:
     row = session.execute(select(task_view).where(task_view.c.task_id == task_id)).first()
     if row is None:
-        raise NotFound("draw.task_not_ready", f"任务 {task_id} 尚未冻结待抽取（未收到 planning.task_ready_for_draw）")
+        raise errors.TaskNotReady(task_id=task_id)
     members = sorted(row.group_members)
     found = {r.task_id: r.task for r in session.execute(select(task_view).where(task_view.c.task_id.in_(members)))}
     missing = [m for m in members if m not in found]
     if missing:
-        raise Conflict("draw.group_incomplete", f"合并抽取组内任务 {'、'.join(missing)} 尚未冻结待抽取")
+        raise errors.GroupIncomplete(missing="、".join(missing))
     return [found[m] for m in members]
 
 
@@ -182,7 +175,7 @@ def freeze(ctx: Context, task_id: str, randomness_plan: str, batch_size: int) ->
     task_ids = [str(t["task_id"]) for t in tasks]
     session.execute(select(func.pg_advisory_xact_lock(func.hashtext("draw.freeze." + ",".join(task_ids)))))
     if (existing := _open_draw(session, task_ids)) is not None:
-        raise Conflict("draw.exists", f"任务已有抽取 {existing}：一次抽取不能重复进行；如需重抽，须先作废并说明理由")
+        raise errors.DrawExists(draw_id=existing)
     needs = requirements.item_needs(session, tasks)  # before the frame: a missing item refuses at once
     now = ctx.components.clock()
     entries, _ = build_frame(session, tasks, now.astimezone(CST).date())
@@ -198,7 +191,7 @@ def freeze(ctx: Context, task_id: str, randomness_plan: str, batch_size: int) ->
     draw_id = str(uuid.uuid4())
     rule = requirements.rule(ctx.components.required_qualifications, committed_tasks, needs)
     committed_task = {"tasks": committed_tasks, "qualifications": rule}
-    builder = DrawBuilder(
+    builder = Draw(
         ctx.components.profile,
         draw_id,
         committed_task,
@@ -268,7 +261,7 @@ def _requirements(run: Any) -> dict[str, list[str]]:
 
 
 def _assignment_input(
-    ctx: Context, run: Any, builder: DrawBuilder, picks: Sequence[Any], day: date | None = None
+    ctx: Context, run: Any, builder: Draw, picks: Sequence[Any], day: date | None = None
 ) -> AssignmentInput:
     """The picks with their implementing node and the union of what their items need, the frozen roster, the
     declared recusal pairs, the draw date (today in UTC+8 unless given) and the task's team size."""
@@ -296,7 +289,7 @@ def _assignment_input(
     )
 
 
-def _teams(ctx: Context, run: Any, builder: DrawBuilder, picks: Sequence[Any]) -> dict[str, list[dict[str, str]]]:
+def _teams(ctx: Context, run: Any, builder: Draw, picks: Sequence[Any]) -> dict[str, list[dict[str, str]]]:
     """Teams for `picks`, deterministic from the seed (docs/draw-assignment.md); the result is logged by hash."""
     if not picks:
         return {}
@@ -349,7 +342,7 @@ def package(ctx: Context, draw_id: str, *, lock: bool = False) -> tuple[Any, dic
     query = select(draw_run).where(draw_run.c.draw_id == draw_id)
     run = session.execute(query.with_for_update() if lock else query).first()
     if run is None:
-        raise NotFound("draw.not_found", f"抽取 {draw_id} 不存在")
+        raise errors.DrawNotFound(draw_id=draw_id)
     log = [
         {"seq": r.seq, "kind": r.kind, "at": r.at, "body": r.body, "hash": r.hash}
         for r in session.execute(select(draw_log).where(draw_log.c.draw_id == draw_id).order_by(draw_log.c.seq))
@@ -393,12 +386,12 @@ def package(ctx: Context, draw_id: str, *, lock: bool = False) -> tuple[Any, dic
     return run, found
 
 
-def _builder(ctx: Context, draw_id: str) -> tuple[Any, DrawBuilder]:
+def _builder(ctx: Context, draw_id: str) -> tuple[Any, Draw]:
     run, found = package(ctx, draw_id, lock=True)
-    return run, DrawBuilder.restore(found, lambda: _iso(ctx))
+    return run, Draw.restore(found, lambda: _iso(ctx))
 
 
-def _save_log(ctx: Context, draw_id: str, builder: DrawBuilder, known: int) -> None:
+def _save_log(ctx: Context, draw_id: str, builder: Draw, known: int) -> None:
     rows = [
         {
             "draw_id": draw_id,
@@ -419,24 +412,10 @@ def contribute(ctx: Context, draw_id: str, witness: str, value: str) -> dict[str
     run, builder = _builder(ctx, draw_id)
     role = ctx.authorize(run.node)
     known = len(builder.log)
-    try:
-        builder.contribute(witness, value)
-    except ValueError as refused:
-        raise Conflict("draw.not_accepting_contributions", _chinese(refused)) from None
+    builder.contribute(witness, value)
     _save_log(ctx, draw_id, builder, known)
     _audit(ctx, role, "draw.contribute", draw_id, run.node, f"{witness}")
     return summary(ctx.uow.session, ctx, draw_id)
-
-
-def _chinese(error: ValueError) -> str:
-    text = str(error)
-    if "void" in text:
-        return "本次抽取已作废"
-    if "seed is fixed" in text or "already drawn" in text:
-        return "本次抽取已完成，不能再提交随机数或重复抽取"
-    if "at least one contribution" in text:
-        return "至少需要一位见证人提交随机数后才能抽取"
-    return text
 
 
 def run_draw(ctx: Context, draw_id: str) -> dict[str, Any]:
@@ -444,10 +423,7 @@ def run_draw(ctx: Context, draw_id: str) -> dict[str, Any]:
     run, builder = _builder(ctx, draw_id)
     role = ctx.authorize(run.node)
     known = len(builder.log)
-    try:
-        picks = builder.draw()
-    except ValueError as refused:
-        raise Conflict("draw.cannot_draw", _chinese(refused)) from None
+    picks = builder.draw()
     teams = _teams(ctx, run, builder, picks)
     _save_log(ctx, draw_id, builder, known)
     dispatched = _save_picks(ctx, run, builder, 0, teams)
@@ -492,7 +468,7 @@ def _registry_record(entity: Any) -> RegistryRecord | None:
 
 
 def _save_picks(
-    ctx: Context, run: Any, builder: DrawBuilder, known: int, teams: Mapping[str, list[dict[str, str]]]
+    ctx: Context, run: Any, builder: Draw, known: int, teams: Mapping[str, list[dict[str, str]]]
 ) -> dict[str, int]:
     """Record the picks from `known` on and dispatch each, addressed to the node with territorial jurisdiction."""
     session = ctx.uow.session
@@ -597,20 +573,11 @@ def _save_picks(
 
 def replace(ctx: Context, draw_id: str, uscc: str, reason: str) -> dict[str, Any]:
     """Replace a pick found invalid by the next never-picked entity of its stratum (docs/draw-spec.md §7.3)."""
-    if reason not in REPLACEMENT_REASONS:
-        allowed = "、".join(f"{k}（{v}）" for k, v in REPLACEMENT_REASONS.items())
-        raise Invalid("draw.replacement_reason", f"替换理由只能是：{allowed}")
+    check_entity_replacement_reason(reason)
     run, builder = _builder(ctx, draw_id)
     role = ctx.authorize(run.node)
-    if builder.status != "drawn":
-        raise Conflict("draw.not_drawn", "只有已完成且未作废的抽取可以替换检查对象")
-    if uscc in builder.invalid:
-        raise Conflict("draw.already_replaced", f"检查对象 {uscc} 已被替换")
     known_log, known_picks = len(builder.log), len(builder.picks)
-    try:
-        new = builder.replace(uscc, reason)
-    except LookupError:
-        raise Conflict("draw.no_replacement", f"检查对象 {uscc} 不在本次抽取结果中，或其所在层已无可替换对象") from None
+    new = builder.replace(uscc, reason)
     teams = _teams(ctx, run, builder, [new])
     _save_log(ctx, draw_id, builder, known_log)
     _save_picks(ctx, run, builder, known_picks, teams)
@@ -623,29 +590,7 @@ def expand(ctx: Context, draw_id: str, ratios: Mapping[str, str], reason: str) -
     in ticket order are added as a new batch and dispatched; earlier picks never change (draw-spec §7.4)."""
     run, builder = _builder(ctx, draw_id)
     role = ctx.authorize(run.node)
-    if builder.status != "drawn":
-        raise Conflict("draw.not_drawn", "只有已完成且未作废的抽取可以扩大抽取")
-    current = {item.item_id: item for item in builder.current_plan.items}
-    items = []
-    for key, text in ratios.items():
-        item = current.get(key)
-        if item is None:
-            raise Invalid("draw.expansion_item", f"本次抽取没有抽查事项 {key[:80]}")
-        try:
-            ratio = parse_ratio(text)
-        except ChecklistError as bad:
-            raise Invalid("draw.expansion_ratio", bad.message) from None
-        if ratio.fraction is None or (item.fraction is not None and ratio.fraction <= item.fraction):
-            message = f"扩大抽取须提高抽查比例（{key[:80]} 现为 {_percent(item.fraction)}，申请 {text}）"
-            raise Invalid("draw.expansion_not_larger", message)
-        items.append((key, ratio.fraction))
-    raised = dict(items)
-    plan = dataclasses.replace(
-        builder.current_plan,
-        items=tuple(
-            dataclasses.replace(i, fraction=raised.get(i.item_id, i.fraction)) for i in builder.current_plan.items
-        ),
-    )
+    plan = builder.raised_plan(ratios)
     known_log, known_picks = len(builder.log), len(builder.picks)
     added = builder.expand(plan, reason)
     ctx.uow.session.execute(insert(draw_expansion).values(draw_id=draw_id, seq=len(builder.log), plan=plan_json(plan)))
@@ -656,7 +601,7 @@ def expand(ctx: Context, draw_id: str, ratios: Mapping[str, str], reason: str) -
     return summary(ctx.uow.session, ctx, draw_id)
 
 
-def _assigned_on(builder: DrawBuilder, uscc: str) -> date:
+def _assigned_on(builder: Draw, uscc: str) -> date:
     """The draw date of the `assigned` entry that gave `uscc` its team: a replacement is judged on it, so that the
     auditor can replay it (docs/draw-assignment.md §7)."""
     records = {"picks": [p.to_json() for p in builder.picks], "log": [e.to_json() for e in builder.log]}
@@ -671,8 +616,7 @@ def replace_member(
     head of the implementing body (an administrator of the target node calls this, naming the approver); the
     next eligible inspector in the entity's assignment-ticket order joins (docs/draw-assignment.md)."""
     run, builder = _builder(ctx, draw_id)
-    if builder.status != "drawn":
-        raise Conflict("draw.not_drawn", "只有已完成且未作废的抽取可以更换检查人员")
+    builder.require_drawn("更换检查人员")
     session = ctx.uow.session
     row = session.execute(
         select(draw_pick)
@@ -681,7 +625,7 @@ def replace_member(
         .limit(1)
     ).first()
     if row is None or not row.team:
-        raise NotFound("draw.no_team", f"检查对象 {uscc[:18]} 不在本次抽取结果中，或尚未分配检查组")
+        raise errors.NoTeam(uscc=uscc[:18])
     role = ctx.authorize(row.target_node, ADMIN_ROLES)
     opened = _replacement_reasons(session, draw_id)
     history = [
@@ -714,10 +658,10 @@ def replace_member(
             approver,
             history,
         )
-    except ValueError as refused:
-        raise Invalid("draw.team_replacement_invalid", str(refused)) from None
+    except ValueError as refused:  # drawkit's refusal of the reason or the approver, in Chinese
+        raise errors.TeamReplacementInvalid(refusal=str(refused)) from None
     except LookupError:
-        raise Conflict("draw.no_team_replacement", "该检查人员不在此检查组中，或已无符合条件的检查人员可替换") from None
+        raise errors.NoTeamReplacement() from None
     credentials = {i.inspector_id: i.credential_no for i in inputs.roster}
     salt = secrets.token_hex(16)
     body = {
@@ -762,19 +706,12 @@ def replace_member(
     return {"uscc": uscc, "replaced": done.replaced, "by": done.by, "rank": done.rank, "team": new_team}
 
 
-def _percent(value: Any) -> str:
-    return "无" if value is None else f"{float(value * 100):g}%"
-
-
 def void(ctx: Context, draw_id: str, reason: str) -> dict[str, Any]:
     """End the draw with a logged reason; a new draw of the tasks needs a new freeze."""
     run, builder = _builder(ctx, draw_id)
     role = ctx.authorize(run.node)
     known = len(builder.log)
-    try:
-        builder.void(reason)
-    except ValueError:
-        raise Conflict("draw.voided", "本次抽取已作废") from None
+    builder.void(reason)
     _save_log(ctx, draw_id, builder, known)
     ctx.uow.publish(
         DrawVoided(
@@ -799,7 +736,7 @@ def summary(session: Session, ctx: Context, draw_id: str) -> dict[str, Any]:
     """The draw as staff see it: status, commitments, contributions, counts per target node."""
     run = session.execute(select(draw_run).where(draw_run.c.draw_id == draw_id)).first()
     if run is None:
-        raise NotFound("draw.not_found", f"抽取 {draw_id} 不存在")
+        raise errors.DrawNotFound(draw_id=draw_id)
     log = session.execute(select(draw_log).where(draw_log.c.draw_id == draw_id).order_by(draw_log.c.seq)).all()
     kinds = [r.kind for r in log]
     status = (

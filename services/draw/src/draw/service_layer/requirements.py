@@ -21,7 +21,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from draw.adapters.orm import check_item_view
-from draw.domain_errors import Conflict
+from draw.domain.errors import ItemNotKnown
 
 LINE_TAG = "line:"
 # what every member needed, whatever the items, before the checklist named qualifications: the rule of a draw
@@ -44,7 +44,7 @@ def line_tag(line: str) -> str:
 
 
 def item_needs(session: Session, tasks: Sequence[Mapping[str, Any]]) -> dict[tuple[str, int], ItemNeed]:
-    """Each task item's version as the checklist states it; `Conflict` naming the items the draw has not seen yet
+    """Each task item's version as the checklist states it; `ItemNotKnown` naming the items the draw has not seen yet
     (the registry's event has not arrived: freezing without it would form teams on a guess)."""
     wanted = {(str(i["item_id"]), int(i["item_version"])) for t in tasks for i in t["items"]}
     rows = session.execute(
@@ -55,10 +55,7 @@ def item_needs(session: Session, tasks: Sequence[Mapping[str, Any]]) -> dict[tup
     missing = sorted(key for key in wanted if key not in found)
     if missing:
         listed = "、".join(f"“{names[key]}”第 {key[1]} 版" for key in missing)
-        raise Conflict(
-            "draw.item_not_known",
-            f"抽查事项 {listed} 尚未从名录库同步到抽取服务，无法确定检查人员所需的业务条线和资格，请稍后再冻结",
-        )
+        raise ItemNotKnown(items=listed)
     return found
 
 
