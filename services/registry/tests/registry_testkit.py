@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from registry.bootstrap import Components
 from registry.domain.regions import RegionTable
+from registry.service_layer.components import Components
 
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.auth.secrets import AesGcmSecretCipher

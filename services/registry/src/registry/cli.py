@@ -30,8 +30,9 @@ from hrss.contracts.lines import ENFORCEMENT_QUALIFICATION
 from hrss.db import make_engine
 from hrss.testing.seeds import CHECKLIST_DOCUMENT, load_seed_checklist
 from registry.adapters.orm import entity_current
-from registry.bootstrap import Components, bootstrap, unit_of_work
+from registry.bootstrap import bootstrap, unit_of_work
 from registry.service_layer import checklist, imports
+from registry.service_layer.components import Components
 from registry.service_layer.context import Context
 
 

@@ -21,9 +21,9 @@ from registry.adapters.orm import (
     outbox,
 )
 from registry.adapters.readers import ImportRefused
-from registry.bootstrap import Components
 from registry.domain.entities import ENTITY_FIELDS
 from registry.domain.regions import RegionTable
+from registry.service_layer.components import Components
 from registry.service_layer.imports import import_entities, import_inspectors
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine, make_url

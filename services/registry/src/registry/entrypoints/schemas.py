@@ -7,12 +7,21 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, Field
 
 from hrss.web import MAX_BODY, Body, Text, only_fields, parse
+from registry.domain.entities import ENTITY_FIELDS
+from registry.domain.inspectors import INSPECTOR_FIELDS
+
+RECORD_FIELDS = (
+    "检查对象字段："
+    + "、".join(f"{k}（{v}）" for k, v in ENTITY_FIELDS.items())
+    + "；检查人员字段："
+    + "、".join(f"{k}（{v}）" for k, v in INSPECTOR_FIELDS.items())
+)
 
 
 class RecordBody(Body):
     """A new or changed entity or inspector: the record's fields, and why and when the change became known."""
 
-    record: dict[str, Any]
+    record: dict[str, Any] = Field(description=RECORD_FIELDS)
     reason: Text | None = Field(default=None, max_length=2000)
     known_at: AwareDatetime | None = None
     source: Literal["manual", "upstream"] = "manual"

@@ -3,86 +3,59 @@ entities' last inspection from the inspection service's approved results."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import Any
-
 from werkzeug.wrappers import Request, Response
 
-from hrss.auth import Principal
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.inspection import VisitStatusChanged
 from hrss.db import Database, UnitOfWork
-from hrss.observability import ObservedService
-from hrss.web import audited_write, read_http, write_http
+from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, read_http, write_http
 from registry import views
 from registry.adapters.orm import metadata
+from registry.bootstrap import bootstrap
 from registry.domain.entities import ENTITY_FIELDS
 from registry.domain.inspectors import INSPECTOR_FIELDS
 from registry.entrypoints import schemas
-from registry.entrypoints.dependencies import Registry, RegistryComponents
 from registry.entrypoints.openapi import OPENAPI
 from registry.service_layer import checklist, entities, inspections, inspectors
+from registry.service_layer.components import Components
 from registry.service_layer.context import Context
 
 
-def json_response(body: object, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
-
-
-class RegistryService(ObservedService):
+class RegistryService(HttpService):
     name = "registry"
+    context = Context
 
     db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
-    registry: Registry = RegistryComponents()  # type: ignore[assignment]
-
-    def _context(self, principal: Principal) -> Context:
-        return Context(self.db, self.registry.components, principal, self.trace_id)
-
-    def _write(
-        self, request: Request, action: str, object_type: str, object_id: str, run: Callable[[Context], Any]
-    ) -> Response:
-        """Run a change as the caller, in a savepoint; a refusal is rolled back and audited as refused."""
-        return audited_write(
-            self.db,
-            request,
-            self.registry.principal_from,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            run=lambda principal: run(self._context(principal)),
-            request_id=self.trace_id,
-        )
-
-    def _reader(self, request: Request) -> Principal:
-        return self.registry.principal_from(request)
+    wiring: Wiring[Components] = ComponentProvider(bootstrap)  # type: ignore[assignment]
 
     # -- from the inspection service -------------------------------------------------------
 
     @consume(VisitStatusChanged)
     def record_inspection(self, event: Received) -> None:
-        ctx = Context(self.db, self.registry.components, self.registry.as_service(), self.trace_id)
+        ctx = self._as_service()
         inspections.record_inspection(ctx, event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
 
     # -- entities --------------------------------------------------------------------------
 
     @read_http("GET", "/entities")
     def list_entities(self, request: Request) -> Response:
-        regions = self.registry.components.regions
-        return json_response(views.entities(self.db.session, self._reader(request), request.args, regions))
+        regions = self.wiring.components.regions
+        return json_response(views.entities(self.db.session, self._reader(request).principal, request.args, regions))
 
     @read_http("GET", "/entities/<entity_id>")
     def get_entity(self, request: Request, entity_id: str) -> Response:
-        return json_response(views.entity(self.db.session, self._reader(request), entity_id))
+        return json_response(views.entity(self.db.session, self._reader(request).principal, entity_id))
 
     @read_http("GET", "/entities/by-uscc/<uscc>")
     def get_entity_by_uscc(self, request: Request, uscc: str) -> Response:
-        return json_response(views.entity_by_uscc(self.db.session, self._reader(request), uscc))
+        return json_response(views.entity_by_uscc(self.db.session, self._reader(request).principal, uscc))
 
     @read_http("GET", "/late-changes")
     def list_late_changes(self, request: Request) -> Response:
-        regions = self.registry.components.regions
-        return json_response(views.late_changes(self.db.session, self._reader(request), request.args, regions))
+        regions = self.wiring.components.regions
+        return json_response(
+            views.late_changes(self.db.session, self._reader(request).principal, request.args, regions)
+        )
 
     @write_http("POST", "/entities")
     def register_entity(self, request: Request) -> Response:
@@ -94,12 +67,12 @@ class RegistryService(ObservedService):
             )
             return json_response(written.to_dict(), 201)
 
-        return self._write(request, "entity.register", "entity", "-", run)
+        return self._write(request, "entity.register", "-", run, "entity")
 
     @write_http("PATCH", "/entities/<entity_id>")
     def change_entity(self, request: Request, entity_id: str) -> Response:
         def run(ctx: Context) -> Response:
-            key = views.check_id(entity_id, "entity_id")
+            key = check_id(entity_id, "entity_id")
             body = schemas.parse(schemas.RecordBody, request.get_data())
             record = schemas.only_fields(body.record, ENTITY_FIELDS, "检查对象")
             written = entities.change_entity(
@@ -107,21 +80,21 @@ class RegistryService(ObservedService):
             )
             return json_response(written.to_dict())
 
-        return self._write(request, "entity.change", "entity", entity_id, run)
+        return self._write(request, "entity.change", entity_id, run, "entity")
 
     # -- inspectors ------------------------------------------------------------------------
 
     @read_http("GET", "/inspectors")
     def list_inspectors(self, request: Request) -> Response:
-        c = self.registry.components
+        c = self.wiring.components
         return json_response(
-            views.inspectors(self.db.session, self._reader(request), request.args, c.regions, c.cipher)
+            views.inspectors(self.db.session, self._reader(request).principal, request.args, c.regions, c.cipher)
         )
 
     @read_http("GET", "/inspectors/<inspector_id>")
     def get_inspector(self, request: Request, inspector_id: str) -> Response:
-        cipher = self.registry.components.cipher
-        return json_response(views.inspector(self.db.session, self._reader(request), inspector_id, cipher))
+        cipher = self.wiring.components.cipher
+        return json_response(views.inspector(self.db.session, self._reader(request).principal, inspector_id, cipher))
 
     @write_http("POST", "/inspectors")
     def register_inspector(self, request: Request) -> Response:
@@ -133,12 +106,12 @@ class RegistryService(ObservedService):
             )
             return json_response(written.to_dict(), 201)
 
-        return self._write(request, "inspector.register", "inspector", "-", run)
+        return self._write(request, "inspector.register", "-", run, "inspector")
 
     @write_http("PATCH", "/inspectors/<inspector_id>")
     def change_inspector(self, request: Request, inspector_id: str) -> Response:
         def run(ctx: Context) -> Response:
-            key = views.check_id(inspector_id, "inspector_id")
+            key = check_id(inspector_id, "inspector_id")
             body = schemas.parse(schemas.RecordBody, request.get_data())
             record = schemas.only_fields(body.record, INSPECTOR_FIELDS, "检查人员")
             written = inspectors.change_inspector(
@@ -146,40 +119,42 @@ class RegistryService(ObservedService):
             )
             return json_response(written.to_dict())
 
-        return self._write(request, "inspector.change", "inspector", inspector_id, run)
+        return self._write(request, "inspector.change", inspector_id, run, "inspector")
 
     @write_http("POST", "/inspectors/<inspector_id>/interests")
     def declare_interest(self, request: Request, inspector_id: str) -> Response:
         def run(ctx: Context) -> Response:
-            key = views.check_id(inspector_id, "inspector_id")
+            key = check_id(inspector_id, "inspector_id")
             body = schemas.parse(schemas.InterestBody, request.get_data())
             return json_response(inspectors.declare_interest(ctx, key, body.uscc, body.reason), 201)
 
-        return self._write(request, "interest.declare", "inspector", inspector_id, run)
+        return self._write(request, "interest.declare", inspector_id, run, "inspector")
 
     @write_http("POST", "/inspectors/<inspector_id>/interests/withdraw")
     def withdraw_interest(self, request: Request, inspector_id: str) -> Response:
         def run(ctx: Context) -> Response:
-            key = views.check_id(inspector_id, "inspector_id")
+            key = check_id(inspector_id, "inspector_id")
             body = schemas.parse(schemas.InterestBody, request.get_data())
             return json_response(inspectors.declare_interest(ctx, key, body.uscc, body.reason, withdraw=True))
 
-        return self._write(request, "interest.withdraw", "inspector", inspector_id, run)
+        return self._write(request, "interest.withdraw", inspector_id, run, "inspector")
 
     # -- checklist -------------------------------------------------------------------------
 
     @read_http("GET", "/checklist")
     def list_checklist(self, request: Request) -> Response:
-        regions = self.registry.components.regions
-        return json_response(views.checklist(self.db.session, self._reader(request), request.args, regions))
+        regions = self.wiring.components.regions
+        return json_response(views.checklist(self.db.session, self._reader(request).principal, request.args, regions))
 
     @read_http("GET", "/checklist/<item_id>")
     def get_check_item(self, request: Request, item_id: str) -> Response:
-        return json_response(views.check_item_detail(self.db.session, self._reader(request), item_id))
+        return json_response(views.check_item_detail(self.db.session, self._reader(request).principal, item_id))
 
     @read_http("GET", "/checklist/<item_id>/versions/<version>")
     def get_check_item_version(self, request: Request, item_id: str, version: str) -> Response:
-        return json_response(views.check_item_detail(self.db.session, self._reader(request), item_id, version))
+        return json_response(
+            views.check_item_detail(self.db.session, self._reader(request).principal, item_id, version)
+        )
 
     @write_http("POST", "/checklist")
     def add_check_item(self, request: Request) -> Response:
@@ -189,12 +164,12 @@ class RegistryService(ObservedService):
             required = checklist.parse_qualifications(body.qualifications)
             return json_response(checklist.add_item(ctx, body.node, spec, line, body.reason, required).to_dict(), 201)
 
-        return self._write(request, "check_item.add", "check_item", "-", run)
+        return self._write(request, "check_item.add", "-", run, "check_item")
 
     @write_http("POST", "/checklist/<item_id>/revisions")
     def revise_check_item(self, request: Request, item_id: str) -> Response:
         def run(ctx: Context) -> Response:
-            key = views.check_id(item_id, "item_id")
+            key = check_id(item_id, "item_id")
             body = schemas.parse(schemas.RevisionBody, request.get_data())
             spec = checklist.parse_spec(body.spec) if body.spec is not None else None
             given = body.model_fields_set
@@ -205,29 +180,31 @@ class RegistryService(ObservedService):
             written = checklist.revise_item(ctx, key, spec, line, body.reason, qualifications=required)
             return json_response(written.to_dict())
 
-        return self._write(request, "check_item.revise", "check_item", item_id, run)
+        return self._write(request, "check_item.revise", item_id, run, "check_item")
 
     @write_http("POST", "/checklist/<item_id>/withdraw")
     def withdraw_check_item(self, request: Request, item_id: str) -> Response:
         def run(ctx: Context) -> Response:
-            key = views.check_id(item_id, "item_id")
+            key = check_id(item_id, "item_id")
             body = schemas.parse(schemas.ReasonBody, request.get_data())
             views.check_item_detail(self.db.session, ctx.principal, key)  # not found unless readable
             written = checklist.revise_item(ctx, key, None, checklist.KEEP, body.reason, status=checklist.WITHDRAWN)
             return json_response(written.to_dict())
 
-        return self._write(request, "check_item.withdraw", "check_item", item_id, run)
+        return self._write(request, "check_item.withdraw", item_id, run, "check_item")
 
     # -- regions, imports, description -----------------------------------------------------
 
     @read_http("GET", "/regions/<code>")
     def get_region(self, request: Request, code: str) -> Response:
-        self._reader(request)
-        return json_response(views.region(self.registry.components.regions, code))
+        self._reader(request)  # 401 without a valid token
+        return json_response(views.region(self.wiring.components.regions, code))
 
     @read_http("GET", "/imports/<import_id>")
     def get_import(self, request: Request, import_id: str) -> Response:
-        return json_response(views.import_report(self.db.session, self._reader(request), import_id, request.args))
+        return json_response(
+            views.import_report(self.db.session, self._reader(request).principal, import_id, request.args)
+        )
 
     @read_http("GET", "/openapi.json")
     def openapi(self, request: Request) -> Response:

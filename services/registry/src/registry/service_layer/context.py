@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from hrss.db.context import NodeContext, NodeNotServed, holding_node
-from registry.bootstrap import Components
+from registry.service_layer.components import Components
 
 __all__ = ["Context", "NodeNotServed", "owning_node"]
 
