@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -18,14 +17,7 @@ from evidence.service_layer.uploads import evidence_view
 from evidence.service_layer.visits import on_team_or_wider, team_of
 from hrss.auth import Action
 from hrss.contracts import InvalidNodeCode, Node
-
-
-def check_id(value: str, field: str) -> str:
-    """A UUID path parameter, else a 400 naming it (never a database error)."""
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise Rejected("request.invalid_id", f"{field} 应为 UUID", field) from None
+from hrss.web import check_id
 
 
 def check_version(value: str) -> int:

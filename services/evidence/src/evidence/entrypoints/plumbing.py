@@ -1,8 +1,8 @@
-"""The write and audited-read paths of the evidence endpoints, and JSON answers."""
+"""What the evidence endpoints add to `hrss.web`'s write path: the request body's own errors and a corrupt
+stored object as refusals, and the audited read of archive contents (which names the grant it was offered)."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -10,68 +10,28 @@ from typing import Any
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from evidence.domain.errors import Rejected, TooLarge
+from evidence.domain.errors import BodyIncomplete, BodyTooLarge, StoredObjectCorrupt
 from evidence.service_layer.access import Corrupt
 from hrss.audit import AuditRecord, Outcome
 from hrss.auth import Principal, Unauthenticated, acting_role
 from hrss.contracts import PlatformError
-from hrss.observability.web import error_response
-from hrss.web import audited_write
+from hrss.web import error_response, json_response
 
 log = logging.getLogger(__name__)
 
 
-def json_response(body: object, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
-
-
-class StoredObjectCorrupt(PlatformError):
-    status = 500  # our fault: the platform kept something it cannot vouch for
-
-
-def _body_errors(run: Callable[[], Any]) -> Any:
-    """Werkzeug's own body errors (a client that stops sending, a body over the limit) as our refusals."""
+def body_errors(run: Callable[[], Any]) -> Any:
+    """Werkzeug's own body errors (a client that stops sending, a body over the limit) as our refusals, and a
+    stored object that does not match its digest as our fault (500), logged."""
     try:
         return run()
     except HTTPException as error:
         if error.code == 413:
-            raise TooLarge("evidence.too_large", "请求体超过允许的大小", "file") from None
-        raise Rejected("request.body_incomplete", "请求体未完整收到，请重新上传", "file") from None
+            raise BodyTooLarge() from None
+        raise BodyIncomplete() from None
     except Corrupt as error:
         log.error("stored object corrupt: %s", error)
-        raise StoredObjectCorrupt(
-            "evidence.stored_object_corrupt", "存储的对象与登记的摘要不符，已记录，请联系档案管理员"
-        ) from None
-
-
-def write(
-    unit: Any,
-    request: Request,
-    authenticate: Callable[[Request], Principal],
-    request_id: str | None,
-    *,
-    action: str,
-    object_type: str,
-    object_id: str,
-    run: Callable[[Principal], Any],
-    status: int = 200,
-) -> Response:
-    """A change as the caller, in a savepoint; refusals are rolled back and audited (`hrss.web.refusals`)."""
-
-    def answer(principal: Principal) -> Response:
-        result = _body_errors(lambda: run(principal))
-        return result if isinstance(result, Response) else json_response(result, status)
-
-    return audited_write(
-        unit,
-        request,
-        authenticate,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        run=answer,
-        request_id=request_id,
-    )
+        raise StoredObjectCorrupt() from None
 
 
 def audited_read(
@@ -92,7 +52,7 @@ def audited_read(
     try:
         principal = authenticate(request)
         with unit.session.begin_nested():
-            result = _body_errors(lambda: run(principal))  # type: ignore[arg-type]
+            result = body_errors(lambda: run(principal))  # type: ignore[arg-type]
         return result if isinstance(result, Response) else json_response(result)
     except PlatformError as error:
         if error.status >= 500:

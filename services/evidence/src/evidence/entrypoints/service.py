@@ -13,10 +13,10 @@ from werkzeug.wrappers import Request, Response
 from evidence import views
 from evidence.adapters.orm import metadata
 from evidence.adapters.visits import SqlAlchemyVisitReadModel
+from evidence.bootstrap import Components, bootstrap
 from evidence.entrypoints import schemas
-from evidence.entrypoints.dependencies import Evidence, EvidenceComponents
 from evidence.entrypoints.openapi import OPENAPI
-from evidence.entrypoints.plumbing import audited_read, json_response, write
+from evidence.entrypoints.plumbing import audited_read, body_errors
 from evidence.service_layer import access, archives, uploads, visits
 from evidence.service_layer.context import Context
 from hrss.auth import Principal, in_scope
@@ -24,8 +24,7 @@ from hrss.bus.consumer import Received, consume
 from hrss.contracts import utcnow
 from hrss.contracts.events.inspection import ResultApproved, VisitExtended, VisitOpened, VisitStatusChanged
 from hrss.db import Database, UnitOfWork
-from hrss.observability import ObservedService
-from hrss.web import read_http, write_http
+from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, read_http, write_http
 
 log = logging.getLogger(__name__)
 
@@ -38,19 +37,21 @@ def _body(request: Request) -> Any:
     return request.environ["wsgi.input"]
 
 
-class EvidenceService(ObservedService):
+class EvidenceService(HttpService):
     name = "evidence"
+    context = Context
+    object_type = "evidence"
 
     db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
-    evidence: Evidence = EvidenceComponents()  # type: ignore[assignment]
+    wiring: Wiring[Components] = ComponentProvider(bootstrap)  # type: ignore[assignment]
 
     @consume(ResultApproved)
     def file_result(self, event: Received) -> None:
         """File (or amend) the visit's archive when its result is approved at a node this process serves."""
         approved: ResultApproved = event.payload  # type: ignore[assignment]
-        principal = self.evidence.as_service()
-        if in_scope(principal, str(approved.node)):
-            archives.file_result(self._ctx(principal), approved, str(event.envelope.event_id))
+        ctx: Context = self._as_service()
+        if in_scope(ctx.principal, str(approved.node)):
+            archives.file_result(ctx, approved, str(event.envelope.event_id))
 
     @consume(VisitOpened, batch=True)
     def apply_visits_opened(self, events: list[Received]) -> None:
@@ -69,27 +70,27 @@ class EvidenceService(ObservedService):
 
     def _apply_visits(self, events: list[Received]) -> None:
         pairs = [(str(e.envelope.event_id), e.payload) for e in events]
-        delegated = self.evidence.components.delegated
+        delegated = self.wiring.components.delegated
         kept = visits.apply(SqlAlchemyVisitReadModel(self.db.session), pairs, self.db.nodes, delegated, utcnow())  # type: ignore[arg-type]
         if kept < len(pairs):
             log.debug("ignored %d visit events of nodes this process does not keep", len(pairs) - kept)
 
     # -- plumbing ---------------------------------------------------------------------------
 
-    def _ctx(self, principal: Principal) -> Context:
-        return Context(self.db, self.evidence.components, principal, self.trace_id)
-
-    def _write(
+    def _change(
         self, request: Request, action: str, kind: str, key: str, run: Callable[[Context], Any], status: int = 200
     ) -> Response:
-        auth = self.evidence.principal_from
-        go = lambda p: run(self._ctx(p))  # noqa: E731
-        return write(
-            self.db, request, auth, self.trace_id, action=action, object_type=kind, object_id=key, run=go, status=status
-        )
+        """`HttpService._write` with the body's own errors (size, a client that stops sending) and a corrupt
+        stored object answered as the evidence service's refusals, and `status` (201 for what a write creates)."""
+
+        def answer(ctx: Context) -> Response:
+            result = body_errors(lambda: run(ctx))
+            return result if isinstance(result, Response) else json_response(result, status)
+
+        return self._write(request, action, key, answer, object_type=kind)
 
     def _read(self, request: Request, run: Callable[[Context], Any]) -> Response:
-        return json_response(run(self._ctx(self.evidence.principal_from(request))))
+        return json_response(run(self._reader(request)))
 
     # -- evidence ---------------------------------------------------------------------------
 
@@ -104,7 +105,7 @@ class EvidenceService(ObservedService):
             )  # fmt: skip
             return uploads.upload(ctx, spec, _body(request), request.content_length)
 
-        return self._write(request, "evidence.upload", "evidence", request.args.get("visit_id", "-"), run, 201)
+        return self._change(request, "evidence.upload", "evidence", request.args.get("visit_id", "-"), run, 201)
 
     @read_http("GET", "/evidence/<evidence_id>")
     def get_evidence(self, request: Request, evidence_id: str) -> Response:
@@ -118,7 +119,7 @@ class EvidenceService(ObservedService):
 
     @read_http("GET", "/archives/<archive_id>")
     def get_archive(self, request: Request, archive_id: str) -> Response:
-        return self._read(request, lambda ctx: archives.archive_view(ctx, views.check_id(archive_id, "archive_id")))
+        return self._read(request, lambda ctx: archives.archive_view(ctx, check_id(archive_id, "archive_id")))
 
     @read_http("GET", "/visits/<visit_id>/archive")
     def visit_archive(self, request: Request, visit_id: str) -> Response:
@@ -127,56 +128,56 @@ class EvidenceService(ObservedService):
     @write_http("POST", "/archives/<archive_id>/amendments")
     def propose_amendment(self, request: Request, archive_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(archive_id, "archive_id")
+            key = check_id(archive_id, "archive_id")
             b = schemas.parse(schemas.AmendmentBody, request.get_data())
             add, out = [str(i) for i in b.add_evidence], [str(i) for i in b.withdraw_evidence]
             return archives.propose(ctx, key, b.reason, b.content, add, out)
 
-        return self._write(request, "archive.propose_amendment", "archive", archive_id, run, 201)
+        return self._change(request, "archive.propose_amendment", "archive", archive_id, run, 201)
 
     @write_http("POST", "/amendments/<amendment_id>/decisions")
     def decide_amendment(self, request: Request, amendment_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(amendment_id, "amendment_id")
+            key = check_id(amendment_id, "amendment_id")
             b = schemas.parse(schemas.AmendmentDecisionBody, request.get_data())
             return archives.decide(ctx, key, b.decision, b.comment)
 
-        return self._write(request, "archive.decide_amendment", "amendment", amendment_id, run)
+        return self._change(request, "archive.decide_amendment", "amendment", amendment_id, run)
 
     # -- access -----------------------------------------------------------------------------
 
     @write_http("POST", "/archives/<archive_id>/access-requests")
     def request_access(self, request: Request, archive_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(archive_id, "archive_id")
+            key = check_id(archive_id, "archive_id")
             b = schemas.parse(schemas.AccessRequestBody, request.get_data())
             return access.request_access(ctx, key, b.versions, b.mode, b.purpose, b.valid_until)
 
-        return self._write(request, "access.request", "archive", archive_id, run, 201)
+        return self._change(request, "access.request", "archive", archive_id, run, 201)
 
     @read_http("GET", "/access-requests/<request_id>")
     def get_access_request(self, request: Request, request_id: str) -> Response:
-        return self._read(request, lambda ctx: access.request_view(ctx, views.check_id(request_id, "request_id")))
+        return self._read(request, lambda ctx: access.request_view(ctx, check_id(request_id, "request_id")))
 
     @write_http("POST", "/access-requests/<request_id>/decisions")
     def decide_access(self, request: Request, request_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(request_id, "request_id")
+            key = check_id(request_id, "request_id")
             b = schemas.parse(schemas.AccessDecisionBody, request.get_data())
             return access.decide_access(ctx, key, b.position, b.decision, b.comment, b.approver_name)
 
-        return self._write(request, "access.decide", "access_request", request_id, run)
+        return self._change(request, "access.decide", "access_request", request_id, run)
 
     @write_http("GET", "/archives/<archive_id>/versions/<version>")
     def read_version(self, request: Request, archive_id: str, version: str) -> Response:
         given = request.args.get("grant_id")
 
         def run(principal: Principal) -> Any:
-            key, number = views.check_id(archive_id, "archive_id"), views.check_version(version)
-            grant = given and views.check_id(given, "grant_id")
-            return access.read_version(self._ctx(principal), key, number, grant)
+            key, number = check_id(archive_id, "archive_id"), views.check_version(version)
+            grant = given and check_id(given, "grant_id")
+            return access.read_version(self._context(principal), key, number, grant)
 
-        auth = self.evidence.principal_from
+        auth = self.wiring.principal_from
         return audited_read(
             self.db, request, auth, self.trace_id, action="archive.read", object_type="archive",
             object_id=_auditable(archive_id), grant_id=_auditable(given), run=run,
@@ -187,13 +188,13 @@ class EvidenceService(ObservedService):
         given = request.args.get("grant_id")
 
         def run(principal: Principal) -> Response:
-            ctx = self._ctx(principal)
-            key, ev = views.check_id(archive_id, "archive_id"), views.check_id(evidence_id, "evidence_id")
-            grant = given and views.check_id(given, "grant_id")
+            ctx: Context = self._context(principal)
+            key, ev = check_id(archive_id, "archive_id"), check_id(evidence_id, "evidence_id")
+            grant = given and check_id(given, "grant_id")
             row, chunks = access.read_evidence(ctx, key, views.check_version(version), ev, grant)
             return views.file_response(row, chunks)
 
-        auth = self.evidence.principal_from
+        auth = self.wiring.principal_from
         return audited_read(
             self.db, request, auth, self.trace_id, action="evidence.read", object_type="evidence",
             object_id=_auditable(evidence_id), grant_id=_auditable(given), run=run,
@@ -204,20 +205,20 @@ class EvidenceService(ObservedService):
     @write_http("POST", "/grants/<grant_id>/borrowings")
     def borrow(self, request: Request, grant_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(grant_id, "grant_id")
+            key = check_id(grant_id, "grant_id")
             b = schemas.parse(schemas.BorrowBody, request.get_data())
             return access.borrow(ctx, key, b.version, b.due_back, b.note)
 
-        return self._write(request, "borrowing.lend", "grant", grant_id, run, 201)
+        return self._change(request, "borrowing.lend", "grant", grant_id, run, 201)
 
     @write_http("POST", "/borrowings/<borrowing_id>/return")
     def give_back(self, request: Request, borrowing_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(borrowing_id, "borrowing_id")
+            key = check_id(borrowing_id, "borrowing_id")
             b = schemas.parse(schemas.ReturnBody, request.get_data())
             return access.give_back(ctx, key, b.condition, b.note)
 
-        return self._write(request, "borrowing.return", "borrowing", borrowing_id, run)
+        return self._change(request, "borrowing.return", "borrowing", borrowing_id, run)
 
     @read_http("GET", "/borrowings")
     def borrowings(self, request: Request) -> Response:
@@ -230,7 +231,7 @@ class EvidenceService(ObservedService):
 
 def _auditable(value: str | None) -> str | None:
     """A caller's id as the audit entry may record it: a UUID as given, anything else (NUL bytes, free text) as
-    `-`. The request itself is refused with the field named (`views.check_id`), and that refusal is audited."""
+    `-`. The request itself is refused with the field named (`hrss.web.check_id`), and that refusal is audited."""
     if value is None:
         return None
     try:
