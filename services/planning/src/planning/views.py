@@ -6,21 +6,27 @@ implement it (a county sees the province's unified task it takes part in).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from hrss.auth import AccessDenied, Action, Principal, check_access, in_scope, scope_prefixes
+from hrss.auth import Action, Principal, check_access, in_scope, scope_prefixes
 from hrss.contracts import InvalidNodeCode, Node
+from hrss.web import check_id
 from planning.adapters.documents import plan_document, plan_from, task_from
 from planning.adapters.orm import plan_current, plan_record, task_current, task_record
 from planning.adapters.progress import task_facts
 from planning.adapters.repository import load_plan
-from planning.bootstrap import Components
-from planning.domain.errors import FieldError, InvalidRecord, NotFound
+from planning.domain.errors import (
+    FieldError,
+    InvalidRecord,
+    SettingsOutOfScope,
+    TaskNotFound,
+    invalid_node,
+    required,
+)
 from planning.domain.plan_coverage import Coverage
 from planning.domain.plans import Plan, PlanStatus, coverage
 from planning.domain.task_lifecycle import TRANSITIONS, TaskStatus
@@ -28,18 +34,11 @@ from planning.domain.task_progress import progress
 from planning.domain.task_progress import totals as progress_totals
 from planning.domain.tasks import Task
 from planning.service_layer.checklist import checklist_entries, items_in_force
+from planning.service_layer.context import Context
 from planning.service_layer.settings import effective_settings
 from planning.service_layer.tasks import OVERRIDE, candidates
 
 MAX_PAGE = 500
-
-
-def check_id(value: str, name: str) -> str:
-    """A UUID from the path, else 400 naming the parameter."""
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise InvalidRecord([FieldError(name, "request.invalid_id", f"{name} 应为 UUID")]) from None
 
 
 def node_param(args: Mapping[str, str], name: str = "node", required: bool = False) -> Node | None:
@@ -51,7 +50,7 @@ def node_param(args: Mapping[str, str], name: str = "node", required: bool = Fal
     try:
         return Node(value)
     except InvalidNodeCode as bad:
-        raise InvalidRecord([FieldError(name, "node.invalid", str(bad))]) from None
+        raise invalid_node(name, bad) from None
 
 
 def int_param(args: Mapping[str, str], name: str, low: int, high: int) -> int | None:
@@ -117,8 +116,9 @@ def plan_view(plan: Plan, document: dict[str, Any]) -> dict[str, Any]:
     return {**document, "status_label": plan.status.label, "filed_with": parent.code if parent else None}
 
 
-def plan(session: Session, components: Components, principal: Principal, plan_id: str) -> dict[str, Any]:
+def plan(ctx: Context, plan_id: str) -> dict[str, Any]:
     """A plan's latest version, its coverage of the list in force and the deadline of its node."""
+    session, principal, components = ctx.uow.session, ctx.principal, ctx.components
     found = load_plan(session, check_id(plan_id, "plan_id"))
     check_access(principal, Action.READ, found.node)
     settings = effective_settings(session, components, found.node).settings
@@ -130,8 +130,9 @@ def plan(session: Session, components: Components, principal: Principal, plan_id
     }
 
 
-def plans(session: Session, principal: Principal, args: Mapping[str, str]) -> dict[str, Any]:
+def plans(ctx: Context, args: Mapping[str, str]) -> dict[str, Any]:
     """Plans in the caller's scope; `parent=<node>` lists the plans filed with that node (its review queue)."""
+    session, principal = ctx.uow.session, ctx.principal
     query = select(plan_current.c.document).where(_scoped(plan_current.c.node, principal))
     if (node := node_param(args)) is not None:
         query = query.where(plan_current.c.node == node.code)
@@ -146,8 +147,9 @@ def plans(session: Session, principal: Principal, args: Mapping[str, str]) -> di
     return {"items": [plan_view(plan_from(d), d) for d in rows]}
 
 
-def plan_history(session: Session, principal: Principal, plan_id: str) -> dict[str, Any]:
+def plan_history(ctx: Context, plan_id: str) -> dict[str, Any]:
     """Every record of a plan, oldest first: each version in each state, with who, when and why."""
+    session, principal = ctx.uow.session, ctx.principal
     found = load_plan(session, check_id(plan_id, "plan_id"))
     check_access(principal, Action.READ, found.node)
     rows = session.execute(
@@ -193,14 +195,15 @@ def _readable_task(session: Session, principal: Principal, task_id: str) -> tupl
         select(task_current.c.document).where(task_current.c.task_id == check_id(task_id, "task_id"))
     ).scalar_one_or_none()
     if row is None:
-        raise NotFound("task.not_found", f"抽查任务 {task_id} 不存在")
+        raise TaskNotFound(task_id=task_id)
     found = task_from(row)
     _readable(principal, found)
     return found, row
 
 
-def task(session: Session, principal: Principal, task_id: str) -> dict[str, Any]:
+def task(ctx: Context, task_id: str) -> dict[str, Any]:
     """The task, with the steps after the draw that an administrator recorded by hand (人工变更), if any."""
+    session, principal = ctx.uow.session, ctx.principal
     found, row = _readable_task(session, principal, task_id)
     overrides = session.execute(
         select(task_record)
@@ -215,9 +218,10 @@ def task(session: Session, principal: Principal, task_id: str) -> dict[str, Any]
     }
 
 
-def task_progress(session: Session, principal: Principal, task_id: str) -> dict[str, Any]:
+def task_progress(ctx: Context, task_id: str) -> dict[str, Any]:
     """The task's visits per implementing node, from the draw's and the inspecting nodes' events; each caller sees
     the rows of the nodes in its scope (a county its own; the province every one) and their totals."""
+    session, principal = ctx.uow.session, ctx.principal
     found, _ = _readable_task(session, principal, task_id)
     facts = task_facts(session, found.task_id)
     rows = [r for r in progress(facts, (n.code for n in found.implementing_nodes)) if in_scope(principal, r.node)]
@@ -231,8 +235,9 @@ def task_progress(session: Session, principal: Principal, task_id: str) -> dict[
     }
 
 
-def tasks(session: Session, principal: Principal, args: Mapping[str, str]) -> dict[str, Any]:
+def tasks(ctx: Context, args: Mapping[str, str]) -> dict[str, Any]:
     """Tasks of the caller's scope, and tasks from above that nodes of its scope implement."""
+    session, principal = ctx.uow.session, ctx.principal
     implemented_here = or_(
         *(
             task_current.c.implementing_nodes.any(code)  # type: ignore[arg-type]
@@ -261,9 +266,10 @@ def _implementing_codes(session: Session, principal: Principal) -> list[str]:
     return sorted({code for codes in rows for code in codes if in_scope(principal, code)}) or ["-"]
 
 
-def task_history(session: Session, principal: Principal, task_id: str) -> dict[str, Any]:
+def task_history(ctx: Context, task_id: str) -> dict[str, Any]:
+    session = ctx.uow.session
     key = check_id(task_id, "task_id")
-    task(session, principal, key)
+    task(ctx, key)
     rows = session.execute(
         select(task_record).where(task_record.c.task_id == key).order_by(task_record.c.revision)
     ).all()
@@ -279,16 +285,18 @@ def task_history(session: Session, principal: Principal, task_id: str) -> dict[s
 # -- settings and the list in force ------------------------------------------------------------
 
 
-def settings(session: Session, components: Components, principal: Principal, node_code: str) -> dict[str, Any]:
+def settings(ctx: Context, node_code: str) -> dict[str, Any]:
+    session, principal, components = ctx.uow.session, ctx.principal, ctx.components
     node = node_param({"node": node_code}, required=True)
     assert node is not None
     if not in_scope(principal, node) and not any(node.contains(root) for root in principal.served):
-        raise AccessDenied("access.out_of_scope", f"无权查看节点 {node.code} 的设置")
+        raise SettingsOutOfScope(node=node.code)
     return effective_settings(session, components, node).to_dict()
 
 
-def checklist(session: Session, principal: Principal, args: Mapping[str, str]) -> dict[str, Any]:
+def checklist(ctx: Context, args: Mapping[str, str]) -> dict[str, Any]:
     """The list in force at a node, as planning knows it from the registry's events."""
+    session, principal = ctx.uow.session, ctx.principal
     node = node_param(args, required=True)
     assert node is not None
     check_access(principal, Action.READ, node)
@@ -311,8 +319,9 @@ def checklist(session: Session, principal: Principal, args: Mapping[str, str]) -
     }
 
 
-def merge_candidates(session: Session, principal: Principal, args: Mapping[str, str]) -> dict[str, Any]:
+def merge_candidates(ctx: Context, args: Mapping[str, str]) -> dict[str, Any]:
     """Pairs of the node's planning-stage tasks of a year that the planner should consider merging."""
+    session, principal = ctx.uow.session, ctx.principal
     node = node_param(args, required=True)
     assert node is not None
     check_access(principal, Action.READ, node)
@@ -332,8 +341,3 @@ def merge_candidates(session: Session, principal: Principal, args: Mapping[str, 
             for pair in pairs
         ]
     }
-
-
-def required(name: str) -> InvalidRecord:
-    """The error for a missing parameter or field."""
-    return InvalidRecord([FieldError(name, "field.required", f"{name} 不能为空")])

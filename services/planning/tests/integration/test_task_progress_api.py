@@ -231,9 +231,9 @@ def test_two_facts_applied_side_by_side_are_judged_together_and_no_task_waits_fo
     progress for good."""
     import threading
 
-    from planning.bootstrap import Components, unit_of_work
+    from planning.bootstrap import unit_of_work
     from planning.service_layer import progress
-    from planning.service_layer.context import Context
+    from planning.service_layer.context import Components, Context
 
     from hrss.auth import Principal
     from hrss.contracts import Node

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from planning.adapters.documents import plan_document, plan_from, task_document, task_from
 from planning.adapters.orm import plan_current, plan_record, task_current, task_record
 from planning.domain.actors import Actor
-from planning.domain.errors import NotFound
+from planning.domain.errors import PlanNotFound, TaskNotFound
 from planning.domain.plans import Plan
 from planning.domain.task_lifecycle import TaskStatus
 from planning.domain.tasks import Task
@@ -37,7 +37,7 @@ def load_plan(session: Session, plan_id: str, *, for_update: bool = False) -> Pl
     query = select(plan_current.c.document).where(plan_current.c.plan_id == plan_id)
     document = session.execute(query.with_for_update() if for_update else query).scalar_one_or_none()
     if document is None:
-        raise NotFound("plan.not_found", f"年度抽查计划 {plan_id} 不存在")
+        raise PlanNotFound(plan_id=plan_id)
     return plan_from(document)
 
 
@@ -89,7 +89,7 @@ def load_task(session: Session, task_id: str, *, for_update: bool = False) -> tu
     query = select(task_current.c.document, task_current.c.revision).where(task_current.c.task_id == task_id)
     row = session.execute(query.with_for_update() if for_update else query).first()
     if row is None:
-        raise NotFound("task.not_found", f"抽查任务 {task_id} 不存在")
+        raise TaskNotFound(task_id=task_id)
     return task_from(row.document), row.revision
 
 

@@ -21,7 +21,15 @@ from enum import StrEnum
 
 from hrss.contracts import Node
 from planning.domain.actors import Actor, blank, china_date, require_aware
-from planning.domain.errors import Conflict, FieldError, IllegalTransition, InvalidRecord, NotAllowed, reason_required
+from planning.domain.errors import (
+    FieldError,
+    InvalidRecord,
+    NotPlanParent,
+    PlanNotEditable,
+    PlanTransitionRefused,
+    WrongPlanNode,
+    reason_required,
+)
 from planning.domain.plan_coverage import LEVEL_LABELS, ChecklistEntry, Coverage, coverage
 from planning.domain.plan_events import (
     PlanAccepted,
@@ -133,8 +141,7 @@ def new_plan(plan_id: str, node: Node, year: int) -> Plan:
 
 def _editable(plan: Plan) -> None:
     if plan.status is not PlanStatus.DRAFT:
-        message = f"计划当前状态为“{plan.status.label}”，只有草稿可以修改；请先调整计划生成新版本"
-        raise Conflict("plan.not_editable", message)
+        raise PlanNotEditable(status=plan.status.label)
 
 
 def set_items(plan: Plan, items: Iterable[PlannedItem], names: Mapping[str, str] | None = None) -> Plan:
@@ -173,21 +180,19 @@ def record_omission(plan: Plan, item_id: str, reason: str, name: str | None = No
 
 def _require(plan: Plan, target: PlanStatus, *allowed: PlanStatus) -> None:
     if plan.status not in allowed:
-        raise IllegalTransition("plan.illegal_transition", plan.status.label, target.label)
+        raise PlanTransitionRefused(plan.status.label, target.label)
 
 
 def _own_node(plan: Plan, actor: Actor, what: str) -> None:
     if actor.node != plan.node:
-        message = f"只有计划所属节点（{plan.node.code}）可以{what}，节点 {actor.node.code} 不能"
-        raise NotAllowed("plan.wrong_node", message)
+        raise WrongPlanNode(node=plan.node.code, what=what, actor_node=actor.node.code)
 
 
 def _parent_node(plan: Plan, actor: Actor) -> None:
     parent = plan.node.parent
     if parent is None or actor.node != parent:
         who = f"上级节点（{parent.code}）" if parent else "上级节点"
-        message = f"只有{who}可以审核节点 {plan.node.code} 的计划，节点 {actor.node.code} 不能"
-        raise NotAllowed("plan.not_parent", message)
+        raise NotPlanParent(who=who, node=plan.node.code, actor_node=actor.node.code)
 
 
 def _named(name: str | None, item_id: str) -> str:

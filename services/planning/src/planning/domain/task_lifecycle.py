@@ -17,7 +17,11 @@ from typing import TYPE_CHECKING
 
 from hrss.contracts import Node
 from planning.domain.actors import Actor, blank, require_aware
-from planning.domain.errors import Conflict, IllegalTransition, reason_required
+from planning.domain.errors import (
+    TaskNumberRequired,
+    TaskTransitionRefused,
+    reason_required,
+)
 
 if TYPE_CHECKING:
     from planning.domain.tasks import Task
@@ -111,11 +115,11 @@ def transition(
 ) -> tuple[Task, TaskTransition]:
     """The task in `target` state and the record of the change; refuses what the lifecycle does not allow."""
     if not can_transition(task.status, target):
-        raise IllegalTransition("task.illegal_transition", task.status.label, target.label)
+        raise TaskTransitionRefused(task.status.label, target.label)
     if target is TaskStatus.CANCELLED and blank(reason):
         raise reason_required("reason", "task.cancel_reason_required", "取消任务")
     if target is TaskStatus.PUBLISHED and blank(task.number):
-        raise Conflict("task.number_required", "任务尚未编号，不能公示")
+        raise TaskNumberRequired()
     record = TaskTransition(
         task_id=task.task_id,
         node=task.node,

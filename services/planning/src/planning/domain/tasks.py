@@ -18,7 +18,7 @@ from hrss.contracts import Level, Node
 from hrss.contracts.checklist import Category, CheckItemSpec, Method, Ratio
 from hrss.contracts.credit import CreditGrade
 from hrss.contracts.lines import Line
-from planning.domain.errors import Conflict
+from planning.domain.errors import TaskAlreadyNumbered, TaskNotEditable
 from planning.domain.settings import NodeSettings
 from planning.domain.task_lifecycle import TaskStatus
 from planning.domain.task_rules import check_task
@@ -199,7 +199,7 @@ _FIXED = frozenset({"task_id", "node", "status", "number"})
 def revise_task(task: Task, settings: NodeSettings, **changes: Any) -> Task:
     """The draft with `changes` applied and validated again; a published task is no longer edited."""
     if task.status is not TaskStatus.DRAFT:
-        raise Conflict("task.not_editable", f"任务当前状态为“{task.status.label}”，只有草稿可以修改")
+        raise TaskNotEditable(status=task.status.label)
     if fixed := _FIXED.intersection(changes):
         raise ValueError(f"these fields are not revised: {', '.join(sorted(fixed))}")
     return check_task(replace(task, **changes), settings)
@@ -208,5 +208,5 @@ def revise_task(task: Task, settings: NodeSettings, **changes: Any) -> Task:
 def with_number(task: Task, number: str) -> Task:
     """The task with its document number (文号), given once."""
     if task.number is not None:
-        raise Conflict("task.already_numbered", f"任务已编号为 {task.number}")
+        raise TaskAlreadyNumbered(number=task.number)
     return replace(task, number=number)

@@ -2,41 +2,36 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from hrss.auth import Principal
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.draw import DrawCompleted, DrawVoided
 from hrss.contracts.events.inspection import Overdue, ResultPublished, VisitStatusChanged
 from hrss.contracts.events.registry import CheckItemChanged
 from hrss.db import Database, UnitOfWork
-from hrss.observability import ObservedService
-from hrss.web import audited_write, read_http, write_http
+from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, read_http, write_http
 from planning import views
 from planning.adapters.documents import plan_document, task_document
 from planning.adapters.orm import metadata
+from planning.bootstrap import bootstrap
+from planning.domain.errors import required
 from planning.domain.plans import PlannedItem
 from planning.domain.task_lifecycle import TaskStatus
 from planning.entrypoints import schemas
-from planning.entrypoints.dependencies import Planning, PlanningComponents
 from planning.entrypoints.openapi import OPENAPI
 from planning.service_layer import checklist, plans, progress, settings, tasks
-from planning.service_layer.context import Context
+from planning.service_layer.context import Components, Context
 
 
-def json_response(body: object, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
-
-
-class PlanningService(ObservedService):
+class PlanningService(HttpService):
     name = "planning"
-
+    context = Context
+    object_type = "plan"
     db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
-    planning: Planning = PlanningComponents()  # type: ignore[assignment]
+    wiring: Wiring[Components] = ComponentProvider(bootstrap)  # type: ignore[assignment]
 
     # -- the registry's checklist ------------------------------------------------------------
 
@@ -45,9 +40,6 @@ class PlanningService(ObservedService):
         checklist.apply_changes(self.db.session, [event.payload for event in events])  # type: ignore[misc]
 
     # -- the facts after the draw: the task's lifecycle and its progress per node follow from them ------
-
-    def _as_service(self) -> Context:
-        return Context(self.db, self.planning.components, self.planning.as_service(), self.trace_id)
 
     @consume(DrawCompleted)
     def apply_draw_completed(self, event: Received) -> None:
@@ -69,32 +61,11 @@ class PlanningService(ObservedService):
     def apply_overdue(self, event: Received) -> None:
         progress.overdue(self._as_service(), str(event.envelope.event_id), event.payload)  # type: ignore[arg-type]
 
-    # -- plumbing ----------------------------------------------------------------------------
-
-    def _write(
-        self, request: Request, action: str, object_type: str, object_id: str, run: Callable[[Context], Any]
-    ) -> Response:
-        """Run a change as the caller, in a savepoint; a refusal is rolled back and audited as refused."""
-        return audited_write(
-            self.db,
-            request,
-            self.planning.principal_from,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            run=lambda principal: run(Context(self.db, self.planning.components, principal, self.trace_id)),
-            request_id=self.trace_id,
-        )
-
-    def _reader(self, request: Request) -> Principal:
-        return self.planning.principal_from(request)
-
     # -- settings and the list in force --------------------------------------------------------
 
     @read_http("GET", "/settings/<node>")
     def get_settings(self, request: Request, node: str) -> Response:
-        c = self.planning.components
-        return json_response(views.settings(self.db.session, c, self._reader(request), node))
+        return json_response(views.settings(self._reader(request), node))
 
     @write_http("PUT", "/settings/<node>")
     def put_settings(self, request: Request, node: str) -> Response:
@@ -102,26 +73,25 @@ class PlanningService(ObservedService):
             body = schemas.parse(schemas.SettingsBody, request.get_data())
             return json_response(settings.set_settings(ctx, node, body, body.reason).to_dict())
 
-        return self._write(request, "settings.set", "node_settings", node, run)
+        return self._write(request, "settings.set", node, run, "node_settings")
 
     @read_http("GET", "/checklist")
     def get_checklist(self, request: Request) -> Response:
-        return json_response(views.checklist(self.db.session, self._reader(request), request.args))
+        return json_response(views.checklist(self._reader(request), request.args))
 
     # -- plans ------------------------------------------------------------------------------
 
     @read_http("GET", "/plans")
     def list_plans(self, request: Request) -> Response:
-        return json_response(views.plans(self.db.session, self._reader(request), request.args))
+        return json_response(views.plans(self._reader(request), request.args))
 
     @read_http("GET", "/plans/<plan_id>")
     def get_plan(self, request: Request, plan_id: str) -> Response:
-        c = self.planning.components
-        return json_response(views.plan(self.db.session, c, self._reader(request), plan_id))
+        return json_response(views.plan(self._reader(request), plan_id))
 
     @read_http("GET", "/plans/<plan_id>/history")
     def get_plan_history(self, request: Request, plan_id: str) -> Response:
-        return json_response(views.plan_history(self.db.session, self._reader(request), plan_id))
+        return json_response(views.plan_history(self._reader(request), plan_id))
 
     @write_http("POST", "/plans")
     def create_plan(self, request: Request) -> Response:
@@ -130,12 +100,12 @@ class PlanningService(ObservedService):
             plan = plans.create_plan(ctx, body.node, body.year)
             return json_response(views.plan_view(plan, plan_document(plan)), 201)
 
-        return self._write(request, "plan.create", "plan", "-", run)
+        return self._write(request, "plan.create", "-", run)
 
     @write_http("PUT", "/plans/<plan_id>/draft")
     def edit_plan(self, request: Request, plan_id: str) -> Response:
         def run(ctx: Context) -> Response:
-            key = views.check_id(plan_id, "plan_id")
+            key = check_id(plan_id, "plan_id")
             body = schemas.parse(schemas.PlanDraftBody, request.get_data())
             items = [PlannedItem(i.item_id, i.item_version, i.planned_tasks, i.note) for i in body.items]
             plan = plans.edit_plan(ctx, key, items, [(o.item_id, o.reason) for o in body.omissions])
@@ -144,16 +114,16 @@ class PlanningService(ObservedService):
                 {**views.plan_view(plan, plan_document(plan)), "coverage": views.coverage_view(report, plan)}
             )
 
-        return self._write(request, "plan.edit", "plan", plan_id, run)
+        return self._write(request, "plan.edit", plan_id, run)
 
     def _plan_step(self, request: Request, plan_id: str, action: str, model: Any, step: Callable[..., Any]) -> Response:
         def run(ctx: Context) -> Response:
-            key = views.check_id(plan_id, "plan_id")
+            key = check_id(plan_id, "plan_id")
             body = schemas.parse(model, request.get_data())
             plan = step(ctx, key, *body.model_dump().values())
             return json_response(views.plan_view(plan, plan_document(plan)))
 
-        return self._write(request, action, "plan", plan_id, run)
+        return self._write(request, action, plan_id, run)
 
     @write_http("POST", "/plans/<plan_id>/file")
     def file_plan(self, request: Request, plan_id: str) -> Response:
@@ -179,48 +149,48 @@ class PlanningService(ObservedService):
 
     @read_http("GET", "/tasks")
     def list_tasks(self, request: Request) -> Response:
-        return json_response(views.tasks(self.db.session, self._reader(request), request.args))
+        return json_response(views.tasks(self._reader(request), request.args))
 
     @read_http("GET", "/tasks/<task_id>")
     def get_task(self, request: Request, task_id: str) -> Response:
-        return json_response(views.task(self.db.session, self._reader(request), task_id))
+        return json_response(views.task(self._reader(request), task_id))
 
     @read_http("GET", "/tasks/<task_id>/history")
     def get_task_history(self, request: Request, task_id: str) -> Response:
-        return json_response(views.task_history(self.db.session, self._reader(request), task_id))
+        return json_response(views.task_history(self._reader(request), task_id))
 
     @read_http("GET", "/tasks/<task_id>/progress")
     def get_task_progress(self, request: Request, task_id: str) -> Response:
-        return json_response(views.task_progress(self.db.session, self._reader(request), task_id))
+        return json_response(views.task_progress(self._reader(request), task_id))
 
     @read_http("GET", "/merge-candidates")
     def get_merge_candidates(self, request: Request) -> Response:
-        return json_response(views.merge_candidates(self.db.session, self._reader(request), request.args))
+        return json_response(views.merge_candidates(self._reader(request), request.args))
 
     @write_http("POST", "/tasks")
     def create_task(self, request: Request) -> Response:
         def run(ctx: Context) -> Response:
             body = schemas.parse(schemas.TaskBody, request.get_data())
             if body.node is None:
-                raise views.required("node")
+                raise required("node")
             task = tasks.create_task(ctx, body.node, body)
             return json_response(views.task_view(task, task_document(task)), 201)
 
-        return self._write(request, "task.create", "task", "-", run)
+        return self._write(request, "task.create", "-", run, "task")
 
     @write_http("PUT", "/tasks/<task_id>")
     def revise_task(self, request: Request, task_id: str) -> Response:
         def run(ctx: Context) -> Response:
-            key = views.check_id(task_id, "task_id")
+            key = check_id(task_id, "task_id")
             body = schemas.parse(schemas.TaskBody, request.get_data())
             task = tasks.revise(ctx, key, body)
             return json_response(views.task_view(task, task_document(task)))
 
-        return self._write(request, "task.revise", "task", task_id, run)
+        return self._write(request, "task.revise", task_id, run, "task")
 
     def _task_step(self, request: Request, task_id: str, target: TaskStatus | None) -> Response:
         def run(ctx: Context) -> Response:
-            key = views.check_id(task_id, "task_id")
+            key = check_id(task_id, "task_id")
             if target is not None:
                 body = schemas.parse(schemas.ReasonBody, request.get_data())
                 task = tasks.move(ctx, key, target, body.reason)
@@ -230,7 +200,7 @@ class PlanningService(ObservedService):
             return json_response(views.task_view(task, task_document(task)))
 
         action = f"task.{target.value}" if target is not None else tasks.OVERRIDE
-        return self._write(request, action, "task", task_id, run)
+        return self._write(request, action, task_id, run, "task")
 
     @write_http("POST", "/tasks/<task_id>/publish")
     def publish_task(self, request: Request, task_id: str) -> Response:

@@ -1,16 +1,51 @@
 """What a use case is handed: the database, the components, the caller and the request's trace id; and the
-access check, actor and audit entry every planning write shares."""
+access check, actor and audit entry every planning write shares. `Components` is what bootstrap builds and
+injects; nothing here imports bootstrap."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
 from hrss.auth import Role
 from hrss.auth.roles import ADMIN_ROLES
+from hrss.contracts import Node, utcnow
 from hrss.db.context import NodeContext
-from planning.bootstrap import Components
 from planning.domain.actors import Actor
+from planning.domain.settings import MonthDay, NodeSettings
 
 PLANNERS = ADMIN_ROLES | {Role.PLANNER}  # who drafts, files, reviews and publishes plans and tasks of a node
 OVERRIDERS = ADMIN_ROLES  # who may record a step after the draw by hand, with a reason (an override)
+
+# Used by a node none of whose ancestors has set its own (节点设置); the province sets them on a real platform.
+DEFAULT_SETTINGS = {
+    "plan_deadline": "01-31",
+    "general_minimum": "3/100",
+    "task_number_template": "人社抽〔{year}〕{seq}号",
+    "minimum_team_size": 2,
+}
+
+
+@dataclass
+class Components:
+    """Everything the use cases need besides the database."""
+
+    defaults: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    def default_settings(self, node: Node) -> NodeSettings:
+        """The platform's default settings, for `node`."""
+        month, day = (int(part) for part in str(self.defaults["plan_deadline"]).split("-"))
+        return NodeSettings(
+            node=node,
+            plan_deadline=MonthDay(month, day),
+            general_minimum=Fraction(str(self.defaults["general_minimum"])),
+            task_number_template=str(self.defaults["task_number_template"]),
+            minimum_team_size=int(self.defaults["minimum_team_size"]),
+        )
 
 
 class Context(NodeContext[Components]):

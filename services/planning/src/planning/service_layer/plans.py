@@ -17,7 +17,7 @@ from hrss.contracts.events import planning as events
 from planning.adapters.documents import plan_state
 from planning.adapters.repository import load_plan, plan_of, save_plan
 from planning.domain import plan_events
-from planning.domain.errors import Conflict, FieldError, InvalidRecord
+from planning.domain.errors import PlanExists, invalid_node
 from planning.domain.plans import (
     Coverage,
     Plan,
@@ -50,13 +50,13 @@ def create_plan(ctx: Context, node_code: str, year: int) -> Plan:
     try:
         node = Node(node_code)
     except InvalidNodeCode as bad:
-        raise InvalidRecord([FieldError("node", "node.invalid", str(bad))]) from None
+        raise invalid_node("node", bad) from None
     role = ctx.authorize(node)
     ctx.serving(node.code)
     session = ctx.uow.session
     existing = plan_of(session, node.code, year)
     if existing is not None:
-        raise Conflict("plan.exists", f"节点 {node.code} 已有 {year} 年度抽查计划（{existing}），请调整该计划")
+        raise PlanExists(node=node.code, year=year, plan_id=existing)
     plan = new_plan(str(uuid.uuid4()), node, year)
     at = ctx.components.clock()
     save_plan(session, plan, "plan.create", ctx.actor, at, None)

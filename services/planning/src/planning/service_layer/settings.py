@@ -13,10 +13,9 @@ from sqlalchemy.orm import Session
 from hrss.contracts import InvalidNodeCode, Node
 from planning.adapters.documents import settings_document, settings_from
 from planning.adapters.orm import settings_record
-from planning.bootstrap import Components
-from planning.domain.errors import FieldError, InvalidRecord
+from planning.domain.errors import FieldError, InvalidRecord, invalid_node
 from planning.domain.settings import MonthDay, NodeSettings
-from planning.service_layer.context import Context
+from planning.service_layer.context import Components, Context
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def set_settings(ctx: Context, node_code: str, body: Any, reason: str | None) ->
     try:
         node = Node(node_code)
     except InvalidNodeCode as bad:
-        raise InvalidRecord([FieldError("node", "node.invalid", str(bad))]) from None
+        raise invalid_node("node", bad) from None
     role = ctx.authorize(node)
     settings = parse_settings(node, body)
     session = ctx.uow.session

@@ -24,7 +24,13 @@ from hrss.contracts.lines import LINE_LABELS, Line
 from planning.adapters.documents import task_from, task_state
 from planning.adapters.orm import task_current, task_number
 from planning.adapters.repository import load_plan, load_task, save_task
-from planning.domain.errors import Conflict, FieldError, InvalidRecord, reason_required
+from planning.domain.errors import (
+    FieldError,
+    GroupMemberNotPublished,
+    InvalidRecord,
+    invalid_node,
+    reason_required,
+)
 from planning.domain.merging import MergeCandidate, merge_candidates
 from planning.domain.numbering import next_number
 from planning.domain.plans import PlanStatus
@@ -49,7 +55,7 @@ def _node(code: str, field: str) -> Node:
     try:
         return Node(code)
     except InvalidNodeCode as bad:
-        raise InvalidRecord([FieldError(field, "node.invalid", str(bad))]) from None
+        raise invalid_node(field, bad) from None
 
 
 def _line(value: str, field: str) -> Line:
@@ -281,8 +287,7 @@ def _freeze_group(ctx: Context, task: Task, reason: str | None) -> Task:
     rows = _group_rows(ctx, task.node, group)
     unready = [row.title for row in rows if row.status == TaskStatus.DRAFT.value]
     if unready:
-        message = f"合并抽取组“{group}”中的任务“{'、'.join(unready)}”尚未公示：组内任务须全部公示后一并冻结"
-        raise Conflict("task.group_member_not_published", message)
+        raise GroupMemberNotPublished(group=group, titles="、".join(unready))
     members = [row.task_id for row in rows]
     moved = {}
     for member in members:
