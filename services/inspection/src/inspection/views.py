@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
 
@@ -10,19 +9,13 @@ import sqlalchemy as sa
 
 from hrss.auth import scope_prefixes
 from hrss.contracts import InvalidNodeCode, Node
+from hrss.web import check_id
 from inspection.adapters.orm import notice, result, result_version, review, visit, visit_assignment
 from inspection.domain import visits as rules
 from inspection.domain.errors import Invalid, NotFound
 from inspection.domain.visits import Task
 from inspection.service_layer import publication, results, steps, visits
 from inspection.service_layer.context import Context
-
-
-def check_id(value: str, name: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise Invalid("request.invalid_id", f"{name} 应为 UUID") from None
 
 
 def check_node(value: str | None) -> str | None:

@@ -3,23 +3,19 @@ the field API, follow-ups and deadlines over HTTP."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from hrss.auth import Principal
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.draw import AssignmentDispatched, DrawVoided, TeamChanged
 from hrss.contracts.events.planning import TaskResultsPublished
 from hrss.db import Database, UnitOfWork
-from hrss.observability import ObservedService
-from hrss.web import audited_write, read_http, write_http
+from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, read_http, write_http
 from inspection import views
 from inspection.adapters.orm import metadata
+from inspection.bootstrap import Components, bootstrap
 from inspection.entrypoints import schemas
-from inspection.entrypoints.dependencies import Inspection, InspectionComponents
 from inspection.entrypoints.openapi import OPENAPI
 from inspection.service_layer import (
     calendar,
@@ -35,69 +31,43 @@ from inspection.service_layer import (
 from inspection.service_layer.context import Context
 
 
-def json_response(body: object, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
-
-
 def pdf_response(data: bytes, name: str) -> Response:
     return Response(data, content_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-class InspectionService(ObservedService):
+class InspectionService(HttpService):
     name = "inspection"
+    context = Context
+    object_type = "inspection"
 
     db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
-    inspection: Inspection = InspectionComponents()  # type: ignore[assignment]
+    wiring: Wiring[Components] = ComponentProvider(bootstrap)  # type: ignore[assignment]
 
     # -- from the draw and planning -----------------------------------------------------------
 
     @consume(AssignmentDispatched)
     def receive_assignment(self, event: Received) -> None:
-        visits.receive_assignment(self._service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
+        visits.receive_assignment(self._as_service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
 
     @consume(TeamChanged)
     def receive_team_change(self, event: Received) -> None:
-        visits.change_team(self._service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
+        visits.change_team(self._as_service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
 
     @consume(DrawVoided)
     def receive_void(self, event: Received) -> None:
-        closures.withdraw_draw(self._service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
+        closures.withdraw_draw(self._as_service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
 
     @consume(TaskResultsPublished)
     def receive_published(self, event: Received) -> None:
         done: TaskResultsPublished = event.payload  # type: ignore[assignment]
-        deadlines.record_published(self._service(), str(done.task.task_id), done.at, str(event.envelope.event_id))
-
-    # -- plumbing ---------------------------------------------------------------------------
-
-    def _service(self) -> Context:
-        return Context(self.db, self.inspection.components, self.inspection.as_service(), self.trace_id)
-
-    def _context(self, principal: Principal) -> Context:
-        return Context(self.db, self.inspection.components, principal, self.trace_id)
-
-    def _write(self, request: Request, action: str, object_id: str, run: Callable[[Context], Any]) -> Response:
-        """Run a step as the caller, in a savepoint; a refusal is rolled back and audited as refused."""
-        return audited_write(
-            self.db,
-            request,
-            self.inspection.principal_from,
-            action=action,
-            object_type="inspection",
-            object_id=object_id,
-            run=lambda principal: json_response(run(self._context(principal))),
-            request_id=self.trace_id,
-        )
-
-    def _reader(self, request: Request) -> Context:
-        return self._context(self.inspection.principal_from(request))
+        deadlines.record_published(self._as_service(), str(done.task.task_id), done.at, str(event.envelope.event_id))
 
     # -- writes -----------------------------------------------------------------------------
 
     @write_http("POST", "/visits/<visit_id>/notices")
     def issue_notice(self, request: Request, visit_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(visit_id, "visit_id")
+            key = check_id(visit_id, "visit_id")
             body = schemas.parse(schemas.NoticeBody, request.get_data())
             return visits.issue_notice(ctx, key, body.window_start, body.window_end, body.materials, body.contact)
 
@@ -106,7 +76,7 @@ class InspectionService(ObservedService):
     @write_http("POST", "/visits/<visit_id>/results")
     def submit_result(self, request: Request, visit_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(visit_id, "visit_id")
+            key = check_id(visit_id, "visit_id")
             body = schemas.parse(schemas.FormBody, request.get_data())
             return results.submit(ctx, key, body.to_form())
 
@@ -130,7 +100,7 @@ class InspectionService(ObservedService):
 
     def _decide(self, request: Request, result_id: str, approve: bool) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(result_id, "result_id")
+            key = check_id(result_id, "result_id")
             body = schemas.parse(schemas.DecisionBody, request.get_data())
             return results.decide(ctx, key, body.version, approve, body.opinion)
 
@@ -139,7 +109,7 @@ class InspectionService(ObservedService):
     @write_http("POST", "/results/<result_id>/follow-ups")
     def open_follow_up(self, request: Request, result_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(result_id, "result_id")
+            key = check_id(result_id, "result_id")
             b = schemas.parse(schemas.FollowUpBody, request.get_data())
             return follow_ups.open_follow_up(ctx, key, b.kind, b.ordered_on, b.due, b.target, b.note)
 
@@ -148,7 +118,7 @@ class InspectionService(ObservedService):
     @write_http("POST", "/follow-ups/<follow_up_id>/steps")
     def add_step(self, request: Request, follow_up_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(follow_up_id, "follow_up_id")
+            key = check_id(follow_up_id, "follow_up_id")
             b = schemas.parse(schemas.StepBody, request.get_data())
             return follow_ups.add_step(ctx, key, b.kind, b.on, b.passed, b.note)
 
@@ -157,7 +127,7 @@ class InspectionService(ObservedService):
     @write_http("POST", "/visits/<visit_id>/closure")
     def close_visit(self, request: Request, visit_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(visit_id, "visit_id")
+            key = check_id(visit_id, "visit_id")
             return closures.close(ctx, key, schemas.parse(schemas.CloseBody, request.get_data()).reason)
 
         return self._write(request, "inspection.visit_close", visit_id, run)
@@ -165,7 +135,7 @@ class InspectionService(ObservedService):
     @write_http("POST", "/results/<result_id>/publication")
     def publish_result(self, request: Request, result_id: str) -> Response:
         def run(ctx: Context) -> Any:
-            key = views.check_id(result_id, "result_id")
+            key = check_id(result_id, "result_id")
             body = schemas.parse(schemas.PublicationBody, request.get_data())
             return publication.publish(ctx, key, body.public, body.withheld_reason)
 
