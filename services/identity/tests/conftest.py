@@ -49,7 +49,7 @@ def identity(fresh_database: str, start_identity: Callable[[str], Running]) -> R
 @pytest.fixture
 def clock(identity: Running) -> Clock:
     """The running service's clock, moved forward by the test (one fresh TOTP step per code typed)."""
-    from identity.entrypoints.dependencies import IdentityComponents
+    from identity.entrypoints.service import IdentityComponents
 
     fake = Clock()
     [provider] = [e for e in identity.container.extensions if isinstance(e, IdentityComponents)]

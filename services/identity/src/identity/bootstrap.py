@@ -1,40 +1,22 @@
-"""The one place where real adapters and policies are chosen, from config with environment overrides."""
+"""The one place where real adapters and policies are chosen, from config with environment overrides; it builds
+the components and injects them, and nothing below it imports it."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
-from hrss.auth import (
-    Argon2Parameters,
-    KeySet,
-    LockoutPolicy,
-    Passwords,
-    SessionPolicy,
-    SigningKey,
-    TokenIssuer,
-    TokenVerifier,
-)
+from hrss.auth import Argon2Parameters, KeySet, Passwords, SigningKey, TokenIssuer, TokenVerifier
 from hrss.auth.secrets import AesGcmSecretCipher
-from hrss.contracts import utcnow
+from identity.adapters.repository import AccountRepository, SqlAlchemyAccountRepository
+from identity.service_layer.components import Components
 
 
-@dataclass
-class Components:
-    """Everything the use cases need besides the database."""
-
-    issuer: TokenIssuer
-    verifier: TokenVerifier
-    passwords: Passwords
-    cipher: AesGcmSecretCipher
-    lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
-    sessions: SessionPolicy = field(default_factory=SessionPolicy)
-    totp_issuer: str = "HRSS"
-    enrolment_ttl: timedelta = timedelta(hours=72)
-    clock: Callable[[], datetime] = utcnow
+def sql_repository(uow: Any) -> AccountRepository:
+    """The account repository in the unit of work's session."""
+    return SqlAlchemyAccountRepository(uow.session)
 
 
 def signing_key(text: str) -> SigningKey:
@@ -75,6 +57,7 @@ def bootstrap(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ
         verifier=TokenVerifier(keyset, issuer=issuer_name, audience=audience, leeway=int(auth.get("leeway", 30))),
         passwords=Passwords(parameters),
         cipher=AesGcmSecretCipher.parse(environ.get("HRSS_IDENTITY_TOTP_KEY") or str(auth.get("totp_key") or "")),
+        repository=sql_repository,
         totp_issuer=str(auth.get("totp_issuer") or "HRSS"),
         enrolment_ttl=timedelta(hours=float(auth.get("enrolment_ttl_hours", 72))),
     )

@@ -20,7 +20,6 @@ from hrss.audit import AuditLog
 from hrss.contracts import PlatformError, parse_nodes
 from hrss.db import UnitOfWork, make_engine
 from identity.adapters.orm import SCHEMA, audit_entry, outbox
-from identity.adapters.repository import SqlAlchemyAccountRepository
 from identity.bootstrap import bootstrap
 from identity.service_layer.commands import CreateFirstAdmin
 from identity.service_layer.context import Context
@@ -65,7 +64,7 @@ def create_admin(
         audit_log=AuditLog(audit_entry, (config.get("AUDIT") or {}).get("algorithm", "sha256")),
     )
     try:
-        ctx = Context(SqlAlchemyAccountRepository(unit.session), components, unit.audit, request_id)
+        ctx = Context(unit, components, None, request_id)
         account, uri = handle(CreateFirstAdmin(node, login, name, password), ctx)
         unit.commit()
         return account.id, uri

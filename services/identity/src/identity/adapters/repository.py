@@ -1,13 +1,16 @@
-"""PostgreSQL storage of accounts (as versions), login attempts, sessions and refresh-token hashes."""
+"""Where accounts (as versions), login attempts, sessions, refresh-token hashes, enrolment codes and the
+registry's inspectors are kept: the port the use cases speak to (`AccountRepository`) and its PostgreSQL
+adapter (`SqlAlchemyAccountRepository`). The in-memory fake is in tests/fakes.py; one contract suite runs both."""
 
 from __future__ import annotations
 
 import zlib
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Row, and_, func, insert, or_, select, text, update
+from sqlalchemy import CursorResult, and_, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session as DbSession
 
@@ -21,11 +24,140 @@ from identity.adapters.orm import (
     refresh_token,
     session,
 )
-from identity.domain.model import Account, Attempt, Change, EnrolmentCode, RegisteredInspector, Session, Status
+from identity.domain.model import (
+    Account,
+    Attempt,
+    Change,
+    EnrolmentCode,
+    RefreshToken,
+    RegisteredInspector,
+    Session,
+    Status,
+)
 
 
-class SqlAlchemyAccountRepository:
-    """Accounts and what login needs, in the unit of work's transaction."""
+class AccountRepository(ABC):
+    """What the identity use cases read and write, in the unit of work's transaction."""
+
+    # -- accounts: the current version is the latest ---------------------------------------------
+
+    @abstractmethod
+    def get(self, account_id: str) -> Account | None:
+        """The current version of the account."""
+
+    @abstractmethod
+    def get_by_login(self, login: str) -> Account | None:
+        """The current version of the account with this login."""
+
+    @abstractmethod
+    def in_scope(self, prefixes: Sequence[str], node: str | None = None) -> list[Account]:
+        """Accounts whose node starts with one of `prefixes` (the caller's subtree), optionally of one node,
+        by node then login."""
+
+    @abstractmethod
+    def login_exists(self, login: str) -> bool:
+        """Whether any account (disabled ones too) has this login."""
+
+    @abstractmethod
+    def count_at(self, node: str) -> int:
+        """How many accounts belong to exactly this node."""
+
+    @abstractmethod
+    def add(self, new: Account) -> None:
+        """A new account with its first version."""
+
+    @abstractmethod
+    def add_version(self, version: Account) -> None:
+        """The next version of an account; earlier ones stay as they were."""
+
+    @abstractmethod
+    def account_acting_as(self, inspector_id: str) -> Account | None:
+        """The account (not disabled) whose current version is linked to the registry inspector, if any."""
+
+    @abstractmethod
+    def lock(self, account_id: str) -> None:
+        """Serialise logins and changes of one account until the transaction ends (TOTP replay, lockout)."""
+
+    # -- the inspector registry as the registry publishes it -------------------------------------
+
+    @abstractmethod
+    def registered_inspector(self, node: str, credential_no: str) -> RegisteredInspector | None:
+        """The inspector of `node` holding `credential_no`, as last published."""
+
+    @abstractmethod
+    def apply_inspectors(self, states: Sequence[RegisteredInspector]) -> None:
+        """Keep the latest published state of each inspector; an older version never replaces a newer one
+        (replays, reordering)."""
+
+    # -- login attempts --------------------------------------------------------------------------
+
+    @abstractmethod
+    def attempts_since_last_success(self, account_id: str, since: datetime) -> list[Attempt]:
+        """Attempts at or after `since` and after the last successful login, oldest first."""
+
+    @abstractmethod
+    def last_totp_step(self, account_id: str) -> int | None:
+        """The last TOTP time step accepted for the account (login, enrolment confirmation, password change)."""
+
+    @abstractmethod
+    def add_attempt(
+        self,
+        login: str,
+        account_id: str | None,
+        at: datetime,
+        outcome: str,
+        totp_step: int | None = None,
+        client: str | None = None,
+    ) -> None:
+        """Record one attempt (append-only)."""
+
+    # -- sessions and refresh tokens -------------------------------------------------------------
+
+    @abstractmethod
+    def add_session(self, new: Session) -> None: ...
+
+    @abstractmethod
+    def get_session(self, session_id: str) -> Session | None:
+        """The session, locked until the transaction ends."""
+
+    @abstractmethod
+    def touch_session(self, session_id: str, at: datetime) -> None: ...
+
+    @abstractmethod
+    def end_session(self, session_id: str, at: datetime, reason: str) -> None:
+        """End the session unless it has already ended (the first end and its reason stay)."""
+
+    @abstractmethod
+    def end_sessions_of(self, account_id: str, at: datetime, reason: str, keep: str | None = None) -> int:
+        """End every live session of the account but `keep`; how many were ended."""
+
+    @abstractmethod
+    def add_refresh(self, token_hash: str, session_id: str, at: datetime) -> None: ...
+
+    @abstractmethod
+    def find_refresh(self, token_hash: str) -> RefreshToken | None:
+        """The refresh token with this hash, locked until the transaction ends."""
+
+    @abstractmethod
+    def spend_refresh(self, token_hash: str, at: datetime) -> bool:
+        """Mark a refresh token used; False if it had already been spent (a concurrent or replayed refresh)."""
+
+    # -- enrolment codes -------------------------------------------------------------------------
+
+    @abstractmethod
+    def add_enrolment_code(self, account_id: str, code_hash: str, at: datetime, expires_at: datetime, by: str) -> None:
+        """A new code for the account; it supersedes the earlier ones."""
+
+    @abstractmethod
+    def current_enrolment_code(self, account_id: str) -> EnrolmentCode | None:
+        """The latest code issued for the account (older ones are superseded), with when it was spent."""
+
+    @abstractmethod
+    def spend_enrolment_code(self, code_id: int, at: datetime) -> None: ...
+
+
+class SqlAlchemyAccountRepository(AccountRepository):
+    """The accounts in PostgreSQL (schema `identity`), in the unit of work's session."""
 
     def __init__(self, db: DbSession) -> None:
         self.db = db
@@ -56,7 +188,6 @@ class SqlAlchemyAccountRepository:
         return _account(row) if row else None
 
     def in_scope(self, prefixes: Sequence[str], node: str | None = None) -> list[Account]:
-        """Accounts whose node starts with one of `prefixes` (the caller's subtree), optionally of one node."""
         query = self._current().where(or_(*(account.c.node.startswith(p, autoescape=True) for p in prefixes)))
         if node is not None:
             query = query.where(account.c.node == node)
@@ -97,7 +228,6 @@ class SqlAlchemyAccountRepository:
         )
 
     def account_acting_as(self, inspector_id: str) -> Account | None:
-        """The account (not disabled) whose current version is linked to the registry inspector, if any."""
         query = self._current().where(
             account_version.c.inspector_id == inspector_id, account_version.c.status != str(Status.DISABLED)
         )
@@ -112,18 +242,20 @@ class SqlAlchemyAccountRepository:
         ).first()
         if row is None:
             return None
-        return RegisteredInspector(str(row.inspector_id), row.credential_no, row.name, row.node, row.status)
+        return RegisteredInspector(
+            str(row.inspector_id), row.credential_no, row.name, row.node, row.status, row.version
+        )
 
-    def apply_inspectors(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Upsert registry inspector states; an older version never replaces a newer one (replays, reordering)."""
-        latest: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            if row["inspector_id"] not in latest or latest[row["inspector_id"]]["version"] < row["version"]:
-                latest[row["inspector_id"]] = row
+    def apply_inspectors(self, states: Sequence[RegisteredInspector]) -> None:
+        latest: dict[str, RegisteredInspector] = {}
+        for state in states:  # one row per inspector: an upsert cannot touch the same row twice
+            if state.inspector_id not in latest or latest[state.inspector_id].version < state.version:
+                latest[state.inspector_id] = state
         if not latest:
             return
-        statement = pg_insert(inspector_view).values(list(latest.values()))
-        columns = {c: statement.excluded[c] for c in ("version", "credential_no", "name", "node", "status")}
+        fields = ("inspector_id", "version", "credential_no", "name", "node", "status")
+        statement = pg_insert(inspector_view).values([{f: getattr(s, f) for f in fields} for s in latest.values()])
+        columns = {c: statement.excluded[c] for c in fields[1:]}
         self.db.execute(
             statement.on_conflict_do_update(
                 index_elements=["inspector_id"],
@@ -133,7 +265,6 @@ class SqlAlchemyAccountRepository:
         )
 
     def lock(self, account_id: str) -> None:
-        """Serialise logins and changes of one account until COMMIT (TOTP replay, lockout counting)."""
         key = zlib.crc32(f"identity.account.{account_id}".encode())
         self.db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
@@ -157,7 +288,6 @@ class SqlAlchemyAccountRepository:
         return [Attempt(r.at, r.outcome, r.totp_step) for r in rows]
 
     def last_totp_step(self, account_id: str) -> int | None:
-        """The last TOTP time step accepted for the account (login, enrolment confirmation, password change)."""
         return self.db.execute(
             select(func.max(login_attempt.c.totp_step)).where(
                 login_attempt.c.account_id == account_id, login_attempt.c.outcome.in_(("ok", "enrolled"))
@@ -205,7 +335,6 @@ class SqlAlchemyAccountRepository:
         )
 
     def end_sessions_of(self, account_id: str, at: datetime, reason: str, keep: str | None = None) -> int:
-        """End every live session of the account but `keep`; how many were ended."""
         query = update(session).where(session.c.account_id == account_id, session.c.ended_at.is_(None))
         if keep is not None:
             query = query.where(session.c.id != keep)
@@ -215,13 +344,15 @@ class SqlAlchemyAccountRepository:
     def add_refresh(self, token_hash: str, session_id: str, at: datetime) -> None:
         self.db.execute(insert(refresh_token).values(token_hash=token_hash, session_id=session_id, issued_at=at))
 
-    def find_refresh(self, token_hash: str) -> Row | None:  # type: ignore[type-arg]
-        return self.db.execute(
+    def find_refresh(self, token_hash: str) -> RefreshToken | None:
+        row = self.db.execute(
             select(refresh_token).where(refresh_token.c.token_hash == token_hash).with_for_update()
         ).first()
+        if row is None:
+            return None
+        return RefreshToken(row.token_hash, str(row.session_id), row.issued_at, row.spent_at)
 
     def spend_refresh(self, token_hash: str, at: datetime) -> bool:
-        """Mark a refresh token used; False if it had already been spent (a concurrent or replayed refresh)."""
         result = self.db.execute(
             update(refresh_token)
             .where(refresh_token.c.token_hash == token_hash, refresh_token.c.spent_at.is_(None))
@@ -239,7 +370,6 @@ class SqlAlchemyAccountRepository:
         )
 
     def current_enrolment_code(self, account_id: str) -> EnrolmentCode | None:
-        """The latest code issued for the account (older ones are superseded), with when it was spent."""
         row = self.db.execute(
             select(enrolment_code, enrolment_spent.c.spent_at)
             .select_from(enrolment_code.outerjoin(enrolment_spent, enrolment_spent.c.code_id == enrolment_code.c.id))

@@ -108,6 +108,7 @@ class RegisteredInspector:
     name: str
     node: str
     status: str
+    version: int = 0  # the registry's version of this state; an older one never replaces a newer one
 
     @property
     def active(self) -> bool:
@@ -143,3 +144,13 @@ class Session:
     last_seen: datetime
     ended_at: datetime | None = None
     end_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RefreshToken:
+    """A refresh token as stored: only its hash; spent once it has been exchanged for a new pair."""
+
+    token_hash: str
+    session_id: str
+    issued_at: datetime
+    spent_at: datetime | None = None

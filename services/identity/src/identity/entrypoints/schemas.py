@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, TypeVar
+from typing import TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from hrss.contracts import field_path
-from identity.service_layer.errors import BadRequest
-
-
-def _storable(value: str) -> str:
-    """Refuses what PostgreSQL cannot store in a text column: NUL, and lone surrogates (not valid UTF-8)."""
-    if "\x00" in value or any("\ud800" <= c <= "\udfff" for c in value):
-        raise ValueError("含有不允许的字符")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_storable)]
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+from hrss.web import Body, Text
+from identity.domain.errors import InvalidRequest, NotJson
 
 
 class LoginBody(Body):
@@ -84,12 +71,15 @@ B = TypeVar("B", bound=Body)
 
 
 def parse(model: type[B], raw: bytes) -> B:
-    """The body as `model`, or `BadRequest` naming the fields that are wrong."""
+    """The body as `model`, or one `request.invalid` naming every wrong field in its message.
+
+    Not `hrss.web.parse`, whose answer differs (a list of field errors under the first error's code, or
+    `record.invalid`): identity has always answered `request.invalid` with one message naming the fields
+    (`请求内容有误：login`), and its callers read that."""
     try:
         data = json.loads(raw or b"{}")
         return model.model_validate(data)
     except ValidationError as error:
-        fields = "、".join(field_path(e["loc"], "请求体") for e in error.errors())
-        raise BadRequest("request.invalid", f"请求内容有误：{fields}") from None
+        raise InvalidRequest(fields="、".join(field_path(e["loc"], "请求体") for e in error.errors())) from None
     except (ValueError, UnicodeDecodeError):
-        raise BadRequest("request.not_json", "请求体必须是 JSON") from None
+        raise NotJson() from None

@@ -1,30 +1,28 @@
 """The identity service: login, refresh, logout, enrolment, password change, account management and the audit
-trail over HTTP."""
+trail over HTTP; each endpoint parses its body, builds a command and hands it to `handle`."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
 from hrss.audit import AuditRecord, Outcome
 from hrss.auth import Principal, Unauthenticated
+from hrss.auth.dependency import service_identity_from_config
 from hrss.bus.consumer import Received, consume
 from hrss.contracts import PlatformError
 from hrss.contracts.events.registry import InspectorChanged
 from hrss.db import Database, UnitOfWork
-from hrss.observability import ObservedService
 from hrss.observability.web import error_response
-from hrss.web import read_http, write_http
+from hrss.web import ComponentProvider, HttpService, Wiring, json_response, read_http, write_http
 from identity import views
 from identity.adapters.orm import metadata
-from identity.adapters.repository import SqlAlchemyAccountRepository
+from identity.bootstrap import bootstrap
+from identity.domain.errors import InvalidRequest, TooManyAttempts
 from identity.entrypoints import schemas
-from identity.entrypoints.dependencies import Identity, IdentityComponents
 from identity.entrypoints.openapi import OPENAPI
 from identity.service_layer.accounts import admin_role
 from identity.service_layer.commands import (
@@ -40,13 +38,22 @@ from identity.service_layer.commands import (
     RefreshSession,
     ResetEnrolment,
 )
+from identity.service_layer.components import Components
 from identity.service_layer.context import Context
-from identity.service_layer.errors import BadRequest, TooManyAttempts
-from identity.service_layer.handlers import handle
+from identity.service_layer.handlers import handle, handle_events
 
 
-def json_response(body: object, status: int = 200) -> Response:
-    return Response(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
+def failure(error: PlatformError) -> Response:
+    """The error's JSON; a lockout also says when to try again (Retry-After, whole seconds, at least 1)."""
+    response = error_response(error)
+    if isinstance(error, TooManyAttempts):
+        response.headers["Retry-After"] = str(max(1, int(error.retry_after.total_seconds() + 0.999)))
+    return response
+
+
+def answer(result: Any, shown: Callable[[Any], object]) -> Response:
+    """A self-service result as JSON, or the refusal the use case returned (already audited, to be committed)."""
+    return failure(result) if isinstance(result, PlatformError) else json_response(shown(result))
 
 
 def is_uuid(value: str) -> bool:
@@ -57,40 +64,42 @@ def is_uuid(value: str) -> bool:
     return True
 
 
-def failure(error: PlatformError) -> Response:
-    response = error_response(error)
-    if isinstance(error, TooManyAttempts):
-        response.headers["Retry-After"] = str(max(1, int(error.retry_after.total_seconds() + 0.999)))
-    return response
+class IdentityComponents(ComponentProvider[Components]):
+    """hrss.web's component provider, except that tokens are verified with the identity service's own keys:
+    the public half of the key it signs with and the older keys of a rotation (`Components.verifier`), which the
+    shared provider's `verifier_from_config` (public keys only) does not know."""
+
+    def setup(self) -> None:
+        config = self.container.config
+        self.components = self.build(config)
+        self.verifier = self.components.verifier
+        self.identity = service_identity_from_config(config, self.container.service_name)
 
 
-class IdentityService(ObservedService):
+class IdentityService(HttpService):
     name = "identity"
+    context = Context
+    object_type = "account"
 
     db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
-    identity: Identity = IdentityComponents()  # type: ignore[assignment]
+    wiring: Wiring[Components] = IdentityComponents(bootstrap)  # type: ignore[assignment]
 
-    def _context(self) -> Context:
-        request_id = self.trace_id  # the worker's trace id
-        return Context(
-            SqlAlchemyAccountRepository(self.db.session),
-            self.identity.components,
-            lambda record: self.db.audit(replace(record, request_id=request_id)),
-            request_id,
-        )
+    def _anonymous(self) -> Context:
+        """The context of a request nobody is logged in for yet (login, refresh, enrolment)."""
+        return Context(self.db, self.wiring.components, None, self.trace_id)
 
     def _caller(self, request: Request, action: str, object_id: str) -> Principal | Response:
         """The verified caller of a write; without a valid token, a 401 that is itself audited as refused."""
         try:
-            return self.identity.principal_from(request)
+            return self.wiring.principal_from(request)
         except Unauthenticated as error:
-            self._context().audit(
+            self._anonymous().audit(
                 AuditRecord(
                     actor="anonymous",
                     actor_role="none",
                     actor_kind="anonymous",
                     action=action,
-                    object_type="account",
+                    object_type=self.object_type,
                     object_id=object_id,
                     outcome=Outcome.REFUSED,
                     detail={"node": self.db.nodes[0], "code": error.code, "client": request.remote_addr or ""},
@@ -98,19 +107,30 @@ class IdentityService(ObservedService):
             )
             return failure(error)
 
-    def _write(self, request: Request, action: str, object_id: str, run: Callable[[Principal, Context], Any]) -> Any:
-        """Run a change as the caller; a refusal is rolled back to a savepoint and audited as refused.
+    def _write(
+        self,
+        request: Request,
+        action: str,
+        object_id: str,
+        run: Callable[[Any], Any],
+        object_type: str | None = None,
+    ) -> Response:
+        """hrss.web's write path with identity's refusals: `run(context)` as the caller in a savepoint, its result
+        answered as JSON; a refusal is rolled back and audited as refused.
 
-        An account id in the path that is not a UUID is refused first, unaudited: it could not be stored (NUL)."""
+        It differs from `hrss.web.audited_write` on purpose: a refusal's entry names the node (the `/audit` view
+        selects entries by `detail.node`) and the administrator role the caller acted in; and an account id in
+        the path that is not a UUID is refused first, unaudited (it could not be stored: NUL), as
+        `request.invalid` like every other malformed identity request."""
         if object_id != "-" and not is_uuid(object_id):
-            return failure(BadRequest("request.invalid", "请求内容有误：account_id（必须是 UUID）"))
+            return failure(InvalidRequest(fields="account_id（必须是 UUID）"))
         principal = self._caller(request, action, object_id)
         if isinstance(principal, Response):
             return principal
-        ctx = self._context()
+        ctx = self._context(principal)
         try:
             with self.db.session.begin_nested():
-                return run(principal, ctx)
+                result = run(ctx)
         except PlatformError as error:
             ctx.audit(
                 AuditRecord(
@@ -118,22 +138,20 @@ class IdentityService(ObservedService):
                     actor_role=admin_role(principal),
                     actor_kind=str(principal.kind),
                     action=action,
-                    object_type="account",
+                    object_type=object_type or self.object_type,
                     object_id=object_id,
                     outcome=Outcome.REFUSED,
                     detail={"node": principal.node.code, "code": error.code},
                 )
             )
             return failure(error)
+        return result if isinstance(result, Response) else json_response(result)
 
     # -- the inspector registry, to check the link of an account to its inspector --------------
 
     @consume(InspectorChanged, batch=True)
     def apply_inspectors(self, events: list[Received]) -> None:
-        changed: list[InspectorChanged] = [e.payload for e in events]  # type: ignore[misc]
-        fields = ("version", "credential_no", "name", "node", "status")
-        rows = [{"inspector_id": str(c.inspector_id), **{f: getattr(c, f) for f in fields}} for c in changed]
-        SqlAlchemyAccountRepository(self.db.session).apply_inspectors(rows)
+        handle_events([e.payload for e in events], self._anonymous())
 
     # -- sessions ------------------------------------------------------------------------
 
@@ -141,21 +159,19 @@ class IdentityService(ObservedService):
     def login(self, request: Request) -> Response:
         body = schemas.parse(schemas.LoginBody, request.get_data())
         command = LogIn(body.login, body.password, body.totp, client=request.remote_addr)
-        result = handle(command, self._context(), home_node=self.db.nodes[0])
-        return failure(result) if isinstance(result, PlatformError) else json_response(result.to_dict())
+        return answer(handle(command, self._anonymous()), lambda tokens: tokens.to_dict())
 
     @write_http("POST", "/auth/refresh")
     def refresh(self, request: Request) -> Response:
         body = schemas.parse(schemas.RefreshBody, request.get_data())
-        result = handle(RefreshSession(body.refresh_token), self._context(), home_node=self.db.nodes[0])
-        return failure(result) if isinstance(result, PlatformError) else json_response(result.to_dict())
+        return answer(handle(RefreshSession(body.refresh_token), self._anonymous()), lambda tokens: tokens.to_dict())
 
     @write_http("POST", "/auth/logout")
     def logout(self, request: Request) -> Response:
         principal = self._caller(request, "session.logout", "-")
         if isinstance(principal, Response):
             return principal
-        handle(LogOut(principal), self._context())
+        handle(LogOut(principal), self._context(principal))
         return Response(status=204)
 
     @write_http("POST", "/auth/password")
@@ -167,8 +183,7 @@ class IdentityService(ObservedService):
         command = ChangePassword(
             principal, body.current_password, body.new_password, body.totp, client=request.remote_addr
         )
-        result = handle(command, self._context())
-        return failure(result) if isinstance(result, PlatformError) else json_response({"sessions_ended": result})
+        return answer(handle(command, self._context(principal)), lambda ended: {"sessions_ended": ended})
 
     # -- enrolment -----------------------------------------------------------------------
 
@@ -176,29 +191,26 @@ class IdentityService(ObservedService):
     def enrol(self, request: Request) -> Response:
         body = schemas.parse(schemas.EnrolBody, request.get_data())
         command = Enrol(body.login, body.enrolment_code, body.new_password, client=request.remote_addr)
-        result = handle(command, self._context(), home_node=self.db.nodes[0])
-        return failure(result) if isinstance(result, PlatformError) else json_response({"provisioning_uri": result})
+        return answer(handle(command, self._anonymous()), lambda uri: {"provisioning_uri": uri})
 
     @write_http("POST", "/auth/enrol/confirm")
     def confirm_enrolment(self, request: Request) -> Response:
         body = schemas.parse(schemas.ConfirmEnrolmentBody, request.get_data())
         command = ConfirmEnrolment(body.login, body.enrolment_code, body.totp, client=request.remote_addr)
-        result = handle(command, self._context(), home_node=self.db.nodes[0])
-        return failure(result) if isinstance(result, PlatformError) else json_response(result.public())
+        return answer(handle(command, self._anonymous()), lambda account: account.public())
 
     # -- accounts ------------------------------------------------------------------------
 
     @read_http("GET", "/accounts")
     def list_accounts(self, request: Request) -> Response:
-        principal = self.identity.principal_from(request)
-        return json_response({"accounts": views.accounts(self.db.session, principal, request.args.get("node"))})
+        return json_response({"accounts": views.accounts(self._reader(request), request.args.get("node"))})
 
     @write_http("POST", "/accounts")
     def create_account(self, request: Request) -> Response:
-        def run(principal: Principal, ctx: Context) -> Response:
+        def run(ctx: Context) -> Response:
             body = schemas.parse(schemas.CreateAccountBody, request.get_data())
             command = CreateAccount(
-                principal, body.login, body.name, body.node, tuple(body.roles), body.password, body.credential_no
+                ctx.caller, body.login, body.name, body.node, tuple(body.roles), body.password, body.credential_no
             )
             account, enrolment = handle(command, ctx)
             return json_response({**account.public(), "enrolment": enrolment.to_dict()}, 201)
@@ -207,37 +219,34 @@ class IdentityService(ObservedService):
 
     @write_http("POST", "/accounts/<account_id>/roles")
     def change_roles(self, request: Request, account_id: str) -> Response:
-        def run(principal: Principal, ctx: Context) -> Response:
+        def run(ctx: Context) -> dict[str, object]:
             body = schemas.parse(schemas.RolesBody, request.get_data())
-            return json_response(
-                handle(ChangeRoles(principal, account_id, tuple(body.roles), body.reason), ctx).public()
-            )
+            return handle(ChangeRoles(ctx.caller, account_id, tuple(body.roles), body.reason), ctx).public()
 
         return self._write(request, "account.roles", account_id, run)
 
     @write_http("POST", "/accounts/<account_id>/inspector")
     def link_inspector(self, request: Request, account_id: str) -> Response:
-        def run(principal: Principal, ctx: Context) -> Response:
+        def run(ctx: Context) -> dict[str, object]:
             body = schemas.parse(schemas.InspectorLinkBody, request.get_data())
-            command = LinkInspector(principal, account_id, body.credential_no, body.reason)
-            return json_response(handle(command, ctx).public())
+            return handle(LinkInspector(ctx.caller, account_id, body.credential_no, body.reason), ctx).public()
 
         return self._write(request, "account.inspector", account_id, run)
 
     @write_http("POST", "/accounts/<account_id>/disable")
     def disable_account(self, request: Request, account_id: str) -> Response:
-        def run(principal: Principal, ctx: Context) -> Response:
+        def run(ctx: Context) -> dict[str, object]:
             body = schemas.parse(schemas.DisableBody, request.get_data())
-            return json_response(handle(DisableAccount(principal, account_id, body.reason), ctx).public())
+            return handle(DisableAccount(ctx.caller, account_id, body.reason), ctx).public()
 
         return self._write(request, "account.disable", account_id, run)
 
     @write_http("POST", "/accounts/<account_id>/enrolment")
     def reset_enrolment(self, request: Request, account_id: str) -> Response:
-        def run(principal: Principal, ctx: Context) -> Response:
+        def run(ctx: Context) -> dict[str, object]:
             body = schemas.parse(schemas.ResetEnrolmentBody, request.get_data())
-            account, enrolment = handle(ResetEnrolment(principal, account_id, body.reason), ctx)
-            return json_response({**account.public(), "enrolment": enrolment.to_dict()})
+            account, enrolment = handle(ResetEnrolment(ctx.caller, account_id, body.reason), ctx)
+            return {**account.public(), "enrolment": enrolment.to_dict()}
 
         return self._write(request, "account.enrolment_reset", account_id, run)
 
@@ -245,9 +254,8 @@ class IdentityService(ObservedService):
 
     @read_http("GET", "/audit")
     def audit(self, request: Request) -> Response:
-        principal = self.identity.principal_from(request)
-        page = views.audit_entries(self.db.session, principal, request.args.get("node"), request.args.get("after_seq"))
-        return json_response(page)
+        ctx = self._reader(request)
+        return json_response(views.audit_entries(ctx, request.args.get("node"), request.args.get("after_seq")))
 
     @read_http("GET", "/openapi.json")
     def openapi(self, request: Request) -> Response:

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 
 from hrss.audit import AuditRecord
 from hrss.auth import (
-    AccessDenied,
     Principal,
     Role,
     acting_role,
@@ -19,6 +18,23 @@ from hrss.auth import (
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.auth.totp import generate_secret, provisioning_uri
 from hrss.contracts import InvalidNodeCode, Node
+from identity.domain.errors import (
+    AccountNotFound,
+    AlreadyDisabled,
+    InspectorInactive,
+    InspectorTaken,
+    InspectorUnknown,
+    InvalidCredentialNo,
+    InvalidLogin,
+    InvalidName,
+    InvalidNode,
+    LoginTaken,
+    NodeNotEmpty,
+    NotInspector,
+    OwnAccountDisabled,
+    OwnEnrolmentReset,
+    OwnRoles,
+)
 from identity.domain.model import Account, Change, RegisteredInspector, Status
 from identity.service_layer.commands import (
     ChangeRoles,
@@ -30,14 +46,13 @@ from identity.service_layer.commands import (
 )
 from identity.service_layer.context import Context
 from identity.service_layer.enrolment import Enrolment, issue_code
-from identity.service_layer.errors import BadRequest, Conflict, NotFound
 
 
 def parse_node(code: str) -> Node:
     try:
         return Node(code)
     except InvalidNodeCode as error:
-        raise BadRequest("node.invalid", str(error)) from None
+        raise InvalidNode(reason=str(error)) from None
 
 
 def admin_role(actor: Principal) -> str:
@@ -49,10 +64,10 @@ def _target(ctx: Context, actor: Principal, account_id: str) -> Account:
     try:
         uuid.UUID(account_id)
     except ValueError:
-        raise NotFound("account.not_found", "账号不存在") from None
+        raise AccountNotFound() from None
     target = ctx.repo.get(account_id)
     if target is None or not any(root.contains(Node(target.node)) for root in actor.served):
-        raise NotFound("account.not_found", "账号不存在")
+        raise AccountNotFound()
     return target
 
 
@@ -72,13 +87,13 @@ def _new_account(  # type: ignore[no-untyped-def]
     inspector: RegisteredInspector | None = None,
 ):
     if not login or len(login) > 64 or not login.isprintable():
-        raise BadRequest("account.login_invalid", "登录名须为 1 至 64 个可打印字符")
+        raise InvalidLogin()
     if not name or len(name) > 100:
-        raise BadRequest("account.name_invalid", "姓名须为 1 至 100 个字符")
+        raise InvalidName()
     if password is not None:
         check_password_policy(password, login=login)
     if ctx.repo.login_exists(login):
-        raise Conflict("account.login_taken", f"登录名 {login} 已被使用")
+        raise LoginTaken(login=login)
     account_id = str(uuid.uuid4())
     secret = generate_secret()
     now = ctx.components.clock()
@@ -137,20 +152,17 @@ def _inspector_for(
     inspector is one person, so no other live account may act as it."""
     credential_no = credential_no.strip()
     if not credential_no or len(credential_no) > 64:
-        raise BadRequest("account.credential_no_invalid", "执法证号（credential_no）须为 1 至 64 个字符")
+        raise InvalidCredentialNo()
     if Role.INSPECTOR not in {Role(r) for r in roles}:
-        raise BadRequest("account.not_inspector", "只有具有「检查人员」角色的账号可以关联执法证号（credential_no）")
+        raise NotInspector()
     inspector = ctx.repo.registered_inspector(node, credential_no)
     if inspector is None:
-        raise BadRequest(
-            "account.inspector_unknown",
-            f"执法证号 {credential_no} 不在节点 {node} 的检查人员名录库中（名录库变更同步需要数秒，请稍后重试）",
-        )
+        raise InspectorUnknown(credential_no=credential_no, node=node)
     if not inspector.active:
-        raise BadRequest("account.inspector_inactive", f"执法证号 {credential_no} 对应的检查人员不在岗")
+        raise InspectorInactive(credential_no=credential_no)
     holder = ctx.repo.account_acting_as(inspector.inspector_id)
     if holder is not None and holder.id != account_id:
-        raise Conflict("account.inspector_taken", f"执法证号 {credential_no} 已关联账号 {holder.login}")
+        raise InspectorTaken(credential_no=credential_no, login=holder.login)
     return inspector
 
 
@@ -163,7 +175,7 @@ def link_inspector(cmd: LinkInspector, ctx: Context) -> Account:
     ctx.repo.lock(target.id)
     target = ctx.repo.get(target.id) or target
     if target.is_disabled:
-        raise Conflict("account.already_disabled", "账号已停用")
+        raise AlreadyDisabled()
     now = ctx.components.clock()
     inspector = None
     if cmd.credential_no is not None:
@@ -181,14 +193,14 @@ def reset_enrolment(cmd: ResetEnrolment, ctx: Context) -> tuple[Account, Enrolme
     secret and every session of the account stop working; the account is pending until the user enrols again."""
     target = _target(ctx, cmd.actor, cmd.account_id)
     if target.id == cmd.actor.account_id:
-        raise AccessDenied("access.own_account", "管理员不能重置自己账号的激活码")
+        raise OwnEnrolmentReset()
     node = Node(target.node)
     for role in sorted({Role(r) for r in target.roles}):
         check_grant(cmd.actor, role, node)
     ctx.repo.lock(target.id)
     target = ctx.repo.get(target.id) or target  # the version current under the lock
     if target.is_disabled:
-        raise Conflict("account.already_disabled", "账号已停用")
+        raise AlreadyDisabled()
     now = ctx.components.clock()
     changed = target.next_version(
         Change.ENROLMENT, cmd.actor.account_id, now, status=Status.PENDING, password_hash=UNUSABLE_HASH
@@ -204,7 +216,7 @@ def reset_enrolment(cmd: ResetEnrolment, ctx: Context) -> tuple[Account, Enrolme
 def change_roles(cmd: ChangeRoles, ctx: Context) -> Account:
     target = _target(ctx, cmd.actor, cmd.account_id)
     if target.id == cmd.actor.account_id:
-        raise AccessDenied("access.own_roles", "管理员不能修改自己的角色")
+        raise OwnRoles()
     node = Node(target.node)
     roles = check_roles(cmd.roles, node)
     # both what is taken away and what is given must be the actor's to grant
@@ -224,12 +236,12 @@ def change_roles(cmd: ChangeRoles, ctx: Context) -> Account:
 def disable_account(cmd: DisableAccount, ctx: Context) -> Account:
     target = _target(ctx, cmd.actor, cmd.account_id)
     if target.id == cmd.actor.account_id:
-        raise AccessDenied("access.own_account", "管理员不能停用自己的账号")
+        raise OwnAccountDisabled()
     node = Node(target.node)
     for role in sorted({Role(r) for r in target.roles}):
         check_grant(cmd.actor, role, node)
     if target.is_disabled:
-        raise Conflict("account.already_disabled", "账号已停用")
+        raise AlreadyDisabled()
     ctx.repo.lock(target.id)
     changed = target.disabled(cmd.actor.account_id, ctx.components.clock())
     ctx.repo.add_version(changed)
@@ -241,9 +253,9 @@ def create_first_admin(cmd: CreateFirstAdmin, ctx: Context) -> tuple[Account, st
     """The first administrator of a node, from the command line; returns the account and its provisioning URI."""
     node = parse_node(cmd.node)
     if ctx.repo.login_exists(cmd.login):
-        raise Conflict("account.login_taken", f"登录名 {cmd.login} 已被使用")
+        raise LoginTaken(login=cmd.login)
     if ctx.repo.count_at(node.code):
-        raise Conflict("account.node_not_empty", f"节点 {node.code} 已有账号，请由现有管理员在系统中创建账号")
+        raise NodeNotEmpty(node=node.code)
     roles = frozenset({admin_role_for(node.level)})
     account, secret = _new_account(
         ctx, login=cmd.login, name=cmd.name, node=node, roles=roles, password=cmd.password, by="cli"

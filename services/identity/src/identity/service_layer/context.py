@@ -1,18 +1,44 @@
-"""What a use case works with: the repository, the components, and where its audit entry goes."""
+"""What a use case is handed: the unit of work, the components, the caller and the request's trace id; the
+account repository in that unit of work, and where its audit entry goes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from hrss.audit import AuditRecord
-from identity.adapters.repository import SqlAlchemyAccountRepository
-from identity.bootstrap import Components
+from hrss.auth import Principal
+from identity.service_layer.components import Components
+
+if TYPE_CHECKING:
+    from identity.adapters.repository import AccountRepository
 
 
 @dataclass
 class Context:
-    repo: SqlAlchemyAccountRepository
+    """`principal` is None where nobody is logged in yet (login, refresh, enrolment, the command line)."""
+
+    uow: Any  # hrss.db.UnitOfWork, or hrss.testing.fakes.FakeUnitOfWork in the handler tests
     components: Components
-    audit: Callable[[AuditRecord], None]
+    principal: Principal | None = None
     request_id: str | None = None
+
+    @cached_property
+    def repo(self) -> AccountRepository:
+        return self.components.repository(self.uow)
+
+    @property
+    def caller(self) -> Principal:
+        """The logged-in caller, in the context of an authenticated request."""
+        assert self.principal is not None, "a context without a caller"
+        return self.principal
+
+    @property
+    def home_node(self) -> str:
+        """The node whose audit chain this process writes (the first it serves)."""
+        return str(self.uow.nodes[0])
+
+    def audit(self, record: AuditRecord) -> None:
+        """Add the entry to the chain of the home node, with the request's trace id; sealed at commit."""
+        self.uow.audit(replace(record, request_id=self.request_id))

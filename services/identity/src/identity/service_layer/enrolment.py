@@ -16,18 +16,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from hrss.audit import Outcome
-from hrss.auth import Unauthenticated, check_password_policy
+from hrss.auth import check_password_policy
 from hrss.auth import totp as totp_codes
 from hrss.contracts import PlatformError
+from identity.domain.errors import (
+    AccountDisabled,
+    EnrolmentExpired,
+    EnrolmentInvalid,
+    EnrolmentTotpInvalid,
+    EnrolmentUsed,
+    NotYetEnrolled,
+)
 from identity.domain.model import Account, Change, EnrolmentCode, Status
 from identity.service_layer.commands import ConfirmEnrolment, Enrol
 from identity.service_layer.context import Context
-from identity.service_layer.errors import Conflict
 from identity.service_layer.records import self_record
-
-
-def _invalid() -> Unauthenticated:
-    return Unauthenticated("enrolment.invalid", "登录名或激活码无效")
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def _open(
     """The account behind `login`, locked and re-read, and its valid enrolment code (or why not)."""
     account = ctx.repo.get_by_login(login)
     if account is None:
-        return None, _invalid()
+        return None, EnrolmentInvalid()
     ctx.repo.lock(account.id)
     account = ctx.repo.get(account.id) or account
     return account, _check_code(ctx, account, presented, now)
@@ -77,24 +80,24 @@ def _open(
 def _check_code(ctx: Context, account: Account, presented: str, now: datetime) -> EnrolmentCode | PlatformError:
     current = ctx.repo.current_enrolment_code(account.id)
     if current is None or not hmac.compare_digest(current.code_hash, code_hash(presented)):
-        return _invalid()  # unknown, mistyped or superseded: the same answer as an unknown login
+        return EnrolmentInvalid()  # unknown, mistyped or superseded: the same answer as an unknown login
     if current.spent_at is not None or account.status is Status.ACTIVE:
-        return Unauthenticated("enrolment.used", "激活码已使用过，请直接登录或联系管理员重新签发")
+        return EnrolmentUsed()
     if now >= current.expires_at:
-        return Unauthenticated("enrolment.expired", "激活码已过期，请联系管理员重新签发")
+        return EnrolmentExpired()
     if account.is_disabled:
-        return Unauthenticated("login.disabled", "账号已停用，请联系管理员")
+        return AccountDisabled()
     return current
 
 
-def enrol(cmd: Enrol, ctx: Context, home_node: str) -> str | PlatformError:
+def enrol(cmd: Enrol, ctx: Context) -> str | PlatformError:
     """The provisioning URI of a new TOTP secret (shown once), or the error to answer with (already audited)."""
     c = ctx.components
     now = c.clock()
     account, checked = _open(ctx, cmd.login, cmd.enrolment_code, now)
 
     def refuse(error: PlatformError) -> PlatformError:
-        ctx.audit(self_record("account.enrol", account, cmd.login, home_node, Outcome.REFUSED, error.code))
+        ctx.audit(self_record("account.enrol", account, cmd.login, ctx.home_node, Outcome.REFUSED, error.code))
         return error
 
     if isinstance(checked, PlatformError):
@@ -113,34 +116,38 @@ def enrol(cmd: Enrol, ctx: Context, home_node: str) -> str | PlatformError:
         totp_secret=c.cipher.encrypt(secret, account.id),
     )
     ctx.repo.add_version(enrolled)
-    ctx.audit(self_record("account.enrol", enrolled, cmd.login, home_node, Outcome.OK, "enrolment.enrolled", account))
+    ctx.audit(
+        self_record("account.enrol", enrolled, cmd.login, ctx.home_node, Outcome.OK, "enrolment.enrolled", account)
+    )
     return totp_codes.provisioning_uri(secret, account.login, c.totp_issuer)
 
 
-def confirm(cmd: ConfirmEnrolment, ctx: Context, home_node: str) -> Account | PlatformError:
+def confirm(cmd: ConfirmEnrolment, ctx: Context) -> Account | PlatformError:
     """The now active account, or the error to answer with (already audited). Spends the code."""
     c = ctx.components
     now = c.clock()
     account, checked = _open(ctx, cmd.login, cmd.enrolment_code, now)
 
     def refuse(error: PlatformError) -> PlatformError:
-        ctx.audit(self_record("account.enrol_confirm", account, cmd.login, home_node, Outcome.REFUSED, error.code))
+        ctx.audit(self_record("account.enrol_confirm", account, cmd.login, ctx.home_node, Outcome.REFUSED, error.code))
         return error
 
     if isinstance(checked, PlatformError):
         return refuse(checked)
     assert account is not None
     if account.change is not Change.ENROLLED:
-        return refuse(Conflict("enrolment.not_enrolled", "请先使用激活码设置密码并绑定动态口令"))
+        return refuse(NotYetEnrolled())
     secret = c.cipher.decrypt(account.totp_secret, account.id)
     step = totp_codes.verify(secret, cmd.totp, last_step=ctx.repo.last_totp_step(account.id), at=now.timestamp())
     if step is None:
-        return refuse(Unauthenticated("enrolment.totp_invalid", "动态口令错误，请检查验证器中的账号和手机时间"))
+        return refuse(EnrolmentTotpInvalid())
     active = account.next_version(Change.CONFIRMED, account.id, now, status=Status.ACTIVE)
     ctx.repo.add_version(active)
     ctx.repo.spend_enrolment_code(checked.id, now)
     ctx.repo.add_attempt(account.login, account.id, now, "enrolled", totp_step=step, client=cmd.client)
     ctx.audit(
-        self_record("account.enrol_confirm", active, cmd.login, home_node, Outcome.OK, "enrolment.confirmed", account)
+        self_record(
+            "account.enrol_confirm", active, cmd.login, ctx.home_node, Outcome.OK, "enrolment.confirmed", account
+        )
     )
     return active

@@ -1,10 +1,13 @@
-"""The use cases by command; entrypoints and the command line hand commands to `handle`."""
+"""The use cases by message: entrypoints and the command line hand commands to `handle`, the consumer hands the
+registry's events to `handle_events`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from hrss.contracts.events.registry import InspectorChanged
+from identity.domain.model import RegisteredInspector
 from identity.service_layer import accounts, enrolment, login
 from identity.service_layer.commands import (
     ChangePassword,
@@ -23,12 +26,27 @@ from identity.service_layer.commands import (
 from identity.service_layer.context import Context
 
 
-def handle(command: object, ctx: Context, **extra: Any) -> Any:
+def handle(command: object, ctx: Context) -> Any:
     """Run the handler registered for the command's type."""
-    return COMMAND_HANDLERS[type(command)](command, ctx, **extra)
+    return COMMAND_HANDLERS[type(command)](command, ctx)
 
 
-COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
+def handle_events(events: Sequence[object], ctx: Context) -> None:
+    """Run each event type's handler once, with that type's events in the order they came."""
+    for kind, handler in EVENT_HANDLERS.items():
+        batch = [e for e in events if isinstance(e, kind)]
+        if batch:
+            handler(batch, ctx)
+
+
+def inspectors_changed(events: Sequence[InspectorChanged], ctx: Context) -> None:
+    """Keep the registry's inspectors as it publishes them, to check the inspector an account is linked to."""
+    ctx.repo.apply_inspectors(
+        [RegisteredInspector(str(e.inspector_id), e.credential_no, e.name, e.node, e.status, e.version) for e in events]
+    )
+
+
+COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
     CreateAccount: accounts.create_account,
     ChangeRoles: accounts.change_roles,
     LinkInspector: accounts.link_inspector,
@@ -41,4 +59,8 @@ COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     Enrol: enrolment.enrol,
     ConfirmEnrolment: enrolment.confirm,
     ChangePassword: login.change_password,
+}
+
+EVENT_HANDLERS: dict[type, Callable[[Any, Context], None]] = {
+    InspectorChanged: inspectors_changed,
 }

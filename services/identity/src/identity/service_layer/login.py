@@ -11,7 +11,6 @@ from hrss.audit import AuditRecord, Outcome
 from hrss.auth import (
     LoginState,
     Principal,
-    Unauthenticated,
     check_password_policy,
     hash_refresh_token,
     new_refresh_token,
@@ -19,13 +18,22 @@ from hrss.auth import (
 from hrss.auth import totp as totp_codes
 from hrss.auth.lockout import SessionExpired
 from hrss.contracts import PlatformError
+from identity.domain.errors import (
+    AccountDisabled,
+    LoginFailed,
+    NotEnrolled,
+    PasswordUnchanged,
+    RefreshInvalid,
+    RefreshReused,
+    SessionEnded,
+    SessionMissing,
+    TooManyAttempts,
+)
 from identity.domain.model import Account, Change, Session, Status
 from identity.service_layer.commands import ChangePassword, LogIn, LogOut, RefreshSession
 from identity.service_layer.context import Context
-from identity.service_layer.errors import BadRequest, TooManyAttempts
 from identity.service_layer.records import self_record
 
-GENERIC = "用户名、密码或动态口令错误"
 HISTORY = timedelta(days=7)  # how far back failures are replayed into the lockout state
 
 
@@ -55,7 +63,7 @@ def lockout_state(ctx: Context, account_id: str) -> LoginState:
     return state
 
 
-def log_in(cmd: LogIn, ctx: Context, home_node: str) -> Tokens | PlatformError:
+def log_in(cmd: LogIn, ctx: Context) -> Tokens | PlatformError:
     """Tokens, or the error to answer with; failures are recorded (and committed), never raised."""
     c = ctx.components
     now = c.clock()
@@ -63,15 +71,15 @@ def log_in(cmd: LogIn, ctx: Context, home_node: str) -> Tokens | PlatformError:
     if account is None:
         c.passwords.verify_unknown_account(cmd.password)
         ctx.repo.add_attempt(cmd.login, None, now, "failed", client=cmd.client)
-        ctx.audit(self_record("auth.login", None, cmd.login, home_node, Outcome.REFUSED, "login.failed"))
-        return Unauthenticated("login.failed", GENERIC)
+        ctx.audit(self_record("auth.login", None, cmd.login, ctx.home_node, Outcome.REFUSED, "login.failed"))
+        return LoginFailed()
     ctx.repo.lock(account.id)
     state = lockout_state(ctx, account.id)
     verdict = c.lockout.check(state, now)
     if not verdict.allowed:
         ctx.repo.add_attempt(cmd.login, account.id, now, "locked", client=cmd.client)
-        ctx.audit(self_record("auth.login", account, cmd.login, home_node, Outcome.REFUSED, verdict.code))
-        return TooManyAttempts(verdict.code, verdict.message, verdict.retry_after)
+        ctx.audit(self_record("auth.login", account, cmd.login, ctx.home_node, Outcome.REFUSED, verdict.code))
+        return TooManyAttempts(verdict.message, verdict.retry_after)
     password_ok, new_hash = c.passwords.verify_and_upgrade(account.password_hash, cmd.password)
     step = None
     if password_ok:
@@ -80,25 +88,25 @@ def log_in(cmd: LogIn, ctx: Context, home_node: str) -> Tokens | PlatformError:
     if not password_ok or step is None:
         _, verdict = c.lockout.record_failure(state, now)
         ctx.repo.add_attempt(cmd.login, account.id, now, "failed", client=cmd.client)
-        ctx.audit(self_record("auth.login", account, cmd.login, home_node, Outcome.REFUSED, verdict.code))
-        if verdict.code == "login.locked":
-            return TooManyAttempts(verdict.code, verdict.message, verdict.retry_after)
-        return Unauthenticated(verdict.code, verdict.message)
+        ctx.audit(self_record("auth.login", account, cmd.login, ctx.home_node, Outcome.REFUSED, verdict.code))
+        if verdict.code == TooManyAttempts.code:
+            return TooManyAttempts(verdict.message, verdict.retry_after)
+        return LoginFailed(message=verdict.message)
     if account.status is Status.PENDING:
         ctx.repo.add_attempt(cmd.login, account.id, now, "refused", client=cmd.client)
-        ctx.audit(self_record("auth.login", account, cmd.login, home_node, Outcome.REFUSED, "login.not_enrolled"))
-        return Unauthenticated("login.not_enrolled", "账号尚未完成激活，请先使用激活码确认动态口令")
+        ctx.audit(self_record("auth.login", account, cmd.login, ctx.home_node, Outcome.REFUSED, "login.not_enrolled"))
+        return NotEnrolled()
     if not account.active:
         ctx.repo.add_attempt(cmd.login, account.id, now, "refused", client=cmd.client)
-        ctx.audit(self_record("auth.login", account, cmd.login, home_node, Outcome.REFUSED, "login.disabled"))
-        return Unauthenticated("login.disabled", "账号已停用，请联系管理员")
+        ctx.audit(self_record("auth.login", account, cmd.login, ctx.home_node, Outcome.REFUSED, "login.disabled"))
+        return AccountDisabled()
     ctx.repo.add_attempt(cmd.login, account.id, now, "ok", totp_step=step, client=cmd.client)
     if new_hash:
         ctx.repo.add_version(account.next_version(account.change.REHASH, account.id, now, password_hash=new_hash))
     session = Session(str(uuid.uuid4()), account.id, now, now)
     ctx.repo.add_session(session)
     tokens = _issue(ctx, account, session.id)
-    ctx.audit(self_record("auth.login", account, cmd.login, home_node, Outcome.OK, "login.ok"))
+    ctx.audit(self_record("auth.login", account, cmd.login, ctx.home_node, Outcome.OK, "login.ok"))
     return tokens
 
 
@@ -118,36 +126,34 @@ def _issue(ctx: Context, account: Account, session_id: str) -> Tokens:
     return Tokens(access, refresh, ctx.components.issuer.ttl, session_id)
 
 
-def refresh(cmd: RefreshSession, ctx: Context, home_node: str) -> Tokens | PlatformError:
+def refresh(cmd: RefreshSession, ctx: Context) -> Tokens | PlatformError:
     """A new token pair for a live session; the presented refresh token is spent. A reused one ends the session."""
     now = ctx.components.clock()
     row = ctx.repo.find_refresh(hash_refresh_token(cmd.refresh_token or ""))
     if row is None:
-        return Unauthenticated("refresh.invalid", "刷新令牌无效，请重新登录")
-    session = ctx.repo.get_session(str(row.session_id))
+        return RefreshInvalid()
+    session = ctx.repo.get_session(row.session_id)
     assert session is not None
     account = ctx.repo.get(session.account_id)
     assert account is not None
 
-    def refuse(code: str, error: PlatformError, end: str | None) -> PlatformError:
+    def refuse(error: PlatformError, end: str | None) -> PlatformError:
         if end and session.ended_at is None:
             ctx.repo.end_session(session.id, now, end)
-        ctx.audit(_session_record("auth.refresh", account, session.id, Outcome.REFUSED, code))
+        ctx.audit(_session_record("auth.refresh", account, session.id, Outcome.REFUSED, error.code))
         return error
 
     if row.spent_at is not None or not ctx.repo.spend_refresh(row.token_hash, now):
         # a spent token presented again: stolen or replayed; end the whole session
-        return refuse(
-            "refresh.reused", Unauthenticated("refresh.reused", "刷新令牌已使用过，会话已终止，请重新登录"), "reuse"
-        )
+        return refuse(RefreshReused(), "reuse")
     if session.ended_at is not None:
-        return refuse("session.ended", Unauthenticated("session.ended", "会话已结束，请重新登录"), None)
+        return refuse(SessionEnded(), None)
     try:
         ctx.components.sessions.touch(session.started_at, session.last_seen, now)
     except SessionExpired as expired:
-        return refuse(expired.code, expired, expired.code.split(".")[1])
+        return refuse(expired, expired.code.split(".")[1])
     if not account.active:
-        return refuse("login.disabled", Unauthenticated("login.disabled", "账号已停用，请联系管理员"), "disabled")
+        return refuse(AccountDisabled(), "disabled")
     ctx.repo.touch_session(session.id, now)
     tokens = _issue(ctx, account, session.id)
     ctx.audit(_session_record("auth.refresh", account, session.id, Outcome.OK, "refresh.ok"))
@@ -159,10 +165,10 @@ def log_out(cmd: LogOut, ctx: Context) -> None:
     now = ctx.components.clock()
     account = ctx.repo.get(cmd.actor.account_id)
     if cmd.actor.session_id is None or account is None:
-        raise Unauthenticated("session.missing", "访问令牌不属于任何登录会话")
+        raise SessionMissing()
     session = ctx.repo.get_session(cmd.actor.session_id)
     if session is None or session.account_id != account.id:
-        raise Unauthenticated("session.missing", "访问令牌不属于任何登录会话")
+        raise SessionMissing()
     ctx.repo.end_session(session.id, now, "logout")
     ctx.audit(_session_record("auth.logout", account, session.id, Outcome.OK, "logout.ok"))
 
@@ -188,7 +194,7 @@ def change_password(cmd: ChangePassword, ctx: Context) -> int | PlatformError:
     account = ctx.repo.get(cmd.actor.account_id)
     session = ctx.repo.get_session(cmd.actor.session_id) if cmd.actor.session_id else None
     if account is None or session is None or session.account_id != account.id:
-        raise Unauthenticated("session.missing", "访问令牌不属于任何登录会话")
+        raise SessionMissing()
 
     def refuse(error: PlatformError, attempt: str | None = None) -> PlatformError:
         if attempt:
@@ -197,7 +203,7 @@ def change_password(cmd: ChangePassword, ctx: Context) -> int | PlatformError:
         return error
 
     if session.ended_at is not None:
-        return refuse(Unauthenticated("session.ended", "会话已结束，请重新登录"))
+        return refuse(SessionEnded())
     try:
         check_password_policy(cmd.new_password, login=account.login)
     except PlatformError as error:
@@ -205,11 +211,11 @@ def change_password(cmd: ChangePassword, ctx: Context) -> int | PlatformError:
     ctx.repo.lock(account.id)
     account = ctx.repo.get(account.id) or account
     if not account.active:
-        return refuse(Unauthenticated("login.disabled", "账号已停用，请联系管理员"))
+        return refuse(AccountDisabled())
     state = lockout_state(ctx, account.id)
     verdict = c.lockout.check(state, now)
     if not verdict.allowed:
-        return refuse(TooManyAttempts(verdict.code, verdict.message, verdict.retry_after), "locked")
+        return refuse(TooManyAttempts(verdict.message, verdict.retry_after), "locked")
     password_ok, _ = c.passwords.verify_and_upgrade(account.password_hash, cmd.current_password)
     step = None
     if password_ok:
@@ -217,12 +223,12 @@ def change_password(cmd: ChangePassword, ctx: Context) -> int | PlatformError:
         step = totp_codes.verify(secret, cmd.totp, last_step=ctx.repo.last_totp_step(account.id), at=now.timestamp())
     if not password_ok or step is None:
         _, verdict = c.lockout.record_failure(state, now)
-        if verdict.code == "login.locked":
-            return refuse(TooManyAttempts(verdict.code, verdict.message, verdict.retry_after), "failed")
-        return refuse(Unauthenticated(verdict.code, verdict.message), "failed")
+        if verdict.code == TooManyAttempts.code:
+            return refuse(TooManyAttempts(verdict.message, verdict.retry_after), "failed")
+        return refuse(LoginFailed(message=verdict.message), "failed")
     ctx.repo.add_attempt(account.login, account.id, now, "ok", totp_step=step, client=cmd.client)
     if unicodedata.normalize("NFKC", cmd.new_password) == unicodedata.normalize("NFKC", cmd.current_password):
-        return refuse(BadRequest("password.unchanged", "新密码不能与当前密码相同"))
+        return refuse(PasswordUnchanged())
     changed = account.next_version(Change.PASSWORD, account.id, now, password_hash=c.passwords.hash(cmd.new_password))
     ctx.repo.add_version(changed)
     ended = ctx.repo.end_sessions_of(account.id, now, "password", keep=session.id)

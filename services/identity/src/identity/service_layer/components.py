@@ -1,0 +1,33 @@
+"""What the use cases work with besides the unit of work: keys, policies, the clock, and how to reach the
+account repository. `bootstrap.py` builds it from config; nothing here chooses an adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from hrss.auth import LockoutPolicy, Passwords, SessionPolicy, TokenIssuer, TokenVerifier
+from hrss.auth.secrets import AesGcmSecretCipher
+from hrss.contracts import utcnow
+
+if TYPE_CHECKING:
+    from identity.adapters.repository import AccountRepository
+
+
+@dataclass
+class Components:
+    """Everything the use cases need besides the database; `repository(uow)` is the account repository in a
+    unit of work (the SQLAlchemy one in production, a fake in the handler tests)."""
+
+    issuer: TokenIssuer
+    verifier: TokenVerifier
+    passwords: Passwords
+    cipher: AesGcmSecretCipher
+    repository: Callable[[Any], AccountRepository]
+    lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
+    sessions: SessionPolicy = field(default_factory=SessionPolicy)
+    totp_issuer: str = "HRSS"
+    enrolment_ttl: timedelta = timedelta(hours=72)
+    clock: Callable[[], datetime] = utcnow
