@@ -163,8 +163,8 @@ def up() -> None:
         spawn(f"{name}-relay", [str(PYTHON), "-m", "hrss.bus.relay", "--service", name], env, directory)
         seed = service.get("seed")
         if seed:  # demo data a fresh platform starts with (the command itself skips a database that has data)
-            print(f"    {name}: {seed}")
-            subprocess.run([str(PYTHON), "-m", *str(seed).split()], env=env, cwd=directory, check=True)
+            print(f"    {name}: {seed}")  # a tool of the run scripts (infra/local/<tool>), not of the service package
+            subprocess.run([str(PYTHON), "-m", *str(seed).split()], env=env, cwd=ROOT / "infra/local", check=True)
     start_federated_county(services, env)
     print_where_to_look(services, env)
     if any(service["name"] == "identity" for service in services):

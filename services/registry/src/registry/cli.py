@@ -1,11 +1,13 @@
-"""Operator commands: bulk imports with progress, loading the official checklist, demo data, rebuilding projections.
+"""Operator commands: bulk imports with progress, loading an official checklist, rebuilding projections.
 
     python -m registry.cli import-entities FILE --node 410000 --actor 张三
     python -m registry.cli import-inspectors FILE --node 410000 --actor 张三
-    python -m registry.cli load-checklist --node 410400 --actor 张三 [--file seeds/002_….txt]
+    python -m registry.cli load-checklist --node 410400 --actor 张三 --file 002_….txt
         [--lines-from-units] [--qualification 行政执法资格 …] [--no-qualification]
-    python -m registry.cli demo --province 330000 [--entities 20000] [--if-empty]
     python -m registry.cli rebuild-current
+
+Demo data is not the registry's: `infra/local/registry_demo` (run by `make run`) generates a province and loads it
+through these commands' functions.
 
 The database, nodes and keys come from the environment the service uses (HRSS_PG_DSN, HRSS_NODES,
 HRSS_REGISTRY_PERSONAL_KEY); `infra/local/services exec …` provides them locally. The operator is named with
@@ -18,18 +20,16 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from hrss.auth import Principal, admin_role_for
 from hrss.contracts import Node, PlatformError, parse_nodes
+from hrss.contracts.checklist_document import parse_checklist_document
 from hrss.contracts.lines import ENFORCEMENT_QUALIFICATION
 from hrss.db import make_engine
-from hrss.testing.seeds import CHECKLIST_DOCUMENT, load_seed_checklist
-from registry.adapters.orm import entity_current
 from registry.bootstrap import bootstrap, unit_of_work
 from registry.service_layer import checklist, imports
 from registry.service_layer.components import Components
@@ -68,18 +68,18 @@ def load_checklist(
     components: Components,
     node: str,
     actor: str,
-    path: Path | None,
+    path: Path,
     qualifications: tuple[str, ...] = (ENFORCEMENT_QUALIFICATION,),
     *,
     lines_from_units: bool = False,
 ) -> list:
     """Load an official list, every item requiring `qualifications`; with `lines_from_units`, each item of the line
     of its first responsible unit (责任科室、单位), else of none."""
-    specs = load_seed_checklist() if path is None else _parse_document(path)
+    specs = _parse_document(path)
     uow = unit_of_work(engine, nodes)
     try:
         ctx = Context(uow, components, operator(actor, node))
-        source = path.name if path else CHECKLIST_DOCUMENT
+        source = path.name
         required = checklist.parse_qualifications(list(qualifications))
         results = checklist.load_list(
             ctx, node, specs, None, f"载入抽查事项清单 {source}", required, lines_from_units=lines_from_units
@@ -92,30 +92,15 @@ def load_checklist(
 
 
 def _parse_document(path: Path) -> list:
-    from hrss.contracts.checklist_document import parse_checklist_document
-
     return parse_checklist_document(path.read_text(encoding="utf-8"))
 
 
-def demo(engine: Any, nodes: tuple, components: Components, province: str, entities: int, per_county: int) -> dict:
-    """Generate and import a deterministic province: entities, inspectors, and the official checklist."""
-    from registry import demo as generator
-    from registry.domain.entities import ENTITY_FIELDS
-    from registry.domain.inspectors import INSPECTOR_FIELDS
+def _seed_checklist() -> Path:
+    """Transitional: the seeds/002 checklist when `--file` is left out, for callers that still leave it out (the
+    e2e harness). The run scripts pass `--file`; once every caller does, `--file` becomes required and this goes."""
+    from hrss.testing.seeds import CHECKLIST_DOCUMENT, seed_document
 
-    with tempfile.TemporaryDirectory(prefix="hrss-demo-") as folder:
-        entity_file, inspector_file = Path(folder) / "entities.csv", Path(folder) / "inspectors.csv"
-        generator.write_csv(entity_file, generator.generate_entities(province, entities, seed=1), ENTITY_FIELDS)
-        generator.write_csv(
-            inspector_file, generator.generate_inspectors(province, per_county, seed=1), INSPECTOR_FIELDS
-        )
-        result = {
-            "entities": run_import("entities", entity_file, province, "demo", components, engine, nodes),
-            "inspectors": run_import("inspectors", inspector_file, province, "demo", components, engine, nodes),
-        }
-    items = load_checklist(engine, nodes, components, province, "demo", None, lines_from_units=True)
-    result["checklist"] = {"items": len(items), "added": sum(1 for i in items if i["created"])}
-    return result
+    return seed_document(CHECKLIST_DOCUMENT)
 
 
 def rebuild_current(engine: Any) -> dict[str, int]:
@@ -149,10 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         command.add_argument("file", type=Path)
         command.add_argument("--node", required=True, help="导入者所属节点")
         command.add_argument("--actor", required=True, help="操作人（记入每个版本与审计记录）")
-    load = commands.add_parser("load-checklist", help="从正式文件载入抽查事项清单（默认 seeds/002 附件）")
+    load = commands.add_parser("load-checklist", help="从正式文件载入抽查事项清单")
     load.add_argument("--node", required=True)
     load.add_argument("--actor", required=True)
-    load.add_argument("--file", type=Path)
+    load.add_argument("--file", type=Path, help="清单文件（UTF-8 文本，正式文件的附件）")
     load.add_argument(
         "--qualification",
         action="append",
@@ -165,11 +150,6 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="按“责任科室、单位”中列在首位的单位确定每个事项的业务条线（默认不指定条线）",
     )
-    sample = commands.add_parser("demo", help="生成并导入演示数据（确定性）")
-    sample.add_argument("--province", default=None, help="省级节点（默认 HRSS_NODES 的第一个）")
-    sample.add_argument("--entities", type=int, default=20_000)
-    sample.add_argument("--inspectors-per-county", type=int, default=6)
-    sample.add_argument("--if-empty", action="store_true", help="名录库已有数据时什么也不做")
     commands.add_parser("rebuild-current", help="从版本表重建当前状态投影")
     args = parser.parse_args(argv)
 
@@ -187,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.command in ("import-entities", "import-inspectors"):
                 kind = "entities" if args.command == "import-entities" else "inspectors"
                 result = run_import(kind, args.file, args.node, args.actor, components, engine, nodes)
-            elif args.command == "load-checklist":
+            else:
                 required = () if args.no_qualification else tuple(args.qualifications or [ENFORCEMENT_QUALIFICATION])
                 result = load_checklist(
                     engine,
@@ -195,18 +175,10 @@ def main(argv: list[str] | None = None) -> int:
                     components,
                     args.node,
                     args.actor,
-                    args.file,
+                    args.file or _seed_checklist(),
                     required,
                     lines_from_units=args.lines_from_units,
                 )
-            else:
-                with engine.connect() as connection:
-                    present = connection.execute(select(func.count()).select_from(entity_current)).scalar_one()
-                if args.if_empty and present:
-                    print(f"名录库已有 {present} 个检查对象，不再生成演示数据")
-                    return 0
-                province = args.province or nodes[0]
-                result = demo(engine, nodes, components, province, args.entities, args.inspectors_per_county)
     except PlatformError as error:
         print(json.dumps(error.to_dict(), ensure_ascii=False), file=sys.stderr)
         return 1

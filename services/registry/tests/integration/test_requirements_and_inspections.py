@@ -101,13 +101,16 @@ def test_loading_the_official_list_gives_each_item_its_units_line_and_the_enforc
     from registry.cli import load_checklist
     from registry_testkit import components, migrate
 
+    from hrss.testing.seeds import CHECKLIST_DOCUMENT, seed_document
+
+    document = seed_document(CHECKLIST_DOCUMENT)
     migrate(fresh_database)
     engine = sa.create_engine(fresh_database)
     try:
-        loaded = load_checklist(engine, (PROVINCE,), components(), PROVINCE, "测试", None, lines_from_units=True)
-        again = load_checklist(engine, (PROVINCE,), components(), PROVINCE, "测试", None, lines_from_units=True)
-        plain = load_checklist(engine, (PROVINCE,), components(), CITY, "测试", None, ())
-        reloaded = load_checklist(engine, (PROVINCE,), components(), PROVINCE, "测试", None)
+        loaded = load_checklist(engine, (PROVINCE,), components(), PROVINCE, "测试", document, lines_from_units=True)
+        again = load_checklist(engine, (PROVINCE,), components(), PROVINCE, "测试", document, lines_from_units=True)
+        plain = load_checklist(engine, (PROVINCE,), components(), CITY, "测试", document, ())
+        reloaded = load_checklist(engine, (PROVINCE,), components(), PROVINCE, "测试", document)
     finally:
         engine.dispose()
     assert {i["line"] for i in plain} == {None}  # without --lines-from-units the items name no line

@@ -1,14 +1,19 @@
-"""The demo-data generator: deterministic, valid, shaped like the registries of one province."""
+"""The demo-data generator (infra/local/registry_demo, the tool `make run` loads a demo province with): deterministic,
+valid by the registry's own parsers, shaped like the registries of one province."""
 
 from __future__ import annotations
 
 import csv
+import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import pytest
-from registry import demo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "infra" / "local"))  # the run scripts' tools
+
+import registry_demo as demo
 from registry.domain.entities import ENTITY_FIELDS, try_parse_entity
 from registry.domain.inspectors import INSPECTOR_FIELDS, try_parse_inspector
 from registry.domain.regions import RegionTable
