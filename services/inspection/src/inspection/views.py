@@ -12,7 +12,15 @@ from hrss.contracts import InvalidNodeCode, Node
 from hrss.web import check_id
 from inspection.adapters.orm import notice, result, result_version, review, visit, visit_assignment
 from inspection.domain import visits as rules
-from inspection.domain.errors import Invalid, NotFound
+from inspection.domain.errors import (
+    InvalidDate,
+    InvalidNode,
+    InvalidVersion,
+    InvalidYear,
+    NoticeNotFound,
+    ResultNotFound,
+    ResultVersionNotFound,
+)
 from inspection.domain.visits import Task
 from inspection.service_layer import publication, results, steps, visits
 from inspection.service_layer.context import Context
@@ -25,13 +33,13 @@ def check_node(value: str | None) -> str | None:
     try:
         return Node(value).code
     except InvalidNodeCode as bad:
-        raise Invalid("request.invalid_node", str(bad)) from None
+        raise InvalidNode(problem=str(bad)) from None
 
 
 def check_year(value: str) -> int:
     """A year in a path (2000–2100), or 400 naming it."""
     if not (value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100):
-        raise Invalid("request.invalid_year", "year 应为 2000–2100 之间的年份")
+        raise InvalidYear()
     return int(value)
 
 
@@ -41,7 +49,7 @@ def check_date(value: str | None, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise Invalid("request.invalid_date", f"{name} 应为 YYYY-MM-DD 格式的日期") from None
+        raise InvalidDate(name=name) from None
 
 
 def _visit(row: Any, ctx: Context) -> dict[str, Any]:
@@ -135,7 +143,7 @@ def notice_pdf(ctx: Context, visit_id: str, notice_id: str) -> bytes:
         )
     ).scalar()
     if pdf is None:
-        raise NotFound("notice.not_found", "告知书不存在")
+        raise NoticeNotFound()
     return bytes(pdf)
 
 
@@ -144,7 +152,7 @@ def _head(ctx: Context, result_id: str) -> tuple[Any, Any]:
         sa.select(result).where(result.c.result_id == check_id(result_id, "result_id"))
     ).first()
     if head is None:
-        raise NotFound("result.not_found", "检查结果不存在")
+        raise ResultNotFound()
     return head, visits.load(ctx, str(head.visit_id))
 
 
@@ -193,7 +201,7 @@ def record_pdf(ctx: Context, result_id: str, version: str) -> bytes:
     try:
         number = int(version)
     except ValueError:
-        raise Invalid("request.invalid_version", "version 应为整数") from None
+        raise InvalidVersion() from None
     session = ctx.uow.session
     filed = session.execute(
         sa.select(review.c.record_pdf).where(review.c.result_id == head.result_id, review.c.version == number)
@@ -206,7 +214,7 @@ def record_pdf(ctx: Context, result_id: str, version: str) -> bytes:
         )
     ).first()
     if v is None:
-        raise NotFound("result.version_not_found", "该版本的检查结果不存在")
+        raise ResultVersionNotFound()
     return results.record_pdf(ctx, row, v)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from inspection.domain.errors import Conflict, FieldError, InvalidRecord
+from inspection.domain.errors import FieldError, FollowUpAlreadyClosed, InvalidRecord, NoRecheck, RecheckRequired
 
 
 class Kind(StrEnum):
@@ -53,11 +53,11 @@ class Step:
 def check_step(kind: Kind, steps: list[Step], step: Step) -> None:
     """No step after closure; a correction closes only after a passed re-check."""
     if any(s.kind == "closed" for s in steps):
-        raise Conflict("follow_up.closed", "该后续处理已办结")
+        raise FollowUpAlreadyClosed()
     if step.kind == "recheck" and kind is not Kind.CORRECTION:
-        raise Conflict("follow_up.no_recheck", "只有责令改正需要复查")
+        raise NoRecheck()
     if step.kind == "closed" and kind is Kind.CORRECTION and not any(s.kind == "recheck" and s.passed for s in steps):
-        raise Conflict("follow_up.recheck_required", "责令改正须经复查合格后才能办结")
+        raise RecheckRequired()
 
 
 def rate(problems: int, followed: int) -> float | None:

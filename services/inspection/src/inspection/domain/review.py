@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from inspection.domain.errors import Conflict
+from inspection.domain.errors import ResultAlreadyApproved, ResultNotSubmitted, ResultUnderReview, StaleVersion
 
 
 class Status(StrEnum):
@@ -38,14 +38,14 @@ def status(latest_version: int, decisions: list[Decision]) -> Status:
 def check_can_submit(current: Status | None) -> None:
     """A first submission, or a new version after a return; never after approval or while under review."""
     if current is Status.SUBMITTED:
-        raise Conflict("result.under_review", "检查结果正在审核中，退回后才能重新提交")
+        raise ResultUnderReview()
     if current is Status.APPROVED:
-        raise Conflict("result.approved", "检查结果已审核通过，不能再修改")
+        raise ResultAlreadyApproved()
 
 
 def check_can_decide(current: Status, version: int, latest: int) -> None:
     """Only the latest version, and only while it awaits review."""
     if version != latest:
-        raise Conflict("result.stale_version", f"只能审核最新版本（第 {latest} 版）")
+        raise StaleVersion(latest=latest)
     if current is not Status.SUBMITTED:
-        raise Conflict("result.not_submitted", f"检查结果当前为「{LABELS[current]}」，不能审核")
+        raise ResultNotSubmitted(status=LABELS[current])

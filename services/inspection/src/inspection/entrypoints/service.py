@@ -14,7 +14,7 @@ from hrss.db import Database, UnitOfWork
 from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, read_http, write_http
 from inspection import views
 from inspection.adapters.orm import metadata
-from inspection.bootstrap import Components, bootstrap
+from inspection.bootstrap import bootstrap
 from inspection.entrypoints import schemas
 from inspection.entrypoints.openapi import OPENAPI
 from inspection.service_layer import (
@@ -28,6 +28,7 @@ from inspection.service_layer import (
     settings,
     visits,
 )
+from inspection.service_layer.components import Components
 from inspection.service_layer.context import Context
 
 
@@ -86,7 +87,7 @@ class InspectionService(HttpService):
     def submit_batch(self, request: Request) -> Response:
         def run(ctx: Context) -> Any:
             body = schemas.parse(schemas.BatchBody, request.get_data())
-            return {"answers": field.submit_batch(ctx, body.entries)}
+            return {"answers": field.submit_batch(ctx, body.entries, schemas.parse_entry)}
 
         return self._write(request, "inspection.field_batch", "-", run)
 

@@ -12,14 +12,14 @@ from typing import Any
 from hrss.auth import Action
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.workdays import STORE_VAR, CalendarDataError, WorkdayStore
-from inspection.domain.errors import Conflict, Invalid
+from inspection.domain.errors import CalendarInvalid, CalendarStoreNotConfigured
 from inspection.service_layer.context import Context
 
 
 def _store() -> WorkdayStore:
     path = os.environ.get(STORE_VAR, "").strip()
     if not path:
-        raise Conflict("calendar.store_not_configured", f"本实例未配置节假日安排的存放目录（{STORE_VAR}），无法载入")
+        raise CalendarStoreNotConfigured(variable=STORE_VAR)
     return WorkdayStore(path)
 
 
@@ -36,7 +36,7 @@ def load_year(ctx: Context, year: int, holidays: dict[str, str], workdays: dict[
             now=ctx.components.clock(),
         )
     except CalendarDataError as error:
-        raise Invalid("calendar.invalid", str(error)) from None
+        raise CalendarInvalid(problem=str(error)) from None
     ctx.audit(
         role=roles[0],
         action="inspection.calendar_load",

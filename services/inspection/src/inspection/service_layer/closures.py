@@ -15,7 +15,7 @@ from hrss.contracts.events.draw import DrawVoided
 from hrss.contracts.events.inspection import VisitExtended
 from inspection.adapters.orm import assignment_team, assignment_withdrawal, visit, visit_assignment
 from inspection.domain import visits as rules
-from inspection.domain.errors import Conflict, FieldError, InvalidRecord
+from inspection.domain.errors import FieldError, InvalidRecord, VisitApproved
 from inspection.domain.visits import Member, Task
 from inspection.service_layer import steps, visits
 from inspection.service_layer.context import CLOSERS, Context
@@ -30,7 +30,7 @@ def close(ctx: Context, visit_id: str, reason: str) -> dict[str, Any]:
         raise InvalidRecord([FieldError("reason", "visit.reason_missing", "关闭检查须写明原因")])
     steps.check_open(ctx, row)
     if steps.has_approved_result(ctx, visit_id):
-        raise Conflict("visit.approved", "检查结果已审核通过，不能关闭本次检查")
+        raise VisitApproved()
     steps.record(ctx, row, "closed", reason=why)
     ctx.audit(
         role=role, action="inspection.visit_close", object_type="visit", object_id=visit_id, node=row.node, reason=why

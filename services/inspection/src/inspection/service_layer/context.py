@@ -7,11 +7,11 @@ from hrss.auth import Role
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.contracts import Level, Node
 from hrss.db.context import NodeContext
-from inspection.bootstrap import Components
+from inspection.service_layer.components import Components
 
 INSPECTORS = frozenset({Role.INSPECTOR})  # who fill in and submit the record (谁检查、谁录入)
 REVIEWERS = ADMIN_ROLES | {Role.APPROVER}  # who return or approve results
-HANDLERS = ADMIN_ROLES | {Role.APPROVER, Role.INSPECTOR}  # who open and close follow-ups
+FOLLOW_UP_ROLES = ADMIN_ROLES | {Role.APPROVER, Role.INSPECTOR}  # who open and close follow-ups
 PLANNERS = ADMIN_ROLES | {Role.PLANNER, Role.INSPECTOR}  # who issue prior notices
 SCHEDULERS = ADMIN_ROLES | {Role.SERVICE}  # who run the deadline job
 CLOSERS = ADMIN_ROLES | {Role.PLANNER}  # who close a visit that cannot be inspected, with a reason

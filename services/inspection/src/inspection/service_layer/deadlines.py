@@ -26,7 +26,7 @@ from inspection.adapters.orm import (
     visit_status,
 )
 from inspection.domain import deadlines as rules
-from inspection.domain.errors import Invalid
+from inspection.domain.errors import UncoveredCalendar
 from inspection.service_layer.context import SCHEDULERS, Context, node_prefix
 
 
@@ -88,7 +88,7 @@ def _flags(ctx: Context, on: date, prefixes: tuple[str, ...]) -> list[rules.Flag
     try:
         return rules.classify(collect(ctx, prefixes), on, ctx.components.calendar(), ctx.components.remind_before)
     except CalendarNotCovered as error:
-        raise Invalid("calendar.not_covered", str(error)) from None
+        raise UncoveredCalendar(problem=str(error)) from None
 
 
 def _as_dict(flag: rules.Flag, recorded: set[tuple[str, str]]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from hrss.audit.chain import Outcome
 from hrss.auth import acting_role
 from hrss.contracts import PlatformError
 from inspection.adapters.orm import field_submission
-from inspection.entrypoints.schemas import parse_entry
+from inspection.domain.errors import ClientIdReused
 from inspection.service_layer import results
 from inspection.service_layer.context import Context
 
@@ -35,12 +36,17 @@ def _refused(client_id: Any, error: PlatformError) -> dict[str, Any]:
     return answer
 
 
-def submit_batch(ctx: Context, entries: list[Any]) -> list[dict[str, Any]]:
+EntryParser = Callable[[Any], Any]
+"""The wire format's parser of one raw entry (client_id, visit_id, form), refusing it with its field errors."""
+
+
+def submit_batch(ctx: Context, entries: list[Any], parse_entry: EntryParser) -> list[dict[str, Any]]:
     """One answer per entry, in order: accepted (with the result version) or refused (with its errors)."""
-    return [submit_entry(ctx, raw) for raw in entries]
+    return [submit_entry(ctx, raw, parse_entry) for raw in entries]
 
 
-def submit_entry(ctx: Context, raw: Any) -> dict[str, Any]:
+def submit_entry(ctx: Context, raw: Any, parse_entry: EntryParser) -> dict[str, Any]:
+    """One entry in its own savepoint: accepted, answered again from the store, or refused and audited."""
     client_id = raw.get("client_id") if isinstance(raw, dict) else None
     session = ctx.uow.session
     try:
@@ -90,10 +96,3 @@ def _audit_refusal(ctx: Context, raw: Any, client_id: str | None, error: Platfor
         ),
         node=ctx.uow.nodes[0],
     )
-
-
-class ClientIdReused(PlatformError):
-    status = 409
-
-    def __init__(self) -> None:
-        super().__init__("field.client_id_reused", "该客户端编号已用于另一份不同内容的提交，请生成新的编号")

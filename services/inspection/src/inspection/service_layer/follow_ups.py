@@ -12,9 +12,9 @@ from hrss.auth import Action, scope_prefixes
 from hrss.contracts.events.inspection import FollowUpClosed, FollowUpOpened
 from inspection.adapters.orm import follow_up, follow_up_step, result, result_version, review, visit
 from inspection.domain import follow_ups as rules
-from inspection.domain.errors import Conflict, FieldError, InvalidRecord, NotFound
+from inspection.domain.errors import FieldError, FollowUpNotApproved, FollowUpNotFound, InvalidRecord, ResultNotFound
 from inspection.service_layer import visits
-from inspection.service_layer.context import HANDLERS, Context, node_prefix
+from inspection.service_layer.context import FOLLOW_UP_ROLES, Context, node_prefix
 
 
 def _approved_version(ctx: Context, result_id: str) -> Any:
@@ -37,11 +37,11 @@ def open_follow_up(
     if approved is None:
         exists = ctx.uow.session.execute(sa.select(result.c.visit_id).where(result.c.result_id == result_id)).scalar()
         if exists is None:
-            raise NotFound("result.not_found", "检查结果不存在")
+            raise ResultNotFound()
         visits.load(ctx, str(exists))
-        raise Conflict("follow_up.not_approved", "检查结果审核通过后才能进行后续处理")
-    row = visits.load(ctx, str(approved.visit_id), Action.WRITE, HANDLERS)
-    role = ctx.authorize(row.node, HANDLERS, Action.WRITE, assignees=list(row.inspector_ids))
+        raise FollowUpNotApproved()
+    row = visits.load(ctx, str(approved.visit_id), Action.WRITE, FOLLOW_UP_ROLES)
+    role = ctx.authorize(row.node, FOLLOW_UP_ROLES, Action.WRITE, assignees=list(row.inspector_ids))
     rules.check_opening(kind, due, target, ordered_on)
     follow_up_id = str(uuid.uuid4())
     now = ctx.components.clock()
@@ -82,9 +82,9 @@ def add_step(ctx: Context, follow_up_id: str, kind: str, on: date, passed: bool 
     session = ctx.uow.session
     head = session.execute(sa.select(follow_up).where(follow_up.c.follow_up_id == follow_up_id)).first()
     if head is None:
-        raise NotFound("follow_up.not_found", "后续处理不存在")
-    row = visits.load(ctx, str(head.visit_id), Action.WRITE, HANDLERS)
-    role = ctx.authorize(row.node, HANDLERS, Action.WRITE, assignees=list(row.inspector_ids))
+        raise FollowUpNotFound()
+    row = visits.load(ctx, str(head.visit_id), Action.WRITE, FOLLOW_UP_ROLES)
+    role = ctx.authorize(row.node, FOLLOW_UP_ROLES, Action.WRITE, assignees=list(row.inspector_ids))
     session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"follow_up:{follow_up_id}"))))
     steps = [
         rules.Step(s.kind, s.on, s.passed)

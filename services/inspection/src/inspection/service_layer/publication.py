@@ -15,7 +15,13 @@ from hrss.auth import Action
 from hrss.contracts.events.inspection import ResultPublished
 from hrss.workdays import china_date
 from inspection.adapters.orm import publication, result_version, review
-from inspection.domain.errors import Conflict, FieldError, InvalidRecord
+from inspection.domain.errors import (
+    FieldError,
+    InvalidRecord,
+    PublicationExists,
+    PublicationNotApproved,
+    PublicationNotPublic,
+)
 from inspection.domain.visits import Task
 from inspection.service_layer import results, settings, visits
 from inspection.service_layer.context import PUBLISHERS, Context
@@ -74,9 +80,9 @@ def publish(ctx: Context, result_id: str, public: bool, withheld_reason: str | N
     role = ctx.authorize(row.node, PUBLISHERS, Action.WRITE)
     filed = _approved(ctx, result_id)
     if filed is None:
-        raise Conflict("publication.not_approved", "检查结果尚未审核通过，不能公示")
+        raise PublicationNotApproved()
     if record_of(ctx, result_id) is not None:
-        raise Conflict("publication.exists", "该检查结果已有公示记录，不能重复公示")
+        raise PublicationExists()
     reason = (withheld_reason or "").strip()
     if public and reason:
         problem = FieldError("withheld_reason", "publication.reason_with_public", "公示时不应填写不予公示理由")
@@ -84,7 +90,7 @@ def publish(ctx: Context, result_id: str, public: bool, withheld_reason: str | N
     if not public and not reason:
         raise InvalidRecord([FieldError("withheld_reason", "publication.reason_missing", "不予公示须写明依据或理由")])
     if public and not filed.form.get("public", True):
-        raise Conflict("publication.not_public", "该结果审核时已标明依法不予公开，只能记录不予公示")
+        raise PublicationNotPublic()
     if public:
         content = public_content(ctx, row, result_id, filed)
     else:

@@ -23,7 +23,7 @@ from inspection.adapters import documents, forms
 from inspection.adapters.orm import result, result_version, review
 from inspection.domain import review as flow
 from inspection.domain import visits as rules
-from inspection.domain.errors import Conflict, FieldError, InvalidRecord, NotFound
+from inspection.domain.errors import FieldError, InvalidRecord, OwnReview, ResultNotFound
 from inspection.domain.records import Form, check_form, form_to_dict
 from inspection.domain.visits import Member, Task
 from inspection.service_layer import settings, steps, visits
@@ -106,7 +106,7 @@ def submit(ctx: Context, visit_id: str, form: Form, client_id: str | None = None
 def _load_result(ctx: Context, result_id: str) -> Any:
     head = ctx.uow.session.execute(sa.select(result).where(result.c.result_id == result_id)).first()
     if head is None:
-        raise NotFound("result.not_found", "检查结果不存在")
+        raise ResultNotFound()
     return head
 
 
@@ -116,7 +116,7 @@ def decide(ctx: Context, result_id: str, version: int, approve: bool, opinion: s
     row = visits.load(ctx, str(head.visit_id), Action.WRITE, REVIEWERS, lock=True)
     role = ctx.authorize(row.node, REVIEWERS, Action.WRITE)
     if ctx.principal.is_on_team(row.inspector_ids):
-        raise Conflict("result.own_review", "检查组成员不能审核本组录入的检查结果")
+        raise OwnReview()
     session = ctx.uow.session
     steps.check_open(ctx, row)
     _, latest, current = state(ctx, str(row.visit_id))

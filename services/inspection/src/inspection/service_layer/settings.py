@@ -13,7 +13,7 @@ from hrss.auth import Action
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.contracts import Node
 from inspection.adapters.orm import document_number, node_settings
-from inspection.domain.errors import Conflict, NotFound
+from inspection.domain.errors import SettingsMissing, SettingsNotFound
 from inspection.service_layer.context import Context
 
 
@@ -77,7 +77,7 @@ def get(ctx: Context, node: str) -> dict[str, Any]:
         sa.select(node_settings).where(node_settings.c.node == code).order_by(node_settings.c.version)
     ).all()
     if not rows:
-        raise NotFound("settings.not_found", f"节点 {code} 尚未设置发文机关等文书信息")
+        raise SettingsNotFound(node=code)
     return {**_as_dict(rows[-1]), "versions": [_as_dict(r) for r in rows]}
 
 
@@ -85,10 +85,7 @@ def required(ctx: Context, node: str) -> Any:
     """The node's settings, or 409 `settings.missing`: a document must name the body that issues it."""
     found = current(ctx, node)
     if found is None:
-        raise Conflict(
-            "settings.missing",
-            f"节点 {node} 尚未设置发文机关，请由本节点管理员先设置（PUT /nodes/{node}/settings）",
-        )
+        raise SettingsMissing(node=node)
     return found
 
 

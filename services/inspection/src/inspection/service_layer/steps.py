@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from hrss.contracts.events.inspection import VisitStatusChanged
 from inspection.adapters.orm import result, review, visit_status
-from inspection.domain.errors import Conflict
+from inspection.domain.errors import VisitClosed
 from inspection.service_layer.context import Context
 
 
@@ -74,7 +74,7 @@ def check_open(ctx: Context, row: Any) -> None:
     """409 `visit.closed` for a visit closed with a reason: nothing more is done in it."""
     closed = closure(ctx, str(row.visit_id))
     if closed is not None:
-        raise Conflict("visit.closed", f"本次检查已关闭（{closed.reason}），不能再进行该操作")
+        raise VisitClosed(reason=closed.reason)
 
 
 def _has(ctx: Context, visit_id: str, status: str) -> bool:

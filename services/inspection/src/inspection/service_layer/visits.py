@@ -23,7 +23,7 @@ from inspection.adapters.orm import (
     visit_assignment,
 )
 from inspection.domain import visits as rules
-from inspection.domain.errors import Conflict, FieldError, InvalidRecord, NotFound
+from inspection.domain.errors import FieldError, InvalidRecord, NoticeUnannounced, VisitNotFound
 from inspection.domain.visits import Item, Member, Task
 from inspection.service_layer import settings, steps
 from inspection.service_layer.context import PLANNERS, Context
@@ -278,7 +278,7 @@ def load(ctx: Context, visit_id: str, action: Action = Action.READ, roles: Any =
     query = sa.select(visit).where(visit.c.visit_id == visit_id)
     row = ctx.uow.session.execute(query.with_for_update() if lock else query).first()
     if row is None:
-        raise NotFound("visit.not_found", "检查不存在")
+        raise VisitNotFound()
     ctx.authorize(row.node, roles, action, assignees=list(row.inspector_ids))
     return row
 
@@ -291,7 +291,7 @@ def issue_notice(
     role = ctx.authorize(row.node, PLANNERS, Action.WRITE, assignees=list(row.inspector_ids))
     steps.check_open(ctx, row)
     if not row.announced:
-        raise Conflict("notice.unannounced", "本次检查含不宜事先告知的任务，不得向检查对象发放告知文书")
+        raise NoticeUnannounced()
     tasks = [Task.from_dict(t) for t in row.tasks]
     start, end = rules.window(tasks)
     errors = []
