@@ -8,6 +8,7 @@ from typing import Any
 
 from minio import Minio
 
+from draw.adapters.repository import SqlDrawRepository
 from draw.adapters.snapshots import CachedSnapshots, S3Snapshots
 from draw.service_layer.components import Components
 from hrss.drawkit import SHA256, profile
@@ -33,6 +34,7 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
     draw = config.get("DRAW") or {}
     return Components(
         snapshots=CachedSnapshots(snapshots_from(config)),
+        repository=lambda uow: SqlDrawRepository(uow.session),
         profile=profile(str(draw.get("profile") or SHA256.name)),
         required_qualifications=required_qualifications(draw),
     )

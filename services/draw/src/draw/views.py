@@ -5,12 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
-from draw.adapters.orm import draw_log, draw_pick, draw_run
 from draw.domain.errors import InvalidFrameParameter, NotInFrame
 from draw.service_layer.context import AUDITORS, DRAWERS, Context
-from draw.service_layer.draws import package, summary
+from draw.service_layer.records import package, summary
 from hrss.auth import Action, Principal, Unauthenticated, check_access
 from hrss.drawkit import public_record
 from hrss.drawkit.frame import FrameColumns, snapshot_lines
@@ -19,7 +16,7 @@ from hrss.web import check_id
 
 
 def draw_summary(ctx: Context, draw_id: str) -> dict[str, Any]:
-    found = summary(ctx.uow.session, ctx, check_id(draw_id, "draw_id"))
+    found = summary(ctx, check_id(draw_id, "draw_id"))
     check_access(ctx.principal, Action.READ, found["node"])
     return found
 
@@ -40,9 +37,8 @@ def public(ctx: Context, principal: Principal | None, draw_id: str) -> dict[str,
 def assignments(ctx: Context, draw_id: str) -> list[dict[str, Any]]:
     """Team membership by credential number, one group per `assigned` log entry (the initial picks, then each
     replacement), so that anyone can check each group against the hash the log holds."""
-    session = ctx.uow.session
-    log = session.execute(select(draw_log).where(draw_log.c.draw_id == draw_id).order_by(draw_log.c.seq)).all()
-    picks = session.execute(select(draw_pick).where(draw_pick.c.draw_id == draw_id).order_by(draw_pick.c.seq)).all()
+    log = ctx.repo.log(draw_id)
+    picks = ctx.repo.picks(draw_id)
     groups, position, pending = [], 0, 0
     for entry in log:
         if entry.kind == "drawn":
@@ -88,10 +84,7 @@ def proof(ctx: Context, draw_id: str, uscc: str) -> dict[str, Any]:
 
 def of_task(ctx: Context, task_id: str) -> dict[str, Any]:
     key = check_id(task_id, "task_id")
-    rows = ctx.uow.session.execute(
-        select(draw_run.c.draw_id).where(draw_run.c.task_ids.any(key)).order_by(draw_run.c.created_at)  # type: ignore[arg-type]
-    ).scalars()
-    found = [summary(ctx.uow.session, ctx, str(d)) for d in rows]
+    found = [summary(ctx, d) for d in ctx.repo.draws_of_task(key)]
     for item in found:
         check_access(ctx.principal, Action.READ, item["node"])
     return {"task_id": key, "draws": found}

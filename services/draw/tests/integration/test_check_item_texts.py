@@ -34,7 +34,7 @@ def changed(version: int, name: str, **texts: str) -> CheckItemChanged:
 
 
 def test_a_version_keeps_its_points_and_one_stored_before_them_gets_them_once(fresh_database: str) -> None:
-    from draw.service_layer.read_model import apply_check_items, item_texts
+    from draw.adapters.read_model import apply_check_items, item_texts
 
     migrate(fresh_database)
     engine = sa.create_engine(fresh_database)

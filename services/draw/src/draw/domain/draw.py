@@ -5,13 +5,16 @@ true reason with its own code instead of a library's English text."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
 from draw.domain import errors
+from draw.domain.records import DrawRun, PickRecord
 from hrss.contracts.checklist import ChecklistError, parse_ratio
-from hrss.drawkit import DrawBuilder, DrawPlan, Pick
+from hrss.drawkit import Commitments, Contribution, DrawBuilder, DrawPlan, FrameEntry, Pick, plan_from
+from hrss.drawkit.encoding import profile as profile_named
+from hrss.drawkit.log import LogEntry
 
 # why an entity drawn may be replaced (docs/draw-spec.md §7.3); an inspector's reasons are drawkit's
 # hrss.drawkit.assignment.REPLACEMENT_REASONS
@@ -39,6 +42,34 @@ class Draw(DrawBuilder):
         found = super().restore(package, clock)
         assert isinstance(found, Draw)
         return found
+
+    @classmethod
+    def from_records(
+        cls,
+        run: DrawRun,
+        log: Sequence[LogEntry],
+        picks: Sequence[PickRecord],
+        expansion_plans: Sequence[Mapping[str, Any]],
+        frame: Sequence[FrameEntry],
+        clock: Callable[[], str],
+    ) -> Draw:
+        """The draw as its rows have it (run, log, picks, expansion plans) with its frozen frame: what
+        `restore` reads from an auditor package, without assembling one."""
+        self = cls.__new__(cls)
+        committed = log[0].body
+        self.profile, self.clock = profile_named(run.profile), clock
+        self.plan = plan_from(run.plan)
+        self.expansion_plans = [plan_from(p) for p in expansion_plans]
+        self.task = dict(run.task)
+        self.frame = list(frame)
+        self.commitments = Commitments(**{k: committed[k] for k in Commitments.__dataclass_fields__})
+        self.contributions = [Contribution(e.body["witness"], e.body["value"]) for e in log if e.kind == "contribution"]
+        seed = next((e.body["seed"] for e in log if e.kind == "seeded"), None)
+        self.seed = bytes.fromhex(seed) if seed else None
+        self.picks = [Pick.from_json(p.to_pick_json()) for p in picks]
+        self.invalid = {e.body["invalid"]: e.body["reason"] for e in log if e.kind == "replaced"}
+        self.log = list(log)
+        return self
 
     @property
     def voided(self) -> bool:

@@ -12,7 +12,7 @@ from draw.adapters.orm import metadata
 from draw.bootstrap import bootstrap
 from draw.entrypoints import schemas
 from draw.entrypoints.openapi import OPENAPI
-from draw.service_layer import draws, read_model
+from draw.service_layer import commands, handlers
 from draw.service_layer.components import Components
 from draw.service_layer.context import Context
 from hrss.bus.consumer import Received, consume
@@ -32,25 +32,28 @@ class DrawService(HttpService):
 
     # -- read model -------------------------------------------------------------------------
 
+    def _apply(self, events: list[Received]) -> None:
+        handlers.handle_events(self._as_service(), [e.payload for e in events])
+
     @consume(TaskReadyForDraw, batch=True)
     def apply_ready_tasks(self, events: list[Received]) -> None:
-        read_model.apply_ready_tasks(self.db.session, [e.payload for e in events])  # type: ignore[misc]
+        self._apply(events)
 
     @consume(EntityChanged, batch=True)
     def apply_entities(self, events: list[Received]) -> None:
-        read_model.apply_entities(self.db.session, [e.payload for e in events])  # type: ignore[misc]
+        self._apply(events)
 
     @consume(InspectorChanged, batch=True)
     def apply_inspectors(self, events: list[Received]) -> None:
-        read_model.apply_inspectors(self.db.session, [e.payload for e in events])  # type: ignore[misc]
+        self._apply(events)
 
     @consume(InterestsChanged, batch=True)
     def apply_interests(self, events: list[Received]) -> None:
-        read_model.apply_interests(self.db.session, [e.payload for e in events])  # type: ignore[misc]
+        self._apply(events)
 
     @consume(CheckItemChanged, batch=True)
     def apply_check_items(self, events: list[Received]) -> None:
-        read_model.apply_check_items(self.db.session, [e.payload for e in events])  # type: ignore[misc]
+        self._apply(events)
 
     # -- steps ------------------------------------------------------------------------------
 
@@ -58,7 +61,7 @@ class DrawService(HttpService):
     def freeze(self, request: Request) -> Response:
         def run(ctx: Context) -> Any:
             body = schemas.parse(schemas.FreezeBody, request.get_data())
-            return draws.freeze(ctx, str(body.task_id), body.randomness_plan, body.batch_size)
+            return handlers.handle(commands.Freeze(str(body.task_id), body.randomness_plan, body.batch_size), ctx)
 
         return self._write(request, "draw.freeze", "-", run)
 
@@ -67,20 +70,25 @@ class DrawService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(draw_id, "draw_id")
             body = schemas.parse(schemas.ContributionBody, request.get_data())
-            return draws.contribute(ctx, key, body.witness, body.value)
+            return handlers.handle(commands.Contribute(key, body.witness, body.value), ctx)
 
         return self._write(request, "draw.contribute", draw_id, run)
 
     @write_http("POST", "/draws/<draw_id>/draw")
     def run_draw(self, request: Request, draw_id: str) -> Response:
-        return self._write(request, "draw.draw", draw_id, lambda ctx: draws.run_draw(ctx, check_id(draw_id, "draw_id")))
+        return self._write(
+            request,
+            "draw.draw",
+            draw_id,
+            lambda ctx: handlers.handle(commands.RunDraw(check_id(draw_id, "draw_id")), ctx),
+        )
 
     @write_http("POST", "/draws/<draw_id>/replacements")
     def replace(self, request: Request, draw_id: str) -> Response:
         def run(ctx: Context) -> Any:
             key = check_id(draw_id, "draw_id")
             body = schemas.parse(schemas.ReplacementBody, request.get_data())
-            return draws.replace(ctx, key, body.uscc, body.reason)
+            return handlers.handle(commands.ReplaceEntity(key, body.uscc, body.reason), ctx)
 
         return self._write(request, "draw.replace", draw_id, run)
 
@@ -89,7 +97,7 @@ class DrawService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(draw_id, "draw_id")
             body = schemas.parse(schemas.ExpansionBody, request.get_data())
-            return draws.expand(ctx, key, body.ratios, body.reason)
+            return handlers.handle(commands.Expand(key, body.ratios, body.reason), ctx)
 
         return self._write(request, "draw.expand", draw_id, run)
 
@@ -98,7 +106,8 @@ class DrawService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(draw_id, "draw_id")
             body = schemas.parse(schemas.MemberReplacementBody, request.get_data())
-            return draws.replace_member(ctx, key, body.uscc, str(body.inspector_id), body.reason, body.approver)
+            command = commands.ReplaceMember(key, body.uscc, str(body.inspector_id), body.reason, body.approver)
+            return handlers.handle(command, ctx)
 
         return self._write(request, "draw.replace_member", draw_id, run)
 
@@ -107,7 +116,7 @@ class DrawService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(draw_id, "draw_id")
             body = schemas.parse(schemas.ReasonBody, request.get_data())
-            return draws.void(ctx, key, body.reason)
+            return handlers.handle(commands.Void(key, body.reason), ctx)
 
         return self._write(request, "draw.void", draw_id, run)
 

@@ -10,10 +10,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
-from draw.adapters.orm import entity_view
+from draw.domain.records import EntityRecord
 from hrss.contracts import Level, Node
 from hrss.drawkit import DrawPlan, FrameEntry, ItemRule
 from hrss.drawkit.assignment import pick_node, territorial_node
@@ -76,10 +73,16 @@ def _cutoff(task: Mapping[str, Any], today: date) -> date | None:
     return _months_before(today, months) if months else None
 
 
+def region_prefixes(tasks: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The region code prefixes of the tasks' draw regions: every entity under one of them is in the frame."""
+    return sorted({_prefix(code) for task in tasks for code in task["draw_regions"]})
+
+
 def build_frame(
-    session: Session, tasks: Sequence[Mapping[str, Any]], today: date
+    entities: Sequence[EntityRecord], tasks: Sequence[Mapping[str, Any]], today: date
 ) -> tuple[list[FrameEntry], dict[str, Located]]:
-    """The frame of the tasks drawn together, as of `today` (CST date): every entity in one of their draw regions.
+    """The frame of the tasks drawn together, as of `today` (CST date), from `entities`: those in their draw
+    regions (`region_prefixes`).
 
     Tasks of one scope: the stratum is `region|object_type|grade` and the reason that of the scope. Tasks of
     different scopes (docs/draw.md, "Tasks of one group with different scopes"): an entity is eligible if it is for
@@ -88,10 +91,7 @@ def build_frame(
     hold it. The grade is kept in the key if one of the tasks raises its ratio, else it is `*`."""
     differ = scopes_differ(tasks)
     regions = [[_prefix(code) for code in task["draw_regions"]] for task in tasks]
-    prefixes = sorted({p for mine in regions for p in mine})
-    rows = session.execute(
-        select(entity_view).where(or_(*(entity_view.c.region_code.like(p + "%") for p in prefixes)))
-    ).all()
+    rows = entities
     cutoffs = [_cutoff(task, today) for task in tasks]
     graded = {g["grade"] for task in tasks for g in task["grade_ratios"]}
     entries, located = [], {}

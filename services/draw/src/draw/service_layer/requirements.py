@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.orm import Session
-
-from draw.adapters.orm import check_item_view
 from draw.domain.errors import ItemNotKnown
+
+if TYPE_CHECKING:
+    from draw.adapters.repository import DrawRepository
 
 LINE_TAG = "line:"
 # what every member needed, whatever the items, before the checklist named qualifications: the rule of a draw
@@ -43,14 +42,13 @@ def line_tag(line: str) -> str:
     return LINE_TAG + line
 
 
-def item_needs(session: Session, tasks: Sequence[Mapping[str, Any]]) -> dict[tuple[str, int], ItemNeed]:
+def item_needs(repo: DrawRepository, tasks: Sequence[Mapping[str, Any]]) -> dict[tuple[str, int], ItemNeed]:
     """Each task item's version as the checklist states it; `ItemNotKnown` naming the items the draw has not seen yet
     (the registry's event has not arrived: freezing without it would form teams on a guess)."""
     wanted = {(str(i["item_id"]), int(i["item_version"])) for t in tasks for i in t["items"]}
-    rows = session.execute(
-        select(check_item_view).where(tuple_(check_item_view.c.item_id, check_item_view.c.version).in_(sorted(wanted)))
-    ).all()
-    found = {(r.item_id, r.version): ItemNeed(r.name, r.line, tuple(sorted(r.qualifications))) for r in rows}
+    found = {
+        key: ItemNeed(r.name, r.line, tuple(sorted(r.qualifications))) for key, r in repo.check_items(wanted).items()
+    }
     names = {(str(i["item_id"]), int(i["item_version"])): str(i["name"]) for t in tasks for i in t["items"]}
     missing = sorted(key for key in wanted if key not in found)
     if missing:
