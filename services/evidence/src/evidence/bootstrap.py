@@ -3,38 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from evidence.adapters.s3_store import S3EvidenceStore, s3_client
-from evidence.adapters.store import RETENTION_MODES, AbstractEvidenceStore
+from evidence.adapters.store import RETENTION_MODES
+from evidence.adapters.visits import SqlAlchemyVisitReadModel
 from evidence.domain.content import ZipLimits
 from evidence.domain.hashing import new_hash
+from evidence.service_layer.components import Components, Settings
 from hrss.bus.config import delegated_nodes
-from hrss.contracts import utcnow
-
-
-@dataclass(frozen=True)
-class Settings:
-    retention_mode: str = "COMPLIANCE"
-    retention_days: int = 10950
-    algorithm: str = "sha256"
-    max_bytes: int = 200 * 1024 * 1024
-    zip_limits: ZipLimits = field(default_factory=lambda: ZipLimits(1 << 30, 100, 10_000))
-    max_grant_days: int = 30
-
-
-@dataclass
-class Components:
-    store: AbstractEvidenceStore
-    settings: Settings = field(default_factory=Settings)
-    clock: Callable[[], datetime] = field(default=utcnow)
-    # test hook, set only by test configs (EVIDENCE.fault): "pause-after-object-write:<marker file>"
-    fault: str | None = None
-    # nodes below the served ones that run their own inspection and evidence (a federated county): not kept here
-    delegated: tuple[str, ...] = ()
 
 
 def delegated_from(config: Mapping[str, Any]) -> tuple[str, ...]:
@@ -84,6 +62,7 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
     fault = (config.get("EVIDENCE") or {}).get("fault")
     return Components(
         store=store_from(config),
+        visits=SqlAlchemyVisitReadModel,
         settings=settings_from(config),
         fault=str(fault) if fault else None,
         delegated=delegated_from(config),

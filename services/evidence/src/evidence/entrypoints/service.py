@@ -12,12 +12,12 @@ from werkzeug.wrappers import Request, Response
 
 from evidence import views
 from evidence.adapters.orm import metadata
-from evidence.adapters.visits import SqlAlchemyVisitReadModel
-from evidence.bootstrap import Components, bootstrap
+from evidence.bootstrap import bootstrap
 from evidence.entrypoints import schemas
 from evidence.entrypoints.openapi import OPENAPI
 from evidence.entrypoints.plumbing import audited_read, body_errors
 from evidence.service_layer import access, archives, uploads, visits
+from evidence.service_layer.components import Components
 from evidence.service_layer.context import Context
 from hrss.auth import Principal, in_scope
 from hrss.bus.consumer import Received, consume
@@ -70,8 +70,9 @@ class EvidenceService(HttpService):
 
     def _apply_visits(self, events: list[Received]) -> None:
         pairs = [(str(e.envelope.event_id), e.payload) for e in events]
-        delegated = self.wiring.components.delegated
-        kept = visits.apply(SqlAlchemyVisitReadModel(self.db.session), pairs, self.db.nodes, delegated, utcnow())  # type: ignore[arg-type]
+        components = self.wiring.components
+        model = components.visits(self.db.session)
+        kept = visits.apply(model, pairs, self.db.nodes, components.delegated, utcnow())  # type: ignore[arg-type]
         if kept < len(pairs):
             log.debug("ignored %d visit events of nodes this process does not keep", len(pairs) - kept)
 

@@ -4,15 +4,17 @@ check, the audit entry every evidence step writes, and a side channel for rows t
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Insert
 
-from evidence.adapters.visits import AbstractVisitReadModel, SqlAlchemyVisitReadModel
-from evidence.bootstrap import Components
+from evidence.service_layer.components import Components
 from hrss.auth import Role
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.db.context import NodeContext
+
+if TYPE_CHECKING:
+    from evidence.adapters.visits import AbstractVisitReadModel
 
 UPLOADERS = ADMIN_ROLES | {Role.INSPECTOR, Role.ARCHIVE_KEEPER}  # who adds evidence to a visit
 KEEPERS = ADMIN_ROLES | {Role.ARCHIVE_KEEPER}  # who proposes amendments and keeps the borrowing register
@@ -31,7 +33,7 @@ class Context(NodeContext[Components]):
     @property
     def visits(self) -> AbstractVisitReadModel:
         """The visits this process keeps (from the inspection service's events)."""
-        return SqlAlchemyVisitReadModel(self.uow.session)
+        return self.components.visits(self.uow.session)
 
     def side_write(self, statement: Insert) -> None:
         """Commit `statement` at once in its own transaction (upload intents and rejections survive a rollback

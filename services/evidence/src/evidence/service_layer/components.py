@@ -1,0 +1,38 @@
+"""What the evidence use cases are given by the composition root (`evidence.bootstrap`): the object store, the
+settings, the clock, the read model and repository factories, and the nodes kept by another deployment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from evidence.domain.content import ZipLimits
+from hrss.contracts import utcnow
+
+if TYPE_CHECKING:
+    from evidence.adapters.store import AbstractEvidenceStore
+    from evidence.adapters.visits import AbstractVisitReadModel
+
+
+@dataclass(frozen=True)
+class Settings:
+    retention_mode: str = "COMPLIANCE"
+    retention_days: int = 10950
+    algorithm: str = "sha256"
+    max_bytes: int = 200 * 1024 * 1024
+    zip_limits: ZipLimits = field(default_factory=lambda: ZipLimits(1 << 30, 100, 10_000))
+    max_grant_days: int = 30
+
+
+@dataclass
+class Components:
+    store: AbstractEvidenceStore
+    visits: Callable[[Any], AbstractVisitReadModel]  # the visit read model on a session
+    settings: Settings = field(default_factory=Settings)
+    clock: Callable[[], datetime] = field(default=utcnow)
+    # test hook, set only by test configs (EVIDENCE.fault): "pause-after-object-write:<marker file>"
+    fault: str | None = None
+    # nodes below the served ones that run their own inspection and evidence (a federated county): not kept here
+    delegated: tuple[str, ...] = ()
