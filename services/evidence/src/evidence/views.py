@@ -10,7 +10,13 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from evidence.adapters import orm
-from evidence.domain.errors import NotFound, Rejected
+from evidence.domain.errors import (
+    ArchiveNotFiled,
+    EvidenceNotFound,
+    InvalidNode,
+    InvalidVersion,
+    NodeRequired,
+)
 from evidence.service_layer import access, archives
 from evidence.service_layer.context import READERS, Context
 from evidence.service_layer.uploads import evidence_view
@@ -22,7 +28,7 @@ from hrss.web import check_id
 
 def check_version(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 100000:
-        raise Rejected("request.invalid_version", "version 应为 1 至 100000 的整数", "version")
+        raise InvalidVersion()
     return int(value)
 
 
@@ -30,7 +36,7 @@ def evidence(ctx: Context, evidence_id: str) -> dict[str, Any]:
     e = orm.evidence
     row = ctx.uow.session.execute(select(e).where(e.c.evidence_id == check_id(evidence_id, "evidence_id"))).first()
     if row is None:
-        raise NotFound("evidence.not_found", f"证据 {evidence_id} 不存在")
+        raise EvidenceNotFound(evidence_id=evidence_id)
     on_team_or_wider(ctx.principal, Action.READ, row.node, READERS, team_of(ctx.visits, str(row.visit_id)))
     i = orm.archive_item
     filed = ctx.uow.session.execute(
@@ -63,17 +69,17 @@ def visit_archive(ctx: Context, visit_id: str) -> dict[str, Any]:
         select(a.c.archive_id).where(a.c.visit_id == check_id(visit_id, "visit_id"))
     ).scalar()
     if archive_id is None:
-        raise NotFound("archive.not_filed", f"检查 {visit_id} 尚未归档")
+        raise ArchiveNotFiled(visit_id=visit_id)
     return archives.archive_view(ctx, str(archive_id))
 
 
 def register(ctx: Context, node: str | None) -> dict[str, Any]:
     if not node:
-        raise Rejected("request.node_required", "请指定节点 node", "node")
+        raise NodeRequired()
     try:
         code = Node(node).code
     except (InvalidNodeCode, ValueError):
-        raise Rejected("request.invalid_node", "node 应为 6 位行政区划代码", "node") from None
+        raise InvalidNode() from None
     return {"node": code, "borrowings": access.register(ctx, code)}
 
 

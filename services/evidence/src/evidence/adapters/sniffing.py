@@ -9,7 +9,7 @@ import filetype
 
 from evidence.adapters.store import AbstractEvidenceStore
 from evidence.domain.content import TEXT, Detected
-from evidence.domain.errors import Rejected
+from evidence.domain.errors import ZipInvalid
 
 HEAD = 8192  # filetype reads at most this many bytes
 
@@ -65,4 +65,4 @@ def zip_entries(store: AbstractEvidenceStore, key: str, version_id: str, size: i
         with zipfile.ZipFile(io.BufferedReader(_RangeFile(store, key, version_id, size), 65536)) as archive:
             return [(i.filename, i.compress_size, i.file_size) for i in archive.infolist()]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise Rejected("evidence.zip_invalid", "压缩包已损坏或格式无法识别", "file") from None
+        raise ZipInvalid() from None

@@ -8,7 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from evidence.domain.errors import AccessRefused, Conflict
+from evidence.domain.errors import (
+    GrantExpired,
+    GrantNotYours,
+    GrantOutOfScope,
+    GrantReadOnly,
+    GrantRequired,
+    PositionDecided,
+    RequestRefused,
+    SameApprover,
+    SelfApproval,
+)
 
 POSITIONS = {"department_head": "部门负责人", "leader_in_charge": "分管领导"}
 CONDITIONS = {"intact": "完好", "damaged": "损坏", "missing": "缺失"}
@@ -24,15 +34,13 @@ class Decision:
 def check_decision(requester: str, approver: str, position: str, earlier: list[Decision]) -> None:
     """Refuse a decision that the rules do not allow; else return."""
     if approver == requester:
-        raise AccessRefused("access.self_approval", "申请人不能审批自己的查阅或借阅申请")
+        raise SelfApproval()
     if any(d.decision == "refuse" for d in earlier):
-        raise Conflict("access.request_refused", "该申请已被拒绝")
+        raise RequestRefused()
     if any(d.position == position for d in earlier):
-        raise Conflict("access.position_decided", f"{POSITIONS[position]}已对该申请作出审批")
+        raise PositionDecided(position=POSITIONS[position])
     if any(d.approver == approver for d in earlier):
-        raise AccessRefused(
-            "access.same_approver", "部门负责人和分管领导须由两名不同人员审批，同一人不能以两种职务审批"
-        )
+        raise SameApprover()
 
 
 def granted(decisions: list[Decision]) -> bool:
@@ -56,15 +64,12 @@ def check_grant(
 ) -> None:
     """Raise `AccessRefused` unless `grant` lets `reader` read `version` of `archive_id` at `now`."""
     if grant is None:
-        raise AccessRefused("access.grant_required", "查阅已归档档案须经部门负责人和分管领导批准，请先提出查阅申请")
+        raise GrantRequired()
     if grant.grantee != reader:
-        raise AccessRefused("access.grant_not_yours", "该批准记录属于其他人员，不能使用")
+        raise GrantNotYours()
     if grant.archive_id != archive_id or version not in grant.versions:
-        raise AccessRefused(
-            "access.grant_out_of_scope",
-            f"批准范围为档案 {grant.archive_id} 第 {'、'.join(map(str, grant.versions))} 版，不含所请求的内容",
-        )
+        raise GrantOutOfScope(archive_id=grant.archive_id, versions="、".join(map(str, grant.versions)))
     if mode == "borrow" and grant.mode != "borrow":
-        raise AccessRefused("access.grant_read_only", "该批准仅限查阅，不含借阅")
+        raise GrantReadOnly()
     if not grant.valid_from <= now < grant.valid_until:
-        raise AccessRefused("access.grant_expired", f"批准已于 {grant.valid_until.isoformat()} 到期，请重新申请")
+        raise GrantExpired(valid_until=grant.valid_until.isoformat())

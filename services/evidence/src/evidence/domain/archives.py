@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from evidence.domain.errors import Conflict, Rejected
+from evidence.domain.errors import AmendmentEmpty, EvidenceAlreadyFiled, EvidenceNotFiled
 
 FORMAT = "hrss-archive/v1"
 
@@ -47,12 +47,12 @@ class Contents:
         present = {e["evidence_id"] for e in self.evidence}
         for entry in add:
             if entry["evidence_id"] in present:
-                raise Conflict("archive.evidence_already_filed", f"证据 {entry['evidence_id']} 已在档案中")
+                raise EvidenceAlreadyFiled(evidence_id=entry["evidence_id"])
         for evidence_id in withdraw:
             if evidence_id not in self.included():
-                raise Conflict("archive.evidence_not_filed", f"证据 {evidence_id} 不在档案当前版本中，无法撤出")
+                raise EvidenceNotFiled(evidence_id=evidence_id)
         if not add and not withdraw and result is None:
-            raise Rejected("archive.amendment_empty", "更正须至少增补或撤出一份证据，或更正检查结果", "add_evidence")
+            raise AmendmentEmpty()
         kept = [{**e, "status": "withdrawn"} if e["evidence_id"] in withdraw else dict(e) for e in self.evidence]
         return Contents(
             result if result is not None else self.result,

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from evidence.domain.errors import Rejected, UnsupportedContent
+from evidence.domain.errors import (
+    ContentMismatch,
+    ExtensionMissing,
+    FilenameInvalid,
+    TypeNotAllowed,
+    ZipExpandsTooFar,
+    ZipNested,
+    ZipRatioTooHigh,
+    ZipTooManyEntries,
+)
 
 TEXT = "text"  # the detected "type" of bytes without a signature that decode as UTF-8 text
 
@@ -109,16 +118,14 @@ def extension_of(filename: str) -> str:
     """The lower-case extension of a file name, else a refusal naming the rule."""
     name = filename.strip()
     if not name or "/" in name or "\\" in name or any(ord(c) < 32 for c in name) or len(name) > 255:
-        raise Rejected(
-            "evidence.filename_invalid", "文件名不能为空，不能含路径分隔符或控制字符，且不超过 255 字符", "filename"
-        )
+        raise FilenameInvalid()
     base, dot, ext = name.rpartition(".")
     if not dot or not base:
-        raise Rejected("evidence.extension_missing", "文件名须带扩展名（如 .pdf、.jpg）", "filename")
+        raise ExtensionMissing()
     ext = ext.lower()
     if ext not in ALLOWED:
         allowed = "、".join(sorted(ALLOWED))
-        raise UnsupportedContent("evidence.type_not_allowed", f"不接受 .{ext} 文件；可上传：{allowed}", "filename")
+        raise TypeNotAllowed(ext=ext, allowed=allowed)
     return ext
 
 
@@ -135,11 +142,7 @@ def check_content(extension: str, detected: Detected) -> str:
     if detected.kind in allowed:
         return MIME[extension]
     found = NAMES.get(detected.kind or "", detected.kind) if detected.kind else "无法识别的二进制内容"
-    raise UnsupportedContent(
-        "evidence.content_mismatch",
-        f"文件扩展名 .{extension} 与文件内容（{found}）不符，请核对后重新上传",
-        "file",
-    )
+    raise ContentMismatch(extension=extension, found=found)
 
 
 @dataclass(frozen=True)
@@ -152,22 +155,12 @@ class ZipLimits:
 def check_zip(entries: list[tuple[str, int, int]], limits: ZipLimits, nested_zip_allowed: bool = False) -> None:
     """Refuse a ZIP (entries of name, compressed size, uncompressed size) that expands too far (zip bomb)."""
     if len(entries) > limits.max_entries:
-        raise Rejected(
-            "evidence.zip_too_many_entries", f"压缩包内文件过多（{len(entries)} 个，上限 {limits.max_entries}）", "file"
-        )
+        raise ZipTooManyEntries(count=len(entries), limit=limits.max_entries)
     expanded = sum(u for _, _, u in entries)
     packed = sum(c for _, c, _ in entries)
     if expanded > limits.max_expanded:
-        raise Rejected(
-            "evidence.zip_expands_too_far",
-            f"压缩包解压后共 {expanded} 字节，超过上限 {limits.max_expanded} 字节",
-            "file",
-        )
+        raise ZipExpandsTooFar(expanded=expanded, limit=limits.max_expanded)
     if packed and expanded / packed > limits.max_ratio:
-        raise Rejected(
-            "evidence.zip_expands_too_far",
-            f"压缩包压缩比 {expanded // packed}:1 超过上限 {limits.max_ratio}:1，疑似压缩炸弹",
-            "file",
-        )
+        raise ZipRatioTooHigh(ratio=expanded // packed, limit=limits.max_ratio)
     if not nested_zip_allowed and any(name.lower().endswith(".zip") for name, _, _ in entries):
-        raise Rejected("evidence.zip_nested", "压缩包内不能再含压缩包，请解压后分别上传", "file")
+        raise ZipNested()

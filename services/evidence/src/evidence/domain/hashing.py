@@ -7,7 +7,12 @@ import re
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
-from evidence.domain.errors import Rejected, TooLarge
+from evidence.domain.errors import (
+    AlgorithmUnavailable,
+    AlgorithmUnknown,
+    ChecksumMalformed,
+    FileTooLarge,
+)
 
 ALGORITHMS = ("sha256", "sm3")
 _HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -16,13 +21,11 @@ _HEX = re.compile(r"^[0-9a-f]{64}$")
 def new_hash(algorithm: str) -> Any:
     """A hash object for `algorithm`; SM3 comes from the system OpenSSL and is refused clearly when absent."""
     if algorithm not in ALGORITHMS:
-        raise Rejected("evidence.algorithm_unknown", f"不支持的摘要算法 {algorithm!r}，可选 sha256 或 sm3", "algorithm")
+        raise AlgorithmUnknown(algorithm=algorithm)
     try:
         return hashlib.new(algorithm)
     except ValueError:
-        raise Rejected(
-            "evidence.algorithm_unavailable", "本服务器的 OpenSSL 不提供 SM3 算法，请改用 sha256", "algorithm"
-        ) from None
+        raise AlgorithmUnavailable() from None
 
 
 def check_declared(value: str | None) -> str | None:
@@ -31,7 +34,7 @@ def check_declared(value: str | None) -> str | None:
         return None
     digest = value.strip().lower()
     if not _HEX.match(digest):
-        raise Rejected("evidence.checksum_malformed", "声明的校验值应为 64 位十六进制数字", "checksum")
+        raise ChecksumMalformed()
     return digest
 
 
@@ -61,11 +64,7 @@ class HashingReader:
 
     def _check(self) -> None:
         if self.size > self.limit:
-            raise TooLarge(
-                "evidence.too_large",
-                f"文件超过允许的大小 {self.limit // (1024 * 1024)} MB（{self.limit} 字节）",
-                "file",
-            )
+            raise FileTooLarge(mb=self.limit // (1024 * 1024), limit=self.limit)
 
     def read(self, size: int = -1) -> bytes:
         want = size if size is not None and size >= 0 else 1 << 62

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from evidence.domain.errors import Rejected
+from evidence.domain.errors import VisitClosed, VisitOfOtherNode, VisitUnknown
 
 TEAM, STATUS = "team", "status"
 
@@ -53,26 +53,12 @@ def fold(facts: Iterable[VisitFact]) -> Visit | None:
     )
 
 
-class VisitUnknown(Rejected):
-    status = 404
-
-
-class VisitClosed(Rejected):
-    status = 409
-
-
 def check_target(visit: Visit | None, visit_id: str, node: str) -> Visit:
     """The visit evidence is uploaded to, if it is known here and of `node`; else the refusal, naming the field."""
     if visit is None:
-        raise VisitUnknown(
-            "evidence.visit_unknown",
-            f"本服务尚未收到检查 {visit_id}：检查刚开启时需要片刻同步，请稍后重试；如仍不存在，请核对检查编号",
-            "visit_id",
-        )
+        raise VisitUnknown(visit_id=visit_id)
     if visit.node != node:
-        raise Rejected(
-            "evidence.visit_other_node", f"检查 {visit_id} 不属于节点 {node}，证据只能上传到该节点的检查", "node"
-        )
+        raise VisitOfOtherNode(visit_id=visit_id, node=node)
     return visit
 
 
@@ -80,4 +66,4 @@ def check_open(visit: Visit) -> None:
     """Refuse evidence for a closed visit (withdrawn by a voided draw, or closed with a recorded reason)."""
     if visit.closed:
         why = f"（{visit.closed_reason}）" if visit.closed_reason else ""
-        raise VisitClosed("evidence.visit_closed", f"检查 {visit.visit_id} 已关闭{why}，不能再上传证据", "visit_id")
+        raise VisitClosed(visit_id=visit.visit_id, why=why)

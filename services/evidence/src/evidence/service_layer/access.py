@@ -14,7 +14,20 @@ from evidence.adapters import orm
 from evidence.adapters.store import StoreError
 from evidence.domain.access import CONDITIONS, POSITIONS, Decision, Grant, check_decision, check_grant, granted
 from evidence.domain.archives import canonical
-from evidence.domain.errors import Conflict, NotFound, Rejected
+from evidence.domain.errors import (
+    BorrowingNotFound,
+    BorrowingOpen,
+    BorrowingReturned,
+    DueBackPast,
+    EvidenceNotInVersion,
+    GrantNotFound,
+    NoteRequired,
+    RequestExpired,
+    RequestNotFound,
+    ValidityInvalid,
+    VersionNotFound,
+    VersionUnknown,
+)
 from evidence.domain.hashing import digest_of, new_hash
 from evidence.service_layer.archives import head_of
 from evidence.service_layer.context import APPROVERS, KEEPERS, READERS, REQUESTERS, Context
@@ -36,15 +49,11 @@ def request_access(
     known = set(ctx.uow.session.execute(select(v.c.version).where(v.c.archive_id == archive_id)).scalars())
     if not set(versions) <= known:
         wrong = "、".join(str(n) for n in sorted(set(versions) - known))
-        raise Rejected("access.version_unknown", f"档案没有第 {wrong} 版", "versions")
+        raise VersionUnknown(versions=wrong)
     now = ctx.now()
     longest = timedelta(days=ctx.components.settings.max_grant_days)
     if not now < valid_until <= now + longest:
-        raise Rejected(
-            "access.validity_invalid",
-            f"有效期须晚于当前时间且不超过 {ctx.components.settings.max_grant_days} 天",
-            "valid_until",
-        )
+        raise ValidityInvalid(days=ctx.components.settings.max_grant_days)
     request_id = str(uuid.uuid4())
     ctx.uow.session.execute(
         insert(orm.access_request).values(
@@ -76,7 +85,7 @@ def _request(ctx: Context, request_id: str) -> Any:
     r = orm.access_request
     found = ctx.uow.session.execute(select(r).where(r.c.request_id == request_id)).first()
     if found is None:
-        raise NotFound("access.request_not_found", f"查阅申请 {request_id} 不存在")
+        raise RequestNotFound(request_id=request_id)
     return found
 
 
@@ -95,7 +104,7 @@ def decide_access(
     check_decision(request.requester, ctx.principal.account_id, position, earlier)
     now = ctx.now()
     if now >= request.valid_until:
-        raise Conflict("access.request_expired", "申请的有效期已过，请重新申请")
+        raise RequestExpired()
     ctx.uow.session.execute(
         insert(orm.access_decision).values(
             request_id=request_id,
@@ -225,7 +234,7 @@ def _version_row(ctx: Context, archive_id: str, version: int) -> Any:
     v = orm.archive_version
     row = ctx.uow.session.execute(select(v).where(v.c.archive_id == archive_id, v.c.version == version)).first()
     if row is None:
-        raise NotFound("archive.version_not_found", f"档案 {archive_id} 没有第 {version} 版")
+        raise VersionNotFound(archive_id=archive_id, version=version)
     return row
 
 
@@ -273,7 +282,7 @@ def read_evidence(
         select(i.c.status).where(i.c.archive_id == archive_id, i.c.version == version, i.c.evidence_id == evidence_id)
     ).first()
     if item is None:
-        raise NotFound("archive.evidence_not_in_version", f"档案第 {version} 版不含证据 {evidence_id}")
+        raise EvidenceNotInVersion(version=version, evidence_id=evidence_id)
     e = orm.evidence
     row = ctx.uow.session.execute(select(e).where(e.c.evidence_id == evidence_id)).one()
     ctx.audit(
@@ -314,7 +323,7 @@ def borrow(ctx: Context, grant_id: str, version: int, due_back: date, note: str)
     """Register a borrowing (借阅登记) under a borrow grant; the keeper hands the archive over."""
     grant = grant_of(ctx, grant_id)
     if grant is None:
-        raise NotFound("access.grant_not_found", f"批准记录 {grant_id} 不存在")
+        raise GrantNotFound(grant_id=grant_id)
     head = head_of(ctx, grant.archive_id)
     role = ctx.authorize(head.node, KEEPERS)
     check_grant(grant, grant.grantee, grant.archive_id, version, ctx.now(), mode="borrow")
@@ -325,9 +334,9 @@ def borrow(ctx: Context, grant_id: str, version: int, due_back: date, note: str)
         )
     ).first()
     if open_ is not None:
-        raise Conflict("borrowing.open", "该档案已借出尚未归还")
+        raise BorrowingOpen()
     if due_back < ctx.now().date():
-        raise Rejected("borrowing.due_back_past", "归还日期不能早于今天", "due_back")
+        raise DueBackPast()
     borrowing_id = str(uuid.uuid4())
     ctx.uow.session.execute(
         insert(b).values(
@@ -361,12 +370,12 @@ def give_back(ctx: Context, borrowing_id: str, condition: str, note: str) -> dic
     b, r = orm.borrowing, orm.borrowing_return
     row = ctx.uow.session.execute(select(b).where(b.c.borrowing_id == borrowing_id)).first()
     if row is None:
-        raise NotFound("borrowing.not_found", f"借阅记录 {borrowing_id} 不存在")
+        raise BorrowingNotFound(borrowing_id=borrowing_id)
     role = ctx.authorize(row.node, KEEPERS)
     if ctx.uow.session.execute(select(r.c.borrowing_id).where(r.c.borrowing_id == borrowing_id)).first():
-        raise Conflict("borrowing.returned", "该借阅已登记归还")
+        raise BorrowingReturned()
     if condition != "intact" and not note.strip():
-        raise Rejected("borrowing.note_required", f"档案{CONDITIONS[condition]}，须注明有关情况", "note")
+        raise NoteRequired(condition=CONDITIONS[condition])
     ctx.uow.session.execute(
         insert(r).values(
             borrowing_id=borrowing_id,

@@ -12,7 +12,14 @@ from sqlalchemy import func, insert, select
 
 from evidence.adapters import orm
 from evidence.domain.archives import Change, Contents, canonical, evidence_entry, manifest
-from evidence.domain.errors import AccessRefused, Conflict, NotFound, Rejected
+from evidence.domain.errors import (
+    AmendmentDecided,
+    AmendmentNotFound,
+    AmendmentSelfApproval,
+    AmendmentStale,
+    ArchiveNotFound,
+    EvidenceUnknown,
+)
 from evidence.domain.hashing import digest_of
 from evidence.service_layer.context import APPROVERS, KEEPERS, READERS, Context
 from evidence.service_layer.visits import on_team_or_wider, team_of
@@ -205,7 +212,7 @@ def _audit_version(
 def head_of(ctx: Context, archive_id: str) -> Any:
     head = ctx.uow.session.execute(select(orm.archive).where(orm.archive.c.archive_id == archive_id)).first()
     if head is None:
-        raise NotFound("archive.not_found", f"档案 {archive_id} 不存在")
+        raise ArchiveNotFound(archive_id=archive_id)
     return head
 
 
@@ -220,9 +227,7 @@ def propose(
     entries = _visit_evidence(ctx, str(head.visit_id), head.node, add) if add else []
     missing = set(add) - {e["evidence_id"] for e in entries}
     if missing:
-        raise Rejected(
-            "archive.evidence_unknown", f"证据 {'、'.join(sorted(missing))} 不存在或不属于本次检查", "add_evidence"
-        )
+        raise EvidenceUnknown(ids="、".join(sorted(missing)))
     current.amended(entries, withdraw, None)  # refuse now what could not be applied later
     amendment_id = str(uuid.uuid4())
     ctx.uow.session.execute(
@@ -256,20 +261,17 @@ def decide(ctx: Context, amendment_id: str, decision: str, comment: str) -> dict
     m = orm.amendment
     proposal = ctx.uow.session.execute(select(m).where(m.c.amendment_id == amendment_id)).first()
     if proposal is None:
-        raise NotFound("amendment.not_found", f"更正申请 {amendment_id} 不存在")
+        raise AmendmentNotFound(amendment_id=amendment_id)
     head = head_of(ctx, str(proposal.archive_id))
     role = ctx.authorize(head.node, APPROVERS)
     if proposal.proposed_by == ctx.principal.account_id:
-        raise AccessRefused("amendment.self_approval", "经办人不能审定自己提出的档案更正")
+        raise AmendmentSelfApproval()
     d = orm.amendment_decision
     if ctx.uow.session.execute(select(d.c.decision).where(d.c.amendment_id == amendment_id)).first():
-        raise Conflict("amendment.decided", "该更正申请已审定")
+        raise AmendmentDecided()
     latest = _latest(ctx, str(head.archive_id))
     if latest.version != proposal.base_version:
-        raise Conflict(
-            "amendment.stale",
-            f"档案已更新至第 {latest.version} 版，该申请基于第 {proposal.base_version} 版，请重新提出",
-        )
+        raise AmendmentStale(latest=latest.version, base=proposal.base_version)
     version = None
     if decision == "approve":
         current = Contents(latest.manifest["result"], latest.manifest["record"], latest.manifest["evidence"])

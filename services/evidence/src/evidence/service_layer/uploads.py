@@ -23,7 +23,7 @@ from evidence.adapters import orm
 from evidence.adapters.sniffing import HEAD, detect, zip_entries
 from evidence.adapters.store import Stored, StoreError
 from evidence.domain.content import CONTAINERS, check_content, check_zip, extension_of
-from evidence.domain.errors import ChecksumMismatch, Rejected, TooLarge
+from evidence.domain.errors import ChecksumMismatch, DeclaredTooLarge, EmptyFile, IncompleteUpload, Rejected, TooLarge
 from evidence.domain.hashing import HashingReader, check_declared, new_hash
 from evidence.domain.kinds import EvidenceKind
 from evidence.service_layer.context import UPLOADERS, Context
@@ -73,14 +73,10 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
     new_hash(algorithm)
     declared = check_declared(spec.checksum)
     if length is not None and length > settings.max_bytes:
-        raise TooLarge(
-            "evidence.too_large",
-            f"文件大小 {length} 字节超过允许的 {settings.max_bytes // (1024 * 1024)} MB（{settings.max_bytes} 字节）",
-            "file",
-        )
+        raise DeclaredTooLarge(length=length, mb=settings.max_bytes // (1024 * 1024), limit=settings.max_bytes)
     head = _read_head(stream, HEAD)
     if not head:
-        raise Rejected("evidence.empty", "文件为空，请选择要上传的文件", "file")
+        raise EmptyFile()
     content_type = check_content(extension, detect(head))
 
     evidence_id = str(uuid.uuid4())
@@ -108,13 +104,9 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
     digest = reader.hexdigest
     try:
         if stored.size != reader.size:
-            raise Rejected("evidence.incomplete", "上传未完成：收到的字节数与声明的长度不符", "file")
+            raise IncompleteUpload()
         if declared is not None and declared != digest:
-            raise ChecksumMismatch(
-                "evidence.checksum_mismatch",
-                f"文件校验值不符：声明的 {algorithm} 为 {declared}，实际收到的内容为 {digest}，文件可能在传输中损坏",
-                "checksum",
-            )
+            raise ChecksumMismatch(algorithm=algorithm, declared=declared, digest=digest)
         if extension in CONTAINERS:
             check_zip(zip_entries(store, key, stored.version_id, stored.size), settings.zip_limits)
     except Rejected as refused:
