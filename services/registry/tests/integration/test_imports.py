@@ -20,8 +20,8 @@ from registry.adapters.orm import (
     inspector_current,
     outbox,
 )
-from registry.adapters.readers import ImportRefused
 from registry.domain.entities import ENTITY_FIELDS
+from registry.domain.errors import ImportRefused
 from registry.domain.regions import RegionTable
 from registry.service_layer.components import Components
 from registry.service_layer.imports import import_entities, import_inspectors

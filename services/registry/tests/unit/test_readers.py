@@ -6,8 +6,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from registry.adapters.readers import ROW, ImportRefused, Layout, detect_encoding, file_digest, file_format, open_rows
+from registry.adapters.readers import ROW, Layout, detect_encoding, file_digest, file_format, open_rows
 from registry.domain.entities import ENTITY_FIELDS
+from registry.domain.errors import ImportRefused
 
 from hrss.contracts.errors import FieldError
 

@@ -18,8 +18,25 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from hrss.contracts import PlatformError
 from hrss.contracts.errors import FieldError
+from registry.domain.errors import (
+    DuplicateColumn,
+    EmptyFile,
+    EmptySheet,
+    ExcelMisnamed,
+    FileTooLarge,
+    HeaderOnly,
+    HeaderOnlySheet,
+    MalformedHeader,
+    MissingColumns,
+    NotAWorkbook,
+    OldExcel,
+    UnknownColumns,
+    UnknownHeaderEncoding,
+    UnreadableWorkbook,
+    UnsupportedFileType,
+    Utf16File,
+)
 
 MAX_FILE_BYTES = 2 * 1024**3  # config REGISTRY.import_max_bytes
 MAX_FIELD_CHARS = 10_000
@@ -29,12 +46,6 @@ SNIFF_BYTES = 1024**2
 
 Values = dict[str, Any]
 Row = tuple[int, Values | FieldError]
-
-
-class ImportRefused(PlatformError):
-    """A file that cannot be imported at all: nothing of it has been applied."""
-
-    status = 400
 
 
 @dataclass(frozen=True)
@@ -57,9 +68,9 @@ def file_digest(path: Path, max_bytes: int = MAX_FILE_BYTES) -> tuple[str, int]:
     """SHA-256 and size of a file; `import.too_large` past `max_bytes`, `import.empty` for zero bytes."""
     size = os.path.getsize(path)
     if size > max_bytes:
-        raise ImportRefused("import.too_large", f"文件过大：{size:,} 字节，上限为 {max_bytes:,} 字节，请拆分后导入")
+        raise FileTooLarge(size=size, max_bytes=max_bytes)
     if size == 0:
-        raise ImportRefused("import.empty", "文件为空：没有表头，也没有数据行")
+        raise EmptyFile()
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         while block := f.read(1 << 20):
@@ -77,17 +88,17 @@ def file_format(name: str) -> str:
     if suffix == ".xlsx":
         return "xlsx"
     if suffix == ".xls":
-        raise ImportRefused("import.format", "不支持旧版 Excel（.xls）文件，请另存为 .xlsx 或 CSV（UTF-8）后导入")
-    raise ImportRefused("import.format", f"不支持的文件类型“{suffix or name}”：只能导入 .csv、.tsv 或 .xlsx 文件")
+        raise OldExcel()
+    raise UnsupportedFileType(suffix=suffix or name)
 
 
 def open_rows(path: Path, layout: Layout, fmt: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[str], Iterator[Row]]:
     """The fields the file's columns hold and an iterator over its rows; header problems raise `ImportRefused`."""
     size = os.path.getsize(path)
     if size > max_bytes:
-        raise ImportRefused("import.too_large", f"文件过大：{size:,} 字节，上限为 {max_bytes:,} 字节，请拆分后导入")
+        raise FileTooLarge(size=size, max_bytes=max_bytes)
     if size == 0:
-        raise ImportRefused("import.empty", "文件为空：没有表头，也没有数据行")
+        raise EmptyFile()
     if fmt == "xlsx":
         return _xlsx_rows(path, layout)
     return _csv_rows(path, layout, "\t" if fmt == "tsv" else ",")
@@ -111,19 +122,16 @@ def map_header(cells: Iterable[Any], layout: Layout) -> list[str | None]:
         if field is None:
             unknown.append(f"第 {position} 列“{text[:40]}”")
         elif field in seen:
-            raise ImportRefused(
-                "import.header_duplicate",
-                f"表头第 {seen[field]} 列和第 {position} 列都是“{layout_label(layout, field)}”",
-            )
+            raise DuplicateColumn(first=seen[field], second=position, label=layout_label(layout, field))
         else:
             seen[field] = position
         columns.append(field)
     if unknown:
         allowed = "、".join(layout.fields.values())
-        raise ImportRefused("import.header_unknown", f"表头有无法识别的列：{'，'.join(unknown)}（可用的列：{allowed}）")
+        raise UnknownColumns(columns="，".join(unknown), allowed=allowed)
     missing = [layout_label(layout, f) for f in layout.required if f not in seen]
     if missing:
-        raise ImportRefused("import.header_missing", f"缺少必填列：{'、'.join(missing)}")
+        raise MissingColumns(columns="、".join(missing))
     return columns
 
 
@@ -169,9 +177,7 @@ def detect_encoding(sample: bytes, whole: bool = True) -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ImportRefused(
-            "import.encoding", "不支持 UTF-16 编码的文件：请另存为“CSV UTF-8”或 GB18030（GBK）编码后导入"
-        )
+        raise Utf16File()
     lines = sample.split(b"\n")
     if not whole:
         lines.pop()  # the last line may be cut in the middle of a character
@@ -249,7 +255,7 @@ def _csv_rows(path: Path, layout: Layout, delimiter: str) -> tuple[list[str], It
     try:
         sample = f.read(SNIFF_BYTES)
         if sample.startswith(b"PK\x03\x04"):
-            raise ImportRefused("import.format", "文件内容是 Excel（.xlsx）格式，但扩展名不是 .xlsx，请改名后导入")
+            raise ExcelMisnamed()
         encoding = detect_encoding(sample, whole=len(sample) < SNIFF_BYTES)
         f.seek(0)
         lines = _Lines(f, encoding)
@@ -264,7 +270,7 @@ def _csv_rows(path: Path, layout: Layout, delimiter: str) -> tuple[list[str], It
     first = _next_csv_record(reader, lines, build)
     if first is None:
         f.close()
-        raise ImportRefused("import.empty", "文件只有表头，没有数据行")
+        raise HeaderOnly()
 
     def rows() -> Iterator[Row]:
         try:
@@ -282,16 +288,13 @@ def _header_record(reader: Any, lines: _Lines) -> list[str]:
         while True:
             record = next(reader)
             if lines.bad:
-                raise ImportRefused(
-                    "import.encoding",
-                    "无法识别表头的字符编码：请将文件另存为“CSV UTF-8”或 GB18030（GBK）编码后重新导入",
-                )
+                raise UnknownHeaderEncoding()
             if any(cell.strip() for cell in record):
                 return record
     except StopIteration:
-        raise ImportRefused("import.empty", "文件为空：没有表头，也没有数据行") from None
+        raise EmptyFile() from None
     except csv.Error as bad:
-        raise ImportRefused("import.format", f"表头格式错误：{bad}") from None
+        raise MalformedHeader(error=bad) from None
 
 
 def _next_csv_record(reader: Any, lines: _Lines, build: Callable[[int, list[Any]], Values | FieldError]) -> Row | None:
@@ -327,13 +330,13 @@ def _next_csv_record(reader: Any, lines: _Lines, build: Callable[[int, list[Any]
 
 def _xlsx_rows(path: Path, layout: Layout) -> tuple[list[str], Iterator[Row]]:
     if not zipfile.is_zipfile(path):
-        raise ImportRefused("import.format", "文件扩展名是 .xlsx，但内容不是 Excel 工作簿（可能已损坏或是其他格式）")
+        raise NotAWorkbook()
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises KeyError, InvalidFileException, BadZipFile... for a broken book
-        raise ImportRefused("import.format", f"无法读取 Excel 工作簿：{type(error).__name__}") from None
+        raise UnreadableWorkbook(error=type(error).__name__) from None
     try:
         sheet = workbook.worksheets[0]
         records = enumerate(sheet.iter_rows(values_only=True), start=1)
@@ -343,14 +346,14 @@ def _xlsx_rows(path: Path, layout: Layout) -> tuple[list[str], Iterator[Row]]:
                 header = cells
                 break
         if header is None:
-            raise ImportRefused("import.empty", "工作簿的第一个工作表为空：没有表头，也没有数据行")
+            raise EmptySheet()
         columns = map_header(header, layout)
         while columns and columns[-1] is None:
             columns.pop()
         build = _row_builder(columns, texts=False)
         first = _next_xlsx_record(records, build)
         if first is None:
-            raise ImportRefused("import.empty", "工作表只有表头，没有数据行")
+            raise HeaderOnlySheet()
     except BaseException:
         workbook.close()
         raise

@@ -20,10 +20,11 @@ from sqlalchemy import insert, select
 
 from hrss.contracts import InvalidNodeCode, Node
 from hrss.contracts.checklist import CheckItemSpec, ChecklistError
-from hrss.contracts.errors import FieldError, InvalidRecord, NotFound
+from hrss.contracts.errors import FieldError, InvalidRecord
 from hrss.contracts.events.registry import CheckItemChanged
 from hrss.contracts.lines import LINE_LABELS, BadQualifications, Line, clean_qualifications, line_of_unit
 from registry.adapters.orm import check_item, check_item_version
+from registry.domain.errors import CheckItemNotFound
 from registry.service_layer.changes import CHECKLIST_KEEPERS
 from registry.service_layer.context import Context
 from registry.service_layer.entities import Written
@@ -182,7 +183,7 @@ def _check_node(node: str) -> None:
 def _item(ctx: Context, item_id: str) -> tuple[Any, Any]:
     item = ctx.uow.session.execute(select(check_item).where(check_item.c.id == item_id).with_for_update()).first()
     if item is None:
-        raise NotFound("checklist.not_found", f"抽查事项 {item_id} 不存在")
+        raise CheckItemNotFound(item_id=item_id)
     current = ctx.uow.session.execute(
         select(check_item_version)
         .where(check_item_version.c.item_id == item_id)

@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from hrss.contracts.errors import Conflict, NotFound
 from hrss.contracts.events.registry import EntityChanged
 from registry.adapters.orm import entity_current, entity_version
 from registry.adapters.rows import (
@@ -21,6 +20,7 @@ from registry.adapters.rows import (
     entity_version_row,
 )
 from registry.domain.entities import EntityState, parse_entity
+from registry.domain.errors import EntityExists, EntityNotFound
 from registry.service_layer.changes import REGISTRY_KEEPERS, make_change
 from registry.service_layer.context import Context
 
@@ -48,7 +48,7 @@ def register_entity(
         select(entity_current.c.id).where(entity_current.c.uscc == state.uscc)
     ).scalar_one_or_none()
     if existing is not None:
-        raise Conflict("entity.exists", f"统一社会信用代码 {state.uscc} 已登记（对象 {existing}），请修改该对象")
+        raise EntityExists(uscc=state.uscc, existing=existing)
     entity_id = str(uuid.uuid4())
     _write_version(ctx, entity_id, 1, state, reason=reason, known_at=known_at, source=source, role=role)
     return Written(entity_id, 1, created=True, changed=True)
@@ -68,7 +68,7 @@ def change_entity(
         select(entity_current).where(entity_current.c.id == entity_id).with_for_update()
     ).first()
     if row is None:
-        raise NotFound("entity.not_found", f"检查对象 {entity_id} 不存在")
+        raise EntityNotFound(entity_id=entity_id)
     before = entity_from_row(row)
     ctx.authorize(before.region_code, REGISTRY_KEEPERS)
     state = before.changed(values, ctx.components.regions)

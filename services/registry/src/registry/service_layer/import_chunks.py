@@ -18,6 +18,7 @@ from hrss.contracts.errors import FieldError
 from hrss.workdays.workday_calendar import CHINA_TZ
 from registry.adapters import readers
 from registry.domain import fields
+from registry.domain.errors import KnownAtNaive
 from registry.service_layer.components import Components
 from registry.service_layer.context import NodeNotServed, owning_node
 
@@ -191,7 +192,7 @@ class KnownAt:
     def __init__(self, components: Components, default: datetime | None) -> None:
         now = components.clock()
         if default is not None and default.tzinfo is None:
-            raise readers.ImportRefused("import.known_at_naive", "变更知悉时间必须带时区")
+            raise KnownAtNaive()
         self.default = default or now
         self.now = now
         self.cache: dict[Any, tuple[datetime, FieldError | None]] = {}

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from hrss.contracts.errors import Conflict, FieldError, InvalidRecord, NotFound
+from hrss.contracts.errors import FieldError, InvalidRecord
 from hrss.contracts.events.registry import InspectorChanged, InterestsChanged
 from hrss.contracts.uscc import InvalidUscc, check_uscc
 from registry.adapters.orm import inspector_current, inspector_version, interest
@@ -20,6 +20,7 @@ from registry.adapters.rows import (
     inspector_version_row,
 )
 from registry.domain import fields
+from registry.domain.errors import InspectorExists, InspectorNotFound, InterestExists, InterestNotDeclared
 from registry.domain.inspectors import InspectorState, parse_inspector
 from registry.service_layer.changes import REGISTRY_KEEPERS, make_change
 from registry.service_layer.context import Context
@@ -36,7 +37,7 @@ def register_inspector(
         select(inspector_current.c.id).where(inspector_current.c.credential_no == state.credential_no)
     ).scalar_one_or_none()
     if existing is not None:
-        raise Conflict("inspector.exists", f"执法证号 {state.credential_no} 已登记（人员 {existing}），请修改该人员")
+        raise InspectorExists(credential_no=state.credential_no, existing=existing)
     inspector_id = str(uuid.uuid4())
     _write_version(ctx, inspector_id, 1, state, None, reason=reason, known_at=known_at, source=source, role=role)
     return Written(inspector_id, 1, created=True, changed=True)
@@ -69,7 +70,7 @@ def _current(ctx: Context, inspector_id: str, *, for_update: bool = False) -> An
     query = select(inspector_current).where(inspector_current.c.id == inspector_id)
     row = ctx.uow.session.execute(query.with_for_update() if for_update else query).first()
     if row is None:
-        raise NotFound("inspector.not_found", f"检查人员 {inspector_id} 不存在")
+        raise InspectorNotFound(inspector_id=inspector_id)
     return row
 
 
@@ -151,9 +152,9 @@ def declare_interest(ctx: Context, inspector_id: str, uscc: Any, reason: Any, *,
     session = ctx.uow.session
     declared = {i["uscc"] for i in current_interests(session, inspector_id)}
     if withdraw and code not in declared:
-        raise NotFound("interest.not_found", f"该人员未申报与 {code} 的利害关系")
+        raise InterestNotDeclared(uscc=code)
     if not withdraw and code in declared:
-        raise Conflict("interest.exists", f"该人员已申报与 {code} 的利害关系")
+        raise InterestExists(uscc=code)
     now = ctx.components.clock()
     action = "withdraw" if withdraw else "declare"
     session.execute(

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session
 
 from hrss.auth import Principal
 from hrss.contracts import Node
-from hrss.contracts.errors import FieldError, InvalidRecord, NotFound
+from hrss.contracts.errors import FieldError, InvalidRecord
 from hrss.web import check_id
 from registry.adapters.orm import check_item, check_item_version
 from registry.domain import fields
+from registry.domain.errors import CheckItemNotFound, CheckItemVersionNotFound
 from registry.domain.regions import RegionTable, subtree_prefix
 from registry.views.query import readable, region_arg
 
@@ -69,7 +70,7 @@ def check_item_detail(session: Session, principal: Principal, item_id: str, vers
     key = check_id(item_id, "item_id")
     item = session.execute(select(check_item).where(check_item.c.id == key)).first()
     if item is None or not (readable(principal, item.node) or Node(item.node).contains(principal.node)):
-        raise NotFound("checklist.not_found", f"抽查事项 {item_id} 不存在")
+        raise CheckItemNotFound(item_id=item_id)
     v = check_item_version
     query = (
         select(check_item, v).join(v, v.c.item_id == check_item.c.id).where(v.c.item_id == key).order_by(v.c.version)
@@ -81,7 +82,7 @@ def check_item_detail(session: Session, principal: Principal, item_id: str, vers
             raise InvalidRecord([FieldError("version", bad.code, bad.message)]) from None
         row = session.execute(query.where(v.c.version == number)).first()
         if row is None:
-            raise NotFound("checklist.version_not_found", f"抽查事项 {item_id} 没有第 {version} 版")
+            raise CheckItemVersionNotFound(item_id=item_id, version=version)
         return _item(row)
     rows = session.execute(query).all()
     return {**_item(rows[-1]), "versions": [_item(r) for r in rows]}

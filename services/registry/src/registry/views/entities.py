@@ -8,7 +8,6 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from hrss.auth import Principal
-from hrss.contracts.errors import NotFound
 from hrss.web import check_id
 from registry.adapters.orm import entity_current, entity_version
 from registry.adapters.rows import ENTITY_COLUMNS
@@ -20,6 +19,7 @@ from registry.domain.entities import (
     EntityStatus,
     ObjectType,
 )
+from registry.domain.errors import EntityNotFound, UsccNotRegistered
 from registry.domain.regions import RegionTable, subtree_prefix
 from registry.views.query import choice, page, plain, readable, region_arg, tag_list, version_dict
 
@@ -63,7 +63,7 @@ def entity(session: Session, principal: Principal, entity_id: str) -> dict[str, 
     """One entity with every version, oldest first."""
     row = session.execute(select(entity_current).where(entity_current.c.id == check_id(entity_id, "entity_id"))).first()
     if row is None or not readable(principal, row.region_code):
-        raise NotFound("entity.not_found", f"检查对象 {entity_id} 不存在")
+        raise EntityNotFound(entity_id=entity_id)
     versions = session.execute(
         select(entity_version).where(entity_version.c.entity_id == row.id).order_by(entity_version.c.version)
     ).all()
@@ -73,7 +73,7 @@ def entity(session: Session, principal: Principal, entity_id: str) -> dict[str, 
 def entity_by_uscc(session: Session, principal: Principal, uscc: str) -> dict[str, Any]:
     row = session.execute(select(entity_current.c.id).where(entity_current.c.uscc == uscc.strip().upper())).first()
     if row is None:
-        raise NotFound("entity.not_found", f"统一社会信用代码 {uscc[:18]} 未登记")
+        raise UsccNotRegistered(uscc=uscc[:18])
     return entity(session, principal, row.id)
 
 

@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hrss.auth import Principal
-from hrss.contracts.errors import NotFound
 from hrss.web import check_id
 from registry.adapters.orm import import_chunk, import_rejection, import_run
 from registry.domain import fields
+from registry.domain.errors import ImportNotFound, RegionNotFound
 from registry.domain.regions import RegionTable, UnknownRegion
 from registry.views.query import page, readable
 
@@ -21,7 +21,7 @@ def import_report(session: Session, principal: Principal, import_id: str, args: 
     key = check_id(import_id, "import_id")
     run = session.execute(select(import_run).where(import_run.c.id == key)).first()
     if run is None or not readable(principal, run.node):
-        raise NotFound("import.not_found", f"导入批次 {import_id} 不存在")
+        raise ImportNotFound(import_id=import_id)
     c = import_chunk
     totals = session.execute(
         select(
@@ -66,7 +66,7 @@ def region(regions: RegionTable, code: str) -> dict[str, Any]:
     try:
         found = regions.check(code)
     except UnknownRegion as bad:
-        raise NotFound("region.unknown", str(bad)) from None
+        raise RegionNotFound(reason=bad.message) from None
     return {
         "code": found.code,
         "name": found.name,

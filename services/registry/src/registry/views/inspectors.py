@@ -12,13 +12,14 @@ from hrss.auth import Principal
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.auth.secrets import AesGcmSecretCipher
 from hrss.contracts import utcnow
-from hrss.contracts.errors import FieldError, InvalidRecord, NotFound
+from hrss.contracts.errors import FieldError, InvalidRecord
 from hrss.contracts.lines import LINE_LABELS, Line
 from hrss.web import check_id
 from hrss.workdays import china_date
 from registry.adapters.orm import inspector_current, inspector_version
 from registry.adapters.rows import INSPECTOR_COLUMNS
 from registry.domain import fields
+from registry.domain.errors import InspectorNotFound
 from registry.domain.inspectors import POOL_LABELS, InspectorStatus, Pool, mask_national_id, mask_phone
 from registry.domain.inspectors import STATUS_LABELS as INSPECTOR_STATUS_LABELS
 from registry.domain.regions import RegionTable, subtree_prefix
@@ -95,7 +96,7 @@ def inspector(session: Session, principal: Principal, inspector_id: str, cipher:
     key = check_id(inspector_id, "inspector_id")
     row = session.execute(select(inspector_current).where(inspector_current.c.id == key)).first()
     if row is None or not readable(principal, row.node):
-        raise NotFound("inspector.not_found", f"检查人员 {inspector_id} 不存在")
+        raise InspectorNotFound(inspector_id=inspector_id)
     versions = session.execute(
         select(inspector_version).where(inspector_version.c.inspector_id == key).order_by(inspector_version.c.version)
     ).all()
