@@ -55,6 +55,16 @@ def uscc(n: int, region: str) -> str:
     return uscc_with_check(f"91{region}{n:09d}"[:17])
 
 
+@dataclass(frozen=True)
+class Event:
+    """An event as a topic carries it: its topic, key and payload, and the service that produces it."""
+
+    topic: str
+    key: str
+    payload: Any
+    service: str
+
+
 @dataclass
 class World:
     entities: list[dict[str, Any]] = field(default_factory=list)
@@ -122,12 +132,13 @@ def task_state(task_id: str, **overrides: Any) -> dict[str, Any]:
     return state
 
 
-def publish_world(broker: Any, per_county: int = 300) -> World:
+def world_events(per_county: int = 300) -> tuple[World, list[Event]]:
     """Entities (some closed, some recently inspected, some individual businesses), inspectors with interests,
-    and one task ready for draw, on the topics the service consumes."""
+    and one task ready for draw: the events the service consumes, in order (also applied to the fake repository
+    by the unit tests)."""
     rng = random.Random(7)
     world = World()
-    messages: list[Message] = []
+    messages: list[Event] = []
     for county in (COUNTY_A, COUNTY_B):
         for n in range(per_county):
             entity_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"entity-{county}-{n}"))
@@ -150,13 +161,7 @@ def publish_world(broker: Any, per_county: int = 300) -> World:
                 "changed_at": NOW,
             }
             world.entities.append(record)
-            messages.append(
-                Message(
-                    "registry.entity_changed.v1",
-                    entity_id.encode(),
-                    _envelope(EntityChanged(**record), entity_id, "registry"),
-                )
-            )
+            messages.append(Event("registry.entity_changed.v1", entity_id, EntityChanged(**record), "registry"))
         for n in range(6):
             inspector_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"inspector-{county}-{n}"))
             record = {
@@ -179,11 +184,7 @@ def publish_world(broker: Any, per_county: int = 300) -> World:
             }
             world.inspectors.append(record)
             messages.append(
-                Message(
-                    "registry.inspector_changed.v1",
-                    inspector_id.encode(),
-                    _envelope(InspectorChanged(**record), inspector_id, "registry"),
-                )
+                Event("registry.inspector_changed.v1", inspector_id, InspectorChanged(**record), "registry")
             )
             if n == 1:
                 interests = InterestsChanged(
@@ -193,13 +194,7 @@ def publish_world(broker: Any, per_county: int = 300) -> World:
                     node=PROVINCE,
                     changed_at=NOW,
                 )
-                messages.append(
-                    Message(
-                        "registry.interests_changed.v1",
-                        inspector_id.encode(),
-                        _envelope(interests, inspector_id, "registry"),
-                    )
-                )
+                messages.append(Event("registry.interests_changed.v1", inspector_id, interests, "registry"))
     for county in (COUNTY_A, COUNTY_B):
         inspector_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"inspector-{county}-other-line"))
         record = {
@@ -215,14 +210,8 @@ def publish_world(broker: Any, per_county: int = 300) -> World:
             "former_employers": [],
         }
         world.inspectors.append(record)
-        messages.append(
-            Message(
-                "registry.inspector_changed.v1",
-                inspector_id.encode(),
-                _envelope(InspectorChanged(**record), inspector_id, "registry"),
-            )
-        )
-    messages.extend(check_item_messages())
+        messages.append(Event("registry.inspector_changed.v1", inspector_id, InspectorChanged(**record), "registry"))
+    messages.extend(check_item_events())
     task_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "task-unified-1"))
     world.task = task_state(task_id)
     ready = TaskReadyForDraw(
@@ -233,7 +222,18 @@ def publish_world(broker: Any, per_county: int = 300) -> World:
         at=NOW,
         reason="公示期满",
     )
-    messages.append(Message("planning.task_ready_for_draw.v1", task_id.encode(), _envelope(ready, task_id, "planning")))
+    messages.append(Event("planning.task_ready_for_draw.v1", task_id, ready, "planning"))
+    return world, messages
+
+
+def as_message(event: Event) -> Message:
+    return Message(event.topic, event.key.encode(), _envelope(event.payload, event.key, event.service))
+
+
+def publish_world(broker: Any, per_county: int = 300) -> World:
+    """The world's events (`world_events`), on the topics the service consumes."""
+    world, events = world_events(per_county)
+    messages = [as_message(e) for e in events]
     topics = {m.topic for m in messages}
     broker.ensure_topics([TopicSpec(t, compacted=t.startswith("registry.")) for t in topics])
     broker.publish_many(messages)
@@ -244,7 +244,7 @@ def _spec(name: str, texts: tuple[str, str] | None) -> dict[str, Any]:
     return {"name": name} if texts is None else {"name": name, "content": texts[0], "legal_basis": texts[1]}
 
 
-def check_item_messages(items: tuple[tuple[str, int, str, str | None, list[str]], ...] = CHECK_ITEMS) -> list[Message]:
+def check_item_events(items: tuple[tuple[str, int, str, str | None, list[str]], ...] = CHECK_ITEMS) -> list[Event]:
     """The registry's events of checklist item versions: (item id, version, name, line, qualifications)."""
     messages = []
     for item_id, version, name, line, qualifications in items:
@@ -260,9 +260,7 @@ def check_item_messages(items: tuple[tuple[str, int, str, str | None, list[str]]
             changed_at=NOW,
             qualifications=qualifications,
         )
-        messages.append(
-            Message("registry.check_item_changed.v1", item_id.encode(), _envelope(event, item_id, "registry"))
-        )
+        messages.append(Event("registry.check_item_changed.v1", item_id, event, "registry"))
     return messages
 
 
