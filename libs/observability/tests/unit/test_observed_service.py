@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import requests
 from nameko.containers import ServiceContainer
-from nameko.web.handlers import http
 
 from hrss.observability import ObservedService
+from hrss.observability.web import http
 from hrss.testing.processes import free_port
 
 
@@ -49,3 +49,71 @@ def test_calls_errors_and_latency_are_counted_per_entrypoint(base_url):
     assert sample(body, "hrss_entrypoint_calls_total", service="greeter", entrypoint="broken", outcome="error") >= 1
     assert sample(body, "hrss_entrypoint_errors_total", service="greeter", entrypoint="broken", error="KeyError") >= 1
     assert sample(body, "hrss_entrypoint_latency_seconds_count", service="greeter", entrypoint="hello") >= 3
+
+
+class Echo(ObservedService):
+    name = "echo"
+
+    @http("POST", "/echo", max_body=100)
+    def echo(self, request):  # type: ignore[no-untyped-def]
+        return 200, request.get_data(as_text=True)
+
+
+@pytest.fixture
+def echo_url():  # type: ignore[no-untyped-def]
+    port = free_port()
+    container = ServiceContainer(Echo, {"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"})
+    container.start()
+    yield f"http://127.0.0.1:{port}"
+    container.stop()
+
+
+def test_a_fault_of_ours_answers_json_with_a_trace_id_and_never_the_exception(base_url):
+    answer = requests.get(f"{base_url}/broken", timeout=5)
+    assert answer.status_code == 500 and answer.headers["Content-Type"].startswith("application/json")
+    body = answer.json()
+    assert body["code"] == "server.error" and "追踪号" in body["message"]
+    assert "KeyError" not in answer.text and "nope" not in answer.text
+
+
+def test_unknown_paths_and_methods_answer_json_with_a_code(base_url):
+    missing = requests.get(f"{base_url}/nowhere", timeout=5)
+    assert missing.status_code == 404 and missing.json()["code"] == "request.not_found"
+    wrong = requests.delete(f"{base_url}/hello", timeout=5)
+    assert wrong.status_code == 405 and wrong.json()["code"] == "request.method_not_allowed"
+    assert "GET" in wrong.headers.get("Allow", "")
+    assert "<html" not in (missing.text + wrong.text).lower()
+
+
+def test_every_answer_carries_the_security_headers_and_credentialed_ones_are_not_stored(base_url):
+    for answer in (
+        requests.get(f"{base_url}/hello", timeout=5),
+        requests.get(f"{base_url}/nowhere", timeout=5),
+        requests.get(f"{base_url}/broken", timeout=5),
+    ):
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers["X-Frame-Options"] == "DENY"
+        assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
+    anonymous = requests.get(f"{base_url}/hello", timeout=5)
+    assert "no-store" not in anonymous.headers.get("Cache-Control", "")
+    signed_in = requests.get(f"{base_url}/hello", headers={"Authorization": "Bearer x"}, timeout=5)
+    assert signed_in.headers["Cache-Control"] == "no-store"
+
+
+def test_a_body_over_the_endpoints_limit_is_refused_before_it_is_read(echo_url):
+    assert requests.post(f"{echo_url}/echo", data="x" * 100, timeout=5).text == "x" * 100
+    too_big = requests.post(f"{echo_url}/echo", data="x" * 101, timeout=5)
+    assert too_big.status_code == 413 and too_big.json()["code"] == "request.too_large"
+    chunked = requests.post(f"{echo_url}/echo", data=iter([b"x" * 80, b"x" * 80]), timeout=5)
+    assert chunked.status_code == 411 and chunked.json()["code"] == "request.length_required"
+    big_get = requests.get(f"{echo_url}/health", data="x" * (64 * 1024 + 1), timeout=5)
+    assert big_get.status_code == 413
+
+
+def test_query_strings_never_reach_the_access_log():
+    from hrss.observability.web import redact_query
+
+    line = '127.0.0.1 - - [06/Dec/2026 22:00:00] "GET /draws/1?access_token=secret&x=1 HTTP/1.1" 200 10 0.001'
+    assert "secret" not in redact_query(line) and '"GET /draws/1?… HTTP/1.1"' in redact_query(line)
+    error = 'client=1.2.3.4 request="POST /login?token=abc HTTP/1.1" error="boom"'
+    assert "abc" not in redact_query(error)

@@ -7,12 +7,12 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from nameko.extensions import DependencyProvider
-from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
 from hrss.contracts import current_trace_id, new_trace_id
 from hrss.observability.metrics import ENTRYPOINT_CALLS, ENTRYPOINT_ERRORS, ENTRYPOINT_LATENCY
+from hrss.observability.web import http
 
 
 class Observed(DependencyProvider):

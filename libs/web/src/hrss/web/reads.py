@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from nameko.web.handlers import HttpRequestHandler
-
-from hrss.observability.web import PlatformErrorResponses
+from hrss.observability.web import PlatformHttp
 
 
-class ReadHttp(PlatformErrorResponses, HttpRequestHandler):
+class ReadHttp(PlatformHttp):
     """Read-only endpoints; writing ones use `hrss.web.write_http`, which answers the same way after committing."""
 
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from nameko.web.handlers import HttpRequestHandler
-
 from hrss.db.provider import Database
-from hrss.observability.web import PlatformErrorResponses
+from hrss.observability.web import PlatformHttp
 
 
-class TransactionalHttp(PlatformErrorResponses, HttpRequestHandler):
+class TransactionalHttp(PlatformHttp):
     """`@write_http(method, url)` whose response waits for the database commit; platform errors answer 4xx JSON."""
 
     database: Database | None = None
