@@ -12,15 +12,23 @@ from hrss.audit import AuditLog
 from hrss.contracts import Node, new_trace_id, parse_nodes
 from hrss.db import UnitOfWork
 from planning.adapters.orm import audit_entry, outbox
+from planning.adapters.repository import SqlPlanningRepository
 from planning.service_layer.context import DEFAULT_SETTINGS, Components
 
 
 def bootstrap(config: Mapping[str, Any]) -> Components:
     """Components from config; invalid defaults fail the start, not the first request."""
     planning = config.get("PLANNING") or {}
-    components = Components(defaults={**DEFAULT_SETTINGS, **(planning.get("defaults") or {})})
+    components = Components(
+        repository=sql_repository, defaults={**DEFAULT_SETTINGS, **(planning.get("defaults") or {})}
+    )
     components.default_settings(Node("110000"))  # validates them now
     return components
+
+
+def sql_repository(uow: Any) -> SqlPlanningRepository:
+    """The repository on PostgreSQL, in the unit of work's transaction."""
+    return SqlPlanningRepository(uow.session)
 
 
 def unit_of_work(engine: Engine, nodes: tuple[str, ...], algorithm: str = "sha256") -> UnitOfWork:

@@ -15,10 +15,8 @@ from sqlalchemy.orm import Session
 from hrss.auth import Action, Principal, check_access, in_scope, scope_prefixes
 from hrss.contracts import InvalidNodeCode, Node
 from hrss.web import check_id
-from planning.adapters.documents import plan_document, plan_from, task_from
 from planning.adapters.orm import plan_current, plan_record, task_current, task_record
-from planning.adapters.progress import task_facts
-from planning.adapters.repository import load_plan
+from planning.domain.documents import plan_document, plan_from, task_from
 from planning.domain.errors import (
     FieldError,
     InvalidRecord,
@@ -118,11 +116,11 @@ def plan_view(plan: Plan, document: dict[str, Any]) -> dict[str, Any]:
 
 def plan(ctx: Context, plan_id: str) -> dict[str, Any]:
     """A plan's latest version, its coverage of the list in force and the deadline of its node."""
-    session, principal, components = ctx.uow.session, ctx.principal, ctx.components
-    found = load_plan(session, check_id(plan_id, "plan_id"))
+    principal = ctx.principal
+    found = ctx.repo.load_plan(check_id(plan_id, "plan_id"))
     check_access(principal, Action.READ, found.node)
-    settings = effective_settings(session, components, found.node).settings
-    report = coverage(found, checklist_entries(session, found.node))
+    settings = effective_settings(ctx, found.node).settings
+    report = coverage(found, checklist_entries(ctx, found.node))
     return {
         **plan_view(found, plan_document(found)),
         "deadline": settings.plan_due(found.year).isoformat(),
@@ -150,7 +148,7 @@ def plans(ctx: Context, args: Mapping[str, str]) -> dict[str, Any]:
 def plan_history(ctx: Context, plan_id: str) -> dict[str, Any]:
     """Every record of a plan, oldest first: each version in each state, with who, when and why."""
     session, principal = ctx.uow.session, ctx.principal
-    found = load_plan(session, check_id(plan_id, "plan_id"))
+    found = ctx.repo.load_plan(check_id(plan_id, "plan_id"))
     check_access(principal, Action.READ, found.node)
     rows = session.execute(
         select(plan_record).where(plan_record.c.plan_id == found.plan_id).order_by(plan_record.c.id)
@@ -223,7 +221,7 @@ def task_progress(ctx: Context, task_id: str) -> dict[str, Any]:
     the rows of the nodes in its scope (a county its own; the province every one) and their totals."""
     session, principal = ctx.uow.session, ctx.principal
     found, _ = _readable_task(session, principal, task_id)
-    facts = task_facts(session, found.task_id)
+    facts = ctx.repo.task_facts(found.task_id)
     rows = [r for r in progress(facts, (n.code for n in found.implementing_nodes)) if in_scope(principal, r.node)]
     return {
         "task_id": found.task_id,
@@ -286,17 +284,17 @@ def task_history(ctx: Context, task_id: str) -> dict[str, Any]:
 
 
 def settings(ctx: Context, node_code: str) -> dict[str, Any]:
-    session, principal, components = ctx.uow.session, ctx.principal, ctx.components
+    principal = ctx.principal
     node = node_param({"node": node_code}, required=True)
     assert node is not None
     if not in_scope(principal, node) and not any(node.contains(root) for root in principal.served):
         raise SettingsOutOfScope(node=node.code)
-    return effective_settings(session, components, node).to_dict()
+    return effective_settings(ctx, node).to_dict()
 
 
 def checklist(ctx: Context, args: Mapping[str, str]) -> dict[str, Any]:
     """The list in force at a node, as planning knows it from the registry's events."""
-    session, principal = ctx.uow.session, ctx.principal
+    principal = ctx.principal
     node = node_param(args, required=True)
     assert node is not None
     check_access(principal, Action.READ, node)
@@ -314,21 +312,21 @@ def checklist(ctx: Context, args: Mapping[str, str]) -> dict[str, Any]:
                 "ratio": i.spec.ratio.label,
                 "levels": [level.value for level in i.spec.levels],
             }
-            for i in items_in_force(session, node)
+            for i in items_in_force(ctx, node)
         ],
     }
 
 
 def merge_candidates(ctx: Context, args: Mapping[str, str]) -> dict[str, Any]:
     """Pairs of the node's planning-stage tasks of a year that the planner should consider merging."""
-    session, principal = ctx.uow.session, ctx.principal
+    principal = ctx.principal
     node = node_param(args, required=True)
     assert node is not None
     check_access(principal, Action.READ, node)
     year = int_param(args, "year", 2000, 2100)
     if year is None:
         raise required("year")
-    pairs, by_id = candidates(session, node, year)
+    pairs, by_id = candidates(ctx, node, year)
     return {
         "items": [
             {

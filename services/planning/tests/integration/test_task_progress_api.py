@@ -231,7 +231,7 @@ def test_two_facts_applied_side_by_side_are_judged_together_and_no_task_waits_fo
     progress for good."""
     import threading
 
-    from planning.bootstrap import unit_of_work
+    from planning.bootstrap import sql_repository, unit_of_work
     from planning.service_layer import progress
     from planning.service_layer.context import Components, Context
 
@@ -244,7 +244,7 @@ def test_two_facts_applied_side_by_side_are_judged_together_and_no_task_waits_fo
     identity = Principal.for_service("planning", (Node(PROVINCE),))
 
     def context() -> Context:
-        return Context(unit_of_work(engine, (PROVINCE,)), Components(), identity)
+        return Context(unit_of_work(engine, (PROVINCE,)), Components(repository=sql_repository), identity)
 
     def step(ctx: Context, visit_id: uuid.UUID, node: str, task_id: str, status: str) -> None:
         changed = VisitStatusChanged(

@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from planning.adapters.documents import (
+from planning.domain.documents import (
     actor_document,
     plan_document,
     plan_from,

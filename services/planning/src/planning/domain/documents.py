@@ -1,4 +1,5 @@
-"""Plans, tasks and node settings as JSON documents: what the record tables store and the events carry.
+"""Plans, tasks and node settings as JSON documents: what the record tables store and the events carry (pure
+functions of the domain objects; the adapters store them, the use cases publish them).
 
 Round trips are exact: fractions travel as numerator and denominator, instants as ISO 8601 with their offset.
 """

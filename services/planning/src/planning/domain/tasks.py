@@ -210,3 +210,12 @@ def with_number(task: Task, number: str) -> Task:
     if task.number is not None:
         raise TaskAlreadyNumbered(number=task.number)
     return replace(task, number=number)
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    """A task of a draw group (合并抽取组) as the group's rules need it."""
+
+    task_id: str
+    status: TaskStatus
+    title: str

@@ -14,16 +14,18 @@ from hrss.contracts.events.registry import CheckItemChanged
 from hrss.db import Database, UnitOfWork
 from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, read_http, write_http
 from planning import views
-from planning.adapters.documents import plan_document, task_document
 from planning.adapters.orm import metadata
 from planning.bootstrap import bootstrap
+from planning.domain.documents import plan_document, task_document
 from planning.domain.errors import required
 from planning.domain.plans import PlannedItem
 from planning.domain.task_lifecycle import TaskStatus
 from planning.entrypoints import schemas
 from planning.entrypoints.openapi import OPENAPI
-from planning.service_layer import checklist, plans, progress, settings, tasks
+from planning.service_layer import commands, handlers
 from planning.service_layer.context import Components, Context
+from planning.service_layer.handlers import handle
+from planning.service_layer.tasks import OVERRIDE
 
 
 class PlanningService(HttpService):
@@ -37,29 +39,32 @@ class PlanningService(HttpService):
 
     @consume(CheckItemChanged, batch=True)
     def apply_check_items(self, events: list[Received]) -> None:
-        checklist.apply_changes(self.db.session, [event.payload for event in events])  # type: ignore[misc]
+        handlers.apply_check_items(self._as_service(), [event.payload for event in events])  # type: ignore[misc]
 
     # -- the facts after the draw: the task's lifecycle and its progress per node follow from them ------
 
+    def _apply(self, event: Received) -> None:
+        handlers.handle_event(event.payload, self._as_service(), str(event.envelope.event_id))
+
     @consume(DrawCompleted)
     def apply_draw_completed(self, event: Received) -> None:
-        progress.draw_completed(self._as_service(), str(event.envelope.event_id), event.payload)  # type: ignore[arg-type]
+        self._apply(event)
 
     @consume(DrawVoided)
     def apply_draw_voided(self, event: Received) -> None:
-        progress.draw_voided(self._as_service(), str(event.envelope.event_id), event.payload)  # type: ignore[arg-type]
+        self._apply(event)
 
     @consume(VisitStatusChanged)
     def apply_visit_status(self, event: Received) -> None:
-        progress.visit_step(self._as_service(), str(event.envelope.event_id), event.payload)  # type: ignore[arg-type]
+        self._apply(event)
 
     @consume(ResultPublished)
     def apply_result_published(self, event: Received) -> None:
-        progress.result_published(self._as_service(), str(event.envelope.event_id), event.payload)  # type: ignore[arg-type]
+        self._apply(event)
 
     @consume(Overdue)
     def apply_overdue(self, event: Received) -> None:
-        progress.overdue(self._as_service(), str(event.envelope.event_id), event.payload)  # type: ignore[arg-type]
+        self._apply(event)
 
     # -- settings and the list in force --------------------------------------------------------
 
@@ -69,9 +74,9 @@ class PlanningService(HttpService):
 
     @write_http("PUT", "/settings/<node>")
     def put_settings(self, request: Request, node: str) -> Response:
-        def run(ctx: Context) -> Response:
+        def run(ctx: Context) -> dict[str, Any]:
             body = schemas.parse(schemas.SettingsBody, request.get_data())
-            return json_response(settings.set_settings(ctx, node, body, body.reason).to_dict())
+            return handle(commands.SetSettings(node=node, **body.model_dump()), ctx).to_dict()
 
         return self._write(request, "settings.set", node, run, "node_settings")
 
@@ -97,7 +102,7 @@ class PlanningService(HttpService):
     def create_plan(self, request: Request) -> Response:
         def run(ctx: Context) -> Response:
             body = schemas.parse(schemas.PlanBody, request.get_data())
-            plan = plans.create_plan(ctx, body.node, body.year)
+            plan = handle(commands.CreatePlan(body.node, body.year), ctx)
             return json_response(views.plan_view(plan, plan_document(plan)), 201)
 
         return self._write(request, "plan.create", "-", run)
@@ -107,43 +112,45 @@ class PlanningService(HttpService):
         def run(ctx: Context) -> Response:
             key = check_id(plan_id, "plan_id")
             body = schemas.parse(schemas.PlanDraftBody, request.get_data())
-            items = [PlannedItem(i.item_id, i.item_version, i.planned_tasks, i.note) for i in body.items]
-            plan = plans.edit_plan(ctx, key, items, [(o.item_id, o.reason) for o in body.omissions])
-            report = plans.plan_coverage(ctx, plan)
+            items = tuple(PlannedItem(i.item_id, i.item_version, i.planned_tasks, i.note) for i in body.items)
+            omissions = tuple((o.item_id, o.reason) for o in body.omissions)
+            plan, report = handle(commands.EditPlan(key, items, omissions), ctx)
             return json_response(
                 {**views.plan_view(plan, plan_document(plan)), "coverage": views.coverage_view(report, plan)}
             )
 
         return self._write(request, "plan.edit", plan_id, run)
 
-    def _plan_step(self, request: Request, plan_id: str, action: str, model: Any, step: Callable[..., Any]) -> Response:
+    def _plan_step(
+        self, request: Request, plan_id: str, action: str, model: Any, command: Callable[..., Any]
+    ) -> Response:
         def run(ctx: Context) -> Response:
             key = check_id(plan_id, "plan_id")
             body = schemas.parse(model, request.get_data())
-            plan = step(ctx, key, *body.model_dump().values())
+            plan = handle(command(key, *body.model_dump().values()), ctx)
             return json_response(views.plan_view(plan, plan_document(plan)))
 
         return self._write(request, action, plan_id, run)
 
     @write_http("POST", "/plans/<plan_id>/file")
     def file_plan(self, request: Request, plan_id: str) -> Response:
-        return self._plan_step(request, plan_id, "plan.file", schemas.NoteBody, plans.file)
+        return self._plan_step(request, plan_id, "plan.file", schemas.NoteBody, commands.FilePlan)
 
     @write_http("POST", "/plans/<plan_id>/accept")
     def accept_plan(self, request: Request, plan_id: str) -> Response:
-        return self._plan_step(request, plan_id, "plan.accept", schemas.CommentBody, plans.accept)
+        return self._plan_step(request, plan_id, "plan.accept", schemas.CommentBody, commands.AcceptPlan)
 
     @write_http("POST", "/plans/<plan_id>/return")
     def return_plan(self, request: Request, plan_id: str) -> Response:
-        return self._plan_step(request, plan_id, "plan.return", schemas.CommentBody, plans.send_back)
+        return self._plan_step(request, plan_id, "plan.return", schemas.CommentBody, commands.ReturnPlan)
 
     @write_http("POST", "/plans/<plan_id>/publish")
     def publish_plan(self, request: Request, plan_id: str) -> Response:
-        return self._plan_step(request, plan_id, "plan.publish", schemas.NoteBody, plans.publish)
+        return self._plan_step(request, plan_id, "plan.publish", schemas.NoteBody, commands.PublishPlan)
 
     @write_http("POST", "/plans/<plan_id>/adjust")
     def adjust_plan(self, request: Request, plan_id: str) -> Response:
-        return self._plan_step(request, plan_id, "plan.adjust", schemas.AdjustBody, plans.adjust)
+        return self._plan_step(request, plan_id, "plan.adjust", schemas.AdjustBody, commands.AdjustPlan)
 
     # -- tasks ------------------------------------------------------------------------------
 
@@ -173,7 +180,7 @@ class PlanningService(HttpService):
             body = schemas.parse(schemas.TaskBody, request.get_data())
             if body.node is None:
                 raise required("node")
-            task = tasks.create_task(ctx, body.node, body)
+            task = handle(commands.CreateTask(body.node, body), ctx)
             return json_response(views.task_view(task, task_document(task)), 201)
 
         return self._write(request, "task.create", "-", run, "task")
@@ -183,7 +190,7 @@ class PlanningService(HttpService):
         def run(ctx: Context) -> Response:
             key = check_id(task_id, "task_id")
             body = schemas.parse(schemas.TaskBody, request.get_data())
-            task = tasks.revise(ctx, key, body)
+            task = handle(commands.ReviseTask(key, body), ctx)
             return json_response(views.task_view(task, task_document(task)))
 
         return self._write(request, "task.revise", task_id, run, "task")
@@ -193,13 +200,13 @@ class PlanningService(HttpService):
             key = check_id(task_id, "task_id")
             if target is not None:
                 body = schemas.parse(schemas.ReasonBody, request.get_data())
-                task = tasks.move(ctx, key, target, body.reason)
+                task = handle(commands.MoveTask(key, target, body.reason), ctx)
             else:
                 status = schemas.parse(schemas.StatusBody, request.get_data())
-                task = tasks.override(ctx, key, TaskStatus(status.to), status.reason)
+                task = handle(commands.OverrideTaskStatus(key, TaskStatus(status.to), status.reason), ctx)
             return json_response(views.task_view(task, task_document(task)))
 
-        action = f"task.{target.value}" if target is not None else tasks.OVERRIDE
+        action = f"task.{target.value}" if target is not None else OVERRIDE
         return self._write(request, action, task_id, run, "task")
 
     @write_http("POST", "/tasks/<task_id>/publish")

@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from hrss.auth import Role
 from hrss.auth.roles import ADMIN_ROLES
@@ -16,6 +17,9 @@ from hrss.contracts import Node, utcnow
 from hrss.db.context import NodeContext
 from planning.domain.actors import Actor
 from planning.domain.settings import MonthDay, NodeSettings
+
+if TYPE_CHECKING:
+    from planning.adapters.repository import PlanningRepository
 
 PLANNERS = ADMIN_ROLES | {Role.PLANNER}  # who drafts, files, reviews and publishes plans and tasks of a node
 OVERRIDERS = ADMIN_ROLES  # who may record a step after the draw by hand, with a reason (an override)
@@ -31,8 +35,10 @@ DEFAULT_SETTINGS = {
 
 @dataclass
 class Components:
-    """Everything the use cases need besides the database."""
+    """Everything the use cases need besides the database: `repository(uow)` is the planning repository in a unit
+    of work's transaction (bootstrap injects the SQLAlchemy one, the handler tests an in-memory fake)."""
 
+    repository: Callable[[Any], PlanningRepository]
     defaults: Mapping[str, Any] = field(default_factory=lambda: dict(DEFAULT_SETTINGS))
     clock: Callable[[], datetime] = field(default=utcnow)
 
@@ -52,6 +58,11 @@ class Context(NodeContext[Components]):
     service = "planning"
     keeps = "保存节点 {node} 的计划和任务"
     default_roles = PLANNERS
+
+    @cached_property
+    def repo(self) -> PlanningRepository:
+        """The planning repository in this context's unit of work."""
+        return self.components.repository(self.uow)
 
     @property
     def actor(self) -> Actor:

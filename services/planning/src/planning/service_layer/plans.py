@@ -14,9 +14,8 @@ from typing import Any
 
 from hrss.contracts import InvalidNodeCode, Node
 from hrss.contracts.events import planning as events
-from planning.adapters.documents import plan_state
-from planning.adapters.repository import load_plan, plan_of, save_plan
 from planning.domain import plan_events
+from planning.domain.documents import plan_state
 from planning.domain.errors import PlanExists, invalid_node
 from planning.domain.plans import (
     Coverage,
@@ -53,27 +52,25 @@ def create_plan(ctx: Context, node_code: str, year: int) -> Plan:
         raise invalid_node("node", bad) from None
     role = ctx.authorize(node)
     ctx.serving(node.code)
-    session = ctx.uow.session
-    existing = plan_of(session, node.code, year)
+    existing = ctx.repo.plan_of(node.code, year)
     if existing is not None:
         raise PlanExists(node=node.code, year=year, plan_id=existing)
     plan = new_plan(str(uuid.uuid4()), node, year)
     at = ctx.components.clock()
-    save_plan(session, plan, "plan.create", ctx.actor, at, None)
+    ctx.repo.save_plan(plan, "plan.create", ctx.actor, at, None)
     ctx.audit(role=role, action="plan.create", object_type="plan", object_id=plan.plan_id, node=node.code, version=1)
     return plan
 
 
 def edit_plan(ctx: Context, plan_id: str, items: Iterable[PlannedItem], omissions: Iterable[tuple[str, str]]) -> Plan:
     """Replace the draft's items and its reasons for leaving items out."""
-    session = ctx.uow.session
-    plan = load_plan(session, plan_id, for_update=True)
+    plan = ctx.repo.load_plan(plan_id, for_update=True)
     role = ctx.authorize(plan.node)
-    names = {entry.item_id: entry.name for entry in checklist_entries(session, plan.node)}
+    names = {entry.item_id: entry.name for entry in checklist_entries(ctx, plan.node)}
     edited = replace(set_items(plan, items, names), omissions=())
     for item_id, reason in omissions:
         edited = record_omission(edited, item_id, reason, names.get(item_id))
-    save_plan(session, edited, "plan.edit", ctx.actor, ctx.components.clock(), None)
+    ctx.repo.save_plan(edited, "plan.edit", ctx.actor, ctx.components.clock(), None)
     ctx.audit(
         role=role, action="plan.edit", object_type="plan", object_id=plan_id, node=plan.node.code, version=plan.version
     )
@@ -82,12 +79,11 @@ def edit_plan(ctx: Context, plan_id: str, items: Iterable[PlannedItem], omission
 
 def plan_coverage(ctx: Context, plan: Plan) -> Coverage:
     """What the plan covers of the list in force at its node."""
-    return coverage(plan, checklist_entries(ctx.uow.session, plan.node))
+    return coverage(plan, checklist_entries(ctx, plan.node))
 
 
 def _record(ctx: Context, role: str, action: str, plan: Plan, event: plan_events.PlanEvent, **extra: Any) -> None:
-    session = ctx.uow.session
-    save_plan(session, plan, action, event.actor, event.at, event.reason)
+    ctx.repo.save_plan(plan, action, event.actor, event.at, event.reason)
     contract = _CONTRACTS[type(event)]
     payload = contract(
         plan=plan_state(plan),
@@ -111,11 +107,10 @@ def _record(ctx: Context, role: str, action: str, plan: Plan, event: plan_events
 
 def file(ctx: Context, plan_id: str, note: str | None) -> Plan:
     """File the draft with the parent node (a province plan is accepted on filing)."""
-    session = ctx.uow.session
-    plan = load_plan(session, plan_id, for_update=True)
+    plan = ctx.repo.load_plan(plan_id, for_update=True)
     role = ctx.authorize(plan.node)
-    settings = effective_settings(session, ctx.components, plan.node).settings
-    entries = checklist_entries(session, plan.node)
+    settings = effective_settings(ctx, plan.node).settings
+    entries = checklist_entries(ctx, plan.node)
     filed, event = file_plan(plan, entries, settings, ctx.actor, ctx.components.clock(), note)
     extra = {
         "filed_with": event.filed_with.code if event.filed_with else None,
@@ -128,7 +123,7 @@ def file(ctx: Context, plan_id: str, note: str | None) -> Plan:
 
 def accept(ctx: Context, plan_id: str, comment: str | None) -> Plan:
     """The parent node accepts the filed version (备案)."""
-    plan = load_plan(ctx.uow.session, plan_id, for_update=True)
+    plan = ctx.repo.load_plan(plan_id, for_update=True)
     role = ctx.authorize(plan.node)
     accepted, event = accept_plan(plan, ctx.actor, ctx.components.clock(), comment)
     _record(ctx, role, "plan.accept", accepted, event)
@@ -137,7 +132,7 @@ def accept(ctx: Context, plan_id: str, comment: str | None) -> Plan:
 
 def send_back(ctx: Context, plan_id: str, comment: str) -> Plan:
     """The parent node returns the filed version with its comment."""
-    plan = load_plan(ctx.uow.session, plan_id, for_update=True)
+    plan = ctx.repo.load_plan(plan_id, for_update=True)
     role = ctx.authorize(plan.node)
     returned, event = return_plan(plan, ctx.actor, ctx.components.clock(), comment)
     _record(ctx, role, "plan.return", returned, event)
@@ -146,7 +141,7 @@ def send_back(ctx: Context, plan_id: str, comment: str) -> Plan:
 
 def publish(ctx: Context, plan_id: str, note: str | None) -> Plan:
     """Make the accepted version public (公示)."""
-    plan = load_plan(ctx.uow.session, plan_id, for_update=True)
+    plan = ctx.repo.load_plan(plan_id, for_update=True)
     role = ctx.authorize(plan.node)
     published, event = publish_plan(plan, ctx.actor, ctx.components.clock(), note)
     _record(ctx, role, "plan.publish", published, event)
@@ -155,7 +150,7 @@ def publish(ctx: Context, plan_id: str, note: str | None) -> Plan:
 
 def adjust(ctx: Context, plan_id: str, reason: str) -> Plan:
     """Version n+1 as a draft, from a returned, accepted or published version."""
-    plan = load_plan(ctx.uow.session, plan_id, for_update=True)
+    plan = ctx.repo.load_plan(plan_id, for_update=True)
     role = ctx.authorize(plan.node)
     following, event = adjust_plan(plan, ctx.actor, ctx.components.clock(), reason)
     _record(ctx, role, "plan.adjust", following, event, from_version=event.from_version)

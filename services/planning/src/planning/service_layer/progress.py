@@ -11,13 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from hrss.contracts.events.draw import DrawCompleted, DrawVoided
 from hrss.contracts.events.inspection import Overdue, ResultPublished, VisitStatusChanged
-from planning.adapters import progress as facts
-from planning.adapters.orm import task_current
-from planning.adapters.repository import load_task
 from planning.domain.task_progress import due_steps
 from planning.service_layer import tasks
 from planning.service_layer.context import Context
@@ -26,20 +21,18 @@ LOCK = "planning.progress"
 
 
 def _serialized(ctx: Context) -> None:
-    ctx.uow.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(LOCK))))
+    ctx.repo.lock(LOCK)
 
 
 def advance(ctx: Context, task_ids: list[str]) -> list[tuple[str, str]]:
     """Take every step the facts call for, for the tasks given and those drawn with them; returns (task, status)
     for each step taken. Tasks this process does not keep are left alone."""
-    session = ctx.uow.session
     taken = []
-    for task_id in facts.related_tasks(session, task_ids):
-        kept = session.execute(select(task_current.c.task_id).where(task_current.c.task_id == task_id)).first()
-        if kept is None:
+    for task_id in ctx.repo.related_tasks(task_ids):
+        if ctx.repo.task_status(task_id) is None:
             continue
-        task, revision = load_task(session, task_id, for_update=True)
-        for target, reason in due_steps(task.status, facts.task_facts(session, task_id)):
+        task, revision = ctx.repo.load_task(task_id, for_update=True)
+        for target, reason in due_steps(task.status, ctx.repo.task_facts(task_id)):
             task = tasks.follow_facts(ctx, task, revision, target, reason)
             revision += 1
             taken.append((task_id, target.value))
@@ -50,8 +43,7 @@ def draw_completed(ctx: Context, event_id: str, done: DrawCompleted) -> list[tup
     """The draw's tasks become drawn and dispatched; what it dispatched to each node is what their visits expect."""
     _serialized(ctx)
     ids = [str(t) for t in done.task_ids]
-    facts.add_draw(
-        ctx.uow.session,
+    ctx.repo.add_draw(
         draw_id=str(done.draw_id),
         kind="completed",
         node=done.node,
@@ -69,8 +61,7 @@ def draw_voided(ctx: Context, event_id: str, voided: DrawVoided) -> list[tuple[s
     """A voided draw expects no visit any more (its visits are closed with the void's reason)."""
     _serialized(ctx)
     ids = [str(t) for t in voided.task_ids]
-    facts.add_draw(
-        ctx.uow.session,
+    ctx.repo.add_draw(
         draw_id=str(voided.draw_id),
         kind="voided",
         node=voided.node,
@@ -86,8 +77,7 @@ def visit_step(ctx: Context, event_id: str, changed: VisitStatusChanged) -> list
     """One step of a visit (opened … approved, closed with a reason)."""
     _serialized(ctx)
     ids = [str(t) for t in changed.task_ids]
-    facts.add_visit_step(
-        ctx.uow.session,
+    ctx.repo.add_visit_step(
         event_id=event_id,
         visit_id=str(changed.visit_id),
         node=changed.node,
@@ -106,8 +96,7 @@ def result_published(ctx: Context, event_id: str, published: ResultPublished) ->
     """The publication record of one approved result (published, or withheld with the reason)."""
     _serialized(ctx)
     ids = [str(t) for t in published.task_ids]
-    facts.add_publication(
-        ctx.uow.session,
+    ctx.repo.add_publication(
         result_id=str(published.result_id),
         visit_id=str(published.visit_id),
         node=published.node,
@@ -132,4 +121,4 @@ def overdue(ctx: Context, event_id: str, flag: Overdue) -> None:
         "detected_on": flag.detected_on,
         "event_id": event_id,
     }
-    facts.add_overdue(ctx.uow.session, **values)
+    ctx.repo.add_overdue(**values)

@@ -7,15 +7,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
-
 from hrss.contracts import InvalidNodeCode, Node
-from planning.adapters.documents import settings_document, settings_from
-from planning.adapters.orm import settings_record
+from planning.domain.documents import settings_document
 from planning.domain.errors import FieldError, InvalidRecord, invalid_node
 from planning.domain.settings import MonthDay, NodeSettings
-from planning.service_layer.context import Components, Context
+from planning.service_layer.context import Context
 
 
 @dataclass(frozen=True)
@@ -37,20 +33,15 @@ class Effective:
         }
 
 
-def effective_settings(session: Session, components: Components, node: Node) -> Effective:
+def effective_settings(ctx: Context, node: Node) -> Effective:
     """The settings in force at `node`."""
     current: Node | None = node
     while current is not None:
-        row = session.execute(
-            select(settings_record.c.document, settings_record.c.version)
-            .where(settings_record.c.node == current.code)
-            .order_by(settings_record.c.version.desc())
-            .limit(1)
-        ).first()
-        if row is not None:
-            return Effective(settings_from(row.document, node), current.code, row.version)
+        found = ctx.repo.own_settings(current, node)
+        if found is not None:
+            return Effective(found[0], current.code, found[1])
         current = current.parent
-    return Effective(components.default_settings(node), None, None)
+    return Effective(ctx.components.default_settings(node), None, None)
 
 
 def parse_settings(node: Node, body: Any) -> NodeSettings:
@@ -83,28 +74,8 @@ def set_settings(ctx: Context, node_code: str, body: Any, reason: str | None) ->
         raise invalid_node("node", bad) from None
     role = ctx.authorize(node)
     settings = parse_settings(node, body)
-    session = ctx.uow.session
-    session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"planning.settings.{node.code}"))))
-    version = (
-        session.execute(
-            select(func.max(settings_record.c.version)).where(settings_record.c.node == node.code)
-        ).scalar_one()
-        or 0
-    ) + 1
-    at = ctx.components.clock()
-    actor = ctx.actor
-    session.execute(
-        insert(settings_record).values(
-            node=node.code,
-            version=version,
-            action="settings.set",
-            actor=actor.user_id,
-            actor_node=actor.node.code,
-            at=at,
-            reason=reason,
-            document=settings_document(settings),
-        )
-    )
+    ctx.repo.lock(f"planning.settings.{node.code}")
+    version = ctx.repo.add_settings(settings, ctx.actor, ctx.components.clock(), reason)
     ctx.audit(
         role=role,
         action="settings.set",

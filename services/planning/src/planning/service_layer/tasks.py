@@ -12,18 +12,13 @@ import uuid
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
-
 from hrss.auth import Role
 from hrss.contracts import InvalidNodeCode, Node
 from hrss.contracts.checklist import ChecklistError, parse_ratio
 from hrss.contracts.credit import CreditGrade
 from hrss.contracts.events.planning import TASK_EVENTS, Acting
 from hrss.contracts.lines import LINE_LABELS, Line
-from planning.adapters.documents import task_from, task_state
-from planning.adapters.orm import task_current, task_number
-from planning.adapters.repository import load_plan, load_task, save_task
+from planning.domain.documents import task_state
 from planning.domain.errors import (
     FieldError,
     GroupMemberNotPublished,
@@ -91,12 +86,11 @@ def _grade_ratios(raw: dict[str, str]) -> tuple[GradeRatio, ...]:
 
 def task_fields(ctx: Context, node: Node, body: Any) -> dict[str, Any]:
     """The domain fields of a task from the API's body: items resolved on the node's list in force."""
-    session = ctx.uow.session
-    in_force = {item.item_id: item for item in items_in_force(session, node)}
+    in_force = {item.item_id: item for item in items_in_force(ctx, node)}
     items = []
     for index, raw in enumerate(body.items):
         where = f"items[{index}]"
-        name = None if raw.item_id in in_force else known_name(session, raw.item_id)
+        name = None if raw.item_id in in_force else known_name(ctx, raw.item_id)
         found = item_for_task(in_force, where, raw.item_id, raw.item_version, name)
         line = _line(raw.line, f"{where}.line") if raw.line else found.line
         ratio = _ratio(raw.ratio, f"{where}.ratio") if raw.ratio else None
@@ -136,7 +130,7 @@ def task_fields(ctx: Context, node: Node, body: Any) -> dict[str, Any]:
 
 def _plan_ref(ctx: Context, node: Node, year: int, plan_id: str, items: list[TaskItem]) -> PlanRef:
     """The plan a task comes from: the node's own plan of the task's year, in force, covering every item."""
-    plan = load_plan(ctx.uow.session, plan_id)
+    plan = ctx.repo.load_plan(plan_id)
     if plan.node != node or plan.year != year:
         message = f"任务只能依据本节点（{node.code}）{year} 年度的抽查计划"
         raise InvalidRecord([FieldError("plan_id", "task.plan_mismatch", message)])
@@ -156,41 +150,33 @@ def create_task(ctx: Context, node_code: str, body: Any) -> Task:
     node = _node(node_code, "node")
     role = ctx.authorize(node)
     ctx.serving(node.code)
-    settings = effective_settings(ctx.uow.session, ctx.components, node).settings
+    settings = effective_settings(ctx, node).settings
     task = new_task(settings, task_id=str(uuid.uuid4()), **task_fields(ctx, node, body))
     _check_group_open(ctx, node, task.draw_group, None)
-    save_task(ctx.uow.session, task, 1, "task.create", ctx.actor, ctx.components.clock(), None)
+    ctx.repo.save_task(task, 1, "task.create", ctx.actor, ctx.components.clock(), None)
     _audit(ctx, role, "task.create", task, 1, None)
     return task
 
 
 def revise(ctx: Context, task_id: str, body: Any) -> Task:
     """The draft replaced by the body's content, validated again."""
-    session = ctx.uow.session
-    task, revision = load_task(session, task_id, for_update=True)
+    task, revision = ctx.repo.load_task(task_id, for_update=True)
     role = ctx.authorize(task.node)
-    settings = effective_settings(session, ctx.components, task.node).settings
+    settings = effective_settings(ctx, task.node).settings
     revised = revise_task(task, settings, **task_fields(ctx, task.node, body))
     _check_group_open(ctx, task.node, revised.draw_group, task.task_id)
-    save_task(session, revised, revision + 1, "task.revise", ctx.actor, ctx.components.clock(), None)
+    ctx.repo.save_task(revised, revision + 1, "task.revise", ctx.actor, ctx.components.clock(), None)
     _audit(ctx, role, "task.revise", revised, revision + 1, None)
     return revised
 
 
 def _give_number(ctx: Context, task: Task) -> Task:
     """The next number of the node's year in its style, recorded once and never reused."""
-    session = ctx.uow.session
-    session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"planning.number.{task.node.code}"))))
-    settings = effective_settings(session, ctx.components, task.node).settings
-    given = session.execute(
-        select(task_number.c.number).where(task_number.c.node == task.node.code, task_number.c.year == task.year)
-    ).scalars()
+    ctx.repo.lock(f"planning.number.{task.node.code}")
+    settings = effective_settings(ctx, task.node).settings
+    given = ctx.repo.numbers_given(task.node.code, task.year)
     number = next_number(given, settings.task_number_template, task.year)
-    session.execute(
-        insert(task_number).values(
-            node=task.node.code, year=task.year, number=number, task_id=task.task_id, given_at=ctx.components.clock()
-        )
-    )
+    ctx.repo.give_number(task.node.code, task.year, number, task.task_id, ctx.components.clock())
     return with_number(task, number)
 
 
@@ -200,12 +186,11 @@ def move(ctx: Context, task_id: str, target: TaskStatus, reason: str | None) -> 
     (`follow_facts`) or, exceptionally, from an administrator's recorded override (`override`)."""
     if target in PROGRESS_STEPS:
         raise ValueError(f"{target.value} follows from facts or from an override, not from a planner's step")
-    session = ctx.uow.session
     if target is TaskStatus.FROZEN:
-        peek, _ = load_task(session, task_id)
+        peek, _ = ctx.repo.load_task(task_id)
         if peek.draw_group is not None:
             return _freeze_group(ctx, peek, reason)
-    task, revision = load_task(session, task_id, for_update=True)
+    task, revision = ctx.repo.load_task(task_id, for_update=True)
     role = ctx.authorize(task.node, PLANNERS)
     return _step(ctx, role, task, revision, target, reason, _members(ctx, task))
 
@@ -222,7 +207,7 @@ def override(ctx: Context, task_id: str, target: TaskStatus, reason: str | None)
     the audit entry say it is an override (人工变更), and the task's view lists it."""
     if target not in PROGRESS_STEPS:
         raise ValueError(f"{target.value} is not a step after the draw")
-    task, revision = load_task(ctx.uow.session, task_id, for_update=True)
+    task, revision = ctx.repo.load_task(task_id, for_update=True)
     role = ctx.authorize(task.node, OVERRIDERS)
     if reason is None or not reason.strip():
         raise reason_required("reason", "task.override_reason_required", "人工变更抽取后的任务进度")
@@ -247,35 +232,20 @@ def _step(
             task = _give_number(ctx, task)
         moved, change = transition(task, target, ctx.actor, at, reason)
     action = action or f"task.{target.value}"
-    save_task(ctx.uow.session, moved, revision + 1, action, ctx.actor, at, change.reason, task.status)
+    ctx.repo.save_task(moved, revision + 1, action, ctx.actor, at, change.reason, task.status)
     _publish(ctx, moved, change, members)
     _audit(ctx, role, action, moved, revision + 1, change.reason)
     return moved
 
 
 def _group_lock(ctx: Context, node: Node, group: str) -> None:
-    key = f"planning.group.{node.code}.{group}"
-    ctx.uow.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
-
-
-def _group_rows(ctx: Context, node: Node, group: str) -> list[Any]:
-    return list(
-        ctx.uow.session.execute(
-            select(task_current.c.task_id, task_current.c.status, task_current.c.title)
-            .where(
-                task_current.c.node == node.code,
-                task_current.c.draw_group == group,
-                task_current.c.status != TaskStatus.CANCELLED.value,
-            )
-            .order_by(task_current.c.task_id)
-        ).all()
-    )
+    ctx.repo.lock(f"planning.group.{node.code}.{group}")
 
 
 def _members(ctx: Context, task: Task) -> list[str]:
     if task.draw_group is None:
         return []
-    return [row.task_id for row in _group_rows(ctx, task.node, task.draw_group)]
+    return [member.task_id for member in ctx.repo.group_members(task.node, task.draw_group)]
 
 
 def _freeze_group(ctx: Context, task: Task, reason: str | None) -> Task:
@@ -284,14 +254,14 @@ def _freeze_group(ctx: Context, task: Task, reason: str | None) -> Task:
     assert group is not None
     role = ctx.authorize(task.node)
     _group_lock(ctx, task.node, group)
-    rows = _group_rows(ctx, task.node, group)
-    unready = [row.title for row in rows if row.status == TaskStatus.DRAFT.value]
+    rows = ctx.repo.group_members(task.node, group)
+    unready = [row.title for row in rows if row.status is TaskStatus.DRAFT]
     if unready:
         raise GroupMemberNotPublished(group=group, titles="、".join(unready))
     members = [row.task_id for row in rows]
     moved = {}
     for member in members:
-        current, revision = load_task(ctx.uow.session, member, for_update=True)
+        current, revision = ctx.repo.load_task(member, for_update=True)
         moved[member] = _step(ctx, role, current, revision, TaskStatus.FROZEN, reason, members)
     return moved[task.task_id]
 
@@ -303,8 +273,8 @@ def _check_group_open(ctx: Context, node: Node, group: str | None, task_id: str 
     _group_lock(ctx, node, group)
     closed = [
         row
-        for row in _group_rows(ctx, node, group)
-        if row.task_id != task_id and row.status not in (TaskStatus.DRAFT.value, TaskStatus.PUBLISHED.value)
+        for row in ctx.repo.group_members(node, group)
+        if row.task_id != task_id and row.status not in (TaskStatus.DRAFT, TaskStatus.PUBLISHED)
     ]
     if closed:
         message = f"合并抽取组“{group}”的任务已冻结抽取，不能再加入任务；请使用新的合并抽取组"
@@ -338,18 +308,9 @@ def _audit(ctx: Context, role: str, action: str, task: Task, revision: int, reas
     )
 
 
-def candidates(session: Session, node: Node, year: int) -> tuple[list[MergeCandidate], dict[str, Task]]:
+def candidates(ctx: Context, node: Node, year: int) -> tuple[list[MergeCandidate], dict[str, Task]]:
     """Pairs of the node's planning-stage tasks of `year` that should be considered for merging."""
-    rows = session.execute(
-        select(task_current.c.document)
-        .where(
-            task_current.c.node == node.code,
-            task_current.c.year == year,
-            task_current.c.status.in_([TaskStatus.DRAFT.value, TaskStatus.PUBLISHED.value]),
-        )
-        .order_by(task_current.c.start, task_current.c.task_id)
-    ).scalars()
-    tasks = [task_from(document) for document in rows]
+    tasks = ctx.repo.planning_stage_tasks(node, year)
     by_id = {task.task_id: task for task in tasks}
     return merge_candidates(tasks), by_id
 
@@ -361,12 +322,9 @@ def record_draw(ctx: Context, task_ids: list[str], draw_id: str, picks: int, dis
     moved = []
     nodes = "、".join(f"{node} {count} 家" for node, count in sorted(dispatched.items())) or "无"
     for task_id in task_ids:
-        row = ctx.uow.session.execute(
-            select(task_current.c.status).where(task_current.c.task_id == task_id)
-        ).scalar_one_or_none()
-        if row != TaskStatus.FROZEN.value:
+        if ctx.repo.task_status(task_id) is not TaskStatus.FROZEN:
             continue
-        task, revision = load_task(ctx.uow.session, task_id, for_update=True)
+        task, revision = ctx.repo.load_task(task_id, for_update=True)
         drawn = follow_facts(ctx, task, revision, TaskStatus.DRAWN, f"抽取 {draw_id} 完成，抽中 {picks} 家检查对象")
         follow_facts(ctx, drawn, revision + 1, TaskStatus.DISPATCHED, f"已派发：{nodes}")
         moved.append(task_id)
