@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from registry.adapters.repository import sql_repository
 from registry.domain.regions import RegionTable
 from registry.service_layer.components import Components
 
@@ -33,6 +34,7 @@ def components(key: str | None = None) -> Components:
         regions=RegionTable.load(),
         calendar=default_calendar(),
         cipher=AesGcmSecretCipher.parse(key or personal_key(), "个人信息", "HRSS_REGISTRY_PERSONAL_KEY"),
+        repository=sql_repository,
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from hrss.auth.secrets import AesGcmSecretCipher
 from hrss.workdays import default_calendar
+from registry.adapters.repository import sql_repository
 from registry.adapters.units import unit_of_work
 from registry.domain.regions import RegionTable
 from registry.service_layer.components import FRESHNESS_WORKING_DAYS, Components
@@ -28,5 +29,6 @@ def bootstrap(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ
         regions=RegionTable.load(),
         calendar=default_calendar(),
         cipher=personal_data_cipher(config, environ),
+        repository=sql_repository,
         freshness_days=int(registry.get("freshness_working_days", FRESHNESS_WORKING_DAYS)),
     )

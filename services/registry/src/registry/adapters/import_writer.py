@@ -21,8 +21,9 @@ from hrss.contracts.ids import time_ordered_ids
 from hrss.db.copy import copy_lines, copy_value
 from hrss.workdays import CalendarNotCovered
 from registry.adapters.orm import import_chunk, import_rejection, import_run
-from registry.adapters.rows import CHANGE_COLUMNS, Change, Source
+from registry.adapters.rows import CHANGE_COLUMNS
 from registry.adapters.units import unit_of_work
+from registry.domain.versions import Change, Source
 from registry.service_layer.context import owning_node
 
 if TYPE_CHECKING:

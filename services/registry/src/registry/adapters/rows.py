@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,39 +9,7 @@ from hrss.auth.secrets import AesGcmSecretCipher
 from hrss.contracts.lines import Line
 from registry.domain.entities import CreditGrade, EntityState, EntityStatus, ObjectType
 from registry.domain.inspectors import InspectorState, InspectorStatus, Pool
-
-
-class Source:
-    MANUAL = "manual"
-    IMPORT = "import"
-    UPSTREAM = "upstream"
-
-    ALL = frozenset({MANUAL, IMPORT, UPSTREAM})
-
-
-@dataclass(frozen=True)
-class Change:
-    """Who made a version, when it became known and was applied, why, from where; `late` per the 5-day rule."""
-
-    source: str
-    changed_by: str
-    known_at: datetime
-    applied_at: datetime
-    late: bool | None
-    reason: str | None = None
-    import_id: str | None = None
-
-    def columns(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "reason": self.reason,
-            "changed_by": self.changed_by,
-            "known_at": self.known_at,
-            "applied_at": self.applied_at,
-            "late": self.late,
-            "import_id": self.import_id,
-        }
-
+from registry.domain.versions import Change
 
 ENTITY_COLUMNS = (
     "uscc",
@@ -115,17 +82,6 @@ def entity_from_row(row: Any) -> EntityState:
         serious_violation=row.serious_violation,
         last_inspected=row.last_inspected,
     )
-
-
-def entity_payload(entity_id: str, version: int, state: EntityState, node: str, at: datetime) -> dict[str, Any]:
-    """The `registry.entity_changed` payload, in JSON types (as `UnitOfWork.publish_many` takes it)."""
-    return {
-        "entity_id": entity_id,
-        "version": version,
-        **state.to_json(),
-        "node": node,
-        "changed_at": at.isoformat(),
-    }
 
 
 INSPECTOR_COLUMNS = (
@@ -210,11 +166,3 @@ def inspector_from_row(row: Any, cipher: AesGcmSecretCipher, inspector_id: str) 
         national_id=cipher.decrypt(row.national_id_enc, f"{inspector_id}:national_id") if row.national_id_enc else None,
         phone=cipher.decrypt(row.phone_enc, f"{inspector_id}:phone") if row.phone_enc else None,
     )
-
-
-def inspector_payload(inspector_id: str, version: int, state: InspectorState, at: datetime) -> dict[str, Any]:
-    """The `registry.inspector_changed` payload: no personal data."""
-    data = state.to_json()
-    data.pop("national_id")
-    data.pop("phone")
-    return {"inspector_id": inspector_id, "version": version, **data, "changed_at": at.isoformat()}

@@ -16,7 +16,16 @@ from registry.domain.entities import ENTITY_FIELDS
 from registry.domain.inspectors import INSPECTOR_FIELDS
 from registry.entrypoints import schemas
 from registry.entrypoints.openapi import OPENAPI
-from registry.service_layer import checklist, entities, inspections, inspectors
+from registry.service_layer import checklist, handlers
+from registry.service_layer.commands import (
+    AddCheckItem,
+    ChangeEntity,
+    ChangeInspector,
+    DeclareInterest,
+    RegisterEntity,
+    RegisterInspector,
+    ReviseCheckItem,
+)
 from registry.service_layer.components import Components
 from registry.service_layer.context import Context
 
@@ -32,8 +41,7 @@ class RegistryService(HttpService):
 
     @consume(VisitStatusChanged)
     def record_inspection(self, event: Received) -> None:
-        ctx = self._as_service()
-        inspections.record_inspection(ctx, event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
+        handlers.handle_event(event.payload, self._as_service(), str(event.envelope.event_id))
 
     # -- entities --------------------------------------------------------------------------
 
@@ -62,10 +70,8 @@ class RegistryService(HttpService):
         def run(ctx: Context) -> Response:
             body = schemas.parse(schemas.RecordBody, request.get_data())
             record = schemas.only_fields(body.record, ENTITY_FIELDS, "检查对象")
-            written = entities.register_entity(
-                ctx, record, reason=body.reason, known_at=body.known_at, source=body.source
-            )
-            return json_response(written.to_dict(), 201)
+            command = RegisterEntity(record, reason=body.reason, known_at=body.known_at, source=body.source)
+            return json_response(handlers.handle(command, ctx).to_dict(), 201)
 
         return self._write(request, "entity.register", "-", run, "entity")
 
@@ -75,10 +81,8 @@ class RegistryService(HttpService):
             key = check_id(entity_id, "entity_id")
             body = schemas.parse(schemas.RecordBody, request.get_data())
             record = schemas.only_fields(body.record, ENTITY_FIELDS, "检查对象")
-            written = entities.change_entity(
-                ctx, key, record, reason=body.reason, known_at=body.known_at, source=body.source
-            )
-            return json_response(written.to_dict())
+            command = ChangeEntity(key, record, reason=body.reason, known_at=body.known_at, source=body.source)
+            return json_response(handlers.handle(command, ctx).to_dict())
 
         return self._write(request, "entity.change", entity_id, run, "entity")
 
@@ -101,10 +105,8 @@ class RegistryService(HttpService):
         def run(ctx: Context) -> Response:
             body = schemas.parse(schemas.RecordBody, request.get_data())
             record = schemas.only_fields(body.record, INSPECTOR_FIELDS, "检查人员")
-            written = inspectors.register_inspector(
-                ctx, record, reason=body.reason, known_at=body.known_at, source=body.source
-            )
-            return json_response(written.to_dict(), 201)
+            command = RegisterInspector(record, reason=body.reason, known_at=body.known_at, source=body.source)
+            return json_response(handlers.handle(command, ctx).to_dict(), 201)
 
         return self._write(request, "inspector.register", "-", run, "inspector")
 
@@ -114,10 +116,8 @@ class RegistryService(HttpService):
             key = check_id(inspector_id, "inspector_id")
             body = schemas.parse(schemas.RecordBody, request.get_data())
             record = schemas.only_fields(body.record, INSPECTOR_FIELDS, "检查人员")
-            written = inspectors.change_inspector(
-                ctx, key, record, reason=body.reason, known_at=body.known_at, source=body.source
-            )
-            return json_response(written.to_dict())
+            command = ChangeInspector(key, record, reason=body.reason, known_at=body.known_at, source=body.source)
+            return json_response(handlers.handle(command, ctx).to_dict())
 
         return self._write(request, "inspector.change", inspector_id, run, "inspector")
 
@@ -126,7 +126,7 @@ class RegistryService(HttpService):
         def run(ctx: Context) -> Response:
             key = check_id(inspector_id, "inspector_id")
             body = schemas.parse(schemas.InterestBody, request.get_data())
-            return json_response(inspectors.declare_interest(ctx, key, body.uscc, body.reason), 201)
+            return json_response(handlers.handle(DeclareInterest(key, body.uscc, body.reason), ctx), 201)
 
         return self._write(request, "interest.declare", inspector_id, run, "inspector")
 
@@ -135,7 +135,7 @@ class RegistryService(HttpService):
         def run(ctx: Context) -> Response:
             key = check_id(inspector_id, "inspector_id")
             body = schemas.parse(schemas.InterestBody, request.get_data())
-            return json_response(inspectors.declare_interest(ctx, key, body.uscc, body.reason, withdraw=True))
+            return json_response(handlers.handle(DeclareInterest(key, body.uscc, body.reason, withdraw=True), ctx))
 
         return self._write(request, "interest.withdraw", inspector_id, run, "inspector")
 
@@ -162,7 +162,8 @@ class RegistryService(HttpService):
             body = schemas.parse(schemas.CheckItemBody, request.get_data())
             spec, line = checklist.parse_spec(body.spec), checklist.parse_line(body.line)
             required = checklist.parse_qualifications(body.qualifications)
-            return json_response(checklist.add_item(ctx, body.node, spec, line, body.reason, required).to_dict(), 201)
+            command = AddCheckItem(body.node, spec, line, body.reason, required)
+            return json_response(handlers.handle(command, ctx).to_dict(), 201)
 
         return self._write(request, "check_item.add", "-", run, "check_item")
 
@@ -177,8 +178,8 @@ class RegistryService(HttpService):
             required = (
                 checklist.parse_qualifications(body.qualifications) if "qualifications" in given else checklist.KEEP
             )
-            written = checklist.revise_item(ctx, key, spec, line, body.reason, qualifications=required)
-            return json_response(written.to_dict())
+            command = ReviseCheckItem(key, spec, body.reason, line=line, qualifications=required)
+            return json_response(handlers.handle(command, ctx).to_dict())
 
         return self._write(request, "check_item.revise", item_id, run, "check_item")
 
@@ -188,8 +189,8 @@ class RegistryService(HttpService):
             key = check_id(item_id, "item_id")
             body = schemas.parse(schemas.ReasonBody, request.get_data())
             views.check_item_detail(self.db.session, ctx.principal, key)  # not found unless readable
-            written = checklist.revise_item(ctx, key, None, checklist.KEEP, body.reason, status=checklist.WITHDRAWN)
-            return json_response(written.to_dict())
+            command = ReviseCheckItem(key, None, body.reason, status=checklist.WITHDRAWN)
+            return json_response(handlers.handle(command, ctx).to_dict())
 
         return self._write(request, "check_item.withdraw", item_id, run, "check_item")
 

@@ -9,7 +9,7 @@ from hrss.auth import Role
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.contracts.errors import FieldError, InvalidRecord
 from hrss.workdays import CalendarNotCovered
-from registry.adapters.rows import Change, Source
+from registry.domain.versions import Change, Source
 from registry.service_layer.context import Context
 
 REGISTRY_KEEPERS = ADMIN_ROLES  # who keeps the entity and inspector registries of a node

@@ -1,12 +1,17 @@
 """What a use case is handed (hrss.db.context.NodeContext): the database, the components, the caller and the
-request's trace id; and the audit entry and the producing node every registry write shares."""
+request's trace id; the repository in that unit of work; and the producing node every registry write shares."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from hrss.db.context import NodeContext, NodeNotServed, holding_node
 from registry.service_layer.components import Components
+
+if TYPE_CHECKING:
+    from registry.adapters.repository import RegistryRepository
 
 __all__ = ["Context", "NodeNotServed", "owning_node"]
 
@@ -16,6 +21,12 @@ KEEPS = "保存区划 {node} 的数据"
 class Context(NodeContext[Components]):
     service = "registry"
     keeps = KEEPS
+
+    @cached_property
+    def repo(self) -> RegistryRepository:
+        """The registry's repository in this context's unit of work."""
+        assert self.components.repository is not None, "components without a repository (bootstrap injects it)"
+        return self.components.repository(self.uow)
 
     def producing_node(self, region: str) -> str:
         """The served node that keeps data of `region`: the deepest one whose subtree contains it."""

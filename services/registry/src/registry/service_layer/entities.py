@@ -8,19 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-
 from hrss.contracts.events.registry import EntityChanged
-from registry.adapters.orm import entity_current, entity_version
-from registry.adapters.rows import (
-    Source,
-    entity_current_row,
-    entity_from_row,
-    entity_payload,
-    entity_version_row,
-)
 from registry.domain.entities import EntityState, parse_entity
 from registry.domain.errors import EntityExists, EntityNotFound
+from registry.domain.versions import Source, StoredEntity, entity_payload
 from registry.service_layer.changes import REGISTRY_KEEPERS, make_change
 from registry.service_layer.context import Context
 
@@ -44,9 +35,7 @@ def register_entity(
     """Add an entity to the registry (version 1); a USCC already registered is a conflict."""
     state = parse_entity(raw, ctx.components.regions)
     role = ctx.authorize(state.region_code, REGISTRY_KEEPERS)
-    existing = ctx.uow.session.execute(
-        select(entity_current.c.id).where(entity_current.c.uscc == state.uscc)
-    ).scalar_one_or_none()
+    existing = ctx.repo.entity_id_by_uscc(state.uscc)
     if existing is not None:
         raise EntityExists(uscc=state.uscc, existing=existing)
     entity_id = str(uuid.uuid4())
@@ -64,12 +53,10 @@ def change_entity(
     source: str,
 ) -> Written:
     """Record a change as version n+1; the same content again makes no version (the answer says so)."""
-    row = ctx.uow.session.execute(
-        select(entity_current).where(entity_current.c.id == entity_id).with_for_update()
-    ).first()
+    row = ctx.repo.lock_entity(entity_id)
     if row is None:
         raise EntityNotFound(entity_id=entity_id)
-    before = entity_from_row(row)
+    before = row.state
     ctx.authorize(before.region_code, REGISTRY_KEEPERS)
     state = before.changed(values, ctx.components.regions)
     role = ctx.authorize(state.region_code, REGISTRY_KEEPERS)  # moving an entity needs both regions
@@ -82,7 +69,7 @@ def change_entity(
 
 
 def record_upstream_change(
-    ctx: Context, row: Any, state: EntityState, *, reason: str, known_at: datetime, role: str, event_id: str
+    ctx: Context, row: StoredEntity, state: EntityState, *, reason: str, known_at: datetime, role: str, event_id: str
 ) -> Written:
     """Version n+1 of the entity whose current row is `row` (locked by the caller), from another service's event;
     the caller decided it is a change."""
@@ -112,19 +99,13 @@ def _write_version(
     known_at: datetime | None,
     source: str,
     role: str,
-    before: Any = None,
+    before: StoredEntity | None = None,
     event_id: str | None = None,
 ) -> None:
     change = make_change(ctx, reason=reason, known_at=known_at, source=source)
     digest = state.content_hash()
     node = ctx.producing_node(state.region_code)
-    session = ctx.uow.session
-    session.execute(insert(entity_version).values(entity_version_row(entity_id, version, state, change, digest)))
-    current = entity_current_row(entity_id, version, state, digest, change.applied_at)
-    if before is None:
-        session.execute(insert(entity_current).values(current))
-    else:
-        session.execute(update(entity_current).where(entity_current.c.id == entity_id).values(current))
+    ctx.repo.add_entity_version(StoredEntity(entity_id, version, state, digest), change, first=before is None)
     ctx.uow.publish(
         EntityChanged.model_validate(entity_payload(entity_id, version, state, node, change.applied_at)),
         subject=entity_id,

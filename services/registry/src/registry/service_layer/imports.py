@@ -38,16 +38,10 @@ from hrss.contracts.events.registry import EntityChanged, InspectorChanged
 from registry.adapters import readers
 from registry.adapters.import_writer import apply_with_retry, finished, lock_key, release_lock
 from registry.adapters.orm import entity_current, entity_version, inspector_current, inspector_version
-from registry.adapters.rows import (
-    ENTITY_COLUMNS,
-    INSPECTOR_COLUMNS,
-    entity_payload,
-    entity_values,
-    inspector_payload,
-    inspector_values,
-)
+from registry.adapters.rows import ENTITY_COLUMNS, INSPECTOR_COLUMNS, entity_values, inspector_values
 from registry.domain.entities import ENTITY_FIELDS, try_parse_entity
 from registry.domain.inspectors import INSPECTOR_FIELDS, try_parse_inspector
+from registry.domain.versions import entity_payload, inspector_payload
 from registry.service_layer.components import Components
 from registry.service_layer.context import owning_node
 from registry.service_layer.import_chunks import Chunk, KnownAt, Prefetched, Sorter

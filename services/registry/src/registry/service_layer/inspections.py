@@ -13,12 +13,8 @@ import dataclasses
 import logging
 from datetime import date
 
-from sqlalchemy import select
-
 from hrss.contracts import Node
 from hrss.contracts.events.inspection import VisitStatusChanged
-from registry.adapters.orm import entity_current
-from registry.adapters.rows import entity_from_row
 from registry.service_layer.context import Context
 from registry.service_layer.entities import Written, record_upstream_change
 
@@ -32,19 +28,17 @@ def record_inspection(ctx: Context, event: VisitStatusChanged, event_id: str) ->
     kept here, the inspecting node's territory holds it, and the day is later than the one recorded; else None."""
     if event.status != "approved" or event.inspected_on is None:
         return None
-    row = ctx.uow.session.execute(
-        select(entity_current).where(entity_current.c.uscc == event.uscc).with_for_update()
-    ).first()
+    row = ctx.repo.lock_entity_by_uscc(event.uscc)
     if row is None:
         return None  # kept by another registry (or not registered at all): nothing to record here
     inspecting = Node(event.node)
-    if not (inspecting.contains(Node(row.region_code)) or inspecting.contains(Node(event.region_code))):
+    if not (inspecting.contains(Node(row.state.region_code)) or inspecting.contains(Node(event.region_code))):
         log.warning(
             "inspection of an entity outside the inspecting node's territory ignored",
-            extra={"uscc": event.uscc, "node": event.node, "region_code": row.region_code, "event_id": event_id},
+            extra={"uscc": event.uscc, "node": event.node, "region_code": row.state.region_code, "event_id": event_id},
         )
         return None
-    before = entity_from_row(row)
+    before = row.state
     if before.last_inspected is not None and before.last_inspected >= event.inspected_on:
         return Written(row.id, row.version, created=False, changed=False)
     state = dataclasses.replace(before, last_inspected=event.inspected_on)

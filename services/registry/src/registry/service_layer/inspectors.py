@@ -16,12 +16,12 @@ from registry.adapters.orm import inspector_current, inspector_version, interest
 from registry.adapters.rows import (
     inspector_current_row,
     inspector_from_row,
-    inspector_payload,
     inspector_version_row,
 )
 from registry.domain import fields
 from registry.domain.errors import InspectorExists, InspectorNotFound, InterestExists, InterestNotDeclared
 from registry.domain.inspectors import InspectorState, parse_inspector
+from registry.domain.versions import inspector_payload
 from registry.service_layer.changes import REGISTRY_KEEPERS, make_change
 from registry.service_layer.context import Context
 from registry.service_layer.entities import Written

@@ -1,0 +1,72 @@
+"""A version of a registry record: the change that made it (who, from where, when it became known and was applied,
+late or not), the current version as kept, and the payload of the event that announces it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from registry.domain.entities import EntityState
+from registry.domain.inspectors import InspectorState
+
+
+class Source:
+    MANUAL = "manual"
+    IMPORT = "import"
+    UPSTREAM = "upstream"
+
+    ALL = frozenset({MANUAL, IMPORT, UPSTREAM})
+
+
+@dataclass(frozen=True)
+class Change:
+    """Who made a version, when it became known and was applied, why, from where; `late` per the 5-day rule."""
+
+    source: str
+    changed_by: str
+    known_at: datetime
+    applied_at: datetime
+    late: bool | None
+    reason: str | None = None
+    import_id: str | None = None
+
+    def columns(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "reason": self.reason,
+            "changed_by": self.changed_by,
+            "known_at": self.known_at,
+            "applied_at": self.applied_at,
+            "late": self.late,
+            "import_id": self.import_id,
+        }
+
+
+@dataclass(frozen=True)
+class StoredEntity:
+    """An entity's current version as the registry keeps it."""
+
+    id: str
+    version: int
+    state: EntityState
+    content_hash: str
+
+
+def entity_payload(entity_id: str, version: int, state: EntityState, node: str, at: datetime) -> dict[str, Any]:
+    """The `registry.entity_changed` payload, in JSON types (as `UnitOfWork.publish_many` takes it)."""
+    return {
+        "entity_id": entity_id,
+        "version": version,
+        **state.to_json(),
+        "node": node,
+        "changed_at": at.isoformat(),
+    }
+
+
+def inspector_payload(inspector_id: str, version: int, state: InspectorState, at: datetime) -> dict[str, Any]:
+    """The `registry.inspector_changed` payload: no personal data."""
+    data = state.to_json()
+    data.pop("national_id")
+    data.pop("phone")
+    return {"inspector_id": inspector_id, "version": version, **data, "changed_at": at.isoformat()}

@@ -1,0 +1,59 @@
+"""In-memory stand-ins for the registry's adapters, for the handler tests: `FakeRegistryRepository` keeps what
+`SqlRegistryRepository` keeps and answers the same (tests/integration/test_repository_contract.py runs both through
+one suite); `fake_components` are the real region table, calendar and cipher around it with a clock the test sets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from registry.adapters.repository import RegistryRepository
+from registry.domain.regions import RegionTable
+from registry.domain.versions import Change, StoredEntity
+from registry.service_layer.components import Components
+from registry_testkit import personal_key
+
+from hrss.auth.secrets import AesGcmSecretCipher
+from hrss.workdays import default_calendar
+
+
+class FakeRegistryRepository(RegistryRepository):
+    """Entities as lists of (version, change) by id; the last one is the current version."""
+
+    def __init__(self) -> None:
+        self.entities: dict[str, list[tuple[StoredEntity, Change]]] = {}
+
+    def _current(self) -> list[StoredEntity]:
+        return [versions[-1][0] for versions in self.entities.values()]
+
+    def entity_id_by_uscc(self, uscc: str) -> str | None:
+        return next((e.id for e in self._current() if e.state.uscc == uscc), None)
+
+    def lock_entity(self, entity_id: str) -> StoredEntity | None:
+        versions = self.entities.get(entity_id)
+        return versions[-1][0] if versions else None
+
+    def lock_entity_by_uscc(self, uscc: str) -> StoredEntity | None:
+        return next((e for e in self._current() if e.state.uscc == uscc), None)
+
+    def add_entity_version(self, entity: StoredEntity, change: Change, *, first: bool) -> None:
+        versions = self.entities.setdefault(entity.id, [])
+        assert first == (not versions), "the first version of a new entity, a later one of a kept entity"
+        versions.append((entity, change))
+
+
+_REGIONS: RegionTable | None = None
+
+
+def fake_components(repository: RegistryRepository, clock: Callable[[], datetime]) -> Components:
+    """The real policies (region table, calendar, cipher) around `repository`, at the time `clock` says."""
+    global _REGIONS
+    if _REGIONS is None:
+        _REGIONS = RegionTable.load()  # read once: a few thousand divisions
+    cipher = AesGcmSecretCipher.parse(personal_key(), "个人信息", "HRSS_REGISTRY_PERSONAL_KEY")
+
+    def in_uow(uow: Any) -> RegistryRepository:
+        return repository
+
+    return Components(regions=_REGIONS, calendar=default_calendar(), cipher=cipher, repository=in_uow, clock=clock)
