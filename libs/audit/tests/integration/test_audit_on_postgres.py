@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import random
@@ -35,8 +36,10 @@ def rec(i: int, **extra: object) -> AuditRecord:
     )
 
 
-@pytest.fixture
-def db(fresh_database):  # type: ignore[no-untyped-def]
+@contextlib.contextmanager
+def audited_database(fresh_database: str):  # type: ignore[no-untyped-def]
+    """The audit table in `fresh_database`, an application LOGIN role that may only append to it, and on the way
+    out the role's grants revoked and the role itself dropped (roles are per server, not per database)."""
     admin = make_engine(fresh_database, schema=SCHEMA, pool_size=10)
     metadata = MetaData(schema=SCHEMA)
     table = audit_table(metadata)
@@ -49,12 +52,37 @@ def db(fresh_database):  # type: ignore[no-untyped-def]
         for statement in append_only_ddl(SCHEMA, [role]):
             connection.exec_driver_sql(statement)
     app_dsn = fresh_database.replace("hrss_admin:hrss_admin", f"{role}:app")
-    yield admin, AuditLog(table), app_dsn
-    admin.dispose()
-    with create_engine(
-        fresh_database.rsplit("/", 1)[0] + "/hrss", poolclass=NullPool, isolation_level="AUTOCOMMIT"
-    ).connect() as connection:
-        connection.exec_driver_sql(f'DROP OWNED BY "{role}" CASCADE')
+    try:
+        yield admin, AuditLog(table), app_dsn, role
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", (role,)
+            )
+            connection.exec_driver_sql(f'DROP OWNED BY "{role}" CASCADE')
+        admin.dispose()
+        with _server(fresh_database).connect() as connection:
+            connection.exec_driver_sql(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def _server(dsn: str):  # type: ignore[no-untyped-def]
+    return create_engine(dsn.rsplit("/", 1)[0] + "/hrss", poolclass=NullPool, isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture
+def db(fresh_database):  # type: ignore[no-untyped-def]
+    with audited_database(fresh_database) as (admin, log, app_dsn, _role):
+        yield admin, log, app_dsn
+
+
+def test_the_application_role_these_tests_create_is_dropped_afterwards(fresh_database):
+    with audited_database(fresh_database) as (_admin, log, app_dsn, role):
+        app = make_engine(app_dsn, schema=SCHEMA, pool_size=1)
+        write(app, log, 1)
+        app.dispose()
+    with _server(fresh_database).connect() as connection:
+        left = connection.execute(text("SELECT count(*) FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar()
+    assert left == 0
 
 
 def write(engine, log, n: int, node: str = NODE) -> None:  # type: ignore[no-untyped-def]
