@@ -3,28 +3,19 @@ trail over HTTP; each endpoint parses its body, builds a command and hands it to
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable
-from typing import Any
-
 from werkzeug.wrappers import Request, Response
 
-from hrss.audit import AuditRecord, Outcome
-from hrss.auth import Principal, Unauthenticated
 from hrss.auth.dependency import service_identity_from_config
 from hrss.bus.consumer import Received, consume
-from hrss.contracts import PlatformError
 from hrss.contracts.events.registry import InspectorChanged
 from hrss.db import Database, UnitOfWork
-from hrss.observability.web import error_response
-from hrss.web import ComponentProvider, HttpService, Wiring, json_response, read_http, write_http
+from hrss.web import ComponentProvider, Wiring, json_response, read_http, write_http
 from identity import views
 from identity.adapters.orm import metadata
 from identity.bootstrap import bootstrap
-from identity.domain.errors import InvalidRequest, TooManyAttempts
 from identity.entrypoints import schemas
 from identity.entrypoints.openapi import OPENAPI
-from identity.service_layer.accounts import admin_role
+from identity.entrypoints.writes import IdentityHttpService, answer
 from identity.service_layer.commands import (
     ChangePassword,
     ChangeRoles,
@@ -43,27 +34,6 @@ from identity.service_layer.context import Context
 from identity.service_layer.handlers import handle, handle_events
 
 
-def failure(error: PlatformError) -> Response:
-    """The error's JSON; a lockout also says when to try again (Retry-After, whole seconds, at least 1)."""
-    response = error_response(error)
-    if isinstance(error, TooManyAttempts):
-        response.headers["Retry-After"] = str(max(1, int(error.retry_after.total_seconds() + 0.999)))
-    return response
-
-
-def answer(result: Any, shown: Callable[[Any], object]) -> Response:
-    """A self-service result as JSON, or the refusal the use case returned (already audited, to be committed)."""
-    return failure(result) if isinstance(result, PlatformError) else json_response(shown(result))
-
-
-def is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
-
-
 class IdentityComponents(ComponentProvider[Components]):
     """hrss.web's component provider, except that tokens are verified with the identity service's own keys:
     the public half of the key it signs with and the older keys of a rotation (`Components.verifier`), which the
@@ -76,76 +46,13 @@ class IdentityComponents(ComponentProvider[Components]):
         self.identity = service_identity_from_config(config, self.container.service_name)
 
 
-class IdentityService(HttpService):
+class IdentityService(IdentityHttpService):
     name = "identity"
     context = Context
     object_type = "account"
 
     db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
     wiring: Wiring[Components] = IdentityComponents(bootstrap)  # type: ignore[assignment]
-
-    def _anonymous(self) -> Context:
-        """The context of a request nobody is logged in for yet (login, refresh, enrolment)."""
-        return Context(self.db, self.wiring.components, None, self.trace_id)
-
-    def _caller(self, request: Request, action: str, object_id: str) -> Principal | Response:
-        """The verified caller of a write; without a valid token, a 401 that is itself audited as refused."""
-        try:
-            return self.wiring.principal_from(request)
-        except Unauthenticated as error:
-            self._anonymous().audit(
-                AuditRecord(
-                    actor="anonymous",
-                    actor_role="none",
-                    actor_kind="anonymous",
-                    action=action,
-                    object_type=self.object_type,
-                    object_id=object_id,
-                    outcome=Outcome.REFUSED,
-                    detail={"node": self.db.nodes[0], "code": error.code, "client": request.remote_addr or ""},
-                )
-            )
-            return failure(error)
-
-    def _write(
-        self,
-        request: Request,
-        action: str,
-        object_id: str,
-        run: Callable[[Any], Any],
-        object_type: str | None = None,
-    ) -> Response:
-        """hrss.web's write path with identity's refusals: `run(context)` as the caller in a savepoint, its result
-        answered as JSON; a refusal is rolled back and audited as refused.
-
-        It differs from `hrss.web.audited_write` on purpose: a refusal's entry names the node (the `/audit` view
-        selects entries by `detail.node`) and the administrator role the caller acted in; and an account id in
-        the path that is not a UUID is refused first, unaudited (it could not be stored: NUL), as
-        `request.invalid` like every other malformed identity request."""
-        if object_id != "-" and not is_uuid(object_id):
-            return failure(InvalidRequest(fields="account_id（必须是 UUID）"))
-        principal = self._caller(request, action, object_id)
-        if isinstance(principal, Response):
-            return principal
-        ctx = self._context(principal)
-        try:
-            with self.db.session.begin_nested():
-                result = run(ctx)
-        except PlatformError as error:
-            ctx.audit(
-                AuditRecord(
-                    actor=principal.account_id,
-                    actor_role=admin_role(principal),
-                    actor_kind=str(principal.kind),
-                    action=action,
-                    object_type=object_type or self.object_type,
-                    object_id=object_id,
-                    outcome=Outcome.REFUSED,
-                    detail={"node": principal.node.code, "code": error.code},
-                )
-            )
-            return failure(error)
-        return result if isinstance(result, Response) else json_response(result)
 
     # -- the inspector registry, to check the link of an account to its inspector --------------
 
