@@ -1,13 +1,15 @@
-"""The in-memory evidence store for unit tests (`integration/test_store_contract.py` holds it to the real one), and
-the in-memory visit read model."""
+"""The in-memory evidence store for unit tests (`integration/test_store_contract.py` holds it to the real one), the
+in-memory visit read model, and the in-memory repository (`integration/test_repository_contract.py`)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import BinaryIO
 
+from evidence.adapters.repository import REGISTER_LIMIT, EvidenceRepository
 from evidence.adapters.s3_store import PART_SIZE
 from evidence.adapters.store import (
     AbstractEvidenceStore,
@@ -18,6 +20,17 @@ from evidence.adapters.store import (
     Version,
 )
 from evidence.adapters.visits import AbstractVisitReadModel
+from evidence.domain.access import Decision, Grant
+from evidence.domain.records import (
+    AccessRequest,
+    Amendment,
+    AmendmentDecision,
+    ArchiveHead,
+    Borrowing,
+    EvidenceRecord,
+    FiledVersion,
+    Filing,
+)
 from evidence.domain.visits import VisitFact
 
 
@@ -106,3 +119,146 @@ class InMemoryVisitReadModel(AbstractVisitReadModel):
 
     def facts(self, visit_id: str) -> list[VisitFact]:
         return [f for f in self.kept.values() if f.visit_id == visit_id]
+
+
+class FakeEvidenceRepository(EvidenceRepository):
+    """The repository in dicts, keyed as the tables are; nothing added is changed, as in PostgreSQL. It is not rolled
+    back with a unit of work: the use cases refuse before they add, and the tests hold them to that."""
+
+    def __init__(self) -> None:
+        self.archives: dict[str, ArchiveHead] = {}
+        self.filed: dict[tuple[str, int], FiledVersion] = {}
+        self.items: dict[tuple[str, int], dict[str, str]] = {}
+        self.records: dict[str, EvidenceRecord] = {}
+        self.requests: dict[str, AccessRequest] = {}
+        self.decided: dict[str, list[Decision]] = {}
+        self.grants: dict[str, tuple[Grant, str]] = {}  # grant id -> (grant, request id)
+        self.lent: dict[str, Borrowing] = {}
+        self.amendments: dict[str, Amendment] = {}
+        self.amendment_decisions: dict[str, AmendmentDecision] = {}
+        self.intents: dict[str, tuple[str, str, str, str, datetime]] = {}  # node, visit, key, actor, at
+        self.rejections: dict[str, tuple[str, str, datetime]] = {}  # code, object removed, at
+
+    @staticmethod
+    def _new(table: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
+        if key in table:
+            raise KeyError(f"duplicate key {key!r}")  # the primary key PostgreSQL would refuse
+        table[key] = value
+
+    def add_archive(self, head: ArchiveHead) -> None:
+        self._new(self.archives, head.archive_id, head)
+
+    def archive(self, archive_id: str) -> ArchiveHead | None:
+        return self.archives.get(archive_id)
+
+    def archive_of_visit(self, visit_id: str) -> ArchiveHead | None:
+        return next((a for a in self.archives.values() if a.visit_id == visit_id), None)
+
+    def add_version(self, version: FiledVersion, items: Iterable[tuple[str, str]]) -> None:
+        key = (version.archive_id, version.version)
+        self._new(self.filed, key, version)
+        self.items[key] = dict(items)
+
+    def filed_version(self, archive_id: str, version: int) -> FiledVersion | None:
+        return self.filed.get((archive_id, version))
+
+    def version_numbers(self, archive_id: str) -> set[int]:
+        return {n for a, n in self.filed if a == archive_id}
+
+    def versions(self, archive_id: str) -> list[FiledVersion]:
+        return sorted((v for v in self.filed.values() if v.archive_id == archive_id), key=lambda v: v.version)
+
+    def version_holds(self, archive_id: str, version: int, evidence_id: str) -> bool:
+        return evidence_id in self.items.get((archive_id, version), {})
+
+    def add_evidence(self, record: EvidenceRecord) -> None:
+        self._new(self.records, record.evidence_id, record)
+
+    def evidence(self, evidence_id: str) -> EvidenceRecord | None:
+        return self.records.get(evidence_id)
+
+    def evidence_of_visit(self, visit_id: str, node: str | None = None) -> list[EvidenceRecord]:
+        found = [r for r in self.records.values() if r.visit_id == visit_id and node in (None, r.node)]
+        return sorted(found, key=lambda r: r.uploaded_at)
+
+    def filings(self, evidence_id: str) -> list[Filing]:
+        found = [Filing(a, v, held[evidence_id]) for (a, v), held in self.items.items() if evidence_id in held]
+        return sorted(found, key=lambda f: f.version)
+
+    def evidence_after_filing(self, archive_id: str, visit_id: str) -> list[str]:
+        filed = {e for (a, _), held in self.items.items() if a == archive_id for e in held}
+        return [r.evidence_id for r in self.records.values() if r.visit_id == visit_id and r.evidence_id not in filed]
+
+    def record_intent(
+        self, evidence_id: str, node: str, visit_id: str, object_key: str, actor: str, at: datetime
+    ) -> None:
+        self._new(self.intents, evidence_id, (node, visit_id, object_key, actor, at))
+
+    def record_rejection(self, evidence_id: str, code: str, object_removed: str, at: datetime) -> None:
+        self._new(self.rejections, evidence_id, (code, object_removed, at))
+
+    def add_amendment(self, amendment: Amendment) -> None:
+        self._new(self.amendments, amendment.amendment_id, amendment)
+
+    def amendment(self, amendment_id: str) -> Amendment | None:
+        return self.amendments.get(amendment_id)
+
+    def amendment_count(self, archive_id: str) -> int:
+        return sum(1 for a in self.amendments.values() if a.archive_id == archive_id)
+
+    def add_amendment_decision(self, decision: AmendmentDecision) -> None:
+        self._new(self.amendment_decisions, decision.amendment_id, decision)
+
+    def amendment_decision(self, amendment_id: str) -> AmendmentDecision | None:
+        return self.amendment_decisions.get(amendment_id)
+
+    def add_access_request(self, request: AccessRequest) -> None:
+        self._new(self.requests, request.request_id, request)
+
+    def access_request(self, request_id: str) -> AccessRequest | None:
+        return self.requests.get(request_id)
+
+    def add_decision(self, request_id: str, decision: Decision) -> None:
+        self.decided.setdefault(request_id, []).append(decision)
+
+    def decisions(self, request_id: str) -> list[Decision]:
+        return sorted(self.decided.get(request_id, []), key=lambda d: d.at or datetime.min.replace(tzinfo=UTC))
+
+    def add_grant(self, grant: Grant, request: AccessRequest) -> None:
+        if any(r == request.request_id for _, r in self.grants.values()):
+            raise KeyError(f"request {request.request_id} already granted")  # unique in PostgreSQL
+        self._new(self.grants, grant.grant_id, (grant, request.request_id))
+
+    def grant(self, grant_id: str) -> Grant | None:
+        found = self.grants.get(grant_id)
+        return None if found is None else found[0]
+
+    def grant_of_request(self, request_id: str) -> str | None:
+        return next((g.grant_id for g, r in self.grants.values() if r == request_id), None)
+
+    def add_borrowing(self, borrowing: Borrowing) -> None:
+        self._new(
+            self.lent,
+            borrowing.borrowing_id,
+            replace(borrowing, returned_at=None, condition=None, return_note=None, return_keeper=None),
+        )
+
+    def add_return(self, borrowing_id: str, keeper: str, condition: str, note: str, at: datetime) -> None:
+        lent = self.lent[borrowing_id]  # a return of a borrowing never registered is a bug in the caller
+        if lent.returned_at is not None:
+            raise KeyError(f"borrowing {borrowing_id} already returned")
+        self.lent[borrowing_id] = replace(
+            lent, returned_at=at, condition=condition, return_note=note, return_keeper=keeper
+        )
+
+    def borrowing(self, borrowing_id: str) -> Borrowing | None:
+        return self.lent.get(borrowing_id)
+
+    def borrowing_open(self, grant_id: str, version: int) -> bool:
+        return any(
+            b.grant_id == grant_id and b.version == version and b.returned_at is None for b in self.lent.values()
+        )
+
+    def borrowings_under(self, prefix: str) -> list[Borrowing]:
+        under = [b for b in self.lent.values() if b.node.startswith(prefix)]
+        return sorted(under, key=lambda b: b.borrowed_at)[:REGISTER_LIMIT]

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from evidence.adapters.repository import SqlEvidenceRepository
 from evidence.adapters.s3_store import S3EvidenceStore, s3_client
 from evidence.adapters.store import RETENTION_MODES
 from evidence.adapters.visits import SqlAlchemyVisitReadModel
@@ -62,7 +63,8 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
     fault = (config.get("EVIDENCE") or {}).get("fault")
     return Components(
         store=store_from(config),
-        visits=SqlAlchemyVisitReadModel,
+        visits=lambda uow: SqlAlchemyVisitReadModel(uow.session),
+        repository=lambda uow: SqlEvidenceRepository(uow.session),
         settings=settings_from(config),
         fault=str(fault) if fault else None,
         delegated=delegated_from(config),

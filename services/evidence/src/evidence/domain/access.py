@@ -29,6 +29,9 @@ class Decision:
     position: str
     decision: str  # approve | refuse
     approver: str
+    approver_name: str = ""
+    comment: str = ""
+    at: datetime | None = None
 
 
 def check_decision(requester: str, approver: str, position: str, earlier: list[Decision]) -> None:

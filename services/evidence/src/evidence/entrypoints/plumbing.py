@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from evidence.domain.errors import BodyIncomplete, BodyTooLarge, StoredObjectCorrupt
-from evidence.service_layer.access import Corrupt
+from evidence.service_layer.reads import Corrupt
 from hrss.audit import AuditRecord, Outcome
 from hrss.auth import Principal, Unauthenticated, acting_role
 from hrss.contracts import PlatformError

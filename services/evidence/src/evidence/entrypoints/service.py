@@ -16,12 +16,23 @@ from evidence.bootstrap import bootstrap
 from evidence.entrypoints import schemas
 from evidence.entrypoints.openapi import OPENAPI
 from evidence.entrypoints.plumbing import audited_read, body_errors
-from evidence.service_layer import access, archives, uploads, visits
+from evidence.service_layer import access, archives, uploads
+from evidence.service_layer.commands import (
+    DecideAccess,
+    DecideAmendment,
+    LendArchive,
+    ProposeAmendment,
+    ReadEvidence,
+    ReadVersion,
+    RequestAccess,
+    ReturnArchive,
+    UploadEvidence,
+)
 from evidence.service_layer.components import Components
 from evidence.service_layer.context import Context
-from hrss.auth import Principal, in_scope
+from evidence.service_layer.handlers import handle, keep_visits
+from hrss.auth import Principal
 from hrss.bus.consumer import Received, consume
-from hrss.contracts import utcnow
 from hrss.contracts.events.inspection import ResultApproved, VisitExtended, VisitOpened, VisitStatusChanged
 from hrss.db import Database, UnitOfWork
 from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, read_http, write_http
@@ -49,9 +60,7 @@ class EvidenceService(HttpService):
     def file_result(self, event: Received) -> None:
         """File (or amend) the visit's archive when its result is approved at a node this process serves."""
         approved: ResultApproved = event.payload  # type: ignore[assignment]
-        ctx: Context = self._as_service()
-        if in_scope(ctx.principal, str(approved.node)):
-            archives.file_result(ctx, approved, str(event.envelope.event_id))
+        handle(approved, self._as_service(), event_id=str(event.envelope.event_id))
 
     @consume(VisitOpened, batch=True)
     def apply_visits_opened(self, events: list[Received]) -> None:
@@ -70,9 +79,7 @@ class EvidenceService(HttpService):
 
     def _apply_visits(self, events: list[Received]) -> None:
         pairs = [(str(e.envelope.event_id), e.payload) for e in events]
-        components = self.wiring.components
-        model = components.visits(self.db.session)
-        kept = visits.apply(model, pairs, self.db.nodes, components.delegated, utcnow())  # type: ignore[arg-type]
+        kept = keep_visits(pairs, self._as_service())  # type: ignore[arg-type]
         if kept < len(pairs):
             log.debug("ignored %d visit events of nodes this process does not keep", len(pairs) - kept)
 
@@ -104,7 +111,7 @@ class EvidenceService(HttpService):
                 q.node, str(q.visit_id), q.kind, q.filename, q.task_id and str(q.task_id), q.item_id, q.checksum,
                 q.algorithm, q.description,
             )  # fmt: skip
-            return uploads.upload(ctx, spec, _body(request), request.content_length)
+            return handle(UploadEvidence(spec, _body(request), request.content_length), ctx)
 
         return self._change(request, "evidence.upload", "evidence", request.args.get("visit_id", "-"), run, 201)
 
@@ -131,8 +138,8 @@ class EvidenceService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(archive_id, "archive_id")
             b = schemas.parse(schemas.AmendmentBody, request.get_data())
-            add, out = [str(i) for i in b.add_evidence], [str(i) for i in b.withdraw_evidence]
-            return archives.propose(ctx, key, b.reason, b.content, add, out)
+            add, out = tuple(str(i) for i in b.add_evidence), tuple(str(i) for i in b.withdraw_evidence)
+            return handle(ProposeAmendment(key, b.reason, b.content, add, out), ctx)
 
         return self._change(request, "archive.propose_amendment", "archive", archive_id, run, 201)
 
@@ -141,7 +148,7 @@ class EvidenceService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(amendment_id, "amendment_id")
             b = schemas.parse(schemas.AmendmentDecisionBody, request.get_data())
-            return archives.decide(ctx, key, b.decision, b.comment)
+            return handle(DecideAmendment(key, b.decision, b.comment), ctx)
 
         return self._change(request, "archive.decide_amendment", "amendment", amendment_id, run)
 
@@ -152,7 +159,7 @@ class EvidenceService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(archive_id, "archive_id")
             b = schemas.parse(schemas.AccessRequestBody, request.get_data())
-            return access.request_access(ctx, key, b.versions, b.mode, b.purpose, b.valid_until)
+            return handle(RequestAccess(key, tuple(b.versions), b.mode, b.purpose, b.valid_until), ctx)
 
         return self._change(request, "access.request", "archive", archive_id, run, 201)
 
@@ -165,7 +172,7 @@ class EvidenceService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(request_id, "request_id")
             b = schemas.parse(schemas.AccessDecisionBody, request.get_data())
-            return access.decide_access(ctx, key, b.position, b.decision, b.comment, b.approver_name)
+            return handle(DecideAccess(key, b.position, b.decision, b.comment, b.approver_name), ctx)
 
         return self._change(request, "access.decide", "access_request", request_id, run)
 
@@ -176,7 +183,7 @@ class EvidenceService(HttpService):
         def run(principal: Principal) -> Any:
             key, number = check_id(archive_id, "archive_id"), views.check_version(version)
             grant = given and check_id(given, "grant_id")
-            return access.read_version(self._context(principal), key, number, grant)
+            return handle(ReadVersion(key, number, grant or None), self._context(principal))
 
         auth = self.wiring.principal_from
         return audited_read(
@@ -189,10 +196,10 @@ class EvidenceService(HttpService):
         given = request.args.get("grant_id")
 
         def run(principal: Principal) -> Response:
-            ctx: Context = self._context(principal)
             key, ev = check_id(archive_id, "archive_id"), check_id(evidence_id, "evidence_id")
             grant = given and check_id(given, "grant_id")
-            row, chunks = access.read_evidence(ctx, key, views.check_version(version), ev, grant)
+            command = ReadEvidence(key, views.check_version(version), ev, grant or None)
+            row, chunks = handle(command, self._context(principal))
             return views.file_response(row, chunks)
 
         auth = self.wiring.principal_from
@@ -208,7 +215,7 @@ class EvidenceService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(grant_id, "grant_id")
             b = schemas.parse(schemas.BorrowBody, request.get_data())
-            return access.borrow(ctx, key, b.version, b.due_back, b.note)
+            return handle(LendArchive(key, b.version, b.due_back, b.note), ctx)
 
         return self._change(request, "borrowing.lend", "grant", grant_id, run, 201)
 
@@ -217,7 +224,7 @@ class EvidenceService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(borrowing_id, "borrowing_id")
             b = schemas.parse(schemas.ReturnBody, request.get_data())
-            return access.give_back(ctx, key, b.condition, b.note)
+            return handle(ReturnArchive(key, b.condition, b.note), ctx)
 
         return self._change(request, "borrowing.return", "borrowing", borrowing_id, run)
 

@@ -8,9 +8,6 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
-
-from evidence.adapters import orm
 from evidence.domain.archives import Change, Contents, canonical, evidence_entry, manifest
 from evidence.domain.errors import (
     AmendmentDecided,
@@ -21,6 +18,7 @@ from evidence.domain.errors import (
     EvidenceUnknown,
 )
 from evidence.domain.hashing import digest_of
+from evidence.domain.records import Amendment, AmendmentDecision, ArchiveHead, FiledVersion
 from evidence.service_layer.context import APPROVERS, KEEPERS, READERS, Context
 from evidence.service_layer.visits import on_team_or_wider, team_of
 from hrss.auth import Action
@@ -32,24 +30,20 @@ def manifest_key(node: str, archive_id: str, version: int) -> str:
     return f"archives/{node}/{archive_id}/v{version}.json"
 
 
-def _latest(ctx: Context, archive_id: str) -> Any:
-    v = orm.archive_version
-    return ctx.uow.session.execute(
-        select(v).where(v.c.archive_id == archive_id).order_by(v.c.version.desc()).limit(1)
-    ).first()
+def _latest(ctx: Context, archive_id: str) -> FiledVersion:
+    latest = ctx.repo.latest_version(archive_id)
+    assert latest is not None, "an archive is filed with its first version"
+    return latest
 
 
 def _visit_evidence(ctx: Context, visit_id: str, node: str, ids: list[str] | None = None) -> list[dict[str, Any]]:
     """The visit's evidence uploaded at its own node (an upload names both, and both are checked against it)."""
-    e = orm.evidence
-    query = select(e).where(e.c.visit_id == visit_id, e.c.node == node)
-    if ids is not None:
-        query = query.where(e.c.evidence_id.in_(ids))
-    return [evidence_entry(dict(r._mapping)) for r in ctx.uow.session.execute(query)]
+    found = ctx.repo.evidence_of_visit(visit_id, node)
+    return [evidence_entry(r.__dict__) for r in found if ids is None or r.evidence_id in ids]
 
 
 def _write_version(
-    ctx: Context, head: Any, version: int, result_version: int, contents: Contents, change: Change | None
+    ctx: Context, head: ArchiveHead, version: int, result_version: int, contents: Contents, change: Change | None
 ) -> ArchiveVersionRef:
     """Store the manifest of `version` as a locked object and record it with its items."""
     settings, store = ctx.components.settings, ctx.components.store
@@ -74,33 +68,24 @@ def _write_version(
     key = manifest_key(head.node, archive_id, version)
     stored = store.put(key, io.BytesIO(data), len(data), "application/json", {"archive-id": archive_id})
     store.lock(key, stored.version_id, settings.retention_mode, ctx.now() + timedelta(days=settings.retention_days))
-    ctx.uow.session.execute(
-        insert(orm.archive_version).values(
-            archive_id=archive_id,
-            version=version,
-            result_version=result_version,
-            change="filed" if change is None else "amended",
-            manifest_key=key,
-            manifest_version_id=stored.version_id,
-            algorithm=algorithm,
-            manifest_digest=digest,
-            manifest=document,
-            reason=None if change is None else change.reason,
-            content=None if change is None else change.content,
-            handler=ctx.principal.account_id if change is None else change.handler,
-            approver=document["result"].get("reviewer", "") if change is None else change.approver,
-            amendment_id=None if change is None else change.amendment_id,
-            at=ctx.now(),
-        )
+    filed = FiledVersion(
+        archive_id=archive_id,
+        version=version,
+        result_version=result_version,
+        change="filed" if change is None else "amended",
+        manifest_key=key,
+        manifest_version_id=stored.version_id,
+        algorithm=algorithm,
+        manifest_digest=digest,
+        manifest=document,
+        reason=None if change is None else change.reason,
+        content=None if change is None else change.content,
+        handler=ctx.principal.account_id if change is None else change.handler,
+        approver=document["result"].get("reviewer", "") if change is None else change.approver,
+        amendment_id=None if change is None else change.amendment_id,
+        at=ctx.now(),
     )
-    if contents.evidence:
-        ctx.uow.session.execute(
-            insert(orm.archive_item),
-            [
-                {"archive_id": archive_id, "version": version, "evidence_id": e["evidence_id"], "status": e["status"]}
-                for e in contents.evidence
-            ],
-        )
+    ctx.repo.add_version(filed, [(e["evidence_id"], e["status"]) for e in contents.evidence])
     return ArchiveVersionRef(
         archive_id=uuid.UUID(archive_id),
         version=version,
@@ -118,22 +103,13 @@ def file_result(ctx: Context, approved: ResultApproved, event_id: str) -> str:
     record = payload.pop("record")
     visit_id, node = str(approved.visit_id), str(approved.node)
     served = ctx.serving(node)
-    a = orm.archive
-    head = ctx.uow.session.execute(select(a).where(a.c.visit_id == visit_id)).first()
+    head = ctx.repo.archive_of_visit(visit_id)
     if head is None:
         archive_id = str(uuid.uuid4())
-        ctx.uow.session.execute(
-            insert(a).values(
-                archive_id=archive_id,
-                node=node,
-                visit_id=visit_id,
-                result_id=str(approved.result_id),
-                uscc=approved.uscc,
-                entity_name=approved.entity_name,
-                filed_at=ctx.now(),
-            )
+        head = ArchiveHead(
+            archive_id, node, visit_id, str(approved.result_id), approved.uscc, approved.entity_name, ctx.now()
         )
-        head = ctx.uow.session.execute(select(a).where(a.c.archive_id == archive_id)).one()
+        ctx.repo.add_archive(head)
         included = [{**e, "status": "included"} for e in _visit_evidence(ctx, visit_id, node)]
         contents = Contents(payload, record, included)
         ref = _write_version(ctx, head, 1, approved.version, contents, None)
@@ -169,7 +145,7 @@ def file_result(ctx: Context, approved: ResultApproved, event_id: str) -> str:
     return str(head.archive_id)
 
 
-def _publish_amended(ctx: Context, head: Any, ref: ArchiveVersionRef, previous: int, change: Change) -> None:
+def _publish_amended(ctx: Context, head: ArchiveHead, ref: ArchiveVersionRef, previous: int, change: Change) -> None:
     ctx.uow.publish(
         ArchiveAmended(
             archive=ref,
@@ -209,8 +185,9 @@ def _audit_version(
     )
 
 
-def head_of(ctx: Context, archive_id: str) -> Any:
-    head = ctx.uow.session.execute(select(orm.archive).where(orm.archive.c.archive_id == archive_id)).first()
+def head_of(ctx: Context, archive_id: str) -> ArchiveHead:
+    """The archive, else `archive.not_found` (404)."""
+    head = ctx.repo.archive(archive_id)
     if head is None:
         raise ArchiveNotFound(archive_id=archive_id)
     return head
@@ -230,19 +207,11 @@ def propose(
         raise EvidenceUnknown(ids="、".join(sorted(missing)))
     current.amended(entries, withdraw, None)  # refuse now what could not be applied later
     amendment_id = str(uuid.uuid4())
-    ctx.uow.session.execute(
-        insert(orm.amendment).values(
-            amendment_id=amendment_id,
-            archive_id=archive_id,
-            base_version=latest.version,
-            reason=reason,
-            content=content,
-            add_evidence=add,
-            withdraw_evidence=withdraw,
-            proposed_by=ctx.principal.account_id,
-            proposed_at=ctx.now(),
-        )
-    )
+    proposal = Amendment(
+        amendment_id, archive_id, latest.version, reason, content, tuple(add), tuple(withdraw),
+        ctx.principal.account_id, ctx.now(),
+    )  # fmt: skip
+    ctx.repo.add_amendment(proposal)
     ctx.audit(
         role=role,
         action="archive.propose_amendment",
@@ -258,16 +227,14 @@ def propose(
 
 def decide(ctx: Context, amendment_id: str, decision: str, comment: str) -> dict[str, Any]:
     """An approver (审定人), not the proposer, approves (version n+1 is written) or refuses a proposed change."""
-    m = orm.amendment
-    proposal = ctx.uow.session.execute(select(m).where(m.c.amendment_id == amendment_id)).first()
+    proposal = ctx.repo.amendment(amendment_id)
     if proposal is None:
         raise AmendmentNotFound(amendment_id=amendment_id)
     head = head_of(ctx, str(proposal.archive_id))
     role = ctx.authorize(head.node, APPROVERS)
     if proposal.proposed_by == ctx.principal.account_id:
         raise AmendmentSelfApproval()
-    d = orm.amendment_decision
-    if ctx.uow.session.execute(select(d.c.decision).where(d.c.amendment_id == amendment_id)).first():
+    if ctx.repo.amendment_decision(amendment_id) is not None:
         raise AmendmentDecided()
     latest = _latest(ctx, str(head.archive_id))
     if latest.version != proposal.base_version:
@@ -289,15 +256,8 @@ def decide(ctx: Context, amendment_id: str, decision: str, comment: str) -> dict
         ref = _write_version(ctx, head, latest.version + 1, latest.result_version, contents, change)
         version = ref.version
         _publish_amended(ctx, head, ref, latest.version, change)
-    ctx.uow.session.execute(
-        insert(d).values(
-            amendment_id=amendment_id,
-            decision=decision,
-            approver=ctx.principal.account_id,
-            comment=comment,
-            version=version,
-            at=ctx.now(),
-        )
+    ctx.repo.add_amendment_decision(
+        AmendmentDecision(amendment_id, decision, ctx.principal.account_id, comment, version, ctx.now())
     )
     ctx.audit(
         role=role,
@@ -316,16 +276,9 @@ def archive_view(ctx: Context, archive_id: str) -> dict[str, Any]:
     """An archive's versions with who, when, why and the approver, and evidence uploaded after filing (no content)."""
     head = head_of(ctx, archive_id)
     on_team_or_wider(ctx.principal, Action.READ, head.node, READERS, team_of(ctx.visits, str(head.visit_id)))
-    v = orm.archive_version
-    versions = ctx.uow.session.execute(select(v).where(v.c.archive_id == archive_id).order_by(v.c.version)).all()
-    filed = select(orm.archive_item.c.evidence_id).where(orm.archive_item.c.archive_id == archive_id)
-    e = orm.evidence
-    unfiled = ctx.uow.session.execute(
-        select(e.c.evidence_id).where(e.c.visit_id == head.visit_id, e.c.evidence_id.not_in(filed))
-    ).scalars()
-    count = ctx.uow.session.execute(
-        select(func.count()).select_from(orm.amendment).where(orm.amendment.c.archive_id == archive_id)
-    ).scalar_one()
+    versions = ctx.repo.versions(archive_id)
+    unfiled = ctx.repo.evidence_after_filing(archive_id, head.visit_id)
+    count = ctx.repo.amendment_count(archive_id)
     return {
         "archive_id": archive_id,
         "node": head.node,

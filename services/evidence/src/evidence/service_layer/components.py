@@ -1,5 +1,6 @@
 """What the evidence use cases are given by the composition root (`evidence.bootstrap`): the object store, the
-settings, the clock, the read model and repository factories, and the nodes kept by another deployment."""
+settings, the clock, the read model's and the repository's factories (each given the unit of work), and the nodes
+kept by another deployment."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from evidence.domain.content import ZipLimits
 from hrss.contracts import utcnow
 
 if TYPE_CHECKING:
+    from evidence.adapters.repository import EvidenceRepository
     from evidence.adapters.store import AbstractEvidenceStore
     from evidence.adapters.visits import AbstractVisitReadModel
 
@@ -29,7 +31,8 @@ class Settings:
 @dataclass
 class Components:
     store: AbstractEvidenceStore
-    visits: Callable[[Any], AbstractVisitReadModel]  # the visit read model on a session
+    visits: Callable[[Any], AbstractVisitReadModel]  # the visit read model in a unit of work
+    repository: Callable[[Any], EvidenceRepository]  # the repository in a unit of work
     settings: Settings = field(default_factory=Settings)
     clock: Callable[[], datetime] = field(default=utcnow)
     # test hook, set only by test configs (EVIDENCE.fault): "pause-after-object-write:<marker file>"

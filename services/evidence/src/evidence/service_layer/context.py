@@ -1,12 +1,11 @@
-"""What a use case is handed: the database, the components, the caller and the request's trace id; the access
-check, the audit entry every evidence step writes, and a side channel for rows that must outlive a rollback."""
+"""What a use case is handed: the unit of work, the components, the caller and the request's trace id; the access
+check and the audit entry every evidence step writes (`NodeContext`), the repository and the visit read model."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Insert
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from evidence.service_layer.components import Components
 from hrss.auth import Role
@@ -14,6 +13,7 @@ from hrss.auth.roles import ADMIN_ROLES
 from hrss.db.context import NodeContext
 
 if TYPE_CHECKING:
+    from evidence.adapters.repository import EvidenceRepository
     from evidence.adapters.visits import AbstractVisitReadModel
 
 UPLOADERS = ADMIN_ROLES | {Role.INSPECTOR, Role.ARCHIVE_KEEPER}  # who adds evidence to a visit
@@ -33,11 +33,9 @@ class Context(NodeContext[Components]):
     @property
     def visits(self) -> AbstractVisitReadModel:
         """The visits this process keeps (from the inspection service's events)."""
-        return self.components.visits(self.uow.session)
+        return self.components.visits(self.uow)
 
-    def side_write(self, statement: Insert) -> None:
-        """Commit `statement` at once in its own transaction (upload intents and rejections survive a rollback
-        or a crash of the request's own transaction)."""
-        engine: Any = self.uow.session.get_bind()
-        with engine.begin() as connection:
-            connection.execute(statement)
+    @cached_property
+    def repo(self) -> EvidenceRepository:
+        """What the service keeps, in this unit of work."""
+        return self.components.repository(self.uow)

@@ -17,15 +17,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import eventlet
-from sqlalchemy import insert, select
 
-from evidence.adapters import orm
 from evidence.adapters.sniffing import HEAD, detect, zip_entries
 from evidence.adapters.store import Stored, StoreError
 from evidence.domain.content import CONTAINERS, check_content, check_zip, extension_of
 from evidence.domain.errors import ChecksumMismatch, DeclaredTooLarge, EmptyFile, IncompleteUpload, Rejected, TooLarge
 from evidence.domain.hashing import HashingReader, check_declared, new_hash
 from evidence.domain.kinds import EvidenceKind
+from evidence.domain.records import EvidenceRecord
 from evidence.service_layer.context import UPLOADERS, Context
 from evidence.service_layer.visits import check_uploader
 from hrss.contracts.events.evidence import EvidenceFiled
@@ -82,16 +81,7 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
     evidence_id = str(uuid.uuid4())
     key = object_key(spec.node, spec.visit_id, evidence_id)
     now = ctx.now()
-    ctx.side_write(
-        insert(orm.upload_intent).values(
-            evidence_id=evidence_id,
-            node=spec.node,
-            visit_id=spec.visit_id,
-            object_key=key,
-            actor=ctx.principal.account_id,
-            started_at=now,
-        )
-    )
+    ctx.repo.record_intent(evidence_id, spec.node, spec.visit_id, key, ctx.principal.account_id, now)
     reader = HashingReader(head, stream, algorithm, settings.max_bytes)
     try:
         stored = store.put(key, reader, -1 if length is None else length, content_type, {"evidence-id": evidence_id})
@@ -136,7 +126,7 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
         "uploaded_by": ctx.principal.account_id,
         "uploaded_at": now,
     }
-    ctx.uow.session.execute(insert(orm.evidence).values(**row))
+    ctx.repo.add_evidence(EvidenceRecord(**row))
     ctx.uow.publish(EvidenceFiled(**row), subject=spec.visit_id, node=ctx.serving(spec.node))  # type: ignore[arg-type]
     ctx.audit(
         role=role,
@@ -147,9 +137,8 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
         after_hash=digest if algorithm == "sha256" else None,
         detail={"visit_id": spec.visit_id, "kind": kind.value, "algorithm": algorithm, "digest": digest},
     )
-    archived = ctx.uow.session.execute(
-        select(orm.archive.c.archive_id).where(orm.archive.c.visit_id == spec.visit_id)
-    ).scalar()
+    archive = ctx.repo.archive_of_visit(spec.visit_id)
+    archived = None if archive is None else archive.archive_id
     return {**evidence_view(row), "after_filing": archived is not None, "archive_id": archived}
 
 
@@ -163,9 +152,7 @@ def _reject(ctx: Context, evidence_id: str, code: str, stored: Stored | None) ->
         except StoreError:
             log.exception("could not remove the object of refused upload %s", evidence_id)
             removed = "no"
-    ctx.side_write(
-        insert(orm.upload_rejection).values(evidence_id=evidence_id, code=code, object_removed=removed, at=ctx.now())
-    )
+    ctx.repo.record_rejection(evidence_id, code, removed, ctx.now())
 
 
 def _fault_point(ctx: Context, name: str) -> None:
@@ -181,7 +168,7 @@ def _fault_point(ctx: Context, name: str) -> None:
 
 def evidence_view(row: Any) -> dict[str, Any]:
     """The JSON of an evidence record."""
-    r = dict(row._mapping) if hasattr(row, "_mapping") else dict(row)
+    r = row if isinstance(row, dict) else row.__dict__
     return {
         "evidence_id": str(r["evidence_id"]),
         "node": r["node"],

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from evidence.adapters.visits import AbstractVisitReadModel
 from evidence.domain.visits import STATUS, TEAM, Visit, VisitFact, check_open, check_target
 from hrss.auth import AccessDenied, Action, Principal, Role, acting_role, check_access
 from hrss.bus.config import serves
 from hrss.contracts import Node
 from hrss.contracts.events.inspection import VisitExtended, VisitOpened, VisitStatusChanged
+
+if TYPE_CHECKING:
+    from evidence.adapters.visits import AbstractVisitReadModel
 
 VisitEvent = VisitOpened | VisitExtended | VisitStatusChanged
 
