@@ -10,7 +10,7 @@ from typing import Any
 
 from registry.adapters.repository import RegistryRepository
 from registry.domain.regions import RegionTable
-from registry.domain.versions import Change, StoredEntity
+from registry.domain.versions import Change, Interest, StoredEntity, StoredInspector
 from registry.service_layer.components import Components
 from registry_testkit import personal_key
 
@@ -19,10 +19,13 @@ from hrss.workdays import default_calendar
 
 
 class FakeRegistryRepository(RegistryRepository):
-    """Entities as lists of (version, change) by id; the last one is the current version."""
+    """Entities and inspectors as lists of (version, change) by id, the last one the current version; declarations
+    of interest as a list per inspector, in the order they were made."""
 
     def __init__(self) -> None:
         self.entities: dict[str, list[tuple[StoredEntity, Change]]] = {}
+        self.inspectors: dict[str, list[tuple[StoredInspector, Change]]] = {}
+        self.declarations: dict[str, list[Interest]] = {}
 
     def _current(self) -> list[StoredEntity]:
         return [versions[-1][0] for versions in self.entities.values()]
@@ -41,6 +44,30 @@ class FakeRegistryRepository(RegistryRepository):
         versions = self.entities.setdefault(entity.id, [])
         assert first == (not versions), "the first version of a new entity, a later one of a kept entity"
         versions.append((entity, change))
+
+    def inspector_id_by_credential(self, credential_no: str) -> str | None:
+        return next((k for k, v in self.inspectors.items() if v[-1][0].state.credential_no == credential_no), None)
+
+    def lock_inspector(self, inspector_id: str) -> StoredInspector | None:
+        versions = self.inspectors.get(inspector_id)
+        return versions[-1][0] if versions else None
+
+    def add_inspector_version(self, inspector: StoredInspector, change: Change, *, first: bool) -> None:
+        versions = self.inspectors.setdefault(inspector.id, [])
+        assert first == (not versions), "the first version of a new inspector, a later one of a kept inspector"
+        versions.append((inspector, change))
+
+    def interests(self, inspector_id: str) -> list[Interest]:
+        latest: dict[str, Interest] = {}
+        for declared in sorted(self.declarations.get(inspector_id, []), key=lambda i: i.uscc):  # stable: in order
+            latest[declared.uscc] = declared
+        return [i for i in latest.values() if i.action == "declare"]
+
+    def interest_revision(self, inspector_id: str) -> int:
+        return len(self.declarations.get(inspector_id, []))
+
+    def add_interest(self, inspector_id: str, declared: Interest) -> None:
+        self.declarations.setdefault(inspector_id, []).append(declared)
 
 
 _REGIONS: RegionTable | None = None

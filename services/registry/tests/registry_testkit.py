@@ -30,11 +30,12 @@ def personal_key() -> str:
 
 
 def components(key: str | None = None) -> Components:
+    cipher = AesGcmSecretCipher.parse(key or personal_key(), "个人信息", "HRSS_REGISTRY_PERSONAL_KEY")
     return Components(
         regions=RegionTable.load(),
         calendar=default_calendar(),
-        cipher=AesGcmSecretCipher.parse(key or personal_key(), "个人信息", "HRSS_REGISTRY_PERSONAL_KEY"),
-        repository=sql_repository,
+        cipher=cipher,
+        repository=sql_repository(cipher),
     )
 
 

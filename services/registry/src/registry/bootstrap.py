@@ -25,10 +25,11 @@ def personal_data_cipher(config: Mapping[str, Any], environ: Mapping[str, str] =
 def bootstrap(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> Components:
     """Components from config; fails at start (bad key, unreadable holiday file), not at the first request."""
     registry = config.get("REGISTRY") or {}
+    cipher = personal_data_cipher(config, environ)
     return Components(
         regions=RegionTable.load(),
         calendar=default_calendar(),
-        cipher=personal_data_cipher(config, environ),
-        repository=sql_repository,
+        cipher=cipher,
+        repository=sql_repository(cipher),
         freshness_days=int(registry.get("freshness_working_days", FRESHNESS_WORKING_DAYS)),
     )

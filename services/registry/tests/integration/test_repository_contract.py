@@ -12,10 +12,12 @@ import sqlalchemy as sa
 from fakes import FakeRegistryRepository
 from registry.adapters.repository import RegistryRepository, SqlRegistryRepository
 from registry.domain.entities import CreditGrade, EntityState, EntityStatus, ObjectType
-from registry.domain.versions import Change, Source, StoredEntity
-from registry_testkit import COUNTY, migrate
+from registry.domain.inspectors import InspectorState, InspectorStatus, Pool
+from registry.domain.versions import Change, Interest, Source, StoredEntity, StoredInspector
+from registry_testkit import COUNTY, components, migrate
 from sqlalchemy.orm import Session
 
+from hrss.contracts.lines import Line
 from hrss.contracts.uscc import uscc_with_check
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
@@ -57,7 +59,7 @@ def repo(request: pytest.FixtureRequest) -> Iterator[RegistryRepository]:
     engine = sa.create_engine(dsn)
     session = Session(engine)
     try:
-        yield SqlRegistryRepository(session)
+        yield SqlRegistryRepository(session, components().cipher)
     finally:
         session.rollback()
         session.close()
@@ -87,3 +89,54 @@ def test_a_later_version_becomes_the_current_one(repo: RegistryRepository) -> No
     assert repo.lock_entity(key) == stored(key, 2, later)
     assert repo.lock_entity_by_uscc(later.uscc) == stored(key, 2, later)
     assert repo.lock_entity(other) == stored(other, 1, state(2))
+
+
+def inspector(n: int = 1, **changes: object) -> InspectorState:
+    values: dict[str, object] = {
+        "credential_no": f"4104022026{n:04d}",
+        "credential_expires": date(2030, 12, 31),
+        "name": f"张{n}",
+        "unit": "新华区劳动保障监察大队",
+        "node": COUNTY,
+        "line": Line.LABOUR_INSPECTION,
+        "position": None,
+        "qualifications": ("行政执法资格",),
+        "expertise": ("工资支付",),
+        "pool": Pool.ENFORCEMENT,
+        "status": InspectorStatus.ACTIVE,
+        "station_region": None,
+        "former_employers": (),
+        "national_id": "410402199003071237",
+        "phone": "13803751234",
+    }
+    return InspectorState(**{**values, **changes})  # type: ignore[arg-type]
+
+
+def kept_inspector(inspector_id: str, version: int, kept: InspectorState) -> StoredInspector:
+    return StoredInspector(inspector_id, version, kept, kept.content_hash())
+
+
+def test_an_inspector_is_found_by_credential_with_its_personal_data_as_it_was_kept(repo: RegistryRepository) -> None:
+    key = str(uuid.uuid4())
+    assert repo.lock_inspector(key) is None and repo.inspector_id_by_credential(inspector().credential_no) is None
+    repo.add_inspector_version(kept_inspector(key, 1, inspector()), change(), first=True)
+    transferred = inspector(status=InspectorStatus.TRANSFERRED, phone=None)
+    repo.add_inspector_version(kept_inspector(key, 2, transferred), change(), first=False)
+    assert repo.inspector_id_by_credential(inspector().credential_no) == key
+    assert repo.lock_inspector(key) == kept_inspector(key, 2, transferred)
+
+
+def test_interests_are_the_latest_declaration_per_entity_and_every_one_counts_as_a_revision(
+    repo: RegistryRepository,
+) -> None:
+    key = str(uuid.uuid4())
+    repo.add_inspector_version(kept_inspector(key, 1, inspector()), change(), first=True)
+    first, second = state(1).uscc, state(2).uscc
+    assert repo.interests(key) == [] and repo.interest_revision(key) == 0
+    repo.add_interest(key, Interest(second, "declare", "曾任职", NOW, "a"))
+    repo.add_interest(key, Interest(first, "declare", "亲属任职", NOW, "a"))
+    repo.add_interest(key, Interest(second, "withdraw", "已离职满三年", NOW, "b"))
+    assert repo.interests(key) == [Interest(first, "declare", "亲属任职", NOW, "a")]
+    repo.add_interest(key, Interest(second, "declare", "再次任职", NOW, "c"))
+    assert [i.uscc for i in repo.interests(key)] == sorted([first, second])
+    assert repo.interest_revision(key) == 4

@@ -8,9 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from fakes import FakeRegistryRepository, fake_components
-from registry.domain.errors import EntityExists, EntityNotFound
+from registry.domain.errors import EntityExists, EntityNotFound, InspectorExists, InterestExists, InterestNotDeclared
 from registry.service_layer import handlers
-from registry.service_layer.commands import ChangeEntity, RegisterEntity
+from registry.service_layer.commands import (
+    ChangeEntity,
+    ChangeInspector,
+    DeclareInterest,
+    RegisterEntity,
+    RegisterInspector,
+)
 from registry.service_layer.context import Context
 from registry_testkit import COUNTY, OTHER_COUNTY, PROVINCE, principal
 
@@ -161,3 +167,67 @@ def test_a_result_not_approved_or_from_outside_the_entity_territory_records_noth
     assert handlers.handle_event(approved(date(2026, 11, 20), status="submitted"), service_context(world), "e") is None
     assert handlers.handle_event(approved(date(2026, 11, 20), node=OTHER_COUNTY), service_context(world), "e") is None
     assert world.uow.events == []
+
+
+def inspector_record(**extra: object) -> dict[str, object]:
+    return {
+        "credential_no": "41040220260001",
+        "credential_expires": "2030-12-31",
+        "name": "张一",
+        "unit": "新华区劳动保障监察大队",
+        "node": COUNTY,
+        "line": "劳动保障监察",
+        "qualifications": "行政执法资格",
+        "national_id": "410402199003071237",
+        "phone": "13803751234",
+        **extra,
+    }
+
+
+def test_registering_an_inspector_publishes_no_personal_data(world: World) -> None:
+    written = world.run(RegisterInspector(inspector_record()))
+    kept = world.repo.lock_inspector(written.id)  # type: ignore[attr-defined]
+    assert kept is not None and kept.state.national_id == "410402199003071237"
+    [event] = world.uow.committed
+    assert event.type == "registry.inspector_changed" and event.payload["credential_no"] == "41040220260001"
+    assert "national_id" not in event.payload and "phone" not in event.payload
+    assert world.uow.audited[0][1].action == "inspector.register"
+
+
+def test_a_credential_number_registered_twice_is_a_conflict(world: World) -> None:
+    world.run(RegisterInspector(inspector_record()))
+    with pytest.raises(InspectorExists) as refused:
+        world.run(RegisterInspector(inspector_record(name="李二")))
+    assert refused.value.code == "inspector.exists" and len(world.repo.inspectors) == 1
+
+
+def test_a_transfer_is_version_two_and_needs_no_new_credential(world: World) -> None:
+    first = world.run(RegisterInspector(inspector_record()))
+    changed = world.run(ChangeInspector(first.id, {"status": "调离"}, reason="调离本单位"))  # type: ignore[attr-defined]
+    assert (changed.version, changed.changed) == (2, True)  # type: ignore[attr-defined]
+    assert world.repo.lock_inspector(first.id).state.status.value == "transferred"  # type: ignore[attr-defined, union-attr]
+
+
+def test_declaring_an_interest_publishes_the_inspector_interests_and_a_second_declaration_conflicts(
+    world: World,
+) -> None:
+    first = world.run(RegisterInspector(inspector_record()))
+    answer = world.run(DeclareInterest(first.id, USCC, "曾在该单位任职"))  # type: ignore[attr-defined]
+    assert answer["revision"] == 1 and [i["uscc"] for i in answer["interests"]] == [USCC]  # type: ignore[index]
+    [event] = world.uow.committed
+    assert event.type == "registry.interests_changed" and event.payload["interests"][0]["uscc"] == USCC
+    with pytest.raises(InterestExists):
+        world.run(DeclareInterest(first.id, USCC, "再次申报"))  # type: ignore[attr-defined]
+    withdrawn = world.run(DeclareInterest(first.id, USCC, "已离职满三年", withdraw=True))  # type: ignore[attr-defined]
+    assert withdrawn["revision"] == 2 and withdrawn["interests"] == []  # type: ignore[index]
+    assert world.uow.audited[0][1].action == "interest.withdraw"
+    with pytest.raises(InterestNotDeclared):
+        world.run(DeclareInterest(first.id, USCC, "再撤回一次", withdraw=True))  # type: ignore[attr-defined]
+
+
+def test_an_interest_needs_a_valid_uscc_and_a_reason_and_names_both_fields(world: World) -> None:
+    first = world.run(RegisterInspector(inspector_record()))
+    with pytest.raises(InvalidRecord) as refused:
+        world.run(DeclareInterest(first.id, "91410402X", ""))  # type: ignore[attr-defined]
+    assert {e.field for e in refused.value.errors} == {"uscc", "reason"}
+    assert world.repo.declarations == {}

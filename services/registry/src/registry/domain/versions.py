@@ -53,6 +53,30 @@ class StoredEntity:
     content_hash: str
 
 
+@dataclass(frozen=True)
+class StoredInspector:
+    """An inspector's current version as the registry keeps it (personal data in clear)."""
+
+    id: str
+    version: int
+    state: InspectorState
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class Interest:
+    """One declaration (or withdrawal) of an inspector's interest in an entity (回避), as kept."""
+
+    uscc: str
+    action: str  # declare / withdraw
+    reason: str
+    at: datetime
+    by: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"uscc": self.uscc, "reason": self.reason, "declared_at": self.at.isoformat(), "declared_by": self.by}
+
+
 def entity_payload(entity_id: str, version: int, state: EntityState, node: str, at: datetime) -> dict[str, Any]:
     """The `registry.entity_changed` payload, in JSON types (as `UnitOfWork.publish_many` takes it)."""
     return {

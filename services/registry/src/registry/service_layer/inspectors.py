@@ -1,4 +1,5 @@
-"""Use cases of the inspector registry: register, change, and declared interests for recusal (回避)."""
+"""Use cases of the inspector registry: register an inspector, record a change as a new version, declare or
+withdraw an interest in an entity (回避)."""
 
 from __future__ import annotations
 
@@ -7,21 +8,13 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-
 from hrss.contracts.errors import FieldError, InvalidRecord
 from hrss.contracts.events.registry import InspectorChanged, InterestsChanged
 from hrss.contracts.uscc import InvalidUscc, check_uscc
-from registry.adapters.orm import inspector_current, inspector_version, interest
-from registry.adapters.rows import (
-    inspector_current_row,
-    inspector_from_row,
-    inspector_version_row,
-)
 from registry.domain import fields
 from registry.domain.errors import InspectorExists, InspectorNotFound, InterestExists, InterestNotDeclared
 from registry.domain.inspectors import InspectorState, parse_inspector
-from registry.domain.versions import inspector_payload
+from registry.domain.versions import Interest, StoredInspector, inspector_payload
 from registry.service_layer.changes import REGISTRY_KEEPERS, make_change
 from registry.service_layer.context import Context
 from registry.service_layer.entities import Written
@@ -33,9 +26,7 @@ def register_inspector(
     """Add an inspector (version 1); a credential number already registered is a conflict."""
     state = parse_inspector(raw, ctx.components.regions)
     role = ctx.authorize(state.node, REGISTRY_KEEPERS)
-    existing = ctx.uow.session.execute(
-        select(inspector_current.c.id).where(inspector_current.c.credential_no == state.credential_no)
-    ).scalar_one_or_none()
+    existing = ctx.repo.inspector_id_by_credential(state.credential_no)
     if existing is not None:
         raise InspectorExists(credential_no=state.credential_no, existing=existing)
     inspector_id = str(uuid.uuid4())
@@ -53,8 +44,8 @@ def change_inspector(
     source: str,
 ) -> Written:
     """Record a change as version n+1 (status, credential renewal, transfer …); no change, no version."""
-    row = _current(ctx, inspector_id, for_update=True)
-    before = inspector_from_row(row, ctx.components.cipher, inspector_id)
+    row = _current(ctx, inspector_id)
+    before = row.state
     ctx.authorize(before.node, REGISTRY_KEEPERS)
     state = before.changed(values, ctx.components.regions)
     role = ctx.authorize(state.node, REGISTRY_KEEPERS)
@@ -66,9 +57,9 @@ def change_inspector(
     return Written(inspector_id, row.version + 1, created=False, changed=True)
 
 
-def _current(ctx: Context, inspector_id: str, *, for_update: bool = False) -> Any:
-    query = select(inspector_current).where(inspector_current.c.id == inspector_id)
-    row = ctx.uow.session.execute(query.with_for_update() if for_update else query).first()
+def _current(ctx: Context, inspector_id: str) -> StoredInspector:
+    """The inspector's current version, locked; `InspectorNotFound` if there is none."""
+    row = ctx.repo.lock_inspector(inspector_id)
     if row is None:
         raise InspectorNotFound(inspector_id=inspector_id)
     return row
@@ -79,7 +70,7 @@ def _write_version(
     inspector_id: str,
     version: int,
     state: InspectorState,
-    before: Any,
+    before: StoredInspector | None,
     *,
     reason: str | None,
     known_at: datetime | None,
@@ -89,14 +80,7 @@ def _write_version(
     change = make_change(ctx, reason=reason, known_at=known_at, source=source)
     digest = state.content_hash()
     node = ctx.producing_node(state.node)
-    session = ctx.uow.session
-    row = inspector_version_row(inspector_id, version, state, change, digest, ctx.components.cipher)
-    session.execute(insert(inspector_version).values(row))
-    current = inspector_current_row(row, change.applied_at)
-    if before is None:
-        session.execute(insert(inspector_current).values(current))
-    else:
-        session.execute(update(inspector_current).where(inspector_current.c.id == inspector_id).values(current))
+    ctx.repo.add_inspector_version(StoredInspector(inspector_id, version, state, digest), change, first=before is None)
     ctx.uow.publish(
         InspectorChanged.model_validate(inspector_payload(inspector_id, version, state, change.applied_at)),
         subject=inspector_id,
@@ -119,25 +103,10 @@ def _write_version(
 # -- declared interests (回避) -------------------------------------------------------------
 
 
-def current_interests(session: Any, inspector_id: str) -> list[dict[str, Any]]:
-    """The interests an inspector has declared and not withdrawn, by USCC."""
-    rows = session.execute(
-        select(interest).where(interest.c.inspector_id == inspector_id).order_by(interest.c.uscc, interest.c.id)
-    ).all()
-    latest: dict[str, Any] = {}
-    for row in rows:
-        latest[row.uscc] = row
-    return [
-        {"uscc": r.uscc, "reason": r.reason, "declared_at": r.at.isoformat(), "declared_by": r.by}
-        for r in latest.values()
-        if r.action == "declare"
-    ]
-
-
 def declare_interest(ctx: Context, inspector_id: str, uscc: Any, reason: Any, *, withdraw: bool = False) -> dict:
     """Declare (or withdraw) an interest of an inspector in an entity; the reason is required either way."""
-    row = _current(ctx, inspector_id, for_update=True)  # serialises declarations of one inspector
-    role = ctx.authorize(row.node, REGISTRY_KEEPERS)
+    row = _current(ctx, inspector_id)  # locked: serialises declarations of one inspector
+    role = ctx.authorize(row.state.node, REGISTRY_KEEPERS)
     errors = []
     try:
         code = check_uscc(str(uscc or ""))
@@ -149,27 +118,22 @@ def declare_interest(ctx: Context, inspector_id: str, uscc: Any, reason: Any, *,
         errors.append(FieldError("reason", bad.code, bad.message))
     if errors:
         raise InvalidRecord(errors)
-    session = ctx.uow.session
-    declared = {i["uscc"] for i in current_interests(session, inspector_id)}
+    declared = {i.uscc for i in ctx.repo.interests(inspector_id)}
     if withdraw and code not in declared:
         raise InterestNotDeclared(uscc=code)
     if not withdraw and code in declared:
         raise InterestExists(uscc=code)
     now = ctx.components.clock()
     action = "withdraw" if withdraw else "declare"
-    session.execute(
-        insert(interest).values(
-            inspector_id=inspector_id, uscc=code, action=action, reason=why, at=now, by=ctx.principal.account_id
-        )
-    )
-    interests = current_interests(session, inspector_id)
-    revision = session.execute(select(interest.c.id).where(interest.c.inspector_id == inspector_id)).all()
-    node = ctx.producing_node(row.node)
+    ctx.repo.add_interest(inspector_id, Interest(code, action, why, now, ctx.principal.account_id))
+    interests = [i.to_dict() for i in ctx.repo.interests(inspector_id)]
+    revision = ctx.repo.interest_revision(inspector_id)
+    node = ctx.producing_node(row.state.node)
     ctx.uow.publish(
         InterestsChanged.model_validate(
             {
                 "inspector_id": inspector_id,
-                "revision": len(revision),
+                "revision": revision,
                 "interests": [{"uscc": i["uscc"], "reason": i["reason"]} for i in interests],
                 "node": node,
                 "changed_at": now.isoformat(),
@@ -187,4 +151,4 @@ def declare_interest(ctx: Context, inspector_id: str, uscc: Any, reason: Any, *,
         reason=why,
         detail={"uscc": code},
     )
-    return {"inspector_id": inspector_id, "revision": len(revision), "interests": interests}
+    return {"inspector_id": inspector_id, "revision": revision, "interests": interests}

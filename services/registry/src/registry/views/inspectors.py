@@ -17,13 +17,13 @@ from hrss.contracts.lines import LINE_LABELS, Line
 from hrss.web import check_id
 from hrss.workdays import china_date
 from registry.adapters.orm import inspector_current, inspector_version
+from registry.adapters.repository import current_interests
 from registry.adapters.rows import INSPECTOR_COLUMNS
 from registry.domain import fields
 from registry.domain.errors import InspectorNotFound
 from registry.domain.inspectors import POOL_LABELS, InspectorStatus, Pool, mask_national_id, mask_phone
 from registry.domain.inspectors import STATUS_LABELS as INSPECTOR_STATUS_LABELS
 from registry.domain.regions import RegionTable, subtree_prefix
-from registry.service_layer.inspectors import current_interests
 from registry.views.query import choice, page, plain, readable, region_arg, tag_list, version_dict
 
 
@@ -104,7 +104,7 @@ def inspector(session: Session, principal: Principal, inspector_id: str, cipher:
     return {
         **_inspector(row, principal, cipher),
         "versions": [version_dict(v, INSPECTOR_COLUMNS, hidden) for v in versions],
-        "interests": current_interests(session, key),
+        "interests": [i.to_dict() for i in current_interests(session, key)],
     }
 
 
