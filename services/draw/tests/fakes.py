@@ -179,6 +179,12 @@ class FakeDrawRepository(DrawRepository):
                 raise DuplicateRow(f"{draw_id} pick {p.seq}")
             rows[p.seq] = p
 
+    def picks_by_node(self, draw_id: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for pick in self.pick_rows.get(draw_id, {}).values():
+            counts[pick.target_node] = counts.get(pick.target_node, 0) + 1
+        return counts
+
     def expansion_plans(self, draw_id: str) -> list[dict[str, Any]]:
         return [plan for _, plan in sorted(self.expansions.get(draw_id, {}).items())]
 

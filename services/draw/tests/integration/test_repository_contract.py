@@ -192,6 +192,7 @@ def test_a_draw_is_kept_as_its_run_log_picks_expansions_and_openings(repo: DrawR
     ]
     repo.add_picks(newer.draw_id, picks)
     assert repo.picks(newer.draw_id) == sorted(picks, key=lambda p: p.seq) and repo.picks(older.draw_id) == []
+    assert repo.picks_by_node(newer.draw_id) == {COUNTY_A: 2} and repo.picks_by_node(older.draw_id) == {}
     repo.add_expansion(newer.draw_id, 9, {"plan": 2})
     repo.add_expansion(newer.draw_id, 5, {"plan": 1})
     assert repo.expansion_plans(newer.draw_id) == [{"plan": 1}, {"plan": 2}]

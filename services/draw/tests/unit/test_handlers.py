@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 from draw.adapters.snapshots import MemorySnapshots
 from draw.domain import errors
+from draw.domain.draw import Draw
 from draw.service_layer import commands, handlers
 from draw.service_layer.components import Components
 from draw.service_layer.context import Context
-from draw.service_layer.records import package
+from draw.service_layer.records import load, package
 from draw_testkit import COUNTY_A, COUNTY_B, NOW, PROVINCE, World, world_events
 from fakes import FakeDrawRepository
 
@@ -185,3 +186,13 @@ def test_a_team_member_replaced_is_published_to_the_county_with_the_new_team(dra
         ).code
         == "draw.no_team_replacement"
     )
+
+
+def test_a_draw_loaded_from_its_rows_is_the_draw_its_auditor_package_restores(draws: Draws) -> None:
+    draw_id = draws.drawn()["draw_id"]
+    draws.run(commands.ReplaceEntity(draw_id, draws.repo.picks(draw_id)[0].uscc, "closed"))
+    ctx = draws.ctx()
+    _, loaded = load(ctx, draw_id)
+    _, auditor = package(ctx, draw_id)
+    assert loaded.auditor_package() == Draw.restore(auditor, ctx.now_iso).auditor_package()
+    assert loaded.status == "drawn" and loaded.invalid

@@ -134,6 +134,10 @@ class DrawRepository(ABC):
     def add_picks(self, draw_id: str, picks: Sequence[PickRecord]) -> None: ...
 
     @abstractmethod
+    def picks_by_node(self, draw_id: str) -> dict[str, int]:
+        """How many of the draw's picks went to each target node."""
+
+    @abstractmethod
     def expansion_plans(self, draw_id: str) -> list[dict[str, Any]]:
         """The plans of the draw's expansions in log order."""
 
@@ -329,6 +333,14 @@ class SqlDrawRepository(DrawRepository):
     def add_picks(self, draw_id: str, picks: Sequence[PickRecord]) -> None:
         if picks:
             self.session.execute(insert(draw_pick), [{"draw_id": draw_id, **vars(p)} for p in picks])
+
+    def picks_by_node(self, draw_id: str) -> dict[str, int]:
+        query = (
+            select(draw_pick.c.target_node, func.count())
+            .where(draw_pick.c.draw_id == draw_id)
+            .group_by(draw_pick.c.target_node)
+        )
+        return {str(node): int(count) for node, count in self.session.execute(query)}
 
     def expansion_plans(self, draw_id: str) -> list[dict[str, Any]]:
         query = select(draw_expansion.c.plan).where(draw_expansion.c.draw_id == draw_id).order_by(draw_expansion.c.seq)

@@ -91,9 +91,7 @@ def summary(ctx: Context, draw_id: str) -> dict[str, Any]:
         if "contribution" in kinds
         else "committed"
     )
-    targets: dict[str, int] = {}
-    for pick in ctx.repo.picks(draw_id):
-        targets[pick.target_node] = targets.get(pick.target_node, 0) + 1
+    targets = ctx.repo.picks_by_node(draw_id)
     committed = log[0].body
     return {
         "draw_id": run.draw_id,
