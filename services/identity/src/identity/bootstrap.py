@@ -10,11 +10,12 @@ from typing import Any
 
 from hrss.auth import Argon2Parameters, KeySet, Passwords, SigningKey, TokenIssuer, TokenVerifier
 from hrss.auth.secrets import AesGcmSecretCipher
+from hrss.db import UnitOfWork
 from identity.adapters.repository import AccountRepository, SqlAlchemyAccountRepository
 from identity.service_layer.components import Components
 
 
-def sql_repository(uow: Any) -> AccountRepository:
+def sql_repository(uow: UnitOfWork) -> AccountRepository:
     """The account repository in the unit of work's session."""
     return SqlAlchemyAccountRepository(uow.session)
 

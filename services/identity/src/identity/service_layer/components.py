@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hrss.auth import LockoutPolicy, Passwords, SessionPolicy, TokenIssuer, TokenVerifier
 from hrss.auth.secrets import AesGcmSecretCipher
 from hrss.contracts import utcnow
+from hrss.db import UnitOfWork
 
 if TYPE_CHECKING:
     from identity.adapters.repository import AccountRepository
@@ -25,7 +26,7 @@ class Components:
     verifier: TokenVerifier
     passwords: Passwords
     cipher: AesGcmSecretCipher
-    repository: Callable[[Any], AccountRepository]
+    repository: Callable[[UnitOfWork], AccountRepository]
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
     sessions: SessionPolicy = field(default_factory=SessionPolicy)
     totp_issuer: str = "HRSS"

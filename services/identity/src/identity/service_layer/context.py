@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hrss.audit import AuditRecord
 from hrss.auth import Principal
+from hrss.db import UnitOfWork
 from identity.service_layer.components import Components
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 class Context:
     """`principal` is None where nobody is logged in yet (login, refresh, enrolment, the command line)."""
 
-    uow: Any  # hrss.db.UnitOfWork, or hrss.testing.fakes.FakeUnitOfWork in the handler tests
+    uow: UnitOfWork  # or hrss.testing.fakes.FakeUnitOfWork in the handler tests
     components: Components
     principal: Principal | None = None
     request_id: str | None = None
