@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 from draw.domain import errors
-from draw.domain.draw import Draw, check_entity_replacement_reason
+from draw.domain.draw import Draw, check_entity_replacement_reason, check_member_replacement
 
 from hrss.contracts import PlatformError
 from hrss.drawkit import SHA256, DrawPlan, FrameEntry, ItemRule
@@ -98,3 +98,11 @@ def test_an_entity_replacement_reason_outside_the_list_is_refused() -> None:
     check_entity_replacement_reason("moved_out")
     bad = refusal(lambda: check_entity_replacement_reason("job_change"))
     assert bad.code == "draw.replacement_reason" and bad.status == 400 and "moved_out（已迁出本辖区）" in bad.message
+
+
+def test_a_team_member_is_replaced_for_an_inspectors_reason_with_an_approver() -> None:
+    check_member_replacement("health", "局长 王五")
+    entity_reason = refusal(lambda: check_member_replacement("closed", "局长 王五"))
+    assert entity_reason.code == "draw.team_replacement_invalid" and "job_change（工作调动）" in entity_reason.message
+    assert "收到 'closed'" in entity_reason.message
+    assert refusal(lambda: check_member_replacement("health", " ")).message.endswith("approver 不能为空")

@@ -13,11 +13,12 @@ from draw.domain import errors
 from draw.domain.records import DrawRun, PickRecord
 from hrss.contracts.checklist import ChecklistError, parse_ratio
 from hrss.drawkit import Commitments, Contribution, DrawBuilder, DrawPlan, FrameEntry, Pick, plan_from
+from hrss.drawkit.assignment import REPLACEMENT_REASONS as INSPECTOR_REPLACEMENT_REASONS
 from hrss.drawkit.encoding import profile as profile_named
 from hrss.drawkit.log import LogEntry
 
-# why an entity drawn may be replaced (docs/draw-spec.md §7.3); an inspector's reasons are drawkit's
-# hrss.drawkit.assignment.REPLACEMENT_REASONS
+# why an entity drawn may be replaced (docs/draw-spec.md §7.3); why a team member may be: drawkit's
+# INSPECTOR_REPLACEMENT_REASONS (hrss.drawkit.assignment.REPLACEMENT_REASONS)
 ENTITY_REPLACEMENT_REASONS = {
     "deregistered": "已注销或吊销",
     "closed": "停业或歇业",
@@ -31,6 +32,16 @@ def check_entity_replacement_reason(reason: str) -> None:
     if reason not in ENTITY_REPLACEMENT_REASONS:
         allowed = "、".join(f"{k}（{v}）" for k, v in ENTITY_REPLACEMENT_REASONS.items())
         raise errors.ReplacementReason(allowed=allowed)
+
+
+def check_member_replacement(reason: str, approver: str) -> None:
+    """A team member is replaced for one of drawkit's reasons, approved by a named head of the implementing body
+    (the refusals drawkit itself would raise, typed)."""
+    if reason not in INSPECTOR_REPLACEMENT_REASONS:
+        allowed = "、".join(f"{code}（{text}）" for code, text in INSPECTOR_REPLACEMENT_REASONS.items())
+        raise errors.MemberReplacementReason(allowed=allowed, reason=reason)
+    if not approver.strip():
+        raise errors.ApproverMissing()
 
 
 class Draw(DrawBuilder):

@@ -119,11 +119,14 @@ class NoTeam(NotFound):
     template = "检查对象 {uscc} 不在本次抽取结果中，或尚未分配检查组"
 
 
-class TeamReplacementInvalid(Invalid):
-    """A member replacement `hrss.drawkit` refused (reason not allowed, no approver), with its Chinese message."""
-
+class MemberReplacementReason(Invalid):
     code = "draw.team_replacement_invalid"
-    template = "{refusal}"
+    template = "更换检查人员的理由须为：{allowed}；收到 {reason!r}"
+
+
+class ApproverMissing(Invalid):
+    code = "draw.team_replacement_invalid"
+    template = "更换检查人员须经实施机构负责人批准：approver 不能为空"
 
 
 class NoTeamReplacement(Conflict):

@@ -12,7 +12,7 @@ from datetime import timedelta, timezone
 from typing import Any
 
 from draw.domain import errors
-from draw.domain.draw import Draw, check_entity_replacement_reason
+from draw.domain.draw import Draw, check_entity_replacement_reason, check_member_replacement
 from draw.domain.records import DrawRun, ReadyTask, ReplacementOpening
 from draw.service_layer import commands, requirements
 from draw.service_layer.context import Context
@@ -222,6 +222,7 @@ def replace_member(command: commands.ReplaceMember, ctx: Context) -> dict[str, A
     current = Assignment(teams={uscc: tuple(team.values())}, loads={}, infeasible=())
     assert draw.seed is not None
     profile = ctx.components.profile
+    check_member_replacement(command.reason, command.approver)
     try:
         done = replace_inspector(
             profile,
@@ -234,8 +235,6 @@ def replace_member(command: commands.ReplaceMember, ctx: Context) -> dict[str, A
             command.approver,
             history,
         )
-    except ValueError as refused:  # drawkit's refusal of the reason or the approver, in Chinese
-        raise errors.TeamReplacementInvalid(refusal=str(refused)) from None
     except LookupError:
         raise errors.NoTeamReplacement() from None
     credentials = {i.inspector_id: i.credential_no for i in inputs.roster}
