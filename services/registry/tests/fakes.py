@@ -10,7 +10,7 @@ from typing import Any
 
 from registry.adapters.repository import RegistryRepository
 from registry.domain.regions import RegionTable
-from registry.domain.versions import Change, Interest, StoredEntity, StoredInspector
+from registry.domain.versions import Change, Interest, StoredCheckItem, StoredEntity, StoredInspector
 from registry.service_layer.components import Components
 from registry_testkit import personal_key
 
@@ -26,6 +26,7 @@ class FakeRegistryRepository(RegistryRepository):
         self.entities: dict[str, list[tuple[StoredEntity, Change]]] = {}
         self.inspectors: dict[str, list[tuple[StoredInspector, Change]]] = {}
         self.declarations: dict[str, list[Interest]] = {}
+        self.check_items: dict[str, list[tuple[StoredCheckItem, datetime, str, str | None]]] = {}
 
     def _current(self) -> list[StoredEntity]:
         return [versions[-1][0] for versions in self.entities.values()]
@@ -68,6 +69,19 @@ class FakeRegistryRepository(RegistryRepository):
 
     def add_interest(self, inspector_id: str, declared: Interest) -> None:
         self.declarations.setdefault(inspector_id, []).append(declared)
+
+    def check_item_id(self, node: str, number: str) -> str | None:
+        return next((k for k, v in self.check_items.items() if (v[0][0].node, v[0][0].number) == (node, number)), None)
+
+    def lock_check_item(self, item_id: str) -> StoredCheckItem | None:
+        versions = self.check_items.get(item_id)
+        return versions[-1][0] if versions else None
+
+    def add_check_item(self, item: StoredCheckItem, *, at: datetime, by: str, reason: str | None) -> None:
+        versions = self.check_items.setdefault(item.id, [])
+        assert item.version == len(versions) + 1, "versions of an item are numbered from 1 without gaps"
+        assert not versions or (versions[0][0].node, versions[0][0].number) == (item.node, item.number)
+        versions.append((item, at, by, reason))
 
 
 _REGIONS: RegionTable | None = None

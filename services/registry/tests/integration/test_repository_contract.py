@@ -13,8 +13,8 @@ from fakes import FakeRegistryRepository
 from registry.adapters.repository import RegistryRepository, SqlRegistryRepository
 from registry.domain.entities import CreditGrade, EntityState, EntityStatus, ObjectType
 from registry.domain.inspectors import InspectorState, InspectorStatus, Pool
-from registry.domain.versions import Change, Interest, Source, StoredEntity, StoredInspector
-from registry_testkit import COUNTY, components, migrate
+from registry.domain.versions import Change, Interest, Source, StoredCheckItem, StoredEntity, StoredInspector
+from registry_testkit import COUNTY, PROVINCE, components, migrate
 from sqlalchemy.orm import Session
 
 from hrss.contracts.lines import Line
@@ -140,3 +140,28 @@ def test_interests_are_the_latest_declaration_per_entity_and_every_one_counts_as
     repo.add_interest(key, Interest(second, "declare", "再次任职", NOW, "c"))
     assert [i.uscc for i in repo.interests(key)] == sorted([first, second])
     assert repo.interest_revision(key) == 4
+
+
+def check_item(item_id: str, version: int, **changes: object) -> StoredCheckItem:
+    values: dict[str, object] = {
+        "id": item_id,
+        "node": COUNTY,
+        "number": "3",
+        "version": version,
+        "spec": {"number": 3, "name": "工资支付情况检查"},
+        "line": "labour_inspection",
+        "qualifications": ("行政执法资格",),
+        "status": "active",
+        "content_hash": f"hash-{version}",
+    }
+    return StoredCheckItem(**{**values, **changes})  # type: ignore[arg-type]
+
+
+def test_a_check_item_is_listed_by_number_on_its_node_and_read_at_its_latest_version(repo: RegistryRepository) -> None:
+    key = str(uuid.uuid4())
+    assert repo.check_item_id(COUNTY, "3") is None and repo.lock_check_item(key) is None
+    repo.add_check_item(check_item(key, 1), at=NOW, by="a", reason=None)
+    withdrawn = check_item(key, 2, status="withdrawn", line=None, qualifications=())
+    repo.add_check_item(withdrawn, at=NOW, by="b", reason="不再抽查")
+    assert repo.check_item_id(COUNTY, "3") == key and repo.check_item_id(PROVINCE, "3") is None
+    assert repo.lock_check_item(key) == withdrawn

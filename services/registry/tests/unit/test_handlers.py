@@ -9,22 +9,28 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from fakes import FakeRegistryRepository, fake_components
 from registry.domain.errors import EntityExists, EntityNotFound, InspectorExists, InterestExists, InterestNotDeclared
-from registry.service_layer import handlers
+from registry.service_layer import checklist, handlers
+from registry.service_layer.checklist import WITHDRAWN
 from registry.service_layer.commands import (
+    AddCheckItem,
     ChangeEntity,
     ChangeInspector,
     DeclareInterest,
     RegisterEntity,
     RegisterInspector,
+    ReviseCheckItem,
 )
 from registry.service_layer.context import Context
-from registry_testkit import COUNTY, OTHER_COUNTY, PROVINCE, principal
+from registry_testkit import CITY, COUNTY, OTHER_COUNTY, PROVINCE, principal
 
 from hrss.auth import AccessDenied, Principal
+from hrss.contracts.checklist import CheckItemSpec
 from hrss.contracts.errors import InvalidRecord
 from hrss.contracts.events.inspection import VisitStatusChanged
+from hrss.contracts.lines import Line
 from hrss.contracts.uscc import uscc_with_check
 from hrss.testing.fakes import FakeUnitOfWork
+from hrss.testing.seeds import load_seed_checklist
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
 USCC = uscc_with_check(f"91{COUNTY}000000001"[:17])
@@ -231,3 +237,61 @@ def test_an_interest_needs_a_valid_uscc_and_a_reason_and_names_both_fields(world
         world.run(DeclareInterest(first.id, "91410402X", ""))  # type: ignore[attr-defined]
     assert {e.field for e in refused.value.errors} == {"uscc", "reason"}
     assert world.repo.declarations == {}
+
+
+@pytest.fixture(scope="module")
+def specs() -> list[CheckItemSpec]:
+    return load_seed_checklist()
+
+
+def city_planner(world: World) -> dict[str, object]:
+    return {"roles": {"city_admin"}, "node": CITY}
+
+
+def test_adding_a_check_item_lists_it_at_its_number_publishes_and_audits_it(
+    world: World, specs: list[CheckItemSpec]
+) -> None:
+    spec = specs[0]
+    written = world.run(
+        AddCheckItem(CITY, spec, Line.LABOUR_INSPECTION, "新增", ("行政执法资格",)), **city_planner(world)
+    )
+    assert world.repo.check_item_id(CITY, str(spec.number)) == written.id  # type: ignore[attr-defined]
+    [event] = world.uow.committed
+    assert event.type == "registry.check_item_changed" and event.payload["line"] == "labour_inspection"
+    assert world.uow.audited[0][1].action == "check_item.add"
+    with pytest.raises(InvalidRecord) as refused:
+        world.run(AddCheckItem(CITY, spec, None, "重复"), **city_planner(world))
+    assert [e.code for e in refused.value.errors] == ["checklist.number_taken"]
+
+
+def test_a_revision_keeps_the_line_unless_given_and_needs_a_reason(world: World, specs: list[CheckItemSpec]) -> None:
+    added = world.run(AddCheckItem(CITY, specs[1], Line.SOCIAL_INSURANCE, None), **city_planner(world))
+    key = added.id  # type: ignore[attr-defined]
+    same = world.run(ReviseCheckItem(key, specs[1], None), **city_planner(world))
+    assert same.changed is False  # type: ignore[attr-defined]
+    with pytest.raises(InvalidRecord) as refused:
+        world.run(ReviseCheckItem(key, None, None, qualifications=("行政执法资格",)), **city_planner(world))
+    assert [e.code for e in refused.value.errors] == ["field.required"]
+    revised = world.run(
+        ReviseCheckItem(key, None, "增加资格要求", qualifications=("行政执法资格",)), **city_planner(world)
+    )
+    kept = world.repo.lock_check_item(key)
+    assert revised.version == 2 and kept is not None  # type: ignore[attr-defined]
+    assert (kept.line, kept.qualifications) == ("social_insurance", ("行政执法资格",))
+    withdrawn = world.run(ReviseCheckItem(key, None, "不再抽查", status=WITHDRAWN), **city_planner(world))
+    assert withdrawn.version == 3 and world.uow.audited[0][1].action == "check_item.withdraw"  # type: ignore[attr-defined]
+
+
+def test_a_county_administrator_may_not_add_to_the_city_list(world: World, specs: list[CheckItemSpec]) -> None:
+    with pytest.raises(AccessDenied):
+        world.run(AddCheckItem(CITY, specs[0], None, None))
+    assert world.repo.check_items == {}
+
+
+def test_loading_the_official_list_twice_adds_it_once(world: World, specs: list[CheckItemSpec]) -> None:
+    ctx = world.ctx({"city_admin"}, CITY)
+    loaded = checklist.load_list(ctx, CITY, specs, None, "载入", ("行政执法资格",), lines_from_units=True)
+    assert len(loaded) == len(specs) == len(world.repo.check_items) and all(i["created"] for i in loaded)
+    again = checklist.load_list(world.ctx({"city_admin"}, CITY), CITY, specs, None, "再次载入", ("行政执法资格",))
+    assert not any(i["changed"] for i in again)
+    assert [i["line"] for i in again] == [i["line"] for i in loaded]  # a line named before is kept

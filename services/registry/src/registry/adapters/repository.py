@@ -6,13 +6,22 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from hrss.auth.secrets import AesGcmSecretCipher
-from registry.adapters.orm import entity_current, entity_version, inspector_current, inspector_version, interest
+from registry.adapters.orm import (
+    check_item,
+    check_item_version,
+    entity_current,
+    entity_version,
+    inspector_current,
+    inspector_version,
+    interest,
+)
 from registry.adapters.rows import (
     entity_current_row,
     entity_from_row,
@@ -22,11 +31,12 @@ from registry.adapters.rows import (
     inspector_version_row,
 )
 from registry.domain.entities import EntityState
-from registry.domain.versions import Change, Interest, StoredEntity, StoredInspector
+from registry.domain.versions import Change, Interest, StoredCheckItem, StoredEntity, StoredInspector
 
 
 class RegistryRepository(ABC):
-    """The entities and inspectors a registry keeps; `lock_*` reads hold the record until the transaction ends."""
+    """The checklist, entities and inspectors a registry keeps; `lock_*` reads hold the record until the transaction
+    ends."""
 
     @abstractmethod
     def entity_id_by_uscc(self, uscc: str) -> str | None:
@@ -67,6 +77,18 @@ class RegistryRepository(ABC):
     @abstractmethod
     def add_interest(self, inspector_id: str, declared: Interest) -> None:
         """Keep a declaration or withdrawal (declarations are only ever added)."""
+
+    @abstractmethod
+    def check_item_id(self, node: str, number: str) -> str | None:
+        """The id of the item listed as `number` on `node`'s list, if any."""
+
+    @abstractmethod
+    def lock_check_item(self, item_id: str) -> StoredCheckItem | None:
+        """The item with its latest version, locked; None if there is no such item."""
+
+    @abstractmethod
+    def add_check_item(self, item: StoredCheckItem, *, at: datetime, by: str, reason: str | None) -> None:
+        """Keep `item`'s version (a new item when it is version 1: listed as its number on its node's list)."""
 
 
 class SqlRegistryRepository(RegistryRepository):
@@ -139,6 +161,51 @@ class SqlRegistryRepository(RegistryRepository):
                 reason=declared.reason,
                 at=declared.at,
                 by=declared.by,
+            )
+        )
+
+    def check_item_id(self, node: str, number: str) -> str | None:
+        return self.session.execute(
+            select(check_item.c.id).where(check_item.c.node == node, check_item.c.number == number)
+        ).scalar_one_or_none()
+
+    def lock_check_item(self, item_id: str) -> StoredCheckItem | None:
+        item = self.session.execute(select(check_item).where(check_item.c.id == item_id).with_for_update()).first()
+        if item is None:
+            return None
+        v = check_item_version
+        current = self.session.execute(
+            select(v).where(v.c.item_id == item_id).order_by(v.c.version.desc()).limit(1)
+        ).one()
+        return StoredCheckItem(
+            str(item.id),
+            item.node,
+            item.number,
+            current.version,
+            current.spec,
+            current.line,
+            tuple(current.qualifications or ()),
+            current.status,
+            current.content_hash,
+        )
+
+    def add_check_item(self, item: StoredCheckItem, *, at: datetime, by: str, reason: str | None) -> None:
+        if item.version == 1:
+            self.session.execute(
+                insert(check_item).values(id=item.id, node=item.node, number=item.number, created_at=at, created_by=by)
+            )
+        self.session.execute(
+            insert(check_item_version).values(
+                item_id=item.id,
+                version=item.version,
+                spec=item.spec,
+                line=item.line,
+                qualifications=list(item.qualifications),
+                status=item.status,
+                content_hash=item.content_hash,
+                changed_at=at,
+                changed_by=by,
+                reason=reason,
             )
         )
 

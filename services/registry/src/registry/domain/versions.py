@@ -77,6 +77,21 @@ class Interest:
         return {"uscc": self.uscc, "reason": self.reason, "declared_at": self.at.isoformat(), "declared_by": self.by}
 
 
+@dataclass(frozen=True)
+class StoredCheckItem:
+    """A checklist item's current version as kept: where it is listed (node, number) and what it is now."""
+
+    id: str
+    node: str
+    number: str
+    version: int
+    spec: dict[str, Any]  # CheckItemSpec.to_json()
+    line: str | None
+    qualifications: tuple[str, ...]
+    status: str
+    content_hash: str
+
+
 def entity_payload(entity_id: str, version: int, state: EntityState, node: str, at: datetime) -> dict[str, Any]:
     """The `registry.entity_changed` payload, in JSON types (as `UnitOfWork.publish_many` takes it)."""
     return {

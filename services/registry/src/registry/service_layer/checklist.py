@@ -16,15 +16,13 @@ from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert, select
-
 from hrss.contracts import InvalidNodeCode, Node
 from hrss.contracts.checklist import CheckItemSpec, ChecklistError
 from hrss.contracts.errors import FieldError, InvalidRecord
 from hrss.contracts.events.registry import CheckItemChanged
 from hrss.contracts.lines import LINE_LABELS, BadQualifications, Line, clean_qualifications, line_of_unit
-from registry.adapters.orm import check_item, check_item_version
 from registry.domain.errors import CheckItemNotFound
+from registry.domain.versions import StoredCheckItem
 from registry.service_layer.changes import CHECKLIST_KEEPERS
 from registry.service_layer.context import Context
 from registry.service_layer.entities import Written
@@ -96,19 +94,11 @@ def add_item(
     _check_node(node)
     role = ctx.authorize(node, CHECKLIST_KEEPERS)
     number = str(spec.number)
-    taken = ctx.uow.session.execute(
-        select(check_item.c.id).where(check_item.c.node == node, check_item.c.number == number)
-    ).scalar_one_or_none()
+    taken = ctx.repo.check_item_id(node, number)
     if taken is not None:
         message = f"本节点清单已有序号 {number} 的事项，不能再添加“{spec.name}”"
         raise InvalidRecord([FieldError("spec.number", "checklist.number_taken", message)])
     item_id = str(uuid.uuid4())
-    now = ctx.components.clock()
-    ctx.uow.session.execute(
-        insert(check_item).values(
-            id=item_id, node=node, number=number, created_at=now, created_by=ctx.principal.account_id
-        )
-    )
     _write_version(ctx, item_id, node, number, 1, spec, line, ACTIVE, reason, role, None, qualifications)
     return Written(item_id, 1, created=True, changed=True)
 
@@ -125,7 +115,8 @@ def revise_item(
 ) -> Written:
     """Version n+1 of an item (new content, line or qualifications, or withdrawn); `KEEP` leaves the line or the
     qualifications as they are; the same content again makes no version."""
-    item, current = _item(ctx, item_id)
+    current = _item(ctx, item_id)
+    item = current
     role = ctx.authorize(item.node, CHECKLIST_KEEPERS)
     before = CheckItemSpec.from_json(current.spec)
     spec = spec or before
@@ -158,16 +149,14 @@ def load_list(
     (`line_of_unit`), else the one it has (none for a new item); every item requires `qualifications`."""
     results = []
     for spec in specs:
-        existing = ctx.uow.session.execute(
-            select(check_item.c.id).where(check_item.c.node == node, check_item.c.number == str(spec.number))
-        ).scalar_one_or_none()
+        existing = ctx.repo.check_item_id(node, str(spec.number))
         item_line = line or (line_of_unit(spec.responsible_unit) if lines_from_units else None)
         if existing is None:
             written = add_item(ctx, node, spec, item_line, reason, qualifications)
         else:  # a line named before is kept unless this load names one
             kept = item_line if item_line is not None else KEEP
             written = revise_item(ctx, existing, spec, kept, reason, qualifications=qualifications)
-            item_line = parse_line(_item(ctx, existing)[1].line)
+            item_line = parse_line(_item(ctx, existing).line)
         line_label = LINE_LABELS[item_line] if item_line else None
         results.append({"number": spec.number, "name": spec.name, "line": line_label, **written.to_dict()})
     return results
@@ -180,17 +169,12 @@ def _check_node(node: str) -> None:
         raise InvalidRecord([FieldError("node", "node.invalid", str(bad))]) from None
 
 
-def _item(ctx: Context, item_id: str) -> tuple[Any, Any]:
-    item = ctx.uow.session.execute(select(check_item).where(check_item.c.id == item_id).with_for_update()).first()
+def _item(ctx: Context, item_id: str) -> StoredCheckItem:
+    """The item with its latest version, locked; `CheckItemNotFound` if there is none."""
+    item = ctx.repo.lock_check_item(item_id)
     if item is None:
         raise CheckItemNotFound(item_id=item_id)
-    current = ctx.uow.session.execute(
-        select(check_item_version)
-        .where(check_item_version.c.item_id == item_id)
-        .order_by(check_item_version.c.version.desc())
-        .limit(1)
-    ).first()
-    return item, current
+    return item
 
 
 def _write_version(
@@ -204,26 +188,16 @@ def _write_version(
     status: str,
     reason: str | None,
     role: str,
-    before: Any,
+    before: StoredCheckItem | None,
     qualifications: tuple[str, ...],
 ) -> None:
     now = ctx.components.clock()
     digest = version_hash(spec, line, status, qualifications)
     spec_json = spec.to_json()
-    ctx.uow.session.execute(
-        insert(check_item_version).values(
-            item_id=item_id,
-            version=version,
-            spec=spec_json,
-            line=line.value if line else None,
-            qualifications=list(qualifications),
-            status=status,
-            content_hash=digest,
-            changed_at=now,
-            changed_by=ctx.principal.account_id,
-            reason=reason,
-        )
+    kept = StoredCheckItem(
+        item_id, node, number, version, spec_json, line.value if line else None, qualifications, status, digest
     )
+    ctx.repo.add_check_item(kept, at=now, by=ctx.principal.account_id, reason=reason)
     producer = ctx.producing_node(node)
     ctx.uow.publish(
         CheckItemChanged(
