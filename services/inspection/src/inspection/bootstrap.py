@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from inspection.adapters.sql_repository import SqlInspectionRepository
 from inspection.domain.records import DEFAULT_CATEGORIES, DEFAULT_METHODS, Category
 from inspection.service_layer.components import Components
 
@@ -21,5 +22,13 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
             raise ValueError("INSPECTION.categories: codes must be unique and non-empty")
     methods = {str(k): str(v) for k, v in (settings.get("methods") or DEFAULT_METHODS).items()}
     return Components(
-        categories=categories, methods=methods, remind_before=int(settings.get("remind_before_workdays", 5))
+        categories=categories,
+        methods=methods,
+        remind_before=int(settings.get("remind_before_workdays", 5)),
+        repository=sql_repository,
     )
+
+
+def sql_repository(uow: Any) -> SqlInspectionRepository:
+    """The repository on the unit of work's database session."""
+    return SqlInspectionRepository(uow.session)

@@ -17,19 +17,23 @@ from inspection.adapters.orm import metadata
 from inspection.bootstrap import bootstrap
 from inspection.entrypoints import schemas
 from inspection.entrypoints.openapi import OPENAPI
-from inspection.service_layer import (
-    calendar,
-    closures,
-    deadlines,
-    field,
-    follow_ups,
-    publication,
-    results,
-    settings,
-    visits,
+from inspection.service_layer import calendar, deadlines, follow_ups, handlers, settings
+from inspection.service_layer.commands import (
+    AddFollowUpStep,
+    CloseVisit,
+    DecideResult,
+    IssueNotice,
+    LoadCalendarYear,
+    OpenFollowUp,
+    PublishResult,
+    PutNodeSettings,
+    RunDeadlines,
+    SubmitFieldBatch,
+    SubmitResult,
 )
 from inspection.service_layer.components import Components
 from inspection.service_layer.context import Context
+from inspection.service_layer.handlers import handle
 
 
 def pdf_response(data: bytes, name: str) -> Response:
@@ -48,20 +52,22 @@ class InspectionService(HttpService):
 
     @consume(AssignmentDispatched)
     def receive_assignment(self, event: Received) -> None:
-        visits.receive_assignment(self._as_service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
+        self._receive(event)
 
     @consume(TeamChanged)
     def receive_team_change(self, event: Received) -> None:
-        visits.change_team(self._as_service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
+        self._receive(event)
 
     @consume(DrawVoided)
     def receive_void(self, event: Received) -> None:
-        closures.withdraw_draw(self._as_service(), event.payload, str(event.envelope.event_id))  # type: ignore[arg-type]
+        self._receive(event)
 
     @consume(TaskResultsPublished)
     def receive_published(self, event: Received) -> None:
-        done: TaskResultsPublished = event.payload  # type: ignore[assignment]
-        deadlines.record_published(self._as_service(), str(done.task.task_id), done.at, str(event.envelope.event_id))
+        self._receive(event)
+
+    def _receive(self, event: Received) -> None:
+        handlers.handle_event(event.payload, str(event.envelope.event_id), self._as_service())
 
     # -- writes -----------------------------------------------------------------------------
 
@@ -69,8 +75,8 @@ class InspectionService(HttpService):
     def issue_notice(self, request: Request, visit_id: str) -> Response:
         def run(ctx: Context) -> Any:
             key = check_id(visit_id, "visit_id")
-            body = schemas.parse(schemas.NoticeBody, request.get_data())
-            return visits.issue_notice(ctx, key, body.window_start, body.window_end, body.materials, body.contact)
+            b = schemas.parse(schemas.NoticeBody, request.get_data())
+            return handle(IssueNotice(key, b.window_start, b.window_end, b.materials, b.contact), ctx)
 
         return self._write(request, "inspection.notice", visit_id, run)
 
@@ -79,7 +85,7 @@ class InspectionService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(visit_id, "visit_id")
             body = schemas.parse(schemas.FormBody, request.get_data())
-            return results.submit(ctx, key, body.to_form())
+            return handle(SubmitResult(key, body.to_form()), ctx)
 
         return self._write(request, "inspection.submit", visit_id, run)
 
@@ -87,7 +93,7 @@ class InspectionService(HttpService):
     def submit_batch(self, request: Request) -> Response:
         def run(ctx: Context) -> Any:
             body = schemas.parse(schemas.BatchBody, request.get_data())
-            return {"answers": field.submit_batch(ctx, body.entries, schemas.parse_entry)}
+            return handle(SubmitFieldBatch(body.entries, schemas.parse_entry), ctx)
 
         return self._write(request, "inspection.field_batch", "-", run)
 
@@ -103,7 +109,7 @@ class InspectionService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(result_id, "result_id")
             body = schemas.parse(schemas.DecisionBody, request.get_data())
-            return results.decide(ctx, key, body.version, approve, body.opinion)
+            return handle(DecideResult(key, body.version, approve, body.opinion), ctx)
 
         return self._write(request, "inspection.approve" if approve else "inspection.return", result_id, run)
 
@@ -112,7 +118,7 @@ class InspectionService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(result_id, "result_id")
             b = schemas.parse(schemas.FollowUpBody, request.get_data())
-            return follow_ups.open_follow_up(ctx, key, b.kind, b.ordered_on, b.due, b.target, b.note)
+            return handle(OpenFollowUp(key, b.kind, b.ordered_on, b.due, b.target, b.note), ctx)
 
         return self._write(request, "inspection.follow_up", result_id, run)
 
@@ -121,7 +127,7 @@ class InspectionService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(follow_up_id, "follow_up_id")
             b = schemas.parse(schemas.StepBody, request.get_data())
-            return follow_ups.add_step(ctx, key, b.kind, b.on, b.passed, b.note)
+            return handle(AddFollowUpStep(key, b.kind, b.on, b.passed, b.note), ctx)
 
         return self._write(request, "inspection.follow_up_step", follow_up_id, run)
 
@@ -129,7 +135,7 @@ class InspectionService(HttpService):
     def close_visit(self, request: Request, visit_id: str) -> Response:
         def run(ctx: Context) -> Any:
             key = check_id(visit_id, "visit_id")
-            return closures.close(ctx, key, schemas.parse(schemas.CloseBody, request.get_data()).reason)
+            return handle(CloseVisit(key, schemas.parse(schemas.CloseBody, request.get_data()).reason), ctx)
 
         return self._write(request, "inspection.visit_close", visit_id, run)
 
@@ -138,7 +144,7 @@ class InspectionService(HttpService):
         def run(ctx: Context) -> Any:
             key = check_id(result_id, "result_id")
             body = schemas.parse(schemas.PublicationBody, request.get_data())
-            return publication.publish(ctx, key, body.public, body.withheld_reason)
+            return handle(PublishResult(key, body.public, body.withheld_reason), ctx)
 
         return self._write(request, "inspection.publish", result_id, run)
 
@@ -147,7 +153,7 @@ class InspectionService(HttpService):
         def run(ctx: Context) -> Any:
             code = views.check_node(node) or node
             b = schemas.parse(schemas.NodeSettingsBody, request.get_data())
-            return settings.put(ctx, code, b.issuing_body, b.document_prefix, b.contact_phone)
+            return handle(PutNodeSettings(code, b.issuing_body, b.document_prefix, b.contact_phone), ctx)
 
         return self._write(request, "inspection.node_settings", node, run)
 
@@ -156,7 +162,7 @@ class InspectionService(HttpService):
         def run(ctx: Context) -> Any:
             number = views.check_year(year)
             b = schemas.parse(schemas.CalendarYearBody, request.get_data())
-            return calendar.load_year(ctx, number, b.holidays, b.workdays, b.source)
+            return handle(LoadCalendarYear(number, b.holidays, b.workdays, b.source), ctx)
 
         return self._write(request, "inspection.calendar_load", year, run)
 
@@ -164,7 +170,7 @@ class InspectionService(HttpService):
     def run_deadlines(self, request: Request) -> Response:
         def run(ctx: Context) -> Any:
             on = views.check_date(request.args.get("on"), "on") or ctx.components.clock().date()
-            return deadlines.run(ctx, on)
+            return handle(RunDeadlines(on), ctx)
 
         return self._write(request, "inspection.deadlines", "-", run)
 

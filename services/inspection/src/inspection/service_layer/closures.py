@@ -5,17 +5,14 @@ merged across several draws loses only the voided draw's assignments and stays o
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from typing import Any
-
-import sqlalchemy as sa
 
 from hrss.auth import Action
 from hrss.contracts.events.draw import DrawVoided
 from hrss.contracts.events.inspection import VisitExtended
-from inspection.adapters.orm import assignment_team, assignment_withdrawal, visit, visit_assignment
 from inspection.domain import visits as rules
 from inspection.domain.errors import FieldError, InvalidRecord, VisitApproved
+from inspection.domain.model import Visit, Withdrawal
 from inspection.domain.visits import Member, Task
 from inspection.service_layer import steps, visits
 from inspection.service_layer.context import CLOSERS, Context
@@ -41,35 +38,20 @@ def close(ctx: Context, visit_id: str, reason: str) -> dict[str, Any]:
 def withdraw_draw(ctx: Context, event: DrawVoided, event_id: str) -> list[str]:
     """Withdraw the voided draw's assignments; close each visit left with none (unless its result is approved).
     Returns the ids of the visits closed. Idempotent: a withdrawn assignment is not withdrawn again."""
-    session = ctx.uow.session
+    repo = ctx.repo
     draw_id = str(event.draw_id)
-    withdrawn = sa.select(assignment_withdrawal.c.assignment_id)
-    by_visit: dict[str, list[str]] = defaultdict(list)
-    for r in session.execute(
-        sa.select(visit_assignment.c.assignment_id, visit_assignment.c.visit_id)
-        .where(visit_assignment.c.draw_id == draw_id, visit_assignment.c.assignment_id.not_in(withdrawn))
-        .order_by(visit_assignment.c.visit_id)
-    ):
-        by_visit[str(r.visit_id)].append(str(r.assignment_id))
     reason = f"抽取结果已作废：{event.reason}"
     now = ctx.components.clock()
     closed = []
-    for visit_id, assignment_ids in by_visit.items():
-        row = session.execute(sa.select(visit).where(visit.c.visit_id == visit_id).with_for_update()).one()
+    for visit_id, assignment_ids in repo.active_assignments_of_draw(draw_id).items():
+        row = repo.visit(visit_id, lock=True)
+        assert row is not None
         if steps.closure(ctx, visit_id) is not None or steps.has_approved_result(ctx, visit_id):
             continue  # already ended; an approved result stands (it was inspected)
         for a in assignment_ids:
-            session.execute(
-                sa.insert(assignment_withdrawal).values(
-                    assignment_id=a,
-                    visit_id=visit_id,
-                    draw_id=draw_id,
-                    reason=event.reason,
-                    event_id=event_id,
-                    withdrawn_at=now,
-                )
-            )
-        remaining = [a for a in visits._assignment_ids(ctx, visit_id) if a not in _withdrawn(ctx, visit_id)]
+            repo.add_withdrawal(Withdrawal(a, visit_id, draw_id, event.reason, event_id, now))
+        withdrawn = repo.withdrawn(visit_id)
+        remaining = [a for a in repo.assignment_ids(visit_id) if a not in withdrawn]
         if remaining:
             _keep_the_others(ctx, row, remaining)
             action = "inspection.assignment_withdraw"
@@ -90,40 +72,16 @@ def withdraw_draw(ctx: Context, event: DrawVoided, event_id: str) -> list[str]:
     return closed
 
 
-def _withdrawn(ctx: Context, visit_id: str) -> set[str]:
-    return {
-        str(a)
-        for a in ctx.uow.session.execute(
-            sa.select(assignment_withdrawal.c.assignment_id).where(assignment_withdrawal.c.visit_id == visit_id)
-        ).scalars()
-    }
-
-
-def _keep_the_others(ctx: Context, row: Any, remaining: list[str]) -> None:
+def _keep_the_others(ctx: Context, row: Visit, remaining: list[str]) -> None:
     """The visit's tasks and team from the assignments that remain, in order of arrival."""
-    session = ctx.uow.session
-    received = {
-        str(r.assignment_id): r
-        for r in session.execute(
-            sa.select(visit_assignment.c.assignment_id, visit_assignment.c.tasks).where(
-                visit_assignment.c.assignment_id.in_(remaining)
-            )
-        )
-    }
-    teams = {
-        str(r.assignment_id): [Member.from_dict(m) for m in r.team]
-        for r in session.execute(
-            sa.select(assignment_team.c.assignment_id, assignment_team.c.team).where(
-                assignment_team.c.assignment_id.in_(remaining)
-            )
-        )
-    }
+    received = ctx.repo.assignment_tasks(remaining)
+    teams = {a: [Member.from_dict(m) for m in team] for a, team in ctx.repo.assignment_teams(remaining).items()}
     tasks: list[Task] = []
     for a in remaining:
-        tasks = rules.merge_tasks(tasks, [Task.from_dict(t) for t in received[a].tasks])
+        tasks = rules.merge_tasks(tasks, [Task.from_dict(t) for t in received[a]])
     team = rules.union_team([teams.get(a, []) for a in remaining])
-    visit_id = str(row.visit_id)
-    visits._update_visit(ctx, visit_id, tasks, team)
+    visit_id = row.visit_id
+    visits.update_visit(ctx, visit_id, tasks, team)
     ctx.uow.publish(
         VisitExtended(
             visit_id=uuid.UUID(visit_id),
@@ -131,7 +89,7 @@ def _keep_the_others(ctx: Context, row: Any, remaining: list[str]) -> None:
             uscc=row.uscc,
             task_ids=[uuid.UUID(t.task_id) for t in tasks],
             assignment_ids=[uuid.UUID(a) for a in remaining],
-            inspectors=visits._inspectors(team),
+            inspectors=visits.inspectors_of(team),
             due=rules.due(tasks),
             extended_at=ctx.components.clock(),
         ),

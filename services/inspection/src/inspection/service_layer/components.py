@@ -6,10 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from hrss.contracts import utcnow
 from hrss.workdays import WorkdayCalendar, provisional_calendar
 from inspection.domain.records import DEFAULT_CATEGORIES, DEFAULT_METHODS, Category
+
+if TYPE_CHECKING:
+    from inspection.adapters.repository import InspectionRepository
+
+
+def _not_injected(uow: Any) -> InspectionRepository:
+    raise RuntimeError("no repository: bootstrap (or a test) injects one")
 
 
 @dataclass
@@ -22,6 +30,8 @@ class Components:
     # official data, then weekends only (provisional) for the years not loaded yet: a deadline never refuses work
     calendar: Callable[[], WorkdayCalendar] = provisional_calendar
     clock: Callable[[], datetime] = field(default=utcnow)
+    # the repository in a unit of work: SQL on its session in production, in memory in the handler tests
+    repository: Callable[[Any], InspectionRepository] = _not_injected
 
     def category(self, code: str) -> Category | None:
         """The category with this code, or None."""

@@ -3,11 +3,17 @@ access check and audit entry every inspection write shares."""
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from hrss.auth import Role
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.contracts import Level, Node
 from hrss.db.context import NodeContext
 from inspection.service_layer.components import Components
+
+if TYPE_CHECKING:
+    from inspection.adapters.repository import InspectionRepository
 
 INSPECTORS = frozenset({Role.INSPECTOR})  # who fill in and submit the record (谁检查、谁录入)
 REVIEWERS = ADMIN_ROLES | {Role.APPROVER}  # who return or approve results
@@ -28,3 +34,8 @@ def node_prefix(node: str) -> str:
 class Context(NodeContext[Components]):
     service = "inspection"
     keeps = "保存节点 {node} 的检查"
+
+    @cached_property
+    def repo(self) -> InspectionRepository:
+        """The repository in this context's unit of work."""
+        return self.components.repository(self.uow)

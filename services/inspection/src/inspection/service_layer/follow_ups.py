@@ -6,50 +6,35 @@ import uuid
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-
 from hrss.auth import Action, scope_prefixes
 from hrss.contracts.events.inspection import FollowUpClosed, FollowUpOpened
-from inspection.adapters.orm import follow_up, follow_up_step, result, result_version, review, visit
 from inspection.domain import follow_ups as rules
 from inspection.domain.errors import FieldError, FollowUpNotApproved, FollowUpNotFound, InvalidRecord, ResultNotFound
+from inspection.domain.model import FollowUp, FollowUpStep
 from inspection.service_layer import visits
 from inspection.service_layer.context import FOLLOW_UP_ROLES, Context, node_prefix
-
-
-def _approved_version(ctx: Context, result_id: str) -> Any:
-    return ctx.uow.session.execute(
-        sa.select(result_version.c.form, result.c.visit_id)
-        .select_from(
-            result.join(result_version, result_version.c.result_id == result.c.result_id).join(
-                review,
-                sa.and_(review.c.result_id == result_version.c.result_id, review.c.version == result_version.c.version),
-            )
-        )
-        .where(result.c.result_id == result_id, review.c.approved.is_(True))
-    ).first()
 
 
 def open_follow_up(
     ctx: Context, result_id: str, kind: rules.Kind, ordered_on: date, due: date | None, target: str | None, note: str
 ) -> dict[str, Any]:
-    approved = _approved_version(ctx, result_id)
-    if approved is None:
-        exists = ctx.uow.session.execute(sa.select(result.c.visit_id).where(result.c.result_id == result_id)).scalar()
-        if exists is None:
-            raise ResultNotFound()
-        visits.load(ctx, str(exists))
+    """A correction, a case, a transfer or a judicial referral of an approved result (the visit's node)."""
+    head = ctx.repo.result(result_id)
+    if head is None:
+        raise ResultNotFound()
+    if ctx.repo.approved_version(result_id) is None:
+        visits.load(ctx, head.visit_id)
         raise FollowUpNotApproved()
-    row = visits.load(ctx, str(approved.visit_id), Action.WRITE, FOLLOW_UP_ROLES)
+    row = visits.load(ctx, head.visit_id, Action.WRITE, FOLLOW_UP_ROLES)
     role = ctx.authorize(row.node, FOLLOW_UP_ROLES, Action.WRITE, assignees=list(row.inspector_ids))
     rules.check_opening(kind, due, target, ordered_on)
     follow_up_id = str(uuid.uuid4())
     now = ctx.components.clock()
-    ctx.uow.session.execute(
-        sa.insert(follow_up).values(
+    ctx.repo.add_follow_up(
+        FollowUp(
             follow_up_id=follow_up_id,
             result_id=result_id,
-            visit_id=str(row.visit_id),
+            visit_id=row.visit_id,
             node=row.node,
             uscc=row.uscc,
             kind=str(kind),
@@ -79,48 +64,31 @@ def open_follow_up(
 
 
 def add_step(ctx: Context, follow_up_id: str, kind: str, on: date, passed: bool | None, note: str) -> dict[str, Any]:
-    session = ctx.uow.session
-    head = session.execute(sa.select(follow_up).where(follow_up.c.follow_up_id == follow_up_id)).first()
+    """A re-check (passed or not) or the closing of a follow-up, in the order the rules allow."""
+    head = ctx.repo.follow_up(follow_up_id)
     if head is None:
         raise FollowUpNotFound()
-    row = visits.load(ctx, str(head.visit_id), Action.WRITE, FOLLOW_UP_ROLES)
+    row = visits.load(ctx, head.visit_id, Action.WRITE, FOLLOW_UP_ROLES)
     role = ctx.authorize(row.node, FOLLOW_UP_ROLES, Action.WRITE, assignees=list(row.inspector_ids))
-    session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"follow_up:{follow_up_id}"))))
-    steps = [
-        rules.Step(s.kind, s.on, s.passed)
-        for s in session.execute(
-            sa.select(follow_up_step)
-            .where(follow_up_step.c.follow_up_id == follow_up_id)
-            .order_by(follow_up_step.c.seq)
-        )
-    ]
+    ctx.repo.lock_follow_up(follow_up_id)
+    steps = [rules.Step(s.kind, s.on, s.passed) for s in ctx.repo.follow_up_steps(follow_up_id)]
     rules.check_step(rules.Kind(head.kind), steps, rules.Step(kind, on, passed))
     if kind == "recheck" and passed is None:
         raise InvalidRecord([FieldError("passed", "follow_up.passed_missing", "复查须写明是否合格")])
     now = ctx.components.clock()
-    session.execute(
-        sa.insert(follow_up_step).values(
-            follow_up_id=follow_up_id,
-            seq=len(steps) + 1,
-            kind=kind,
-            on=on,
-            passed=passed,
-            note=note,
-            by=ctx.principal.account_id,
-            at=now,
-        )
-    )
+    seq = len(steps) + 1
+    ctx.repo.add_follow_up_step(FollowUpStep(follow_up_id, seq, kind, on, passed, note, ctx.principal.account_id, now))
     if kind == "closed":
         ctx.uow.publish(
             FollowUpClosed(
                 follow_up_id=uuid.UUID(follow_up_id),
-                result_id=uuid.UUID(str(head.result_id)),
+                result_id=uuid.UUID(head.result_id),
                 node=head.node,
                 outcome=note,
                 closed_on=on,
                 closed_at=now,
             ),
-            subject=str(head.visit_id),
+            subject=head.visit_id,
         )
     ctx.audit(
         role=role,
@@ -129,7 +97,7 @@ def add_step(ctx: Context, follow_up_id: str, kind: str, on: date, passed: bool 
         object_id=follow_up_id,
         node=head.node,
     )
-    return {"follow_up_id": follow_up_id, "seq": len(steps) + 1, "kind": kind}
+    return {"follow_up_id": follow_up_id, "seq": seq, "kind": kind}
 
 
 def follow_up_rate(ctx: Context, node: str | None) -> dict[str, Any]:
@@ -138,43 +106,14 @@ def follow_up_rate(ctx: Context, node: str | None) -> dict[str, Any]:
     if node is not None:
         ctx.authorize(node, None, Action.READ)
         prefixes = (node_prefix(node),)
-    session = ctx.uow.session
-    approved = (
-        sa.select(result.c.result_id, result_version.c.form, visit.c.node)
-        .select_from(
-            result.join(visit, visit.c.visit_id == result.c.visit_id)
-            .join(result_version, result_version.c.result_id == result.c.result_id)
-            .join(
-                review,
-                sa.and_(review.c.result_id == result_version.c.result_id, review.c.version == result_version.c.version),
-            )
-        )
-        .where(review.c.approved.is_(True), sa.or_(*[visit.c.node.like(p + "%") for p in prefixes]))
-    )
     problems = [
-        str(r.result_id)
-        for r in session.execute(approved)
-        if ctx.components.is_problem([r.form["overall"], *[i["category"] for i in r.form["items"]]])
+        result_id
+        for result_id, form in ctx.repo.approved_forms(prefixes)
+        if ctx.components.is_problem([form["overall"], *[i["category"] for i in form["items"]]])
     ]
-    followed: set[str] = set()
-    closed: set[str] = set()
-    if problems:
-        for r in session.execute(
-            sa.select(follow_up.c.result_id, sa.func.bool_and(follow_up_step.c.kind.isnot(None)).label("any"))
-            .select_from(
-                follow_up.outerjoin(
-                    follow_up_step,
-                    sa.and_(
-                        follow_up_step.c.follow_up_id == follow_up.c.follow_up_id, follow_up_step.c.kind == "closed"
-                    ),
-                )
-            )
-            .where(follow_up.c.result_id.in_(problems))
-            .group_by(follow_up.c.result_id)
-        ):
-            followed.add(str(r.result_id))
-            if r.any:
-                closed.add(str(r.result_id))
+    closed_by_result = ctx.repo.follow_ups_closed(problems)
+    followed = set(closed_by_result)
+    closed = {r for r, done in closed_by_result.items() if done}
     return {
         "problems": len(problems),
         "followed_up": len(followed),

@@ -7,14 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from datetime import datetime
 from typing import Any
-
-import sqlalchemy as sa
 
 from hrss.auth import Action
 from hrss.contracts.events.inspection import ResultPublished
 from hrss.workdays import china_date
-from inspection.adapters.orm import publication, result_version, review
 from inspection.domain.errors import (
     FieldError,
     InvalidRecord,
@@ -22,6 +20,7 @@ from inspection.domain.errors import (
     PublicationNotApproved,
     PublicationNotPublic,
 )
+from inspection.domain.model import Publication
 from inspection.domain.visits import Task
 from inspection.service_layer import results, settings, visits
 from inspection.service_layer.context import PUBLISHERS, Context
@@ -33,21 +32,11 @@ def content_sha256(content: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _approved(ctx: Context, result_id: str) -> Any:
-    return ctx.uow.session.execute(
-        sa.select(result_version.c.version, result_version.c.form, review.c.decided_at)
-        .join(
-            review,
-            sa.and_(review.c.result_id == result_version.c.result_id, review.c.version == result_version.c.version),
-        )
-        .where(result_version.c.result_id == result_id, review.c.approved.is_(True))
-    ).first()
-
-
-def public_content(ctx: Context, row: Any, result_id: str, filed: Any) -> dict[str, Any]:
+def public_content(
+    ctx: Context, row: Any, result_id: str, form: dict[str, Any], approved_at: datetime
+) -> dict[str, Any]:
     """What the public sees of an approved result: the entity, the tasks, each item's result, the issuing body."""
     c = ctx.components
-    form = filed.form
     tasks = [Task.from_dict(t) for t in row.tasks]
     names = {(t.task_id, i.item_id): i.name for t in tasks for i in t.items}
 
@@ -69,18 +58,19 @@ def public_content(ctx: Context, row: Any, result_id: str, filed: Any) -> dict[s
             for i in form["items"]
         ],
         "overall": label(form["overall"]),
-        "approved_on": china_date(filed.decided_at).isoformat(),
+        "approved_on": china_date(approved_at).isoformat(),
     }
 
 
 def publish(ctx: Context, result_id: str, public: bool, withheld_reason: str | None) -> dict[str, Any]:
     """Record the publication (or the withholding) of an approved result, once."""
-    found = results._load_result(ctx, result_id)  # 404 for an unknown result
+    found = results.load_result(ctx, result_id)  # 404 for an unknown result
     row = visits.load(ctx, str(found.visit_id), Action.WRITE, PUBLISHERS, lock=True)
     role = ctx.authorize(row.node, PUBLISHERS, Action.WRITE)
-    filed = _approved(ctx, result_id)
-    if filed is None:
+    approved = ctx.repo.approved_version(result_id)
+    if approved is None:
         raise PublicationNotApproved()
+    filed, decision = approved
     if record_of(ctx, result_id) is not None:
         raise PublicationExists()
     reason = (withheld_reason or "").strip()
@@ -92,15 +82,15 @@ def publish(ctx: Context, result_id: str, public: bool, withheld_reason: str | N
     if public and not filed.form.get("public", True):
         raise PublicationNotPublic()
     if public:
-        content = public_content(ctx, row, result_id, filed)
+        content = public_content(ctx, row, result_id, filed.form, decision.decided_at)
     else:
         content = {"result_id": result_id, "node": row.node, "withheld": True, "withheld_reason": reason}
     digest = content_sha256(content)
     now = ctx.components.clock()
-    ctx.uow.session.execute(
-        sa.insert(publication).values(
+    ctx.repo.add_publication(
+        Publication(
             result_id=result_id,
-            visit_id=str(row.visit_id),
+            visit_id=row.visit_id,
             node=row.node,
             version=filed.version,
             public=public,
@@ -139,7 +129,7 @@ def publish(ctx: Context, result_id: str, public: bool, withheld_reason: str | N
 
 def record_of(ctx: Context, result_id: str) -> dict[str, Any] | None:
     """The publication record of a result, or None."""
-    r = ctx.uow.session.execute(sa.select(publication).where(publication.c.result_id == result_id)).first()
+    r = ctx.repo.publication(result_id)
     if r is None:
         return None
     return {

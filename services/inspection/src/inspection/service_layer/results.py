@@ -7,8 +7,6 @@ import uuid
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-
 from hrss.auth import Action
 from hrss.contracts.events.inspection import (
     Inspector,
@@ -20,10 +18,10 @@ from hrss.contracts.events.inspection import (
 )
 from hrss.workdays import china_date
 from inspection.adapters import documents, forms
-from inspection.adapters.orm import result, result_version, review
 from inspection.domain import review as flow
 from inspection.domain import visits as rules
 from inspection.domain.errors import FieldError, InvalidRecord, OwnReview, ResultNotFound
+from inspection.domain.model import ResultHead, ResultVersion, Review
 from inspection.domain.records import Form, check_form, form_to_dict
 from inspection.domain.visits import Member, Task
 from inspection.service_layer import settings, steps, visits
@@ -32,25 +30,11 @@ from inspection.service_layer.context import INSPECTORS, REVIEWERS, Context
 
 def state(ctx: Context, visit_id: str) -> tuple[str | None, int, flow.Status | None]:
     """(result id, latest version, status) of the visit's result; (None, 0, None) before the first submission."""
-    latest = (
-        sa.select(sa.func.max(result_version.c.version))
-        .where(result_version.c.result_id == result.c.result_id)
-        .scalar_subquery()
-    )
-    decision = (
-        sa.select(review.c.approved)
-        .where(review.c.result_id == result.c.result_id, review.c.version == latest)
-        .scalar_subquery()
-    )
-    row = ctx.uow.session.execute(
-        sa.select(result.c.result_id, latest.label("latest"), decision.label("approved")).where(
-            result.c.visit_id == visit_id
-        )
-    ).first()
-    if row is None:
+    found = ctx.repo.result_state(visit_id)
+    if found is None:
         return None, 0, None
-    decisions = [] if row.approved is None else [flow.Decision(row.latest, row.approved)]
-    return str(row.result_id), int(row.latest), flow.status(int(row.latest), decisions)
+    decisions = [] if found.approved is None else [flow.Decision(found.latest, found.approved)]
+    return found.result_id, found.latest, flow.status(found.latest, decisions)
 
 
 def submit(ctx: Context, visit_id: str, form: Form, client_id: str | None = None) -> dict[str, Any]:
@@ -60,7 +44,6 @@ def submit(ctx: Context, visit_id: str, form: Form, client_id: str | None = None
     team = [Member.from_dict(m) for m in row.team]
     if not ctx.principal.is_on_team([m.inspector_id for m in team]):
         raise InvalidRecord([FieldError("present", "result.not_in_team", "只有本次检查组成员可以录入检查结果")])
-    session = ctx.uow.session
     steps.check_open(ctx, row)
     result_id, latest, current = state(ctx, visit_id)
     flow.check_can_submit(current)
@@ -71,10 +54,10 @@ def submit(ctx: Context, visit_id: str, form: Form, client_id: str | None = None
     present = check_form(form, tasks, team, c.categories, c.methods, start, china_date(now))
     if result_id is None:
         result_id = str(uuid.uuid4())
-        session.execute(sa.insert(result).values(result_id=result_id, visit_id=visit_id, node=row.node, created_at=now))
+        ctx.repo.add_result(ResultHead(result_id, visit_id, row.node, now))
     version = latest + 1
-    session.execute(
-        sa.insert(result_version).values(
+    ctx.repo.add_result_version(
+        ResultVersion(
             result_id=result_id,
             version=version,
             form=form_to_dict(form),
@@ -103,8 +86,9 @@ def submit(ctx: Context, visit_id: str, form: Form, client_id: str | None = None
     return {"result_id": result_id, "visit_id": visit_id, "version": version, "status": str(flow.Status.SUBMITTED)}
 
 
-def _load_result(ctx: Context, result_id: str) -> Any:
-    head = ctx.uow.session.execute(sa.select(result).where(result.c.result_id == result_id)).first()
+def load_result(ctx: Context, result_id: str) -> ResultHead:
+    """The result, else 404 `result.not_found` (who may see it is the visit's to say)."""
+    head = ctx.repo.result(result_id)
     if head is None:
         raise ResultNotFound()
     return head
@@ -112,12 +96,11 @@ def _load_result(ctx: Context, result_id: str) -> Any:
 
 def decide(ctx: Context, result_id: str, version: int, approve: bool, opinion: str) -> dict[str, Any]:
     """Return the latest version with an opinion, or approve it; either is kept for good."""
-    head = _load_result(ctx, result_id)
+    head = load_result(ctx, result_id)
     row = visits.load(ctx, str(head.visit_id), Action.WRITE, REVIEWERS, lock=True)
     role = ctx.authorize(row.node, REVIEWERS, Action.WRITE)
     if ctx.principal.is_on_team(row.inspector_ids):
         raise OwnReview()
-    session = ctx.uow.session
     steps.check_open(ctx, row)
     _, latest, current = state(ctx, str(row.visit_id))
     assert current is not None
@@ -125,13 +108,12 @@ def decide(ctx: Context, result_id: str, version: int, approve: bool, opinion: s
     if not approve and not opinion.strip():
         raise InvalidRecord([FieldError("opinion", "review.opinion_missing", "退回须写明审核意见")])
     now = ctx.components.clock()
-    filed = session.execute(
-        sa.select(result_version).where(result_version.c.result_id == result_id, result_version.c.version == version)
-    ).one()
+    filed = ctx.repo.result_version(result_id, version)
+    assert filed is not None  # the latest version, checked above
     pdf = record_pdf(ctx, row, filed, filing=True) if approve else None
     digest = documents.sha256(pdf) if pdf is not None else None
-    session.execute(
-        sa.insert(review).values(
+    ctx.repo.add_review(
+        Review(
             result_id=result_id,
             version=version,
             approved=approve,

@@ -7,17 +7,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-
 from hrss.auth import Action
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.contracts import Node
-from inspection.adapters.orm import document_number, node_settings
 from inspection.domain.errors import SettingsMissing, SettingsNotFound
+from inspection.domain.model import DocumentNumber, NodeSettings
 from inspection.service_layer.context import Context
 
 
-def _as_dict(row: Any) -> dict[str, Any]:
+def _as_dict(row: NodeSettings) -> dict[str, Any]:
     return {
         "node": row.node,
         "version": row.version,
@@ -29,11 +27,10 @@ def _as_dict(row: Any) -> dict[str, Any]:
     }
 
 
-def current(ctx: Context, node: str) -> Any:
-    """The node's latest settings row, or None."""
-    return ctx.uow.session.execute(
-        sa.select(node_settings).where(node_settings.c.node == node).order_by(node_settings.c.version.desc()).limit(1)
-    ).first()
+def current(ctx: Context, node: str) -> NodeSettings | None:
+    """The node's latest settings, or None."""
+    versions = ctx.repo.settings_versions(node)
+    return versions[-1] if versions else None
 
 
 def put(ctx: Context, node: str, issuing_body: str, document_prefix: str, contact_phone: str) -> dict[str, Any]:
@@ -41,22 +38,20 @@ def put(ctx: Context, node: str, issuing_body: str, document_prefix: str, contac
     code = Node(node).code
     role = ctx.authorize(code, ADMIN_ROLES, Action.WRITE)
     ctx.serving(code)
-    session = ctx.uow.session
-    session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"settings:{code}"))))
+    ctx.repo.lock_settings(code)
     before = current(ctx, code)
     version = (before.version if before is not None else 0) + 1
     now = ctx.components.clock()
-    session.execute(
-        sa.insert(node_settings).values(
-            node=code,
-            version=version,
-            issuing_body=issuing_body.strip(),
-            document_prefix=document_prefix.strip(),
-            contact_phone=contact_phone.strip(),
-            set_by=ctx.principal.account_id,
-            set_at=now,
-        )
+    settings = NodeSettings(
+        code,
+        version,
+        issuing_body.strip(),
+        document_prefix.strip(),
+        contact_phone.strip(),
+        ctx.principal.account_id,
+        now,
     )
+    ctx.repo.add_settings(settings)
     ctx.audit(
         role=role,
         action="inspection.node_settings",
@@ -66,22 +61,20 @@ def put(ctx: Context, node: str, issuing_body: str, document_prefix: str, contac
         version=version,
         detail={"issuing_body": issuing_body.strip(), "document_prefix": document_prefix.strip()},
     )
-    return _as_dict(current(ctx, code))
+    return _as_dict(required(ctx, code))  # as stored (its time read back as the database gives it)
 
 
 def get(ctx: Context, node: str) -> dict[str, Any]:
     """The node's current settings and every earlier version (anyone who may read the node's data)."""
     code = Node(node).code
     ctx.authorize(code, None, Action.READ)
-    rows = ctx.uow.session.execute(
-        sa.select(node_settings).where(node_settings.c.node == code).order_by(node_settings.c.version)
-    ).all()
+    rows = ctx.repo.settings_versions(code)
     if not rows:
         raise SettingsNotFound(node=code)
     return {**_as_dict(rows[-1]), "versions": [_as_dict(r) for r in rows]}
 
 
-def required(ctx: Context, node: str) -> Any:
+def required(ctx: Context, node: str) -> NodeSettings:
     """The node's settings, or 409 `settings.missing`: a document must name the body that issues it."""
     found = current(ctx, node)
     if found is None:
@@ -89,38 +82,18 @@ def required(ctx: Context, node: str) -> Any:
     return found
 
 
-def number(ctx: Context, settings: Any, kind: str, object_id: str, issued_on: date) -> str:
+def number(ctx: Context, settings: NodeSettings, kind: str, object_id: str, issued_on: date) -> str:
     """The next document number of the node in the year of `issued_on`, e.g. 上城人社监〔2026〕第3号; kept."""
-    session = ctx.uow.session
     node, year = settings.node, issued_on.year
-    session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"docno:{node}:{year}"))))
-    last = session.execute(
-        sa.select(sa.func.max(document_number.c.seq)).where(
-            document_number.c.node == node, document_number.c.year == year
-        )
-    ).scalar()
-    seq = (last or 0) + 1
+    ctx.repo.lock_document_numbers(node, year)
+    seq = ctx.repo.last_document_seq(node, year) + 1
     printed = f"{settings.document_prefix}〔{year}〕第{seq}号"
-    session.execute(
-        sa.insert(document_number).values(
-            node=node,
-            kind=kind,
-            year=year,
-            seq=seq,
-            object_id=object_id,
-            number=printed,
-            issuing_body=settings.issuing_body,
-            issued_on=issued_on,
-            settings_version=settings.version,
-        )
+    ctx.repo.add_document_number(
+        DocumentNumber(node, kind, year, seq, object_id, printed, settings.issuing_body, issued_on, settings.version)
     )
     return printed
 
 
-def number_of(ctx: Context, kind: str, object_id: str) -> Any:
+def number_of(ctx: Context, kind: str, object_id: str) -> DocumentNumber | None:
     """The number given to a printed document (number, issuing_body, issued_on), or None."""
-    return ctx.uow.session.execute(
-        sa.select(document_number.c.number, document_number.c.issuing_body, document_number.c.issued_on).where(
-            document_number.c.kind == kind, document_number.c.object_id == object_id
-        )
-    ).first()
+    return ctx.repo.document_number(kind, object_id)

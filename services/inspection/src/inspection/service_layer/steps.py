@@ -9,11 +9,9 @@ import uuid
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-
 from hrss.contracts.events.inspection import VisitStatusChanged
-from inspection.adapters.orm import result, review, visit_status
 from inspection.domain.errors import VisitClosed
+from inspection.domain.model import Closure, Step
 from inspection.service_layer.context import Context
 
 
@@ -28,20 +26,11 @@ def record(
 ) -> None:
     """Keep the step and publish it (row: the visit as stored)."""
     now = ctx.components.clock()
-    ctx.uow.session.execute(
-        sa.insert(visit_status).values(
-            visit_id=str(row.visit_id),
-            node=row.node,
-            status=status,
-            reason=reason,
-            actor=ctx.principal.account_id,
-            at=now,
-            event_id=event_id,
-        )
-    )
+    visit_id = str(row.visit_id)
+    ctx.repo.add_step(Step(visit_id, row.node, status, reason, ctx.principal.account_id, now, event_id))
     ctx.uow.publish(
         VisitStatusChanged(
-            visit_id=uuid.UUID(str(row.visit_id)),
+            visit_id=uuid.UUID(visit_id),
             node=row.node,
             uscc=row.uscc,
             region_code=row.region_code,
@@ -51,23 +40,19 @@ def record(
             reason=reason,
             at=now,
         ),
-        subject=str(row.visit_id),
+        subject=visit_id,
     )
 
 
 def mark_started(ctx: Context, row: Any) -> None:
     """The first field activity starts the visit; later ones change nothing (the caller holds the visit's row)."""
-    if not _has(ctx, str(row.visit_id), "started"):
+    if not ctx.repo.has_step(str(row.visit_id), "started"):
         record(ctx, row, "started")
 
 
-def closure(ctx: Context, visit_id: str) -> Any:
+def closure(ctx: Context, visit_id: str) -> Closure | None:
     """The visit's closing step (reason, actor, at), or None while it is open."""
-    return ctx.uow.session.execute(
-        sa.select(visit_status.c.reason, visit_status.c.actor, visit_status.c.at).where(
-            visit_status.c.visit_id == visit_id, visit_status.c.status == "closed"
-        )
-    ).first()
+    return ctx.repo.closure(visit_id)
 
 
 def check_open(ctx: Context, row: Any) -> None:
@@ -77,27 +62,11 @@ def check_open(ctx: Context, row: Any) -> None:
         raise VisitClosed(reason=closed.reason)
 
 
-def _has(ctx: Context, visit_id: str, status: str) -> bool:
-    found = ctx.uow.session.execute(
-        sa.select(visit_status.c.seq).where(visit_status.c.visit_id == visit_id, visit_status.c.status == status)
-    ).first()
-    return found is not None
-
-
 def has_approved_result(ctx: Context, visit_id: str) -> bool:
-    found = ctx.uow.session.execute(
-        sa.select(review.c.result_id)
-        .join(result, result.c.result_id == review.c.result_id)
-        .where(result.c.visit_id == visit_id, review.c.approved.is_(True))
-    ).first()
-    return found is not None
+    """Whether a version of the visit's result is approved."""
+    return ctx.repo.has_approved_result(visit_id)
 
 
 def current_status(ctx: Context, visit_id: str) -> str | None:
     """The visit's latest step (opened … closed), None for a visit from before steps were kept."""
-    return ctx.uow.session.execute(
-        sa.select(visit_status.c.status)
-        .where(visit_status.c.visit_id == visit_id)
-        .order_by(visit_status.c.seq.desc())
-        .limit(1)
-    ).scalar()
+    return ctx.repo.current_status(visit_id)

@@ -6,29 +6,17 @@ import uuid
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-
 from hrss.auth import Action
 from hrss.contracts.events.draw import AssignmentDispatched, TaskPart, TeamChanged
 from hrss.contracts.events.inspection import Inspector, NoticeIssued, VisitExtended, VisitOpened
 from hrss.workdays import china_date
 from inspection.adapters import documents, forms
-from inspection.adapters.orm import (
-    assignment_team,
-    assignment_withdrawal,
-    notice,
-    result,
-    team_change,
-    visit,
-    visit_assignment,
-)
 from inspection.domain import visits as rules
 from inspection.domain.errors import FieldError, InvalidRecord, NoticeUnannounced, VisitNotFound
+from inspection.domain.model import Notice, ReceivedAssignment, TeamChange, Visit
 from inspection.domain.visits import Item, Member, Task
 from inspection.service_layer import settings, steps
 from inspection.service_layer.context import PLANNERS, Context
-
-_WITHDRAWN = sa.select(assignment_withdrawal.c.assignment_id)  # assignments a voided draw took back
 
 
 def task_from(part: TaskPart) -> Task:
@@ -47,62 +35,40 @@ def _members(raw: list[Any]) -> list[Member]:
     return [Member(str(m.inspector_id), m.credential_no, m.name) for m in raw]
 
 
-def _inspectors(team: list[Member]) -> list[Inspector]:
+def inspectors_of(team: list[Member]) -> list[Inspector]:
+    """The team as the events name its inspectors."""
     return [Inspector(inspector_id=uuid.UUID(m.inspector_id), credential_no=m.credential_no, name=m.name) for m in team]
 
 
 def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str) -> str:
     """Merge the assignment into the open visit of its key, or open one; returns the visit id. Idempotent."""
-    session = ctx.uow.session
+    repo = ctx.repo
     assignment_id = str(event.assignment_id)
-    known = session.execute(
-        sa.select(visit_assignment.c.visit_id).where(visit_assignment.c.assignment_id == assignment_id)
-    ).scalar()
+    known = repo.visit_of_assignment(assignment_id)
     if known is not None:
-        return str(known)
+        return known
     node = event.target_node
     tasks = [task_from(t) for t in event.tasks]
     period = rules.period_of(tasks)
     team = _members(event.team)
-    changed = session.execute(
-        sa.select(team_change.c.team)
-        .where(team_change.c.assignment_id == assignment_id)
-        .order_by(team_change.c.changed_at.desc(), team_change.c.change_id.desc())
-        .limit(1)
-    ).scalar()
+    changed = repo.latest_team_change(assignment_id)
     if changed is not None:  # a team change that arrived before its dispatch
         team = [Member.from_dict(m) for m in changed]
-    # one visit per key at a time, even with two dispatches of the same entity in two consumer workers
-    session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"visit:{node}:{event.uscc}:{period}"))))
+    repo.lock_visit_key(node, event.uscc, period)
     # the row lock waits for a result being submitted to it, so a visit never takes tasks after its result
-    latest = session.execute(
-        sa.select(visit)
-        .where(visit.c.node == node, visit.c.uscc == event.uscc, visit.c.period == period)
-        .order_by(visit.c.seq.desc())
-        .limit(1)
-        .with_for_update()
-    ).first()
-    has_result = latest is not None and (
-        session.execute(sa.select(result.c.result_id).where(result.c.visit_id == latest.visit_id)).first() is not None
-    )
+    latest = repo.latest_visit(node, event.uscc, period)
+    has_result = latest is not None and repo.has_result(latest.visit_id)
     now = ctx.components.clock()
     record = event.registry_record.model_dump(mode="json") if event.registry_record else None
     # a closed visit (with a reason, or withdrawn by a voided draw) takes no more tasks either
-    merging = latest is not None and not has_result and steps.closure(ctx, str(latest.visit_id)) is None
+    merging = latest is not None and not has_result and steps.closure(ctx, latest.visit_id) is None
     if latest is not None and merging:
-        visit_id = str(latest.visit_id)
+        visit_id = latest.visit_id
         merged = rules.merge_tasks([Task.from_dict(t) for t in latest.tasks], tasks)
-        teams = [
-            [Member.from_dict(m) for m in row.team]
-            for row in session.execute(
-                sa.select(assignment_team.c.team)
-                .where(assignment_team.c.visit_id == visit_id, assignment_team.c.assignment_id.not_in(_WITHDRAWN))
-                .order_by(assignment_team.c.assignment_id)
-            )
-        ]
+        teams = [[Member.from_dict(m) for m in t] for t in repo.current_teams(visit_id)]
         union = rules.union_team([[Member.from_dict(m) for m in latest.team], *teams, team])
-        _update_visit(ctx, visit_id, merged, union)
-        assignments = [*_assignment_ids(ctx, visit_id), assignment_id]
+        update_visit(ctx, visit_id, merged, union)
+        assignments = [*repo.assignment_ids(visit_id), assignment_id]
         ctx.uow.publish(
             VisitExtended(
                 visit_id=uuid.UUID(visit_id),
@@ -110,33 +76,32 @@ def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str)
                 uscc=event.uscc,
                 task_ids=[uuid.UUID(t.task_id) for t in merged],
                 assignment_ids=[uuid.UUID(a) for a in assignments],
-                inspectors=_inspectors(union),
+                inspectors=inspectors_of(union),
                 due=rules.due(merged),
                 extended_at=now,
             ),
             subject=visit_id,
         )
     else:
-        visit_id = str(uuid.uuid4())
-        session.execute(
-            sa.insert(visit).values(
-                visit_id=visit_id,
-                node=node,
-                uscc=event.uscc,
-                period=period,
-                seq=(latest.seq + 1) if latest is not None else 1,
-                entity_id=str(event.entity_id),
-                entity_name=event.name,
-                region_code=event.region_code,
-                registry_record=record,
-                tasks=[t.to_dict() for t in tasks],
-                team=[m.to_dict() for m in team],
-                inspector_ids=[m.inspector_id for m in team],
-                due=rules.due(tasks),
-                announced=rules.announced(tasks),
-                opened_at=now,
-            )
+        opened = Visit(
+            visit_id=str(uuid.uuid4()),
+            node=node,
+            uscc=event.uscc,
+            period=period,
+            seq=(latest.seq + 1) if latest is not None else 1,
+            entity_id=str(event.entity_id),
+            entity_name=event.name,
+            region_code=event.region_code,
+            registry_record=record,
+            tasks=[t.to_dict() for t in tasks],
+            team=[m.to_dict() for m in team],
+            inspector_ids=[m.inspector_id for m in team],
+            due=rules.due(tasks),
+            announced=rules.announced(tasks),
+            opened_at=now,
         )
+        visit_id = opened.visit_id
+        repo.add_visit(opened)
         ctx.uow.publish(
             VisitOpened(
                 visit_id=uuid.UUID(visit_id),
@@ -145,16 +110,15 @@ def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str)
                 entity_name=event.name,
                 task_ids=[uuid.UUID(t.task_id) for t in tasks],
                 assignment_ids=[event.assignment_id],
-                inspectors=_inspectors(team),
+                inspectors=inspectors_of(team),
                 due=rules.due(tasks),
                 opened_at=now,
             ),
             subject=visit_id,
         )
-        opened = session.execute(sa.select(visit).where(visit.c.visit_id == visit_id)).one()
         steps.record(ctx, opened, "opened", event_id=event_id)
-    session.execute(
-        sa.insert(visit_assignment).values(
+    repo.add_assignment(
+        ReceivedAssignment(
             assignment_id=assignment_id,
             visit_id=visit_id,
             draw_id=str(event.draw_id),
@@ -164,12 +128,8 @@ def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str)
             registry_record=record,
             dispatched_at=event.dispatched_at,
             received_at=now,
-        )
-    )
-    session.execute(
-        sa.insert(assignment_team).values(
-            assignment_id=assignment_id, visit_id=visit_id, team=[m.to_dict() for m in team]
-        )
+        ),
+        [m.to_dict() for m in team],
     )
     ctx.audit(
         role="service",
@@ -183,35 +143,20 @@ def receive_assignment(ctx: Context, event: AssignmentDispatched, event_id: str)
     return visit_id
 
 
-def _assignment_ids(ctx: Context, visit_id: str) -> list[str]:
-    rows = ctx.uow.session.execute(
-        sa.select(visit_assignment.c.assignment_id)
-        .where(visit_assignment.c.visit_id == visit_id, visit_assignment.c.assignment_id.not_in(_WITHDRAWN))
-        .order_by(visit_assignment.c.received_at, visit_assignment.c.assignment_id)
-    )
-    return [str(r[0]) for r in rows]
-
-
-def _update_visit(ctx: Context, visit_id: str, tasks: list[Task], team: list[Member]) -> None:
-    ctx.uow.session.execute(
-        sa.update(visit)
-        .where(visit.c.visit_id == visit_id)
-        .values(
-            tasks=[t.to_dict() for t in tasks],
-            team=[m.to_dict() for m in team],
-            inspector_ids=[m.inspector_id for m in team],
-            due=rules.due(tasks),
-            announced=rules.announced(tasks),
-        )
+def update_visit(ctx: Context, visit_id: str, tasks: list[Task], team: list[Member]) -> None:
+    """The visit's tasks and team after a merge, a team change or a withdrawal, with what follows from them."""
+    ctx.repo.update_visit(
+        visit_id, [t.to_dict() for t in tasks], [m.to_dict() for m in team], rules.due(tasks), rules.announced(tasks)
     )
 
 
 def change_team(ctx: Context, event: TeamChanged, event_id: str) -> None:
     """Record the change; if the assignment is known, its team and the visit's union team follow it."""
-    session = ctx.uow.session
-    session.execute(
-        sa.insert(team_change).values(
-            assignment_id=str(event.assignment_id),
+    repo = ctx.repo
+    assignment_id = str(event.assignment_id)
+    repo.add_team_change(
+        TeamChange(
+            assignment_id=assignment_id,
             event_id=event_id,
             replaced=event.replaced.model_dump(mode="json"),
             by=event.by.model_dump(mode="json"),
@@ -221,48 +166,35 @@ def change_team(ctx: Context, event: TeamChanged, event_id: str) -> None:
             changed_at=event.changed_at,
         )
     )
-    row = session.execute(
-        sa.select(assignment_team.c.visit_id).where(assignment_team.c.assignment_id == str(event.assignment_id))
-    ).first()
+    visit_id = repo.visit_of_team(assignment_id)
     ctx.audit(
         role="service",
         action="inspection.team_change",
         object_type="assignment",
-        object_id=str(event.assignment_id),
+        object_id=assignment_id,
         node=event.target_node,
         reason=event.reason,
         detail={"replaced": event.replaced.credential_no, "by": event.by.credential_no, "approver": event.approver},
         event_id=event_id,
     )
-    if row is None:
+    if visit_id is None:
         return  # the dispatch has not arrived; it will pick this team up
-    visit_id = str(row.visit_id)
     team = _members(event.team)
-    session.execute(
-        sa.update(assignment_team)
-        .where(assignment_team.c.assignment_id == str(event.assignment_id))
-        .values(team=[m.to_dict() for m in team])
-    )
-    teams = [
-        [Member.from_dict(m) for m in r.team]
-        for r in session.execute(
-            sa.select(assignment_team.c.team)
-            .where(assignment_team.c.visit_id == visit_id, assignment_team.c.assignment_id.not_in(_WITHDRAWN))
-            .order_by(assignment_team.c.assignment_id)
-        )
-    ]
-    current = session.execute(sa.select(visit).where(visit.c.visit_id == visit_id).with_for_update()).one()
+    repo.set_team(assignment_id, [m.to_dict() for m in team])
+    teams = [[Member.from_dict(m) for m in t] for t in repo.current_teams(visit_id)]
+    current = repo.visit(visit_id, lock=True)
+    assert current is not None
     union = rules.union_team(teams)
     tasks = [Task.from_dict(t) for t in current.tasks]
-    _update_visit(ctx, visit_id, tasks, union)
+    update_visit(ctx, visit_id, tasks, union)
     ctx.uow.publish(
         VisitExtended(
             visit_id=uuid.UUID(visit_id),
             node=current.node,
             uscc=current.uscc,
             task_ids=[uuid.UUID(t.task_id) for t in tasks],
-            assignment_ids=[uuid.UUID(a) for a in _assignment_ids(ctx, visit_id)],
-            inspectors=_inspectors(union),
+            assignment_ids=[uuid.UUID(a) for a in repo.assignment_ids(visit_id)],
+            inspectors=inspectors_of(union),
             due=current.due,
             extended_at=ctx.components.clock(),
         ),
@@ -270,13 +202,12 @@ def change_team(ctx: Context, event: TeamChanged, event_id: str) -> None:
     )
 
 
-def load(ctx: Context, visit_id: str, action: Action = Action.READ, roles: Any = None, lock: bool = False) -> Any:
+def load(ctx: Context, visit_id: str, action: Action = Action.READ, roles: Any = None, lock: bool = False) -> Visit:
     """The visit, if the caller may see it (an inspector only their own); 404 for an unknown id.
 
     `lock`: hold the visit's row until commit, so that its result versions are numbered one at a time and an
     assignment merging into it waits."""
-    query = sa.select(visit).where(visit.c.visit_id == visit_id)
-    row = ctx.uow.session.execute(query.with_for_update() if lock else query).first()
+    row = ctx.repo.visit(visit_id, lock=lock)
     if row is None:
         raise VisitNotFound()
     ctx.authorize(row.node, roles, action, assignees=list(row.inspector_ids))
@@ -323,8 +254,8 @@ def issue_notice(
         ctx.components.methods,
     )
     digest = documents.sha256(pdf)
-    ctx.uow.session.execute(
-        sa.insert(notice).values(
+    ctx.repo.add_notice(
+        Notice(
             notice_id=notice_id,
             visit_id=visit_id,
             window_start=window_start,
@@ -348,7 +279,7 @@ def issue_notice(
             window_end=window_end,
             items=[i.name for _, i in rules.checklist(tasks)],
             materials=materials,
-            inspectors=_inspectors(team),
+            inspectors=inspectors_of(team),
             pdf_sha256=digest,
             issued_at=now,
         ),
