@@ -20,6 +20,7 @@ from planning_testkit import COUNTY, PROVINCE, principal
 from hrss.auth import Principal
 from hrss.contracts import Node, PlatformError
 from hrss.contracts.events.draw import DrawCompleted, DrawVoided
+from hrss.contracts.events.inspection import ResultPublished, VisitStatusChanged
 from hrss.contracts.events.registry import CheckItemChanged
 from hrss.testing import seeds
 from hrss.testing.fakes import FakeUnitOfWork
@@ -240,6 +241,61 @@ def test_a_completed_draw_makes_its_frozen_task_drawn_then_dispatched(world: Wor
     assert world.events()[-2:] == ["planning.task_drawn", "planning.task_dispatched"]
     assert "planning.progress" in world.repo.locks
     assert world.repo.task_facts(task).draws[0].dispatched == {COUNTY: 3}
+
+
+def test_a_visit_started_approved_and_published_takes_its_task_to_results_published(world: World) -> None:
+    task = published_task(world)
+    world.run(commands.MoveTask(task, TaskStatus.FROZEN))
+    done = DrawCompleted(
+        draw_id=uuid.uuid4(),
+        task_ids=[uuid.UUID(task)],
+        node=COUNTY,
+        seed="ab" * 32,
+        picks=1,
+        dispatched={COUNTY: 1},
+        completed_at=NOW,
+    )
+    service = world.as_service()
+    handle_event(done, service, str(uuid.uuid4()))
+    visit = uuid.uuid4()
+
+    def step(status: str) -> Any:
+        changed = VisitStatusChanged(
+            visit_id=visit,
+            node=COUNTY,
+            uscc="91130100MA0000000X",
+            region_code=COUNTY,
+            task_ids=[uuid.UUID(task)],
+            status=status,  # type: ignore[arg-type]
+            at=NOW,
+        )
+        return handle_event(changed, service, str(uuid.uuid4()))
+
+    assert step("opened") == []
+    assert step("started") == [(task, "in_progress")]
+    assert step("submitted") == []
+    assert step("approved") == [(task, "completed")]
+    published = ResultPublished(
+        result_id=uuid.uuid4(),
+        visit_id=visit,
+        node=COUNTY,
+        task_ids=[uuid.UUID(task)],
+        public=True,
+        content_sha256="cd" * 32,
+        published_at=NOW,
+    )
+    assert handle_event(published, service, str(uuid.uuid4())) == [(task, "results_published")]
+    assert world.repo.task_status(task) is TaskStatus.RESULTS_PUBLISHED
+    assert world.events()[-3:] == [
+        "planning.task_started",
+        "planning.task_completed",
+        "planning.task_results_published",
+    ]
+    assert [r.action for r in world.repo.task_records[task]][-3:] == [
+        "task.in_progress",
+        "task.completed",
+        "task.results_published",
+    ]
 
 
 def test_a_voided_draw_is_kept_as_a_fact_and_moves_no_task(world: World) -> None:
