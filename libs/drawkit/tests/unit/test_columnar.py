@@ -518,13 +518,13 @@ def test_an_aes_uscc_longer_than_31_bytes_is_refused() -> None:
         aes_tickets(b"k" * 32)([b"x" * 32])
     with pytest.raises(ValueError, match="at most 31"):
         aes_tickets(b"k" * 32)([b"x", "浙江省杭州市西湖区一二".encode()])
-    from hrss.drawkit.package import DrawBuilder
+    from hrss.drawkit.package import DrawProcedure
 
     entry = FrameEntry("X" * 32, "e", "r", "o", "s", False, "closed", "0" * 32)
     plan = DrawPlan((ItemRule("x", Fraction(1, 2)),))
     with pytest.raises(ValueError, match="at most 31"):
-        DrawBuilder(SHA256_AES, "D", {}, [entry], plan, lambda: "t", "00", "00", "dice")
-    DrawBuilder(SHA256, "D", {}, [entry], plan, lambda: "t", "00", "00", "dice")  # any length in the hash profiles
+        DrawProcedure(SHA256_AES, "D", {}, [entry], plan, lambda: "t", "00", "00", "dice")
+    DrawProcedure(SHA256, "D", {}, [entry], plan, lambda: "t", "00", "00", "dice")  # any length in the hash profiles
 
 
 @SETTINGS

@@ -21,7 +21,7 @@ from hrss.drawkit import log as draw_log
 from hrss.drawkit import merkle
 from hrss.drawkit.encoding import SHA256, available, canonical_json, profile
 from hrss.drawkit.frame import FrameColumns, FrameEntry, snapshot_lines
-from hrss.drawkit.package import DrawBuilder, plan_from, public_pick, public_record
+from hrss.drawkit.package import DrawProcedure, plan_from, public_pick, public_record
 from hrss.drawkit.sampling import DrawPlan, ItemRule, Pick, item_quotas
 from hrss.drawkit.stream import file_blocks, read_block
 from hrss.drawkit.vectors import generate
@@ -494,10 +494,10 @@ def test_the_cli_exits_2_on_an_unreadable_file(tmp_path: Path) -> None:
 # --- defects these tests found, fixed and kept as regressions ---------------------------------------------
 
 
-def small_draw(plan: DrawPlan | None = None) -> DrawBuilder:
+def small_draw(plan: DrawPlan | None = None) -> DrawProcedure:
     entries = [FrameEntry(f"U{i:02d}", f"e{i}", "330102", "A", "330102|A|A", True, "", f"{i:032x}") for i in range(12)]
     ticks = iter(range(100))
-    draw = DrawBuilder(
+    draw = DrawProcedure(
         SHA256,
         "D-defect",
         {"task_id": "T"},

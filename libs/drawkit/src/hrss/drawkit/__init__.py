@@ -2,7 +2,7 @@
 
 from hrss.drawkit.encoding import PROFILES, SHA256, SM3, Profile, canonical_json, profile, record
 from hrss.drawkit.frame import REASONS, FrameEntry
-from hrss.drawkit.package import DrawBuilder, plan_from, plan_json, public_record, task_hash
+from hrss.drawkit.package import DrawProcedure, plan_from, plan_json, public_record, task_hash
 from hrss.drawkit.sampling import DrawPlan, ItemRule, Pick, Selection, item_quotas, select
 from hrss.drawkit.seed import Commitments, Contribution, derive_seed, draw_key
 from hrss.drawkit.verify import Report, verify
@@ -14,8 +14,8 @@ __all__ = [
     "SM3",
     "Commitments",
     "Contribution",
-    "DrawBuilder",
     "DrawPlan",
+    "DrawProcedure",
     "FrameEntry",
     "ItemRule",
     "Pick",

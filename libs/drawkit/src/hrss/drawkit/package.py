@@ -85,8 +85,8 @@ def task_hash(profile: Profile, task: Mapping[str, Any]) -> str:
     return profile.hash(canonical_json(dict(task))).hex()
 
 
-class DrawBuilder:
-    """Runs a draw step by step and keeps its log: commit, contribute, draw, replace, expand, void.
+class DrawProcedure:
+    """One draw's procedure: its steps, run in order, and their log (commit, contribute, draw, replace, expand, void).
 
     `clock()` gives the ISO 8601 instant of each entry. The steps refuse to run out of order.
     """
@@ -136,7 +136,7 @@ class DrawBuilder:
         )
 
     @classmethod
-    def restore(cls, package: Mapping[str, Any], clock: Callable[[], str]) -> DrawBuilder:
+    def restore(cls, package: Mapping[str, Any], clock: Callable[[], str]) -> DrawProcedure:
         """The builder as it stood after the steps recorded in an auditor package (to take the next step)."""
         from hrss.drawkit.encoding import profile as profile_named
 

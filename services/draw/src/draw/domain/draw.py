@@ -12,7 +12,7 @@ from typing import Any
 from draw.domain import errors
 from draw.domain.records import DrawRun, PickRecord
 from hrss.contracts.checklist import ChecklistError, parse_ratio
-from hrss.drawkit import Commitments, Contribution, DrawBuilder, DrawPlan, FrameEntry, Pick, plan_from
+from hrss.drawkit import Commitments, Contribution, DrawPlan, DrawProcedure, FrameEntry, Pick, plan_from
 from hrss.drawkit.assignment import REPLACEMENT_REASONS as INSPECTOR_REPLACEMENT_REASONS
 from hrss.drawkit.encoding import profile as profile_named
 from hrss.drawkit.log import LogEntry
@@ -44,7 +44,7 @@ def check_member_replacement(reason: str, approver: str) -> None:
         raise errors.ApproverMissing()
 
 
-class Draw(DrawBuilder):
+class Draw(DrawProcedure):
     """One draw as its log has it; each step refuses with a typed error when the draw is not where it may be taken."""
 
     @classmethod

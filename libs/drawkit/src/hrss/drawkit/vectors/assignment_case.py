@@ -35,7 +35,7 @@ from hrss.drawkit.assignment import (
 )
 from hrss.drawkit.encoding import SHA256
 from hrss.drawkit.frame import FrameEntry
-from hrss.drawkit.package import DrawBuilder
+from hrss.drawkit.package import DrawProcedure
 from hrss.drawkit.sampling import DrawPlan, ItemRule
 from hrss.drawkit.seed import assign_key
 
@@ -124,7 +124,7 @@ class Draw:
         self.salts = {i.inspector_id: salt(n) for n, i in enumerate(self.roster, 1)}
         self.pair_salts = {p: salt(500 + n) for n, p in enumerate(sorted(self.recusals))}
         self.by_item = item_requirements(task["tasks"], RULE["base"], RULE["by_line"])
-        self.builder = DrawBuilder(
+        self.builder = DrawProcedure(
             SHA256,
             "D-assign",
             task,

@@ -1,4 +1,4 @@
-"""Writes the draw's test vectors, `vectors.json`: tiny draws run by `DrawBuilder` with their expected values.
+"""Writes the draw's test vectors, `vectors.json`: tiny draws run by `DrawProcedure` with their expected values.
 
     python -m hrss.drawkit.vectors.generate            # (re)write vectors.json next to this file
     python -m hrss.drawkit.vectors.generate --check    # exit 1 if vectors.json is not what this script writes
@@ -23,7 +23,7 @@ from typing import Any
 
 from hrss.drawkit.encoding import AES_TICKETS, SHA256, SHA256_AES, SM3, Profile
 from hrss.drawkit.frame import FrameEntry
-from hrss.drawkit.package import DrawBuilder, plan_json, public_record
+from hrss.drawkit.package import DrawProcedure, plan_json, public_record
 from hrss.drawkit.sampling import DrawPlan, ItemRule, Tickets, aes_messages, item_quotas, strata, stratum_order
 from hrss.drawkit.vectors import assignment_case
 
@@ -87,12 +87,12 @@ class Frame:
 
 def builder(
     case: str, frame: Frame | Sequence[FrameEntry], plan: DrawPlan, profile: Profile = SHA256, draw_id: str = ""
-) -> DrawBuilder:
+) -> DrawProcedure:
     """A committed draw with the three fixed contributions revealed; the plan is part of the frozen task."""
     entries = frame.entries if isinstance(frame, Frame) else list(frame)
     empty_root = profile.hash(b"").hex()  # no roster or recusal list in these vectors: the roots of empty trees
     task = {"task_id": f"T-{case}", "name": f"测试向量 {case}", "plan": plan_json(plan)}
-    draw = DrawBuilder(
+    draw = DrawProcedure(
         profile, draw_id or f"D-{case}", task, entries, plan, clock(), empty_root, empty_root, "三方各掷骰 20 次"
     )
     for witness, value in CONTRIBUTIONS:
@@ -112,7 +112,7 @@ A, B, C, D = "330102|A|A", "330102|A|B", "330102|A|C", "330102|A|D"
 OTHER = "330103|B|A"
 
 
-def empty_stratum() -> tuple[DrawBuilder, str]:
+def empty_stratum() -> tuple[DrawProcedure, str]:
     draw = builder(
         "empty-stratum", Frame("empty-stratum").add(A, 8).add(B, 0, 4), plan(item("license", Fraction(1, 4), 3))
     )
@@ -120,21 +120,21 @@ def empty_stratum() -> tuple[DrawBuilder, str]:
     return draw, "stratum B has only ineligible entities (N_s = 0): it gets no share of the minimum and no pick"
 
 
-def quota_equals_size() -> tuple[DrawBuilder, str]:
+def quota_equals_size() -> tuple[DrawProcedure, str]:
     rules = plan(item("ratio", Fraction(9, 10)), item("minimum", None, 50))
     draw = builder("quota-equals-size", Frame("quota-equals-size").add(A, 3).add(OTHER, 4, 1), rules)
     draw.draw()
     return draw, "ceil(N_s·9/10) = N_s and a minimum beyond the frame: every eligible entity is drawn"
 
 
-def full_item() -> tuple[DrawBuilder, str]:
+def full_item() -> tuple[DrawProcedure, str]:
     rules = plan(item("fire-safety", Fraction(1)), item("license", Fraction(1, 5)))
     draw = builder("full-item", Frame("full-item").add(A, 10, 2).add(OTHER, 6), rules)
     draw.draw()
     return draw, "a 100% item draws every eligible entity; the 1/5 item applies to the first ranks of each stratum"
 
 
-def minimum_apportioned() -> tuple[DrawBuilder, str]:
+def minimum_apportioned() -> tuple[DrawProcedure, str]:
     rules = plan(item("min7", None, 7), item("min2", None, 2), item("ratio", Fraction(1, 12)))
     draw = builder("minimum-apportioned", Frame("minimum-apportioned").add(A, 6).add(B, 6).add(C, 12), rules)
     draw.draw()
@@ -144,20 +144,20 @@ def minimum_apportioned() -> tuple[DrawBuilder, str]:
     )
 
 
-def credit_grade() -> tuple[DrawBuilder, str]:
+def credit_grade() -> tuple[DrawProcedure, str]:
     rules = plan(item("routine", Fraction(1, 10)), stratum_fractions={C: Fraction(3, 10), D: Fraction(1, 2)})
     draw = builder("credit-grade", Frame("credit-grade").add(A, 10).add(B, 10).add(C, 10).add(D, 4), rules)
     draw.draw()
     return draw, "grades C and D drawn at 3/10 and 1/2 instead of 1/10; the public record merges the grades"
 
 
-def batches() -> tuple[DrawBuilder, str]:
+def batches() -> tuple[DrawProcedure, str]:
     draw = builder("batches", Frame("batches").add(A, 20).add(OTHER, 10), plan(item("x", Fraction(1, 2)), batch_size=4))
     draw.draw()
     return draw, "15 picks in global ticket order, chunked by 4 into batches 1–4 across both strata"
 
 
-def replacement_chain() -> tuple[DrawBuilder, str]:
+def replacement_chain() -> tuple[DrawProcedure, str]:
     draw = builder("replacement-chain", Frame("replacement-chain").add(A, 12), plan(item("x", Fraction(1, 4))))
     first = draw.draw()[0]
     second = draw.replace(first.uscc, "已注销")
@@ -165,7 +165,7 @@ def replacement_chain() -> tuple[DrawBuilder, str]:
     return draw, "a pick is replaced by the next unpicked entity in ticket order, and that one in its turn"
 
 
-def expansion_case() -> tuple[DrawBuilder, str]:
+def expansion_case() -> tuple[DrawProcedure, str]:
     rules = plan(item("x", Fraction(1, 10)))
     draw = builder("expansion", Frame("expansion").add(A, 20).add(OTHER, 10), rules)
     draw.replace(draw.draw()[0].uscc, "停业")
@@ -176,26 +176,26 @@ def expansion_case() -> tuple[DrawBuilder, str]:
     )
 
 
-def voided() -> tuple[DrawBuilder, str]:
+def voided() -> tuple[DrawProcedure, str]:
     draw = builder("voided", Frame("voided").add(A, 8), plan(item("x", Fraction(1, 4))))
     draw.draw()
     draw.void("监督人员未到场，本次抽取作废")
     return draw, "drawn, then voided with a reason: the log ends with the void and takes nothing more"
 
 
-def single_entity() -> tuple[DrawBuilder, str]:
+def single_entity() -> tuple[DrawProcedure, str]:
     draw = builder("single-entity", Frame("single-entity").add(A, 1), plan(item("x", Fraction(1, 10))))
     draw.draw()
     return draw, "a frame of one entity: ceil(1/10) = 1, so it is drawn"
 
 
-def empty_frame() -> tuple[DrawBuilder, str]:
+def empty_frame() -> tuple[DrawProcedure, str]:
     draw = builder("empty-frame", [], plan(item("x", Fraction(1, 10), 5)))
     draw.draw()
     return draw, 'a frame of no entity: the root is H("") and nothing is drawn'
 
 
-def equal_ticket_prefix() -> tuple[DrawBuilder, str]:
+def equal_ticket_prefix() -> tuple[DrawProcedure, str]:
     """The first draw id (in a fixed sequence) whose last pick and first non-pick share a ticket's first byte while
     their usccs are in the other order: comparing truncated tickets, then usccs, would draw the wrong entity."""
     frame = Frame("equal-ticket-prefix").add(A, 24)
@@ -213,14 +213,14 @@ def equal_ticket_prefix() -> tuple[DrawBuilder, str]:
     raise RuntimeError("no draw id with equal ticket prefixes at the cutoff")
 
 
-def sm3_profile() -> tuple[DrawBuilder, str]:
+def sm3_profile() -> tuple[DrawProcedure, str]:
     rules = plan(item("x", Fraction(1, 3)), stratum_fractions={C: Fraction(1, 2)})
     draw = builder("sm3-profile", Frame("sm3-profile").add(A, 6, 1).add(C, 6), rules, profile=SM3)
     draw.replace(draw.draw()[0].uscc, "已吊销")
     return draw, "the SM3 profile (GB/T 32905): the same draw steps with every hash SM3"
 
 
-def aes_profile() -> tuple[DrawBuilder, str]:
+def aes_profile() -> tuple[DrawProcedure, str]:
     rules = plan(item("x", Fraction(1, 4)), item("y", None, 3), stratum_fractions={C: Fraction(1, 2)}, batch_size=3)
     frame = Frame("aes-profile").add(A, 12, 2).add(C, 8).add(OTHER, 6, 1)
     draw = builder("aes-profile", frame, rules, profile=SHA256_AES)
@@ -232,7 +232,7 @@ def aes_profile() -> tuple[DrawBuilder, str]:
     )
 
 
-def different_scopes() -> tuple[DrawBuilder, str]:
+def different_scopes() -> tuple[DrawProcedure, str]:
     both, first, second = "330102|A|1+2|*", "330102|A|1|C", "330103|B|2|*"
     rules = plan(
         ItemRule("T1:wages", Fraction(1, 4), 0, frozenset({both, first}), {first: Fraction(1, 2)}),
@@ -248,7 +248,7 @@ def different_scopes() -> tuple[DrawBuilder, str]:
     )
 
 
-def assignment_infeasible() -> tuple[DrawBuilder, str, dict[str, Any], dict[str, Any]]:
+def assignment_infeasible() -> tuple[DrawProcedure, str, dict[str, Any], dict[str, Any]]:
     """The assignment scenario of `assignment_case`: its package carries `assignment`, so the verifier runs the
     seven assignment checks on it; `expected["assignment"]` is what an independent implementation must re-derive."""
     case = assignment_case.scenario()
@@ -285,7 +285,7 @@ def assignment_infeasible() -> tuple[DrawBuilder, str, dict[str, Any], dict[str,
     )
 
 
-def aes_uscc_lengths() -> tuple[DrawBuilder, str]:
+def aes_uscc_lengths() -> tuple[DrawProcedure, str]:
     """usccs of 0 to 31 UTF-8 bytes, ASCII and not: each is encoded as its own bytes."""
     usccs = ["", "9", "91330102MA2BCMA36L", "91330102MA2BCMA36", "浙江省杭州市", "Caf\u00e9", "X" * 31]
     frame = Frame("aes-uscc-lengths").add_usccs(A, usccs)
@@ -318,7 +318,7 @@ CASES = (
 )
 
 
-def expected(draw: DrawBuilder) -> dict[str, Any]:
+def expected(draw: DrawProcedure) -> dict[str, Any]:
     """The values an independent implementation must reproduce from the package's inputs."""
     groups = strata(draw.frame)
     sizes = {e.stratum: len(groups.get(e.stratum, [])) for e in draw.frame}
