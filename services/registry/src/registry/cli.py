@@ -31,7 +31,8 @@ from hrss.contracts.checklist_document import parse_checklist_document
 from hrss.contracts.lines import ENFORCEMENT_QUALIFICATION
 from hrss.db import make_engine
 from registry.bootstrap import bootstrap, unit_of_work
-from registry.service_layer import checklist, imports
+from registry.entrypoints import imports
+from registry.service_layer import checklist
 from registry.service_layer.components import Components
 from registry.service_layer.context import Context
 

@@ -23,8 +23,8 @@ from registry.adapters.orm import (
 from registry.domain.entities import ENTITY_FIELDS
 from registry.domain.errors import ImportRefused
 from registry.domain.regions import RegionTable
+from registry.entrypoints.imports import import_entities, import_inspectors
 from registry.service_layer.components import Components
-from registry.service_layer.imports import import_entities, import_inspectors
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine, make_url
 

@@ -27,10 +27,10 @@ from registry.domain.versions import Change, Source
 from registry.service_layer.context import owning_node
 
 if TYPE_CHECKING:
+    from registry.entrypoints.imports import Kind
     from registry.service_layer.components import Components
     from registry.service_layer.import_chunks import Chunk
     from registry.service_layer.import_report import ImportReport
-    from registry.service_layer.imports import Kind
 
 RETRIES = 3  # a chunk that loses a race with a single write (unique violation, deadlock) is tried again
 _RETRYABLE = frozenset({"23505", "40P01", "40001"})

@@ -1,5 +1,9 @@
 """Bulk import of the entity and inspector registries from CSV/TSV/XLSX: streamed, chunked, idempotent.
 
+An entrypoint, like the HTTP service and the command line (which runs it): a file is read by `adapters.readers`,
+sorted into chunks by the chunk engine (`service_layer.import_chunks`), written by `adapters.import_writer` and
+summed into an `ImportReport` (`service_layer.import_report`).
+
 Each chunk of rows is one transaction: its new and changed records (current row + version), their events, its
 rejections, its `import_chunk` row and one audit entry commit together or not at all. A row whose content hash
 equals the current version's is unchanged: no version, no event. So re-running a file after a crash finishes

@@ -16,14 +16,14 @@ from hrss.auth.roles import ADMIN_ROLES
 from hrss.contracts import Node
 from hrss.contracts.errors import FieldError
 from hrss.workdays.workday_calendar import CHINA_TZ
-from registry.adapters import readers
 from registry.domain import fields
 from registry.domain.errors import KnownAtNaive
 from registry.service_layer.components import Components
 from registry.service_layer.context import NodeNotServed, owning_node
 
 if TYPE_CHECKING:
-    from registry.service_layer.imports import Kind
+    from registry.adapters.readers import Row
+    from registry.entrypoints.imports import Kind
 
 
 @dataclass
@@ -116,7 +116,7 @@ class Sorter:
         self.regions[region] = error
         return error
 
-    def chunks(self, rows: Iterator[readers.Row], size: int) -> Iterator[Chunk]:
+    def chunks(self, rows: Iterator[Row], size: int) -> Iterator[Chunk]:
         pending = next(rows, None)
         number = 0
         while pending is not None:
@@ -127,7 +127,7 @@ class Sorter:
             chunk.final = pending is None
             yield chunk
 
-    def fill(self, chunk: Chunk, first: readers.Row, rows: Iterator[readers.Row], size: int) -> None:
+    def fill(self, chunk: Chunk, first: Row, rows: Iterator[Row], size: int) -> None:
         parse = self.kind.parse
         regions = self.components.regions
         key_field = self.kind.key_field
