@@ -28,6 +28,7 @@ from evidence.domain.records import (
     ArchiveHead,
     Borrowing,
     EvidenceRecord,
+    Filed,
     FiledVersion,
     Filing,
 )
@@ -138,6 +139,7 @@ class FakeEvidenceRepository(EvidenceRepository):
         self.amendment_decisions: dict[str, AmendmentDecision] = {}
         self.intents: dict[str, tuple[str, str, str, str, datetime]] = {}  # node, visit, key, actor, at
         self.rejections: dict[str, tuple[str, str, datetime]] = {}  # code, object removed, at
+        self.fixity_checks: list[tuple[str, Filed, str, str | None, datetime]] = []
 
     @staticmethod
     def _new(table: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
@@ -196,6 +198,22 @@ class FakeEvidenceRepository(EvidenceRepository):
 
     def record_rejection(self, evidence_id: str, code: str, object_removed: str, at: datetime) -> None:
         self._new(self.rejections, evidence_id, (code, object_removed, at))
+
+    def filed_objects(self) -> Iterator[Filed]:
+        for r in self.records.values():
+            yield Filed("evidence", r.evidence_id, r.object_key, r.version_id, r.algorithm, r.digest)
+        for v in self.filed.values():
+            object_id = f"{v.archive_id}/v{v.version}"
+            yield Filed("manifest", object_id, v.manifest_key, v.manifest_version_id, v.algorithm, v.manifest_digest)
+
+    def upload_intents(self) -> set[str]:
+        return set(self.intents)
+
+    def upload_rejections(self) -> set[str]:
+        return set(self.rejections)
+
+    def add_fixity_check(self, run_id: str, item: Filed, status: str, actual: str | None, at: datetime) -> None:
+        self.fixity_checks.append((run_id, item, status, actual, at))
 
     def add_amendment(self, amendment: Amendment) -> None:
         self._new(self.amendments, amendment.amendment_id, amendment)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from evidence.adapters.integrity import SqlIntegrityRecords
 from evidence.adapters.s3_policy import application_policy
 from evidence.bootstrap import store_from
 from evidence.service_layer.integrity import fixity, reconcile
@@ -54,11 +55,12 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(database_url(config), schema="evidence", pool_size=1)
     try:
         with Session(engine) as session:
+            repo = SqlIntegrityRecords(session)
             if args.command == "fixity":
-                report = fixity(session, store, utcnow())
+                report = fixity(repo, store, utcnow(), session.commit)
                 bad = report["checked"] - report["counts"]["ok"]
             else:
-                report = reconcile(session, store)
+                report = reconcile(repo, store)
                 bad = len(report["findings"])
     finally:
         engine.dispose()

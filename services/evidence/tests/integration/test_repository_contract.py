@@ -18,6 +18,7 @@ from evidence.domain.records import (
     ArchiveHead,
     Borrowing,
     EvidenceRecord,
+    Filed,
     FiledVersion,
     Filing,
 )
@@ -194,3 +195,25 @@ def test_the_register_of_a_node_holds_its_subtree_oldest_first(repo: EvidenceRep
     assert repo.borrowings_under("130102") == [late]
     assert repo.borrowings_under("13") == [early, other_city, late]
     assert repo.borrowings_under("31") == []
+
+
+def test_the_objects_recorded_and_the_uploads_begun_and_refused_are_listed(repo: EvidenceRepository) -> None:
+    archive, evidence = head(), record()
+    repo.add_archive(archive)
+    repo.add_evidence(evidence)
+    manifest = version(archive.archive_id, 1)
+    repo.add_version(manifest, [])
+    assert set(repo.filed_objects()) == {
+        Filed("evidence", evidence.evidence_id, evidence.object_key, evidence.version_id, "sha256", evidence.digest),
+        Filed(
+            "manifest", f"{archive.archive_id}/v1", manifest.manifest_key, manifest.manifest_version_id, "sha256",
+            manifest.manifest_digest,
+        ),
+    }  # fmt: skip
+    begun, refused = _id(), _id()
+    repo.record_intent(begun, COUNTY, _id(), f"evidence/{COUNTY}/v/{begun}", "inspector-1", T0)
+    repo.record_intent(refused, COUNTY, _id(), f"evidence/{COUNTY}/v/{refused}", "inspector-1", T0)
+    repo.record_rejection(refused, "evidence.checksum_mismatch", "yes", T0)
+    assert (repo.upload_intents(), repo.upload_rejections()) == ({begun, refused}, {refused})
+    for item in repo.filed_objects():
+        repo.add_fixity_check(_id(), item, "ok", item.digest, T0)

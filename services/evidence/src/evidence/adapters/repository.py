@@ -5,15 +5,15 @@ Fake: `tests/fakes.py:FakeEvidenceRepository`; both pass `tests/integration/test
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session
 
 from evidence.adapters import orm
+from evidence.adapters.integrity import IntegrityRecords, SqlIntegrityRecords
 from evidence.domain.access import Decision, Grant
 from evidence.domain.records import (
     AccessRequest,
@@ -29,7 +29,7 @@ from evidence.domain.records import (
 REGISTER_LIMIT = 1000  # entries of the borrowing register answered at once
 
 
-class EvidenceRepository(ABC):
+class EvidenceRepository(IntegrityRecords):
     """What the evidence use cases read and add; nothing kept is ever changed (history is added to)."""
 
     # -- archives and evidence -------------------------------------------------------------------
@@ -157,11 +157,8 @@ class EvidenceRepository(ABC):
         """The register of the nodes whose code starts with `prefix`, oldest first (at most `REGISTER_LIMIT`)."""
 
 
-class SqlEvidenceRepository(EvidenceRepository):
+class SqlEvidenceRepository(SqlIntegrityRecords, EvidenceRepository):
     """The repository on the service's PostgreSQL schema, in the request's session (the unit of work commits)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def _first(self, query: Any) -> Any:
         return self.session.execute(query).first()

@@ -102,6 +102,18 @@ class Borrowing:
 
 
 @dataclass(frozen=True)
+class Filed:
+    """An object version the platform recorded (a piece of evidence or an archive manifest), with its digest."""
+
+    object_type: str  # evidence | manifest
+    object_id: str
+    key: str
+    version_id: str
+    algorithm: str
+    digest: str
+
+
+@dataclass(frozen=True)
 class Amendment:
     """A keeper's proposed change to an archive (经办), based on the version current when proposed."""
 

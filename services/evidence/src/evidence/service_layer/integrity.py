@@ -15,47 +15,20 @@ intact), `unknown_object` (not written by the platform), `missing_object` (a rec
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
-
-from evidence.adapters import orm
-from evidence.adapters.store import AbstractEvidenceStore, ObjectMissing, ObjectUnreadable, StoreError
+from evidence.adapters.store import ObjectMissing, ObjectUnreadable, StoreError
 from evidence.domain.hashing import new_hash
+from evidence.domain.records import Filed
 
+if TYPE_CHECKING:
+    from evidence.adapters.integrity import IntegrityRecords
+    from evidence.adapters.store import AbstractEvidenceStore
 
-@dataclass(frozen=True)
-class Filed:
-    object_type: str  # evidence | manifest
-    object_id: str
-    key: str
-    version_id: str
-    algorithm: str
-    digest: str
-
-
-def filed_objects(session: Session) -> Iterator[Filed]:
-    """Every object version the platform recorded."""
-    e, v = orm.evidence, orm.archive_version
-    for r in session.execute(select(e.c.evidence_id, e.c.object_key, e.c.version_id, e.c.algorithm, e.c.digest)):
-        yield Filed("evidence", str(r.evidence_id), r.object_key, r.version_id, r.algorithm, r.digest)
-    for r in session.execute(
-        select(
-            v.c.archive_id, v.c.version, v.c.manifest_key, v.c.manifest_version_id, v.c.algorithm, v.c.manifest_digest
-        )
-    ):
-        yield Filed(
-            "manifest",
-            f"{r.archive_id}/v{r.version}",
-            r.manifest_key,
-            r.manifest_version_id,
-            r.algorithm,
-            r.manifest_digest,
-        )
+__all__ = ["Filed", "fixity", "reconcile", "rehash"]
 
 
 def rehash(store: AbstractEvidenceStore, item: Filed) -> tuple[str, str | None]:
@@ -72,39 +45,28 @@ def rehash(store: AbstractEvidenceStore, item: Filed) -> tuple[str, str | None]:
     return ("ok" if actual == item.digest else "mismatch"), actual
 
 
-def fixity(session: Session, store: AbstractEvidenceStore, now: datetime) -> dict[str, Any]:
-    """Re-hash every filed version, one `fixity_check` row each (committed per object), and report the flagged."""
+def fixity(
+    repo: IntegrityRecords, store: AbstractEvidenceStore, now: datetime, commit: Callable[[], None]
+) -> dict[str, Any]:
+    """Re-hash every filed version, one `fixity_check` row each (`commit` after each object), and report the
+    flagged."""
     run_id = str(uuid.uuid4())
     counts: dict[str, int] = {"ok": 0, "mismatch": 0, "unreadable": 0, "missing": 0}
     flagged = []
-    for item in list(filed_objects(session)):
+    for item in list(repo.filed_objects()):
         status, actual = rehash(store, item)
         counts[status] += 1
-        session.execute(
-            insert(orm.fixity_check).values(
-                run_id=run_id,
-                object_type=item.object_type,
-                object_id=item.object_id,
-                object_key=item.key,
-                version_id=item.version_id,
-                algorithm=item.algorithm,
-                expected=item.digest,
-                actual=actual,
-                status=status,
-                checked_at=now,
-            )
-        )
-        session.commit()
+        repo.add_fixity_check(run_id, item, status, actual, now)
+        commit()
         if status != "ok":
             flagged.append({**asdict(item), "status": status, "actual": actual})
     return {"run_id": run_id, "checked": sum(counts.values()), "counts": counts, "flagged": flagged}
 
 
-def reconcile(session: Session, store: AbstractEvidenceStore) -> dict[str, Any]:
+def reconcile(repo: IntegrityRecords, store: AbstractEvidenceStore) -> dict[str, Any]:
     """Objects in the bucket without a record, and records without an object."""
-    recorded = {(f.key, f.version_id) for f in filed_objects(session)}
-    intents = {str(i) for i in session.execute(select(orm.upload_intent.c.evidence_id)).scalars()}
-    rejected = {str(i) for i in session.execute(select(orm.upload_rejection.c.evidence_id)).scalars()}
+    recorded = {(f.key, f.version_id) for f in repo.filed_objects()}
+    intents, rejected = repo.upload_intents(), repo.upload_rejections()
     filed_keys = {key for key, _ in recorded}
     present: set[tuple[str, str]] = set()
     findings: list[dict[str, Any]] = []
