@@ -74,6 +74,12 @@ class Platform:
             health_url=f"http://127.0.0.1:{port}/metrics",
         )
 
+    def load_seed_checklist(self, *args: str) -> str:
+        """`registry.cli load-checklist` with the real checklist of seeds/002 (the shared seeds folder)."""
+        from hrss.testing.seeds import CHECKLIST_DOCUMENT, seed_document
+
+        return self.registry_cli("load-checklist", "--file", str(seed_document(CHECKLIST_DOCUMENT)), *args)
+
     def registry_cli(self, *args: str) -> str:
         """Run the registry's operator CLI at the province (its outbox goes out through the registry relay); its
         output (an import's report)."""

@@ -35,7 +35,7 @@ def entities_file(path: Path) -> Path:
 def platform(servers, tmp_path_factory) -> Iterator[Platform]:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("draw-e2e")
     with platform_for(servers, folder) as platform:
-        platform.registry_cli("load-checklist", "--node", PROVINCE, "--actor", "e2e")
+        platform.load_seed_checklist("--node", PROVINCE, "--actor", "e2e")
         platform.registry_cli(
             "import-entities", str(entities_file(folder / "entities.csv")), "--node", PROVINCE, "--actor", "e2e"
         )

@@ -41,7 +41,7 @@ def platform(servers, tmp_path_factory) -> Iterator[Platform]:  # type: ignore[n
     folder = tmp_path_factory.mktemp("inspection-e2e")
     entities, inspectors = write_registry(folder)
     with platform_for(servers, folder) as platform:
-        platform.registry_cli("load-checklist", "--node", PROVINCE, "--actor", "e2e")
+        platform.load_seed_checklist("--node", PROVINCE, "--actor", "e2e")
         platform.registry_cli("import-entities", str(entities), "--node", PROVINCE, "--actor", "e2e")
         platform.registry_cli("import-inspectors", str(inspectors), "--node", PROVINCE, "--actor", "e2e")
         platform.start("planning", "draw")

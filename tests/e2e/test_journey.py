@@ -73,7 +73,7 @@ def platform(servers, tmp_path_factory) -> Iterator[Platform]:  # type: ignore[n
     entities, inspectors = write_registry(folder)
     with platform_for(servers, folder) as platform:
         cli = ("--node", PROVINCE, "--actor", "省厅运维")
-        platform.registry_cli("load-checklist", *cli, "--lines-from-units", "--qualification", "行政执法资格")
+        platform.load_seed_checklist(*cli, "--lines-from-units", "--qualification", "行政执法资格")
         for kind, path in (("entities", entities), ("inspectors", inspectors)):
             report = platform.registry_cli(f"import-{kind}", str(path), *cli)
             assert '"rejected": 0' in report, report

@@ -24,7 +24,7 @@ CITY, COUNTY_A, COUNTY_B = "130100", "130102", "130104"
 @pytest.fixture(scope="module")
 def platform(servers, tmp_path_factory) -> Iterator[Platform]:  # type: ignore[no-untyped-def]
     with platform_for(servers, tmp_path_factory.mktemp("planning-e2e")) as platform:
-        platform.registry_cli("load-checklist", "--node", PROVINCE, "--actor", "e2e")
+        platform.load_seed_checklist("--node", PROVINCE, "--actor", "e2e")
         platform.start("planning")
         yield platform
 

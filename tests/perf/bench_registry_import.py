@@ -7,7 +7,7 @@ A plain script, not a test: it prints figures and never fails on timing.
 
 1. Writes a deterministic CSV of `--rows` valid entities (real county codes of 410000, valid USCCs, Chinese names).
 2. Creates a fresh database (dropped at the end), migrates the registry schema, runs the real import
-   (`registry.service_layer.imports.import_entities`) and prints rows/s; then re-imports the same file
+   (`registry.entrypoints.imports.import_entities`) and prints rows/s; then re-imports the same file
    (every row unchanged).
 3. The naive way into a second fresh database: one SQLAlchemy ORM object per row (declarative classes over the
    same `entity_current` / `entity_version` tables), `session.add` + `commit` per row, for `--naive-rows` rows.
@@ -37,7 +37,7 @@ from registry.adapters import orm
 from registry.bootstrap import Components
 from registry.domain.entities import ENTITY_FIELDS, try_parse_entity
 from registry.domain.regions import RegionTable
-from registry.service_layer.imports import import_entities
+from registry.entrypoints.imports import import_entities
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session

@@ -44,11 +44,13 @@ def main() -> int:
     parser.add_argument("--baseline-queries", type=int, default=40)
     args = parser.parse_args()
 
-    from registry import demo, views
+    sys.path.insert(0, str(ROOT / "infra/local"))  # the demo data generator is a run-script tool, not the service's
+    import registry_demo as demo
+    from registry import views
     from registry.bootstrap import Components
     from registry.domain.entities import ENTITY_FIELDS
     from registry.domain.regions import RegionTable, subtree_prefix
-    from registry.service_layer.imports import import_entities
+    from registry.entrypoints.imports import import_entities
 
     from hrss.auth import Principal, Role
     from hrss.auth.secrets import AesGcmSecretCipher

@@ -96,14 +96,6 @@ def _parse_document(path: Path) -> list:
     return parse_checklist_document(path.read_text(encoding="utf-8"))
 
 
-def _seed_checklist() -> Path:
-    """Transitional: the seeds/002 checklist when `--file` is left out, for callers that still leave it out (the
-    e2e harness). The run scripts pass `--file`; once every caller does, `--file` becomes required and this goes."""
-    from hrss.testing.seeds import CHECKLIST_DOCUMENT, seed_document
-
-    return seed_document(CHECKLIST_DOCUMENT)
-
-
 def rebuild_current(engine: Any) -> dict[str, int]:
     """Rebuild the `*_current` projections from the version tables (after a restore, say), in one transaction."""
     from registry.adapters.rows import ENTITY_COLUMNS, INSPECTOR_COLUMNS
@@ -138,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     load = commands.add_parser("load-checklist", help="从正式文件载入抽查事项清单")
     load.add_argument("--node", required=True)
     load.add_argument("--actor", required=True)
-    load.add_argument("--file", type=Path, help="清单文件（UTF-8 文本，正式文件的附件）")
+    load.add_argument("--file", type=Path, required=True, help="清单文件（UTF-8 文本，正式文件的附件）")
     load.add_argument(
         "--qualification",
         action="append",
@@ -176,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                     components,
                     args.node,
                     args.actor,
-                    args.file or _seed_checklist(),
+                    args.file,
                     required,
                     lines_from_units=args.lines_from_units,
                 )
