@@ -3,18 +3,25 @@ repository behaves as the SQL one does (tests/integration/test_repository_contra
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from inspection.adapters.repository import InspectionRepository, Tasks, Team
+from inspection.domain.deadlines import Deadline
 from inspection.domain.model import (
+    ApprovedResult,
     Closure,
     DocumentNumber,
+    FieldSubmission,
     FollowUp,
     FollowUpStep,
     NodeSettings,
     Notice,
+    OverdueFlag,
     Publication,
     ReceivedAssignment,
     ResultHead,
@@ -47,6 +54,9 @@ class FakeInspectionRepository(InspectionRepository):
         self.follow_ups: dict[str, FollowUp] = {}
         self.follow_up_entries: list[FollowUpStep] = []
         self.publications: dict[str, Publication] = {}
+        self.field_submissions: dict[str, FieldSubmission] = {}
+        self.published_tasks: dict[str, datetime] = {}
+        self.overdue: dict[tuple[str, str], OverdueFlag] = {}
 
     def visit(self, visit_id: str, lock: bool = False) -> Visit | None:
         found = self.visits.get(visit_id)
@@ -215,6 +225,79 @@ class FakeInspectionRepository(InspectionRepository):
     def current_status(self, visit_id: str) -> str | None:
         mine = [s.status for s in self.steps if s.visit_id == visit_id]
         return mine[-1] if mine else None
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        kept = copy.deepcopy(self.__dict__)
+        try:
+            yield
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(kept)
+            raise
+
+    def lock_client_id(self, client_id: str) -> None:
+        pass
+
+    def field_submission(self, client_id: str) -> FieldSubmission | None:
+        return self.field_submissions.get(client_id)
+
+    def add_field_submission(self, accepted: FieldSubmission) -> None:
+        if accepted.client_id in self.field_submissions:
+            raise ValueError(f"client id {accepted.client_id} kept already")  # the primary key in SQL
+        self.field_submissions[accepted.client_id] = accepted
+
+    def _in_scope(self, prefixes: tuple[str, ...], inspector: str | None) -> list[Visit]:
+        return [
+            v
+            for v in self.visits.values()
+            if v.node.startswith(prefixes) and (inspector is None or inspector in v.inspector_ids)
+        ]
+
+    def result_deadlines(self, prefixes: tuple[str, ...], inspector: str | None) -> list[Deadline]:
+        return [
+            Deadline(
+                v.visit_id, v.node, "result", v.due, self.has_result(v.visit_id) or self.closure(v.visit_id) is not None
+            )
+            for v in self._in_scope(prefixes, inspector)
+        ]
+
+    def approved_results(self, prefixes: tuple[str, ...], inspector: str | None) -> list[ApprovedResult]:
+        visits = {v.visit_id: v for v in self._in_scope(prefixes, inspector)}
+        return [
+            ApprovedResult(
+                r.result_id, visits[r.visit_id].node, list(visits[r.visit_id].tasks), r.result_id in self.publications
+            )
+            for r in self.results.values()
+            if r.visit_id in visits and self.approved_version(r.result_id) is not None
+        ]
+
+    def correction_deadlines(self, prefixes: tuple[str, ...], inspector: str | None) -> list[Deadline]:
+        own = {v.visit_id for v in self._in_scope(prefixes, inspector)}
+        closed = {e.follow_up_id for e in self.follow_up_entries if e.kind == "closed"}
+        return [
+            Deadline(f.follow_up_id, f.node, "correction", f.due, f.follow_up_id in closed)
+            for f in self.follow_ups.values()
+            if f.kind == "correction"
+            and f.due is not None
+            and f.node.startswith(prefixes)
+            and (inspector is None or f.visit_id in own)
+        ]
+
+    def published_task_ids(self) -> set[str]:
+        return set(self.published_tasks)
+
+    def mark_task_published(self, task_id: str, at: datetime) -> None:
+        self.published_tasks.setdefault(task_id, at)
+
+    def overdue_recorded(self) -> set[tuple[str, str]]:
+        return set(self.overdue)
+
+    def flag_overdue(self, flag: OverdueFlag) -> bool:
+        if (flag.subject_id, flag.kind) in self.overdue:
+            return False
+        self.overdue[(flag.subject_id, flag.kind)] = flag
+        return True
 
     def add_notice(self, issued: Notice) -> None:
         self.notices.append(issued)

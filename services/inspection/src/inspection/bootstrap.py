@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from inspection.adapters.forms import FormPrinter
 from inspection.adapters.sql_repository import SqlInspectionRepository
 from inspection.domain.records import DEFAULT_CATEGORIES, DEFAULT_METHODS, Category
 from inspection.service_layer.components import Components
@@ -26,6 +27,7 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
         methods=methods,
         remind_before=int(settings.get("remind_before_workdays", 5)),
         repository=sql_repository,
+        printer=FormPrinter(),
     )
 
 

@@ -11,11 +11,15 @@ import pytest
 from fakes import FakeInspectionRepository
 from inspection.adapters.repository import InspectionRepository
 from inspection.adapters.sql_repository import SqlInspectionRepository
+from inspection.domain.deadlines import Deadline
 from inspection.domain.model import (
+    ApprovedResult,
     DocumentNumber,
+    FieldSubmission,
     FollowUp,
     FollowUpStep,
     NodeSettings,
+    OverdueFlag,
     Publication,
     ReceivedAssignment,
     ResultHead,
@@ -203,3 +207,57 @@ def test_a_publication_record_is_kept_and_read_back(repo: InspectionRepository) 
     record = Publication(R1, V1, COUNTY_A, 1, False, "涉密", {"withheld": True}, "cd" * 32, "planner", T0)
     repo.add_publication(record)
     assert repo.publication(R1) == record
+
+
+def test_a_savepoint_undoes_only_what_was_written_inside_it(repo: InspectionRepository) -> None:
+    repo.add_visit(visit(V1))
+    with pytest.raises(RuntimeError), repo.savepoint():
+        repo.add_visit(visit(V2, seq=2))
+        repo.add_field_submission(FieldSubmission("c-1", "inspector", "ab" * 32, {"status": "accepted"}, T0))
+        raise RuntimeError("refused")
+    assert repo.visit(V2) is None and repo.field_submission("c-1") is None and repo.visit(V1) is not None
+    with repo.savepoint():
+        repo.lock_client_id("c-2")
+        repo.add_field_submission(FieldSubmission("c-2", "inspector", "ab" * 32, {"status": "accepted"}, T0))
+    found = repo.field_submission("c-2")
+    assert found is not None and found.answer == {"status": "accepted"}
+
+
+def test_deadlines_in_a_subtree_say_what_met_them(repo: InspectionRepository) -> None:
+    repo.add_visit(visit(V1))
+    repo.add_visit(visit(V2, seq=2))
+    assert repo.result_deadlines(("3302",), None) == []
+    due = date(2026, 6, 30)
+    assert sorted(repo.result_deadlines(("3301",), None), key=lambda d: d.subject_id) == [
+        Deadline(V1, COUNTY_A, "result", due, False),
+        Deadline(V2, COUNTY_A, "result", due, False),
+    ]
+    repo.add_result(ResultHead(R1, V1, COUNTY_A, T0))
+    repo.add_result_version(ResultVersion(R1, 1, {"overall": "corrected"}, [member(1)], "inspector", T0))
+    repo.add_step(Step(V2, COUNTY_A, "closed", "企业已注销", "planner", T0))
+    assert all(d.met for d in repo.result_deadlines(("3301",), None))
+    assert [d.subject_id for d in repo.result_deadlines(("3301",), member(2)["inspector_id"])] == []
+    assert repo.approved_results(("3301",), None) == []
+    repo.add_review(Review(R1, 1, True, "", "approver", T0, b"%PDF", "ab" * 32))
+    assert repo.approved_results(("3301",), None) == [ApprovedResult(R1, COUNTY_A, visit(V1).tasks, False)]
+    repo.add_publication(Publication(R1, V1, COUNTY_A, 1, True, None, {}, "cd" * 32, "planner", T0))
+    assert repo.approved_results(("3301",), member(1)["inspector_id"])[0].recorded
+    fixed = FollowUp(F1, R1, V1, COUNTY_A, "91330102000000001X", "correction", T0.date(), due, None, "", "a", T0)
+    repo.add_follow_up(fixed)
+    assert repo.correction_deadlines(("3301",), None) == [Deadline(F1, COUNTY_A, "correction", due, False)]
+    assert repo.correction_deadlines(("3301",), member(2)["inspector_id"]) == []
+    repo.add_follow_up_step(FollowUpStep(F1, 1, "closed", due, None, "办结", "a", T0))
+    assert repo.correction_deadlines(("330102",), member(1)["inspector_id"])[0].met
+
+
+def test_published_tasks_and_overdue_flags_are_kept_once(repo: InspectionRepository) -> None:
+    assert repo.published_task_ids() == set() and repo.overdue_recorded() == set()
+    repo.mark_task_published(A1, T0)
+    repo.mark_task_published(A1, T0 + timedelta(days=1))
+    assert repo.published_task_ids() == {A1}
+    flag = OverdueFlag(V1, "result", COUNTY_A, "330100", date(2026, 6, 30), date(2026, 7, 1), T0)
+    assert repo.flag_overdue(flag) and not repo.flag_overdue(flag)
+    assert repo.flag_overdue(
+        OverdueFlag(V1, "publication", COUNTY_A, "330100", date(2026, 6, 30), date(2026, 7, 1), T0)
+    )
+    assert repo.overdue_recorded() == {(V1, "result"), (V1, "publication")}

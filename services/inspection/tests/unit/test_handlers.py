@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 from fakes import FakeInspectionRepository, repository_for
+from inspection.adapters.forms import FormPrinter
 from inspection.domain.follow_ups import Kind
-from inspection.entrypoints.schemas import FormBody
+from inspection.entrypoints.schemas import FormBody, parse_entry
 from inspection.service_layer import follow_ups
 from inspection.service_layer.commands import (
     AddFollowUpStep,
@@ -22,6 +23,7 @@ from inspection.service_layer.commands import (
     OpenFollowUp,
     PublishResult,
     PutNodeSettings,
+    SubmitFieldBatch,
     SubmitResult,
 )
 from inspection.service_layer.components import Components
@@ -48,7 +50,7 @@ class Inspection:
 
     def __init__(self) -> None:
         self.repo = FakeInspectionRepository()
-        self.components = Components(repository=repository_for(self.repo), clock=lambda: LATER)
+        self.components = Components(repository=repository_for(self.repo), clock=lambda: LATER, printer=FormPrinter())
         self.published: list[Envelope] = []
         self.audited: list[AuditRecord] = []
 
@@ -328,3 +330,25 @@ def test_a_result_marked_not_public_can_only_be_withheld_with_a_reason(s: Inspec
         "withheld_reason": "涉及个人隐私",
     }
     assert s.audited[-1].action == "inspection.withhold"
+
+
+def test_a_field_batch_answers_each_entry_and_a_retry_never_duplicates(s: Inspection) -> None:
+    visit_id = s.receive(assignment(1, [WAGES], [member(1), member(2)]))
+    present = [str(member(1).inspector_id), str(member(2).inspector_id)]
+    good = {"client_id": "phone-0001", "visit_id": visit_id, "form": form({"tasks": WAGES_TASKS}, present)}
+    other = s.receive(assignment(2, [WAGES], [member(1), member(2)]))
+    bad = {"client_id": "phone-0002", "visit_id": other, "form": form({"tasks": WAGES_TASKS}, present[:1])}
+    batch = SubmitFieldBatch([good, bad], parse_entry)
+    first = s.run(batch, "inspector", inspector=1)["answers"]
+    assert [a["status"] for a in first] == ["accepted", "refused"]
+    assert [e["field"] for e in first[1]["errors"]] == ["present"]
+    assert list(s.repo.field_submissions) == ["phone-0001"] and len(s.repo.versions) == 1
+    assert [(a.action, str(a.outcome)) for a in s.audited[-2:]] == [
+        ("inspection.submit", "ok"),
+        ("inspection.field_entry", "refused"),
+    ]
+    again = s.run(SubmitFieldBatch([good], parse_entry), "inspector", inspector=1)["answers"]
+    assert again == first[:1] and len(s.repo.versions) == 1
+    changed = {**good, "form": {**good["form"], "remarks": "改过"}}
+    [reused] = s.run(SubmitFieldBatch([changed], parse_entry), "inspector", inspector=1)["answers"]
+    assert (reused["status"], reused["code"]) == ("refused", "field.client_id_reused")

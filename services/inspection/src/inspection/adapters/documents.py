@@ -6,7 +6,6 @@ the same content give the same bytes, so a record's SHA-256 can be checked by pr
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +15,10 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
+
+from inspection.domain.documents import sha256
+
+__all__ = ["Line", "cn_date", "render", "sha256"]
 
 FONT = "STSong-Light"
 _registered = False
@@ -84,10 +87,6 @@ def render(title: str, lines: Iterable[Line], heading: str | None = None) -> byt
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def cn_date(d: date | None) -> str:

@@ -8,27 +8,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from inspection.adapters.documents import Line, cn_date, render
 from inspection.domain import visits as rules
+from inspection.domain.documents import UNSET, Issuer
 from inspection.domain.visits import Item, Member, Task
 
 NOTICE_TITLE = "“双随机、一公开”抽查检查告知书"
 RECORD_TITLE = "“双随机、一公开”抽查检查记录表"
-UNSET = "（本节点尚未设置发文机关）"
-
-
-@dataclass(frozen=True)
-class Issuer:
-    """Who issues the document, its number and date (number None: a draft not yet filed)."""
-
-    body: str
-    number: str | None
-    issued_on: date | None
-    contact_phone: str = ""
 
 
 def _methods(codes: Sequence[str], labels: Mapping[str, str]) -> str:
@@ -149,3 +138,13 @@ def record_pdf(
         lines.append(Line(f"备注：{form['remarks']}"))
     lines += _seal(issuer)
     return render(RECORD_TITLE, lines, heading=issuer.body)
+
+
+class FormPrinter:
+    """The documents printed with reportlab, as the use cases are given them (`Components.printer`)."""
+
+    notice_pdf = staticmethod(notice_pdf)
+    record_pdf = staticmethod(record_pdf)
+
+
+__all__ = ["NOTICE_TITLE", "RECORD_TITLE", "UNSET", "FormPrinter", "Issuer", "notice_pdf", "record_pdf"]

@@ -5,16 +5,21 @@ behaviour in memory, and tests/integration/test_repository_contract.py runs both
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from datetime import date
+from contextlib import AbstractContextManager
+from datetime import date, datetime
 from typing import Any
 
+from inspection.domain.deadlines import Deadline
 from inspection.domain.model import (
+    ApprovedResult,
     Closure,
     DocumentNumber,
+    FieldSubmission,
     FollowUp,
     FollowUpStep,
     NodeSettings,
     Notice,
+    OverdueFlag,
     Publication,
     ReceivedAssignment,
     ResultHead,
@@ -198,6 +203,53 @@ class InspectionRepository(ABC):
     @abstractmethod
     def current_status(self, visit_id: str) -> str | None:
         """The visit's latest step, or None."""
+
+    # -- field entries -------------------------------------------------------------------------------------
+    @abstractmethod
+    def savepoint(self) -> AbstractContextManager[None]:
+        """What is written inside is undone if it raises; what was written before stays."""
+
+    @abstractmethod
+    def lock_client_id(self, client_id: str) -> None:
+        """Entries under one client id handled one at a time."""
+
+    @abstractmethod
+    def field_submission(self, client_id: str) -> FieldSubmission | None:
+        """The accepted entry under the client id, or None."""
+
+    @abstractmethod
+    def add_field_submission(self, accepted: FieldSubmission) -> None:
+        """Keep an accepted entry with its answer."""
+
+    # -- deadlines -------------------------------------------------------------------------------------------
+    @abstractmethod
+    def result_deadlines(self, prefixes: tuple[str, ...], inspector: str | None) -> list[Deadline]:
+        """Each visit under `prefixes` (only those whose team holds `inspector`, if given): its result is due,
+        met by a result or by the visit's closing."""
+
+    @abstractmethod
+    def approved_results(self, prefixes: tuple[str, ...], inspector: str | None) -> list[ApprovedResult]:
+        """The approved results of the visits under `prefixes` (and `inspector`'s, if given)."""
+
+    @abstractmethod
+    def correction_deadlines(self, prefixes: tuple[str, ...], inspector: str | None) -> list[Deadline]:
+        """Each correction with a due date under `prefixes` (of `inspector`'s visits, if given), met once closed."""
+
+    @abstractmethod
+    def published_task_ids(self) -> set[str]:
+        """The tasks whose results planning has published."""
+
+    @abstractmethod
+    def mark_task_published(self, task_id: str, at: datetime) -> None:
+        """A task's results are public (once; again changes nothing)."""
+
+    @abstractmethod
+    def overdue_recorded(self) -> set[tuple[str, str]]:
+        """(subject id, kind) of every overdue flag recorded."""
+
+    @abstractmethod
+    def flag_overdue(self, flag: OverdueFlag) -> bool:
+        """Record the flag unless its subject and kind are recorded already; whether it is new."""
 
     # -- notices, settings and document numbers ------------------------------------------------------------
     @abstractmethod

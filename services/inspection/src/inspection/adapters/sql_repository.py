@@ -4,6 +4,8 @@ transaction-scoped advisory locks named for what they serialise."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -15,6 +17,7 @@ from inspection.adapters.orm import (
     assignment_team,
     assignment_withdrawal,
     document_number,
+    field_submission,
     follow_up,
     follow_up_step,
     node_settings,
@@ -29,9 +32,11 @@ from inspection.adapters.orm import (
     visit_status,
 )
 from inspection.adapters.repository import InspectionRepository, Tasks, Team
+from inspection.adapters.sql_deadlines import SqlDeadlines
 from inspection.domain.model import (
     Closure,
     DocumentNumber,
+    FieldSubmission,
     FollowUp,
     FollowUpStep,
     NodeSettings,
@@ -56,7 +61,7 @@ def _lock(session: Session, key: str) -> None:
 _WITHDRAWN = sa.select(assignment_withdrawal.c.assignment_id)  # assignments a voided draw took back
 
 
-class SqlInspectionRepository(InspectionRepository):
+class SqlInspectionRepository(SqlDeadlines, InspectionRepository):
     """The repository on the inspection schema, in the unit of work's session."""
 
     def __init__(self, session: Session) -> None:
@@ -323,6 +328,22 @@ class SqlInspectionRepository(InspectionRepository):
             .order_by(visit_status.c.seq.desc())
             .limit(1)
         ).scalar()
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        with self.session.begin_nested():
+            yield
+
+    def lock_client_id(self, client_id: str) -> None:
+        _lock(self.session, f"client:{client_id}")
+
+    def field_submission(self, client_id: str) -> FieldSubmission | None:
+        query = sa.select(field_submission).where(field_submission.c.client_id == client_id)
+        row = self.session.execute(query).first()
+        return None if row is None else FieldSubmission(**row._mapping)
+
+    def add_field_submission(self, accepted: FieldSubmission) -> None:
+        self.session.execute(sa.insert(field_submission).values(**asdict(accepted)))
 
     def add_notice(self, issued: Notice) -> None:
         self.session.execute(sa.insert(notice).values(**asdict(issued)))

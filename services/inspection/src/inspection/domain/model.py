@@ -228,3 +228,37 @@ class Publication:
     content_sha256: str
     published_by: str
     published_at: datetime
+
+
+@dataclass(frozen=True)
+class FieldSubmission:
+    """An accepted field entry: who sent it under which client id, the hash of its content and the answer given."""
+
+    client_id: str
+    account_id: str
+    entry_sha256: str
+    answer: dict[str, Any]
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class ApprovedResult:
+    """An approved result awaiting publication: its visit's tasks, and whether its publication is recorded."""
+
+    result_id: str
+    node: str
+    tasks: list[dict[str, Any]]
+    recorded: bool
+
+
+@dataclass(frozen=True)
+class OverdueFlag:
+    """A subject found overdue, recorded once per kind for the supervising level."""
+
+    subject_id: str
+    kind: str
+    node: str
+    supervisor: str | None
+    due: date
+    detected_on: date
+    flagged_at: datetime

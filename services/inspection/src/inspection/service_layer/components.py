@@ -3,14 +3,16 @@ lead time, the working-day calendar and the clock. Bootstrap builds it from conf
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hrss.contracts import utcnow
 from hrss.workdays import WorkdayCalendar, provisional_calendar
+from inspection.domain.documents import Issuer
 from inspection.domain.records import DEFAULT_CATEGORIES, DEFAULT_METHODS, Category
+from inspection.domain.visits import Member, Task
 
 if TYPE_CHECKING:
     from inspection.adapters.repository import InspectionRepository
@@ -18,6 +20,43 @@ if TYPE_CHECKING:
 
 def _not_injected(uow: Any) -> InspectionRepository:
     raise RuntimeError("no repository: bootstrap (or a test) injects one")
+
+
+class DocumentPrinter(Protocol):
+    """Prints the two documents a person receives or signs (the adapter: `adapters.forms.FormPrinter`)."""
+
+    def notice_pdf(
+        self,
+        issuer: Issuer,
+        entity_name: str,
+        uscc: str,
+        tasks: list[Task],
+        team: list[Member],
+        window: tuple[date, date],
+        materials: list[str],
+        contact: str,
+        methods: Mapping[str, str],
+    ) -> bytes:
+        """The prior notice (检查告知书) of a visit."""
+        ...
+
+    def record_pdf(
+        self,
+        issuer: Issuer,
+        row: Any,
+        version: int,
+        form: Mapping[str, Any],
+        inspectors: Sequence[Mapping[str, Any]],
+        label: Callable[[str], str],
+        methods: Mapping[str, str],
+    ) -> bytes:
+        """The inspection record form (检查记录表) of one result version."""
+        ...
+
+
+class _NoPrinter:
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError("no document printer: bootstrap (or a test) injects one")
 
 
 @dataclass
@@ -32,6 +71,7 @@ class Components:
     clock: Callable[[], datetime] = field(default=utcnow)
     # the repository in a unit of work: SQL on its session in production, in memory in the handler tests
     repository: Callable[[Any], InspectionRepository] = _not_injected
+    printer: DocumentPrinter = field(default_factory=_NoPrinter)  # type: ignore[arg-type]
 
     def category(self, code: str) -> Category | None:
         """The category with this code, or None."""

@@ -13,14 +13,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
-
 from hrss.audit import AuditRecord
 from hrss.audit.chain import Outcome
 from hrss.auth import acting_role
 from hrss.contracts import PlatformError
-from inspection.adapters.orm import field_submission
 from inspection.domain.errors import ClientIdReused
+from inspection.domain.model import FieldSubmission
 from inspection.service_layer import results
 from inspection.service_layer.context import Context
 
@@ -48,29 +46,22 @@ def submit_batch(ctx: Context, entries: list[Any], parse_entry: EntryParser) -> 
 def submit_entry(ctx: Context, raw: Any, parse_entry: EntryParser) -> dict[str, Any]:
     """One entry in its own savepoint: accepted, answered again from the store, or refused and audited."""
     client_id = raw.get("client_id") if isinstance(raw, dict) else None
-    session = ctx.uow.session
+    repo = ctx.repo
     try:
-        with session.begin_nested():
+        with repo.savepoint():
             entry = parse_entry(raw)
-            session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(f"client:{entry.client_id}"))))
+            repo.lock_client_id(entry.client_id)
             digest = _digest(entry.model_dump(mode="json"))
-            stored = session.execute(
-                sa.select(field_submission).where(field_submission.c.client_id == entry.client_id)
-            ).first()
+            stored = repo.field_submission(entry.client_id)
             if stored is not None:
                 if stored.account_id != ctx.principal.account_id or stored.entry_sha256 != digest:
                     raise ClientIdReused()
                 return dict(stored.answer)
             done = results.submit(ctx, str(entry.visit_id), entry.form.to_form(), client_id=entry.client_id)
             answer = {**done, "client_id": entry.client_id, "status": "accepted", "result_status": done["status"]}
-            session.execute(
-                sa.insert(field_submission).values(
-                    client_id=entry.client_id,
-                    account_id=ctx.principal.account_id,
-                    entry_sha256=digest,
-                    answer=answer,
-                    received_at=ctx.components.clock(),
-                )
+            received = ctx.components.clock()
+            repo.add_field_submission(
+                FieldSubmission(entry.client_id, ctx.principal.account_id, digest, answer, received)
             )
             return answer
     except PlatformError as error:

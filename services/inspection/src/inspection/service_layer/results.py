@@ -17,9 +17,9 @@ from hrss.contracts.events.inspection import (
     ResultSubmitted,
 )
 from hrss.workdays import china_date
-from inspection.adapters import documents, forms
 from inspection.domain import review as flow
 from inspection.domain import visits as rules
+from inspection.domain.documents import UNSET, Issuer, sha256
 from inspection.domain.errors import FieldError, InvalidRecord, OwnReview, ResultNotFound
 from inspection.domain.model import ResultHead, ResultVersion, Review
 from inspection.domain.records import Form, check_form, form_to_dict
@@ -111,7 +111,7 @@ def decide(ctx: Context, result_id: str, version: int, approve: bool, opinion: s
     filed = ctx.repo.result_version(result_id, version)
     assert filed is not None  # the latest version, checked above
     pdf = record_pdf(ctx, row, filed, filing=True) if approve else None
-    digest = documents.sha256(pdf) if pdf is not None else None
+    digest = sha256(pdf) if pdf is not None else None
     ctx.repo.add_review(
         Review(
             result_id=result_id,
@@ -203,14 +203,14 @@ def record_pdf(ctx: Context, row: Any, filed: Any, filing: bool = False) -> byte
     issuing = settings.current(ctx, row.node)
     if filing and issuing is not None:
         today = china_date(c.clock())
-        issuer = forms.Issuer(issuing.issuing_body, settings.number(ctx, issuing, "record", key, today), today)
+        issuer = Issuer(issuing.issuing_body, settings.number(ctx, issuing, "record", key, today), today)
     elif (numbered := settings.number_of(ctx, "record", key)) is not None:
-        issuer = forms.Issuer(numbered.issuing_body, numbered.number, numbered.issued_on)
+        issuer = Issuer(numbered.issuing_body, numbered.number, numbered.issued_on)
     else:  # no settings yet: the record is still filed (approval is never refused for it), marked as such
-        issuer = forms.Issuer(issuing.issuing_body if issuing is not None else forms.UNSET, None, None)
+        issuer = Issuer(issuing.issuing_body if issuing is not None else UNSET, None, None)
 
     def label(code: str) -> str:
         category = c.category(code)
         return category.label if category else code
 
-    return forms.record_pdf(issuer, row, filed.version, filed.form, filed.inspectors, label, c.methods)
+    return c.printer.record_pdf(issuer, row, filed.version, filed.form, filed.inspectors, label, c.methods)

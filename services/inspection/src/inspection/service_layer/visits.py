@@ -10,8 +10,8 @@ from hrss.auth import Action
 from hrss.contracts.events.draw import AssignmentDispatched, TaskPart, TeamChanged
 from hrss.contracts.events.inspection import Inspector, NoticeIssued, VisitExtended, VisitOpened
 from hrss.workdays import china_date
-from inspection.adapters import documents, forms
 from inspection.domain import visits as rules
+from inspection.domain.documents import Issuer, sha256
 from inspection.domain.errors import FieldError, InvalidRecord, NoticeUnannounced, VisitNotFound
 from inspection.domain.model import Notice, ReceivedAssignment, TeamChange, Visit
 from inspection.domain.visits import Item, Member, Task
@@ -239,10 +239,10 @@ def issue_notice(
     notice_id = str(uuid.uuid4())
     now = ctx.components.clock()
     today = china_date(now)
-    issuer = forms.Issuer(
+    issuer = Issuer(
         issuing.issuing_body, settings.number(ctx, issuing, "notice", notice_id, today), today, issuing.contact_phone
     )
-    pdf = forms.notice_pdf(
+    pdf = ctx.components.printer.notice_pdf(
         issuer,
         row.entity_name,
         row.uscc,
@@ -253,7 +253,7 @@ def issue_notice(
         contact,
         ctx.components.methods,
     )
-    digest = documents.sha256(pdf)
+    digest = sha256(pdf)
     ctx.repo.add_notice(
         Notice(
             notice_id=notice_id,
