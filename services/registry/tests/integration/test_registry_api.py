@@ -125,6 +125,12 @@ def test_county_admin_cannot_write_or_read_another_countys_entities(registry: Ru
     refused = registry.call("POST", "/entities", county, {"record": entity(5, OTHER_CITY_COUNTY)})
     assert refused.status_code == 403 and refused.json()["code"] == "access.out_of_scope"
     assert registry.call("GET", f"/entities/{other}", county).status_code == 404
+    # "not yours" and "does not exist" are the same answer: neither the id nor the existence leaks
+    theirs = registry.call("GET", f"/entities/by-uscc/{entity(4, OTHER_COUNTY)['uscc']}", county)
+    nobody = registry.call("GET", f"/entities/by-uscc/{entity(99, OTHER_COUNTY)['uscc']}", county)
+    assert theirs.status_code == nobody.status_code == 404
+    assert theirs.json()["code"] == nobody.json()["code"] == "entity.not_found"
+    assert other not in theirs.text and "未登记" in theirs.json()["message"] and "未登记" in nobody.json()["message"]
     assert registry.call("GET", "/entities", county, region=CITY).status_code == 403
     moved = registry.call("POST", "/entities", county, {"record": entity(6)}).json()["id"]
     away = registry.call("PATCH", f"/entities/{moved}", county, {"record": {"region_code": OTHER_COUNTY}})

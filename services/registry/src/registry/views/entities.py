@@ -71,8 +71,11 @@ def entity(session: Session, principal: Principal, entity_id: str) -> dict[str, 
 
 
 def entity_by_uscc(session: Session, principal: Principal, uscc: str) -> dict[str, Any]:
-    row = session.execute(select(entity_current.c.id).where(entity_current.c.uscc == uscc.strip().upper())).first()
-    if row is None:
+    """The entity holding `uscc`, if the caller may read it; an entity outside the caller's scope is answered
+    exactly as one that is not registered (neither its existence nor its id leaks)."""
+    t = entity_current
+    row = session.execute(select(t.c.id, t.c.region_code).where(t.c.uscc == uscc.strip().upper())).first()
+    if row is None or not readable(principal, row.region_code):
         raise UsccNotRegistered(uscc=uscc[:18])
     return entity(session, principal, row.id)
 
