@@ -29,6 +29,8 @@ def inspection_service(fresh_database, kafka_bootstrap, kafka_namespace, kafka_b
     container = ServiceContainer(InspectionService, config)
     container.start()
     try:
-        yield Running(f"http://127.0.0.1:{port}", key, fresh_database, kafka_broker)
+        running = Running(f"http://127.0.0.1:{port}", key, fresh_database, kafka_broker)
+        running.container = container
+        yield running
     finally:
         container.stop()

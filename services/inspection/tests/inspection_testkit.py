@@ -186,6 +186,14 @@ class Running:
     def __init__(self, url: str, key: SigningKey, dsn: str, broker: Any) -> None:
         self.url, self.key, self.dsn, self.broker = url, key, dsn, broker
         self.engine = sa.create_engine(dsn)
+        self.container: Any = None  # the in-process nameko container, when the fixture runs one
+
+    def set_clock(self, now: datetime) -> None:
+        """Make the running service's clock say `now` (its components are built once, at container start)."""
+        from hrss.web import ComponentProvider
+
+        [provider] = [d for d in self.container.dependencies if isinstance(d, ComponentProvider)]
+        provider.components.clock = lambda: now
 
     def token(self, roles: set[str], node: str, account: str | None = None, inspector: str | None = None) -> str:
         """A token as identity signs it; `inspector`: the registry inspector id the account is linked to."""

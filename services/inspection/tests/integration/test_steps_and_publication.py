@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -244,6 +244,9 @@ def test_a_deadline_past_the_official_calendar_is_provisional_and_recounted_when
     assert answer.status_code == 200, answer.text  # never calendar.not_covered
     [flag] = [r for r in answer.json()["reminders"] if r["subject_id"] == result_id]
     assert (flag["due"], flag["provisional"], flag["workdays_left"]) == ("2027-01-15", True, 3)
+    ahead = s.call("POST", "/deadlines/run?on=2031-03-03", {"county_admin"})
+    assert ahead.status_code == 400 and ahead.json()["code"] == "deadlines.future_date"  # nothing flagged ahead
+    s.set_clock(datetime(2031, 3, 3, 1, 0, tzinfo=UTC))
     run = s.call("POST", "/deadlines/run?on=2031-03-03", {"county_admin"})
     assert run.status_code == 200, run.text
     assert run.json()["flagged"] == [

@@ -352,3 +352,16 @@ def test_a_field_batch_answers_each_entry_and_a_retry_never_duplicates(s: Inspec
     changed = {**good, "form": {**good["form"], "remarks": "改过"}}
     [reused] = s.run(SubmitFieldBatch([changed], parse_entry), "inspector", inspector=1)["answers"]
     assert (reused["status"], reused["code"]) == ("refused", "field.client_id_reused")
+
+
+def test_deadlines_are_run_for_today_or_a_past_day_never_ahead_of_time() -> None:
+    from inspection.service_layer.commands import RunDeadlines
+
+    s = Inspection()
+    s.components.clock = lambda: datetime(2026, 5, 10, 17, 0, tzinfo=UTC)  # 2026-05-11 01:00 in Beijing
+    with pytest.raises(PlatformError) as ahead:
+        s.run(RunDeadlines(date(2026, 5, 12)), "county_admin")
+    assert ahead.value.code == "deadlines.future_date" and "2026-05-11" in ahead.value.message
+    assert s.published == [] and s.audited == []
+    assert s.run(RunDeadlines(date(2026, 5, 11)), "county_admin")["newly_overdue"] == 0  # today in CST
+    assert s.run(RunDeadlines(None), "county_admin")["on"] == "2026-05-11"

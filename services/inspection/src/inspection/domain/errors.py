@@ -179,6 +179,13 @@ class InvalidDate(Invalid):
     template = "{name} 应为 YYYY-MM-DD 格式的日期"
 
 
+class FutureRunDate(Invalid):
+    """Overdue flags and `inspection.overdue` events are facts of a day that has come: never recorded ahead."""
+
+    code = "deadlines.future_date"
+    template = "on 不能晚于今天（北京时间 {today}）：逾期只能在当日或之后记录"
+
+
 class InvalidVersion(Invalid):
     code = "request.invalid_version"
     template = "version 应为整数"

@@ -169,8 +169,7 @@ class InspectionService(HttpService):
     @write_http("POST", "/deadlines/run")
     def run_deadlines(self, request: Request) -> Response:
         def run(ctx: Context) -> Any:
-            on = views.check_date(request.args.get("on"), "on") or ctx.components.clock().date()
-            return handle(RunDeadlines(on), ctx)
+            return handle(RunDeadlines(views.check_date(request.args.get("on"), "on")), ctx)
 
         return self._write(request, "inspection.deadlines", "-", run)
 

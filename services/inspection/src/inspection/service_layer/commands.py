@@ -91,4 +91,4 @@ class LoadCalendarYear:
 
 @dataclass(frozen=True)
 class RunDeadlines:
-    on: date
+    on: date | None  # None: today (CST)
