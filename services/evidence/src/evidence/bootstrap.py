@@ -8,6 +8,7 @@ from typing import Any
 
 from evidence.adapters.repository import SqlEvidenceRepository
 from evidence.adapters.s3_store import S3EvidenceStore, s3_client
+from evidence.adapters.sniffing import detect, zip_entries
 from evidence.adapters.store import RETENTION_MODES
 from evidence.adapters.visits import SqlAlchemyVisitReadModel
 from evidence.domain.content import ZipLimits
@@ -65,6 +66,8 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
         store=store_from(config),
         visits=lambda uow: SqlAlchemyVisitReadModel(uow.session),
         repository=lambda uow: SqlEvidenceRepository(uow.session),
+        detect=detect,
+        zip_entries=zip_entries,
         settings=settings_from(config),
         fault=str(fault) if fault else None,
         delegated=delegated_from(config),

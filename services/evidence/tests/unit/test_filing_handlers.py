@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from evidence.adapters.sniffing import detect, zip_entries
 from evidence.domain.archives import canonical
 from evidence.domain.content import ZipLimits
 from evidence.domain.hashing import digest_of
@@ -45,7 +46,7 @@ class Office:
         self.visits = InMemoryVisitReadModel()
         settings = Settings("GOVERNANCE", 1, "sha256", 1 << 20, ZipLimits(1 << 22, 100, 100), 30)
         self.components = Components(
-            self.store, lambda uow: self.visits, lambda uow: self.repo, settings=settings, clock=lambda: NOW
+            self.store, lambda uow: self.visits, lambda uow: self.repo, detect, zip_entries, settings, clock=lambda: NOW
         )
         self.events: list[str] = []
         self.actions: list[str] = []

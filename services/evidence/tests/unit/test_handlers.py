@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from evidence.adapters.sniffing import detect, zip_entries
 from evidence.domain.archives import canonical
 from evidence.domain.hashing import digest_of
 from evidence.domain.records import ArchiveHead, EvidenceRecord, FiledVersion
@@ -48,7 +49,12 @@ class World:
         self.audited: list[AuditRecord] = []
         visits = InMemoryVisitReadModel()
         self.components = Components(
-            store=self.store, visits=lambda uow: visits, repository=lambda uow: self.repo, clock=lambda: NOW
+            store=self.store,
+            visits=lambda uow: visits,
+            repository=lambda uow: self.repo,
+            detect=detect,
+            zip_entries=zip_entries,
+            clock=lambda: NOW,
         )
         self.archive = ArchiveHead(str(uuid.uuid4()), COUNTY, str(uuid.uuid4()), str(uuid.uuid4()), "U", "某公司", NOW)
         self.repo.add_archive(self.archive)

@@ -11,8 +11,6 @@ from evidence.adapters.store import AbstractEvidenceStore
 from evidence.domain.content import TEXT, Detected
 from evidence.domain.errors import ZipInvalid
 
-HEAD = 8192  # filetype reads at most this many bytes
-
 
 def detect(head: bytes) -> Detected:
     """The type of a file from its first bytes."""

@@ -22,6 +22,7 @@ from evidence.domain.errors import (
 )
 
 TEXT = "text"  # the detected "type" of bytes without a signature that decode as UTF-8 text
+SNIFF_BYTES = 8192  # how much of an upload is read to tell what it is (filetype reads at most this many bytes)
 
 # extension → the detected types its bytes may have (detected types are filetype's extension names)
 ALLOWED: dict[str, frozenset[str]] = {

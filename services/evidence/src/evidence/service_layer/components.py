@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from evidence.domain.content import ZipLimits
+from evidence.domain.content import Detected, ZipLimits
 from hrss.contracts import utcnow
 
 if TYPE_CHECKING:
@@ -33,6 +33,8 @@ class Components:
     store: AbstractEvidenceStore
     visits: Callable[[Any], AbstractVisitReadModel]  # the visit read model in a unit of work
     repository: Callable[[Any], EvidenceRepository]  # the repository in a unit of work
+    detect: Callable[[bytes], Detected]  # what an upload's first bytes are (`adapters/sniffing.py`)
+    zip_entries: Callable[[AbstractEvidenceStore, str, str, int], list[tuple[str, int, int]]]  # a stored ZIP's entries
     settings: Settings = field(default_factory=Settings)
     clock: Callable[[], datetime] = field(default=utcnow)
     # test hook, set only by test configs (EVIDENCE.fault): "pause-after-object-write:<marker file>"

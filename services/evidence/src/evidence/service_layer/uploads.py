@@ -18,9 +18,8 @@ from typing import Any, BinaryIO
 
 import eventlet
 
-from evidence.adapters.sniffing import HEAD, detect, zip_entries
 from evidence.adapters.store import Stored, StoreError
-from evidence.domain.content import CONTAINERS, check_content, check_zip, extension_of
+from evidence.domain.content import CONTAINERS, SNIFF_BYTES, check_content, check_zip, extension_of
 from evidence.domain.errors import ChecksumMismatch, DeclaredTooLarge, EmptyFile, IncompleteUpload, Rejected, TooLarge
 from evidence.domain.hashing import HashingReader, check_declared, new_hash
 from evidence.domain.kinds import EvidenceKind
@@ -73,10 +72,10 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
     declared = check_declared(spec.checksum)
     if length is not None and length > settings.max_bytes:
         raise DeclaredTooLarge(length=length, mb=settings.max_bytes // (1024 * 1024), limit=settings.max_bytes)
-    head = _read_head(stream, HEAD)
+    head = _read_head(stream, SNIFF_BYTES)
     if not head:
         raise EmptyFile()
-    content_type = check_content(extension, detect(head))
+    content_type = check_content(extension, ctx.components.detect(head))
 
     evidence_id = str(uuid.uuid4())
     key = object_key(spec.node, spec.visit_id, evidence_id)
@@ -98,7 +97,8 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
         if declared is not None and declared != digest:
             raise ChecksumMismatch(algorithm=algorithm, declared=declared, digest=digest)
         if extension in CONTAINERS:
-            check_zip(zip_entries(store, key, stored.version_id, stored.size), settings.zip_limits)
+            entries = ctx.components.zip_entries(store, key, stored.version_id, stored.size)
+            check_zip(entries, settings.zip_limits)
     except Rejected as refused:
         _reject(ctx, evidence_id, refused.code, stored)
         raise
