@@ -8,52 +8,19 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
-
-class StoreError(RuntimeError):
-    """The store refused or failed an operation."""
-
-
-class ObjectMissing(StoreError):
-    """No such object version."""
-
-
-class ObjectLocked(StoreError):
-    """The version is under retention: it can be neither deleted nor changed (WORM)."""
-
-
-class ObjectUnreadable(StoreError):
-    """The store has the version but will not serve its bytes (e.g. MinIO's bitrot check failed)."""
-
-
-class BucketNotCompliant(StoreError):
-    """The bucket lacks versioning or object lock."""
-
-
-@dataclass(frozen=True)
-class Stored:
-    key: str
-    version_id: str
-    size: int
-
-
-@dataclass(frozen=True)
-class Version:
-    key: str
-    version_id: str
-    size: int
-    last_modified: datetime | None
-    delete_marker: bool = False
-
-
-@dataclass(frozen=True)
-class BucketState:
-    versioning: str  # "Enabled", "Suspended" or "Off"
-    object_lock: bool
-
+from evidence.domain.storage import (
+    BucketNotCompliant,
+    BucketState,
+    ObjectLocked,
+    ObjectMissing,
+    ObjectUnreadable,
+    Stored,
+    StoreError,
+    Version,
+)
 
 RETENTION_MODES = ("GOVERNANCE", "COMPLIANCE")
 
@@ -96,3 +63,17 @@ class AbstractEvidenceStore(ABC):
 
     def read(self, key: str, version_id: str) -> bytes:
         return b"".join(self.chunks(key, version_id))
+
+
+__all__ = [
+    "RETENTION_MODES",
+    "AbstractEvidenceStore",
+    "BucketNotCompliant",
+    "BucketState",
+    "ObjectLocked",
+    "ObjectMissing",
+    "ObjectUnreadable",
+    "StoreError",
+    "Stored",
+    "Version",
+]

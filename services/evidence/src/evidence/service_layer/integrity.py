@@ -20,9 +20,9 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from evidence.adapters.store import ObjectMissing, ObjectUnreadable, StoreError
 from evidence.domain.hashing import new_hash
 from evidence.domain.records import Filed
+from evidence.domain.storage import ObjectMissing, ObjectUnreadable, StoreError
 
 if TYPE_CHECKING:
     from evidence.adapters.integrity import IntegrityRecords

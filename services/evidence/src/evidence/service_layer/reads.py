@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from evidence.adapters.store import StoreError
 from evidence.domain.access import check_grant
 from evidence.domain.archives import canonical
 from evidence.domain.errors import EvidenceNotInVersion, VersionNotFound
 from evidence.domain.hashing import digest_of, new_hash
 from evidence.domain.records import EvidenceRecord, FiledVersion
+from evidence.domain.storage import StoreError
 from evidence.service_layer.access import grant_of
 from evidence.service_layer.archives import head_of
 from evidence.service_layer.context import REQUESTERS, Context

@@ -18,12 +18,12 @@ from typing import Any, BinaryIO
 
 import eventlet
 
-from evidence.adapters.store import Stored, StoreError
 from evidence.domain.content import CONTAINERS, SNIFF_BYTES, check_content, check_zip, extension_of
 from evidence.domain.errors import ChecksumMismatch, DeclaredTooLarge, EmptyFile, IncompleteUpload, Rejected, TooLarge
 from evidence.domain.hashing import HashingReader, check_declared, new_hash
 from evidence.domain.kinds import EvidenceKind
 from evidence.domain.records import EvidenceRecord
+from evidence.domain.storage import Stored, StoreError
 from evidence.service_layer.context import UPLOADERS, Context
 from evidence.service_layer.visits import check_uploader
 from hrss.contracts.events.evidence import EvidenceFiled
