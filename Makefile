@@ -11,7 +11,7 @@ help:
 	@echo "make test          install, start what the tests need, run unit + integration + e2e, stop"
 	@echo "make stop          stop services and servers started by make run"
 	@echo "make test-unit     unit tests only (no servers)"
-	@echo "make lint          ruff + mypy"
+	@echo "make lint          ruff + mypy + import contracts (.importlinter)"
 	@echo "make bench         benchmarks in tests/perf (needs the stack: $(STACK) up)"
 	@echo "make bench-registry registry import and query benchmarks (needs the stack)"
 	@echo "make bench-draw    draw benchmark, 10,000,000 entities, beside PostgreSQL (needs the stack)"
@@ -45,6 +45,7 @@ lint: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy -p hrss.contracts -p hrss.db -p hrss.bus -p hrss.observability -p hrss.testing -p hrss.audit -p hrss.auth -p hrss.workdays -p hrss.drawkit -p hrss.drawnative -p hrss.web
 	for src in services/*/src; do $(VENV)/bin/mypy "$$src" || exit 1; done
+	$(VENV)/bin/lint-imports --no-cache
 
 bench: setup
 	$(PY) tests/perf/bench_dispatch.py
