@@ -1,6 +1,7 @@
 # The image of any platform service: docker build --build-arg SERVICE=<name> -t hrss/<name> .
 # It holds the service and the libs its pyproject.toml declares (infra/docker/install_service.py), no other service.
-# CMD migrates the service's schema (replicas queue on an advisory lock), then runs its nameko entrypoint
+# CMD migrates the service's schema (replicas queue on an advisory lock) and grants the service's own database role,
+# then runs its nameko entrypoint
 # ([tool.hrss] entrypoint in its pyproject.toml). The outbox relay is the same image with
 # `python -m hrss.bus.relay --service <name>` (a sidecar in helm, `<name>-relay` in compose).
 
@@ -32,4 +33,6 @@ RUN if [ "$SERVICE" = draw ]; then pip install --no-deps /tmp/wheels/*.whl; fi \
 WORKDIR /app/services/${SERVICE}
 USER 10001:10001
 EXPOSE 8000
-CMD ["sh", "-c", "python -m hrss.db.migrations --service \"$HRSS_SERVICE\" && exec nameko run --config config.yaml \"$(cat /app/entrypoint)\""]
+# HRSS_MIGRATE_ON_START=0 when migrations run elsewhere (helm: the `migrate` init container, which alone holds the
+# schema owner's DSN); compose migrates here, with HRSS_PG_MIGRATE_DSN, then serves as the service's own role.
+CMD ["sh", "-c", "if [ \"${HRSS_MIGRATE_ON_START:-1}\" != 0 ]; then python -m hrss.db.migrations --service \"$HRSS_SERVICE\" || exit 1; fi; exec nameko run --config config.yaml \"$(cat /app/entrypoint)\""]

@@ -84,12 +84,28 @@ def local_secrets() -> dict[str, str]:
         )
     pairs = (line.partition("=") for line in path.read_text().splitlines() if line)
     found = {name: value for name, _, value in pairs}
-    for name in ("HRSS_IDENTITY_TOTP_KEY", "HRSS_REGISTRY_PERSONAL_KEY"):
+    made = {
+        "HRSS_IDENTITY_TOTP_KEY": lambda: "local=" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "HRSS_REGISTRY_PERSONAL_KEY": lambda: "local=" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "HRSS_PG_ROLE_PASSWORD": lambda: secrets.token_urlsafe(24),  # the services' own database login roles
+    }
+    for name, make in made.items():
         if name not in found:
-            found[name] = "local=" + base64.b64encode(secrets.token_bytes(32)).decode()
+            found[name] = make()
             with path.open("a") as out:
                 out.write(f"{name}={found[name]}\n")
     return found
+
+
+def own_role(service: str, owner_dsn: str, env: dict[str, str]) -> dict[str, str]:
+    """The service's database login, as its own role `hrss_<service>` that owns nothing and may only read and
+    append to its history tables (`hrss.db.roles`), granted after its migration in the database of `owner_dsn`."""
+    from hrss.db.roles import create_login_role, grant_service, with_role
+
+    role, password = f"hrss_{service}", env["HRSS_PG_ROLE_PASSWORD"]
+    create_login_role(owner_dsn, role, password)
+    grant_service(owner_dsn, service, role)
+    return {"HRSS_PG_DSN": with_role(owner_dsn, role, password)}
 
 
 def county_env(env: dict[str, str]) -> dict[str, str]:
@@ -155,12 +171,14 @@ def up() -> None:
     for service in services:
         name, directory = str(service["name"]), Path(str(service["dir"]))
         print(f"==> services: {name}")
+        own = env
         if (directory / "migrations").is_dir():
-            upgrade(directory / "migrations", env["HRSS_PG_DSN"], name)
-        service_env = {**env, "WEB_SERVER_ADDRESS": f"127.0.0.1:{service.get('port', 8000)}"}
+            upgrade(directory / "migrations", env["HRSS_PG_DSN"], name)  # as the owner
+            own = {**env, **own_role(name, env["HRSS_PG_DSN"], env)}  # the service and its relay: its own role
+        service_env = {**own, "WEB_SERVER_ADDRESS": f"127.0.0.1:{service.get('port', 8000)}"}
         nameko = [str(PYTHON), "-m", "nameko", "run", "--config", "config.yaml", str(service["entrypoint"])]
         spawn(name, nameko, service_env, directory)
-        spawn(f"{name}-relay", [str(PYTHON), "-m", "hrss.bus.relay", "--service", name], env, directory)
+        spawn(f"{name}-relay", [str(PYTHON), "-m", "hrss.bus.relay", "--service", name], own, directory)
         seed = service.get("seed")
         if seed:  # demo data a fresh platform starts with (the command itself skips a database that has data)
             print(f"    {name}: {seed}")  # a tool of the run scripts (infra/local/<tool>), not of the service package
@@ -181,12 +199,13 @@ def start_federated_county(services: list[dict[str, object]], env: dict[str, str
         if name not in FEDERATED_SERVICES:
             continue
         upgrade(directory / "migrations", county["HRSS_PG_DSN"], name)
+        own = {**county, **own_role(name, county["HRSS_PG_DSN"], county)}
         port = int(str(service.get("port", 8000))) + FEDERATED_PORT_OFFSET
-        service_env = {**county, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}
+        service_env = {**own, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}
         nameko = [str(PYTHON), "-m", "nameko", "run", "--config", "config.yaml", str(service["entrypoint"])]
         spawn(f"{name}-{FEDERATED_COUNTY}", nameko, service_env, directory)
         relay = [str(PYTHON), "-m", "hrss.bus.relay", "--service", name]
-        spawn(f"{name}-{FEDERATED_COUNTY}-relay", relay, county, directory)
+        spawn(f"{name}-{FEDERATED_COUNTY}-relay", relay, own, directory)
 
 
 def down() -> None:
@@ -216,7 +235,10 @@ def status() -> None:
 
 def print_where_to_look(services: list[dict[str, object]], env: dict[str, str]) -> None:
     print("\n平台已启动 / the platform is up:")
-    print(f"  PostgreSQL     {env.get('HRSS_PG_DSN')}")
+    from sqlalchemy.engine import make_url
+
+    owner = make_url(env["HRSS_PG_DSN"]).render_as_string(hide_password=True)
+    print(f"  PostgreSQL     {owner} (owner, for migrations and operators; each service logs in as hrss_<service>)")
     print(f"  Kafka          {env.get('HRSS_KAFKA_BOOTSTRAP')}")
     print(f"  Elasticsearch  {env.get('HRSS_ES_URL')}")
     print(f"  MinIO          http://{env.get('HRSS_S3_ENDPOINT')}")

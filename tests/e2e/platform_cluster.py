@@ -7,6 +7,7 @@ import base64
 import contextlib
 import json
 import os
+import secrets
 import subprocess
 import sys
 import uuid
@@ -19,6 +20,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.db.migrations import upgrade
+from hrss.db.roles import create_login_role, drop_role, grant_service, with_role
 from hrss.testing.databases import create_database, drop_database
 from hrss.testing.kafka_admin import delete_namespace
 from hrss.testing.processes import ManagedProcess, free_port, nameko_service, wait_until
@@ -63,6 +65,18 @@ class Platform:
         self.urls: dict[str, str] = {}
         self.services: dict[str, ManagedProcess] = {}
         self.county_dsns: list[str] = []
+        self.roles: set[str] = set()
+        self.role_password = secrets.token_urlsafe(18)
+
+    def as_service(self, name: str, dsn: str, env: dict[str, str] | None = None) -> dict[str, str]:
+        """`env` for service `name` connecting to `dsn` as its own login role (created once per run), granted its
+        rights on its schema as a container's migration step grants them (`hrss.db.roles`): least privilege."""
+        role = f"{self.namespace}_{name}"
+        if role not in self.roles:
+            create_login_role(dsn, role, self.role_password)
+            self.roles.add(role)
+        grant_service(dsn, name, role)
+        return {**(env or self.env), "HRSS_PG_DSN": with_role(dsn, role, self.role_password)}
 
     def relay(self, service: str, env: dict[str, str] | None = None, label: str = "") -> ManagedProcess:
         port = free_port()
@@ -86,7 +100,7 @@ class Platform:
         upgrade(ROOT / "services/registry/migrations", self.dsn, "registry")
         done = subprocess.run(
             [sys.executable, "-m", "registry.cli", *args],
-            env={**os.environ, **self.env},
+            env={**os.environ, **self.as_service("registry", self.dsn)},
             check=True,
             capture_output=True,
             text=True,
@@ -98,13 +112,14 @@ class Platform:
         upgrade(ROOT / "services/registry/migrations", self.dsn, "registry")
         for name in services:
             upgrade(ROOT / f"services/{name}/migrations", self.dsn, name)
-        started = [] if "registry" in services else [self.relay("registry")]
+        started = [] if "registry" in services else [self.relay("registry", self.as_service("registry", self.dsn))]
         for name in services:
+            env = self.as_service(name, self.dsn)
             process, self.urls[name] = nameko_service(
-                name, TARGETS[name], ROOT / f"services/{name}/config.yaml", self.env, self.log_dir
+                name, TARGETS[name], ROOT / f"services/{name}/config.yaml", env, self.log_dir
             )
             self.services[name] = process
-            started += [process, self.relay(name)]
+            started += [process, self.relay(name, env)]
         for process in started:
             process.start()
             self.processes.append(process)
@@ -118,11 +133,12 @@ class Platform:
         urls = {}
         for name in services:
             upgrade(ROOT / f"services/{name}/migrations", dsn, name)
+            own = self.as_service(name, dsn, env)
             process, urls[name] = nameko_service(
-                f"{name}-{node}", TARGETS[name], ROOT / f"services/{name}/config.yaml", env, self.log_dir
+                f"{name}-{node}", TARGETS[name], ROOT / f"services/{name}/config.yaml", own, self.log_dir
             )
             self.services[f"{name}-{node}"], self.urls[f"{name}-{node}"] = process, urls[name]
-            for started in (process, self.relay(name, env, f"-{node}")):
+            for started in (process, self.relay(name, own, f"-{node}")):
                 started.start()
                 self.processes.append(started)
         return urls
@@ -216,4 +232,6 @@ def platform_for(servers: Any, log_dir: Path) -> Iterator[Platform]:
         drop_database(servers.pg_dsn, name)
         for county in platform.county_dsns:
             drop_database(servers.pg_dsn, county.rsplit("/", 1)[1])
+        for role in platform.roles:  # their grants went with the databases
+            drop_role(servers.pg_dsn, role)
         delete_namespace(servers.kafka_bootstrap, platform.namespace)

@@ -95,7 +95,8 @@ def urls_for(platform: Platform, county: str) -> dict[str, str]:
 
 def test_the_whole_job_by_the_people_who_do_it_central_and_federated(platform: Platform) -> None:
     identity_dir = ROOT / "services" / "identity"
-    root = first_admin(urls_for(platform, PROVINCE), platform.env, PROVINCE, "root", "省厅管理员", identity_dir)
+    identity_env = platform.as_service("identity", platform.dsn)  # the operator CLI runs as the service's own role
+    root = first_admin(urls_for(platform, PROVINCE), identity_env, PROVINCE, "root", "省厅管理员", identity_dir)
     province = enrol(root, "planner-province", "省厅计划处", PROVINCE, ["planner"])
     city = enrol(root, "planner-city", "市局计划科", CITY, ["planner"])
     offices = {

@@ -30,6 +30,10 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- .Values.external.existingSecret | default (include "hrss.platformConfig" .) -}}
 {{- end -}}
 
+{{- define "hrss.migrateSecret" -}}
+{{- .Values.external.existingMigrateSecret | default (printf "%s-migrate" (include "hrss.fullname" .) | trunc 63 | trimSuffix "-") -}}
+{{- end -}}
+
 {{/* The next templates take (dict "root" $ "svc" <entry>). */}}
 
 {{/* One instance's resource name: <fullname>-<service>[-<instance>]. */}}

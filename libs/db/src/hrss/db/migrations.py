@@ -1,6 +1,11 @@
 """Alembic support: each service migrates its own schema with its own version table.
 
-    python -m hrss.db.migrations --service draw [--dir migrations]   # HRSS_PG_DSN; what a container runs first
+    python -m hrss.db.migrations --service draw [--dir migrations]   # what a container runs first
+
+It migrates as the owner, `HRSS_PG_MIGRATE_DSN`, then grants the service's own login role (the user of
+`HRSS_PG_DSN`, which the service connects with) exactly its rights (`hrss.db.roles`), creating the role with the
+password `HRSS_PG_DSN` carries if it does not exist yet and the owner may create roles. Without
+`HRSS_PG_MIGRATE_DSN` it migrates with `HRSS_PG_DSN` and grants nothing (a development database).
 
 Concurrent migrators of one schema (replicas starting together) queue on an advisory lock: the first migrates,
 the others find the schema at head and do nothing.
@@ -15,6 +20,8 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData, text
+
+from hrss.db.roles import ensure_login_role, grant_service, role_of
 
 
 def alembic_config(migrations_dir: Path, url: str, schema: str) -> Config:
@@ -68,8 +75,13 @@ def main(argv: list[str] | None = None) -> None:
     dsn = os.environ.get("HRSS_PG_DSN")
     if not dsn:
         parser.error("HRSS_PG_DSN is not set")
-    upgrade(args.dir, dsn, args.service)
+    owner = os.environ.get("HRSS_PG_MIGRATE_DSN") or dsn
+    upgrade(args.dir, owner, args.service)
     print(f"{args.service}: schema at head")
+    if role_of(owner) != role_of(dsn):
+        ensure_login_role(owner, dsn)
+        history = grant_service(owner, args.service, role_of(dsn))
+        print(f"{args.service}: {role_of(dsn)} may only read and append to {len(history)} history tables")
 
 
 if __name__ == "__main__":
