@@ -73,6 +73,7 @@ def test_a_fault_of_ours_answers_json_with_a_trace_id_and_never_the_exception(ba
     assert answer.status_code == 500 and answer.headers["Content-Type"].startswith("application/json")
     body = answer.json()
     assert body["code"] == "server.error" and "追踪号" in body["message"]
+    assert body["message"].rsplit(" ", 1)[1] not in ("", "-")  # the worker's trace id, to find the logged stack
     assert "KeyError" not in answer.text and "nope" not in answer.text
 
 

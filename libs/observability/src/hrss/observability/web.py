@@ -63,9 +63,9 @@ class LengthRequired(PlatformError):
     template = "请求体须注明长度（Content-Length），不接受分块传输"
 
 
-def internal_error() -> Response:
+def internal_error(trace_id: str | None = None) -> Response:
     """What a caller sees of a fault of ours: a code and the trace id to quote, nothing of the exception."""
-    trace = current_trace_id.get() or "-"
+    trace = trace_id or current_trace_id.get() or "-"
     return _json(500, "server.error", f"服务内部错误，已记录；如需报告请提供追踪号 {trace}")
 
 
@@ -79,7 +79,7 @@ class PlatformErrorResponses:
         if isinstance(exc, HTTPException) and exc.code is not None and exc.code < 500:
             return _json(exc.code, "request.invalid", "请求有误")
         log.error("unhandled error in an HTTP worker", exc_info=(type(exc), exc, exc.__traceback__))
-        return internal_error()
+        return internal_error(getattr(exc, "hrss_trace_id", None))
 
 
 def redact_query(line: str) -> str:
@@ -148,6 +148,11 @@ class PlatformHttp(PlatformErrorResponses, HttpRequestHandler):
             # a limit needs a length to hold; werkzeug would hand the worker an empty body instead: say so
             return error_response(LengthRequired())
         return super().handle_request(request)  # type: ignore[no-any-return]
+
+    def handle_result(self, event: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
+        if exc_info is not None:  # the worker's trace id, for the answer to quote (the worker's context is gone then)
+            exc_info[1].hrss_trace_id = worker_ctx.data.get("trace_id")
+        return super().handle_result(event, worker_ctx, result, exc_info)
 
 
 http: Any = PlatformHttp.decorator
