@@ -11,6 +11,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 
+from hrss.testing.modules import load_as
+
+load_as("draw_fakes", Path(__file__).parent / "fakes.py")  # tests/fakes.py under a name of its own
+
+
 @pytest.fixture
 def draw_service(request, fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker, servers):  # type: ignore[no-untyped-def]
     """A draw service serving 河北 (130000), its read model fed over Kafka with 600 entities in two counties,

@@ -11,6 +11,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 
+from hrss.testing.modules import load_as
+
+load_as("evidence_fakes", Path(__file__).parent / "fakes.py")  # tests/fakes.py under a name of its own
+
+
 @pytest.fixture
 def evidence_bucket(s3_client) -> str:  # type: ignore[no-untyped-def]
     """A fresh bucket name (created by the service with object lock); its objects expire from retention in a day."""

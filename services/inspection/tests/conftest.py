@@ -6,9 +6,15 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+
 sys.path.insert(0, str(Path(__file__).parent / "unit"))
 
 import pytest
+
+from hrss.testing.modules import load_as
+
+load_as("inspection_fakes", Path(__file__).parent / "fakes.py")  # tests/fakes.py under a name of its own
 
 
 @pytest.fixture

@@ -8,18 +8,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 
-def _load_fakes() -> None:
-    """tests/fakes.py as `planning_fakes`: every service has a tests/fakes.py, so the plain name could be another's."""
-    import importlib.util
+from hrss.testing.modules import load_as
 
-    spec = importlib.util.spec_from_file_location("planning_fakes", Path(__file__).parent / "fakes.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["planning_fakes"] = module
-    spec.loader.exec_module(module)
-
-
-_load_fakes()
+load_as("planning_fakes", Path(__file__).parent / "fakes.py")  # tests/fakes.py, named for planning
 
 import pytest  # noqa: E402  (after the test folder is on the path)
 

@@ -10,9 +10,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+
 from registry_testkit import Running, migrate, registry_config
 
 from hrss.auth import SigningKey
+from hrss.testing.modules import load_as
+
+load_as("registry_fakes", Path(__file__).parent / "fakes.py")  # tests/fakes.py under a name of its own
 
 
 @pytest.fixture

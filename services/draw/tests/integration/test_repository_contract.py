@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from draw.adapters.repository import DrawRepository
 from draw.domain.records import DrawRun, PickRecord, ReplacementOpening
+from draw_fakes import FakeDrawRepository
 from draw_testkit import COUNTY_A, COUNTY_B, NOW, PROVINCE, task_state, uscc
-from fakes import FakeDrawRepository
 
 from hrss.contracts.events.planning import TaskReadyForDraw
 from hrss.contracts.events.registry import CheckItemChanged, EntityChanged, InspectorChanged, InterestsChanged

@@ -16,8 +16,8 @@ from draw.service_layer import commands, handlers
 from draw.service_layer.components import Components
 from draw.service_layer.context import Context
 from draw.service_layer.records import load, package
+from draw_fakes import FakeDrawRepository
 from draw_testkit import COUNTY_A, COUNTY_B, NOW, PROVINCE, World, world_events
-from fakes import FakeDrawRepository
 
 from hrss.auth import AccessDenied, Principal, Role
 from hrss.contracts import Node

@@ -22,8 +22,8 @@ from evidence.domain.records import (
     FiledVersion,
     Filing,
 )
+from evidence_fakes import FakeEvidenceRepository
 from evidence_testkit import migrate
-from fakes import FakeEvidenceRepository
 from sqlalchemy.orm import Session
 
 T0 = datetime(2027, 4, 1, 2, 0, tzinfo=UTC)

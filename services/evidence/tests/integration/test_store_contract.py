@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from evidence.adapters.s3_store import S3EvidenceStore
 from evidence.adapters.store import AbstractEvidenceStore, ObjectLocked, ObjectMissing
+from evidence_fakes import InMemoryEvidenceStore
 from evidence_testkit import sha256
-from fakes import InMemoryEvidenceStore
 
 pytestmark = pytest.mark.integration
 

@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from evidence.adapters.visits import AbstractVisitReadModel, SqlAlchemyVisitReadModel
 from evidence.domain.visits import STATUS, TEAM, Visit, VisitFact
+from evidence_fakes import InMemoryVisitReadModel
 from evidence_testkit import migrate
-from fakes import InMemoryVisitReadModel
 from sqlalchemy.orm import Session
 
 pytestmark = pytest.mark.integration

@@ -10,8 +10,8 @@ from evidence.adapters.sniffing import detect, zip_entries
 from evidence.domain.content import ZipLimits, check_content, check_zip, extension_of
 from evidence.domain.errors import Rejected, TooLarge, UnsupportedContent
 from evidence.domain.hashing import HashingReader, check_declared, digest_of, new_hash
+from evidence_fakes import InMemoryEvidenceStore
 from evidence_testkit import PNG, pdf, zip_bytes
-from fakes import InMemoryEvidenceStore
 
 LIMITS = ZipLimits(max_expanded=1_000_000, max_ratio=100, max_entries=10)
 

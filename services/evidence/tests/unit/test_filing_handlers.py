@@ -18,8 +18,8 @@ from evidence.service_layer.components import Components, Settings
 from evidence.service_layer.context import Context
 from evidence.service_layer.handlers import handle
 from evidence.service_layer.uploads import Upload
+from evidence_fakes import FakeEvidenceRepository, InMemoryEvidenceStore, InMemoryVisitReadModel
 from evidence_testkit import COUNTY, INSPECTOR_1, INSPECTOR_2, PROVINCE, approved_result, pdf
-from fakes import FakeEvidenceRepository, InMemoryEvidenceStore, InMemoryVisitReadModel
 
 from hrss.auth import Principal, Role
 from hrss.contracts import PlatformError

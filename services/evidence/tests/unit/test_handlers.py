@@ -25,8 +25,8 @@ from evidence.service_layer.components import Components
 from evidence.service_layer.context import Context
 from evidence.service_layer.handlers import handle
 from evidence.service_layer.reads import Corrupt
+from evidence_fakes import FakeEvidenceRepository, InMemoryEvidenceStore, InMemoryVisitReadModel
 from evidence_testkit import PDF
-from fakes import FakeEvidenceRepository, InMemoryEvidenceStore, InMemoryVisitReadModel
 
 from hrss.audit import AuditRecord
 from hrss.auth import Principal, Role

@@ -12,7 +12,7 @@ from evidence.domain.errors import Rejected
 from evidence.domain.visits import STATUS, TEAM, Visit, VisitClosed, VisitFact, VisitUnknown, fold
 from evidence.service_layer.context import UPLOADERS
 from evidence.service_layer.visits import apply, check_uploader, keeps, team_of
-from fakes import InMemoryVisitReadModel
+from evidence_fakes import InMemoryVisitReadModel
 
 from hrss.auth import AccessDenied, Principal, Role
 from hrss.contracts.events.inspection import VisitExtended, VisitOpened, VisitStatusChanged

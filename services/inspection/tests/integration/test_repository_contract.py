@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from fakes import FakeInspectionRepository
 from inspection.adapters.repository import InspectionRepository
 from inspection.adapters.sql_repository import SqlInspectionRepository
 from inspection.domain.deadlines import Deadline
@@ -31,6 +30,7 @@ from inspection.domain.model import (
     Visit,
     Withdrawal,
 )
+from inspection_fakes import FakeInspectionRepository
 from inspection_testkit import COUNTY_A, migrate
 from sqlalchemy.orm import Session
 

@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from fakes import FakeInspectionRepository, repository_for
 from inspection.adapters.forms import FormPrinter
 from inspection.domain.follow_ups import Kind
 from inspection.entrypoints.schemas import FormBody, parse_entry
@@ -29,6 +28,7 @@ from inspection.service_layer.commands import (
 from inspection.service_layer.components import Components
 from inspection.service_layer.context import Context
 from inspection.service_layer.handlers import COMMAND_HANDLERS, EVENT_HANDLERS, handle, handle_event
+from inspection_fakes import FakeInspectionRepository, repository_for
 from inspection_testkit import COUNTY_A, NOW, SETTINGS, assignment, draw_voided, form, member, task, uscc
 
 from hrss.audit import AuditRecord

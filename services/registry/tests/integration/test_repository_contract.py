@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-from fakes import FakeRegistryRepository
 from registry.adapters.repository import RegistryRepository, SqlRegistryRepository
 from registry.domain.entities import CreditGrade, EntityState, EntityStatus, ObjectType
 from registry.domain.inspectors import InspectorState, InspectorStatus, Pool
 from registry.domain.versions import Change, Interest, Source, StoredCheckItem, StoredEntity, StoredInspector
+from registry_fakes import FakeRegistryRepository
 from registry_testkit import COUNTY, PROVINCE, components, migrate
 from sqlalchemy.orm import Session
 

@@ -7,7 +7,6 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from fakes import FakeRegistryRepository, fake_components
 from registry.domain.errors import EntityExists, EntityNotFound, InspectorExists, InterestExists, InterestNotDeclared
 from registry.service_layer import checklist, handlers
 from registry.service_layer.checklist import WITHDRAWN
@@ -21,6 +20,7 @@ from registry.service_layer.commands import (
     ReviseCheckItem,
 )
 from registry.service_layer.context import Context
+from registry_fakes import FakeRegistryRepository, fake_components
 from registry_testkit import CITY, COUNTY, OTHER_COUNTY, PROVINCE, principal
 
 from hrss.auth import AccessDenied, Principal
