@@ -103,9 +103,13 @@ class FakeAccountRepository(AccountRepository):
 
     def attempts_since_last_success(self, account_id: str, since: datetime) -> list[Attempt]:
         mine = [a for a in self.attempts if a.account_id == account_id]
-        last_ok = max((a.at for a in mine if a.outcome == "ok"), default=None)
-        kept = [a for a in mine if a.at >= since and (last_ok is None or a.at > last_ok)]
+        restart = max((a.at for a in mine if a.outcome in ("ok", "unlocked")), default=None)
+        kept = [a for a in mine if a.at >= since and (restart is None or a.at > restart)]
         return [Attempt(a.at, a.outcome, a.totp_step) for a in sorted(kept, key=lambda a: (a.at, a.id))]
+
+    def failures_from(self, client: str, since: datetime) -> list[datetime]:
+        failed = ("failed", "locked")
+        return sorted(a.at for a in self.attempts if a.client == client and a.at >= since and a.outcome in failed)
 
     def last_totp_step(self, account_id: str) -> int | None:
         steps = [

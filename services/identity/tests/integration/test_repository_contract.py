@@ -118,6 +118,21 @@ def test_attempts_count_from_the_last_success_and_the_last_accepted_step_is_kept
     assert repo.last_totp_step(wang.id) == 105
 
 
+def test_an_unlock_restarts_the_lockout_replay_and_an_addresss_failures_are_counted(repo: AccountRepository) -> None:
+    li = added(repo, "li")
+    at = [T0 + timedelta(minutes=m) for m in range(4)]
+    repo.add_attempt("li", li.id, at[0], "failed", client="10.0.0.9")
+    repo.add_attempt("li", li.id, at[1], "locked", client="10.0.0.9")
+    repo.add_attempt("li", li.id, at[2], "unlocked")
+    repo.add_attempt("li", li.id, at[3], "failed", client="10.0.0.8")
+    repo.add_attempt("x", None, at[3], "failed", client="10.0.0.9")
+    repo.add_attempt("x", None, at[3], "throttled", client="10.0.0.9")
+    repo.add_attempt("li", li.id, at[3], "refused", client="10.0.0.9")
+    assert repo.attempts_since_last_success(li.id, T0) == [Attempt(at[3], "failed"), Attempt(at[3], "refused")]
+    assert repo.failures_from("10.0.0.9", T0) == [at[0], at[1], at[3]]
+    assert repo.failures_from("10.0.0.9", at[1]) == [at[1], at[3]] and repo.failures_from("10.0.0.7", T0) == []
+
+
 def test_sessions_end_once_and_all_of_an_account_but_the_one_kept(repo: AccountRepository) -> None:
     li, wang = added(repo, "li"), added(repo, "wang")
     ids = [str(uuid.uuid4()) for _ in range(4)]

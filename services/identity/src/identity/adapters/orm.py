@@ -63,6 +63,7 @@ login_attempt = Table(
     Column("totp_step", BigInteger),
     Column("client", Text),
     Index("login_attempt_account", "account_id", "at"),
+    Index("login_attempt_client", "client", "at"),  # revision 0004: the login throttle per client address
 )
 
 session = Table(

@@ -14,13 +14,13 @@ from sqlalchemy import CursorResult, and_, func, insert, or_, select, text, upda
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session as DbSession
 
+from identity.adapters.attempts import SqlLoginAttempts
 from identity.adapters.orm import (
     account,
     account_version,
     enrolment_code,
     enrolment_spent,
     inspector_view,
-    login_attempt,
     refresh_token,
     session,
 )
@@ -93,7 +93,12 @@ class AccountRepository(ABC):
 
     @abstractmethod
     def attempts_since_last_success(self, account_id: str, since: datetime) -> list[Attempt]:
-        """Attempts at or after `since` and after the last successful login, oldest first."""
+        """Attempts at or after `since` and after the last successful login or administrator's unlock, oldest
+        first."""
+
+    @abstractmethod
+    def failures_from(self, client: str, since: datetime) -> list[datetime]:
+        """When the failed logins (wrong or locked) from this client address at or after `since` were made."""
 
     @abstractmethod
     def last_totp_step(self, account_id: str) -> int | None:
@@ -156,8 +161,8 @@ class AccountRepository(ABC):
     def spend_enrolment_code(self, code_id: int, at: datetime) -> None: ...
 
 
-class SqlAlchemyAccountRepository(AccountRepository):
-    """The accounts in PostgreSQL (schema `identity`), in the unit of work's session."""
+class SqlAlchemyAccountRepository(SqlLoginAttempts, AccountRepository):
+    """The accounts in PostgreSQL (schema `identity`), in the unit of work's session (login attempts: the mixin)."""
 
     def __init__(self, db: DbSession) -> None:
         self.db = db
@@ -267,47 +272,6 @@ class SqlAlchemyAccountRepository(AccountRepository):
     def lock(self, account_id: str) -> None:
         key = zlib.crc32(f"identity.account.{account_id}".encode())
         self.db.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
-
-    # -- login attempts ------------------------------------------------------------------
-
-    def attempts_since_last_success(self, account_id: str, since: datetime) -> list[Attempt]:
-        last_ok = (
-            select(func.max(login_attempt.c.at))
-            .where(login_attempt.c.account_id == account_id, login_attempt.c.outcome == "ok")
-            .scalar_subquery()
-        )
-        rows = self.db.execute(
-            select(login_attempt.c.at, login_attempt.c.outcome, login_attempt.c.totp_step)
-            .where(
-                login_attempt.c.account_id == account_id,
-                login_attempt.c.at >= since,
-                or_(last_ok.is_(None), login_attempt.c.at > last_ok),
-            )
-            .order_by(login_attempt.c.at, login_attempt.c.id)
-        )
-        return [Attempt(r.at, r.outcome, r.totp_step) for r in rows]
-
-    def last_totp_step(self, account_id: str) -> int | None:
-        return self.db.execute(
-            select(func.max(login_attempt.c.totp_step)).where(
-                login_attempt.c.account_id == account_id, login_attempt.c.outcome.in_(("ok", "enrolled"))
-            )
-        ).scalar_one()
-
-    def add_attempt(
-        self,
-        login: str,
-        account_id: str | None,
-        at: datetime,
-        outcome: str,
-        totp_step: int | None = None,
-        client: str | None = None,
-    ) -> None:
-        self.db.execute(
-            insert(login_attempt).values(
-                login=login[:64], account_id=account_id, at=at, outcome=outcome, totp_step=totp_step, client=client
-            )
-        )
 
     # -- sessions and refresh tokens -----------------------------------------------------
 

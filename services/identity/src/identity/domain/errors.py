@@ -1,8 +1,8 @@
 """The identity service's errors beyond those of hrss.auth: each a stable code and its Chinese message, defined
 once here and raised with the values the message names (`LoginTaken(login="li")`).
 
-Two messages are written by hrss.auth's lockout policy, which knows how many attempts are left and how long the
-lock lasts: `LoginFailed` and `TooManyAttempts` carry the policy's message when they come from its verdict.
+`TooManyAttempts` and the countdown in `LoginFailed` carry hrss.auth's lockout policy's message; only a caller who
+is already logged in (changing their password) is shown them: a login answers `LoginFailed` whatever failed.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from hrss.auth import AccessDenied, Unauthenticated
+from hrss.auth.lockout import describe_wait
 from hrss.contracts import PlatformError
 from hrss.contracts.errors import Conflict, NotFound
 
@@ -18,14 +19,31 @@ class BadRequest(PlatformError):
     status = 400
 
 
-class TooManyAttempts(PlatformError):
-    """The account is locked for a while; `retry_after` goes into the Retry-After header."""
+class RetryLater(PlatformError):
+    """Refused for a while; `retry_after` goes into the Retry-After header."""
 
     status = 429
+    retry_after: timedelta
+
+
+class TooManyAttempts(RetryLater):
+    """The account is locked for a while (told only to its logged-in holder, never to a login)."""
+
     code = "login.locked"
 
     def __init__(self, message: str, retry_after: timedelta) -> None:
         super().__init__(message=message)
+        self.retry_after = retry_after
+
+
+class LoginThrottled(RetryLater):
+    """Too many failed logins from the caller's address: refused before any account is looked at."""
+
+    code = "auth.throttled"
+    template = "本地址登录失败次数过多，请 {wait}后再试"
+
+    def __init__(self, retry_after: timedelta) -> None:
+        super().__init__(wait=describe_wait(retry_after))
         self.retry_after = retry_after
 
 
@@ -136,7 +154,8 @@ class InspectorTaken(Conflict):
 
 
 class LoginFailed(Unauthenticated):
-    """Wrong login, password or code: one answer for all (the lockout policy's, counting down, once known)."""
+    """Unknown login, wrong password or code, locked account: one answer for all, so that a login tells nobody
+    whether an account exists or is locked (a password change, by the logged-in holder, may say more)."""
 
     code = "login.failed"
     template = "用户名、密码或动态口令错误"

@@ -16,7 +16,7 @@ _ERRORS = {
     "404": "账号不存在或不在本账号管辖范围内（account.not_found）",
     "409": "冲突（account.login_taken, account.already_disabled, account.inspector_taken, account.node_not_empty, "
     "enrolment.not_enrolled）",
-    "429": "登录失败次数过多，账号暂时锁定（login.locked），见 Retry-After",
+    "429": "本地址登录失败次数过多（auth.throttled）或修改密码时账号暂时锁定（login.locked），见 Retry-After",
 }
 
 _AFTER_SEQ = query("after_seq", "只返回序号大于此值的记录", {"type": "integer"})
@@ -81,6 +81,14 @@ ROUTES: list[Route] = [
         "/accounts/{account_id}/enrolment",
         "重新签发激活码（管理员；旧激活码、密码、动态口令与会话随即失效，账号待重新激活）",
         schemas.ResetEnrolmentBody,
+        200,
+        [],
+    ),
+    (
+        "POST",
+        "/accounts/{account_id}/unlock",
+        "解除账号的登录锁定（本节点或上级管理员，须填写原因；记入登录记录与审计）",
+        schemas.UnlockBody,
         200,
         [],
     ),

@@ -49,6 +49,10 @@ class ResetEnrolmentBody(Body):
     reason: Text | None = Field(default=None, max_length=2000)
 
 
+class UnlockBody(Body):
+    reason: Text = Field(min_length=1, max_length=2000, pattern=r"\S")  # required: why the holder is trusted
+
+
 class EnrolBody(Body):
     login: Text = Field(min_length=1, max_length=64)
     enrolment_code: Text = Field(min_length=1, max_length=64)

@@ -28,6 +28,7 @@ from identity.service_layer.commands import (
     LogOut,
     RefreshSession,
     ResetEnrolment,
+    UnlockAccount,
 )
 from identity.service_layer.components import Components
 from identity.service_layer.context import Context
@@ -156,6 +157,14 @@ class IdentityService(IdentityHttpService):
             return {**account.public(), "enrolment": enrolment.to_dict()}
 
         return self._write(request, "account.enrolment_reset", account_id, run)
+
+    @write_http("POST", "/accounts/<account_id>/unlock")
+    def unlock_account(self, request: Request, account_id: str) -> Response:
+        def run(ctx: Context) -> dict[str, object]:
+            body = schemas.parse(schemas.UnlockBody, request.get_data())
+            return handle(UnlockAccount(ctx.caller, account_id, body.reason), ctx).public()
+
+        return self._write(request, "account.unlock", account_id, run)
 
     # -- audit trail and description -----------------------------------------------------
 

@@ -15,15 +15,15 @@ from hrss.auth import Principal, Unauthenticated
 from hrss.contracts import PlatformError
 from hrss.observability.web import error_response
 from hrss.web import HttpService, json_response
-from identity.domain.errors import InvalidRequest, TooManyAttempts
+from identity.domain.errors import InvalidRequest, RetryLater
 from identity.service_layer.accounts import admin_role
 from identity.service_layer.context import Context
 
 
 def failure(error: PlatformError) -> Response:
-    """The error's JSON; a lockout also says when to try again (Retry-After, whole seconds, at least 1)."""
+    """The error's JSON; a lockout or throttle also says when to try again (Retry-After, whole seconds, at least 1)."""
     response = error_response(error)
-    if isinstance(error, TooManyAttempts):
+    if isinstance(error, RetryLater):
         response.headers["Retry-After"] = str(max(1, int(error.retry_after.total_seconds() + 0.999)))
     return response
 

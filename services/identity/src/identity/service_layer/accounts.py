@@ -1,4 +1,5 @@
-"""Account management: create, change roles, disable, reset enrolment — each a new version and one audit entry."""
+"""Account management: create, change roles, disable, reset enrolment — each a new version and one audit entry —
+and unlock a login lockout (an appended attempt and one audit entry)."""
 
 from __future__ import annotations
 
@@ -43,9 +44,11 @@ from identity.service_layer.commands import (
     DisableAccount,
     LinkInspector,
     ResetEnrolment,
+    UnlockAccount,
 )
 from identity.service_layer.context import Context
 from identity.service_layer.enrolment import Enrolment, issue_code
+from identity.service_layer.login import lockout_state
 
 
 def parse_node(code: str) -> Node:
@@ -211,6 +214,22 @@ def reset_enrolment(cmd: ResetEnrolment, ctx: Context) -> tuple[Account, Enrolme
     detail = {"enrolment_expires_at": enrolment.expires_at.isoformat(), "sessions_ended": str(ended)}
     ctx.audit(_record(cmd.actor, "account.enrolment_reset", changed, target, reason=cmd.reason, detail=detail))
     return changed, enrolment
+
+
+def unlock_account(cmd: UnlockAccount, ctx: Context) -> Account:
+    """Lift a login lockout early: an attempt of kind `unlocked` is appended, and the lockout is replayed from
+    it on (nothing is changed in place); audited with the reason and whether the account was locked."""
+    target = _target(ctx, cmd.actor, cmd.account_id)
+    node = Node(target.node)
+    for role in sorted({Role(r) for r in target.roles}):
+        check_grant(cmd.actor, role, node)  # an administrator of the account's node or above
+    ctx.repo.lock(target.id)
+    now = ctx.components.clock()
+    was_locked = not ctx.components.lockout.check(lockout_state(ctx, target.id), now).allowed
+    ctx.repo.add_attempt(target.login, target.id, now, "unlocked")
+    detail = {"was_locked": str(was_locked).lower()}
+    ctx.audit(_record(cmd.actor, "account.unlock", target, target, reason=cmd.reason, detail=detail))
+    return target
 
 
 def change_roles(cmd: ChangeRoles, ctx: Context) -> Account:

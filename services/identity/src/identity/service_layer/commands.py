@@ -105,3 +105,12 @@ class ChangePassword:
     new_password: str
     totp: str
     client: str | None = None
+
+
+@dataclass(frozen=True)
+class UnlockAccount:
+    """An administrator lifts a login lockout early (the holder was verified some other way); recorded and audited."""
+
+    actor: Principal
+    account_id: str
+    reason: str

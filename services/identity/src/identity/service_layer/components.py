@@ -1,5 +1,6 @@
-"""What the use cases work with besides the unit of work: keys, policies, the clock, and how to reach the
-account repository. `bootstrap.py` builds it from config; nothing here chooses an adapter."""
+"""What the use cases work with besides the unit of work: keys, policies (lockout per account, throttle per
+address, sessions), the clock, and how to reach the account repository. `bootstrap.py` builds it from config;
+nothing here chooses an adapter."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from hrss.auth import LockoutPolicy, Passwords, SessionPolicy, TokenIssuer, Toke
 from hrss.auth.secrets import AesGcmSecretCipher
 from hrss.contracts import utcnow
 from hrss.db import UnitOfWork
+from identity.domain.throttle import AddressThrottle
 
 if TYPE_CHECKING:
     from identity.adapters.repository import AccountRepository
@@ -28,6 +30,7 @@ class Components:
     cipher: AesGcmSecretCipher
     repository: Callable[[UnitOfWork], AccountRepository]
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
+    throttle: AddressThrottle = field(default_factory=AddressThrottle)
     sessions: SessionPolicy = field(default_factory=SessionPolicy)
     totp_issuer: str = "HRSS"
     enrolment_ttl: timedelta = timedelta(hours=72)

@@ -22,6 +22,7 @@ from identity.service_layer.commands import (
     LogOut,
     RefreshSession,
     ResetEnrolment,
+    UnlockAccount,
 )
 from identity.service_layer.context import Context
 
@@ -56,6 +57,7 @@ COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
     RefreshSession: login.refresh,
     LogOut: login.log_out,
     ResetEnrolment: accounts.reset_enrolment,
+    UnlockAccount: accounts.unlock_account,
     Enrol: enrolment.enrol,
     ConfirmEnrolment: enrolment.confirm,
     ChangePassword: login.change_password,

@@ -21,6 +21,7 @@ from hrss.contracts import PlatformError
 from identity.domain.errors import (
     AccountDisabled,
     LoginFailed,
+    LoginThrottled,
     NotEnrolled,
     PasswordUnchanged,
     RefreshInvalid,
@@ -64,22 +65,33 @@ def lockout_state(ctx: Context, account_id: str) -> LoginState:
 
 
 def log_in(cmd: LogIn, ctx: Context) -> Tokens | PlatformError:
-    """Tokens, or the error to answer with; failures are recorded (and committed), never raised."""
+    """Tokens, or the error to answer with; failures are recorded (and committed), never raised.
+
+    An address with too many recent failures is refused before any account is looked at. Past that, an unknown
+    login, a wrong password or code and a locked account get one answer (`LoginFailed`), so that nobody learns
+    from a login whether an account exists or is locked; the audit entry keeps the real reason."""
     c = ctx.components
     now = c.clock()
+    if cmd.client:
+        wait = c.throttle.wait(ctx.repo.failures_from(cmd.client, now - c.throttle.window), now)
+        if wait is not None:
+            ctx.repo.add_attempt(cmd.login, None, now, "throttled", client=cmd.client)
+            ctx.audit(_refused(cmd, None, ctx, LoginThrottled.code))
+            return LoginThrottled(wait)
     account = ctx.repo.get_by_login(cmd.login)
     if account is None:
         c.passwords.verify_unknown_account(cmd.password)
         ctx.repo.add_attempt(cmd.login, None, now, "failed", client=cmd.client)
-        ctx.audit(self_record("auth.login", None, cmd.login, ctx.home_node, Outcome.REFUSED, "login.failed"))
+        ctx.audit(_refused(cmd, None, ctx, LoginFailed.code))
         return LoginFailed()
     ctx.repo.lock(account.id)
     state = lockout_state(ctx, account.id)
     verdict = c.lockout.check(state, now)
     if not verdict.allowed:
+        c.passwords.verify_unknown_account(cmd.password)  # as long as a check, so the time does not tell either
         ctx.repo.add_attempt(cmd.login, account.id, now, "locked", client=cmd.client)
-        ctx.audit(self_record("auth.login", account, cmd.login, ctx.home_node, Outcome.REFUSED, verdict.code))
-        return TooManyAttempts(verdict.message, verdict.retry_after)
+        ctx.audit(_refused(cmd, account, ctx, verdict.code))
+        return LoginFailed()
     password_ok, new_hash = c.passwords.verify_and_upgrade(account.password_hash, cmd.password)
     step = None
     if password_ok:
@@ -88,17 +100,15 @@ def log_in(cmd: LogIn, ctx: Context) -> Tokens | PlatformError:
     if not password_ok or step is None:
         _, verdict = c.lockout.record_failure(state, now)
         ctx.repo.add_attempt(cmd.login, account.id, now, "failed", client=cmd.client)
-        ctx.audit(self_record("auth.login", account, cmd.login, ctx.home_node, Outcome.REFUSED, verdict.code))
-        if verdict.code == TooManyAttempts.code:
-            return TooManyAttempts(verdict.message, verdict.retry_after)
-        return LoginFailed(message=verdict.message)
+        ctx.audit(_refused(cmd, account, ctx, verdict.code))
+        return LoginFailed()
     if account.status is Status.PENDING:
         ctx.repo.add_attempt(cmd.login, account.id, now, "refused", client=cmd.client)
-        ctx.audit(self_record("auth.login", account, cmd.login, ctx.home_node, Outcome.REFUSED, "login.not_enrolled"))
+        ctx.audit(_refused(cmd, account, ctx, NotEnrolled.code))
         return NotEnrolled()
     if not account.active:
         ctx.repo.add_attempt(cmd.login, account.id, now, "refused", client=cmd.client)
-        ctx.audit(self_record("auth.login", account, cmd.login, ctx.home_node, Outcome.REFUSED, "login.disabled"))
+        ctx.audit(_refused(cmd, account, ctx, AccountDisabled.code))
         return AccountDisabled()
     ctx.repo.add_attempt(cmd.login, account.id, now, "ok", totp_step=step, client=cmd.client)
     if new_hash:
@@ -108,6 +118,10 @@ def log_in(cmd: LogIn, ctx: Context) -> Tokens | PlatformError:
     tokens = _issue(ctx, account, session.id)
     ctx.audit(self_record("auth.login", account, cmd.login, ctx.home_node, Outcome.OK, "login.ok"))
     return tokens
+
+
+def _refused(cmd: LogIn, account: Account | None, ctx: Context, code: str) -> AuditRecord:
+    return self_record("auth.login", account, cmd.login, ctx.home_node, Outcome.REFUSED, code)
 
 
 def _issue(ctx: Context, account: Account, session_id: str) -> Tokens:
