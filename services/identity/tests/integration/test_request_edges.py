@@ -50,3 +50,21 @@ def test_an_account_id_that_is_not_a_uuid_is_refused_before_anything_is_audited(
     for bad in ("%00", "not-a-uuid"):
         answer = identity.post(f"/accounts/{bad}/{path}", {"roles": ["planner"]} if path == "roles" else {}, token)
         refused(answer, "account_id")
+
+
+def test_look_alike_logins_and_bidi_names_are_refused_naming_the_field(identity: Running) -> None:
+    account_id, _ = identity.create_admin()
+    admin = identity.token({"province_admin"}, PROVINCE, account_id)
+    cases = [
+        ({"login": "\u0430dmin", "name": "假管理员"}, "login", "login.confusable"),
+        ({"login": "li si", "name": "李四"}, "login", "login.invalid_characters"),
+        ({"login": "li", "name": "李\u202e四"}, "name", "text.control_character"),
+    ]
+    for fields, field, code in cases:
+        answer = identity.post("/accounts", {**fields, "node": PROVINCE, "roles": ["planner"]}, admin)
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["code"] == code and answer.json()["errors"][0]["field"] == field
+    full_width = {"login": "ｗａｎｇ", "name": "王五", "node": PROVINCE, "roles": ["planner"]}
+    created = identity.post("/accounts", full_width, admin)
+    assert created.status_code == 201 and created.json()["login"] == "wang"
+    assert [a["login"] for a in identity.get("/accounts", admin).json()["accounts"]] == ["admin", "wang"]

@@ -3,6 +3,7 @@ and unlock a login lockout (an appended attempt and one audit entry)."""
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Iterable
 
@@ -19,6 +20,7 @@ from hrss.auth import (
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.auth.totp import generate_secret, provisioning_uri
 from hrss.contracts import InvalidNodeCode, Node
+from hrss.contracts.text import check_display_text, check_login
 from identity.domain.errors import (
     AccountNotFound,
     AlreadyDisabled,
@@ -91,8 +93,12 @@ def _new_account(  # type: ignore[no-untyped-def]
 ):
     if not login or len(login) > 64 or not login.isprintable():
         raise InvalidLogin()
+    login = check_login(login)  # NFKC, ASCII or CJK, no look-alike letters
+    if len(login) > 64:  # NFKC may lengthen it
+        raise InvalidLogin()
     if not name or len(name) > 100:
         raise InvalidName()
+    check_display_text(name, "name")
     if password is not None:
         check_password_policy(password, login=login)
     if ctx.repo.login_exists(login):
@@ -271,13 +277,14 @@ def disable_account(cmd: DisableAccount, ctx: Context) -> Account:
 def create_first_admin(cmd: CreateFirstAdmin, ctx: Context) -> tuple[Account, str]:
     """The first administrator of a node, from the command line; returns the account and its provisioning URI."""
     node = parse_node(cmd.node)
-    if ctx.repo.login_exists(cmd.login):
-        raise LoginTaken(login=cmd.login)
+    login = unicodedata.normalize("NFKC", cmd.login)  # checked in full by _new_account
+    if ctx.repo.login_exists(login):
+        raise LoginTaken(login=login)
     if ctx.repo.count_at(node.code):
         raise NodeNotEmpty(node=node.code)
     roles = frozenset({admin_role_for(node.level)})
     account, secret = _new_account(
-        ctx, login=cmd.login, name=cmd.name, node=node, roles=roles, password=cmd.password, by="cli"
+        ctx, login=login, name=cmd.name, node=node, roles=roles, password=cmd.password, by="cli"
     )
     ctx.audit(
         AuditRecord(

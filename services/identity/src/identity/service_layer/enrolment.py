@@ -12,6 +12,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,7 +70,7 @@ def _open(
     ctx: Context, login: str, presented: str, now: datetime
 ) -> tuple[Account | None, EnrolmentCode | PlatformError]:
     """The account behind `login`, locked and re-read, and its valid enrolment code (or why not)."""
-    account = ctx.repo.get_by_login(login)
+    account = ctx.repo.get_by_login(unicodedata.normalize("NFKC", login))  # as logins are kept
     if account is None:
         return None, EnrolmentInvalid()
     ctx.repo.lock(account.id)

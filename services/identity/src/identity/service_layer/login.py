@@ -78,7 +78,7 @@ def log_in(cmd: LogIn, ctx: Context) -> Tokens | PlatformError:
             ctx.repo.add_attempt(cmd.login, None, now, "throttled", client=cmd.client)
             ctx.audit(_refused(cmd, None, ctx, LoginThrottled.code))
             return LoginThrottled(wait)
-    account = ctx.repo.get_by_login(cmd.login)
+    account = ctx.repo.get_by_login(unicodedata.normalize("NFKC", cmd.login))  # as logins are kept
     if account is None:
         c.passwords.verify_unknown_account(cmd.password)
         ctx.repo.add_attempt(cmd.login, None, now, "failed", client=cmd.client)
