@@ -14,7 +14,16 @@ from typing import Any
 
 from identity.adapters.repository import AccountRepository
 from identity.bootstrap import bootstrap
-from identity.domain.model import Account, Attempt, EnrolmentCode, RefreshToken, RegisteredInspector, Session, Status
+from identity.domain.model import (
+    Account,
+    Attempt,
+    EnrolmentCode,
+    RefreshToken,
+    RegisteredInspector,
+    ResetRequest,
+    Session,
+    Status,
+)
 from identity.service_layer.components import Components
 
 from hrss.auth import SigningKey
@@ -46,6 +55,7 @@ class FakeAccountRepository(AccountRepository):
         self.codes: list[EnrolmentCode] = []
         self.spent_codes: dict[int, datetime] = {}
         self.locked: list[str] = []
+        self.reset_requests: list[ResetRequest] = []
 
     # -- accounts --------------------------------------------------------------------------
 
@@ -180,6 +190,21 @@ class FakeAccountRepository(AccountRepository):
         if code_id in self.spent_codes:
             raise ValueError(f"enrolment code {code_id} already spent")  # the primary key of enrolment_spent
         self.spent_codes[code_id] = at
+
+    # -- an administrator's reset --------------------------------------------------------------
+
+    def add_reset_request(self, account_id: str, by: str, at: datetime, reason: str | None) -> int:
+        self.reset_requests.append(ResetRequest(len(self.reset_requests) + 1, account_id, by, at, reason))
+        return len(self.reset_requests)
+
+    def latest_reset_request(self, account_id: str) -> ResetRequest | None:
+        return next((r for r in reversed(self.reset_requests) if r.account_id == account_id), None)
+
+    def approve_reset_request(self, request_id: int, by: str, at: datetime) -> None:
+        request = self.reset_requests[request_id - 1]
+        if request.approved_at is not None:
+            raise ValueError(f"reset request {request_id} already approved")  # the primary key of reset_approval
+        self.reset_requests[request_id - 1] = replace(request, approved_by=by, approved_at=at)
 
 
 class FakeClock:

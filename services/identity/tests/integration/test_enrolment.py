@@ -244,3 +244,31 @@ def test_a_session_idle_past_its_timeout_cannot_be_refreshed(identity, clock, fr
     idle = identity.post("/auth/refresh", {"refresh_token": refreshed.json()["refresh_token"]})
     assert idle.status_code == 401
     assert idle.json()["code"] == "session.idle" and "未操作" in idle.json()["message"]
+
+
+def test_an_administrators_reset_waits_for_a_second_administrator_who_alone_sees_the_code(
+    identity: Running, clock: Clock
+) -> None:
+    first_id, _ = identity.create_admin()
+    city_id, city_secret = identity.create_admin(node="330100", login="city", name="市管理员")
+    first = identity.token({"province_admin"}, PROVINCE, first_id)
+    second_body = {"login": "admin2", "name": "副管理员", "node": PROVINCE, "roles": ["province_admin"]}
+    second = identity.token({"province_admin"}, PROVINCE, identity.post("/accounts", second_body, first).json()["id"])
+    session = login(identity, "city", PASSWORD, clock.code(city_secret)).json()
+
+    asked = identity.post(f"/accounts/{city_id}/enrolment", {"reason": "手机丢失"}, first)
+    assert asked.status_code == 202, asked.text
+    assert asked.json()["enrolment"] is None and asked.json()["approval_required"] is True
+    assert asked.json()["status"] == "active"  # nothing changed yet: the holder still works
+    assert identity.post("/auth/refresh", {"refresh_token": session["refresh_token"]}).status_code == 200
+
+    alone = identity.post(f"/accounts/{city_id}/enrolment/approve", {}, first)
+    assert alone.status_code == 403 and alone.json()["code"] == "access.second_admin_required"
+    approved = identity.post(f"/accounts/{city_id}/enrolment/approve", {}, second)
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["status"] == "pending" and approved.json()["enrolment"]["code"]
+    refreshed = identity.post("/auth/refresh", {"refresh_token": session["refresh_token"]})
+    assert refreshed.status_code == 401  # the holder's session ended with the reset
+    assert enrol(identity, "city", approved.json()["enrolment"]["code"]).status_code == 200
+    again = identity.post(f"/accounts/{city_id}/enrolment/approve", {}, second)
+    assert again.status_code == 409 and again.json()["code"] == "enrolment.no_reset_request"

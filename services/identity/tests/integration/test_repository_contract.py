@@ -133,6 +133,20 @@ def test_an_unlock_restarts_the_lockout_replay_and_an_addresss_failures_are_coun
     assert repo.failures_from("10.0.0.9", at[1]) == [at[1], at[3]] and repo.failures_from("10.0.0.7", T0) == []
 
 
+def test_a_reset_request_is_the_latest_one_and_is_approved_once(repo: AccountRepository) -> None:
+    li = added(repo, "li", roles=("city_admin",))
+    assert repo.latest_reset_request(li.id) is None
+    first = repo.add_reset_request(li.id, "admin-1", T0, None)
+    second = repo.add_reset_request(li.id, "admin-1", T0 + timedelta(minutes=1), "手机丢失")
+    latest = repo.latest_reset_request(li.id)
+    assert latest is not None and (latest.id, latest.reason, latest.approved_at) == (second, "手机丢失", None)
+    assert first != second
+    at = T0 + timedelta(minutes=2)
+    repo.approve_reset_request(second, "admin-2", at)
+    approved = repo.latest_reset_request(li.id)
+    assert approved is not None and (approved.approved_by, approved.approved_at) == ("admin-2", at)
+
+
 def test_sessions_end_once_and_all_of_an_account_but_the_one_kept(repo: AccountRepository) -> None:
     li, wang = added(repo, "li"), added(repo, "wang")
     ids = [str(uuid.uuid4()) for _ in range(4)]

@@ -12,6 +12,7 @@ import pytest
 from handlers_harness import CITY, COUNTY, NEW_PASSWORD, PASSWORD, PROVINCE, Identity, acting, refused, secret_of
 from identity.domain.model import Account, Status
 from identity.service_layer.commands import (
+    ApproveEnrolmentReset,
     ChangePassword,
     ChangeRoles,
     ConfirmEnrolment,
@@ -37,7 +38,7 @@ from hrss.contracts.events.registry import InspectorChanged
 def test_every_command_has_a_handler_and_a_test_here() -> None:
     tested = {CreateFirstAdmin, CreateAccount, ChangeRoles, LinkInspector, DisableAccount, ResetEnrolment}
     tested |= {LogIn, RefreshSession, LogOut, Enrol, ConfirmEnrolment, ChangePassword}
-    tested |= {UnlockAccount}  # in test_login_defences.py
+    tested |= {UnlockAccount, ApproveEnrolmentReset}  # in test_login_defences.py, test_admin_reset.py
     assert set(COMMAND_HANDLERS) == tested
 
 

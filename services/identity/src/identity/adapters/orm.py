@@ -132,6 +132,28 @@ inspector_view = Table(
     Column("status", String(20), nullable=False),
 )
 
+# Revision 0005: an enrolment reset of an administrator is a request by one administrator and the approval of
+# another; both append-only (one approval per request: its primary key).
+reset_request = Table(
+    "reset_request",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("account_id", UUID(as_uuid=False), ForeignKey(f"{SCHEMA}.account.id"), nullable=False),
+    Column("requested_by", Text, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text),
+    Index("reset_request_account", "account_id", "id"),
+)
+
+reset_approval = Table(
+    "reset_approval",
+    metadata,
+    Column("request_id", BigInteger, ForeignKey(f"{SCHEMA}.reset_request.id"), primary_key=True),
+    Column("approved_by", Text, nullable=False),
+    Column("approved_at", DateTime(timezone=True), nullable=False),
+)
+RESET_TABLES = ["reset_request", "reset_approval"]
+
 # revision 0001 creates TABLES; revision 0002 creates ENROLMENT_TABLES (append-only as well)
 ENROLMENT_TABLES = ["enrolment_code", "enrolment_spent"]
 TABLES = ["account", "account_version", "login_attempt", "session", "refresh_token", "audit_entry", "outbox", "inbox"]

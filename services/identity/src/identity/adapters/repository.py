@@ -24,6 +24,7 @@ from identity.adapters.orm import (
     refresh_token,
     session,
 )
+from identity.adapters.resets import SqlResetRequests
 from identity.domain.model import (
     Account,
     Attempt,
@@ -31,6 +32,7 @@ from identity.domain.model import (
     EnrolmentCode,
     RefreshToken,
     RegisteredInspector,
+    ResetRequest,
     Session,
     Status,
 )
@@ -160,9 +162,24 @@ class AccountRepository(ABC):
     @abstractmethod
     def spend_enrolment_code(self, code_id: int, at: datetime) -> None: ...
 
+    # -- an administrator's reset: request and approval --------------------------------------------
 
-class SqlAlchemyAccountRepository(SqlLoginAttempts, AccountRepository):
-    """The accounts in PostgreSQL (schema `identity`), in the unit of work's session (login attempts: the mixin)."""
+    @abstractmethod
+    def add_reset_request(self, account_id: str, by: str, at: datetime, reason: str | None) -> int:
+        """Record a request to reset the account's enrolment; its id."""
+
+    @abstractmethod
+    def latest_reset_request(self, account_id: str) -> ResetRequest | None:
+        """The account's latest reset request, with its approval if it has one."""
+
+    @abstractmethod
+    def approve_reset_request(self, request_id: int, by: str, at: datetime) -> None:
+        """Record the approval of a request (once: a second approval of the same request fails)."""
+
+
+class SqlAlchemyAccountRepository(SqlLoginAttempts, SqlResetRequests, AccountRepository):
+    """The accounts in PostgreSQL (schema `identity`), in the unit of work's session (login attempts and reset
+    requests: the mixins)."""
 
     def __init__(self, db: DbSession) -> None:
         self.db = db

@@ -122,6 +122,16 @@ class OwnEnrolmentReset(AccessDenied):
     template = "管理员不能重置自己账号的激活码"
 
 
+class SecondAdminRequired(AccessDenied):
+    code = "access.second_admin_required"
+    template = "管理员账号的激活码重置须由另一位管理员批准"
+
+
+class NoResetRequest(Conflict):
+    code = "enrolment.no_reset_request"
+    template = "该账号没有待批准的激活码重置申请"
+
+
 # -- the inspector an account acts as --------------------------------------------------------
 
 

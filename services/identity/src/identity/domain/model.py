@@ -128,6 +128,20 @@ class EnrolmentCode:
 
 
 @dataclass(frozen=True)
+class ResetRequest:
+    """One administrator's request to reset the enrolment of an administrator's account, waiting for another's
+    approval (`approved_at` once given)."""
+
+    id: int
+    account_id: str
+    requested_by: str
+    requested_at: datetime
+    reason: str | None = None
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Attempt:
     """One login attempt as stored for lockout and TOTP replay protection."""
 

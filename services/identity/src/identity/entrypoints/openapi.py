@@ -15,7 +15,7 @@ _ERRORS = {
     "403": "无权操作（access.*）",
     "404": "账号不存在或不在本账号管辖范围内（account.not_found）",
     "409": "冲突（account.login_taken, account.already_disabled, account.inspector_taken, account.node_not_empty, "
-    "enrolment.not_enrolled）",
+    "enrolment.not_enrolled, enrolment.no_reset_request）",
     "429": "本地址登录失败次数过多（auth.throttled）或修改密码时账号暂时锁定（login.locked），见 Retry-After",
 }
 
@@ -79,7 +79,16 @@ ROUTES: list[Route] = [
     (
         "POST",
         "/accounts/{account_id}/enrolment",
-        "重新签发激活码（管理员；旧激活码、密码、动态口令与会话随即失效，账号待重新激活）",
+        "重新签发激活码（管理员；旧激活码、密码、动态口令与会话随即失效，账号待重新激活）；"
+        "管理员账号的重置仅登记申请（202，不返回激活码），须另一位管理员批准",
+        schemas.ResetEnrolmentBody,
+        200,
+        [],
+    ),
+    (
+        "POST",
+        "/accounts/{account_id}/enrolment/approve",
+        "批准另一位管理员提出的管理员账号激活码重置：随即重置，新激活码仅向批准人显示一次",
         schemas.ResetEnrolmentBody,
         200,
         [],

@@ -17,6 +17,7 @@ from identity.entrypoints import schemas
 from identity.entrypoints.openapi import OPENAPI
 from identity.entrypoints.writes import IdentityHttpService, answer
 from identity.service_layer.commands import (
+    ApproveEnrolmentReset,
     ChangePassword,
     ChangeRoles,
     ConfirmEnrolment,
@@ -151,9 +152,20 @@ class IdentityService(IdentityHttpService):
 
     @write_http("POST", "/accounts/<account_id>/enrolment")
     def reset_enrolment(self, request: Request, account_id: str) -> Response:
-        def run(ctx: Context) -> dict[str, object]:
+        def run(ctx: Context) -> Response:
             body = schemas.parse(schemas.ResetEnrolmentBody, request.get_data())
             account, enrolment = handle(ResetEnrolment(ctx.caller, account_id, body.reason), ctx)
+            if enrolment is None:  # an administrator's account: waits for a second administrator's approval
+                return json_response({**account.public(), "enrolment": None, "approval_required": True}, 202)
+            return json_response({**account.public(), "enrolment": enrolment.to_dict()})
+
+        return self._write(request, "account.enrolment_reset", account_id, run)
+
+    @write_http("POST", "/accounts/<account_id>/enrolment/approve")
+    def approve_enrolment_reset(self, request: Request, account_id: str) -> Response:
+        def run(ctx: Context) -> dict[str, object]:
+            body = schemas.parse(schemas.ResetEnrolmentBody, request.get_data())
+            account, enrolment = handle(ApproveEnrolmentReset(ctx.caller, account_id, body.reason), ctx)
             return {**account.public(), "enrolment": enrolment.to_dict()}
 
         return self._write(request, "account.enrolment_reset", account_id, run)

@@ -33,13 +33,16 @@ from identity.domain.errors import (
     InvalidNode,
     LoginTaken,
     NodeNotEmpty,
+    NoResetRequest,
     NotInspector,
     OwnAccountDisabled,
     OwnEnrolmentReset,
     OwnRoles,
+    SecondAdminRequired,
 )
 from identity.domain.model import Account, Change, RegisteredInspector, Status
 from identity.service_layer.commands import (
+    ApproveEnrolmentReset,
     ChangeRoles,
     CreateAccount,
     CreateFirstAdmin,
@@ -197,28 +200,64 @@ def link_inspector(cmd: LinkInspector, ctx: Context) -> Account:
     return changed
 
 
-def reset_enrolment(cmd: ResetEnrolment, ctx: Context) -> tuple[Account, Enrolment]:
+def reset_enrolment(cmd: ResetEnrolment, ctx: Context) -> tuple[Account, Enrolment | None]:
     """A fresh enrolment code for a lost authenticator or password: earlier codes, the password, the TOTP
-    secret and every session of the account stop working; the account is pending until the user enrols again."""
-    target = _target(ctx, cmd.actor, cmd.account_id)
-    if target.id == cmd.actor.account_id:
+    secret and every session of the account stop working; the account is pending until the user enrols again.
+
+    An administrator's account is not reset by one person: the request is recorded (and audited) and waits for
+    a second administrator's approval (`approve_enrolment_reset`); the answer then carries no code."""
+    target = _reset_target(ctx, cmd.actor, cmd.account_id)
+    if not {Role(r) for r in target.roles} & ADMIN_ROLES:
+        return _reset(ctx, cmd.actor, target, cmd.reason, {})
+    now = ctx.components.clock()
+    request_id = ctx.repo.add_reset_request(target.id, cmd.actor.account_id, now, cmd.reason)
+    detail = {"request_id": str(request_id), "approval": "required"}
+    ctx.audit(_record(cmd.actor, "account.enrolment_reset_request", target, target, reason=cmd.reason, detail=detail))
+    return target, None
+
+
+def approve_enrolment_reset(cmd: ApproveEnrolmentReset, ctx: Context) -> tuple[Account, Enrolment]:
+    """Reset an administrator's enrolment on the open request of another administrator: the approver must be a
+    third person who may manage the account; the code is shown once to the approver, who hands it to the holder."""
+    target = _reset_target(ctx, cmd.actor, cmd.account_id)
+    request = ctx.repo.latest_reset_request(target.id)
+    now = ctx.components.clock()
+    if request is None or request.approved_at is not None or now - request.requested_at >= ctx.components.enrolment_ttl:
+        raise NoResetRequest()
+    if request.requested_by == cmd.actor.account_id:
+        raise SecondAdminRequired()
+    ctx.repo.approve_reset_request(request.id, cmd.actor.account_id, now)
+    detail = {"request_id": str(request.id), "requested_by": request.requested_by}
+    return _reset(ctx, cmd.actor, target, cmd.reason or request.reason, detail)
+
+
+def _reset_target(ctx: Context, actor: Principal, account_id: str) -> Account:
+    """The account to reset, current under its lock: in scope, not the actor's own, manageable, not disabled."""
+    target = _target(ctx, actor, account_id)
+    if target.id == actor.account_id:
         raise OwnEnrolmentReset()
     node = Node(target.node)
     for role in sorted({Role(r) for r in target.roles}):
-        check_grant(cmd.actor, role, node)
+        check_grant(actor, role, node)
     ctx.repo.lock(target.id)
     target = ctx.repo.get(target.id) or target  # the version current under the lock
     if target.is_disabled:
         raise AlreadyDisabled()
+    return target
+
+
+def _reset(
+    ctx: Context, actor: Principal, target: Account, reason: str | None, detail: dict[str, str]
+) -> tuple[Account, Enrolment]:
     now = ctx.components.clock()
     changed = target.next_version(
-        Change.ENROLMENT, cmd.actor.account_id, now, status=Status.PENDING, password_hash=UNUSABLE_HASH
+        Change.ENROLMENT, actor.account_id, now, status=Status.PENDING, password_hash=UNUSABLE_HASH
     )
     ctx.repo.add_version(changed)
-    enrolment = issue_code(ctx, target.id, cmd.actor.account_id)
+    enrolment = issue_code(ctx, target.id, actor.account_id)
     ended = ctx.repo.end_sessions_of(target.id, now, "reset")
-    detail = {"enrolment_expires_at": enrolment.expires_at.isoformat(), "sessions_ended": str(ended)}
-    ctx.audit(_record(cmd.actor, "account.enrolment_reset", changed, target, reason=cmd.reason, detail=detail))
+    detail = {**detail, "enrolment_expires_at": enrolment.expires_at.isoformat(), "sessions_ended": str(ended)}
+    ctx.audit(_record(actor, "account.enrolment_reset", changed, target, reason=reason, detail=detail))
     return changed, enrolment
 
 

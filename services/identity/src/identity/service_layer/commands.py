@@ -79,6 +79,16 @@ class ResetEnrolment:
 
 
 @dataclass(frozen=True)
+class ApproveEnrolmentReset:
+    """A second administrator approves the open request to reset an administrator's enrolment: the reset happens
+    then, and the new code is shown once to the approver (not to whoever asked)."""
+
+    actor: Principal
+    account_id: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
 class Enrol:
     """The user sets a password with an enrolment code and receives a new TOTP secret."""
 

@@ -10,6 +10,7 @@ from hrss.contracts.events.registry import InspectorChanged
 from identity.domain.model import RegisteredInspector
 from identity.service_layer import accounts, enrolment, login
 from identity.service_layer.commands import (
+    ApproveEnrolmentReset,
     ChangePassword,
     ChangeRoles,
     ConfirmEnrolment,
@@ -58,6 +59,7 @@ COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
     LogOut: login.log_out,
     ResetEnrolment: accounts.reset_enrolment,
     UnlockAccount: accounts.unlock_account,
+    ApproveEnrolmentReset: accounts.approve_enrolment_reset,
     Enrol: enrolment.enrol,
     ConfirmEnrolment: enrolment.confirm,
     ChangePassword: login.change_password,
