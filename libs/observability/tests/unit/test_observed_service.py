@@ -58,6 +58,14 @@ class Echo(ObservedService):
     def echo(self, request):  # type: ignore[no-untyped-def]
         return 200, request.get_data(as_text=True)
 
+    @http("POST", "/json")
+    def json_write(self, request):  # type: ignore[no-untyped-def]
+        return 200, str(len(request.get_data()))
+
+    @http("POST", "/upload", streams=True)
+    def upload(self, request):  # type: ignore[no-untyped-def]
+        return 200, str(len(request.environ["wsgi.input"].read()))
+
 
 @pytest.fixture
 def echo_url():  # type: ignore[no-untyped-def]
@@ -109,6 +117,11 @@ def test_a_body_over_the_endpoints_limit_is_refused_before_it_is_read(echo_url):
     assert chunked.status_code == 411 and chunked.json()["code"] == "request.length_required"
     big_get = requests.get(f"{echo_url}/health", data="x" * (64 * 1024 + 1), timeout=5)
     assert big_get.status_code == 413
+    # a write says no limit of its own: 1 MB; an upload that streams bounds its body itself
+    assert requests.post(f"{echo_url}/json", data=b"x" * 1_000_000, timeout=5).text == "1000000"
+    assert requests.post(f"{echo_url}/json", data=b"x" * 1_000_001, timeout=5).status_code == 413
+    streamed = requests.post(f"{echo_url}/upload", data=iter([b"x" * 700_000, b"x" * 700_000]), timeout=5)
+    assert streamed.status_code == 200 and streamed.text == "1400000"
 
 
 def test_query_strings_never_reach_the_access_log():

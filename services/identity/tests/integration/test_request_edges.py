@@ -68,3 +68,16 @@ def test_look_alike_logins_and_bidi_names_are_refused_naming_the_field(identity:
     created = identity.post("/accounts", full_width, admin)
     assert created.status_code == 201 and created.json()["login"] == "wang"
     assert [a["login"] for a in identity.get("/accounts", admin).json()["accounts"]] == ["admin", "wang"]
+
+
+def test_hostile_anonymous_bodies_get_a_code_never_a_500_or_an_exception_name(identity: Running) -> None:
+    import requests
+
+    login = f"{identity.url}/auth/login"
+    nested = requests.post(login, data=b"[" * 100_000, headers={"Content-Type": "application/json"}, timeout=30)
+    assert nested.status_code == 400 and nested.json()["code"] == "request.not_json", nested.text
+    huge = requests.post(login, data=b"{" + b" " * 2_000_000 + b"}", timeout=30)
+    assert huge.status_code == 413 and huge.json()["code"] == "request.too_large", huge.text
+    for answer in (nested, huge):
+        assert "Error" not in answer.text and "Traceback" not in answer.text
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"

@@ -28,7 +28,7 @@ SECURITY_HEADERS = {
     "Cross-Origin-Resource-Policy": "same-origin",
 }
 READ_BODY_LIMIT = 64 * 1024  # a GET or other read carries no more than this
-WRITE_BODY_LIMIT: int | None = None  # writes: each endpoint says its limit (JSON writes bound themselves in parse)
+WRITE_BODY_LIMIT = 1_000_000  # a JSON write; an upload that streams and bounds its body itself says `streams=True`
 _QUERY = re.compile(r'("[A-Z]+ [^ ?"]*)\?[^ "]*')
 _HTTP_CODES = {404: ("request.not_found", "没有这个地址"), 405: ("request.method_not_allowed", "该地址不接受此方法")}
 
@@ -127,17 +127,19 @@ class PlatformWebServer(WebServer):
 
 class PlatformHttp(PlatformErrorResponses, HttpRequestHandler):
     """`@http(method, url, max_body=N)`: an endpoint on the platform's web server. A body over `max_body` bytes is
-    refused with 413 `request.too_large` before it is read (default: 64 KiB for GET, HEAD, DELETE and OPTIONS;
-    writes say their own, and JSON bodies are bounded again by `hrss.web.parse`); on an endpoint with a limit, a
-    body without a length (chunked) is refused with 411 `request.length_required` (an upload endpoint that streams
-    and bounds chunked bodies itself leaves `max_body` unset)."""
+    refused with 413 `request.too_large` before it is read (default: 64 KiB for GET, HEAD, DELETE and OPTIONS, 1 MB
+    for other methods), and a body without a length (chunked) with 411 `request.length_required`. An upload that
+    streams its body and bounds it itself (evidence) says `streams=True`."""
 
     server = PlatformWebServer()
 
-    def __init__(self, method: str, url: str, max_body: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, method: str, url: str, max_body: int | None = None, streams: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(method, url, **kwargs)
         reads = method.upper() in {"GET", "HEAD", "DELETE", "OPTIONS"}
-        self.max_body = max_body if max_body is not None else (READ_BODY_LIMIT if reads else WRITE_BODY_LIMIT)
+        default = READ_BODY_LIMIT if reads else WRITE_BODY_LIMIT
+        self.max_body: int | None = None if streams else (max_body if max_body is not None else default)
 
     def handle_request(self, request: Request) -> Response:
         limit = self.max_body

@@ -102,7 +102,7 @@ class EvidenceService(HttpService):
 
     # -- evidence ---------------------------------------------------------------------------
 
-    @write_http("POST", "/evidence")
+    @write_http("POST", "/evidence", streams=True)  # bounded while streamed, by the node's upload limit
     def upload(self, request: Request) -> Response:
         def run(ctx: Context) -> Any:
             q = schemas.parse_query(schemas.UploadQuery, dict(request.args.items()))

@@ -85,5 +85,5 @@ def parse(model: type[B], raw: bytes) -> B:
         return model.model_validate(data)
     except ValidationError as error:
         raise InvalidRequest(fields="、".join(field_path(e["loc"], "请求体") for e in error.errors())) from None
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # nesting deep enough to exhaust the parser: not JSON
         raise NotJson() from None
