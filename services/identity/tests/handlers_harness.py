@@ -7,15 +7,15 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from fakes import FakeAccountRepository, FakeClock, fake_components
 from identity.domain.model import Account, Status
 from identity.service_layer.commands import ConfirmEnrolment, CreateAccount, CreateFirstAdmin, Enrol, LogIn
 from identity.service_layer.context import Context
 from identity.service_layer.handlers import handle, handle_events
+from identity_fakes import FakeAccountRepository, FakeClock, fake_components
 
 from hrss.audit import AuditRecord
 from hrss.auth import Principal, Role
-from hrss.contracts import PlatformError
+from hrss.contracts import Envelope, PlatformError
 from hrss.testing.fakes import FakeUnitOfWork
 
 PROVINCE, CITY, COUNTY = "330000", "330100", "330102"
@@ -42,6 +42,7 @@ class Identity:
         self.clock = FakeClock()
         self.components = fake_components(self.repo, self.clock)
         self.audited: list[AuditRecord] = []
+        self.published: list[Envelope] = []
 
     def context(self, principal: Principal | None = None) -> tuple[FakeUnitOfWork, Context]:
         uow = FakeUnitOfWork(service="identity", nodes=(PROVINCE,))
@@ -52,6 +53,7 @@ class Identity:
         result = handle(command, ctx)
         uow.commit()
         self.audited += [record for _, record in uow.audited]
+        self.published += uow.committed
         return result
 
     def events(self, *events: object) -> None:

@@ -50,6 +50,10 @@ def test_one_administrator_cannot_reset_another_administrators_enrolment_alone(
     entry = identity.last()
     assert (entry.action, entry.actor, entry.reason) == ("account.enrolment_reset", second.id, "手机丢失")
     assert entry.detail["requested_by"] == admin.id and entry.detail["sessions_ended"] == "1"
+    [told] = [e for e in identity.published if e.type == "identity.enrolment_reset"]  # the holder is to be told
+    assert told.subject == city.id and told.payload["node"] == CITY
+    assert (told.payload["reset_by"], told.payload["requested_by"]) == (second.id, admin.id)
+    assert told.payload["reason"] == "手机丢失" and "code" not in told.payload
     assert isinstance(identity.run(Enrol("city", enrolment.code, NEW_PASSWORD)), str)
     assert refusal(identity, ApproveEnrolmentReset(acting(second), city.id), second) == "enrolment.no_reset_request"
 

@@ -20,6 +20,7 @@ from hrss.auth import (
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.auth.totp import generate_secret, provisioning_uri
 from hrss.contracts import InvalidNodeCode, Node
+from hrss.contracts.events.identity import EnrolmentReset
 from hrss.contracts.text import check_display_text, check_login
 from identity.domain.errors import (
     AccountNotFound,
@@ -256,6 +257,18 @@ def _reset(
     ctx.repo.add_version(changed)
     enrolment = issue_code(ctx, target.id, actor.account_id)
     ended = ctx.repo.end_sessions_of(target.id, now, "reset")
+    ctx.uow.publish(
+        EnrolmentReset(
+            account_id=uuid.UUID(target.id),
+            node=target.node,
+            reset_by=actor.account_id,
+            requested_by=detail.get("requested_by"),
+            reason=reason,
+            reset_at=now,
+            code_expires_at=enrolment.expires_at,
+        ),
+        subject=target.id,
+    )
     detail = {**detail, "enrolment_expires_at": enrolment.expires_at.isoformat(), "sessions_ended": str(ended)}
     ctx.audit(_record(actor, "account.enrolment_reset", changed, target, reason=reason, detail=detail))
     return changed, enrolment
