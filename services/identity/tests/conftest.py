@@ -13,6 +13,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from identity_testkit import Clock, Running, identity_config, migrate
 
 from hrss.auth import SigningKey
+from hrss.testing.modules import load_as
+
+load_as("identity_fakes", Path(__file__).parent / "fakes.py")  # tests/fakes.py under a name of its own
 
 
 @pytest.fixture

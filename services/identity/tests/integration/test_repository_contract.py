@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from fakes import FakeAccountRepository
 from identity.adapters.repository import AccountRepository, SqlAlchemyAccountRepository
 from identity.domain.model import Account, Attempt, Change, RegisteredInspector, Session, Status
+from identity_fakes import FakeAccountRepository
 from identity_testkit import migrate
 from sqlalchemy.orm import Session as DbSession
 
