@@ -171,3 +171,12 @@ def test_an_amendment_based_on_an_older_version_is_refused(office: Office) -> No
     assert office.refusal(APPROVER, DecideAmendment(two["amendment_id"], "approve")) == "amendment.stale"
     unknown = ProposeAmendment(archive_id, "补充", "增补", (str(uuid.uuid4()),))
     assert office.refusal(KEEPER, unknown) == "archive.evidence_unknown"
+
+
+def test_a_file_name_with_a_bidi_override_or_control_character_is_refused_before_anything_is_written(
+    office: Office,
+) -> None:
+    for name in ("invoice\u202egnp.pdf.png", "账簿\u200b.pdf", "账簿\x07.pdf"):
+        assert office.refusal(INSPECTOR, office.upload(pdf(salt="d"), filename=name)) == "text.control_character"
+    assert (office.repo.intents, office.store.objects, office.events) == ({}, {}, [])
+    assert office.call(INSPECTOR, office.upload(pdf(salt="d"), filename="账簿　2026.pdf"))["evidence_id"]

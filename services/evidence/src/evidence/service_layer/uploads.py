@@ -27,6 +27,7 @@ from evidence.domain.storage import Stored, StoreError
 from evidence.service_layer.context import UPLOADERS, Context
 from evidence.service_layer.visits import check_uploader
 from hrss.contracts.events.evidence import EvidenceFiled
+from hrss.contracts.text import check_display_text
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
     role = check_uploader(ctx.principal, ctx.visits.get(spec.visit_id), spec.visit_id, spec.node, UPLOADERS)
     settings, store = ctx.components.settings, ctx.components.store
     kind = EvidenceKind(spec.kind)
+    check_display_text(spec.filename, "filename")  # a bidi override would show `invoice\u202egnp.pdf.png` reversed
     extension = extension_of(spec.filename)
     algorithm = spec.algorithm or settings.algorithm
     new_hash(algorithm)

@@ -155,7 +155,7 @@ def try_parse_entity(raw: Mapping[str, Any], regions: RegionTable) -> tuple[Enti
     record = fields.Collector(raw, ENTITY_FIELDS)
     field, errors = record.field, record.errors
     uscc = field("uscc", fields.uscc)
-    name = field("name", fields.text, max_length=200)
+    name = field("name", fields.display_text, max_length=200)
     object_type = field("object_type", fields.choice, ObjectType, OBJECT_TYPE_LABELS, default=ObjectType.ENTERPRISE)
     region_code = field("region_code", fields.region, regions)
     industry = field("industry", fields.text, max_length=100, required=False)

@@ -13,7 +13,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from hrss.contracts.errors import FieldError
+from hrss.contracts.errors import FieldError, InvalidRecord
+from hrss.contracts.text import check_display_text
 from hrss.contracts.uscc import InvalidUscc, check_uscc
 from registry.domain.regions import RegionTable, UnknownRegion
 
@@ -51,6 +52,18 @@ def text(value: Any, label: str, *, max_length: int = 200, required: bool = True
         raise BadField("field.characters", f"{label}含有不允许的控制字符或无效编码")
     if len(result) > max_length:
         raise BadField("field.too_long", f"{label}不能超过 {max_length} 个字符（现为 {len(result)} 个）")
+    return result
+
+
+def display_text(value: Any, label: str, *, max_length: int = 200, required: bool = True) -> str | None:
+    """`text`, refusing also format and private-use characters (bidi overrides, zero-width, U+E000…): what a name
+    shows must be what it is. `str.isprintable` screens at C speed; only a flagged value is looked at closely."""
+    result = text(value, label, max_length=max_length, required=required)
+    if result is not None and not result.isprintable():
+        try:
+            check_display_text(result, label)
+        except InvalidRecord as refused:
+            raise BadField(refused.code, refused.errors[0].message) from None
     return result
 
 

@@ -177,7 +177,7 @@ def try_parse_inspector(raw: Mapping[str, Any], regions: RegionTable) -> tuple[I
     if credential and not _CREDENTIAL.match(credential):
         fail("credential_no", "inspector.credential_format", "执法证号只能包含字母、数字和连字符（4 到 40 位）")
     expires = field("credential_expires", fields.day, required=True)
-    name = field("name", fields.text, max_length=50)
+    name = field("name", fields.display_text, max_length=50)
     unit = field("unit", fields.text, max_length=100)
     node = field("node", fields.region, regions)
     line = field("line", fields.choice, Line, LINE_LABELS)
