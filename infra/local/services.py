@@ -154,7 +154,10 @@ def spawn(name: str, args: list[str], env: dict[str, str], cwd: Path) -> None:
     if pid_of(name):
         print(f"    {name}: already running")
         return
-    log = (STATE / f"{name}.log").open("ab")
+    log_path = STATE / f"{name}.log"
+    log_path.touch(mode=0o600)  # a service's log may name accounts and nodes: not for other users of the machine
+    log_path.chmod(0o600)
+    log = log_path.open("ab")
     proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     (STATE / f"{name}.pid").write_text(str(proc.pid))
     print(f"    {name}: started (pid {proc.pid}, log {STATE / (name + '.log')})")
