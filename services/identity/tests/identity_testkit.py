@@ -49,6 +49,28 @@ def migrate(dsn: str) -> None:
     upgrade(SERVICE_DIR / "migrations", dsn, "identity")
 
 
+def inspector_event(credential_no: str, node: str, status: str = "active", version: int = 1) -> InspectorChanged:
+    """The registry's event for one inspector of `node` (its id derived from node and credential number)."""
+    return InspectorChanged(
+        inspector_id=uuid.uuid5(uuid.NAMESPACE_URL, f"inspector/{node}/{credential_no}"),
+        version=version,
+        credential_no=credential_no,
+        credential_expires="2029-12-31",
+        name=f"检查员{credential_no}",
+        unit="劳动保障监察支队",
+        node=node,
+        line="劳动保障监察",
+        position=None,
+        qualifications=["行政执法资格"],
+        expertise=[],
+        pool="enforcement",
+        status=status,
+        station_region=None,
+        former_employers=[],
+        changed_at="2026-12-01T00:00:00+00:00",
+    )
+
+
 class Running:
     """A started identity service and what tests need to talk to it."""
 
@@ -75,25 +97,8 @@ class Running:
 
     def publish_inspector(self, credential_no: str, node: str, status: str = "active", version: int = 1) -> str:
         """The registry publishes an inspector (as its relay would); returns the inspector id."""
-        inspector_id = uuid.uuid5(uuid.NAMESPACE_URL, f"inspector/{node}/{credential_no}")
-        state = InspectorChanged(
-            inspector_id=inspector_id,
-            version=version,
-            credential_no=credential_no,
-            credential_expires="2029-12-31",
-            name=f"检查员{credential_no}",
-            unit="劳动保障监察支队",
-            node=node,
-            line="劳动保障监察",
-            position=None,
-            qualifications=["行政执法资格"],
-            expertise=[],
-            pool="enforcement",
-            status=status,
-            station_region=None,
-            former_employers=[],
-            changed_at="2026-12-01T00:00:00+00:00",
-        )
+        state = inspector_event(credential_no, node, status, version)
+        inspector_id = state.inspector_id
         envelope = registry.build(state, subject=str(inspector_id), producer=Producer(service="registry", node=node))
         contract = registry.contract_of(InspectorChanged)
         message = Message(contract.topic, str(inspector_id).encode(), envelope.to_bytes())

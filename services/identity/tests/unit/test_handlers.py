@@ -29,10 +29,10 @@ from identity.service_layer.commands import (
 )
 from identity.service_layer.handlers import COMMAND_HANDLERS
 from identity.service_layer.login import Tokens
+from identity_testkit import inspector_event as inspector
 
 from hrss.audit import Outcome
 from hrss.contracts import PlatformError
-from hrss.contracts.events.registry import InspectorChanged
 
 
 def test_every_command_has_a_handler_and_a_test_here() -> None:
@@ -181,28 +181,6 @@ def test_a_disabled_account_cannot_log_in_and_is_disabled_once(identity: Identit
 
 
 # -- the inspector an account acts as ---------------------------------------------------------
-
-
-def inspector(credential_no: str, node: str, status: str = "active", version: int = 1) -> InspectorChanged:
-    """The registry's event for one inspector."""
-    return InspectorChanged(
-        inspector_id=uuid.uuid5(uuid.NAMESPACE_URL, f"inspector/{node}/{credential_no}"),
-        version=version,
-        credential_no=credential_no,
-        credential_expires="2029-12-31",
-        name=f"检查员{credential_no}",
-        unit="劳动保障监察支队",
-        node=node,
-        line="劳动保障监察",
-        position=None,
-        qualifications=["行政执法资格"],
-        expertise=[],
-        pool="enforcement",
-        status=status,
-        station_region=None,
-        former_employers=[],
-        changed_at="2026-12-01T00:00:00+00:00",
-    )
 
 
 def test_an_account_acts_as_one_active_inspector_of_its_node_and_a_link_ends_its_sessions(
