@@ -146,21 +146,31 @@ def test_drawn_entities_become_visits_at_their_county_and_an_approved_result_is_
     # the team uploads evidence to the county's evidence service and enters the result
     lead, second = visit["team"][0], visit["team"][1]
     document = b"%PDF-1.4\n" + "工资支付台账 2026 年 1-11 月".encode() + b"\n%%EOF\n"
-    uploaded = call(
-        platform,
-        f"evidence-{COUNTY_A}",
-        COUNTY_A,
-        {Role.INSPECTOR},
-        "POST",
-        "/evidence",
-        account="account-of-lead",
-        member=lead,
-        params={"node": COUNTY_A, "visit_id": visit["visit_id"], "kind": "documentary", "filename": "工资台账.pdf"},
-        data=document,
-        headers={"Content-Type": "application/octet-stream"},
-    )
-    assert uploaded.status_code in (200, 201), uploaded.text
-    evidence = uploaded.json()
+    answers: list[Any] = []
+
+    def uploaded() -> bool:
+        """The county's evidence service learns of the visit from its event, which may still be on its way."""
+        answer = call(
+            platform,
+            f"evidence-{COUNTY_A}",
+            COUNTY_A,
+            {Role.INSPECTOR},
+            "POST",
+            "/evidence",
+            account="account-of-lead",
+            member=lead,
+            params={"node": COUNTY_A, "visit_id": visit["visit_id"], "kind": "documentary", "filename": "工资台账.pdf"},
+            data=document,
+            headers={"Content-Type": "application/octet-stream"},
+        )
+        if answer.status_code == 404 and answer.json().get("code") == "evidence.visit_unknown":
+            return False
+        answers.append(answer)
+        return True
+
+    wait_until(uploaded, 60, "the county's evidence service to know the visit")
+    assert answers[0].status_code in (200, 201), answers[0].text
+    evidence = answers[0].json()
     assert evidence["algorithm"] == "sha256" and evidence["digest"] == hashlib.sha256(document).hexdigest()
     assert evidence["version_id"] and evidence["after_filing"] is False
 
