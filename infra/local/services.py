@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -88,6 +89,7 @@ def local_secrets() -> dict[str, str]:
         "HRSS_IDENTITY_TOTP_KEY": lambda: "local=" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "HRSS_REGISTRY_PERSONAL_KEY": lambda: "local=" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "HRSS_PG_ROLE_PASSWORD": lambda: secrets.token_urlsafe(24),  # the services' own database login roles
+        "HRSS_S3_SERVICE_PASSWORD": lambda: secrets.token_urlsafe(24),  # the services' own object-store users
     }
     for name, make in made.items():
         if name not in found:
@@ -106,6 +108,34 @@ def own_role(service: str, owner_dsn: str, env: dict[str, str]) -> dict[str, str
     create_login_role(owner_dsn, role, password)
     grant_service(owner_dsn, service, role)
     return {"HRSS_PG_DSN": with_role(owner_dsn, role, password)}
+
+
+ROOT_S3_KEYS = ("HRSS_S3_ACCESS_KEY", "HRSS_S3_SECRET_KEY")
+
+
+def own_storage(service: str, directory: Path, env: dict[str, str]) -> dict[str, str]:
+    """The service's object-store keys, as its own user `hrss-<service>` limited to the bucket its config.yaml
+    names (`hrss.storage`: append and read, never delete or bypass object lock), set up with the root key of the
+    stack; none for a service without an S3 section. Nothing but this step sees the root key."""
+    import yaml
+
+    from hrss.storage.users import admin_clients, ensure_locked_bucket, ensure_service_user
+
+    s3 = (yaml.safe_load((directory / "config.yaml").read_text()) or {}).get("S3")
+    if not s3:
+        return {}
+    found = re.fullmatch(r"\$\{(\w+):([^}]*)\}", str(s3.get("bucket") or ""))  # ${HRSS_DRAW_BUCKET:hrss-draw}
+    bucket = (env.get(found.group(1)) or found.group(2)) if found else str(s3.get("bucket"))
+    user, password = f"hrss-{service}", env["HRSS_S3_SERVICE_PASSWORD"]
+    client, admin = admin_clients(env["HRSS_S3_ENDPOINT"], env["HRSS_S3_ACCESS_KEY"], env["HRSS_S3_SECRET_KEY"], False)
+    ensure_locked_bucket(client, bucket)
+    ensure_service_user(admin, service, user, password, [bucket])
+    return {"HRSS_S3_ACCESS_KEY": user, "HRSS_S3_SECRET_KEY": password}
+
+
+def without_root_keys(env: dict[str, str]) -> dict[str, str]:
+    """`env` without the object store's root key: no service or relay gets it."""
+    return {key: value for key, value in env.items() if key not in ROOT_S3_KEYS}
 
 
 def county_env(env: dict[str, str]) -> dict[str, str]:
@@ -174,10 +204,10 @@ def up() -> None:
     for service in services:
         name, directory = str(service["name"]), Path(str(service["dir"]))
         print(f"==> services: {name}")
-        own = env
+        own = {**without_root_keys(env), **own_storage(name, directory, env)}  # its own object-store user
         if (directory / "migrations").is_dir():
             upgrade(directory / "migrations", env["HRSS_PG_DSN"], name)  # as the owner
-            own = {**env, **own_role(name, env["HRSS_PG_DSN"], env)}  # the service and its relay: its own role
+            own = {**own, **own_role(name, env["HRSS_PG_DSN"], env)}  # the service and its relay: its own role
         service_env = {**own, "WEB_SERVER_ADDRESS": f"127.0.0.1:{service.get('port', 8000)}"}
         nameko = [str(PYTHON), "-m", "nameko", "run", "--config", "config.yaml", str(service["entrypoint"])]
         spawn(name, nameko, service_env, directory)
@@ -202,7 +232,8 @@ def start_federated_county(services: list[dict[str, object]], env: dict[str, str
         if name not in FEDERATED_SERVICES:
             continue
         upgrade(directory / "migrations", county["HRSS_PG_DSN"], name)
-        own = {**county, **own_role(name, county["HRSS_PG_DSN"], county)}
+        own = {**without_root_keys(county), **own_storage(name, directory, county)}
+        own = {**own, **own_role(name, county["HRSS_PG_DSN"], county)}
         port = int(str(service.get("port", 8000))) + FEDERATED_PORT_OFFSET
         service_env = {**own, "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}"}
         nameko = [str(PYTHON), "-m", "nameko", "run", "--config", "config.yaml", str(service["entrypoint"])]
@@ -244,7 +275,7 @@ def print_where_to_look(services: list[dict[str, object]], env: dict[str, str]) 
     print(f"  PostgreSQL     {owner} (owner, for migrations and operators; each service logs in as hrss_<service>)")
     print(f"  Kafka          {env.get('HRSS_KAFKA_BOOTSTRAP')}")
     print(f"  Elasticsearch  {env.get('HRSS_ES_URL')}")
-    print(f"  MinIO          http://{env.get('HRSS_S3_ENDPOINT')}")
+    print(f"  MinIO          http://{env.get('HRSS_S3_ENDPOINT')} (root: operators only; services: hrss-<service>)")
     for service in services:
         base = f"http://127.0.0.1:{service.get('port', 8000)}"
         print(f"  {service['name']:<14} {base}  ({base}/metrics, {base}/health)")
