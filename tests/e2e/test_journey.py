@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from platform_cluster import PROVINCE, ROOT, Platform, platform_for
 from registry_files import credential, labour_inspectors, write_entities, write_inspectors
 
@@ -47,7 +48,7 @@ from hrss.testing.journey import (
     upload,
     visits,
 )
-from hrss.testing.people import enrol, first_admin
+from hrss.testing.people import Person, enrol, first_admin
 from hrss.testing.processes import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -193,6 +194,42 @@ def test_the_whole_job_by_the_people_who_do_it_central_and_federated(platform: P
     ]
     automatic = [r for r in records if r["status"] in ("in_progress", "completed", "results_published")]
     assert {r["actor"] for r in automatic} == {"service:planning"}
+
+    # -- no administrator takes over another's account alone, and a reset stops the holder's tokens everywhere ----
+    no_administrator_takes_over_another(root, offices[FEDERATED].admin)
+
+
+def no_administrator_takes_over_another(root: Person, holder: Person) -> None:
+    """The province's administrator asks to reset a county administrator's enrolment; a second province
+    administrator approves and alone sees the code; the holder's access token, still within its 10 minutes, is
+    refused at once by the central registry and by the federated county's own inspection service."""
+    held = holder.log_in().access_token
+    assert held is not None
+
+    def answers() -> list[requests.Response]:
+        headers = {"Authorization": f"Bearer {held}"}
+        return [
+            requests.get(holder.urls["inspection"] + "/visits", headers=headers, timeout=30),
+            requests.get(holder.urls["registry"] + "/entities", headers=headers, timeout=30),
+        ]
+
+    assert all(a.status_code != 401 for a in answers())  # the token works before the reset
+    deputy = enrol(root, "deputy-province", "省厅副管理员", PROVINCE, ["province_admin"])
+    path = f"/accounts/{holder.account['id']}/enrolment"
+    asked = root.call("identity", "POST", path, {"reason": "本人手机丢失，电话申请重置"}, expect=202)
+    assert asked["enrolment"] is None and asked["approval_required"] is True
+    alone = root.request("identity", "POST", f"{path}/approve", json={})
+    assert alone.status_code == 403 and alone.json()["code"] == "access.second_admin_required"
+    approved = deputy.call("identity", "POST", f"{path}/approve", {})
+    assert approved["enrolment"]["code"] and approved["status"] == "pending"
+
+    def refused_everywhere() -> bool:
+        return all(a.status_code == 401 and a.json()["code"] == "auth.token_revoked" for a in answers())
+
+    wait_until(refused_everywhere, 30, "the holder's access token refused after the reset")
+    body = {"refresh_token": holder.refresh_token}
+    again = requests.post(holder.urls["identity"] + "/auth/refresh", json=body, timeout=30)
+    assert again.status_code == 401
 
 
 def inspect_every_visit(office: Office, task_id: str, expected: int) -> None:

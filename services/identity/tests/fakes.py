@@ -151,16 +151,18 @@ class FakeAccountRepository(AccountRepository):
     def touch_session(self, session_id: str, at: datetime) -> None:
         self.sessions[session_id] = replace(self.sessions[session_id], last_seen=at)
 
-    def end_session(self, session_id: str, at: datetime, reason: str) -> None:
+    def end_session(self, session_id: str, at: datetime, reason: str) -> bool:
         session = self.sessions.get(session_id)
-        if session is not None and session.ended_at is None:
-            self.sessions[session_id] = replace(session, ended_at=at, end_reason=reason)
+        if session is None or session.ended_at is not None:
+            return False
+        self.sessions[session_id] = replace(session, ended_at=at, end_reason=reason)
+        return True
 
-    def end_sessions_of(self, account_id: str, at: datetime, reason: str, keep: str | None = None) -> int:
+    def end_sessions_of(self, account_id: str, at: datetime, reason: str, keep: str | None = None) -> list[str]:
         live = [s for s in self.sessions.values() if s.account_id == account_id and s.ended_at is None and s.id != keep]
         for session in live:
             self.sessions[session.id] = replace(session, ended_at=at, end_reason=reason)
-        return len(live)
+        return sorted(s.id for s in live)
 
     def add_refresh(self, token_hash: str, session_id: str, at: datetime) -> None:
         self.refresh_tokens[token_hash] = RefreshToken(token_hash, session_id, at)

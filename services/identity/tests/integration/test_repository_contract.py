@@ -155,10 +155,10 @@ def test_sessions_end_once_and_all_of_an_account_but_the_one_kept(repo: AccountR
     later = T0 + timedelta(minutes=5)
     repo.touch_session(ids[0], later)
     assert repo.get_session(ids[0]) == Session(ids[0], li.id, T0, later)
-    assert repo.end_sessions_of(li.id, later, "password", keep=ids[0]) == 2
-    assert repo.end_sessions_of(li.id, later, "password", keep=ids[0]) == 0
-    repo.end_session(ids[0], later, "logout")
-    repo.end_session(ids[0], later + timedelta(minutes=1), "reuse")  # the first end stays
+    assert repo.end_sessions_of(li.id, later, "password", keep=ids[0]) == sorted(ids[1:3])
+    assert repo.end_sessions_of(li.id, later, "password", keep=ids[0]) == []
+    assert repo.end_session(ids[0], later, "logout") is True
+    assert repo.end_session(ids[0], later + timedelta(minutes=1), "reuse") is False  # the first end stays
     assert repo.get_session(ids[0]) == Session(ids[0], li.id, T0, later, later, "logout")
     assert repo.get_session(ids[1]) == Session(ids[1], li.id, T0, T0, later, "password")
     assert repo.get_session(ids[3]) == Session(ids[3], wang.id, T0, T0)

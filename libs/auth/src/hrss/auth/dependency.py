@@ -13,6 +13,7 @@ from nameko.extensions import DependencyProvider
 from hrss.auth.errors import Unauthenticated
 from hrss.auth.keys import KeySet, SigningKey
 from hrss.auth.principal import Principal
+from hrss.auth.revocations import RevokedSessions
 from hrss.auth.tokens import (
     LEEWAY,
     RENEW_BEFORE,
@@ -73,15 +74,22 @@ def service_key_from_config(config: Mapping[str, Any], environ: Mapping[str, str
 class Authenticator:
     """What a worker sees: the caller's principal, and the service's own identity for work it does itself."""
 
-    def __init__(self, verifier: TokenVerifier, service_identity: Principal | None) -> None:
+    def __init__(
+        self, verifier: TokenVerifier, service_identity: Principal | None, revoked: RevokedSessions | None = None
+    ) -> None:
         self._verifier = verifier
         self._service_identity = service_identity
+        self._revoked = revoked
         self._principal: Principal | None = None
 
     def principal_from(self, request: Any) -> Principal:
-        """Verify the request's bearer token and return its principal; raises `Unauthenticated` (→ 401)."""
+        """Verify the request's bearer token and return its principal; raises `Unauthenticated` (→ 401), also for
+        a token whose session has ended (`auth.token_revoked`)."""
         if self._principal is None:
-            self._principal = self._verifier.principal(bearer_token(request.headers.get("Authorization")))
+            principal = self._verifier.principal(bearer_token(request.headers.get("Authorization")))
+            if self._revoked is not None and self._revoked.is_revoked(principal.session_id):
+                raise Unauthenticated("auth.token_revoked", "登录已结束（已退出、重置或被停用），请重新登录")
+            self._principal = principal
             current_principal.set(self._principal)
         return self._principal
 

@@ -52,6 +52,12 @@ def addressed_topics_pattern(topic: str, served: tuple[Node, ...], delegated: tu
     return rf"{re.escape(topic)}\.{node}"
 
 
+def bus_configured(config: dict[str, Any]) -> bool:
+    """Whether the config names a broker (injected, `KAFKA.bootstrap_servers` or `HRSS_KAFKA_BOOTSTRAP`)."""
+    kafka = config.get("KAFKA", {}) or {}
+    return bool(config.get("BROKER") or kafka.get("bootstrap_servers") or os.environ.get("HRSS_KAFKA_BOOTSTRAP"))
+
+
 def broker_from_config(config: dict[str, Any], client_id: str) -> AbstractBroker:
     """The broker named by the config: an injected one (tests), else Kafka from KAFKA_BOOTSTRAP."""
     injected = config.get("BROKER")

@@ -24,6 +24,9 @@ from werkzeug.wrappers import Request, Response
 
 from hrss.auth import Principal
 from hrss.auth.dependency import Authenticator, current_principal, service_identity_from_config, verifier_from_config
+from hrss.auth.revocations import RevokedSessions
+from hrss.bus.config import broker_from_config, bus_configured
+from hrss.bus.revocations import RevocationFeed
 from hrss.db.unit_of_work import UnitOfWork
 from hrss.observability import ObservedService
 from hrss.web.refusals import audited_write
@@ -50,11 +53,14 @@ class Wiring(Generic[C]):
 
 class ComponentProvider(DependencyProvider, Generic[C]):
     """The components `build(config)` makes at container start (so bad settings fail the start, not a request),
-    with the token verifier and the service's identity from the same config."""
+    with the token verifier and the service's identity from the same config. Where a bus is configured, the
+    sessions the identity service ends are followed, and their tokens refused at once (`hrss.bus.revocations`)."""
 
     def __init__(self, build: Callable[[Mapping[str, Any]], C]) -> None:
         self.build = build
         self.components: C | None = None
+        self.revoked = RevokedSessions()
+        self.feed: RevocationFeed | None = None
 
     def setup(self) -> None:
         config = self.container.config
@@ -62,9 +68,22 @@ class ComponentProvider(DependencyProvider, Generic[C]):
         self.verifier = verifier_from_config(config)
         self.identity = service_identity_from_config(config, self.container.service_name)
 
+    def start(self) -> None:
+        config = self.container.config
+        if bus_configured(config):
+            service = self.container.service_name
+            self.feed = RevocationFeed(
+                lambda: broker_from_config(config, f"{service}-revocations"), self.revoked, service
+            )
+            self.container.spawn_managed_thread(self.feed.run)
+
+    def stop(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
+
     def get_dependency(self, worker_ctx: Any) -> Wiring[C]:
         assert self.components is not None, "components used before setup"
-        return Wiring(self.components, Authenticator(self.verifier, self.identity))
+        return Wiring(self.components, Authenticator(self.verifier, self.identity, self.revoked))
 
     def worker_teardown(self, worker_ctx: Any) -> None:
         current_principal.set(None)

@@ -131,12 +131,12 @@ class AccountRepository(ABC):
     def touch_session(self, session_id: str, at: datetime) -> None: ...
 
     @abstractmethod
-    def end_session(self, session_id: str, at: datetime, reason: str) -> None:
-        """End the session unless it has already ended (the first end and its reason stay)."""
+    def end_session(self, session_id: str, at: datetime, reason: str) -> bool:
+        """End the session unless it has already ended (the first end and its reason stay); whether it ended now."""
 
     @abstractmethod
-    def end_sessions_of(self, account_id: str, at: datetime, reason: str, keep: str | None = None) -> int:
-        """End every live session of the account but `keep`; how many were ended."""
+    def end_sessions_of(self, account_id: str, at: datetime, reason: str, keep: str | None = None) -> list[str]:
+        """End every live session of the account but `keep`; the ids of those ended."""
 
     @abstractmethod
     def add_refresh(self, token_hash: str, session_id: str, at: datetime) -> None: ...
@@ -308,19 +308,21 @@ class SqlAlchemyAccountRepository(SqlLoginAttempts, SqlResetRequests, AccountRep
     def touch_session(self, session_id: str, at: datetime) -> None:
         self.db.execute(update(session).where(session.c.id == session_id).values(last_seen=at))
 
-    def end_session(self, session_id: str, at: datetime, reason: str) -> None:
-        self.db.execute(
+    def end_session(self, session_id: str, at: datetime, reason: str) -> bool:
+        ended = self.db.execute(
             update(session)
             .where(session.c.id == session_id, session.c.ended_at.is_(None))
             .values(ended_at=at, end_reason=reason)
+            .returning(session.c.id)
         )
+        return ended.first() is not None
 
-    def end_sessions_of(self, account_id: str, at: datetime, reason: str, keep: str | None = None) -> int:
+    def end_sessions_of(self, account_id: str, at: datetime, reason: str, keep: str | None = None) -> list[str]:
         query = update(session).where(session.c.account_id == account_id, session.c.ended_at.is_(None))
         if keep is not None:
             query = query.where(session.c.id != keep)
-        result = cast(CursorResult[Any], self.db.execute(query.values(ended_at=at, end_reason=reason)))
-        return int(result.rowcount or 0)
+        ended = self.db.execute(query.values(ended_at=at, end_reason=reason).returning(session.c.id))
+        return sorted(str(row.id) for row in ended)
 
     def add_refresh(self, token_hash: str, session_id: str, at: datetime) -> None:
         self.db.execute(insert(refresh_token).values(token_hash=token_hash, session_id=session_id, issued_at=at))

@@ -55,6 +55,7 @@ from identity.service_layer.commands import (
 from identity.service_layer.context import Context
 from identity.service_layer.enrolment import Enrolment, issue_code
 from identity.service_layer.login import lockout_state
+from identity.service_layer.sessions import end_sessions
 
 
 def parse_node(code: str) -> Node:
@@ -195,7 +196,7 @@ def link_inspector(cmd: LinkInspector, ctx: Context) -> Account:
         inspector = _inspector_for(ctx, target.node, target.roles, cmd.credential_no, target.id)
     changed = target.linked_to(inspector, cmd.actor.account_id, now)
     ctx.repo.add_version(changed)
-    ended = ctx.repo.end_sessions_of(target.id, now, "inspector")
+    ended = end_sessions(ctx, target, now, "inspector")
     detail = {"credential_no": changed.credential_no or "", "sessions_ended": str(ended)}
     ctx.audit(_record(cmd.actor, "account.inspector", changed, target, reason=cmd.reason, detail=detail))
     return changed
@@ -256,7 +257,7 @@ def _reset(
     )
     ctx.repo.add_version(changed)
     enrolment = issue_code(ctx, target.id, actor.account_id)
-    ended = ctx.repo.end_sessions_of(target.id, now, "reset")
+    ended = end_sessions(ctx, target, now, "reset")
     ctx.uow.publish(
         EnrolmentReset(
             account_id=uuid.UUID(target.id),
@@ -300,13 +301,13 @@ def change_roles(cmd: ChangeRoles, ctx: Context) -> Account:
     for role in sorted(roles | {Role(r) for r in target.roles}):
         check_grant(cmd.actor, role, node)
     ctx.repo.lock(target.id)
-    changed = target.with_roles(tuple(str(r) for r in roles), cmd.actor.account_id, ctx.components.clock())
+    now = ctx.components.clock()
+    changed = target.with_roles(tuple(str(r) for r in roles), cmd.actor.account_id, now)
     ctx.repo.add_version(changed)
-    ctx.audit(
-        _record(
-            cmd.actor, "account.roles", changed, target, reason=cmd.reason, detail={"roles": ",".join(changed.roles)}
-        )
-    )
+    # a token names its roles: the account's sessions end, so that no token keeps a role taken away
+    ended = end_sessions(ctx, target, now, "roles") if set(changed.roles) != set(target.roles) else 0
+    detail = {"roles": ",".join(changed.roles), "sessions_ended": str(ended)}
+    ctx.audit(_record(cmd.actor, "account.roles", changed, target, reason=cmd.reason, detail=detail))
     return changed
 
 
@@ -320,9 +321,13 @@ def disable_account(cmd: DisableAccount, ctx: Context) -> Account:
     if target.is_disabled:
         raise AlreadyDisabled()
     ctx.repo.lock(target.id)
-    changed = target.disabled(cmd.actor.account_id, ctx.components.clock())
+    now = ctx.components.clock()
+    changed = target.disabled(cmd.actor.account_id, now)
     ctx.repo.add_version(changed)
-    ctx.audit(_record(cmd.actor, "account.disable", changed, target, reason=cmd.reason))
+    ended = end_sessions(ctx, target, now, "disabled")
+    ctx.audit(
+        _record(cmd.actor, "account.disable", changed, target, reason=cmd.reason, detail={"sessions_ended": str(ended)})
+    )
     return changed
 
 

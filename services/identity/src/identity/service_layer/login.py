@@ -34,6 +34,7 @@ from identity.domain.model import Account, Change, Session, Status
 from identity.service_layer.commands import ChangePassword, LogIn, LogOut, RefreshSession
 from identity.service_layer.context import Context
 from identity.service_layer.records import self_record
+from identity.service_layer.sessions import end_session, end_sessions
 
 HISTORY = timedelta(days=7)  # how far back failures are replayed into the lockout state
 
@@ -153,7 +154,7 @@ def refresh(cmd: RefreshSession, ctx: Context) -> Tokens | PlatformError:
 
     def refuse(error: PlatformError, end: str | None) -> PlatformError:
         if end and session.ended_at is None:
-            ctx.repo.end_session(session.id, now, end)
+            end_session(ctx, account, session.id, now, end)
         ctx.audit(_session_record("auth.refresh", account, session.id, Outcome.REFUSED, error.code))
         return error
 
@@ -183,7 +184,7 @@ def log_out(cmd: LogOut, ctx: Context) -> None:
     session = ctx.repo.get_session(cmd.actor.session_id)
     if session is None or session.account_id != account.id:
         raise SessionMissing()
-    ctx.repo.end_session(session.id, now, "logout")
+    end_session(ctx, account, session.id, now, "logout")
     ctx.audit(_session_record("auth.logout", account, session.id, Outcome.OK, "logout.ok"))
 
 
@@ -245,7 +246,7 @@ def change_password(cmd: ChangePassword, ctx: Context) -> int | PlatformError:
         return refuse(PasswordUnchanged())
     changed = account.next_version(Change.PASSWORD, account.id, now, password_hash=c.passwords.hash(cmd.new_password))
     ctx.repo.add_version(changed)
-    ended = ctx.repo.end_sessions_of(account.id, now, "password", keep=session.id)
+    ended = end_sessions(ctx, account, now, "password", keep=session.id)
     ctx.audit(_password_record(changed, account, Outcome.OK, "password.changed", ended))
     return ended
 

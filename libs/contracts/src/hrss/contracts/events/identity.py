@@ -25,3 +25,18 @@ class EnrolmentReset(BaseModel):
     reason: str | None = Field(default=None, max_length=2000)
     reset_at: AwareDatetime
     code_expires_at: AwareDatetime
+
+
+@event_contract("identity.sessions_ended", 1)
+class SessionsEnded(BaseModel):
+    """Sessions of an account ended (logout, reset, password change, roles or inspector changed, account disabled):
+    every service refuses the access tokens of these sessions from the moment it reads this, without waiting for
+    them to expire (`hrss.bus.revocations`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: uuid.UUID
+    node: NodeCode  # the account's node
+    session_ids: list[str] = Field(min_length=1, max_length=10_000)
+    reason: str = Field(max_length=40)  # logout, reset, password, inspector, roles, disabled, refresh_reused
+    ended_at: AwareDatetime
