@@ -120,6 +120,16 @@ def test_a_history_rewritten_from_scratch_is_caught_against_the_checkpoint():
     assert finding is not None and (finding.problem, finding.seq) == (Problem.REWRITTEN, 6)
 
 
+def test_a_chain_emptied_or_whose_table_is_gone_is_missing_against_its_checkpoint():
+    entries = chain(4)
+    checkpoint = Checkpoint(NODE, 4, entries[-1].entry_hash, T0)
+    emptied = verify(NODE, [], [checkpoint]).finding
+    assert emptied is not None and emptied.problem is Problem.MISSING and "4 条" in emptied.message
+    gone = verify(NODE, None, [], table_missing=True).finding
+    assert gone is not None and gone.problem is Problem.MISSING
+    assert verify(NODE, []).ok  # a node that never wrote anything, and no checkpoint says otherwise
+
+
 def test_an_entry_moved_to_another_node_is_altered():
     entries = chain(3)
     entries[1] = dataclasses.replace(entries[1], node="330106")

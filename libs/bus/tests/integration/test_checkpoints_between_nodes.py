@@ -45,7 +45,7 @@ def prepare(dsn: str):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def nodes(database_factory, kafka_broker):  # type: ignore[no-untyped-def]
-    county_key, city_key = SigningKey.generate("county-1"), SigningKey.generate("city-1")
+    county_key, city_key = SigningKey.generate(f"{COUNTY}.1"), SigningKey.generate(f"{CITY}.1")
     dsns = {COUNTY: database_factory("county"), CITY: database_factory("city")}
     engines = {node: prepare(dsn) for node, dsn in dsns.items()}
 
@@ -108,7 +108,7 @@ def test_the_city_keeps_countersigned_checkpoints_that_expose_a_truncated_county
 
     with Session(engines[CITY]) as session:
         row = session.execute(select(checkpoints)).one()
-    assert row.countersign_key_id == "city-1"
+    assert row.countersign_key_id == f"{CITY}.1"
     message = (
         f"HRSS-AUDIT-CHECKPOINT|1|ledger|{COUNTY}|5|{row.head_hash}|sha256|"
         f"{row.made_at.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}|{row.signature}"
@@ -154,7 +154,7 @@ def test_the_city_keeps_countersigned_checkpoints_that_expose_a_truncated_county
 
 def test_a_checkpoint_signed_by_an_unknown_key_is_refused_and_dead_lettered(nodes):
     county, _city, engines, broker, _ = nodes
-    county.config["AUDIT"]["signing_keys"][COUNTY] = "intruder=" + SigningKey.generate().private_base64()
+    county.config["AUDIT"]["signing_keys"][COUNTY] = f"{COUNTY}.9=" + SigningKey.generate().private_base64()
     for dependency in county.dependencies:
         if dependency.__class__.__name__ == "CheckpointKeys":
             dependency.setup()

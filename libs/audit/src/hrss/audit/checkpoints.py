@@ -75,9 +75,9 @@ def checkpoint_table(metadata: MetaData) -> Table:
     )
 
 
-def kept_checkpoints(session: Any, table: Table, *, kept_by: str, service: str, node: str) -> list[Checkpoint]:
-    """The checkpoints a parent keeps for one child's chain, for the verifier."""
-    rows = session.execute(
-        select(table).where(table.c.kept_by == kept_by, table.c.service == service, table.c.node == node)
-    ).all()
+def kept_checkpoints(session: Any, table: Table, *, kept_by: str | None, service: str, node: str) -> list[Checkpoint]:
+    """The checkpoints a node above keeps for one child's chain (kept by `kept_by`, or by any node but the child
+    itself), for the verifier."""
+    keeper = table.c.kept_by == kept_by if kept_by is not None else table.c.kept_by != node
+    rows = session.execute(select(table).where(keeper, table.c.service == service, table.c.node == node)).all()
     return [Checkpoint(r.node, r.size, r.head_hash, r.made_at) for r in rows]

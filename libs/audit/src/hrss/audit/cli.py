@@ -1,4 +1,9 @@
-"""`python -m hrss.audit.cli --schema <service> --node <code>`: verify a node's audit chain."""
+"""`python -m hrss.audit.cli --schema <service> --node <code>`: verify a node's audit chain.
+
+Against the checkpoints its parent keeps (`--parent-dsn`), the external anchor (`--anchor`: the bucket
+`HRSS_AUDIT_ANCHOR_BUCKET` on the store of `HRSS_S3_*`) and a JSON export (`--checkpoints`); exit status 1 when the
+chain is broken, truncated, rewritten or missing.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,12 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import MetaData, create_engine
+from sqlalchemy.exc import ProgrammingError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from hrss.audit.chain import printable
+from hrss.audit.anchor import anchor_from_environment
+from hrss.audit.chain import AuditEntry, printable
 from hrss.audit.checkpoints import checkpoint_table, kept_checkpoints
 from hrss.audit.log import AuditLog
 from hrss.audit.tables import audit_table
@@ -41,17 +48,31 @@ def _engine(dsn: str, schema: str):  # type: ignore[no-untyped-def]
 
 
 def parent_checkpoints(dsn: str, schema: str, service: str, node: str) -> list[Checkpoint]:
-    """The checkpoints of `node`'s chain that its parent node keeps in its own database."""
+    """The checkpoints of `node`'s chain that the level above keeps in its own database (its parent, or the
+    central platform serving the parent)."""
     parent = Node(node).parent
     if parent is None:
         return []
     engine = _engine(dsn, schema)
     with Session(engine) as session:
         found = kept_checkpoints(
-            session, checkpoint_table(MetaData(schema=schema)), kept_by=parent.code, service=service, node=node
+            session, checkpoint_table(MetaData(schema=schema)), kept_by=None, service=service, node=node
         )
     engine.dispose()
     return found
+
+
+def read_chain(dsn: str, schema: str, node: str) -> list[AuditEntry] | None:
+    """A node's chain, or None if the service's audit table itself is gone."""
+    engine = _engine(dsn, schema)
+    log = AuditLog(audit_table(MetaData(schema=schema)))
+    try:
+        with Session(engine) as session:
+            return list(log.entries(session, node))
+    except ProgrammingError:
+        return None
+    finally:
+        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,21 +84,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parent-dsn", help="the parent node's database, to read the checkpoints it keeps")
     parser.add_argument("--parent-schema", help="schema of audit_checkpoint there (default: --schema)")
     parser.add_argument("--service", help="whose chain the checkpoints attest (default: --schema)")
+    parser.add_argument("--anchor", action="store_true", help="also check the external anchor (HRSS_AUDIT_ANCHOR_*)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     if not args.dsn:
         parser.error("--dsn or HRSS_PG_DSN is required")
-    engine = _engine(args.dsn, args.schema)
-    log = AuditLog(audit_table(MetaData(schema=args.schema)))
-    with Session(engine) as session:
-        chain = list(log.entries(session, args.node))
-    engine.dispose()
+    service = args.service or args.schema
     checkpoints = load_checkpoints(args.checkpoints, args.node)
     if args.parent_dsn:
-        checkpoints += parent_checkpoints(
-            args.parent_dsn, args.parent_schema or args.schema, args.service or args.schema, args.node
-        )
-    report = verify(args.node, chain, checkpoints)
+        checkpoints += parent_checkpoints(args.parent_dsn, args.parent_schema or args.schema, service, args.node)
+    if args.anchor:
+        anchor = anchor_from_environment()
+        if anchor is None:
+            parser.error("--anchor needs HRSS_AUDIT_ANCHOR_BUCKET and HRSS_S3_ENDPOINT")
+        checkpoints += anchor.checkpoints(service, args.node)
+    chain = read_chain(args.dsn, args.schema, args.node)
+    report = verify(args.node, chain, checkpoints, table_missing=chain is None)
     finding = report.finding
     if args.json:
         print(

@@ -19,6 +19,7 @@ class Problem(StrEnum):
     REORDERED = "reordered"
     TRUNCATED = "tail_truncated"
     REWRITTEN = "rewritten"
+    MISSING = "missing"
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,33 @@ class Report:
         return self.finding is None
 
 
-def verify(node: str, entries: Sequence[AuditEntry], checkpoints: Sequence[Checkpoint] = ()) -> Report:
-    """Check `entries` (ordered by seq) of `node`; the first problem found, if any, is in the report."""
-    finding = _walk(node, list(entries)) or _against_checkpoints(list(entries), checkpoints)
+def verify(
+    node: str,
+    entries: Sequence[AuditEntry] | None,
+    checkpoints: Sequence[Checkpoint] = (),
+    *,
+    table_missing: bool = False,
+) -> Report:
+    """Check `entries` (ordered by seq) of `node`; the first problem found, if any, is in the report.
+
+    A chain is missing when its table is gone (`table_missing`) or it is empty while a checkpoint says it was not.
+    """
+    entries = list(entries or [])
+    finding = _missing(node, entries, checkpoints, table_missing) or _walk(node, entries)
+    finding = finding or _against_checkpoints(entries, checkpoints)
     head = entries[-1].entry_hash if entries else None
     return Report(node, len(entries), head, len(checkpoints), finding)
+
+
+def _missing(
+    node: str, entries: list[AuditEntry], checkpoints: Sequence[Checkpoint], table_missing: bool
+) -> Finding | None:
+    largest = max((c.size for c in checkpoints), default=0)
+    if table_missing:
+        return Finding(Problem.MISSING, 1, f"节点 {node} 的审计表不存在（检查点记录了 {largest} 条）")
+    if not entries and largest:
+        return Finding(Problem.MISSING, 1, f"节点 {node} 的审计链不存在：检查点记录了 {largest} 条，现有 0 条")
+    return None
 
 
 def _walk(node: str, entries: list[AuditEntry]) -> Finding | None:
@@ -128,13 +151,13 @@ def _against_checkpoints(entries: list[AuditEntry], checkpoints: Sequence[Checkp
             return Finding(
                 Problem.TRUNCATED,
                 len(entries) + 1,
-                f"上级保存的检查点（{checkpoint.made_at:%Y-%m-%d %H:%M}）记录了 {checkpoint.size} 条，"
+                f"节点 {checkpoint.node} 的检查点（{checkpoint.made_at:%Y-%m-%d %H:%M}）记录了 {checkpoint.size} 条，"
                 f"现仅有 {len(entries)} 条：末尾记录被截断",
             )
         if checkpoint.size and entries[checkpoint.size - 1].entry_hash != checkpoint.head_hash:
             return Finding(
                 Problem.REWRITTEN,
                 checkpoint.size,
-                f"第 {checkpoint.size} 条记录的哈希与上级保存的检查点不符：历史被整体改写",
+                f"节点 {checkpoint.node} 第 {checkpoint.size} 条记录的哈希与检查点不符：历史被改写",
             )
     return None
