@@ -62,9 +62,38 @@ def stack_env() -> dict[str, str]:
     # `up` so that nobody takes it for the deployment's setting)
     env.setdefault("HRSS_EVIDENCE_RETENTION_MODE", "GOVERNANCE")
     env.setdefault("HRSS_EVIDENCE_RETENTION_DAYS", "1")
+    # audit checkpoints (issue 17, item 3): the province's are anchored in a locked bucket, which a developer's MinIO
+    # keeps in GOVERNANCE for a day (a deployment: COMPLIANCE for 30 years)
+    env.setdefault("HRSS_AUDIT_ANCHOR_BUCKET", "hrss-audit-anchor")
+    env.setdefault("HRSS_AUDIT_ANCHOR_RETENTION_MODE", "GOVERNANCE")
+    env.setdefault("HRSS_AUDIT_ANCHOR_RETENTION_DAYS", "1")
     for key, value in local_secrets().items():
+        if not key.startswith("HRSS_AUDIT_KEY_"):  # a node's key goes only to the processes serving it (audit_keys)
+            env.setdefault(key, value)
+    for key, value in audit_keys(env["HRSS_NODES"], below=FEDERATED_COUNTY).items():
         env.setdefault(key, value)
     return env
+
+
+def audit_keys(served: str, below: str = "") -> dict[str, str]:
+    """The checkpoint keys of a process (`hrss.bus.checkpoints`): it signs with the keys of the nodes it serves and
+    trusts the public keys of the federated nodes `below` it. One Ed25519 key per node (kid `<node>.local`), made
+    once in the local secrets file."""
+    from hrss.auth import SigningKey
+
+    path = STATE / "local-secrets.env"
+    found = dict(line.partition("=")[::2] for line in path.read_text().splitlines() if line)
+    keys = {}
+    for node in [n.strip() for n in f"{served},{below}".split(",") if n.strip()]:
+        name = f"HRSS_AUDIT_KEY_{node}"
+        if name not in found:
+            found[name] = f"{node}.local={SigningKey.generate(f'{node}.local').private_base64()}"
+            with path.open("a") as out:
+                out.write(f"{name}={found[name]}\n")
+        keys[node] = SigningKey.parse(found[name])
+    signing = [f"{n}:{keys[n].kid}={keys[n].private_base64()}" for n in served.split(",") if n.strip()]
+    trusted = [f"{keys[n].kid}={keys[n].public_base64()}" for n in below.split(",") if n.strip()]
+    return {"HRSS_AUDIT_SIGNING_KEYS": ",".join(signing), "HRSS_AUDIT_TRUSTED_KEYS": ",".join(trusted)}
 
 
 def local_secrets() -> dict[str, str]:
@@ -115,21 +144,24 @@ ROOT_S3_KEYS = ("HRSS_S3_ACCESS_KEY", "HRSS_S3_SECRET_KEY")
 
 def own_storage(service: str, directory: Path, env: dict[str, str]) -> dict[str, str]:
     """The service's object-store keys, as its own user `hrss-<service>` limited to the bucket its config.yaml
-    names (`hrss.storage`: append and read, never delete or bypass object lock), set up with the root key of the
-    stack; none for a service without an S3 section. Nothing but this step sees the root key."""
+    names and the audit anchor's bucket (`hrss.storage`: append and read, never delete or bypass object lock), set
+    up with the root key of the stack. Nothing but this step sees the root key."""
     import yaml
 
     from hrss.storage.users import admin_clients, ensure_locked_bucket, ensure_service_user
 
     s3 = (yaml.safe_load((directory / "config.yaml").read_text()) or {}).get("S3")
-    if not s3:
+    buckets = [env["HRSS_AUDIT_ANCHOR_BUCKET"]] if env.get("HRSS_AUDIT_ANCHOR_BUCKET") else []  # every service anchors
+    if s3:
+        found = re.fullmatch(r"\$\{(\w+):([^}]*)\}", str(s3.get("bucket") or ""))  # ${HRSS_DRAW_BUCKET:hrss-draw}
+        buckets.insert(0, (env.get(found.group(1)) or found.group(2)) if found else str(s3.get("bucket")))
+    if not buckets:
         return {}
-    found = re.fullmatch(r"\$\{(\w+):([^}]*)\}", str(s3.get("bucket") or ""))  # ${HRSS_DRAW_BUCKET:hrss-draw}
-    bucket = (env.get(found.group(1)) or found.group(2)) if found else str(s3.get("bucket"))
     user, password = f"hrss-{service}", env["HRSS_S3_SERVICE_PASSWORD"]
     client, admin = admin_clients(env["HRSS_S3_ENDPOINT"], env["HRSS_S3_ACCESS_KEY"], env["HRSS_S3_SECRET_KEY"], False)
-    ensure_locked_bucket(client, bucket)
-    ensure_service_user(admin, service, user, password, [bucket])
+    for bucket in buckets:
+        ensure_locked_bucket(client, bucket)
+    ensure_service_user(admin, service, user, password, buckets)
     return {"HRSS_S3_ACCESS_KEY": user, "HRSS_S3_SECRET_KEY": password}
 
 
@@ -145,6 +177,7 @@ def county_env(env: dict[str, str]) -> dict[str, str]:
         "HRSS_NODES": FEDERATED_COUNTY,
         "HRSS_DELEGATED_NODES": "",
         "HRSS_PG_DSN": county_database(env["HRSS_PG_DSN"]),
+        **audit_keys(FEDERATED_COUNTY),
     }
 
 
@@ -286,6 +319,8 @@ def print_where_to_look(services: list[dict[str, object]], env: dict[str, str]) 
             print(f"    {service['name']:<12} {base}")
     mode, days = env.get("HRSS_EVIDENCE_RETENTION_MODE"), env.get("HRSS_EVIDENCE_RETENTION_DAYS")
     print(f"  证据保留 / evidence retention  {mode}，{days} 天{RETENTION_NOTE}")
+    mode, days = env.get("HRSS_AUDIT_ANCHOR_RETENTION_MODE"), env.get("HRSS_AUDIT_ANCHOR_RETENTION_DAYS")
+    print(f"  审计锚点 / audit anchor  {env.get('HRSS_AUDIT_ANCHOR_BUCKET')}，{mode}，{days} 天（仅限本地演示）")
     print(f"  logs           {STATE}/*.log, infra/local/stack logs <server>")
     print("  stop           make stop")
 
