@@ -21,6 +21,7 @@ from kafka import KafkaConsumer, TopicPartition
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.db.migrations import upgrade
 from hrss.db.roles import create_login_role, drop_role, grant_service, with_role
+from hrss.storage.users import admin_clients, ensure_locked_bucket, ensure_service_user, remove_service_user
 from hrss.testing.databases import create_database, drop_database
 from hrss.testing.kafka_admin import delete_namespace
 from hrss.testing.processes import ManagedProcess, free_port, nameko_service, wait_until
@@ -38,6 +39,13 @@ TARGETS = {
 }
 
 
+# the bucket of each service that keeps objects, as its config.yaml names it from the environment
+BUCKETS = {
+    "draw": lambda env: env["HRSS_DRAW_BUCKET"],
+    "evidence": lambda env: env.get("HRSS_EVIDENCE_BUCKET", "hrss-evidence"),
+}
+
+
 class Platform:
     def __init__(self, servers: Any, dsn: str, namespace: str, log_dir: Path) -> None:
         self.servers, self.dsn, self.namespace, self.log_dir = servers, dsn, namespace, log_dir
@@ -50,9 +58,7 @@ class Platform:
             "HRSS_TOPIC_NAMESPACE": namespace,
             "HRSS_AUTH_PUBLIC_KEYS": f"{self.key.kid}={self.key.public_base64()}",
             "HRSS_REGISTRY_PERSONAL_KEY": "k1=" + base64.b64encode(os.urandom(32)).decode(),
-            "HRSS_S3_ENDPOINT": servers.s3_endpoint,
-            "HRSS_S3_ACCESS_KEY": servers.s3_access_key,
-            "HRSS_S3_SECRET_KEY": servers.s3_secret_key,
+            "HRSS_S3_ENDPOINT": servers.s3_endpoint,  # keys: each service's own user (as_service), never root
             "HRSS_DRAW_BUCKET": f"e2e-{namespace}",
             "HRSS_DRAW_RETENTION_DAYS": "1",
             # only the identity service signs tokens; every other service verifies them with the public key
@@ -67,6 +73,7 @@ class Platform:
         self.county_dsns: list[str] = []
         self.roles: set[str] = set()
         self.role_password = secrets.token_urlsafe(18)
+        self.storage_users: set[str] = set()
 
     def as_service(self, name: str, dsn: str, env: dict[str, str] | None = None) -> dict[str, str]:
         """`env` for service `name` connecting to `dsn` as its own login role (created once per run), granted its
@@ -76,7 +83,23 @@ class Platform:
             create_login_role(dsn, role, self.role_password)
             self.roles.add(role)
         grant_service(dsn, name, role)
-        return {**(env or self.env), "HRSS_PG_DSN": with_role(dsn, role, self.role_password)}
+        return {**(env or self.env), **self.storage_keys(name), "HRSS_PG_DSN": with_role(dsn, role, self.role_password)}
+
+    def storage_keys(self, name: str) -> dict[str, str]:
+        """The object-store keys of service `name`: its own user, limited to its bucket, set up once per run with
+        the root key as a deployment's setup step does (`hrss.storage`); none for a service without a bucket."""
+        bucket = BUCKETS.get(name, lambda env: "")(self.env)
+        if not bucket:
+            return {}
+        user = f"{self.namespace}-{name}"
+        if user not in self.storage_users:
+            client, admin = admin_clients(
+                self.servers.s3_endpoint, self.servers.s3_access_key, self.servers.s3_secret_key, False
+            )
+            ensure_locked_bucket(client, bucket)
+            ensure_service_user(admin, user, user, self.role_password, [bucket])
+            self.storage_users.add(user)
+        return {"HRSS_S3_ACCESS_KEY": user, "HRSS_S3_SECRET_KEY": self.role_password}
 
     def relay(self, service: str, env: dict[str, str] | None = None, label: str = "") -> ManagedProcess:
         port = free_port()
@@ -234,4 +257,7 @@ def platform_for(servers: Any, log_dir: Path) -> Iterator[Platform]:
             drop_database(servers.pg_dsn, county.rsplit("/", 1)[1])
         for role in platform.roles:  # their grants went with the databases
             drop_role(servers.pg_dsn, role)
+        _client, admin = admin_clients(servers.s3_endpoint, servers.s3_access_key, servers.s3_secret_key, False)
+        for user in platform.storage_users:
+            remove_service_user(admin, user, user)
         delete_namespace(servers.kafka_bootstrap, platform.namespace)
