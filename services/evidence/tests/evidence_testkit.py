@@ -13,6 +13,7 @@ from typing import Any
 
 import requests
 import sqlalchemy as sa
+from evidence_files import pdf_document
 
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.bus.broker import Message, TopicSpec
@@ -26,18 +27,15 @@ USCC = "91130102MA0000001X"
 INSPECTOR_1, INSPECTOR_2, STRANGER = (str(uuid.uuid5(uuid.NAMESPACE_URL, f"i{n}")) for n in (1, 2, 9))
 VISIT_TOPICS = ("inspection.visit_opened.v1", "inspection.visit_extended.v1", "inspection.visit_status_changed.v1")
 
-# a minimal but real PDF and PNG, as their magic numbers and structure go
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+# a minimal but real PDF (a parser reads it: objects, cross-reference table, trailer, `%%EOF` last) and a PNG's
+# first bytes (its magic and header only: not an image that decodes)
+PDF = pdf_document()
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 64
 
 
 def pdf(size: int = 0, salt: str = "") -> bytes:
-    """A PDF of about `size` bytes (padding in a comment), distinct per `salt`."""
-    body = PDF + f"% {salt}\n".encode()
-    return body + b"%" + b"x" * max(0, size - len(body) - 2) + b"\n" if size > len(body) else body
+    """A real PDF of about `size` bytes (padding in its content stream), distinct per `salt`."""
+    return pdf_document(f"salt {salt}", size=size)
 
 
 def zip_bytes(entries: dict[str, bytes]) -> bytes:

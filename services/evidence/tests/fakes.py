@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import BinaryIO
 
+from evidence.adapters.quarantine import QUARANTINE_LIMIT
 from evidence.adapters.repository import REGISTER_LIMIT, EvidenceRepository
 from evidence.adapters.s3_store import PART_SIZE
 from evidence.adapters.store import (
@@ -31,6 +32,7 @@ from evidence.domain.records import (
     Filed,
     FiledVersion,
     Filing,
+    QuarantinedUpload,
 )
 from evidence.domain.visits import VisitFact
 
@@ -65,6 +67,13 @@ class InMemoryEvidenceStore(AbstractEvidenceStore):
         self.objects[(key, version)] = data
         self.order.append((key, version))
         return Stored(key, version, len(data))
+
+    def copy(self, key: str, version_id: str, to_key: str) -> Stored:
+        data = self._get(key, version_id)
+        version = str(uuid.uuid4())
+        self.objects[(to_key, version)] = data
+        self.order.append((to_key, version))
+        return Stored(to_key, version, len(data))
 
     def lock(self, key: str, version_id: str, mode: str, until: datetime) -> None:
         self._get(key, version_id)
@@ -140,6 +149,7 @@ class FakeEvidenceRepository(EvidenceRepository):
         self.intents: dict[str, tuple[str, str, str, str, datetime]] = {}  # node, visit, key, actor, at
         self.rejections: dict[str, tuple[str, str, datetime]] = {}  # code, object removed, at
         self.fixity_checks: list[tuple[str, Filed, str, str | None, datetime]] = []
+        self.quarantine: dict[str, QuarantinedUpload] = {}
 
     @staticmethod
     def _new(table: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
@@ -198,6 +208,13 @@ class FakeEvidenceRepository(EvidenceRepository):
 
     def record_rejection(self, evidence_id: str, code: str, object_removed: str, at: datetime) -> None:
         self._new(self.rejections, evidence_id, (code, object_removed, at))
+
+    def record_quarantine(self, entry: QuarantinedUpload) -> None:
+        self._new(self.quarantine, entry.evidence_id, entry)
+
+    def quarantined(self, prefix: str, visit_id: str | None = None) -> list[QuarantinedUpload]:
+        found = [q for q in self.quarantine.values() if q.node.startswith(prefix) and visit_id in (None, q.visit_id)]
+        return sorted(found, key=lambda q: (q.uploaded_at, q.evidence_id), reverse=True)[:QUARANTINE_LIMIT]
 
     def filed_objects(self) -> Iterator[Filed]:
         for r in self.records.values():

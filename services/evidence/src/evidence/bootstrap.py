@@ -10,6 +10,7 @@ from evidence.adapters.repository import SqlEvidenceRepository
 from evidence.adapters.s3_store import S3EvidenceStore, s3_client
 from evidence.adapters.sniffing import detect, zip_entries
 from evidence.adapters.store import RETENTION_MODES
+from evidence.adapters.validation import ContentValidator
 from evidence.adapters.visits import SqlAlchemyVisitReadModel
 from evidence.domain.content import ZipLimits
 from evidence.domain.hashing import new_hash
@@ -41,6 +42,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
             int(ev.get("zip_max_entries") or 10_000),
         ),
         max_grant_days=int(ev.get("max_grant_days") or 30),
+        quarantine_days=int(ev.get("quarantine_days") or 365),
     )
 
 
@@ -68,6 +70,7 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
         repository=lambda uow: SqlEvidenceRepository(uow.session),
         detect=detect,
         zip_entries=zip_entries,
+        validate=ContentValidator(int((config.get("EVIDENCE") or {}).get("max_image_pixels") or 100_000_000)),
         settings=settings_from(config),
         fault=str(fault) if fault else None,
         delegated=delegated_from(config),

@@ -15,7 +15,7 @@ from evidence.domain.errors import (
     InvalidVersion,
     NodeRequired,
 )
-from evidence.service_layer import archives, borrowing
+from evidence.service_layer import archives, borrowing, quarantine
 from evidence.service_layer.context import READERS, Context
 from evidence.service_layer.uploads import evidence_view
 from evidence.service_layer.visits import on_team_or_wider, team_of
@@ -76,10 +76,21 @@ def register(ctx: Context, node: str | None) -> dict[str, Any]:
     return {"node": code, "borrowings": borrowing.register(ctx, code)}
 
 
+def quarantined(ctx: Context, node: str | None, visit_id: str | None) -> dict[str, Any]:
+    """What was quarantined at a node and below (of one visit, if given): metadata only, never the bytes."""
+    if not node:
+        raise NodeRequired()
+    return quarantine.listing(ctx, node, check_id(visit_id, "visit_id") if visit_id else None)
+
+
 def file_response(row: Any, chunks: Iterator[bytes]) -> Response:
-    """The evidence bytes, with their recorded digest and version id for the reader to check."""
+    """The evidence bytes, with their recorded digest and version id for the reader to check. Always a download
+    (`attachment`), never rendered or sniffed by a browser, typed from the validated kind (the record's content
+    type comes from `domain/content.py:MIME` for the checked extension, never from what the uploader sent)."""
     headers = {
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}",
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename, safe='')}",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "sandbox; default-src 'none'",
         "X-Evidence-Algorithm": row.algorithm,
         "X-Evidence-Digest": row.digest,
         "X-Object-Version-Id": row.version_id,

@@ -75,6 +75,10 @@ def test_with_both_approvals_the_read_is_allowed_and_audited_with_the_grant(evid
     assert content.status_code == 200
     assert sha256(content.content) == evidence["digest"] == content.headers["X-Evidence-Digest"]
     assert content.headers["X-Object-Version-Id"] == evidence["version_id"]
+    # stored bytes are a download, never rendered or sniffed, typed from the checked kind (账簿.pdf)
+    assert content.headers["Content-Disposition"] == "attachment; filename*=UTF-8''%E8%B4%A6%E7%B0%BF.pdf"
+    assert content.headers["X-Content-Type-Options"] == "nosniff"
+    assert content.headers["Content-Type"] == "application/pdf"
     [read] = evidence_service.audits("evidence.read")
     assert (read["outcome"], read["approval_id"], read["object_id"]) == ("ok", grant, evidence["evidence_id"])
 

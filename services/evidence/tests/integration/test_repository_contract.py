@@ -21,6 +21,7 @@ from evidence.domain.records import (
     Filed,
     FiledVersion,
     Filing,
+    QuarantinedUpload,
 )
 from evidence_fakes import FakeEvidenceRepository
 from evidence_testkit import migrate
@@ -217,3 +218,26 @@ def test_the_objects_recorded_and_the_uploads_begun_and_refused_are_listed(repo:
     assert (repo.upload_intents(), repo.upload_rejections()) == ({begun, refused}, {refused})
     for item in repo.filed_objects():
         repo.add_fixity_check(_id(), item, "ok", item.digest, T0)
+
+
+def quarantined(node: str, visit_id: str, minutes: int) -> QuarantinedUpload:
+    evidence_id = _id()
+    return QuarantinedUpload(
+        evidence_id, node, visit_id, "documentary", "现场照片.png", 2048, "sha256", "ef" * 32,
+        "evidence.content_invalid", "image.trailing_data", "文件内容未通过检查", "inspector-1",
+        T0 + timedelta(minutes=minutes), f"quarantine/{node}/{visit_id}/{evidence_id}", "vid-q",
+        T0 + timedelta(days=365),
+    )  # fmt: skip
+
+
+def test_quarantined_uploads_read_back_newest_first_by_subtree_and_visit(repo: EvidenceRepository) -> None:
+    visit = _id()
+    first, second = quarantined(COUNTY, visit, 1), quarantined(COUNTY, _id(), 2)
+    elsewhere = quarantined("140105", visit, 3)
+    for entry in (first, second, elsewhere):
+        repo.record_quarantine(entry)
+    assert repo.quarantined("1301") == [second, first]
+    assert repo.quarantined(COUNTY, visit) == [first]
+    assert repo.quarantined("14") == [elsewhere]
+    with pytest.raises(Exception):  # noqa: B017 — the primary key (KeyError in the fake, IntegrityError in SQL)
+        repo.record_quarantine(first)

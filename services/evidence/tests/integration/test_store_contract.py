@@ -71,6 +71,19 @@ def test_a_locked_version_cannot_be_deleted_and_an_unlocked_one_can(store: Abstr
     assert store.read("evidence/c/1", locked.version_id) == b"locked"
 
 
+def test_a_copy_is_a_new_version_of_another_key_with_the_same_bytes(store: AbstractEvidenceStore) -> None:
+    first = _put(store, "evidence/q/1", b"refused bytes")
+    _put(store, "evidence/q/1", b"a later version")
+    copied = store.copy("evidence/q/1", first.version_id, "quarantine/q/1")
+    assert (copied.key, copied.size) == ("quarantine/q/1", 13) and copied.version_id != first.version_id
+    assert store.read("quarantine/q/1", copied.version_id) == b"refused bytes"
+    store.delete_version("evidence/q/1", first.version_id)  # the copy outlives its source
+    assert store.read("quarantine/q/1", copied.version_id) == b"refused bytes"
+    assert [v.key for v in store.versions("quarantine/")] == ["quarantine/q/1"]
+    with pytest.raises(ObjectMissing):
+        store.copy("evidence/q/1", first.version_id, "quarantine/q/2")
+
+
 def test_a_missing_version_is_an_error_not_empty(store: AbstractEvidenceStore) -> None:
     stored = _put(store, "evidence/d/1", b"x")
     with pytest.raises(ObjectMissing):

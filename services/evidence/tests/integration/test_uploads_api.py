@@ -6,7 +6,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from evidence_testkit import PNG, Running, pdf, sha256, zip_bytes
+import sqlalchemy as sa
+from evidence_files import HOSTILE
+from evidence_testkit import COUNTY, PNG, Running, pdf, sha256, zip_bytes
 from minio.error import S3Error
 
 pytestmark = pytest.mark.integration
@@ -158,3 +160,49 @@ def test_uploads_need_an_uploading_role_in_scope(evidence_service: Running) -> N
     malformed = evidence_service.upload(evidence_service.open_visit(), pdf(100, "m"), node="580021")
     assert malformed.status_code == 400 and [e["field"] for e in malformed.json()["errors"]] == ["node"]
     assert evidence_service.count("evidence") == 0
+
+
+def test_a_hostile_file_is_quarantined_under_lock_recorded_and_listed_for_the_nodes_keepers_and_approvers(
+    evidence_service: Running, s3_client
+) -> None:  # type: ignore[no-untyped-def]
+    visit = evidence_service.open_visit()
+    filename, data = HOSTILE["png_with_pe_appended"]
+    answer = evidence_service.upload(visit, data, filename=filename, checksum=sha256(data))
+    assert answer.status_code == 422, answer.text
+    body = answer.json()
+    assert (body["code"], body["reason"], body["errors"][0]["field"]) == (
+        "evidence.content_invalid",
+        "image.trailing_data",
+        "file",
+    )
+    assert "隔离" in body["message"] and evidence_service.count("evidence") == 0
+    [(code, reason, name, by, digest, key, version)] = evidence_service.rows(
+        "SELECT code, reason, filename, uploaded_by, digest, object_key, version_id FROM evidence.quarantined_upload"
+    )
+    assert (code, reason, name, by, digest) == (
+        body["code"],
+        body["reason"],
+        filename,
+        "inspector@130102",
+        sha256(data),
+    )
+    assert key.startswith(f"quarantine/{COUNTY}/{visit}/")
+    assert s3_client.get_object(evidence_service.bucket, key, version_id=version).read() == data
+    assert s3_client.get_object_retention(evidence_service.bucket, key, version).mode == "GOVERNANCE"
+    assert _versions(s3_client, evidence_service.bucket) == []  # nothing left under evidence/
+    assert evidence_service.rows("SELECT code, object_removed FROM evidence.upload_rejection") == [(code, "yes")]
+    assert [a["outcome"] for a in evidence_service.audits("evidence.upload")] == ["refused"]
+
+    for role in ("archive_keeper", "approver"):
+        listed = evidence_service.call("GET", "/quarantine", {role}, params={"node": COUNTY, "visit_id": visit})
+        assert listed.status_code == 200, listed.text
+        [entry] = listed.json()["quarantined"]
+        assert (entry["filename"], entry["reason"], entry["digest"]) == (filename, reason, digest)
+        assert "object_key" not in entry and "version_id" not in entry
+    for role in ("inspector", "auditor"):
+        refused = evidence_service.call("GET", "/quarantine", {role}, params={"node": COUNTY})
+        assert refused.status_code == 403, refused.text
+    other = evidence_service.call("GET", "/quarantine", {"archive_keeper"}, node="130104", params={"node": COUNTY})
+    assert other.status_code == 403
+    with evidence_service.engine.connect() as connection, pytest.raises(sa.exc.DBAPIError):
+        connection.execute(sa.text("UPDATE evidence.quarantined_upload SET reason = 'ok'"))

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from evidence.adapters.sniffing import detect, zip_entries
+from evidence.adapters.validation import ContentValidator
 from evidence.domain.archives import canonical
 from evidence.domain.hashing import digest_of
 from evidence.domain.records import ArchiveHead, EvidenceRecord, FiledVersion
@@ -54,6 +55,7 @@ class World:
             repository=lambda uow: self.repo,
             detect=detect,
             zip_entries=zip_entries,
+            validate=ContentValidator(),
             clock=lambda: NOW,
         )
         self.archive = ArchiveHead(str(uuid.uuid4()), COUNTY, str(uuid.uuid4()), str(uuid.uuid4()), "U", "某公司", NOW)

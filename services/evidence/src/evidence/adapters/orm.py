@@ -257,10 +257,37 @@ visit_event = Table(
     Index("visit_event_visit", "visit_id", "at"),
 )
 
+# Uploads whose whole file failed its check (revision 0003): the bytes are copied to `quarantine/<node>/<visit>/<id>`
+# and locked, the evidence key's version removed; one row each, never changed, listed for the node's approvers and
+# archive keepers (GET /quarantine).
+quarantined_upload = Table(
+    "quarantined_upload",
+    metadata,
+    Column("evidence_id", _ID, primary_key=True),
+    Column("node", String(6), nullable=False),
+    Column("visit_id", _ID, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("filename", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("algorithm", String(10), nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("code", String(60), nullable=False),
+    Column("reason", String(60), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("uploaded_by", Text, nullable=False),
+    Column("uploaded_at", _AT, nullable=False),
+    Column("object_key", Text, nullable=False),
+    Column("version_id", Text, nullable=False),
+    Column("retain_until", _AT, nullable=False),
+    Index("quarantined_upload_node", "node", "uploaded_at"),
+)
+
 audit_entry = audit_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
-# revision 0001 creates TABLES (APPEND_ONLY among them); revision 0002 creates VISIT_TABLES, append-only as well
+# revision 0001 creates TABLES (APPEND_ONLY among them); revision 0002 creates VISIT_TABLES and 0003
+# QUARANTINE_TABLES, append-only as well
 VISIT_TABLES = ["visit_event"]
-TABLES = [t.name for t in metadata.sorted_tables if t.name not in VISIT_TABLES]
+QUARANTINE_TABLES = ["quarantined_upload"]
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in VISIT_TABLES + QUARANTINE_TABLES]
 APPEND_ONLY = tuple(t for t in TABLES if t not in ("outbox", "inbox"))

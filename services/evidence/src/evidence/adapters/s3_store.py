@@ -8,6 +8,7 @@ from typing import Any, BinaryIO
 
 import urllib3
 from minio import Minio
+from minio.commonconfig import CopySource
 from minio.error import S3Error
 from minio.retention import Retention
 
@@ -92,6 +93,16 @@ class S3EvidenceStore(AbstractEvidenceStore):
             raise BucketNotCompliant(f"bucket {self.bucket} returned no version id: versioning is off")
         size = length if length >= 0 else self.client.stat_object(self.bucket, key, version_id=result.version_id).size
         return Stored(key, str(result.version_id), int(size or 0))
+
+    def copy(self, key: str, version_id: str, to_key: str) -> Stored:
+        try:
+            result = self.client.copy_object(self.bucket, to_key, CopySource(self.bucket, key, version_id=version_id))
+            if not result.version_id:
+                raise BucketNotCompliant(f"bucket {self.bucket} returned no version id: versioning is off")
+            size = self.client.stat_object(self.bucket, to_key, version_id=result.version_id).size
+        except S3Error as error:
+            raise _translate(error, key) from None
+        return Stored(to_key, str(result.version_id), int(size or 0))
 
     def lock(self, key: str, version_id: str, mode: str, until: datetime) -> None:
         try:

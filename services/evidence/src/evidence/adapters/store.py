@@ -40,6 +40,10 @@ class AbstractEvidenceStore(ABC):
         """Write a new version of `key` from `stream` (`length` -1: unknown), reading it once."""
 
     @abstractmethod
+    def copy(self, key: str, version_id: str, to_key: str) -> Stored:
+        """Write a new version of `to_key` with the bytes of one version of `key` (in the store, not through us)."""
+
+    @abstractmethod
     def lock(self, key: str, version_id: str, mode: str, until: datetime) -> None:
         """Put the version under retention `mode` until `until`."""
 

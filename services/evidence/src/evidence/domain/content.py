@@ -4,6 +4,10 @@ The type is detected from the bytes (magic numbers, by the sniffing adapter) and
 allows: a PDF named `.jpg`, or an executable named `.pdf`, is refused. Plain-text formats have no magic number:
 they must be valid UTF-8 without NUL bytes. ZIP archives are accepted only for electronic data and must not
 expand too far (checked from the central directory before the upload is recorded).
+
+The first `SNIFF_BYTES` only decide whether to read the rest. Once the whole file is stored, it is checked by its
+kind (`FAMILY`: images decoded, PDFs parsed, text decoded and parsed, every entry of a ZIP looked at, audio and
+video judged by their declared end) by the validation adapter; what fails is quarantined (uploads.py).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from evidence.domain.errors import (
+    ContentInvalid,
     ContentMismatch,
     ExtensionMissing,
     FilenameInvalid,
@@ -56,6 +61,26 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 CONTAINERS = frozenset({"zip", "docx", "xlsx", "ofd"})  # extensions whose bytes are a ZIP and are inspected
+
+# extension → how the whole file is checked once received (adapters/validation)
+FAMILY: dict[str, str] = {
+    **dict.fromkeys(("jpg", "jpeg", "png", "gif", "tif", "tiff", "webp", "bmp"), "image"),
+    "heic": "media",  # an ISO BMFF container like mp4: Pillow cannot decode it without a plugin
+    "pdf": "pdf",
+    **dict.fromkeys(("txt", "csv"), "text"),
+    "json": "json",
+    "xml": "xml",
+    **dict.fromkeys(CONTAINERS, "zip"),
+    **dict.fromkeys(("mp3", "m4a", "wav", "amr", "mp4", "mov", "avi"), "media"),
+    **dict.fromkeys(("doc", "xls"), "ole"),
+}
+
+# names inside a ZIP that are programs or scripts (by extension; the validation adapter also looks at their bytes)
+_PROGRAMS = """exe dll com scr pif cpl msi msp sys drv ocx efi bat cmd ps1 psm1 vbs vbe js jse wsf wsh hta lnk reg
+inf sh bash zsh csh ksh py pyc pl rb php jar class apk dex elf so dylib app deb rpm run msc gadget docm xlsm pptm
+dotm xltm"""
+EXECUTABLE_EXTENSIONS = frozenset(_PROGRAMS.split())
+ARCHIVE_EXTENSIONS = frozenset("zip rar 7z gz tgz bz2 xz zst tar cab iso arj lz lzh z".split())  # noqa: SIM905
 
 NAMES = {
     "pdf": "PDF 文档",
@@ -165,3 +190,10 @@ def check_zip(entries: list[tuple[str, int, int]], limits: ZipLimits, nested_zip
         raise ZipRatioTooHigh(ratio=expanded // packed, limit=limits.max_ratio)
     if not nested_zip_allowed and any(name.lower().endswith(".zip") for name, _, _ in entries):
         raise ZipNested()
+    for name, _, _ in entries:
+        base = name.rstrip("/").rsplit("/", 1)[-1].lower()
+        ext = base.rpartition(".")[2] if "." in base else ""
+        if ext in EXECUTABLE_EXTENSIONS or base == "vbaproject.bin":
+            raise ContentInvalid("zip.executable_entry", name=name[:100])
+        if ext in ARCHIVE_EXTENSIONS:
+            raise ContentInvalid("zip.nested_archive", name=name[:100])

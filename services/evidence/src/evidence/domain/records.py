@@ -147,3 +147,26 @@ class Filing:
     archive_id: str
     version: int
     status: str
+
+
+@dataclass(frozen=True)
+class QuarantinedUpload:
+    """An upload whose whole file failed its check: who sent what, when, to which visit, why it was refused, and
+    where its bytes are kept under lock (`quarantine/…`), never as evidence."""
+
+    evidence_id: str  # the id the upload would have had (its intent and rejection rows carry it too)
+    node: str
+    visit_id: str
+    kind: str
+    filename: str
+    size: int
+    algorithm: str
+    digest: str
+    code: str  # the refusal's code (`evidence.content_invalid`, `evidence.zip_*`)
+    reason: str  # why, as a stable code (`image.trailing_data`, …) or the code again
+    message: str  # the Chinese message the uploader was given
+    uploaded_by: str
+    uploaded_at: datetime
+    object_key: str  # the quarantine copy
+    version_id: str
+    retain_until: datetime

@@ -21,7 +21,10 @@ _ERRORS = {
     "409": "状态不允许（已审定、已归还、已借出、档案已更新；检查已关闭：evidence.visit_closed）",
     "413": "文件过大（evidence.too_large）",
     "415": "文件类型不允许或扩展名与内容不符（evidence.type_not_allowed, evidence.content_mismatch）",
-    "422": "校验值不符（evidence.checksum_mismatch）",
+    "422": (
+        "校验值不符（evidence.checksum_mismatch）；文件完整检查未通过（evidence.content_invalid，reason 说明原因），"
+        "该文件已隔离，不作为证据"
+    ),
 }
 
 _UUID = {"type": "string", "format": "uuid"}
@@ -45,6 +48,15 @@ ROUTES: list[Route] = [
         None,
         201,
         _UPLOAD_PARAMS,
+    ),
+    (
+        "GET",
+        "/quarantine",
+        "已隔离的上传（完整检查未通过的文件）：上传人、时间、检查、文件名、摘要、原因；仅本节点审批人、档案管理员可看，"
+        "文件内容不提供",
+        None,
+        200,
+        [query("node", "节点（行政区划代码）"), query("visit_id", "检查编号（可选）", _UUID)],
     ),
     ("GET", "/evidence/{evidence_id}", "证据登记信息（不含内容；检查人员仅限本人所在检查组的检查）", None, 200, []),
     (
@@ -107,6 +119,9 @@ _upload["requestBody"] = {
 }
 _evidence_read = OPENAPI["paths"]["/archives/{archive_id}/versions/{version}/evidence/{evidence_id}"]["get"]
 _evidence_read["responses"]["200"] = {
-    "description": "证据原始字节（按归档版本号读取）",
+    "description": (
+        "证据原始字节（按归档版本号读取）；始终以附件下载（Content-Disposition: attachment; filename*=UTF-8''…），"
+        "X-Content-Type-Options: nosniff，Content-Type 取自检查通过的文件类型"
+    ),
     "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
 }

@@ -123,6 +123,11 @@ class EvidenceService(HttpService):
     def visit_evidence(self, request: Request, visit_id: str) -> Response:
         return self._read(request, lambda ctx: views.visit_evidence(ctx, visit_id))
 
+    @read_http("GET", "/quarantine")
+    def quarantine(self, request: Request) -> Response:
+        node, visit_id = request.args.get("node"), request.args.get("visit_id")
+        return self._read(request, lambda ctx: views.quarantined(ctx, node, visit_id))
+
     # -- archives ---------------------------------------------------------------------------
 
     @read_http("GET", "/archives/<archive_id>")

@@ -78,3 +78,9 @@ class ReturnArchive:
     borrowing_id: str
     condition: str  # intact | damaged | missing
     note: str = ""
+
+
+@dataclass(frozen=True)
+class ListQuarantine:
+    node: str
+    visit_id: str | None = None

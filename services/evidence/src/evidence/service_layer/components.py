@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from evidence.domain.content import Detected, ZipLimits
+from evidence.domain.storage import Stored
 from hrss.contracts import utcnow
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class Settings:
     max_bytes: int = 200 * 1024 * 1024
     zip_limits: ZipLimits = field(default_factory=lambda: ZipLimits(1 << 30, 100, 10_000))
     max_grant_days: int = 30
+    quarantine_days: int = 365  # how long a quarantined upload's bytes stay locked (retention_mode)
 
 
 @dataclass
@@ -35,6 +37,8 @@ class Components:
     repository: Callable[[Any], EvidenceRepository]  # the repository in a unit of work
     detect: Callable[[bytes], Detected]  # what an upload's first bytes are (`adapters/sniffing.py`)
     zip_entries: Callable[[AbstractEvidenceStore, str, str, int], list[tuple[str, int, int]]]  # a stored ZIP's entries
+    # the whole-file check of a stored upload by its extension (`adapters/validation`): raises the refusal
+    validate: Callable[[AbstractEvidenceStore, Stored, str], None]
     settings: Settings = field(default_factory=Settings)
     clock: Callable[[], datetime] = field(default=utcnow)
     # test hook, set only by test configs (EVIDENCE.fault): "pause-after-object-write:<marker file>"

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from evidence.service_layer import access, archives, borrowing, reads, uploads, visits
+from evidence.service_layer import access, archives, borrowing, quarantine, reads, uploads, visits
 from evidence.service_layer.commands import (
     DecideAccess,
     DecideAmendment,
     LendArchive,
+    ListQuarantine,
     ProposeAmendment,
     ReadEvidence,
     ReadVersion,
@@ -66,6 +67,10 @@ def return_archive(cmd: ReturnArchive, ctx: Context) -> dict[str, Any]:
     return borrowing.give_back(ctx, cmd.borrowing_id, cmd.condition, cmd.note)
 
 
+def list_quarantine(cmd: ListQuarantine, ctx: Context) -> dict[str, Any]:
+    return quarantine.listing(ctx, cmd.node, cmd.visit_id)
+
+
 def file_result(event: ResultApproved, ctx: Context, *, event_id: str) -> str | None:
     """File (or amend) the visit's archive, if the result's node is one the caller (the service) acts for."""
     if not in_scope(ctx.principal, str(event.node)):
@@ -93,6 +98,7 @@ COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     ReadEvidence: read_evidence,
     LendArchive: lend_archive,
     ReturnArchive: return_archive,
+    ListQuarantine: list_quarantine,
 }
 
 EVENT_HANDLERS: dict[type, Callable[..., Any]] = {

@@ -1,8 +1,9 @@
 """Uploading evidence: refuse what is not allowed before anything is written, hash while streaming into the store,
-check the declared checksum and what a ZIP expands to, lock the version, then record it.
+check the declared checksum, what a ZIP expands to and the whole file by its kind, lock the version, then record it.
 
-Order: intent row (committed) → object written → checks → version locked → evidence row, event and audit entry
-(committed by the HTTP entrypoint). A crash after the object write leaves an intent without a record: the
+Order: intent row (committed) → object written → checksum → whole-file checks (a failure is quarantined:
+service_layer/quarantine.py) → version locked → evidence row, event and audit entry (committed by the HTTP
+entrypoint). A crash after the object write leaves an intent without a record: the
 reconciler reports the object as an interrupted upload, and no record ever points at a missing object.
 """
 
@@ -25,6 +26,7 @@ from evidence.domain.kinds import EvidenceKind
 from evidence.domain.records import EvidenceRecord
 from evidence.domain.storage import Stored, StoreError
 from evidence.service_layer.context import UPLOADERS, Context
+from evidence.service_layer.quarantine import quarantine
 from evidence.service_layer.visits import check_uploader
 from hrss.contracts.events.evidence import EvidenceFiled
 from hrss.contracts.text import check_display_text
@@ -98,11 +100,17 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
             raise IncompleteUpload()
         if declared is not None and declared != digest:
             raise ChecksumMismatch(algorithm=algorithm, declared=declared, digest=digest)
+    except Rejected as refused:  # damaged on the way: nothing worth keeping
+        _reject(ctx, evidence_id, refused.code, stored)
+        raise
+    try:  # the whole file, now that it is here: what fails is quarantined, not dropped
         if extension in CONTAINERS:
             entries = ctx.components.zip_entries(store, key, stored.version_id, stored.size)
             check_zip(entries, settings.zip_limits)
+        ctx.components.validate(store, stored, extension)
     except Rejected as refused:
-        _reject(ctx, evidence_id, refused.code, stored)
+        removed = quarantine(ctx, spec, evidence_id, stored, algorithm, digest, refused)
+        ctx.repo.record_rejection(evidence_id, refused.code, removed, ctx.now())
         raise
     until = now + timedelta(days=settings.retention_days)
     store.lock(key, stored.version_id, settings.retention_mode, until)
