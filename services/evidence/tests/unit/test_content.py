@@ -120,3 +120,25 @@ def test_a_rehash_tells_an_altered_version_from_a_missing_one() -> None:
     status, actual = rehash(store, item)
     assert status == "mismatch" and actual != item.digest
     assert rehash(store, Filed("evidence", "e2", "evidence/k", "gone", "sha256", item.digest)) == ("missing", None)
+
+
+def test_stored_bytes_are_answered_as_a_download_never_sniffed_typed_from_the_checked_kind() -> None:
+    from types import SimpleNamespace
+
+    from evidence.views import file_response
+
+    row = SimpleNamespace(
+        filename='现场 "照片";.png',
+        algorithm="sha256",
+        digest="ab" * 32,
+        version_id="v1",
+        size=3,
+        content_type="image/png",
+    )
+    answer = file_response(row, iter([b"abc"]))
+    assert answer.headers["Content-Disposition"] == (
+        "attachment; filename*=UTF-8''%E7%8E%B0%E5%9C%BA%20%22%E7%85%A7%E7%89%87%22%3B.png"
+    )
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Content-Type"] == "image/png"
+    assert "sandbox" in answer.headers["Content-Security-Policy"]
