@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from evidence.domain.errors import (
-    ContentInvalid,
     ContentMismatch,
     ExtensionMissing,
     FilenameInvalid,
@@ -25,6 +24,7 @@ from evidence.domain.errors import (
     ZipRatioTooHigh,
     ZipTooManyEntries,
 )
+from evidence.domain.invalid import ContentInvalid
 
 TEXT = "text"  # the detected "type" of bytes without a signature that decode as UTF-8 text
 SNIFF_BYTES = 8192  # how much of an upload is read to tell what it is (filetype reads at most this many bytes)

@@ -10,7 +10,8 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from evidence.domain.errors import ContentInvalid, InvalidNode, Rejected
+from evidence.domain.errors import InvalidNode, Rejected
+from evidence.domain.invalid import ContentInvalid
 from evidence.domain.records import QuarantinedUpload
 from evidence.domain.storage import Stored, StoreError
 from evidence.service_layer.context import Context

@@ -11,7 +11,8 @@ from typing import Any, BinaryIO
 
 from evidence.adapters.validation.images import riff_end
 from evidence.adapters.validation.signatures import archive, embedded, program_or_script
-from evidence.domain.errors import ContentInvalid, ZipInvalid
+from evidence.domain.errors import ZipInvalid
+from evidence.domain.invalid import ContentInvalid
 
 HEAD = 512  # bytes of each entry looked at (enough for `ustar` at 257)
 OFFICE_EMBEDDINGS = (".docx", ".xlsx", ".pptx")  # Office documents embed each other as ZIPs; allowed there only

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from evidence.adapters.validation.signatures import embedded
-from evidence.domain.errors import ContentInvalid
+from evidence.domain.invalid import ContentInvalid
 
 TAIL = 1024  # `%%EOF` must be within this many bytes of the end, with nothing but white space after it
 MAX_OBJECTS = 500_000  # a PDF with more objects than this is not read (a parser's time is bounded)

@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 from PIL import Image, ImageSequence
 
 from evidence.adapters.validation.signatures import embedded
-from evidence.domain.errors import ContentInvalid
+from evidence.domain.invalid import ContentInvalid
 
 FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "gif": "GIF", "tif": "TIFF", "tiff": "TIFF"}
 FORMATS |= {"webp": "WEBP", "bmp": "BMP"}

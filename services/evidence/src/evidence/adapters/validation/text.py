@@ -10,7 +10,7 @@ import re
 from typing import Any
 from xml.parsers import expat
 
-from evidence.domain.errors import ContentInvalid
+from evidence.domain.invalid import ContentInvalid
 
 CHUNK = 1 << 20
 # C0 controls but tab, LF and CR; DEL; C1 controls (U+0080–U+009F, which UTF-8 writes as C2 80–C2 9F)
