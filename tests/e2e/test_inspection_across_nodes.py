@@ -21,6 +21,7 @@ from platform_cluster import PROVINCE, Platform, platform_for
 from registry_files import labour_inspectors, write_entities, write_inspectors
 
 from hrss.auth import Principal, Role, TokenIssuer
+from hrss.testing.documents import pdf_document
 from hrss.testing.processes import wait_until
 
 pytestmark = pytest.mark.e2e
@@ -145,7 +146,7 @@ def test_drawn_entities_become_visits_at_their_county_and_an_approved_result_is_
 
     # the team uploads evidence to the county's evidence service and enters the result
     lead, second = visit["team"][0], visit["team"][1]
-    document = b"%PDF-1.4\n" + "工资支付台账 2026 年 1-11 月".encode() + b"\n%%EOF\n"
+    document = pdf_document("工资支付台账 2026 年 1-11 月")
     answers: list[Any] = []
 
     def uploaded() -> bool:

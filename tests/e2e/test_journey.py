@@ -29,6 +29,7 @@ import requests
 from platform_cluster import PROVINCE, ROOT, Platform, platform_for
 from registry_files import credential, labour_inspectors, write_entities, write_inspectors
 
+from hrss.testing.documents import pdf_document
 from hrss.testing.journey import (
     Office,
     approve,
@@ -271,7 +272,7 @@ def inspect_with_follow_up(office: Office, visit: dict[str, Any]) -> None:
         assert member["credential_no"] in text
 
     # the team files evidence and enters the record; an inspector of another team cannot add to this visit
-    document = b"%PDF-1.4\n" + f"{county} 工资支付台账 {TODAY.year} 年".encode() + b"\n%%EOF\n"
+    document = pdf_document(f"{county} 工资支付台账 {TODAY.year} 年")
     uploaded = upload(lead, county, visit_id, document, "工资台账.pdf")
     team = {m["credential_no"] for m in visit["team"]}
     outsider = next((p for n, p in office.inspectors.items() if n not in team), None)

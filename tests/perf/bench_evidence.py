@@ -47,11 +47,10 @@ from hrss.auth import Principal, Role, SigningKey, TokenIssuer  # noqa: E402
 from hrss.bus.broker import TopicSpec  # noqa: E402
 from hrss.bus.kafka import KafkaBroker  # noqa: E402
 from hrss.testing.databases import create_database, drop_database  # noqa: E402
+from hrss.testing.documents import pdf_document  # noqa: E402
 from hrss.testing.kafka_admin import delete_namespace  # noqa: E402
 from hrss.testing.processes import ManagedProcess, free_port  # noqa: E402
 from hrss.testing.servers import Servers  # noqa: E402
-
-PDF_HEAD = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
 
 
 def pct(values: list[float], p: float) -> float:
@@ -76,7 +75,7 @@ def main() -> int:
     args = parser.parse_args()
     servers = Servers.from_environment()
     size = int(args.mb * 1024 * 1024)
-    files = [PDF_HEAD + os.urandom(size - len(PDF_HEAD)) for _ in range(args.files)]
+    files = [pdf_document(f"bench {os.urandom(8).hex()}", size=size) for _ in range(args.files)]  # whole-file checked
     digests = [hashlib.new(args.algorithm, f).hexdigest() for f in files]
 
     run = uuid.uuid4().hex[:10]

@@ -13,12 +13,12 @@ from typing import Any
 
 import requests
 import sqlalchemy as sa
-from evidence_files import pdf_document
 
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.bus.broker import Message, TopicSpec
 from hrss.contracts import Producer, registry
 from hrss.contracts.events.inspection import ResultApproved, VisitExtended, VisitOpened, VisitStatusChanged
+from hrss.testing.documents import pdf_document
 
 SERVICE_DIR = Path(__file__).resolve().parents[1]
 PROVINCE, COUNTY, OTHER_COUNTY = "130000", "130102", "130104"

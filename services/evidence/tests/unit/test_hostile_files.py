@@ -9,11 +9,12 @@ import uuid
 import pytest
 from evidence.service_layer.commands import UploadEvidence
 from evidence.service_layer.uploads import Upload
-from evidence_files import HOSTILE, image, pdf_document, zipped
+from evidence_files import HOSTILE, image, zipped
 from evidence_office import INSPECTOR, Office
 from evidence_testkit import COUNTY
 
 from hrss.contracts import PlatformError
+from hrss.testing.documents import pdf_document
 
 
 @pytest.fixture
