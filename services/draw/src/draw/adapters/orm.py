@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from hrss.audit import audit_table
+from hrss.audit.checkpoints import checkpoint_table
 from hrss.db import bus_tables
 
 SCHEMA = "draw"
@@ -170,6 +171,10 @@ draw_expansion = Table(
 )
 
 audit_entry = audit_table(metadata)
+# revision 0005 creates CHECKPOINT_TABLES, append-only: the signed heads of this node's chains and those it keeps
+# for the nodes below (hrss.bus.checkpoints)
+audit_checkpoint = checkpoint_table(metadata)
+CHECKPOINT_TABLES = ["audit_checkpoint"]
 outbox, inbox = bus_tables(metadata)
 
 # The reason of each team member's replacement (工作调动, 工作冲突, 身体原因) with the salt of its commitment: the
@@ -189,5 +194,5 @@ draw_replacement_reason = Table(
 # revision 0003 creates CHECKLIST_TABLES
 REASON_TABLES = ["draw_replacement_reason"]
 CHECKLIST_TABLES = ["check_item_view"]
-TABLES = [t.name for t in metadata.sorted_tables if t.name not in REASON_TABLES + CHECKLIST_TABLES]
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in REASON_TABLES + CHECKLIST_TABLES + CHECKPOINT_TABLES]
 APPEND_ONLY = ("draw_run", "draw_log", "draw_pick", "draw_expansion", "audit_entry")

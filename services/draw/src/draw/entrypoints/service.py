@@ -15,6 +15,7 @@ from draw.entrypoints.openapi import OPENAPI
 from draw.service_layer import commands, handlers
 from draw.service_layer.components import Components
 from draw.service_layer.context import Context
+from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.planning import TaskReadyForDraw
 from hrss.contracts.events.registry import CheckItemChanged, EntityChanged, InspectorChanged, InterestsChanged
@@ -22,7 +23,7 @@ from hrss.db import Database, UnitOfWork
 from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, read_http, write_http
 
 
-class DrawService(HttpService):
+class DrawService(HttpService, AuditCheckpoints):
     name = "draw"
     context = Context
     object_type = "draw"

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from hrss.audit import audit_table
+from hrss.audit.checkpoints import checkpoint_table
 from hrss.db import bus_tables
 
 SCHEMA = "evidence"
@@ -283,11 +284,15 @@ quarantined_upload = Table(
 )
 
 audit_entry = audit_table(metadata)
+# revision 0004 creates CHECKPOINT_TABLES, append-only: the signed heads of this node's chains and those it keeps
+# for the nodes below (hrss.bus.checkpoints)
+audit_checkpoint = checkpoint_table(metadata)
+CHECKPOINT_TABLES = ["audit_checkpoint"]
 outbox, inbox = bus_tables(metadata)
 
 # revision 0001 creates TABLES (APPEND_ONLY among them); revision 0002 creates VISIT_TABLES and 0003
 # QUARANTINE_TABLES, append-only as well
 VISIT_TABLES = ["visit_event"]
 QUARANTINE_TABLES = ["quarantined_upload"]
-TABLES = [t.name for t in metadata.sorted_tables if t.name not in VISIT_TABLES + QUARANTINE_TABLES]
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in VISIT_TABLES + QUARANTINE_TABLES + CHECKPOINT_TABLES]
 APPEND_ONLY = tuple(t for t in TABLES if t not in ("outbox", "inbox"))

@@ -32,6 +32,7 @@ from evidence.service_layer.components import Components
 from evidence.service_layer.context import Context
 from evidence.service_layer.handlers import handle, keep_visits
 from hrss.auth import Principal
+from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.inspection import ResultApproved, VisitExtended, VisitOpened, VisitStatusChanged
 from hrss.db import Database, UnitOfWork
@@ -48,7 +49,7 @@ def _body(request: Request) -> Any:
     return request.environ["wsgi.input"]
 
 
-class EvidenceService(HttpService):
+class EvidenceService(HttpService, AuditCheckpoints):
     name = "evidence"
     context = Context
     object_type = "evidence"

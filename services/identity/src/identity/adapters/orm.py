@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from hrss.audit import audit_table
+from hrss.audit.checkpoints import checkpoint_table
 from hrss.db import bus_tables
 
 SCHEMA = "identity"
@@ -108,6 +109,10 @@ enrolment_spent = Table(
 )
 
 audit_entry = audit_table(metadata)
+# revision 0006 creates CHECKPOINT_TABLES, append-only: the signed heads of this node's chains and those it keeps
+# for the nodes below (hrss.bus.checkpoints)
+audit_checkpoint = checkpoint_table(metadata)
+CHECKPOINT_TABLES = ["audit_checkpoint"]
 outbox, inbox = bus_tables(metadata)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from werkzeug.wrappers import Request, Response
 
 from hrss.auth.dependency import service_identity_from_config
+from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.registry import InspectorChanged
 from hrss.db import Database, UnitOfWork
@@ -48,7 +49,7 @@ class IdentityComponents(ComponentProvider[Components]):
         self.identity = service_identity_from_config(config, self.container.service_name)
 
 
-class IdentityService(IdentityHttpService):
+class IdentityService(IdentityHttpService, AuditCheckpoints):
     name = "identity"
     context = Context
     object_type = "account"

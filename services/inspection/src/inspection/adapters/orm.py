@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from hrss.audit import audit_table
+from hrss.audit.checkpoints import checkpoint_table
 from hrss.db import bus_tables
 
 SCHEMA = "inspection"
@@ -284,11 +285,15 @@ document_number = Table(
 )
 
 audit_entry = audit_table(metadata)
+# revision 0003 creates CHECKPOINT_TABLES, append-only: the signed heads of this node's chains and those it keeps
+# for the nodes below (hrss.bus.checkpoints)
+audit_checkpoint = checkpoint_table(metadata)
+CHECKPOINT_TABLES = ["audit_checkpoint"]
 outbox, inbox = bus_tables(metadata)
 
 # revision 0001 creates TABLES; revision 0002 creates TABLES_0002 (all of them append-only)
 TABLES_0002 = ["visit_status", "assignment_withdrawal", "publication", "node_settings", "document_number"]
-TABLES = [t.name for t in metadata.sorted_tables if t.name not in TABLES_0002]
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in TABLES_0002 + CHECKPOINT_TABLES]
 APPEND_ONLY = (
     "visit_assignment",
     "team_change",

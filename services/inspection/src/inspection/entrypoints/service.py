@@ -7,6 +7,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.draw import AssignmentDispatched, DrawVoided, TeamChanged
 from hrss.contracts.events.planning import TaskResultsPublished
@@ -40,7 +41,7 @@ def pdf_response(data: bytes, name: str) -> Response:
     return Response(data, content_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-class InspectionService(HttpService):
+class InspectionService(HttpService, AuditCheckpoints):
     name = "inspection"
     context = Context
     object_type = "inspection"

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from hrss.audit import audit_table
+from hrss.audit.checkpoints import checkpoint_table
 from hrss.db import bus_tables
 
 SCHEMA = "planning"
@@ -244,10 +245,14 @@ overdue_fact = Table(
 )
 
 audit_entry = audit_table(metadata)
+# revision 0003 creates CHECKPOINT_TABLES, append-only: the signed heads of this node's chains and those it keeps
+# for the nodes below (hrss.bus.checkpoints)
+audit_checkpoint = checkpoint_table(metadata)
+CHECKPOINT_TABLES = ["audit_checkpoint"]
 outbox, inbox = bus_tables(metadata)
 
 # revision 0001 creates TABLES (APPEND_ONLY among them); revision 0002 creates PROGRESS_TABLES
 PROGRESS_TABLES = ["draw_fact", "visit_fact", "visit_progress", "result_publication", "overdue_fact"]
 PROGRESS_APPEND_ONLY = ("draw_fact", "visit_fact", "result_publication", "overdue_fact")
-TABLES = [t.name for t in metadata.sorted_tables if t.name not in PROGRESS_TABLES]
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in PROGRESS_TABLES + CHECKPOINT_TABLES]
 APPEND_ONLY = ("settings_record", "plan_record", "task_record", "task_number", "check_item_view", "audit_entry")

@@ -7,6 +7,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.draw import DrawCompleted, DrawVoided
 from hrss.contracts.events.inspection import Overdue, ResultPublished, VisitStatusChanged
@@ -28,7 +29,7 @@ from planning.service_layer.handlers import handle
 from planning.service_layer.tasks import OVERRIDE
 
 
-class PlanningService(HttpService):
+class PlanningService(HttpService, AuditCheckpoints):
     name = "planning"
     context = Context
     object_type = "plan"

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 from hrss.audit import audit_table
+from hrss.audit.checkpoints import checkpoint_table
 from hrss.db import bus_tables
 
 SCHEMA = "registry"
@@ -231,6 +232,10 @@ import_rejection = Table(
 )
 
 audit_entry = audit_table(metadata)
+# revision 0003 creates CHECKPOINT_TABLES, append-only: the signed heads of this node's chains and those it keeps
+# for the nodes below (hrss.bus.checkpoints)
+audit_checkpoint = checkpoint_table(metadata)
+CHECKPOINT_TABLES = ["audit_checkpoint"]
 outbox, inbox = bus_tables(metadata)
 
 APPEND_ONLY = (
@@ -244,4 +249,4 @@ APPEND_ONLY = (
     "import_rejection",
     "audit_entry",
 )
-TABLES = [t.name for t in metadata.sorted_tables]
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in CHECKPOINT_TABLES]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from werkzeug.wrappers import Request, Response
 
+from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.inspection import VisitStatusChanged
 from hrss.db import Database, UnitOfWork
@@ -30,7 +31,7 @@ from registry.service_layer.components import Components
 from registry.service_layer.context import Context
 
 
-class RegistryService(HttpService):
+class RegistryService(HttpService, AuditCheckpoints):
     name = "registry"
     context = Context
 
