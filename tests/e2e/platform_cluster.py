@@ -66,7 +66,12 @@ class Platform:
             "HRSS_IDENTITY_TOTP_KEY": "t1=" + base64.b64encode(os.urandom(32)).decode(),
             "HRSS_EVIDENCE_RETENTION_MODE": "GOVERNANCE",
             "HRSS_EVIDENCE_RETENTION_DAYS": "1",
+            # the province's audit checkpoints (every 300 s, the default: no test waits for one)
+            "HRSS_AUDIT_ANCHOR_BUCKET": f"e2e-anchor-{namespace}",
+            "HRSS_AUDIT_ANCHOR_RETENTION_MODE": "GOVERNANCE",
+            "HRSS_AUDIT_ANCHOR_RETENTION_DAYS": "1",
         }
+        self.node_keys: dict[str, SigningKey] = {}
         self.processes: list[ManagedProcess] = []
         self.urls: dict[str, str] = {}
         self.services: dict[str, ManagedProcess] = {}
@@ -83,21 +88,37 @@ class Platform:
             create_login_role(dsn, role, self.role_password)
             self.roles.add(role)
         grant_service(dsn, name, role)
-        return {**(env or self.env), **self.storage_keys(name), "HRSS_PG_DSN": with_role(dsn, role, self.role_password)}
+        env = env or self.env
+        login = with_role(dsn, role, self.role_password)
+        return {**env, **self.storage_keys(name), **self.audit_keys(env), "HRSS_PG_DSN": login}
+
+    def audit_keys(self, env: dict[str, str]) -> dict[str, str]:
+        """The audit checkpoint keys of a process (`hrss.bus.checkpoints`): one Ed25519 key per node (made once per
+        run), signing for the nodes it serves, trusting those of the federated nodes below it."""
+
+        def key(node: str) -> SigningKey:
+            return self.node_keys.setdefault(node, SigningKey.generate(f"{node}.e2e"))
+
+        served = [n for n in env["HRSS_NODES"].split(",") if n]
+        below = [n for n in env.get("HRSS_DELEGATED_NODES", "").split(",") if n]
+        return {
+            "HRSS_AUDIT_SIGNING_KEYS": ",".join(f"{n}:{key(n).kid}={key(n).private_base64()}" for n in served),
+            "HRSS_AUDIT_TRUSTED_KEYS": ",".join(f"{key(n).kid}={key(n).public_base64()}" for n in below),
+        }
 
     def storage_keys(self, name: str) -> dict[str, str]:
-        """The object-store keys of service `name`: its own user, limited to its bucket, set up once per run with
-        the root key as a deployment's setup step does (`hrss.storage`); none for a service without a bucket."""
+        """The object-store keys of service `name`: its own user, limited to its bucket and the audit anchor's, set
+        up once per run with the root key as a deployment's setup step does (`hrss.storage`)."""
         bucket = BUCKETS.get(name, lambda env: "")(self.env)
-        if not bucket:
-            return {}
+        buckets = [b for b in (bucket, self.env["HRSS_AUDIT_ANCHOR_BUCKET"]) if b]  # every service anchors
         user = f"{self.namespace}-{name}"
         if user not in self.storage_users:
             client, admin = admin_clients(
                 self.servers.s3_endpoint, self.servers.s3_access_key, self.servers.s3_secret_key, False
             )
-            ensure_locked_bucket(client, bucket)
-            ensure_service_user(admin, user, user, self.role_password, [bucket])
+            for each in buckets:
+                ensure_locked_bucket(client, each)
+            ensure_service_user(admin, user, user, self.role_password, buckets)
             self.storage_users.add(user)
         return {"HRSS_S3_ACCESS_KEY": user, "HRSS_S3_SECRET_KEY": self.role_password}
 
