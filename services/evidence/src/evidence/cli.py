@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from evidence.adapters.integrity import SqlIntegrityRecords
-from evidence.adapters.s3_policy import application_policy
 from evidence.bootstrap import store_from
 from evidence.service_layer.integrity import fixity, reconcile
 from hrss.contracts import utcnow
 from hrss.db import database_url, make_engine
+from hrss.storage import service_policy
 
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
 
@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     config = load_config(args.config)
     if args.command == "policy":
         bucket = str((config.get("S3") or {}).get("bucket") or "hrss-evidence")
-        json.dump(application_policy(bucket), sys.stdout, indent=2)
+        json.dump(service_policy([bucket]), sys.stdout, indent=2)
         sys.stdout.write("\n")
         return 0
     store = store_from(config)

@@ -11,8 +11,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from evidence.adapters.s3_store import S3EvidenceStore
 from evidence.adapters.store import AbstractEvidenceStore, ObjectLocked, ObjectMissing
+from evidence.domain.storage import StoreError
 from evidence_fakes import InMemoryEvidenceStore
 from evidence_testkit import sha256
+
+from hrss.storage import service_policy
 
 pytestmark = pytest.mark.integration
 
@@ -162,9 +165,8 @@ def test_governance_refuses_deletion_without_the_bypass_header(s3_client) -> Non
 def test_the_applications_own_storage_user_cannot_remove_a_filed_version_even_with_the_bypass_header(
     s3_client, servers
 ) -> None:  # type: ignore[no-untyped-def]
-    """With the service's policy (`adapters/s3_policy.py`) a GOVERNANCE version is as safe as a COMPLIANCE one
-    against the application: no bypass permission. Its overwrite only adds a version."""
-    from evidence.adapters.s3_policy import application_policy
+    """With the service's policy (`hrss.storage.service_policy`) a GOVERNANCE version is as safe as a COMPLIANCE one
+    against the application: no bypass, no delete. Its overwrite only adds a version."""
     from minio import Minio, MinioAdmin
     from minio.credentials import StaticProvider
     from minio.error import S3Error
@@ -179,7 +181,7 @@ def test_the_applications_own_storage_user_cannot_remove_a_filed_version_even_wi
     user, secret, policy = f"app-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex, f"evidence-{uuid.uuid4().hex[:8]}"
     admin.user_add(user, secret)
     try:
-        admin.policy_add(policy, policy=application_policy(real.bucket))
+        admin.policy_add(policy, policy=service_policy([real.bucket]))
         admin.policy_set(policy, user=user)
         app = S3EvidenceStore(Minio(servers.s3_endpoint, user, secret, secure=False), real.bucket)
         assert app.ensure_bucket().object_lock
@@ -188,13 +190,14 @@ def test_the_applications_own_storage_user_cannot_remove_a_filed_version_even_wi
         with pytest.raises(S3Error) as refused:
             _bypassing_delete(app.client, app.bucket, "evidence/g/1", filed.version_id)
         assert refused.value.code == "AccessDenied"
-        with pytest.raises(ObjectLocked):
+        with pytest.raises(StoreError):  # locked, and the user may not delete anyway
             app.delete_version("evidence/g/1", filed.version_id)
         over = _put(app, "evidence/g/1", b"overwrite")
         assert over.version_id != filed.version_id
         assert app.read("evidence/g/1", filed.version_id) == b"filed by the app"
         loose = _put(app, "evidence/g/2", b"refused upload")
-        app.delete_version("evidence/g/2", loose.version_id)  # unlocked, never recorded: may go
+        with pytest.raises(StoreError):  # not even an unlocked version: a refused upload's bytes stay, unrecorded
+            app.delete_version("evidence/g/2", loose.version_id)
         from minio.versioningconfig import SUSPENDED, VersioningConfig
 
         with pytest.raises(S3Error):

@@ -19,6 +19,7 @@ from hrss.auth import Action, Role
 from hrss.contracts import InvalidNodeCode, Level, Node
 
 if TYPE_CHECKING:
+    from evidence.adapters.store import AbstractEvidenceStore
     from evidence.service_layer.uploads import Upload
 
 log = logging.getLogger(__name__)
@@ -42,10 +43,10 @@ def quarantine(
     try:
         kept = store.copy(stored.key, stored.version_id, quarantine_key(spec.node, spec.visit_id, evidence_id))
         store.lock(kept.key, kept.version_id, settings.retention_mode, until)
-        store.delete_version(stored.key, stored.version_id)
-        removed = "yes"
     except StoreError:
         log.exception("could not move refused upload %s to the quarantine", evidence_id)
+    else:
+        removed = remove_refused(store, stored, evidence_id)
     reason = refused.reason if isinstance(refused, ContentInvalid) else refused.code
     entry = QuarantinedUpload(
         evidence_id=evidence_id, node=spec.node, visit_id=spec.visit_id, kind=spec.kind, filename=spec.filename,
@@ -85,3 +86,15 @@ def _view(q: QuarantinedUpload) -> dict[str, Any]:
         "uploaded_at": q.uploaded_at.isoformat(),
         "retain_until": q.retain_until.isoformat(),
     }
+
+
+def remove_refused(store: AbstractEvidenceStore, stored: Stored, evidence_id: str) -> str:
+    """Remove the unlocked version of a refused upload where the store allows it (`yes`), else leave it (`no`):
+    the service's own storage user may not delete (`hrss.storage`), so the bytes stay, never recorded as
+    evidence nor served, and the reconciler reports them as `rejected_upload_left`."""
+    try:
+        store.delete_version(stored.key, stored.version_id)
+    except StoreError as error:
+        log.warning("refused upload %s stays in the store unrecorded: %s", evidence_id, error)
+        return "no"
+    return "yes"

@@ -24,9 +24,9 @@ from evidence.domain.errors import ChecksumMismatch, DeclaredTooLarge, EmptyFile
 from evidence.domain.hashing import HashingReader, check_declared, new_hash
 from evidence.domain.kinds import EvidenceKind
 from evidence.domain.records import EvidenceRecord
-from evidence.domain.storage import Stored, StoreError
+from evidence.domain.storage import Stored
 from evidence.service_layer.context import UPLOADERS, Context
-from evidence.service_layer.quarantine import quarantine
+from evidence.service_layer.quarantine import quarantine, remove_refused
 from evidence.service_layer.visits import check_uploader
 from hrss.contracts.events.evidence import EvidenceFiled
 from hrss.contracts.text import check_display_text
@@ -154,14 +154,7 @@ def upload(ctx: Context, spec: Upload, stream: BinaryIO, length: int | None) -> 
 
 def _reject(ctx: Context, evidence_id: str, code: str, stored: Stored | None) -> None:
     """Remove the never-recorded, never-locked object of a refused upload and keep the refusal."""
-    removed = "none"
-    if stored is not None:
-        try:
-            ctx.components.store.delete_version(stored.key, stored.version_id)
-            removed = "yes"
-        except StoreError:
-            log.exception("could not remove the object of refused upload %s", evidence_id)
-            removed = "no"
+    removed = "none" if stored is None else remove_refused(ctx.components.store, stored, evidence_id)
     ctx.repo.record_rejection(evidence_id, code, removed, ctx.now())
 
 
