@@ -94,6 +94,14 @@ def test_unknown_paths_and_methods_answer_json_with_a_code(base_url):
     assert "<html" not in (missing.text + wrong.text).lower()
 
 
+def test_a_nul_character_in_the_path_or_the_query_is_refused_before_any_endpoint_runs(base_url):
+    for url in (f"{base_url}/hello%00", f"{base_url}/hello?name=a%00b", f"{base_url}/broken?x=%00"):
+        answer = requests.get(url, timeout=5)
+        assert answer.status_code == 400 and answer.json()["code"] == "request.nul_character", url
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert requests.get(f"{base_url}/hello?name=%E5%BC%A0", timeout=5).status_code == 200
+
+
 def test_every_answer_carries_the_security_headers_and_credentialed_ones_are_not_stored(base_url):
     for answer in (
         requests.get(f"{base_url}/hello", timeout=5),

@@ -191,3 +191,9 @@ def test_the_latest_enrolment_code_is_the_current_one_and_is_spent_once(repo: Ac
     spent = repo.current_enrolment_code(li.id)
     assert spent is not None and (spent.id, spent.spent_at) == (current.id, T0 + timedelta(minutes=2))
     assert repo.current_enrolment_code(wang.id) is None
+
+
+def test_an_id_that_is_no_uuid_finds_nothing(repo: AccountRepository) -> None:
+    """A service's token names `service:<name>`, not an account: looked up, it is simply not there."""
+    added(repo, "li")
+    assert repo.get("service:draw") is None and repo.get_session("service:draw") is None

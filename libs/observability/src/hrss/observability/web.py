@@ -94,6 +94,12 @@ class _RedactingLog(logging.LoggerAdapter):  # type: ignore[type-arg]
         return redact_query(str(msg)), kwargs
 
 
+def _has_nul(environ: Any) -> bool:
+    """Whether the path or the query string carries a NUL character (raw or percent-encoded)."""
+    query = str(environ.get("QUERY_STRING", ""))
+    return "\x00" in str(environ.get("PATH_INFO", "")) or "\x00" in query or "%00" in query
+
+
 class _PlatformApp(WsgiApp):
     """nameko's WSGI app, with JSON for unknown paths and methods and the security headers on every answer."""
 
@@ -101,9 +107,12 @@ class _PlatformApp(WsgiApp):
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:
-            provider, values = adapter.match()
-            request.path_values = values  # type: ignore[attr-defined]
-            response = provider.handle_request(request)
+            if _has_nul(environ):  # no id, name or filter holds one; PostgreSQL and the audit chain refuse them
+                response = _json(400, "request.nul_character", "请求地址或参数中含有空字符（NUL），无法处理")
+            else:
+                provider, values = adapter.match()
+                request.path_values = values  # type: ignore[attr-defined]
+                response = provider.handle_request(request)
         except HTTPException as exc:
             code, message = _HTTP_CODES.get(exc.code or 400, ("request.invalid", "请求有误"))
             response = _json(exc.code or 400, code, message, headers=exc.get_headers(environ)[1:] or None)

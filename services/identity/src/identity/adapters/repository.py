@@ -4,6 +4,7 @@ adapter (`SqlAlchemyAccountRepository`). The in-memory fake is in tests/fakes.py
 
 from __future__ import annotations
 
+import uuid
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -202,6 +203,8 @@ class SqlAlchemyAccountRepository(SqlLoginAttempts, SqlResetRequests, AccountRep
         )
 
     def get(self, account_id: str) -> Account | None:
+        if not _is_uuid(account_id):  # a service's token names `service:<name>`: no account has that id
+            return None
         row = self.db.execute(self._current().where(account.c.id == account_id)).first()
         return _account(row) if row else None
 
@@ -300,6 +303,8 @@ class SqlAlchemyAccountRepository(SqlLoginAttempts, SqlResetRequests, AccountRep
         )
 
     def get_session(self, session_id: str) -> Session | None:
+        if not _is_uuid(session_id):
+            return None
         row = self.db.execute(select(session).where(session.c.id == session_id).with_for_update()).first()
         if row is None:
             return None
@@ -385,3 +390,11 @@ def _account(row) -> Account:  # type: ignore[no-untyped-def]
         inspector_id=str(row.inspector_id) if row.inspector_id else None,
         credential_no=row.credential_no,
     )
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return True
