@@ -20,6 +20,7 @@ from planning.domain.documents import plan_document, plan_from, task_from
 from planning.domain.errors import (
     FieldError,
     InvalidRecord,
+    PlanNotFound,
     SettingsOutOfScope,
     TaskNotFound,
     invalid_node,
@@ -114,11 +115,18 @@ def plan_view(plan: Plan, document: dict[str, Any]) -> dict[str, Any]:
     return {**document, "status_label": plan.status.label, "filed_with": parent.code if parent else None}
 
 
+def _visible_plan(ctx: Context, plan_id: str) -> Plan:
+    """The plan's latest version if the caller's scope holds its node; else `PlanNotFound`, as for an unknown id."""
+    key = check_id(plan_id, "plan_id")
+    found = ctx.repo.load_plan(key)
+    if not in_scope(ctx.principal, found.node):
+        raise PlanNotFound(plan_id=key)
+    return found
+
+
 def plan(ctx: Context, plan_id: str) -> dict[str, Any]:
     """A plan's latest version, its coverage of the list in force and the deadline of its node."""
-    principal = ctx.principal
-    found = ctx.repo.load_plan(check_id(plan_id, "plan_id"))
-    check_access(principal, Action.READ, found.node)
+    found = _visible_plan(ctx, plan_id)
     settings = effective_settings(ctx, found.node).settings
     report = coverage(found, checklist_entries(ctx, found.node))
     return {
@@ -147,9 +155,8 @@ def plans(ctx: Context, args: Mapping[str, str]) -> dict[str, Any]:
 
 def plan_history(ctx: Context, plan_id: str) -> dict[str, Any]:
     """Every record of a plan, oldest first: each version in each state, with who, when and why."""
-    session, principal = ctx.uow.session, ctx.principal
-    found = ctx.repo.load_plan(check_id(plan_id, "plan_id"))
-    check_access(principal, Action.READ, found.node)
+    session = ctx.uow.session
+    found = _visible_plan(ctx, plan_id)
     rows = session.execute(
         select(plan_record).where(plan_record.c.plan_id == found.plan_id).order_by(plan_record.c.id)
     ).all()

@@ -4,16 +4,16 @@ injects; nothing here imports bootstrap."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from hrss.auth import Role
+from hrss.auth import Role, in_scope
 from hrss.auth.roles import ADMIN_ROLES
-from hrss.contracts import Node, utcnow
+from hrss.contracts import Node, PlatformError, utcnow
 from hrss.db.context import NodeContext
 from planning.domain.actors import Actor
 from planning.domain.settings import MonthDay, NodeSettings
@@ -68,3 +68,11 @@ class Context(NodeContext[Components]):
     def actor(self) -> Actor:
         """The caller as the domain sees it: a person acting for the node of the account."""
         return Actor(self.principal.account_id, self.principal.node)
+
+    def authorize_found(self, node: Node | str, missing: PlatformError, roles: Collection[Role] | None = None) -> str:
+        """`authorize` for a stored record of `node`, except that a caller whose scope does not hold `node` gets
+        `missing` — the very error an unknown id gets, so "not yours" never tells "exists, at node N" from "no
+        such". (A parent node's scope holds its children: it still reviews the plans filed with it.)"""
+        if not in_scope(self.principal, node):
+            raise missing
+        return self.authorize(node, roles)

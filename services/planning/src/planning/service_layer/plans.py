@@ -16,7 +16,7 @@ from hrss.contracts import InvalidNodeCode, Node
 from hrss.contracts.events import planning as events
 from planning.domain import plan_events
 from planning.domain.documents import plan_state
-from planning.domain.errors import PlanExists, invalid_node
+from planning.domain.errors import PlanExists, PlanNotFound, invalid_node
 from planning.domain.plans import (
     Coverage,
     Plan,
@@ -65,7 +65,7 @@ def create_plan(ctx: Context, node_code: str, year: int) -> Plan:
 def edit_plan(ctx: Context, plan_id: str, items: Iterable[PlannedItem], omissions: Iterable[tuple[str, str]]) -> Plan:
     """Replace the draft's items and its reasons for leaving items out."""
     plan = ctx.repo.load_plan(plan_id, for_update=True)
-    role = ctx.authorize(plan.node)
+    role = ctx.authorize_found(plan.node, PlanNotFound(plan_id=plan_id))
     names = {entry.item_id: entry.name for entry in checklist_entries(ctx, plan.node)}
     edited = replace(set_items(plan, items, names), omissions=())
     for item_id, reason in omissions:
@@ -108,7 +108,7 @@ def _record(ctx: Context, role: str, action: str, plan: Plan, event: plan_events
 def file(ctx: Context, plan_id: str, note: str | None) -> Plan:
     """File the draft with the parent node (a province plan is accepted on filing)."""
     plan = ctx.repo.load_plan(plan_id, for_update=True)
-    role = ctx.authorize(plan.node)
+    role = ctx.authorize_found(plan.node, PlanNotFound(plan_id=plan_id))
     settings = effective_settings(ctx, plan.node).settings
     entries = checklist_entries(ctx, plan.node)
     filed, event = file_plan(plan, entries, settings, ctx.actor, ctx.components.clock(), note)
@@ -124,7 +124,7 @@ def file(ctx: Context, plan_id: str, note: str | None) -> Plan:
 def accept(ctx: Context, plan_id: str, comment: str | None) -> Plan:
     """The parent node accepts the filed version (备案)."""
     plan = ctx.repo.load_plan(plan_id, for_update=True)
-    role = ctx.authorize(plan.node)
+    role = ctx.authorize_found(plan.node, PlanNotFound(plan_id=plan_id))
     accepted, event = accept_plan(plan, ctx.actor, ctx.components.clock(), comment)
     _record(ctx, role, "plan.accept", accepted, event)
     return accepted
@@ -133,7 +133,7 @@ def accept(ctx: Context, plan_id: str, comment: str | None) -> Plan:
 def send_back(ctx: Context, plan_id: str, comment: str) -> Plan:
     """The parent node returns the filed version with its comment."""
     plan = ctx.repo.load_plan(plan_id, for_update=True)
-    role = ctx.authorize(plan.node)
+    role = ctx.authorize_found(plan.node, PlanNotFound(plan_id=plan_id))
     returned, event = return_plan(plan, ctx.actor, ctx.components.clock(), comment)
     _record(ctx, role, "plan.return", returned, event)
     return returned
@@ -142,7 +142,7 @@ def send_back(ctx: Context, plan_id: str, comment: str) -> Plan:
 def publish(ctx: Context, plan_id: str, note: str | None) -> Plan:
     """Make the accepted version public (公示)."""
     plan = ctx.repo.load_plan(plan_id, for_update=True)
-    role = ctx.authorize(plan.node)
+    role = ctx.authorize_found(plan.node, PlanNotFound(plan_id=plan_id))
     published, event = publish_plan(plan, ctx.actor, ctx.components.clock(), note)
     _record(ctx, role, "plan.publish", published, event)
     return published
@@ -151,7 +151,7 @@ def publish(ctx: Context, plan_id: str, note: str | None) -> Plan:
 def adjust(ctx: Context, plan_id: str, reason: str) -> Plan:
     """Version n+1 as a draft, from a returned, accepted or published version."""
     plan = ctx.repo.load_plan(plan_id, for_update=True)
-    role = ctx.authorize(plan.node)
+    role = ctx.authorize_found(plan.node, PlanNotFound(plan_id=plan_id))
     following, event = adjust_plan(plan, ctx.actor, ctx.components.clock(), reason)
     _record(ctx, role, "plan.adjust", following, event, from_version=event.from_version)
     return following
