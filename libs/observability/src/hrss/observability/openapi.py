@@ -3,10 +3,14 @@ models that parse them, so a description cannot drift from what the service acce
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
+
+# `{name}` in a path template; text around it in the same segment (`{notice_id}.pdf`) stays literal
+_PARAMETER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 NODE_SCHEMA = {"type": "string", "pattern": "^[1-9][0-9]{5}$", "example": "130102"}
 
@@ -39,6 +43,11 @@ def query(name: str, description: str, schema: Mapping[str, Any] | None = None) 
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema or NODE_SCHEMA}
 
 
+def path_parameters(path: str) -> list[str]:
+    """The names of the parameters in the path template `path`, in order (`/a/{x}/b/{y}.pdf` → x, y)."""
+    return _PARAMETER.findall(path)
+
+
 def _path_schema(name: str) -> dict[str, Any]:
     if name == "node":
         return dict(NODE_SCHEMA)
@@ -47,15 +56,27 @@ def _path_schema(name: str) -> dict[str, Any]:
     return {"type": "string"}
 
 
+def _success(path: str) -> dict[str, Any]:
+    """What a successful answer carries: a PDF for a path ending in `.pdf`, else a JSON object."""
+    if path.endswith(".pdf"):
+        return {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+    return {"application/json": {"schema": {"type": "object"}}}
+
+
 def _operation(
-    summary: str, body: type[BaseModel] | None, status: int, parameters: list[dict[str, Any]], errors: Mapping[str, str]
+    path: str,
+    summary: str,
+    body: type[BaseModel] | None,
+    status: int,
+    parameters: list[dict[str, Any]],
+    errors: Mapping[str, str],
 ) -> dict[str, Any]:
     operation: dict[str, Any] = {
         "summary": summary,
         "security": [{"bearer": []}],
         "parameters": parameters,
         "responses": {
-            str(status): {"description": "成功", "content": {"application/json": {"schema": {"type": "object"}}}},
+            str(status): {"description": "成功", "content": _success(path)},
             **{
                 code: {
                     "description": text,
@@ -78,9 +99,10 @@ def build_openapi(title: str, routes: Sequence[Route], errors: Mapping[str, str]
     paths: dict[str, Any] = {}
     components: dict[str, Any] = {"Error": _ERROR}
     for method, path, summary, body, status, extra in routes:
-        names = [part[1:-1] for part in path.split("/") if part.startswith("{")]
-        parameters = [{"name": n, "in": "path", "required": True, "schema": _path_schema(n)} for n in names] + extra
-        paths.setdefault(path, {})[method.lower()] = _operation(summary, body, status, parameters, errors)
+        parameters = [
+            {"name": n, "in": "path", "required": True, "schema": _path_schema(n)} for n in path_parameters(path)
+        ] + extra
+        paths.setdefault(path, {})[method.lower()] = _operation(path, summary, body, status, parameters, errors)
         if body is not None:
             schema = body.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(schema.pop("$defs", {}))
