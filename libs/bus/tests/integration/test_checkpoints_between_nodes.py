@@ -170,3 +170,36 @@ def test_a_checkpoint_signed_by_an_unknown_key_is_refused_and_dead_lettered(node
     assert records[0].headers["dlt.error.code"] == b"ContractError"
     assert "签名无法验证".encode() in records[0].headers["dlt.error.message"]
     assert kept(engines[CITY]) == []
+
+
+class Journal(AuditCheckpoints):
+    """Another service of the county, whose checkpoints travel on the same topic."""
+
+    name = "journal"
+    db = Database(metadata)
+
+
+def test_another_services_checkpoint_is_taken_but_neither_kept_nor_audited_here(nodes):
+    county, _city, engines, broker, _key = nodes
+    journal = ServiceContainer(Journal, dict(county.config))
+    journal.start()
+    try:
+        relay = OutboxRelay(engines[COUNTY], outbox, broker, service="ledger")
+        write_entries(engines[COUNTY], 2)
+        with entrypoint_hook(journal, "make_checkpoints") as make_theirs:
+            assert make_theirs() == 1
+        with entrypoint_hook(county, "make_checkpoints") as make_ours:
+            assert make_ours() == 1
+        assert relay.publish_batch() == 2
+
+        def taken() -> int:
+            with Session(engines[CITY]) as session:
+                return len(session.execute(select(inbox)).all())
+
+        wait_until(lambda: taken() == 2 and len(kept(engines[CITY])) == 1, 60, "the city to take both checkpoints")
+        with Session(engines[CITY]) as session:
+            entries = [e.record for e in AuditLog(audit).entries(session, CITY)]
+            applied = [r for r in entries if r.action.startswith("event.apply")]
+        assert [r.object_id for r in applied] == [f"ledger:{COUNTY}"]  # one entry: the checkpoint it kept
+    finally:
+        journal.stop()

@@ -116,6 +116,12 @@ class CheckpointKeys(DependencyProvider):
         return self.anchor
 
 
+def _of_this_service(event: Received, service: str) -> bool:
+    """Every service reads the one checkpoint topic; only its own service's checkpoints are its business (and its
+    audit chain's): the others are taken off the topic without an entry."""
+    return getattr(event.payload, "service", None) == service
+
+
 class AuditCheckpoints:
     """Mixin: periodic checkpoints of the served nodes' chains, and keeping those of the nodes below."""
 
@@ -156,7 +162,7 @@ class AuditCheckpoints:
             made += 1
         return made
 
-    @consume(CheckpointMade)
+    @consume(CheckpointMade, concerns=_of_this_service)
     def keep_checkpoint(self, event: Received) -> None:
         """Keep a child's checkpoint of this service after checking who signed it; countersign it with the key of
         the served node holding the parent (a central platform keeps its unserved cities' children); anchor it at

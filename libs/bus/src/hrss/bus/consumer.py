@@ -77,9 +77,11 @@ class EventConsumer(Entrypoint):
         max_attempts: int = 5,
         backoff: float = 0.2,
         backoff_max: float = 5.0,
+        concerns: Callable[[Received, str], bool] | None = None,
         **kwargs: Any,
     ) -> None:
         self.contract = contract
+        self.concerns = concerns  # (event, service name) → whether an applied event gets its audit entry
         self.group = group
         self.batch_size = batch_size
         self.max_attempts = max_attempts
@@ -259,8 +261,10 @@ class EventConsumer(Entrypoint):
                     ],
                 )
                 if self.database.audit_log is not None:
+                    service = self.container.service_name
                     for item in items:
-                        unit.audit(self._audit_record(item), node=self._audit_node(item))
+                        if self.concerns is None or self.concerns(item, service):
+                            unit.audit(self._audit_record(item), node=self._audit_node(item))
                 unit.commit()
             except Exception:
                 unit.rollback()
