@@ -117,7 +117,7 @@ def revise_item(
     qualifications as they are; the same content again makes no version."""
     current = _item(ctx, item_id)
     item = current
-    role = ctx.authorize(item.node, CHECKLIST_KEEPERS)
+    role = ctx.authorize_found(item.node, CHECKLIST_KEEPERS, CheckItemNotFound(item_id=item_id), seen_from_below=True)
     before = CheckItemSpec.from_json(current.spec)
     spec = spec or before
     if str(spec.number) != item.number:

@@ -57,7 +57,7 @@ def change_entity(
     if row is None:
         raise EntityNotFound(entity_id=entity_id)
     before = row.state
-    ctx.authorize(before.region_code, REGISTRY_KEEPERS)
+    ctx.authorize_found(before.region_code, REGISTRY_KEEPERS, EntityNotFound(entity_id=entity_id))
     state = before.changed(values, ctx.components.regions)
     role = ctx.authorize(state.region_code, REGISTRY_KEEPERS)  # moving an entity needs both regions
     if state.content_hash() == row.content_hash:

@@ -46,7 +46,7 @@ def change_inspector(
     """Record a change as version n+1 (status, credential renewal, transfer …); no change, no version."""
     row = _current(ctx, inspector_id)
     before = row.state
-    ctx.authorize(before.node, REGISTRY_KEEPERS)
+    ctx.authorize_found(before.node, REGISTRY_KEEPERS, InspectorNotFound(inspector_id=inspector_id))
     state = before.changed(values, ctx.components.regions)
     role = ctx.authorize(state.node, REGISTRY_KEEPERS)
     if state.content_hash() == row.content_hash:
@@ -106,7 +106,7 @@ def _write_version(
 def declare_interest(ctx: Context, inspector_id: str, uscc: Any, reason: Any, *, withdraw: bool = False) -> dict:
     """Declare (or withdraw) an interest of an inspector in an entity; the reason is required either way."""
     row = _current(ctx, inspector_id)  # locked: serialises declarations of one inspector
-    role = ctx.authorize(row.state.node, REGISTRY_KEEPERS)
+    role = ctx.authorize_found(row.state.node, REGISTRY_KEEPERS, InspectorNotFound(inspector_id=inspector_id))
     errors = []
     try:
         code = check_uscc(str(uscc or ""))
