@@ -19,6 +19,10 @@ task reaches "results published" only through the publication records. Both coun
 from __future__ import annotations
 
 import io
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -80,6 +84,7 @@ def platform(servers, tmp_path_factory) -> Iterator[Platform]:  # type: ignore[n
             report = platform.registry_cli(f"import-{kind}", str(path), *cli)
             assert '"rejected": 0' in report, report
         platform.env["HRSS_DELEGATED_NODES"] = FEDERATED  # the central platform leaves 桥西区 to its own deployment
+        platform.env["HRSS_AUDIT_CHECKPOINT_SECONDS"] = "10"  # every chain checkpointed while the journey runs
         platform.start("identity", "registry", "planning", "draw", "inspection", "evidence")
         platform.start_county(FEDERATED, "inspection", "evidence")
         yield platform
@@ -198,6 +203,39 @@ def test_the_whole_job_by_the_people_who_do_it_central_and_federated(platform: P
 
     # -- no administrator takes over another's account alone, and a reset stops the holder's tokens everywhere ----
     no_administrator_takes_over_another(root, offices[FEDERATED].admin)
+
+    # -- what everyone did is in audit chains checkpointed above them: the province's anchored off the database ----
+    audit_chains_are_checkpointed(platform)
+
+
+def audit_chains_are_checkpointed(platform: Platform) -> None:
+    """The operator's verifier finds the province's inspection chain whole against the checkpoints anchored in the
+    object store (outside any database), and the federated county's against those the central platform keeps for
+    it: what a database superuser might cut off a chain's tail would show."""
+    anchor = {
+        "HRSS_AUDIT_ANCHOR_BUCKET": platform.env["HRSS_AUDIT_ANCHOR_BUCKET"],
+        "HRSS_S3_ENDPOINT": platform.servers.s3_endpoint,
+        "HRSS_S3_ACCESS_KEY": platform.servers.s3_access_key,  # the operator reads the anchor
+        "HRSS_S3_SECRET_KEY": platform.servers.s3_secret_key,
+    }
+    [county_dsn] = platform.county_dsns
+    chains = {
+        "province": ["--dsn", platform.dsn, "--schema", "inspection", "--node", PROVINCE, "--anchor"],
+        "county": ["--dsn", county_dsn, "--schema", "inspection", "--node", FEDERATED, "--parent-dsn", platform.dsn],
+    }
+    reports: dict[str, dict[str, Any]] = {}
+
+    def verified(name: str) -> bool:
+        cli = [sys.executable, "-m", "hrss.audit.cli", *chains[name], "--json"]
+        done = subprocess.run(cli, env={**os.environ, **anchor}, capture_output=True, text=True, check=False)
+        assert done.returncode in (0, 1), done.stderr
+        reports[name] = {**json.loads(done.stdout), "exit": done.returncode}
+        return int(reports[name]["checkpoints"]) >= 1
+
+    for name in chains:
+        wait_until(lambda name=name: verified(name), 90, f"a checkpoint of the {name}'s inspection chain")
+        report = reports[name]
+        assert report["ok"] and report["exit"] == 0 and report["entries"] > 0, report
 
 
 def no_administrator_takes_over_another(root: Person, holder: Person) -> None:
