@@ -12,6 +12,9 @@ ES_CONF="$ES_DIR/config"
 ES_DATA="$ES_DIR/data"
 ES_PIDFILE="$ES_DIR/run/elasticsearch.pid"    # the server JVM (written by elasticsearch -p)
 ES_LAUNCHER_PIDFILE="$ES_DIR/launcher.pid"   # the CLI JVM that starts it and stays its parent
+# the platform's Chinese analysis plugin (docs/search.md), built from source into the cache
+ES_PLUGIN=hrss-analysis
+ES_PLUGIN_SRC="$HRSS_LOCAL/../elasticsearch/$ES_PLUGIN"
 
 elasticsearch_port() { echo "$HRSS_ES_PORT"; }
 elasticsearch_data() { echo "$ES_DATA"; }
@@ -46,6 +49,7 @@ elasticsearch_install() {
     chmod -R a+rX "$ES_HOME"
     touch "$ES_HOME/.complete"
   fi
+  elasticsearch_plugin_install
   # remove homes of other versions (they are only copies of the cache)
   find "$ES_DIR" -maxdepth 1 -name 'home-*' ! -path "$ES_HOME" -exec rm -rf {} + 2>/dev/null || true
   if [[ ! -f $ES_CONF/jvm.options ]]; then
@@ -55,6 +59,29 @@ elasticsearch_install() {
   mkdir -p "$ES_DATA" "$ES_DIR/logs" "$ES_DIR/run" "$ES_DIR/tmp"
   touch "$(log_of elasticsearch)"
   chown -R "$ES_USER:" "$ES_CONF" "$ES_DATA" "$ES_DIR/logs" "$ES_DIR/run" "$ES_DIR/tmp" "$(log_of elasticsearch)"
+}
+
+# the hrss-analysis plugin: built once per source digest into $HRSS_CACHE, installed into ES_HOME when the
+# installed one is missing or of other sources (idempotent; a running server sees it after a restart)
+elasticsearch_plugin_install() {
+  local digest zip marker="$ES_HOME/.$ES_PLUGIN"
+  digest=$(cd "$ES_PLUGIN_SRC" && find build src -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)
+  zip="$HRSS_CACHE/$ES_PLUGIN-$HRSS_ES_VERSION-$digest.zip"
+  if [[ ! -f $zip ]]; then
+    say "elasticsearch: building the $ES_PLUGIN plugin (first run only; fetches the Lucene analyzers from Maven Central)"
+    need_cmd javac "install a JDK 17 (apt-get install openjdk-17-jdk-headless)"
+    need_cmd mvn "install Maven (apt-get install maven)"
+    JAVA_HOME="$(java_home)" "$ES_PLUGIN_SRC/build" "$ES_HOME" "$zip" >>"$(log_of elasticsearch)" 2>&1 ||
+      fail elasticsearch "building the $ES_PLUGIN plugin failed"
+  fi
+  if [[ ! -d $ES_HOME/plugins/$ES_PLUGIN || $(cat "$marker" 2>/dev/null) != "$digest" ]]; then
+    say "elasticsearch: installing the $ES_PLUGIN plugin ($digest)"
+    rm -rf "${ES_HOME:?}/plugins/$ES_PLUGIN" "$marker"
+    ES_JAVA_HOME="$(java_home)" "$ES_HOME/bin/elasticsearch-plugin" install --batch --silent "file://$zip" \
+      >>"$(log_of elasticsearch)" 2>&1 || fail elasticsearch "elasticsearch-plugin install $zip failed"
+    chmod -R a+rX "$ES_HOME/plugins"
+    echo "$digest" >"$marker"
+  fi
 }
 
 elasticsearch_write_conf() {
