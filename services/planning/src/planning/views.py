@@ -35,7 +35,7 @@ from planning.domain.tasks import Task
 from planning.service_layer.checklist import checklist_entries, items_in_force
 from planning.service_layer.context import Context
 from planning.service_layer.settings import effective_settings
-from planning.service_layer.tasks import OVERRIDE, candidates
+from planning.service_layer.tasks import OVERRIDE, candidates, visible
 
 MAX_PAGE = 500
 
@@ -178,12 +178,6 @@ def _record(row: Any) -> dict[str, Any]:
 # -- tasks ---------------------------------------------------------------------------------
 
 
-def _readable(principal: Principal, task: Task) -> None:
-    if any(in_scope(principal, node) for node in task.implementing_nodes):
-        return
-    check_access(principal, Action.READ, task.node)
-
-
 def task_view(task: Task, document: dict[str, Any]) -> dict[str, Any]:
     return {
         **document,
@@ -195,28 +189,29 @@ def task_view(task: Task, document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _readable_task(session: Session, principal: Principal, task_id: str) -> tuple[Task, dict[str, Any]]:
-    row = session.execute(
-        select(task_current.c.document).where(task_current.c.task_id == check_id(task_id, "task_id"))
-    ).scalar_one_or_none()
-    if row is None:
-        raise TaskNotFound(task_id=task_id)
-    found = task_from(row)
-    _readable(principal, found)
-    return found, row
+def _visible_task(ctx: Context, task_id: str) -> Task:
+    """The task if the caller sees it (`tasks.visible`); else `TaskNotFound`, as for an unknown id."""
+    key = check_id(task_id, "task_id")
+    found, _ = ctx.repo.load_task(key)
+    if not visible(ctx.principal, found):
+        raise TaskNotFound(task_id=key)
+    return found
 
 
 def task(ctx: Context, task_id: str) -> dict[str, Any]:
     """The task, with the steps after the draw that an administrator recorded by hand (人工变更), if any."""
-    session, principal = ctx.uow.session, ctx.principal
-    found, row = _readable_task(session, principal, task_id)
+    found = _visible_task(ctx, task_id)
+    session = ctx.uow.session
+    row = session.execute(  # the document as stored: its KPI facts as derived when it was saved
+        select(task_current.c.document).where(task_current.c.task_id == found.task_id)
+    ).scalar_one()
     overrides = session.execute(
         select(task_record)
         .where(task_record.c.task_id == found.task_id, task_record.c.action == OVERRIDE)
         .order_by(task_record.c.revision)
     ).all()
     return {
-        **task_view(found, row),
+        **task_view(task_from(row), row),
         "overrides": [
             {"status": r.status, "actor": r.actor, "at": r.at.isoformat(), "reason": r.reason} for r in overrides
         ],
@@ -226,8 +221,8 @@ def task(ctx: Context, task_id: str) -> dict[str, Any]:
 def task_progress(ctx: Context, task_id: str) -> dict[str, Any]:
     """The task's visits per implementing node, from the draw's and the inspecting nodes' events; each caller sees
     the rows of the nodes in its scope (a county its own; the province every one) and their totals."""
-    session, principal = ctx.uow.session, ctx.principal
-    found, _ = _readable_task(session, principal, task_id)
+    principal = ctx.principal
+    found = _visible_task(ctx, task_id)
     facts = ctx.repo.task_facts(found.task_id)
     rows = [r for r in progress(facts, (n.code for n in found.implementing_nodes)) if in_scope(principal, r.node)]
     return {
@@ -272,10 +267,8 @@ def _implementing_codes(session: Session, principal: Principal) -> list[str]:
 
 
 def task_history(ctx: Context, task_id: str) -> dict[str, Any]:
-    session = ctx.uow.session
-    key = check_id(task_id, "task_id")
-    task(ctx, key)
-    rows = session.execute(
+    key = _visible_task(ctx, task_id).task_id
+    rows = ctx.uow.session.execute(
         select(task_record).where(task_record.c.task_id == key).order_by(task_record.c.revision)
     ).all()
     return {

@@ -170,7 +170,8 @@ def test_the_task_follows_its_visits_to_completed_and_results_published_and_each
     assert progress.json()["totals"]["opened"] == 2 and progress.json()["totals"]["approved"] == 1
     county = planning.as_(PLANNER, COUNTY).get(f"/tasks/{task_id}/progress").json()
     assert [row["node"] for row in county["nodes"]] == [COUNTY] and county["totals"]["overdue"] == 0
-    assert planning.as_(PLANNER, OTHER_CITY_COUNTY).get(f"/tasks/{task_id}/progress").status_code == 403
+    outsider = planning.as_(PLANNER, OTHER_CITY_COUNTY).get(f"/tasks/{task_id}/progress")
+    assert outsider.status_code == 404 and outsider.json()["code"] == "task.not_found"  # not theirs: as if none
 
     events.visit(there, OTHER_COUNTY, task_id, "approved", inspected_on=date(2026, 12, 2))
     wait_for(lambda: status_of(planning, task_id) == "completed", 60, "the task completed")

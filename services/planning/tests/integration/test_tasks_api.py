@@ -144,7 +144,13 @@ def test_a_unified_task_is_numbered_frozen_for_the_draw_and_seen_by_its_counties
     assert planning.as_(PLANNER, COUNTY).get(f"/tasks/{task_id}").status_code == 200
     outsider = planning.as_(PLANNER, OTHER_CITY_COUNTY)
     assert outsider.get("/tasks").json()["items"] == []
-    assert outsider.get(f"/tasks/{task_id}").status_code == 403
+    nobody = "00000000-0000-4000-8000-000000000000"
+    for path in ("", "/history", "/progress"):  # neither kept nor implemented by it: answered as no task
+        theirs, unknown = outsider.get(f"/tasks/{task_id}{path}"), outsider.get(f"/tasks/{nobody}{path}")
+        assert theirs.status_code == unknown.status_code == 404 and theirs.json()["code"] == "task.not_found"
+        assert theirs.json()["message"].replace(task_id, nobody) == unknown.json()["message"]
+    cancelled = outsider.post(f"/tasks/{task_id}/cancel", {"reason": "不再需要"})
+    assert cancelled.status_code == 404 and cancelled.json()["code"] == "task.not_found"
 
     history = province.get(f"/tasks/{task_id}/history").json()["records"]
     assert [(r["revision"], r["from_status"], r["status"]) for r in history] == [
@@ -230,7 +236,9 @@ def test_a_task_from_a_plan_must_use_the_nodes_plan_in_force_and_its_items(plann
     assert created.status_code == 201, created.text
     assert created.json()["plan_id"] == plan_id and created.json()["plan_version"] == 1
     elsewhere = planning.as_(PLANNER, OTHER_COUNTY).post("/tasks", task_body(planning, OTHER_COUNTY, plan_id=plan_id))
-    assert elsewhere.status_code == 400 and elsewhere.json()["errors"][0]["code"] == "task.plan_mismatch"
+    assert elsewhere.status_code == 404 and elsewhere.json()["code"] == "plan.not_found"  # not theirs: as if none
+    above = planning.as_(PLANNER, CITY).post("/tasks", task_body(planning, CITY, plan_id=plan_id))
+    assert above.status_code == 400 and above.json()["errors"][0]["code"] == "task.plan_mismatch"
 
 
 def test_tasks_of_the_same_period_with_similar_objects_and_methods_are_merge_candidates(planning: Running) -> None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from hrss.auth import in_scope
 from hrss.contracts import InvalidNodeCode, Node
 from hrss.contracts.checklist import ChecklistError, parse_ratio
 from hrss.contracts.credit import CreditGrade
 from hrss.contracts.lines import LINE_LABELS, Line
-from planning.domain.errors import FieldError, InvalidRecord, invalid_node
+from planning.domain.errors import FieldError, InvalidRecord, PlanNotFound, invalid_node
 from planning.domain.plans import PlanStatus
 from planning.domain.tasks import GradeRatio, PlanRef, Scope, TaskItem
 from planning.service_layer.checklist import item_for_task, items_in_force, known_name
@@ -102,8 +103,11 @@ def task_fields(ctx: Context, node: Node, body: Any) -> dict[str, Any]:
 
 
 def _plan_ref(ctx: Context, node: Node, year: int, plan_id: str, items: list[TaskItem]) -> PlanRef:
-    """The plan a task comes from: the node's own plan of the task's year, in force, covering every item."""
+    """The plan a task comes from: the node's own plan of the task's year, in force, covering every item. A plan
+    outside the caller's scope is answered as no plan, as `GET /plans/{id}` answers it."""
     plan = ctx.repo.load_plan(plan_id)
+    if not in_scope(ctx.principal, plan.node):
+        raise PlanNotFound(plan_id=plan_id)
     if plan.node != node or plan.year != year:
         message = f"任务只能依据本节点（{node.code}）{year} 年度的抽查计划"
         raise InvalidRecord([FieldError("plan_id", "task.plan_mismatch", message)])

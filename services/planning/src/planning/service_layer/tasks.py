@@ -9,9 +9,10 @@ does, carrying the whole task, so that the draw service starts from `planning.ta
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from typing import Any
 
-from hrss.auth import Role
+from hrss.auth import Principal, Role, in_scope
 from hrss.contracts import Node
 from hrss.contracts.events.planning import TASK_EVENTS, Acting
 from planning.domain.documents import task_state
@@ -19,6 +20,7 @@ from planning.domain.errors import (
     FieldError,
     GroupMemberNotPublished,
     InvalidRecord,
+    TaskNotFound,
     reason_required,
 )
 from planning.domain.merging import MergeCandidate, merge_candidates
@@ -39,6 +41,21 @@ PROGRESS_STEPS = {
 }
 
 
+def visible(principal: Principal, task: Task) -> bool:
+    """Who sees a task: a caller whose scope holds the task's node, or one of the nodes that implement it (or a
+    node above one: a county and its city see the province's unified task the county takes part in)."""
+    return in_scope(principal, task.node) or any(in_scope(principal, node) for node in task.implementing_nodes)
+
+
+def _authorize(ctx: Context, task_id: str, task: Task, roles: Collection[Role] | None = None) -> str:
+    """`authorize` on the task's node, except that a caller who does not see the task gets `TaskNotFound` — the
+    very error an unknown id gets, so "not yours" never tells "exists, at node N" from "no such". Who sees it
+    but may not act (an implementing node on the task of a node above, an auditor, a missing role) is still 403."""
+    if not visible(ctx.principal, task):
+        raise TaskNotFound(task_id=task_id)
+    return ctx.authorize(task.node, roles)
+
+
 def create_task(ctx: Context, node_code: str, body: Any) -> Task:
     """A draft task of `node`, validated against the node's settings and list in force."""
     node = node_of(node_code, "node")
@@ -55,7 +72,7 @@ def create_task(ctx: Context, node_code: str, body: Any) -> Task:
 def revise(ctx: Context, task_id: str, body: Any) -> Task:
     """The draft replaced by the body's content, validated again."""
     task, revision = ctx.repo.load_task(task_id, for_update=True)
-    role = ctx.authorize(task.node)
+    role = _authorize(ctx, task_id, task)
     settings = effective_settings(ctx, task.node).settings
     revised = revise_task(task, settings, **task_fields(ctx, task.node, body))
     _check_group_open(ctx, task.node, revised.draw_group, task.task_id)
@@ -83,9 +100,9 @@ def move(ctx: Context, task_id: str, target: TaskStatus, reason: str | None) -> 
     if target is TaskStatus.FROZEN:
         peek, _ = ctx.repo.load_task(task_id)
         if peek.draw_group is not None:
-            return _freeze_group(ctx, peek, reason)
+            return _freeze_group(ctx, task_id, peek, reason)
     task, revision = ctx.repo.load_task(task_id, for_update=True)
-    role = ctx.authorize(task.node, PLANNERS)
+    role = _authorize(ctx, task_id, task, PLANNERS)
     return _step(ctx, role, task, revision, target, reason, _members(ctx, task))
 
 
@@ -102,7 +119,7 @@ def override(ctx: Context, task_id: str, target: TaskStatus, reason: str | None)
     if target not in PROGRESS_STEPS:
         raise ValueError(f"{target.value} is not a step after the draw")
     task, revision = ctx.repo.load_task(task_id, for_update=True)
-    role = ctx.authorize(task.node, OVERRIDERS)
+    role = _authorize(ctx, task_id, task, OVERRIDERS)
     if reason is None or not reason.strip():
         raise reason_required("reason", "task.override_reason_required", "人工变更抽取后的任务进度")
     return _step(ctx, role, task, revision, target, f"人工变更：{reason.strip()}", _members(ctx, task), OVERRIDE)
@@ -142,11 +159,11 @@ def _members(ctx: Context, task: Task) -> list[str]:
     return [member.task_id for member in ctx.repo.group_members(task.node, task.draw_group)]
 
 
-def _freeze_group(ctx: Context, task: Task, reason: str | None) -> Task:
+def _freeze_group(ctx: Context, task_id: str, task: Task, reason: str | None) -> Task:
     """Freeze every task of the group in one transaction: they are drawn together, so they freeze together."""
     group = task.draw_group
     assert group is not None
-    role = ctx.authorize(task.node)
+    role = _authorize(ctx, task_id, task)
     _group_lock(ctx, task.node, group)
     rows = ctx.repo.group_members(task.node, group)
     unready = [row.title for row in rows if row.status is TaskStatus.DRAFT]
