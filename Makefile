@@ -43,7 +43,7 @@ test-unit: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy -p hrss.contracts -p hrss.db -p hrss.bus -p hrss.observability -p hrss.testing -p hrss.audit -p hrss.auth -p hrss.workdays -p hrss.drawkit -p hrss.drawnative -p hrss.web -p hrss.storage
+	$(VENV)/bin/mypy -p hrss.contracts -p hrss.db -p hrss.bus -p hrss.observability -p hrss.testing -p hrss.audit -p hrss.auth -p hrss.workdays -p hrss.drawkit -p hrss.drawnative -p hrss.web -p hrss.storage -p hrss.search
 	for src in services/*/src; do $(VENV)/bin/mypy "$$src" || exit 1; done
 	$(VENV)/bin/lint-imports --no-cache
 
