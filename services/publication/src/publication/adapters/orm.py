@@ -1,0 +1,140 @@
+"""The publication schema.
+
+Everything is append-only (UPDATE and DELETE refused by trigger): the private sources a public record is built from
+(`approved_result`, `task_source`, `publication_decision`), the public record's versions (`public_record`), the
+withheld results auditors read (`withheld_result`) and the receipt chain (`receipt`). The one projection kept
+current is `entity_kind` (an entity's object type from the registry, for masking individual businesses).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from hrss.audit import audit_table
+from hrss.audit.checkpoints import checkpoint_table
+from hrss.db import bus_tables
+
+SCHEMA = "publication"
+metadata = MetaData(schema=SCHEMA)
+
+_ID = String(36)
+_TS = DateTime(timezone=True)
+
+# inspection.result_approved as received: the content a result is published from (never public itself)
+approved_result = Table(
+    "approved_result",
+    metadata,
+    Column("result_id", _ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("event_id", _ID, nullable=False),
+    Column("received_at", _TS, nullable=False),
+    PrimaryKeyConstraint("result_id", "version", name="approved_result_pk"),
+)
+
+# inspection.result_published as received: the inspecting node's decision (publish or withhold) on a result
+publication_decision = Table(
+    "publication_decision",
+    metadata,
+    Column("result_id", _ID, primary_key=True),
+    Column("node", String(6), nullable=False),
+    Column("public", Boolean, nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("event_id", _ID, nullable=False),
+    Column("received_at", _TS, nullable=False),
+)
+
+# planning's task events as received (the task's number and title for the results that name it)
+task_source = Table(
+    "task_source",
+    metadata,
+    Column("task_id", _ID, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("event_id", _ID, nullable=False),
+    PrimaryKeyConstraint("task_id", "seq", name="task_source_pk"),
+)
+
+public_record = Table(
+    "public_record",
+    metadata,
+    Column("kind", String(8), nullable=False),
+    Column("record_id", _ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("uscc", String(18)),
+    Column("year", Integer, nullable=False),
+    Column("content", JSONB, nullable=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("published_at", _TS, nullable=False),
+    Column("event_id", _ID, nullable=False),
+    PrimaryKeyConstraint("kind", "record_id", "version", name="public_record_pk"),
+    Index("public_record_uscc", "uscc", "published_at"),
+    Index("public_record_node_year", "kind", "node", "year"),
+)
+
+withheld_result = Table(
+    "withheld_result",
+    metadata,
+    Column("result_id", _ID, primary_key=True),
+    Column("node", String(6), nullable=False),
+    Column("task_ids", JSONB, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("source_sha256", String(64), nullable=False),
+    Column("withheld_at", _TS, nullable=False),
+    Column("event_id", _ID, nullable=False),
+    Index("withheld_result_node", "node"),
+)
+
+receipt = Table(
+    "receipt",
+    metadata,
+    Column("node", String(6), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("record_id", _ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("issued_at", _TS, nullable=False),
+    Column("previous_sha256", String(64), nullable=False),
+    Column("receipt_sha256", String(64), nullable=False),
+    PrimaryKeyConstraint("node", "seq", name="receipt_pk"),
+)
+
+entity_kind = Table(
+    "entity_kind",
+    metadata,
+    Column("uscc", String(18), primary_key=True),
+    Column("object_type", Text, nullable=False),
+    Column("entity_version", Integer, nullable=False),
+)
+
+audit_entry = audit_table(metadata)
+audit_checkpoint = checkpoint_table(metadata)
+outbox, inbox = bus_tables(metadata)
+
+TABLES = [t.name for t in metadata.sorted_tables]
+APPEND_ONLY = (
+    "approved_result",
+    "publication_decision",
+    "task_source",
+    "public_record",
+    "withheld_result",
+    "receipt",
+    "audit_entry",
+    "audit_checkpoint",
+)

@@ -1,0 +1,268 @@
+"""The port the use cases speak to (`PublicationRepository`) and its SQLAlchemy implementation. The fake in
+tests/fakes.py keeps the same promises (tests/integration/test_repository_contract.py runs both)."""
+
+from __future__ import annotations
+
+import abc
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import and_, func, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.engine import CursorResult
+from sqlalchemy.orm import Session
+
+from publication.adapters import orm
+from publication.domain.records import Kind, Receipt, RecordVersion
+
+
+class PublicationRepository(abc.ABC):
+    """Sources, public record versions, withheld results, receipts and entity kinds."""
+
+    # -- sources -------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def add_approved(self, result_id: str, version: int, node: str, payload: dict[str, Any], event_id: str,
+                     at: datetime) -> bool:  # fmt: skip
+        """Keep an approved result version; False if that version was kept already."""
+
+    @abc.abstractmethod
+    def approved(self, result_id: str) -> dict[str, Any] | None:
+        """The latest approved version's payload, or None."""
+
+    @abc.abstractmethod
+    def add_decision(self, result_id: str, node: str, public: bool, payload: dict[str, Any], event_id: str,
+                     at: datetime) -> bool:  # fmt: skip
+        """Keep the inspecting node's publication decision; False if one was kept already."""
+
+    @abc.abstractmethod
+    def decision(self, result_id: str) -> dict[str, Any] | None:
+        """The decision's payload, or None."""
+
+    @abc.abstractmethod
+    def add_task_source(self, task_id: str, node: str, payload: dict[str, Any], event_id: str) -> None:
+        """Keep a task as an event carried it (the next in the task's sequence)."""
+
+    @abc.abstractmethod
+    def tasks(self, task_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The latest kept state of each task known, by id."""
+
+    @abc.abstractmethod
+    def set_entity_kinds(self, entities: list[tuple[str, str, int]]) -> None:
+        """Entities' object types `(uscc, object type, version)`, each unless a later version is kept already."""
+
+    @abc.abstractmethod
+    def entity_kind(self, uscc: str) -> str | None:
+        """The object type of the entity with this USCC, or None."""
+
+    # -- the public record ---------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def lock_chain(self, node: str) -> None:
+        """Serialise the node's publications until the transaction ends (one receipt sequence per node)."""
+
+    @abc.abstractmethod
+    def last_receipt(self, node: str) -> Receipt | None:
+        """The node's latest receipt, or None."""
+
+    @abc.abstractmethod
+    def add_receipt(self, receipt: Receipt) -> None:
+        """Append a receipt to its node's chain."""
+
+    @abc.abstractmethod
+    def add_record(self, record: RecordVersion) -> None:
+        """Append a version of a public record."""
+
+    @abc.abstractmethod
+    def versions(self, kind: Kind, record_id: str) -> list[RecordVersion]:
+        """Every version of a record, oldest first."""
+
+    @abc.abstractmethod
+    def add_withheld(self, result_id: str, node: str, task_ids: list[str], reason: str, source_sha256: str,
+                     at: datetime, event_id: str) -> None:  # fmt: skip
+        """Record that a result is withheld from the public, with the reason."""
+
+    @abc.abstractmethod
+    def withheld(self, node_prefix: str) -> list[dict[str, Any]]:
+        """Withheld results of a subtree, newest first."""
+
+    # -- reads ---------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def results_of_entity(self, uscc: str) -> list[RecordVersion]:
+        """The latest version of every published result of an entity, newest publication first."""
+
+    @abc.abstractmethod
+    def records(self, kind: Kind, node_prefix: str, year: int | None, limit: int, offset: int) -> list[RecordVersion]:
+        """The latest version of the records of a kind in a subtree (and year), newest publication first."""
+
+    @abc.abstractmethod
+    def receipts(self, node: str, after: int = 0, limit: int | None = None) -> list[Receipt]:
+        """The node's receipts after sequence `after`, in order."""
+
+    @abc.abstractmethod
+    def contents_of(self, node: str) -> dict[tuple[str, str, int], dict[str, Any]]:
+        """The content of every version the node published, by (kind, record id, version)."""
+
+
+def _record(row: Any) -> RecordVersion:
+    return RecordVersion(
+        row.kind, row.record_id, row.version, row.node, row.uscc, row.year, row.content, row.content_sha256,
+        row.published_at, row.event_id,
+    )  # fmt: skip
+
+
+def _receipt(row: Any) -> Receipt:
+    return Receipt(
+        row.node, row.seq, row.kind, row.record_id, row.version, row.content_sha256, row.issued_at,
+        row.previous_sha256, row.receipt_sha256,
+    )  # fmt: skip
+
+
+class SqlPublicationRepository(PublicationRepository):
+    """The repository on a SQLAlchemy session (the unit of work's)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_approved(self, result_id: str, version: int, node: str, payload: dict[str, Any], event_id: str,
+                     at: datetime) -> bool:  # fmt: skip
+        row = dict(result_id=result_id, version=version, node=node, payload=payload, event_id=event_id, received_at=at)
+        stmt = pg_insert(orm.approved_result).values(**row).on_conflict_do_nothing()
+        return bool(cast(CursorResult[Any], self.session.execute(stmt)).rowcount)
+
+    def approved(self, result_id: str) -> dict[str, Any] | None:
+        t = orm.approved_result
+        q = select(t.c.payload).where(t.c.result_id == result_id).order_by(t.c.version.desc()).limit(1)
+        return self.session.execute(q).scalar()
+
+    def add_decision(self, result_id: str, node: str, public: bool, payload: dict[str, Any], event_id: str,
+                     at: datetime) -> bool:  # fmt: skip
+        row = dict(result_id=result_id, node=node, public=public, payload=payload, event_id=event_id, received_at=at)
+        stmt = pg_insert(orm.publication_decision).values(**row).on_conflict_do_nothing()
+        return bool(cast(CursorResult[Any], self.session.execute(stmt)).rowcount)
+
+    def decision(self, result_id: str) -> dict[str, Any] | None:
+        t = orm.publication_decision
+        return self.session.execute(select(t.c.payload).where(t.c.result_id == result_id)).scalar()
+
+    def add_task_source(self, task_id: str, node: str, payload: dict[str, Any], event_id: str) -> None:
+        t = orm.task_source
+        self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('publication.task:' || :t))"), {"t": task_id})
+        seq = self.session.execute(select(func.coalesce(func.max(t.c.seq), 0)).where(t.c.task_id == task_id)).scalar()
+        row = dict(task_id=task_id, seq=int(seq or 0) + 1, node=node, payload=payload, event_id=event_id)
+        self.session.execute(insert(t).values(**row))
+
+    def tasks(self, task_ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not task_ids:
+            return {}
+        t = orm.task_source
+        q = (
+            select(t.c.task_id, t.c.payload)
+            .where(t.c.task_id.in_(task_ids))
+            .distinct(t.c.task_id)
+            .order_by(t.c.task_id, t.c.seq.desc())
+        )
+        return {row.task_id: row.payload for row in self.session.execute(q)}
+
+    def set_entity_kinds(self, entities: list[tuple[str, str, int]]) -> None:
+        latest: dict[str, tuple[str, int]] = {}
+        for uscc, object_type, version in entities:  # one row per key in a statement: the highest version
+            if uscc not in latest or latest[uscc][1] < version:
+                latest[uscc] = (object_type, version)
+        if not latest:
+            return
+        t = orm.entity_kind
+        rows = [{"uscc": u, "object_type": o, "entity_version": v} for u, (o, v) in sorted(latest.items())]
+        stmt = pg_insert(t).values(rows)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[t.c.uscc],
+            set_={"object_type": stmt.excluded.object_type, "entity_version": stmt.excluded.entity_version},
+            where=t.c.entity_version < stmt.excluded.entity_version,
+        )
+        self.session.execute(stmt)
+
+    def entity_kind(self, uscc: str) -> str | None:
+        t = orm.entity_kind
+        return self.session.execute(select(t.c.object_type).where(t.c.uscc == uscc)).scalar()
+
+    def lock_chain(self, node: str) -> None:
+        self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('publication.chain:' || :n))"), {"n": node})
+
+    def last_receipt(self, node: str) -> Receipt | None:
+        t = orm.receipt
+        row = self.session.execute(select(t).where(t.c.node == node).order_by(t.c.seq.desc()).limit(1)).first()
+        return _receipt(row) if row is not None else None
+
+    def add_receipt(self, receipt: Receipt) -> None:
+        self.session.execute(insert(orm.receipt).values(**receipt.__dict__))
+
+    def add_record(self, record: RecordVersion) -> None:
+        self.session.execute(insert(orm.public_record).values(**record.__dict__))
+
+    def versions(self, kind: Kind, record_id: str) -> list[RecordVersion]:
+        t = orm.public_record
+        q = select(t).where(t.c.kind == kind, t.c.record_id == record_id).order_by(t.c.version)
+        return [_record(row) for row in self.session.execute(q)]
+
+    def add_withheld(self, result_id: str, node: str, task_ids: list[str], reason: str, source_sha256: str,
+                     at: datetime, event_id: str) -> None:  # fmt: skip
+        row = dict(
+            result_id=result_id, node=node, task_ids=task_ids, reason=reason, source_sha256=source_sha256,
+            withheld_at=at, event_id=event_id,
+        )  # fmt: skip
+        self.session.execute(pg_insert(orm.withheld_result).values(**row).on_conflict_do_nothing())
+
+    def withheld(self, node_prefix: str) -> list[dict[str, Any]]:
+        t = orm.withheld_result
+        q = (
+            select(t)
+            .where(t.c.node.startswith(node_prefix, autoescape=True))
+            .order_by(t.c.withheld_at.desc(), t.c.result_id)
+        )
+        return [
+            {
+                "result_id": r.result_id,
+                "node": r.node,
+                "task_ids": r.task_ids,
+                "reason": r.reason,
+                "source_sha256": r.source_sha256,
+                "withheld_at": r.withheld_at,
+            }
+            for r in self.session.execute(q)
+        ]
+
+    def _latest(self, *where: Any) -> Any:
+        t = orm.public_record
+        return (
+            select(t)
+            .where(*where)
+            .distinct(t.c.kind, t.c.record_id)
+            .order_by(t.c.kind, t.c.record_id, t.c.version.desc())
+            .subquery()
+        )
+
+    def results_of_entity(self, uscc: str) -> list[RecordVersion]:
+        t = orm.public_record
+        latest = self._latest(t.c.kind == "result", t.c.uscc == uscc)
+        q = select(latest).order_by(latest.c.published_at.desc(), latest.c.record_id)
+        return [_record(row) for row in self.session.execute(q)]
+
+    def records(self, kind: Kind, node_prefix: str, year: int | None, limit: int, offset: int) -> list[RecordVersion]:
+        t = orm.public_record
+        where = [t.c.kind == kind, t.c.node.startswith(node_prefix, autoescape=True)]
+        if year is not None:
+            where.append(t.c.year == year)
+        latest = self._latest(and_(*where))
+        q = select(latest).order_by(latest.c.published_at.desc(), latest.c.record_id).limit(limit).offset(offset)
+        return [_record(row) for row in self.session.execute(q)]
+
+    def receipts(self, node: str, after: int = 0, limit: int | None = None) -> list[Receipt]:
+        t = orm.receipt
+        q = select(t).where(t.c.node == node, t.c.seq > after).order_by(t.c.seq).limit(limit)
+        return [_receipt(row) for row in self.session.execute(q)]
+
+    def contents_of(self, node: str) -> dict[tuple[str, str, int], dict[str, Any]]:
+        t = orm.public_record
+        q = select(t.c.kind, t.c.record_id, t.c.version, t.c.content).where(t.c.node == node)
+        return {(r.kind, r.record_id, r.version): r.content for r in self.session.execute(q)}

@@ -1,0 +1,116 @@
+"""What the public sees of each kind of record, built from the events' payloads (as JSON dicts) and masked.
+
+Every string of the content passes through `hrss.contracts.masking` before it is hashed and kept, so the receipt
+proves exactly what was public. Inspectors appear by credential number only; the entity's name is masked where it is
+an individual business named by its owner (个体工商户).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from hrss.contracts.masking import mask_entity_name, mask_value, personal_names
+
+
+def _ratio(spec: Mapping[str, Any]) -> str:
+    if spec.get("kind") == "minimum":
+        return f"至少{spec.get('minimum')}{spec.get('unit') or ''}"
+    numerator, denominator = spec.get("numerator") or 0, spec.get("denominator") or 1
+    return f"{round(100 * numerator / denominator, 2):g}%"
+
+
+def result_content(
+    approved: Mapping[str, Any],
+    tasks: Mapping[str, Mapping[str, Any]],
+    body: str,
+    labels: Mapping[str, str],
+    object_type: str | None,
+) -> dict[str, Any]:
+    """The public content of an approved result (`approved`: the inspection.result_approved payload as JSON)."""
+    names = personal_names(approved["entity_name"], object_type)
+    task_list = []
+    for task_id in approved["task_ids"]:
+        known = tasks.get(str(task_id)) or {}
+        task_list.append({"task_id": str(task_id), "number": known.get("number"), "title": known.get("title")})
+    record = approved["record"]
+    content = {
+        "kind": "result",
+        "result_id": str(approved["result_id"]),
+        "node": approved["node"],
+        "inspecting_body": {"node": approved["node"], "name": body},
+        "inspectors": [i["credential_no"] for i in record["inspectors"]],
+        "entity_name": mask_entity_name(approved["entity_name"], object_type),
+        "uscc": approved["uscc"],
+        "region_code": approved["region_code"],
+        "tasks": task_list,
+        "inspected_on": record["inspected_on"],
+        "items": [
+            {"item": i["item_name"], "result": labels.get(i["category"], i["category"])} for i in approved["items"]
+        ],
+        "result_category": labels.get(approved["overall"], approved["overall"]),
+        "result_code": approved["overall"],
+        "approved_at": approved["approved_at"],
+        "result_version": approved["version"],
+    }
+    masked = mask_value(content, names)
+    assert isinstance(masked, dict)
+    masked["uscc"] = approved["uscc"]  # public by law (and never personal: masking keeps USCCs)
+    return masked
+
+
+def task_content(task: Mapping[str, Any], methods: Mapping[str, str]) -> dict[str, Any]:
+    """The announcement (公示) of a task before its draw: items, scope, ratio, period."""
+    scope = task["scope"]
+    content = {
+        "kind": "task",
+        "task_id": str(task["task_id"]),
+        "node": task["node"],
+        "number": task.get("number"),
+        "title": task["title"],
+        "year": task["year"],
+        "joint": len(task.get("departments") or []) > 1 or len(task.get("lines") or []) > 1,
+        "departments": task.get("departments") or [],
+        "items": [
+            {
+                "item_id": i["item_id"],
+                "item_version": i["item_version"],
+                "name": i["name"],
+                "category": "重点" if i["category"] == "key" else "一般",
+                "methods": [methods.get(m, m) for m in i["methods"]],
+                "object_type": i["object_type"],
+                "ratio": _ratio(i["ratio"]),
+            }
+            for i in task["items"]
+        ],
+        "scope": {
+            "regions": scope.get("region_codes") or [task["node"]],
+            "object_types": scope.get("object_types") or [],
+            "tags": scope.get("tags") or [],
+        },
+        "period": {"start": task["start"], "end": task["end"]},
+        "publish_drawn_list": task.get("publish_drawn_list", False),
+    }
+    masked = mask_value(content)
+    assert isinstance(masked, dict)
+    return masked
+
+
+def plan_content(plan: Mapping[str, Any]) -> dict[str, Any]:
+    """A published annual plan version (年度抽查计划)."""
+    content = {
+        "kind": "plan",
+        "plan_id": str(plan["plan_id"]),
+        "node": plan["node"],
+        "year": plan["year"],
+        "plan_version": plan["version"],
+        "items": [
+            {"item_id": i["item_id"], "item_version": i["item_version"], "planned_tasks": i["planned_tasks"]}
+            for i in plan["items"]
+        ],
+        "omissions": [{"item_id": o["item_id"], "reason": o["reason"]} for o in plan["omissions"]],
+        "adjustment_reason": plan.get("adjustment_reason"),
+    }
+    masked = mask_value(content)
+    assert isinstance(masked, dict)
+    return masked

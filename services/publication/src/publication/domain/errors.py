@@ -1,0 +1,34 @@
+"""The publication service's refusals: each with its stable code for programs, its Chinese message for people
+(defined once, here) and its HTTP status."""
+
+from __future__ import annotations
+
+from hrss.contracts import PlatformError
+from hrss.contracts.errors import FieldError, InvalidRecord
+
+
+class NotFound(PlatformError):
+    status = 404
+
+
+class RecordNotFound(NotFound):
+    code = "public.not_found"
+    template = "没有已公开的{what}：{record_id}"
+
+
+class RateLimited(PlatformError):
+    status = 429
+    code = "public.rate_limited"
+    template = "请求过于频繁，请 {seconds} 秒后再试"
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds=seconds)
+        self.retry_after = seconds
+
+
+def invalid(field: str, code: str, message: str) -> InvalidRecord:
+    """400 naming the one wrong field."""
+    return InvalidRecord([FieldError(field, code, message)])
+
+
+__all__ = ["FieldError", "InvalidRecord", "NotFound", "RateLimited", "RecordNotFound", "invalid"]

@@ -1,0 +1,50 @@
+"""The OpenAPI 3 description of the publication endpoints; a test checks that it names every route. Every public
+operation takes no credentials (`security: []`); the withheld list is for auditors."""
+
+from __future__ import annotations
+
+from hrss.observability.openapi import Route, build_openapi, query
+
+_ERRORS = {
+    "400": "请求参数有误（request.invalid_uscc, request.invalid_node, request.invalid_id, request.invalid_*）",
+    "401": "未登录或令牌无效（auth.*，仅 /withheld）",
+    "403": "无权查看（access.*，仅 /withheld）",
+    "404": "没有已公开的记录（public.not_found）",
+    "429": "请求过于频繁（public.rate_limited，见 Retry-After）",
+}
+
+_NODE = query("node", "节点（行政区划代码）及其下级，默认全部")
+_YEAR = query("year", "年度", {"type": "integer", "minimum": 2000, "maximum": 2100})
+_LIMIT = query("limit", "每页条数（1–200，默认 50）", {"type": "integer", "minimum": 1, "maximum": 200})
+_OFFSET = query("offset", "跳过条数", {"type": "integer", "minimum": 0, "maximum": 100000})
+_AFTER = query("after", "从该序号之后开始", {"type": "integer", "minimum": 0})
+_PAGE = query("limit", "每页条数（1–1000，默认 200）", {"type": "integer", "minimum": 1, "maximum": 1000})
+_AUDIT_NODE = query("node", "节点（行政区划代码），默认本账号的节点")
+
+# (method, path, summary, body model, success status, query parameters)
+ROUTES: list[Route] = [
+    ("GET", "/entities/{uscc}/results", "企业公示页：该统一社会信用代码的全部已公开检查结果，最新在前", None, 200, []),
+    ("GET", "/results", "已公开的检查结果（按节点、年度）", None, 200, [_NODE, _YEAR, _LIMIT, _OFFSET]),
+    ("GET", "/results/{result_id}", "一项检查结果的公开内容及其全部版本", None, 200, []),
+    ("GET", "/tasks", "抽查任务公示（抽取前：事项、范围、比例、期限）", None, 200, [_NODE, _YEAR, _LIMIT, _OFFSET]),
+    ("GET", "/tasks/{task_id}", "一项抽查任务公示及其全部版本", None, 200, []),
+    ("GET", "/plans", "已公开的年度抽查计划", None, 200, [_NODE, _YEAR, _LIMIT, _OFFSET]),
+    ("GET", "/plans/{plan_id}", "一项年度抽查计划及其全部版本", None, 200, []),
+    (
+        "GET",
+        "/nodes/{node}/receipts",
+        "本节点的公开回执链",
+        None,
+        200,
+        [_AFTER, _PAGE],
+    ),
+    ("GET", "/nodes/{node}/receipts/verification", "重新计算并核验本节点的回执链", None, 200, []),
+    ("GET", "/withheld", "依法不予公开的检查结果及理由（审计人员、管理员）", None, 200, [_AUDIT_NODE]),
+    ("GET", "/openapi.json", "接口说明", None, 200, []),
+]
+
+OPENAPI = build_openapi("公开服务（publication）", ROUTES, _ERRORS)
+for _path, _operations in OPENAPI["paths"].items():
+    if _path != "/withheld":
+        for _operation in _operations.values():
+            _operation["security"] = []

@@ -1,0 +1,131 @@
+"""The publication service: results, task announcements and plans made public from the events of inspection and
+planning, and the anonymous, read-only, cacheable and rate-limited public API over them."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from hrss.auth import Action
+from hrss.bus.checkpoints import AuditCheckpoints
+from hrss.bus.consumer import Received, consume
+from hrss.contracts.events.inspection import ResultApproved, ResultPublished
+from hrss.contracts.events.planning import PlanPublished, TaskPublished
+from hrss.contracts.events.registry import EntityChanged
+from hrss.db import Database, UnitOfWork
+from hrss.observability.web import error_response
+from hrss.web import ComponentProvider, HttpService, Wiring, json_response, read_http
+from publication import views
+from publication.adapters.orm import metadata
+from publication.adapters.repository import PublicationRepository
+from publication.bootstrap import bootstrap
+from publication.domain.errors import RateLimited
+from publication.entrypoints.openapi import OPENAPI
+from publication.service_layer import handlers
+from publication.service_layer.components import Components
+from publication.service_layer.context import AUDITORS, Context
+
+CACHE = "public, max-age=60"
+
+
+class PublicationService(HttpService, AuditCheckpoints):
+    name = "publication"
+    context = Context
+    object_type = "publication"
+
+    db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
+    wiring: Wiring[Components] = ComponentProvider(bootstrap)  # type: ignore[assignment]
+
+    # -- from inspection, planning and the registry ----------------------------------------------
+
+    @consume(ResultApproved)
+    def receive_approved(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(ResultPublished)
+    def receive_decision(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(TaskPublished)
+    def receive_task(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(PlanPublished)
+    def receive_plan(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(EntityChanged, batch=True)
+    def receive_entities(self, events: list[Received]) -> None:
+        handlers.note_entities([e.payload for e in events], self._as_service())
+
+    def _receive(self, event: Received) -> None:
+        handlers.handle_event(event.payload, str(event.envelope.event_id), self._as_service())
+
+    # -- the public API (anonymous, read-only) ----------------------------------------------------
+
+    def _public(self, request: Request, build: Callable[[PublicationRepository], Any]) -> Response:
+        """`build(repository)` as JSON for anyone: rate-limited per address, with an ETag, cacheable for a minute."""
+        wait = self.wiring.components.limiter.take(request.remote_addr or "-")
+        if wait:
+            refused = error_response(RateLimited(wait))
+            refused.headers["Retry-After"] = str(wait)
+            return refused
+        response = json_response(build(self.wiring.components.repository(self.db)))
+        tag = hashlib.sha256(response.get_data()).hexdigest()[:32]
+        if tag in request.if_none_match:
+            response = Response(status=304)
+        response.set_etag(tag)
+        response.headers["Cache-Control"] = CACHE
+        return response
+
+    @read_http("GET", "/entities/<uscc>/results")
+    def entity_results(self, request: Request, uscc: str) -> Response:
+        return self._public(request, lambda repo: views.entity_results(repo, uscc))
+
+    @read_http("GET", "/results")
+    def list_results(self, request: Request) -> Response:
+        return self._public(request, lambda repo: views.listing(repo, "result", request.args))
+
+    @read_http("GET", "/results/<result_id>")
+    def get_result(self, request: Request, result_id: str) -> Response:
+        return self._public(request, lambda repo: views.record(repo, "result", result_id))
+
+    @read_http("GET", "/tasks")
+    def list_tasks(self, request: Request) -> Response:
+        return self._public(request, lambda repo: views.listing(repo, "task", request.args))
+
+    @read_http("GET", "/tasks/<task_id>")
+    def get_task(self, request: Request, task_id: str) -> Response:
+        return self._public(request, lambda repo: views.record(repo, "task", task_id))
+
+    @read_http("GET", "/plans")
+    def list_plans(self, request: Request) -> Response:
+        return self._public(request, lambda repo: views.listing(repo, "plan", request.args))
+
+    @read_http("GET", "/plans/<plan_id>")
+    def get_plan(self, request: Request, plan_id: str) -> Response:
+        return self._public(request, lambda repo: views.record(repo, "plan", plan_id))
+
+    @read_http("GET", "/nodes/<node>/receipts")
+    def get_receipts(self, request: Request, node: str) -> Response:
+        return self._public(request, lambda repo: views.receipts(repo, node, request.args))
+
+    @read_http("GET", "/nodes/<node>/receipts/verification")
+    def verify_receipts(self, request: Request, node: str) -> Response:
+        return self._public(request, lambda repo: views.verification(repo, node))
+
+    # -- for auditors -------------------------------------------------------------------------
+
+    @read_http("GET", "/withheld")
+    def get_withheld(self, request: Request) -> Response:
+        ctx = self._reader(request)
+        node = views.check_node(request.args.get("node")) or ctx.principal.node.code
+        ctx.authorize(node, AUDITORS, Action.READ)
+        return json_response(views.withheld(ctx.repo, node))
+
+    @read_http("GET", "/openapi.json")
+    def openapi(self, request: Request) -> Response:
+        return json_response(OPENAPI)

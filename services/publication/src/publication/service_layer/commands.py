@@ -1,0 +1,46 @@
+"""What the publication service is asked to do, in the imperative. The events it consumes become these commands
+(`handlers.handle_event`); nothing outside the service writes to the public record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class KeepApprovedResult:
+    """Keep an approved result's content privately until the inspecting node decides on its publication."""
+
+    payload: dict[str, Any]
+    event_id: str
+
+
+@dataclass(frozen=True)
+class RecordDecision:
+    """The inspecting node published or withheld a result: publish it, or record the withholding."""
+
+    payload: dict[str, Any]
+    event_id: str
+
+
+@dataclass(frozen=True)
+class AnnounceTask:
+    """A task published before its draw (公示)."""
+
+    task: dict[str, Any]
+    event_id: str
+
+
+@dataclass(frozen=True)
+class PublishPlan:
+    """A published annual plan version."""
+
+    plan: dict[str, Any]
+    event_id: str
+
+
+@dataclass(frozen=True)
+class NoteEntityKinds:
+    """Entities' object types from the registry (for masking individual businesses)."""
+
+    entities: list[tuple[str, str, int]]  # (uscc, object type, version)

@@ -1,0 +1,66 @@
+"""The use cases by message: consumers hand events to `handle_event`, which turns each into its command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from hrss.contracts.events.inspection import ResultApproved, ResultPublished
+from hrss.contracts.events.planning import PlanPublished, TaskPublished
+from hrss.contracts.events.registry import EntityChanged
+from publication.service_layer import publishing
+from publication.service_layer.commands import (
+    AnnounceTask,
+    KeepApprovedResult,
+    NoteEntityKinds,
+    PublishPlan,
+    RecordDecision,
+)
+from publication.service_layer.context import Context
+
+
+def handle(command: object, ctx: Context) -> Any:
+    """Run the handler registered for the command's type."""
+    return COMMAND_HANDLERS[type(command)](command, ctx)
+
+
+def handle_event(payload: BaseModel, event_id: str, ctx: Context) -> Any:
+    """Turn a consumed event into its command and run it."""
+    return handle(EVENT_COMMANDS[type(payload)](payload, event_id), ctx)
+
+
+def note_entities(entities: list[EntityChanged], ctx: Context) -> None:
+    """A batch of the registry's entity states, in one command."""
+    handle(NoteEntityKinds([(e.uscc, e.object_type, e.version) for e in entities]), ctx)
+
+
+def _json(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump(mode="json")
+
+
+def _entity(event: Any, event_id: str) -> NoteEntityKinds:
+    return NoteEntityKinds([(event.uscc, event.object_type, event.version)])
+
+
+EVENT_COMMANDS: dict[type[BaseModel], Callable[[Any, str], object]] = {
+    ResultApproved: lambda e, i: KeepApprovedResult(_json(e), i),
+    ResultPublished: lambda e, i: RecordDecision(_json(e), i),
+    TaskPublished: lambda e, i: AnnounceTask(_json(e.task), i),
+    PlanPublished: lambda e, i: PublishPlan(_json(e.plan), i),
+    EntityChanged: _entity,
+}
+
+
+def _note_entities(c: NoteEntityKinds, ctx: Context) -> None:
+    ctx.repo.set_entity_kinds(c.entities)
+
+
+COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
+    KeepApprovedResult: lambda c, ctx: publishing.keep_approved(ctx, c.payload, c.event_id),
+    RecordDecision: lambda c, ctx: publishing.record_decision(ctx, c.payload, c.event_id),
+    AnnounceTask: lambda c, ctx: publishing.announce_task(ctx, c.task, c.event_id),
+    PublishPlan: lambda c, ctx: publishing.publish_plan(ctx, c.plan, c.event_id),
+    NoteEntityKinds: _note_entities,
+}

@@ -1,0 +1,38 @@
+"""Fixtures for the publication service's tests: the kit module is importable from every test folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import pytest
+
+from hrss.testing.modules import load_as
+
+load_as("publication_fakes", Path(__file__).parent / "fakes.py")  # tests/fakes.py under a name of its own
+
+
+@pytest.fixture
+def publication_service(fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker):  # type: ignore[no-untyped-def]
+    """A publication service for the province (330000) with 330106 delegated, on a fresh database, consuming its
+    topics on a private namespace."""
+    from nameko.containers import ServiceContainer
+    from publication.entrypoints.service import PublicationService
+    from publication_testkit import Running, ensure_topics, migrate, service_config
+
+    from hrss.auth import SigningKey
+    from hrss.testing.processes import free_port
+
+    migrate(fresh_database)
+    ensure_topics(kafka_broker)
+    key = SigningKey.generate("test")
+    port = free_port()
+    config = service_config(fresh_database, port, key, kafka_bootstrap, kafka_namespace)
+    container = ServiceContainer(PublicationService, config)
+    container.start()
+    try:
+        yield Running(f"http://127.0.0.1:{port}", key, fresh_database, kafka_broker, container)
+    finally:
+        container.stop()

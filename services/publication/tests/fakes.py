@@ -1,0 +1,124 @@
+"""In-memory stand-ins for the publication service's repository, for handler tests in milliseconds. It behaves as
+the SQL one does (tests/integration/test_repository_contract.py runs both)."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from typing import Any
+
+from publication.adapters.repository import PublicationRepository
+from publication.domain.records import Kind, Receipt, RecordVersion
+
+
+class FakePublicationRepository(PublicationRepository):
+    """The publication repository in lists and dicts; locks are not needed in one thread."""
+
+    def __init__(self) -> None:
+        self.approved_rows: dict[tuple[str, int], dict[str, Any]] = {}
+        self.decisions: dict[str, tuple[bool, dict[str, Any]]] = {}
+        self.task_rows: dict[str, list[dict[str, Any]]] = {}
+        self.kinds: dict[str, tuple[str, int]] = {}
+        self.records_kept: list[RecordVersion] = []
+        self.receipts_kept: list[Receipt] = []
+        self.withheld_rows: dict[str, dict[str, Any]] = {}
+
+    def add_approved(self, result_id: str, version: int, node: str, payload: dict[str, Any], event_id: str,
+                     at: datetime) -> bool:  # fmt: skip
+        if (result_id, version) in self.approved_rows:
+            return False
+        self.approved_rows[(result_id, version)] = copy.deepcopy(payload)
+        return True
+
+    def approved(self, result_id: str) -> dict[str, Any] | None:
+        found = sorted((v, p) for (r, v), p in self.approved_rows.items() if r == result_id)
+        return copy.deepcopy(found[-1][1]) if found else None
+
+    def add_decision(self, result_id: str, node: str, public: bool, payload: dict[str, Any], event_id: str,
+                     at: datetime) -> bool:  # fmt: skip
+        if result_id in self.decisions:
+            return False
+        self.decisions[result_id] = (public, copy.deepcopy(payload))
+        return True
+
+    def decision(self, result_id: str) -> dict[str, Any] | None:
+        found = self.decisions.get(result_id)
+        return copy.deepcopy(found[1]) if found else None
+
+    def add_task_source(self, task_id: str, node: str, payload: dict[str, Any], event_id: str) -> None:
+        self.task_rows.setdefault(task_id, []).append(copy.deepcopy(payload))
+
+    def tasks(self, task_ids: list[str]) -> dict[str, dict[str, Any]]:
+        return {t: copy.deepcopy(self.task_rows[t][-1]) for t in task_ids if t in self.task_rows}
+
+    def set_entity_kinds(self, entities: list[tuple[str, str, int]]) -> None:
+        for uscc, object_type, version in entities:
+            if uscc not in self.kinds or self.kinds[uscc][1] < version:
+                self.kinds[uscc] = (object_type, version)
+
+    def entity_kind(self, uscc: str) -> str | None:
+        found = self.kinds.get(uscc)
+        return found[0] if found else None
+
+    def lock_chain(self, node: str) -> None:
+        pass
+
+    def last_receipt(self, node: str) -> Receipt | None:
+        mine = [r for r in self.receipts_kept if r.node == node]
+        return max(mine, key=lambda r: r.seq) if mine else None
+
+    def add_receipt(self, receipt: Receipt) -> None:
+        if any((r.node, r.seq) == (receipt.node, receipt.seq) for r in self.receipts_kept):
+            raise ValueError("duplicate receipt")
+        self.receipts_kept.append(receipt)
+
+    def add_record(self, record: RecordVersion) -> None:
+        key = (record.kind, record.record_id, record.version)
+        if any((r.kind, r.record_id, r.version) == key for r in self.records_kept):
+            raise ValueError("duplicate record version")
+        self.records_kept.append(record)
+
+    def versions(self, kind: Kind, record_id: str) -> list[RecordVersion]:
+        found = [r for r in self.records_kept if r.kind == kind and r.record_id == record_id]
+        return sorted(found, key=lambda r: r.version)
+
+    def add_withheld(self, result_id: str, node: str, task_ids: list[str], reason: str, source_sha256: str,
+                     at: datetime, event_id: str) -> None:  # fmt: skip
+        self.withheld_rows.setdefault(
+            result_id,
+            {"result_id": result_id, "node": node, "task_ids": list(task_ids), "reason": reason,
+             "source_sha256": source_sha256, "withheld_at": at},
+        )  # fmt: skip
+
+    def withheld(self, node_prefix: str) -> list[dict[str, Any]]:
+        rows = [dict(r) for r in self.withheld_rows.values() if r["node"].startswith(node_prefix)]
+        return sorted(sorted(rows, key=lambda r: r["result_id"]), key=lambda r: r["withheld_at"], reverse=True)
+
+    def _latest(self, keep: Any) -> list[RecordVersion]:
+        latest: dict[tuple[str, str], RecordVersion] = {}
+        for r in self.records_kept:
+            if keep(r) and ((r.kind, r.record_id) not in latest or latest[(r.kind, r.record_id)].version < r.version):
+                latest[(r.kind, r.record_id)] = r
+        by_id = sorted(latest.values(), key=lambda r: r.record_id)
+        return sorted(by_id, key=lambda r: r.published_at, reverse=True)
+
+    def results_of_entity(self, uscc: str) -> list[RecordVersion]:
+        return self._latest(lambda r: r.kind == "result" and r.uscc == uscc)
+
+    def records(self, kind: Kind, node_prefix: str, year: int | None, limit: int, offset: int) -> list[RecordVersion]:
+        found = self._latest(
+            lambda r: r.kind == kind and r.node.startswith(node_prefix) and (year is None or r.year == year)
+        )
+        return found[offset : offset + limit]
+
+    def receipts(self, node: str, after: int = 0, limit: int | None = None) -> list[Receipt]:
+        found = sorted((r for r in self.receipts_kept if r.node == node and r.seq > after), key=lambda r: r.seq)
+        return found[:limit] if limit is not None else found
+
+    def contents_of(self, node: str) -> dict[tuple[str, str, int], dict[str, Any]]:
+        return {(r.kind, r.record_id, r.version): copy.deepcopy(r.content) for r in self.records_kept if r.node == node}
+
+
+def repository_for(fake: FakePublicationRepository) -> Any:
+    """A `Components.repository` factory that hands every unit of work the same fake."""
+    return lambda uow: fake
