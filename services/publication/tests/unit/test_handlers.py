@@ -40,17 +40,18 @@ class Publication:
     """The use cases over fakes, one committed fake unit of work per event, as the consumers run them: a
     province process with 330106 delegated to its own deployment."""
 
-    def __init__(self) -> None:
+    def __init__(self, nodes: tuple[str, ...] = (PROVINCE,), delegated: tuple[str, ...] = (COUNTY_B,)) -> None:
         self.repo = FakePublicationRepository()
+        self.nodes = nodes
         self.components = Components(
-            bodies={COUNTY_A: BODY}, delegated=(COUNTY_B,), repository=repository_for(self.repo), clock=lambda: NOW
+            bodies={COUNTY_A: BODY}, delegated=delegated, repository=repository_for(self.repo), clock=lambda: NOW
         )
         self.published: list[Envelope] = []
         self.audited: list[AuditRecord] = []
 
     def _run(self, work: Any) -> Any:
-        uow = FakeUnitOfWork(service="publication", nodes=(PROVINCE,))
-        answer = work(Context(uow, self.components, Principal.for_service("publication", [PROVINCE]), "req-1"))
+        uow = FakeUnitOfWork(service="publication", nodes=self.nodes)
+        answer = work(Context(uow, self.components, Principal.for_service("publication", list(self.nodes)), "req-1"))
         uow.commit()
         self.published += uow.committed
         self.audited += [record for _, record in uow.audited]
@@ -81,7 +82,8 @@ def test_an_approved_result_is_public_once_its_node_publishes_it_with_body_items
     assert (record.kind, record.version, record.node, record.uscc) == ("result", 1, COUNTY_A, uscc(1))
     assert record.year == 2026
     assert c["inspecting_body"] == {"node": COUNTY_A, "name": BODY} and c["result_category"] == "未发现问题"
-    assert c["items"] == [{"item": "工资支付", "result": "未发现问题"}] and c["inspected_on"] == "2026-05-06"
+    assert c["items"] == [{"item": "工资支付", "result": "未发现问题", "findings": ""}]
+    assert c["inspected_on"] == "2026-05-06"
     assert c["inspectors"] == [f"ZJ{COUNTY_A}0001", f"ZJ{COUNTY_A}0002"]  # credential numbers only, no names
     assert "检查员1" not in str(c)
     assert s.types() == ["publication.record_published"]
@@ -97,6 +99,15 @@ def test_the_task_announced_before_names_the_result_task(s: Publication) -> None
     s.receive(task_published())
     record = s.receive(approved(1), decision(1))
     assert record.content["tasks"][0]["number"] == "浙人社抽〔2026〕12号"
+
+
+def test_a_federated_county_publishes_its_own_results_naming_the_province_task_it_does_not_announce() -> None:
+    county = Publication(nodes=(COUNTY_B,), delegated=())
+    assert county.receive(task_published()) is None  # the province's task: announced by the province, not here
+    record = county.receive(approved(1, COUNTY_B), decision(1, COUNTY_B))
+    assert record.node == COUNTY_B and record.content["tasks"][0]["number"] == "浙人社抽〔2026〕12号"
+    assert county.receive(approved(2), decision(2)) is None  # another county's: not this process's to publish
+    assert [r.record_id for r in county.repo.records_kept] == [str(result_id(1, COUNTY_B))]
 
 
 def test_a_withheld_result_is_recorded_with_its_reason_and_never_public(s: Publication) -> None:
@@ -136,6 +147,10 @@ def test_personal_data_on_the_form_is_masked_before_it_is_hashed_and_kept(s: Pub
     noisy = approved(2, name=f"测试公司（经营者：张三 {MOBILE} 身份证 {RESIDENT_ID}）")
     masked = s.receive(noisy, decision(2)).content["entity_name"]
     assert MOBILE not in masked and RESIDENT_ID not in masked and "张三" not in masked
+    findings = f"未按月足额支付工资，联系人手机 {MOBILE}，身份证 {RESIDENT_ID}"
+    [item] = s.receive(approved(3, findings=findings), decision(3)).content["items"]
+    assert item["findings"].startswith("未按月足额支付工资，联系人手机 138****5678")
+    assert MOBILE not in item["findings"] and RESIDENT_ID not in item["findings"]
 
 
 def test_receipts_chain_per_node_and_the_check_finds_an_altered_content(s: Publication) -> None:

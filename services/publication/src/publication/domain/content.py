@@ -46,7 +46,12 @@ def result_content(
         "tasks": task_list,
         "inspected_on": record["inspected_on"],
         "items": [
-            {"item": i["item_name"], "result": labels.get(i["category"], i["category"])} for i in approved["items"]
+            {
+                "item": i["item_name"],
+                "result": labels.get(i["category"], i["category"]),
+                "findings": i.get("findings") or "",  # 检查情况, masked below like every string
+            }
+            for i in approved["items"]
         ],
         "result_category": labels.get(approved["overall"], approved["overall"]),
         "result_code": approved["overall"],

@@ -137,11 +137,12 @@ def _publish_result(ctx: Context, result_id: str, event_id: str) -> RecordVersio
 
 
 def announce_task(ctx: Context, task: dict[str, Any], event_id: str) -> RecordVersion | None:
-    """A task published before its draw: kept (for the results that name it) and announced by its node."""
+    """A task published before its draw: kept (for the results that name it, at whichever node implements it) and
+    announced by its own node."""
     task_id, node = str(task["task_id"]), task["node"]
+    ctx.repo.add_task_source(task_id, node, task, event_id)
     if not keeps(ctx, node):
         return None
-    ctx.repo.add_task_source(task_id, node, task, event_id)
     content = public.task_content(task, ctx.components.methods)
     return publish(ctx, "task", task_id, node, None, int(task["year"]), content, event_id, [task_id])
 
