@@ -36,6 +36,7 @@ TARGETS = {
     "draw": "draw.entrypoints.service:DrawService",
     "inspection": "inspection.entrypoints.service:InspectionService",
     "evidence": "evidence.entrypoints.service:EvidenceService",
+    "publication": "publication.entrypoints.service:PublicationService",
 }
 
 
