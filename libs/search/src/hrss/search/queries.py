@@ -1,18 +1,22 @@
 """Query builders: words against the Chinese fields (segmented words with synonyms, bigrams for recall, bigram
-phrases for closeness), public filters and facets, and the archive visibility filter."""
+phrases for closeness), public filters, facets (the region tree by code prefix), highlights, sorting with a stable
+tiebreaker for search_after, the entity page, and the archive visibility filter. Pure functions: bodies only."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+from hrss.search.errors import SearchInputError
 
 USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.IGNORECASE)
+REGION_CODE = re.compile(r"^\d{6}$")
 
 # (field, boost) of the word fields; each has a .cjk bigram subfield
 WORD_FIELDS = (("entity_name", 4.0), ("items", 2.0), ("inspecting_body", 1.5), ("text", 1.0))
 
-# facet name -> keyword field (region tree: one terms aggregation over node_path, read level by level)
+# facet name -> keyword field; "region" is the region tree (node_path holds the codes province → owning node)
 FACETS = {
     "region": "node_path",
     "year": "year",
@@ -21,6 +25,26 @@ FACETS = {
     "result_category": "result_category",
     "inspecting_body": "inspecting_body.raw",
 }
+
+# Highlights come from the public text fields only: they are masked before indexing (what is indexed is public).
+# The .cjk subfield's matches are merged in, so a partial name or a phrase is marked too.
+HIGHLIGHT_FIELDS = {
+    "text": {"matched_fields": ["text", "text.cjk"], "fragment_size": 80, "number_of_fragments": 2},
+    "entity_name": {"matched_fields": ["entity_name", "entity_name.cjk"], "number_of_fragments": 0},
+    "items": {"matched_fields": ["items", "items.cjk"], "number_of_fragments": 0},
+    "inspecting_body": {"matched_fields": ["inspecting_body", "inspecting_body.cjk"], "number_of_fragments": 0},
+}
+
+Sort = Literal["relevance", "newest", "oldest"]
+# record_id is unique per document and the last key of every order: search_after never skips or repeats a tie
+SORTS: dict[str, list[dict[str, Any]]] = {
+    "relevance": [{"_score": "desc"}, {"published_at": "desc"}, {"record_id": "asc"}],
+    "newest": [{"published_at": "desc"}, {"record_id": "asc"}],
+    "oldest": [{"published_at": "asc"}, {"record_id": "asc"}],
+}
+MAX_PAGE_SIZE = 100
+
+Filters = Mapping[str, str | int | list[str] | list[int]]
 
 
 def words_query(words: str, fields: Iterable[tuple[str, float]] = WORD_FIELDS) -> dict[str, Any]:
@@ -63,25 +87,92 @@ def words_query(words: str, fields: Iterable[tuple[str, float]] = WORD_FIELDS) -
 def public_query(
     words: str = "",
     *,
-    filters: Mapping[str, str | int | list[str]] | None = None,
+    filters: Filters | None = None,
     facets: bool = False,
     highlight: bool = False,
+    sort: Sort = "relevance",
+    after: Sequence[Any] | None = None,
     size: int = 10,
 ) -> dict[str, Any]:
-    """A search body over public records: words, exact filters by facet name, optional facets and highlights."""
-    query: dict[str, Any] = {"bool": {"filter": _filters(filters or {})}}
+    """A search body over public records: words, exact filters by facet name, facets, highlights, an order and
+    the sort values of the last hit of the previous page (search_after)."""
+    filters = filters or {}
+    query: dict[str, Any] = {"bool": {"filter": filter_clauses(filters)}}
     if words.strip():
         query["bool"]["must"] = [words_query(words)]
-    body: dict[str, Any] = {"query": query, "size": size}
+    elif sort == "relevance":
+        sort = "newest"  # nothing to rank by: the newest first
+    body: dict[str, Any] = {"query": query, "size": _size(size), "sort": SORTS[sort], "track_total_hits": True}
+    if after is not None:
+        body["search_after"] = list(after)
     if facets:
-        body["aggs"] = {name: {"terms": {"field": field, "size": 50}} for name, field in FACETS.items()}
+        body["aggs"] = facet_aggregations(_region_parent(filters.get("region")))
     if highlight:
-        body["highlight"] = {
-            "fields": {"text": {"matched_fields": ["text", "text.cjk"], "type": "unified"}, "entity_name": {}},
-            "pre_tags": ["<em>"],
-            "post_tags": ["</em>"],
-        }
+        body["highlight"] = highlight_spec()
     return body
+
+
+def entity_query(uscc: str, *, after: Sequence[Any] | None = None, size: int = 20) -> dict[str, Any]:
+    """The entity page: every published result of one USCC, newest first."""
+    if not USCC.match(uscc.strip()):
+        raise SearchInputError("search.uscc_invalid", "统一社会信用代码格式不正确")
+    body: dict[str, Any] = {
+        "query": {"bool": {"filter": [{"term": {"uscc": uscc.strip()}}, {"term": {"kind": "result"}}]}},
+        "size": _size(size),
+        "sort": SORTS["newest"],
+        "track_total_hits": True,
+    }
+    if after is not None:
+        body["search_after"] = list(after)
+    return body
+
+
+def facet_aggregations(region_parent: str | None = None) -> dict[str, Any]:
+    """Terms aggregations for every facet; the region facet lists the children of region_parent (or provinces)."""
+    aggs: dict[str, Any] = {
+        name: {"terms": {"field": field, "size": 50}} for name, field in FACETS.items() if name != "region"
+    }
+    aggs["region"] = {"terms": {"field": "node_path", "size": 100, "include": region_children(region_parent)}}
+    return aggs
+
+
+def region_children(parent: str | None) -> str:
+    """A regex over 6-digit region codes (GB/T 2260) matching the children of parent: provinces under None,
+    cities under a province (pp0000), counties under a city (pppp00); a county is a leaf: itself."""
+    other = "([0-9][1-9]|[1-9]0)"  # two digits that are not 00
+    if parent is None:
+        return f"{other}0000"
+    if not REGION_CODE.match(parent):
+        raise SearchInputError("search.region_invalid", "行政区划代码应为6位数字")
+    if parent.endswith("0000"):
+        return f"{parent[:2]}{other}00"
+    if parent.endswith("00"):
+        return f"{parent[:4]}{other}"
+    return parent
+
+
+def highlight_spec() -> dict[str, Any]:
+    """Unified highlighter over the public text fields, HTML-escaped, matches wrapped in <em>."""
+    return {
+        "type": "unified",
+        "encoder": "html",
+        "pre_tags": ["<em>"],
+        "post_tags": ["</em>"],
+        "fields": {name: dict(options) for name, options in HIGHLIGHT_FIELDS.items()},
+    }
+
+
+def filter_clauses(filters: Filters) -> list[dict[str, Any]]:
+    """Exact filters by facet name (several values of one facet: any of them)."""
+    clauses: list[dict[str, Any]] = []
+    for name, value in filters.items():
+        if name not in FACETS:
+            raise SearchInputError(f"search.filter_unknown.{name}", f"不支持的筛选条件：{name}")
+        values = value if isinstance(value, list) else [value]
+        if name == "region" and not all(REGION_CODE.match(str(v)) for v in values):
+            raise SearchInputError("search.region_invalid", "行政区划代码应为6位数字")
+        clauses.append({"terms": {FACETS[name]: values}})
+    return clauses
 
 
 def archive_filter(node_code: str, principals: Iterable[str]) -> list[dict[str, Any]]:
@@ -89,11 +180,13 @@ def archive_filter(node_code: str, principals: Iterable[str]) -> list[dict[str, 
     return [{"term": {"node_path": node_code}}, {"terms": {"grantees": sorted(set(principals))}}]
 
 
-def _filters(filters: Mapping[str, str | int | list[str]]) -> list[dict[str, Any]]:
-    clauses: list[dict[str, Any]] = []
-    for name, value in filters.items():
-        if name not in FACETS:
-            raise ValueError(f"search: unknown filter {name!r} (one of {', '.join(FACETS)})")
-        values = value if isinstance(value, list) else [value]
-        clauses.append({"terms": {FACETS[name]: values}})
-    return clauses
+def _region_parent(value: Any) -> str | None:
+    if isinstance(value, list):
+        return str(value[0]) if len(value) == 1 else None
+    return None if value is None else str(value)
+
+
+def _size(size: int) -> int:
+    if not 0 <= size <= MAX_PAGE_SIZE:
+        raise SearchInputError("search.size_invalid", f"每页条数应在0到{MAX_PAGE_SIZE}之间")
+    return size

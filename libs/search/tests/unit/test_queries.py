@@ -1,0 +1,86 @@
+"""The pure builders of public search: region tree facets, orders and cursors, suggestions, "no results" candidates."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from hrss.search import SearchInputError, facet_aggregations, public_query, region_children
+from hrss.search.results import decode_cursor, encode_cursor
+from hrss.search.suggest import candidates, item_suggestion_body, lucene_regex
+
+
+@pytest.mark.parametrize(
+    ("parent", "children", "not_children"),
+    [
+        (None, ["130000", "110000", "650000"], ["000000", "130100", "130102"]),
+        ("130000", ["130100", "131000", "139900"], ["130000", "130102", "140100"]),
+        ("130100", ["130102", "130110", "130199"], ["130100", "130200", "130000"]),
+        ("130102", ["130102"], ["130100", "130103"]),
+    ],
+)
+def test_the_region_facet_lists_the_children_of_a_node_by_code_prefix(
+    parent: str | None, children: list[str], not_children: list[str]
+) -> None:
+    pattern = re.compile(region_children(parent))  # Lucene's syntax here is a subset of Python's
+    assert all(pattern.fullmatch(code) for code in children)
+    assert not any(pattern.fullmatch(code) for code in not_children)
+
+
+def test_a_region_that_is_not_six_digits_is_refused_with_a_code() -> None:
+    with pytest.raises(SearchInputError) as refused:
+        public_query("", filters={"region": "1301"})
+    assert refused.value.code == "search.region_invalid"
+
+
+def test_one_selected_region_makes_the_facet_list_its_children() -> None:
+    body = public_query("社保", filters={"region": "130100"}, facets=True)
+    assert body["aggs"]["region"] == facet_aggregations("130100")["region"]
+    assert body["aggs"]["region"]["terms"]["include"] == region_children("130100")
+
+
+def test_every_order_ends_with_the_record_id_so_search_after_is_stable() -> None:
+    for sort in ("relevance", "newest", "oldest"):
+        assert public_query("社保", sort=sort)["sort"][-1] == {"record_id": "asc"}  # type: ignore[arg-type]
+    assert public_query("", sort="relevance")["sort"][0] == {"published_at": "desc"}  # no words: newest first
+
+
+def test_a_cursor_round_trips_for_its_order_only() -> None:
+    cursor = encode_cursor("newest", [1735689600000, "r001"])
+    assert decode_cursor(cursor, "newest") == [1735689600000, "r001"]
+    for bad, order in ((cursor, "oldest"), ("%%%", "newest"), (encode_cursor("newest", []), "newest")):
+        with pytest.raises(SearchInputError, match=r"search\.cursor_invalid"):
+            decode_cursor(bad, order)
+
+
+def test_a_page_size_beyond_the_limit_is_refused() -> None:
+    with pytest.raises(SearchInputError, match=r"search\.size_invalid"):
+        public_query("社保", size=1000)
+
+
+def test_highlights_come_from_the_public_text_fields_only_and_are_html_escaped() -> None:
+    spec = public_query("社保", highlight=True)["highlight"]
+    assert set(spec["fields"]) == {"text", "entity_name", "items", "inspecting_body"}
+    assert spec["encoder"] == "html"
+
+
+def test_typed_text_is_a_literal_in_the_item_regex() -> None:
+    assert lucene_regex("a.b(c)") == "a\\.b\\(c\\)"
+    assert item_suggestion_body("工资.*")["aggs"]["items"]["terms"]["include"] == ".*工资\\.\\*.*"
+
+
+def test_candidates_drop_the_filters_then_swap_synonyms_then_drop_words() -> None:
+    rules = ["欠薪, 拖欠工资, 欠付工资"]
+    found = candidates("长安区欠薪童工", {"year": 2024}, ["长安区", "欠薪", "童工"], rules)
+    assert [(c.kind, c.words, dict(c.filters)) for c in found[:3]] == [
+        ("without_filters", "长安区欠薪童工", {}),
+        ("synonym", "长安区拖欠工资童工", {"year": 2024}),
+        ("synonym", "长安区欠付工资童工", {"year": 2024}),
+    ]
+    fewer = [c.words for c in found if c.kind == "fewer_words"]
+    assert fewer == ["欠薪 童工", "长安区 童工", "长安区 欠薪", "长安区", "欠薪", "童工"]
+
+
+def test_one_word_without_filters_or_synonyms_has_no_candidates() -> None:
+    assert candidates("童工", {}, ["童工"], ["欠薪, 拖欠工资"]) == []
