@@ -18,6 +18,19 @@ load_as("publication_fakes", Path(__file__).parent / "fakes.py")  # tests/fakes.
 def publication_service(fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker):  # type: ignore[no-untyped-def]
     """A publication service for the province (330000) with 330106 delegated, on a fresh database, consuming its
     topics on a private namespace."""
+    yield from _running(fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker)
+
+
+@pytest.fixture
+def county_publication_service(fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker):  # type: ignore[no-untyped-def]
+    """The federated county 330106's own publication service (serving 330106 only, nothing delegated)."""
+    from publication_testkit import COUNTY_B
+
+    yield from _running(fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker, NODES=COUNTY_B,
+                        DELEGATED_NODES="")  # fmt: skip
+
+
+def _running(fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker, **overrides):  # type: ignore[no-untyped-def]
     from nameko.containers import ServiceContainer
     from publication.entrypoints.service import PublicationService
     from publication_testkit import Running, ensure_topics, migrate, service_config
@@ -29,7 +42,7 @@ def publication_service(fresh_database, kafka_bootstrap, kafka_namespace, kafka_
     ensure_topics(kafka_broker)
     key = SigningKey.generate("test")
     port = free_port()
-    config = service_config(fresh_database, port, key, kafka_bootstrap, kafka_namespace)
+    config = {**service_config(fresh_database, port, key, kafka_bootstrap, kafka_namespace), **overrides}
     container = ServiceContainer(PublicationService, config)
     container.start()
     try:

@@ -66,6 +66,28 @@ def test_a_published_result_is_found_anonymously_by_uscc_with_body_category_and_
     assert s.rows("SELECT count(*) FROM publication.public_record")[0][0] == 2  # the task and result 1
 
 
+def test_a_federated_county_publishes_its_own_results_naming_the_province_task(county_publication_service) -> None:
+    s = county_publication_service
+    send(s.broker, task_published(), approved(1, COUNTY_B), decision(1, COUNTY_B), approved(2), decision(2))
+    page = wait_for(lambda: s.get(f"/entities/{uscc(1, COUNTY_B)}/results").json()["results"], what="the result")
+    assert page[0]["node"] == COUNTY_B and page[0]["content"]["tasks"][0]["title"] == "劳动用工专项"
+    assert s.get(f"/nodes/{COUNTY_B}/receipts/verification").json()["length"] == 1
+    assert s.get(f"/entities/{uscc(2)}/results").json()["results"] == []  # another county's: not its to publish
+    assert s.get("/tasks").json()["records"] == []  # the province announces its own task
+
+
+def test_approval_and_decision_arriving_together_publish_every_result_once(publication_service) -> None:
+    s = publication_service  # the two consumers run side by side: neither may miss the other's uncommitted row
+    for n in range(1, 31):
+        send(s.broker, approved(n), decision(n))
+    wait_for(lambda: s.rows("SELECT count(*) FROM publication.publication_decision")[0][0] == 30, what="decisions")
+    wait_for(lambda: s.rows("SELECT count(*) FROM publication.approved_result")[0][0] == 30, what="approvals")
+    published = wait_for(
+        lambda: (n := s.rows("SELECT count(*) FROM publication.public_record")[0][0]) == 30 and n, 20, "30 results"
+    )
+    assert published == 30 and s.get(f"/nodes/{COUNTY_A}/receipts/verification").json()["length"] == 30
+
+
 def test_too_many_requests_from_one_address_are_refused_with_retry_after(publication_service) -> None:
     s = publication_service
     [provider] = [d for d in s.container.dependencies if type(d).__name__ == "ComponentProvider"]

@@ -74,6 +74,7 @@ def keep_approved(ctx: Context, payload: dict[str, Any], event_id: str) -> Recor
     """Keep an approved result (private); publish it if its node's decision arrived first."""
     if not keeps(ctx, payload["node"]):
         return None
+    ctx.repo.lock_chain(payload["node"])  # see record_decision
     now = ctx.components.clock()
     ctx.repo.add_approved(str(payload["result_id"]), payload["version"], payload["node"], payload, event_id, now)
     return _publish_result(ctx, str(payload["result_id"]), event_id)
@@ -84,6 +85,9 @@ def record_decision(ctx: Context, payload: dict[str, Any], event_id: str) -> Rec
     node, result_id = payload["node"], str(payload["result_id"])
     if not keeps(ctx, node):
         return None
+    # the approval and the decision come by two consumers at once: each half is recorded under the node's lock, so
+    # the later sees the earlier committed and publishes (else both would find the other missing and neither would)
+    ctx.repo.lock_chain(node)
     if not ctx.repo.add_decision(result_id, node, bool(payload["public"]), payload, event_id, ctx.components.clock()):
         return None  # decided once; a redelivery under another event id changes nothing
     if not payload["public"]:
