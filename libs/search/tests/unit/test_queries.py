@@ -61,7 +61,8 @@ def test_a_page_size_beyond_the_limit_is_refused() -> None:
 
 def test_highlights_come_from_the_public_text_fields_only_and_are_html_escaped() -> None:
     spec = public_query("社保", highlight=True)["highlight"]
-    assert set(spec["fields"]) == {"text", "entity_name", "items", "inspecting_body"}
+    assert {name.removesuffix(".cjk") for name in spec["fields"]} == {"text", "entity_name", "items", "inspecting_body"}
+    assert spec["fields"]["text"]["matched_fields"] == ["text", "text.cjk"]  # words matched by a synonym too
     assert spec["encoder"] == "html"
 
 

@@ -27,12 +27,14 @@ FACETS = {
 }
 
 # Highlights come from the public text fields only: they are masked before indexing (what is indexed is public).
-# The .cjk subfield's matches are merged in, so a partial name or a phrase is marked too.
+# The snippet of `text` merges the word field's matches (synonyms too) with the bigram subfield's (phrases, partial
+# words); the short fields are highlighted on their bigram subfield alone, which marks whole typed runs and costs
+# half as much as merging (docs/search.md). read_page() reports "<field>.cjk" under "<field>".
 HIGHLIGHT_FIELDS = {
     "text": {"matched_fields": ["text", "text.cjk"], "fragment_size": 80, "number_of_fragments": 2},
-    "entity_name": {"matched_fields": ["entity_name", "entity_name.cjk"], "number_of_fragments": 0},
-    "items": {"matched_fields": ["items", "items.cjk"], "number_of_fragments": 0},
-    "inspecting_body": {"matched_fields": ["inspecting_body", "inspecting_body.cjk"], "number_of_fragments": 0},
+    "entity_name.cjk": {"number_of_fragments": 0},
+    "items.cjk": {"number_of_fragments": 0},
+    "inspecting_body.cjk": {"number_of_fragments": 0},
 }
 
 Sort = Literal["relevance", "newest", "oldest"]

@@ -33,12 +33,13 @@ class Bucket:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of results; next_cursor is None on the last page."""
+    """One page of results; next_cursor is None on the last page; took is Elasticsearch's own time (ms)."""
 
     total: int
     hits: tuple[Hit, ...]
     facets: Mapping[str, tuple[Bucket, ...]] = field(default_factory=dict)
     next_cursor: str | None = None
+    took: int = 0
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def read_page(response: Mapping[str, Any], size: int, order: str) -> Page:
             record_id=str(hit["_id"]),
             score=hit.get("_score"),
             source=hit.get("_source", {}),
-            highlights={name: tuple(parts) for name, parts in hit.get("highlight", {}).items()},
+            highlights={name.removesuffix(".cjk"): tuple(parts) for name, parts in hit.get("highlight", {}).items()},
         )
         for hit in raw_hits
     )
@@ -85,7 +86,7 @@ def read_page(response: Mapping[str, Any], size: int, order: str) -> Page:
         if "buckets" in agg
     }
     cursor = encode_cursor(order, raw_hits[-1]["sort"]) if size and len(raw_hits) == size else None
-    return Page(int(response["hits"]["total"]["value"]), hits, facets, cursor)
+    return Page(int(response["hits"]["total"]["value"]), hits, facets, cursor, int(response.get("took", 0)))
 
 
 def encode_cursor(order: str, sort_values: Sequence[Any]) -> str:
