@@ -30,7 +30,7 @@ FACETS = {
 # The snippet of `text` merges the word field's matches (synonyms too) with the bigram subfield's (phrases, partial
 # words); the short fields are highlighted on their bigram subfield alone, which marks whole typed runs and costs
 # half as much as merging (docs/search.md). read_page() reports "<field>.cjk" under "<field>".
-HIGHLIGHT_FIELDS = {
+HIGHLIGHT_FIELDS: dict[str, dict[str, Any]] = {
     "text": {"matched_fields": ["text", "text.cjk"], "fragment_size": 80, "number_of_fragments": 2},
     "entity_name.cjk": {"number_of_fragments": 0},
     "items.cjk": {"number_of_fragments": 0},
