@@ -14,6 +14,9 @@ review returns the result once, then approves it → follow-up: correction, re-c
 → the archive is filed → an access request approved by the department head and the leader in charge → the filed
 version read → the registry knows the entity was inspected → the province sees the progress per county, and the
 task reaches "results published" only through the publication records. Both counties go through the same steps.
+At the end anyone, with no account, finds each entity's published result at the publication service of the node
+that inspected it (the central platform's for 长安区, 桥西区's own), personal data on the form masked, and each
+node's chain of publication receipts whole.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import requests
 from platform_cluster import PROVINCE, ROOT, Platform, platform_for
 from registry_files import credential, labour_inspectors, write_entities, write_inspectors
 
+from hrss.contracts.masking import id_check_character
 from hrss.testing.documents import pdf_document
 from hrss.testing.journey import (
     Office,
@@ -64,6 +68,10 @@ TODAY = china_today()
 YEAR = TODAY.year
 LABOUR = "劳动保障监察"
 INSPECTORS_PER_COUNTY = 3
+# personal data an inspector might write into the findings (检查情况): never in a public answer
+MOBILE = "13912345678"
+RESIDENT_ID = "13010219850307123" + id_check_character("13010219850307123")
+CONTACT = f"（企业联系人手机 {MOBILE}，身份证号 {RESIDENT_ID}）"
 
 
 def write_registry(folder: Path) -> tuple[Path, Path]:
@@ -85,8 +93,8 @@ def platform(servers, tmp_path_factory) -> Iterator[Platform]:  # type: ignore[n
             assert '"rejected": 0' in report, report
         platform.env["HRSS_DELEGATED_NODES"] = FEDERATED  # the central platform leaves 桥西区 to its own deployment
         platform.env["HRSS_AUDIT_CHECKPOINT_SECONDS"] = "10"  # every chain checkpointed while the journey runs
-        platform.start("identity", "registry", "planning", "draw", "inspection", "evidence")
-        platform.start_county(FEDERATED, "inspection", "evidence")
+        platform.start("identity", "registry", "planning", "draw", "inspection", "evidence", "publication")
+        platform.start_county(FEDERATED, "inspection", "evidence", "publication")
         yield platform
 
 
@@ -207,6 +215,12 @@ def test_the_whole_job_by_the_people_who_do_it_central_and_federated(platform: P
     # -- what everyone did is in audit chains checkpointed above them: the province's anchored off the database ----
     audit_chains_are_checkpointed(platform)
 
+    # -- 一公开: anyone finds each result at the node that inspected it, masked, with its receipt chain whole -------
+    for county, office in offices.items():
+        results_are_public(platform, county, office, task_id)
+    announced = requests.get(f"{platform.urls['publication']}/tasks/{task_id}", timeout=30).json()
+    assert announced["node"] == PROVINCE and announced["content"]["number"] == number  # the province's 公示
+
 
 def audit_chains_are_checkpointed(platform: Platform) -> None:
     """The operator's verifier finds the province's inspection chain whole against the checkpoints anchored in the
@@ -236,6 +250,45 @@ def audit_chains_are_checkpointed(platform: Platform) -> None:
         wait_until(lambda name=name: verified(name), 90, f"a checkpoint of the {name}'s inspection chain")
         report = reports[name]
         assert report["ok"] and report["exit"] == 0 and report["entries"] > 0, report
+
+
+def results_are_public(platform: Platform, county: str, office: Office, task_id: str) -> None:
+    """Anonymously (no token): each of the county's inspected entities, by its USCC, at the publication service of
+    the node that inspected it — the inspecting body, the items and the result category, the findings without the
+    mobile and ID numbers written into them, the USCC in clear — and not at the other deployment's; the county's
+    receipt chain verifies over every result. (The journey withholds no result, so no not-public one is checked.)"""
+    mine = platform.urls["publication" if county == CENTRAL else f"publication-{county}"]
+    other = platform.urls[f"publication-{FEDERATED}" if county == CENTRAL else "publication"]
+    inspected = office.planner.call("inspection", "GET", "/visits")["visits"]
+    labels = {"未发现问题", "发现问题已责令改正"}
+    for visit in inspected:
+        uscc = visit["uscc"]
+        answer = published_page(mine, uscc)
+        [result] = answer.json()["results"]
+        content = result["content"]
+        assert result["node"] == county and content["inspecting_body"]["node"] == county, content
+        assert content["uscc"] == uscc and uscc in answer.text
+        assert content["result_category"] in labels and [t["task_id"] for t in content["tasks"]] == [task_id]
+        assert content["items"] and all(i["item"] and i["result"] in labels for i in content["items"]), content
+        assert all("联系人手机 139****5678" in i["findings"] for i in content["items"]), content
+        assert MOBILE not in answer.text and RESIDENT_ID not in answer.text
+        assert answer.headers["Cache-Control"] == "public, max-age=60" and answer.headers["ETag"]
+        elsewhere = requests.get(f"{other}/entities/{uscc}/results", timeout=30)
+        assert elsewhere.status_code == 200 and elsewhere.json()["results"] == []  # 谁检查、谁公开
+    check = requests.get(f"{mine}/nodes/{county}/receipts/verification", timeout=30).json()
+    assert check["valid"] and check["length"] == len(inspected), check  # one version of each result
+
+
+def published_page(base: str, uscc: str) -> requests.Response:
+    """The entity page of `uscc` at the publication service `base`, asked with no token, once it lists a result."""
+    found: list[requests.Response] = []
+
+    def listed() -> bool:
+        found[:] = [requests.get(f"{base}/entities/{uscc}/results", timeout=30)]
+        return found[0].status_code == 200 and bool(found[0].json()["results"])
+
+    wait_until(listed, 90, f"the published result of {uscc} at {base}", interval=1.0)  # within the rate limit
+    return found[0]
 
 
 def no_administrator_takes_over_another(root: Person, holder: Person) -> None:
@@ -287,7 +340,7 @@ def inspect_every_visit(office: Office, task_id: str, expected: int) -> None:
     inspect_with_follow_up(office, first)
     for visit in others:
         lead, _ = team_of(office, visit)
-        result = submit(lead, visit, "no_problem", "查阅劳动合同、工资支付台账，未发现问题")
+        result = submit(lead, visit, "no_problem", f"查阅劳动合同、工资支付台账，未发现问题{CONTACT}")
         approve(office.head, result["result_id"], 1)
         check_published(publish(planner, result["result_id"]))
 
@@ -330,7 +383,7 @@ def inspect_with_follow_up(office: Office, visit: dict[str, Any]) -> None:
     ordered = next(c for c in categories if "correct" in c)
     result_id = submit(lead, visit, ordered, "未按月足额支付工资")["result_id"]
     head.call("inspection", "POST", f"/results/{result_id}/return", {"version": 1, "opinion": "请补充欠薪人数与金额"})
-    again = submit(second, visit, ordered, "未按月足额支付工资，涉及 3 人共 12,000 元")
+    again = submit(second, visit, ordered, f"未按月足额支付工资，涉及 3 人共 12,000 元{CONTACT}")
     assert again["result_id"] == result_id and again["version"] == 2
     approved = approve(head, result_id, 2)
 
