@@ -1,0 +1,188 @@
+"""The fake publication repository and the SQLAlchemy one keep the same promises: each test runs on both (the real
+one on PostgreSQL, in a transaction rolled back afterwards), so the handler tests on the fake say what production
+does."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from publication.adapters.repository import PublicationRepository, SqlPublicationRepository
+from publication.domain.records import Kind, Receipt, RecordVersion, content_sha256, next_receipt
+from publication_fakes import FakePublicationRepository
+from publication_testkit import COUNTY_A, COUNTY_B, PROVINCE, migrate, uscc
+from sqlalchemy.orm import Session
+
+AT = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+CITY_OF_A = "330100"
+
+
+@pytest.fixture(scope="module")
+def publication_engine(pg_dsn: str) -> Iterator[sa.Engine]:
+    from hrss.testing.databases import create_database, drop_database
+
+    name = f"pubrepo_{uuid.uuid4().hex[:10]}"
+    dsn = create_database(pg_dsn, name)
+    migrate(dsn)
+    engine = sa.create_engine(dsn)
+    yield engine
+    engine.dispose()
+    drop_database(pg_dsn, name)
+
+
+@pytest.fixture(params=["fake", pytest.param("sql", marks=pytest.mark.integration)])
+def repo(request: pytest.FixtureRequest) -> Iterator[PublicationRepository]:
+    if request.param == "fake":
+        yield FakePublicationRepository()
+        return
+    session = Session(request.getfixturevalue("publication_engine"))
+    try:
+        yield SqlPublicationRepository(session)
+    finally:
+        session.rollback()
+        session.close()
+
+
+def an_id() -> str:
+    return str(uuid.uuid4())
+
+
+def version(kind: Kind, record_id: str, n: int, node: str = COUNTY_A, *, entity: str | None = None, year: int = 2026,
+            minutes: int = 0, note: str = "") -> RecordVersion:  # fmt: skip
+    content: dict[str, Any] = {"kind": kind, "id": record_id, "version": n, "note": note}
+    content["items"] = [{"item": "工资支付"}]
+    at = AT + timedelta(minutes=minutes)
+    return RecordVersion(kind, record_id, n, node, entity, year, content, content_sha256(content), at, an_id())
+
+
+def published(repo: PublicationRepository, *records: RecordVersion) -> list[Receipt]:
+    """Each record appended with its node's next receipt, as `publishing.publish` does."""
+    receipts = []
+    for record in records:
+        repo.lock_chain(record.node)
+        receipt = next_receipt(repo.last_receipt(record.node), record, record.published_at)
+        repo.add_record(record)
+        repo.add_receipt(receipt)
+        receipts.append(receipt)
+    return receipts
+
+
+def test_an_approved_version_is_kept_once_and_the_latest_is_answered(repo: PublicationRepository) -> None:
+    result = an_id()
+    assert repo.approved(result) is None
+    assert repo.add_approved(result, 1, COUNTY_A, {"version": 1, "overall": "no_problem"}, an_id(), AT) is True
+    assert repo.add_approved(result, 1, COUNTY_A, {"version": 1, "overall": "changed"}, an_id(), AT) is False
+    assert repo.approved(result) == {"version": 1, "overall": "no_problem"}  # the redelivery changed nothing
+    assert repo.add_approved(result, 2, COUNTY_A, {"version": 2, "overall": "corrected"}, an_id(), AT) is True
+    assert repo.approved(result) == {"version": 2, "overall": "corrected"}
+
+
+def test_a_decision_is_kept_once(repo: PublicationRepository) -> None:
+    result = an_id()
+    assert repo.decision(result) is None
+    assert repo.add_decision(result, COUNTY_A, True, {"public": True}, an_id(), AT) is True
+    assert repo.add_decision(result, COUNTY_A, False, {"public": False}, an_id(), AT) is False
+    assert repo.decision(result) == {"public": True}
+
+
+def test_a_task_answers_its_latest_state_and_unknown_tasks_are_left_out(repo: PublicationRepository) -> None:
+    task, other = an_id(), an_id()
+    assert repo.tasks([]) == {} and repo.tasks([task]) == {}
+    repo.add_task_source(task, PROVINCE, {"title": "第一版"}, an_id())
+    repo.add_task_source(task, PROVINCE, {"title": "第二版"}, an_id())
+    repo.add_task_source(other, CITY_OF_A, {"title": "另一个"}, an_id())
+    assert repo.tasks([task, an_id()]) == {task: {"title": "第二版"}}
+    assert repo.tasks([task, other]) == {task: {"title": "第二版"}, other: {"title": "另一个"}}
+
+
+def test_entity_kinds_keep_the_highest_version_within_a_batch_and_across_batches(repo: PublicationRepository) -> None:
+    one, two = uscc(901), uscc(902)
+    assert repo.entity_kind(one) is None
+    repo.set_entity_kinds([(one, "个体工商户", 3), (one, "企业", 2), (two, "企业", 1)])
+    assert (repo.entity_kind(one), repo.entity_kind(two)) == ("个体工商户", "企业")
+    repo.set_entity_kinds([(one, "企业", 2), (two, "个体工商户", 4)])  # an older version of one, a newer of two
+    assert (repo.entity_kind(one), repo.entity_kind(two)) == ("个体工商户", "个体工商户")
+    repo.set_entity_kinds([])
+
+
+def test_receipts_are_per_node_in_order_from_after_and_the_last_is_the_head(repo: PublicationRepository) -> None:
+    assert repo.last_receipt(COUNTY_A) is None and repo.receipts(COUNTY_A) == []
+    records = [version("result", an_id(), 1, minutes=n) for n in range(3)] + [version("result", an_id(), 1, COUNTY_B)]
+    chain = published(repo, *records)
+    assert repo.receipts(COUNTY_A) == chain[:3] and repo.receipts(COUNTY_B) == chain[3:]
+    assert repo.last_receipt(COUNTY_A) == chain[2] and repo.last_receipt(COUNTY_B) == chain[3]
+    assert repo.receipts(COUNTY_A, after=1) == chain[1:3] and repo.receipts(COUNTY_A, after=1, limit=1) == [chain[1]]
+    assert repo.receipts(COUNTY_A, after=3) == []
+
+
+def test_versions_come_oldest_first_and_every_read_answers_the_latest(repo: PublicationRepository) -> None:
+    old, new, other_year = an_id(), an_id(), an_id()
+    entity = uscc(903)
+    published(
+        repo,
+        version("result", old, 1, entity=entity, minutes=1),
+        version("result", new, 1, entity=entity, minutes=2),
+        version("result", old, 2, entity=entity, minutes=3, note="更正"),
+        version("result", other_year, 1, COUNTY_B, entity=uscc(904, COUNTY_B), year=2025, minutes=4),
+        version("task", an_id(), 1, PROVINCE, minutes=5),
+    )
+    assert [v.version for v in repo.versions("result", old)] == [1, 2]
+    assert repo.versions("task", old) == [] and repo.versions("result", an_id()) == []
+    [first, second] = repo.versions("result", old)
+    assert second.content["note"] == "更正" and second.published_at == AT + timedelta(minutes=3)
+    assert first.content == {"kind": "result", "id": old, "version": 1, "note": "", "items": [{"item": "工资支付"}]}
+
+    page = repo.results_of_entity(entity)  # newest publication first, the latest version of each
+    assert [(r.record_id, r.version) for r in page] == [(old, 2), (new, 1)]
+    assert repo.results_of_entity(uscc(905)) == []
+
+    everything = repo.records("result", "", None, 50, 0)
+    assert [(r.record_id, r.version) for r in everything] == [(other_year, 1), (old, 2), (new, 1)]
+    assert [r.record_id for r in repo.records("result", "3301", 2026, 50, 0)] == [old, new]
+    assert [r.record_id for r in repo.records("result", "330106", None, 50, 0)] == [other_year]
+    assert [r.record_id for r in repo.records("result", "", 2026, 1, 1)] == [new]
+    assert [r.kind for r in repo.records("task", "33", 2026, 50, 0)] == ["task"]
+
+
+def test_contents_of_a_node_are_every_version_it_published(repo: PublicationRepository) -> None:
+    record = an_id()
+    first, second = version("result", record, 1), version("result", record, 2, note="更正")
+    published(repo, first, second, version("result", an_id(), 1, COUNTY_B))
+    assert repo.contents_of(COUNTY_A) == {("result", record, 1): first.content, ("result", record, 2): second.content}
+
+
+def test_a_withheld_result_is_kept_once_and_read_by_subtree_newest_first(repo: PublicationRepository) -> None:
+    early, late, elsewhere, task = an_id(), an_id(), an_id(), an_id()
+    repo.add_withheld(early, COUNTY_A, [task], "涉及国家秘密", "ab" * 32, AT, an_id())
+    repo.add_withheld(early, COUNTY_A, [task], "另一理由", "cd" * 32, AT + timedelta(hours=1), an_id())
+    repo.add_withheld(late, COUNTY_A, [], "依法不予公开", "ef" * 32, AT + timedelta(minutes=5), an_id())
+    repo.add_withheld(elsewhere, COUNTY_B, [task], "涉及个人隐私", "01" * 32, AT, an_id())
+    rows = repo.withheld("330102")
+    assert [(r["result_id"], r["reason"]) for r in rows] == [(late, "依法不予公开"), (early, "涉及国家秘密")]
+    assert rows[1] == {
+        "result_id": early,
+        "node": COUNTY_A,
+        "task_ids": [task],
+        "reason": "涉及国家秘密",
+        "source_sha256": "ab" * 32,
+        "withheld_at": AT,
+    }
+    assert {r["result_id"] for r in repo.withheld("3301")} == {early, late, elsewhere}
+    assert repo.withheld("3302") == []
+
+
+def test_a_second_receipt_with_the_same_sequence_is_refused(repo: PublicationRepository) -> None:
+    [receipt] = published(repo, version("result", an_id(), 1))
+    with pytest.raises((ValueError, sa.exc.IntegrityError)):  # the fake's refusal, PostgreSQL's primary key
+        repo.add_receipt(receipt)
+
+
+def test_a_second_record_with_the_same_version_is_refused(repo: PublicationRepository) -> None:
+    record = version("result", an_id(), 1)
+    published(repo, record)
+    with pytest.raises((ValueError, sa.exc.IntegrityError)):
+        repo.add_record(record)
