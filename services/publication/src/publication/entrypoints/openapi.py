@@ -44,6 +44,9 @@ ROUTES: list[Route] = [
 ]
 
 OPENAPI = build_openapi("公开服务（publication）", ROUTES, _ERRORS)
+# the entity page's USCC as GB 32100 shapes it (18 characters, no I, O, S, V, Z; the check character is checked too)
+[_USCC] = OPENAPI["paths"]["/entities/{uscc}/results"]["get"]["parameters"]
+_USCC["schema"] = {"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$", "example": "91330102MA2B3C4D5K"}
 for _path, _operations in OPENAPI["paths"].items():
     if _path != "/withheld":
         for _operation in _operations.values():
