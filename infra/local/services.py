@@ -3,10 +3,12 @@
 Two deployment shapes run side by side, so that both paths are live on a newcomer's machine:
 - the **central** platform at the province (HRSS_NODES, 330000): every service, serving the whole province, the
   inspection and evidence of every county included (counties log into it with county-scoped accounts);
-- one **federated** county (FEDERATED_COUNTY, 330106 西湖区) running its own inspection and evidence, with a
-  database of its own, on ports 8114 and 8115; the central platform leaves that county's dispatches to it
-  (HRSS_DELEGATED_NODES).
+- one **federated** county (FEDERATED_COUNTY, 330106 西湖区) running its own inspection, evidence and publication
+  (谁检查、谁公开: it publishes the results it inspects), with a database of its own, on ports 8114, 8115 and 8116;
+  the central platform leaves that county's dispatches and results to it (HRSS_DELEGATED_NODES).
 
+`up [service ...]` and `down [service ...]` start or stop only the services named (each with its relay and, for a
+federated one, the county's process), e.g. `infra/local/services up publication`; with no name, all of them.
 `exec <command>` runs a command with the central environment (for a service's CLI).
 
 A service declares how it runs in its pyproject.toml:
@@ -32,8 +34,8 @@ ROOT = Path(__file__).resolve().parents[2]
 STATE = Path(os.environ.get("HRSS_STATE", "/var/tmp/hrss-stack")) / "services"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 FEDERATED_COUNTY = os.environ.get("HRSS_FEDERATED_COUNTY", "330106")
-FEDERATED_SERVICES = ("inspection", "evidence")
-FEDERATED_PORT_OFFSET = 10  # inspection 8104 → 8114, evidence 8105 → 8115
+FEDERATED_SERVICES = ("inspection", "evidence", "publication")
+FEDERATED_PORT_OFFSET = 10  # inspection 8104 → 8114, evidence 8105 → 8115, publication 8106 → 8116
 RETENTION_NOTE = "（仅限本地演示；部署默认 COMPLIANCE 30 年，见 docs/evidence.md）"
 
 
@@ -226,9 +228,18 @@ def spawn(name: str, args: list[str], env: dict[str, str], cwd: Path) -> None:
     print(f"    {name}: started (pid {proc.pid}, log {STATE / (name + '.log')})")
 
 
-def up() -> None:
-    STATE.mkdir(parents=True, exist_ok=True)
+def chosen(names: list[str]) -> list[dict[str, object]]:
+    """The services named (all with no name); an unknown name fails."""
     services = discover()
+    unknown = set(names) - {str(s["name"]) for s in services}
+    if unknown:
+        raise SystemExit(f"no such service: {', '.join(sorted(unknown))}")
+    return [s for s in services if not names or s["name"] in names]
+
+
+def up(names: list[str]) -> None:
+    STATE.mkdir(parents=True, exist_ok=True)
+    services = chosen(names)
     env = stack_env()
     if not services:
         print("==> services: none under services/ yet; the stack alone is running")
@@ -251,13 +262,15 @@ def up() -> None:
             subprocess.run([str(PYTHON), "-m", *str(seed).split()], env=env, cwd=ROOT / "infra/local", check=True)
     start_federated_county(services, env)
     print_where_to_look(services, env)
-    if any(service["name"] == "identity" for service in services):
+    if any(service["name"] == "identity" for service in services) and not names:
         subprocess.run([str(PYTHON), str(ROOT / "infra/local/demo.py")], env=env, cwd=ROOT, check=False)
 
 
 def start_federated_county(services: list[dict[str, object]], env: dict[str, str]) -> None:
     from hrss.db.migrations import upgrade
 
+    if not any(service["name"] in FEDERATED_SERVICES for service in services):
+        return
     county = county_env(env)
     print(f"==> services: federated county {FEDERATED_COUNTY} ({', '.join(FEDERATED_SERVICES)}, own database)")
     for service in services:
@@ -275,8 +288,19 @@ def start_federated_county(services: list[dict[str, object]], env: dict[str, str
         spawn(f"{name}-{FEDERATED_COUNTY}-relay", relay, own, directory)
 
 
-def down() -> None:
+def process_names(service: dict[str, object]) -> list[str]:
+    """The processes `up` starts for a service: it and its relay, and the federated county's where it runs one."""
+    names = [str(service["name"]), f"{service['name']}-relay"]
+    if service["name"] in FEDERATED_SERVICES:
+        names += [f"{service['name']}-{FEDERATED_COUNTY}", f"{service['name']}-{FEDERATED_COUNTY}-relay"]
+    return names
+
+
+def down(names: list[str]) -> None:
+    mine = {process for service in chosen(names) for process in process_names(service)} if names else None
     for pid_file in sorted(STATE.glob("*.pid")):
+        if mine is not None and pid_file.stem not in mine:
+            continue
         pid = pid_of(pid_file.stem)
         if pid:
             os.kill(pid, signal.SIGTERM)
@@ -292,10 +316,7 @@ def down() -> None:
 
 def status() -> None:
     for service in discover():
-        names = [str(service["name"]), f"{service['name']}-relay"]
-        if service["name"] in FEDERATED_SERVICES:
-            names += [f"{service['name']}-{FEDERATED_COUNTY}", f"{service['name']}-{FEDERATED_COUNTY}-relay"]
-        for name in names:
+        for name in process_names(service):
             pid = pid_of(name)
             print(f"{name:24} {'running pid ' + str(pid) if pid else 'stopped'}")
 
@@ -312,7 +333,7 @@ def print_where_to_look(services: list[dict[str, object]], env: dict[str, str]) 
     for service in services:
         base = f"http://127.0.0.1:{service.get('port', 8000)}"
         print(f"  {service['name']:<14} {base}  ({base}/metrics, {base}/health)")
-    print(f"  联邦部署的县 / federated county {FEDERATED_COUNTY}（自建检查、证据服务，独立数据库）:")
+    print(f"  联邦部署的县 / federated county {FEDERATED_COUNTY}（自建检查、证据、公开服务，独立数据库）:")
     for service in services:
         if service["name"] in FEDERATED_SERVICES:
             base = f"http://127.0.0.1:{int(str(service.get('port', 8000))) + FEDERATED_PORT_OFFSET}"
@@ -336,11 +357,16 @@ def run_with_env(argv: list[str]) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description="本地运行平台服务")
     parser.add_argument("command", choices=["up", "down", "status", "exec"])
-    parser.add_argument("argv", nargs=argparse.REMAINDER, help="with exec: the command to run")
+    parser.add_argument(
+        "argv", nargs=argparse.REMAINDER, help="up/down: only these services (default: all); exec: the command to run"
+    )
     args = parser.parse_args()
     if args.command == "exec":
         return run_with_env(args.argv)
-    {"up": up, "down": down, "status": status}[args.command]()
+    if args.command == "status":
+        status()
+    else:
+        {"up": up, "down": down}[args.command](args.argv)
     return 0
 
 
