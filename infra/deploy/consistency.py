@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yml"
 CHART = ROOT / "helm" / "hrss"
 LEVELS = ("province", "city", "county")
-FEDERATED = {"inspection", "evidence", "notification"}  # what a city or county runs
+FEDERATED = {"inspection", "evidence", "publication", "notification"}  # what a city or county runs (谁检查、谁公开)
 VARIABLE = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}")
 
 
