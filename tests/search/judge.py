@@ -96,7 +96,9 @@ def main() -> None:
     by_kind: dict[str, list[int]] = defaultdict(list)
     for i, query in enumerate(queries):
         by_kind[query.kind].append(i)
-    print(f"\n{'mean by kind':<34}{'queries':<14}{'hrss P@10':>10}{'nDCG@10':>9}{'std P@10':>10}{'nDCG@10':>9}")
+    for i, query in enumerate(queries):
+        by_kind[f"who: {query.who}"].append(i)
+    print(f"\n{'mean by family':<34}{'queries':<14}{'hrss P@10':>10}{'nDCG@10':>9}{'std P@10':>10}{'nDCG@10':>9}")
     for kind, members in [*by_kind.items(), ("ALL", list(range(len(queries))))]:
         row = []
         for label in ("hrss analysis", "standard"):

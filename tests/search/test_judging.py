@@ -35,6 +35,7 @@ def test_the_corpus_is_the_same_for_the_same_seed() -> None:
 def test_every_judged_query_has_relevant_documents_in_the_corpus() -> None:
     corpus = generate()
     queries = judged_queries(corpus)
-    assert len(queries) >= 20
+    assert len(queries) >= 60
+    assert {q.who for q in queries} == {"citizen", "staff"}
     for query in queries:
         assert any(query.grade(doc) > 0 for doc in corpus), query.text

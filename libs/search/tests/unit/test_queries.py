@@ -85,3 +85,14 @@ def test_candidates_drop_the_filters_then_swap_synonyms_then_drop_words() -> Non
 
 def test_one_word_without_filters_or_synonyms_has_no_candidates() -> None:
     assert candidates("童工", {}, ["童工"], ["欠薪, 拖欠工资"]) == []
+
+
+def test_a_long_question_also_matches_on_a_third_of_its_words() -> None:
+    def loose(words: str) -> list[str]:
+        should = public_query(words)["query"]["bool"]["must"][0]["bool"]["should"]
+        return [
+            c["multi_match"]["minimum_should_match"] for c in should if c["multi_match"].get("type") == "most_fields"
+        ]
+
+    assert loose("老板拖欠我们三个月工资不发去哪里投诉") == ["3<30%"]
+    assert loose("拖欠工资") == []

@@ -12,6 +12,7 @@ from hrss.search.errors import SearchInputError
 
 USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.IGNORECASE)
 REGION_CODE = re.compile(r"^\d{6}$")
+SENTENCE = 10  # characters from which words are read as a sentence
 
 # (field, boost) of the word fields; each has a .cjk bigram subfield
 WORD_FIELDS = (("entity_name", 4.0), ("items", 2.0), ("inspecting_body", 1.5), ("text", 1.0))
@@ -45,6 +46,7 @@ SORTS: dict[str, list[dict[str, Any]]] = {
     "oldest": [{"published_at": "asc"}, {"record_id": "asc"}],
 }
 MAX_PAGE_SIZE = 100
+TOTAL_EXACT_UP_TO = 10_000
 
 Filters = Mapping[str, str | int | list[str] | list[int]]
 
@@ -81,6 +83,19 @@ def words_query(words: str, fields: Iterable[tuple[str, float]] = WORD_FIELDS) -
         },
     ]
     compact = words.strip()
+    if len(compact) >= SENTENCE:
+        # a question in a full sentence carries filler words (我们, 哪里, 怎么办) that no record holds: a third of
+        # its words suffice, and BM25's IDF ranks the records holding its rare words first
+        should.append(
+            {
+                "multi_match": {
+                    "query": words,
+                    "type": "most_fields",
+                    "fields": [f"{name}^{boost * 0.5}" for name, boost in fields],
+                    "minimum_should_match": "3<30%",
+                }
+            }
+        )
     if USCC.match(compact):
         should.append({"term": {"uscc": {"value": compact, "boost": 20.0}}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
@@ -104,7 +119,14 @@ def public_query(
         query["bool"]["must"] = [words_query(words)]
     elif sort == "relevance":
         sort = "newest"  # nothing to rank by: the newest first
-    body: dict[str, Any] = {"query": query, "size": _size(size), "sort": SORTS[sort], "track_total_hits": True}
+    # counts are exact up to TOTAL_EXACT_UP_TO ("more than" beyond): an exact count of a broad query visits every
+    # match, while a bounded one lets Lucene skip the records that cannot reach the first page
+    body: dict[str, Any] = {
+        "query": query,
+        "size": _size(size),
+        "sort": SORTS[sort],
+        "track_total_hits": TOTAL_EXACT_UP_TO,
+    }
     if after is not None:
         body["search_after"] = list(after)
     if facets:

@@ -33,13 +33,16 @@ class Bucket:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of results; next_cursor is None on the last page; took is Elasticsearch's own time (ms)."""
+    """One page of results; next_cursor is None on the last page; took is Elasticsearch's own time (ms).
+
+    total is exact when total_is_exact, else a lower bound (say "more than")."""
 
     total: int
     hits: tuple[Hit, ...]
     facets: Mapping[str, tuple[Bucket, ...]] = field(default_factory=dict)
     next_cursor: str | None = None
     took: int = 0
+    total_is_exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,8 @@ def read_page(response: Mapping[str, Any], size: int, order: str) -> Page:
         if "buckets" in agg
     }
     cursor = encode_cursor(order, raw_hits[-1]["sort"]) if size and len(raw_hits) == size else None
-    return Page(int(response["hits"]["total"]["value"]), hits, facets, cursor, int(response.get("took", 0)))
+    total = response["hits"]["total"]
+    return Page(int(total["value"]), hits, facets, cursor, int(response.get("took", 0)), total["relation"] == "eq")
 
 
 def encode_cursor(order: str, sort_values: Sequence[Any]) -> str:
