@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STACK := infra/local/stack
 
-.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw bench-assign bench-inspection bench-evidence check-deploy lock clean
+.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw bench-assign bench-inspection bench-evidence bench-search check-deploy lock clean
 
 help:
 	@echo "make run           install, start the servers and every service, print where to look"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench-assign  inspector assignment, 50,000 entities to teams of 2 from 5,000 inspectors"
 	@echo "make bench-inspection result submission latency under 20 concurrent inspectors (needs the stack)"
 	@echo "make bench-evidence 10 MiB evidence uploads with hashing and locking beside raw put_object (needs the stack)"
+	@echo "make bench-search  1,000,000 results indexed and queried by 20 clients beside the standard analyzer (needs the stack)"
 	@echo "make check-deploy  validate docker-compose.yml and the helm chart offline"
 
 setup: $(VENV)/.installed
@@ -65,6 +66,9 @@ bench-inspection: setup
 
 bench-evidence: setup
 	$(PY) tests/perf/bench_evidence.py
+
+bench-search: setup
+	$(PY) tests/perf/bench_search.py
 
 check-deploy:
 	infra/deploy/check
