@@ -95,9 +95,14 @@ def test_unknown_paths_and_methods_answer_json_with_a_code(base_url):
 
 
 def test_a_nul_character_in_the_path_or_the_query_is_refused_before_any_endpoint_runs(base_url):
-    for url in (f"{base_url}/hello%00", f"{base_url}/hello?name=a%00b", f"{base_url}/broken?x=%00"):
+    for url, field in (
+        (f"{base_url}/hello%00", "path"),
+        (f"{base_url}/hello?name=a%00b", "name"),
+        (f"{base_url}/broken?x=%00", "x"),
+    ):
         answer = requests.get(url, timeout=5)
         assert answer.status_code == 400 and answer.json()["code"] == "request.nul_character", url
+        assert answer.json()["errors"][0]["field"] == field and "空字符" in answer.json()["message"]
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
     assert requests.get(f"{base_url}/hello?name=%E5%BC%A0", timeout=5).status_code == 200
 

@@ -47,9 +47,11 @@ def test_an_account_id_that_is_not_a_uuid_is_refused_before_anything_is_audited(
 ) -> None:
     account_id, _ = identity.create_admin()
     token = identity.token({"province_admin"}, PROVINCE, account_id) if with_token else None
-    for bad in ("%00", "not-a-uuid"):
-        answer = identity.post(f"/accounts/{bad}/{path}", {"roles": ["planner"]} if path == "roles" else {}, token)
-        refused(answer, "account_id")
+    body = {"roles": ["planner"]} if path == "roles" else {}
+    refused(identity.post(f"/accounts/not-a-uuid/{path}", body, token), "account_id")
+    nul = identity.post(f"/accounts/%00/{path}", body, token)  # refused at the edge, before any endpoint runs
+    assert nul.status_code == 400 and nul.json()["code"] == "request.nul_character", nul.text
+    assert nul.json()["errors"][0]["field"] == "path"
 
 
 def test_look_alike_logins_and_bidi_names_are_refused_naming_the_field(identity: Running) -> None:

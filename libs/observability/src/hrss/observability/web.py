@@ -9,6 +9,7 @@ import json
 import logging
 import re
 from typing import Any
+from urllib.parse import parse_qsl
 
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer, WsgiApp
@@ -94,10 +95,21 @@ class _RedactingLog(logging.LoggerAdapter):  # type: ignore[type-arg]
         return redact_query(str(msg)), kwargs
 
 
-def _has_nul(environ: Any) -> bool:
-    """Whether the path or the query string carries a NUL character (raw or percent-encoded)."""
-    query = str(environ.get("QUERY_STRING", ""))
-    return "\x00" in str(environ.get("PATH_INFO", "")) or "\x00" in query or "%00" in query
+def _nul_field(environ: Any) -> str | None:
+    """Where a NUL character (raw or percent-encoded) is: `path`, the query parameter's name, or None."""
+    if "\x00" in str(environ.get("PATH_INFO", "")):
+        return "path"
+    for name, value in parse_qsl(str(environ.get("QUERY_STRING", "")), keep_blank_values=True):
+        if "\x00" in name or "\x00" in value:
+            return name.replace("\x00", "") or "query"
+    return None
+
+
+def _nul_refusal(field: str) -> Response:
+    message = f"{field}：含有空字符（NUL），无法处理" if field != "path" else "请求地址中含有空字符（NUL），无法处理"
+    body = {"code": "request.nul_character", "message": message}
+    errors = [{"field": field, "code": "request.nul_character", "message": message}]
+    return Response(json.dumps({**body, "errors": errors}, ensure_ascii=False), status=400, content_type=JSON)
 
 
 class _PlatformApp(WsgiApp):
@@ -107,8 +119,8 @@ class _PlatformApp(WsgiApp):
         request = Request(environ, shallow=True)
         adapter = self.url_map.bind_to_environ(environ)
         try:
-            if _has_nul(environ):  # no id, name or filter holds one; PostgreSQL and the audit chain refuse them
-                response = _json(400, "request.nul_character", "请求地址或参数中含有空字符（NUL），无法处理")
+            if (field := _nul_field(environ)) is not None:  # no id, name or filter holds one; PostgreSQL and the
+                response = _nul_refusal(field)  # audit chain refuse them: refused before any endpoint runs
             else:
                 provider, values = adapter.match()
                 request.path_values = values  # type: ignore[attr-defined]
