@@ -105,3 +105,18 @@ def test_a_pattern_subscription_reads_matching_topics_including_ones_created_aft
     subscription.close()
     assert sorted(r.value for r in first + later + rest) == [b"330000", b"330106"]
     assert {r.topic for r in first + later} == {"demo.sent.v1.330000", "demo.sent.v1.330106"}
+
+
+def test_a_backlog_larger_than_a_network_frame_is_read_whole(broker):
+    """Three partitions holding more than 1 MB each: a fetch answer bigger than kafka-python's default frame limit
+    (1 MB). kafka-python refused such answers ("Invalid frame length", seen in service logs) and recovered by
+    fetching again; the subscription now allows frames of twice its fetch size, and the backlog arrives whole."""
+    broker.ensure_topics([TopicSpec("demo.bulky.v1")])
+    payload = b"x" * 12_000
+    messages = [Message("demo.bulky.v1", f"k{i}".encode(), payload + str(i).encode()) for i in range(360)]
+    for start in range(0, len(messages), 60):
+        broker.publish_many(messages[start : start + 60])
+    subscription = broker.subscribe("g-bulky", ["demo.bulky.v1"], max_records=500)
+    records = _drain(subscription, len(messages), timeout=60)
+    subscription.close()
+    assert len(records) == len(messages)

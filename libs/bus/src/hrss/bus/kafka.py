@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 PATTERN_RECHECK_SECONDS = 3.0
 
 
+FETCH_MAX_BYTES = 16 * 1024 * 1024  # what one fetch of a consumer may bring back
+
+
 class KafkaBroker(AbstractBroker):
     """Kafka, with every topic and group name under an optional namespace (`<ns>.`)."""
 
@@ -172,6 +175,10 @@ class _KafkaSubscription(AbstractSubscription):
             auto_offset_reset="earliest",
             max_poll_records=max_records,
             isolation_level="read_committed",
+            # a fetch answer must fit in one network frame: kafka-python's frame limit (1 MB) is below its own
+            # fetch size (50 MB), so three busy partitions (1 MB each) failed with "Invalid frame length"
+            fetch_max_bytes=FETCH_MAX_BYTES,
+            receive_message_max_bytes=2 * FETCH_MAX_BYTES,
         )
         self.pattern = re.compile(pattern) if pattern else None
         self._matched: list[str] = []
