@@ -145,7 +145,7 @@ def ensure_topics(broker: Any) -> None:
 
 
 def service_config(
-    dsn: str, port: int, key: SigningKey, bootstrap: str, namespace: str, **settings: Any
+    dsn: str, port: int, key: SigningKey, bootstrap: str, namespace: str, es_url: str = "", **settings: Any
 ) -> dict[str, Any]:
     return {
         "NODES": PROVINCE,
@@ -155,6 +155,8 @@ def service_config(
         "KAFKA": {"bootstrap_servers": bootstrap, "namespace": namespace},
         "AUTH": {"issuer": "hrss-identity", "audience": "hrss", "public_keys": {key.kid: key.public_base64()}},
         "PUBLICATION": {"bodies": {COUNTY_A: BODY}, "rate_per_minute": 6000, "rate_burst": 3000, **settings},
+        # index names carry the test's topic namespace: no two tests share an index
+        "SEARCH": {"url": es_url, "prefix": "test"},
     }
 
 

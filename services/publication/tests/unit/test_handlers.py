@@ -71,7 +71,7 @@ def s() -> Publication:
 
 
 def test_every_event_has_a_command_and_every_command_a_handler() -> None:
-    assert len(EVENT_COMMANDS) == 5 and len(COMMAND_HANDLERS) == 5
+    assert len(EVENT_COMMANDS) == 6 and len(COMMAND_HANDLERS) == 6
 
 
 def test_an_approved_result_is_public_once_its_node_publishes_it_with_body_items_and_category(s: Publication) -> None:
@@ -188,3 +188,59 @@ def test_a_plan_version_is_published_and_an_adjustment_is_its_next_version(s: Pu
 def test_entity_kinds_keep_the_latest_version(s: Publication) -> None:
     s._run(lambda ctx: note_entities([entity(1, "个体工商户", "王小二", version=2), entity(1, "企业", "x")], ctx))
     assert s.repo.entity_kind(uscc(1)) == "个体工商户"
+
+
+class FakeIndex:
+    """The public index as Elasticsearch's external versions behave: a version not above the indexed one is stale."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, tuple[int, dict[str, Any]]] = {}
+
+    def write(self, records: Any) -> Any:
+        from publication.adapters.search_index import document_of
+
+        from hrss.search import BulkOutcome
+
+        outcome = BulkOutcome()
+        for document in map(document_of, records):
+            if document.doc_id in self.documents and self.documents[document.doc_id][0] >= document.version:
+                outcome.stale += 1
+                outcome.stale_ids.append(document.doc_id)
+            else:
+                self.documents[document.doc_id] = (document.version, dict(document.body))
+                outcome.applied += 1
+        return outcome
+
+
+def record_published(record: Any) -> Any:
+    from hrss.contracts.events.publication import Receipt, RecordPublished
+
+    return RecordPublished(
+        node=record.node, kind=record.kind, record_id=uuid.UUID(record.record_id), version=record.version,
+        uscc=record.uscc, content_sha256=record.content_sha256,
+        receipt=Receipt(seq=1, previous_sha256="0" * 64, receipt_sha256="1" * 64), published_at=NOW,
+    )  # fmt: skip
+
+
+def test_each_published_version_is_indexed_masked_from_its_own_event_and_an_older_one_is_stale(s: Publication) -> None:
+    index = FakeIndex()
+    s.components.search = index  # type: ignore[assignment]
+    s.receive(approved(1, findings=f"手机{MOBILE}，身份证{RESIDENT_ID}，拖欠工资"), decision(1))
+    s.receive(approved(1, findings="复查：已改正", version=2))
+    first, second = s.repo.records_kept
+    assert s.receive(record_published(second)) is True
+    assert s.receive(record_published(first)) is False  # arriving late: Elasticsearch keeps version 2
+    [(version, body)] = index.documents.values()
+    assert version == 2 and body["source_version"] == 2 and "已改正" in body["text"]
+    assert body["node_path"] == [PROVINCE, "330100", COUNTY_A] and body["items"] == ["工资支付"]
+    assert body["inspecting_body"] == BODY and body["uscc"] == uscc(1)
+    fresh = FakeIndex()
+    s.components.search = fresh  # type: ignore[assignment]
+    assert s.receive(record_published(first)) is True
+    [(_, masked)] = fresh.documents.values()
+    assert "138****5678" in masked["text"] and MOBILE not in str(masked) and RESIDENT_ID not in str(masked)
+
+
+def test_without_an_index_nothing_is_indexed_and_nothing_fails(s: Publication) -> None:
+    s.receive(approved(1), decision(1))
+    assert s.receive(record_published(s.repo.records_kept[0])) is False

@@ -26,9 +26,15 @@ class RateLimited(PlatformError):
         self.retry_after = seconds
 
 
+class SearchUnavailable(PlatformError):
+    status = 503
+    code = "search.unavailable"
+    template = "本服务未配置检索"
+
+
 def invalid(field: str, code: str, message: str) -> InvalidRecord:
     """400 naming the one wrong field."""
     return InvalidRecord([FieldError(field, code, message)])
 
 
-__all__ = ["FieldError", "InvalidRecord", "NotFound", "RateLimited", "RecordNotFound", "invalid"]
+__all__ = ["FieldError", "InvalidRecord", "NotFound", "RateLimited", "RecordNotFound", "SearchUnavailable", "invalid"]

@@ -4,13 +4,15 @@ operation takes no credentials (`security: []`); the withheld list is for audito
 from __future__ import annotations
 
 from hrss.observability.openapi import Route, build_openapi, query
+from publication.search_views import SORTS
 
 _ERRORS = {
-    "400": "请求参数有误（request.invalid_uscc, request.invalid_node, request.invalid_id, request.invalid_*）",
+    "400": "请求参数有误（request.invalid_*；检索：search.cursor_invalid, search.region_invalid 等）",
     "401": "未登录或令牌无效（auth.*，仅 /withheld）",
     "403": "无权查看（access.*，仅 /withheld）",
     "404": "没有已公开的记录（public.not_found）",
     "429": "请求过于频繁（public.rate_limited，见 Retry-After）",
+    "503": "本服务未配置检索（search.unavailable，仅 /search、/suggest）",
 }
 
 _NODE = query("node", "节点（行政区划代码）及其下级，默认全部")
@@ -19,6 +21,19 @@ _LIMIT = query("limit", "每页条数（1–200，默认 50）", {"type": "integ
 _OFFSET = query("offset", "跳过条数", {"type": "integer", "minimum": 0, "maximum": 100000})
 _AFTER = query("after", "从该序号之后开始", {"type": "integer", "minimum": 0})
 _PAGE = query("limit", "每页条数（1–1000，默认 200）", {"type": "integer", "minimum": 1, "maximum": 1000})
+_TEXT = {"type": "string", "maxLength": 200}
+_Q = query("q", "检索词（企业名称、统一社会信用代码、检查事项、检查情况等，最多 200 字）", _TEXT)
+_SEARCH = [
+    _Q,
+    query("node", "地区（行政区划代码）：该地区及其下级；地区分面随之下钻一级"),
+    _YEAR,
+    query("item", "检查事项名称（分面取值）", _TEXT),
+    query("category", "检查结果类别（分面取值）", _TEXT),
+    query("body", "检查机关名称（分面取值）", _TEXT),
+    query("sort", "排序：relevance（默认）、newest、oldest", {"type": "string", "enum": list(SORTS)}),
+    query("cursor", "下一页游标（上一页的 next_cursor）", {"type": "string", "maxLength": 2000}),
+    query("size", "每页条数（1–50，默认 10）", {"type": "integer", "minimum": 1, "maximum": 50}),
+]
 _AUDIT_NODE = query("node", "节点（行政区划代码），默认本账号的节点")
 
 # (method, path, summary, body model, success status, query parameters)
@@ -39,6 +54,15 @@ ROUTES: list[Route] = [
         [_AFTER, _PAGE],
     ),
     ("GET", "/nodes/{node}/receipts/verification", "重新计算并核验本节点的回执链", None, 200, []),
+    (
+        "GET",
+        "/search",
+        "公开检索：关键词、分面（地区、年度、事项、类别、检查机关）、高亮、翻页、无结果建议",
+        None,
+        200,
+        _SEARCH,
+    ),
+    ("GET", "/suggest", "输入提示：企业名称与检查事项", None, 200, [_Q]),
     ("GET", "/withheld", "依法不予公开的检查结果及理由（审计人员、管理员）", None, 200, [_AUDIT_NODE]),
     ("GET", "/openapi.json", "接口说明", None, 200, []),
 ]

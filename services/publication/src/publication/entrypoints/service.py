@@ -14,15 +14,17 @@ from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.inspection import ResultApproved, ResultPublished
 from hrss.contracts.events.planning import PlanPublished, TaskPublished
+from hrss.contracts.events.publication import RecordPublished
 from hrss.contracts.events.registry import EntityChanged
 from hrss.db import Database, UnitOfWork
 from hrss.observability.web import error_response
+from hrss.search import PublicSearch
 from hrss.web import ComponentProvider, HttpService, Wiring, json_response, read_http
-from publication import views
+from publication import search_views, views
 from publication.adapters.orm import metadata
 from publication.adapters.repository import PublicationRepository
 from publication.bootstrap import bootstrap
-from publication.domain.errors import RateLimited
+from publication.domain.errors import RateLimited, SearchUnavailable
 from publication.entrypoints.openapi import OPENAPI
 from publication.service_layer import handlers
 from publication.service_layer.components import Components
@@ -60,6 +62,11 @@ class PublicationService(HttpService, AuditCheckpoints):
     @consume(EntityChanged, batch=True)
     def receive_entities(self, events: list[Received]) -> None:
         handlers.note_entities([e.payload for e in events], self._as_service())
+
+    @consume(RecordPublished)
+    def index_published(self, event: Received) -> None:
+        """Our own published versions into the public index, after their transaction committed (indexing.py)."""
+        self._receive(event)
 
     def _receive(self, event: Received) -> None:
         handlers.handle_event(event.payload, str(event.envelope.event_id), self._as_service())
@@ -116,6 +123,21 @@ class PublicationService(HttpService, AuditCheckpoints):
     @read_http("GET", "/nodes/<node>/receipts/verification")
     def verify_receipts(self, request: Request, node: str) -> Response:
         return self._public(request, lambda repo: views.verification(repo, node))
+
+    @read_http("GET", "/search")
+    def search(self, request: Request) -> Response:
+        return self._public(request, lambda repo: search_views.search(self._search(), request.args))
+
+    @read_http("GET", "/suggest")
+    def suggest(self, request: Request) -> Response:
+        return self._public(request, lambda repo: search_views.suggest(self._search(), request.args))
+
+    def _search(self) -> PublicSearch:
+        index = self.wiring.components.search
+        if index is None:
+            raise SearchUnavailable()
+        index.start()  # the template and first generation, once per process (a search may come before any write)
+        return index.search
 
     # -- for auditors -------------------------------------------------------------------------
 

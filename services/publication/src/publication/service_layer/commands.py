@@ -44,3 +44,13 @@ class NoteEntityKinds:
     """Entities' object types from the registry (for masking individual businesses)."""
 
     entities: list[tuple[str, str, int]]  # (uscc, object type, version)
+
+
+@dataclass(frozen=True)
+class IndexRecord:
+    """Write a published record version into the public index (from this service's own record_published event,
+    consumed after the publishing transaction committed)."""
+
+    kind: str
+    record_id: str
+    version: int

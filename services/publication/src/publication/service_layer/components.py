@@ -1,5 +1,6 @@
 """What the use cases are given besides the database: the names of the inspecting bodies, the result categories'
-labels, the inspection methods' names, the nodes delegated to their own deployment, the rate limiter and the clock.
+labels, the inspection methods' names, the nodes delegated to their own deployment, the rate limiter, the clock and
+the public search index.
 Bootstrap builds it from config; the use cases only read it."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from publication.domain.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
     from publication.adapters.repository import PublicationRepository
+    from publication.adapters.search_index import PublicIndex
 
 DEFAULT_LABELS = {
     "no_problem": "未发现问题",
@@ -44,6 +46,7 @@ class Components:
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(120, 60, time.monotonic))
     clock: Callable[[], datetime] = field(default=utcnow)
     repository: Callable[[Any], PublicationRepository] = _not_injected
+    search: PublicIndex | None = None  # the public index (SEARCH.url); None: not configured, search answers 503
 
     def body_of(self, node: str) -> str:
         """The name of the body that inspects and publishes for `node`."""

@@ -9,10 +9,12 @@ from pydantic import BaseModel
 
 from hrss.contracts.events.inspection import ResultApproved, ResultPublished
 from hrss.contracts.events.planning import PlanPublished, TaskPublished
+from hrss.contracts.events.publication import RecordPublished
 from hrss.contracts.events.registry import EntityChanged
-from publication.service_layer import publishing
+from publication.service_layer import indexing, publishing
 from publication.service_layer.commands import (
     AnnounceTask,
+    IndexRecord,
     KeepApprovedResult,
     NoteEntityKinds,
     PublishPlan,
@@ -50,6 +52,7 @@ EVENT_COMMANDS: dict[type[BaseModel], Callable[[Any, str], object]] = {
     TaskPublished: lambda e, i: AnnounceTask(_json(e.task), i),
     PlanPublished: lambda e, i: PublishPlan(_json(e.plan), i),
     EntityChanged: _entity,
+    RecordPublished: lambda e, i: IndexRecord(e.kind, str(e.record_id), e.version),
 }
 
 
@@ -63,4 +66,5 @@ COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
     AnnounceTask: lambda c, ctx: publishing.announce_task(ctx, c.task, c.event_id),
     PublishPlan: lambda c, ctx: publishing.publish_plan(ctx, c.plan, c.event_id),
     NoteEntityKinds: _note_entities,
+    IndexRecord: lambda c, ctx: indexing.index_record(ctx, c.kind, c.record_id, c.version),
 }
