@@ -54,9 +54,11 @@ def test_a_cursor_round_trips_for_its_order_only() -> None:
             decode_cursor(bad, order)
 
 
-def test_a_page_size_beyond_the_limit_is_refused() -> None:
+def test_a_page_size_beyond_the_limit_or_an_unknown_order_is_refused() -> None:
     with pytest.raises(SearchInputError, match=r"search\.size_invalid"):
         public_query("社保", size=1000)
+    with pytest.raises(SearchInputError, match=r"search\.sort_invalid"):
+        public_query("社保", sort="cheapest")  # type: ignore[arg-type]
 
 
 def test_highlights_come_from_the_public_text_fields_only_and_are_html_escaped() -> None:

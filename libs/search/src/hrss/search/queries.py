@@ -113,6 +113,8 @@ def public_query(
 ) -> dict[str, Any]:
     """A search body over public records: words, exact filters by facet name, facets, highlights, an order and
     the sort values of the last hit of the previous page (search_after)."""
+    if sort not in SORTS:
+        raise SearchInputError("search.sort_invalid", f"排序方式应为：{'、'.join(SORTS)}")
     filters = filters or {}
     query: dict[str, Any] = {"bool": {"filter": filter_clauses(filters)}}
     if words.strip():

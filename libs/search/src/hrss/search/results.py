@@ -63,7 +63,7 @@ class Suggestions:
 class Alternative:
     """A query worth trying when one found nothing, and how many records it finds (computed, never canned).
 
-    kind: without_filters, synonym or fewer_words."""
+    kind: without_filters, synonym or fewer_words; total is a lower bound beyond 10,000 (TOTAL_EXACT_UP_TO)."""
 
     kind: str
     words: str
