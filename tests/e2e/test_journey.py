@@ -221,6 +221,9 @@ def test_the_whole_job_by_the_people_who_do_it_central_and_federated(platform: P
     announced = requests.get(f"{platform.urls['publication']}/tasks/{task_id}", timeout=30).json()
     assert announced["node"] == PROVINCE and announced["content"]["number"] == number  # the province's 公示
 
+    # -- search: the central county's results found by the entity's name, its item's words and the region facet --
+    results_are_searchable(platform, offices[CENTRAL])
+
 
 def audit_chains_are_checkpointed(platform: Platform) -> None:
     """The operator's verifier finds the province's inspection chain whole against the checkpoints anchored in the
@@ -414,3 +417,35 @@ def pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def results_are_searchable(platform: Platform, office: Office) -> None:
+    """Anonymously (plain requests), at the central publication service: each of the central county's published
+    results found by a search for the entity's name, by the words of its item and by the region facet (node), with
+    the mobile and ID numbers written into its findings in no hit and no highlight."""
+    base = platform.urls["publication"]
+    for visit in office.planner.call("inspection", "GET", "/visits")["visits"]:
+        [result] = published_page(base, visit["uscc"]).json()["results"]
+        content, record_id = result["content"], result["record_id"]
+        searched(base, record_id, q=content["entity_name"])
+        searched(base, record_id, q=content["items"][0]["item"], node=CENTRAL, size="50")
+        page = searched(base, record_id, node=CENTRAL, size="50")
+        assert all(hit["node_code"] == CENTRAL for hit in page["hits"]), page  # the county's own, nothing else
+    facet = searched(base, None, node=CITY)["facets"]["region"]
+    assert CENTRAL in {bucket["key"] for bucket in facet}, facet  # the region tree one level below the city
+
+
+def searched(base: str, record_id: str | None, **params: str) -> dict:
+    """A public search at `base` with no token, once its hits include `record_id`; nothing personal in it."""
+    found: list[requests.Response] = []
+
+    def listed() -> bool:
+        found[:] = [requests.get(f"{base}/search", params=params, timeout=30)]
+        ids = [hit["record_id"] for hit in found[0].json().get("hits", [])] if found[0].status_code == 200 else []
+        return bool(ids) and (record_id is None or record_id in ids)
+
+    wait_until(listed, 90, f"search {params} at {base}", interval=1.0)  # within the rate limit
+    answer = found[0]
+    assert MOBILE not in answer.text and RESIDENT_ID not in answer.text, answer.text
+    assert answer.headers["Cache-Control"] == "public, max-age=60" and answer.headers["ETag"]
+    return dict(answer.json())
