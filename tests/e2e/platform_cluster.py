@@ -283,3 +283,5 @@ def platform_for(servers: Any, log_dir: Path) -> Iterator[Platform]:
         for user in platform.storage_users:
             remove_service_user(admin, user, user)
         delete_namespace(servers.kafka_bootstrap, platform.namespace)
+        # the run's search indexes (publication names them <prefix>-<topic namespace>-…)
+        requests.delete(f"{servers.es_url}/*-{platform.namespace}-*", params={"expand_wildcards": "all"}, timeout=30)
