@@ -169,3 +169,33 @@ def test_archives_are_found_in_the_callers_subtree_with_a_grant_only(client: Ela
         assert visible("130100", ["user:county-a", "user:county-b"]) == ["a-130102", "a-130104"]
     finally:
         archives.delete_all()
+
+
+def test_processes_starting_at_once_on_an_empty_cluster_share_one_first_generation(client: Elasticsearch) -> None:
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    starters = [
+        ElasticsearchIndex(Elasticsearch(client.transport.node_pool.get().base_url), PUBLIC_RECORDS, prefix=prefix)
+        for _ in range(6)
+    ]
+    failures: list[BaseException] = []
+    gate = threading.Barrier(len(starters))
+
+    def start(index: ElasticsearchIndex) -> None:
+        gate.wait()
+        try:
+            index.start()
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=start, args=(s,)) for s in starters]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    try:
+        assert not failures
+        generations = client.indices.get_alias(name=starters[0].alias)
+        assert len(generations) == 1  # one index behind the alias: writes have a write index
+        assert starters[0].write(VersionedDocument("r-1", 1, body("r-1", "甲公司", "拖欠工资")), refresh=True)
+    finally:
+        starters[0].delete_all()

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from elasticsearch import ConflictError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import BadRequestError, ConflictError, Elasticsearch, NotFoundError, helpers
 
 from hrss.search.templates import IndexSpec
 
@@ -48,8 +48,17 @@ class ElasticsearchIndex:
         """Apply the index template and make sure the alias points at a generation (idempotent)."""
         self.client.indices.put_index_template(name=self.alias, **self.spec.template(f"{self.alias}-*", self._synonyms))
         if not self.client.indices.exists_alias(name=self.alias):
-            first = self._new_generation()
-            self.client.indices.update_aliases(actions=[{"add": {"index": first, "alias": self.alias}}])
+            # the first generation has a fixed name and carries the alias from its creation: of several processes
+            # starting at once on an empty cluster one creates it, the others find it (no second generation that
+            # the alias would also point at, which left writes without a write index)
+            first = f"{self.alias}-0"
+            try:
+                self.client.indices.create(index=first, aliases={self.alias: {}})
+            except BadRequestError as error:
+                if error.error != "resource_already_exists_exception":
+                    raise
+                if not self.client.indices.exists_alias(name=self.alias):
+                    self.client.indices.update_aliases(actions=[{"add": {"index": first, "alias": self.alias}}])
 
     def current_generation(self) -> str:
         """The concrete index the alias points at."""
