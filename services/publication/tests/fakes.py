@@ -63,6 +63,12 @@ class FakePublicationRepository(PublicationRepository):
     def lock_chain(self, node: str) -> None:
         pass
 
+    def lock_task(self, task_id: str) -> None:
+        pass
+
+    def results_naming_task(self, task_id: str) -> list[str]:
+        return sorted({r for (r, _), p in self.approved_rows.items() if task_id in [str(t) for t in p["task_ids"]]})
+
     def last_receipt(self, node: str) -> Receipt | None:
         mine = [r for r in self.receipts_kept if r.node == node]
         return max(mine, key=lambda r: r.seq) if mine else None

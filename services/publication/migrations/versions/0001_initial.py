@@ -7,12 +7,9 @@ HRSS_APP_ROLES get only SELECT and INSERT on them).
 Revision ID: 0001
 """
 
-import os
-
 from alembic import op
 
-from hrss.audit import append_only_ddl
-from hrss.db.migrations import create_tables
+from hrss.db.migrations import create_history_tables
 
 revision = "0001"
 down_revision = None
@@ -21,8 +18,4 @@ down_revision = None
 def upgrade() -> None:
     from publication.adapters.orm import APPEND_ONLY, TABLES, metadata
 
-    create_tables(op.get_bind(), metadata, TABLES)
-    roles = [r.strip() for r in os.environ.get("HRSS_APP_ROLES", "").split(",") if r.strip()]
-    for table in APPEND_ONLY:
-        for statement in append_only_ddl(metadata.schema, roles, table_name=table):
-            op.execute(statement)
+    create_history_tables(op.get_bind(), metadata, TABLES, list(APPEND_ONLY))

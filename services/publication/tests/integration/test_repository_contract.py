@@ -186,3 +186,16 @@ def test_a_second_record_with_the_same_version_is_refused(repo: PublicationRepos
     published(repo, record)
     with pytest.raises((ValueError, sa.exc.IntegrityError)):
         repo.add_record(record)
+
+
+def test_the_results_naming_a_task_are_found_by_it(repo: PublicationRepository) -> None:
+    task, other = an_id(), an_id()
+    first, second, elsewhere = an_id(), an_id(), an_id()
+    repo.add_approved(first, 1, COUNTY_A, {"version": 1, "task_ids": [task]}, an_id(), AT)
+    repo.add_approved(first, 2, COUNTY_A, {"version": 2, "task_ids": [task]}, an_id(), AT)  # one id, not two
+    repo.add_approved(second, 1, COUNTY_B, {"version": 1, "task_ids": [other, task]}, an_id(), AT)
+    repo.add_approved(elsewhere, 1, COUNTY_A, {"version": 1, "task_ids": [other]}, an_id(), AT)
+    assert repo.results_naming_task(task) == sorted([first, second])
+    assert repo.results_naming_task(an_id()) == []
+    repo.lock_task(task)  # held until the transaction ends; taking it again in it does not block
+    repo.lock_task(task)

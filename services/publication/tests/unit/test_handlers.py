@@ -101,6 +101,18 @@ def test_the_task_announced_before_names_the_result_task(s: Publication) -> None
     assert record.content["tasks"][0]["number"] == "浙人社抽〔2026〕12号"
 
 
+def test_a_result_published_before_its_task_arrived_is_republished_naming_the_task() -> None:
+    county = Publication(nodes=(COUNTY_B,), delegated=())  # a county replaying the topics: results came first
+    first = county.receive(approved(1, COUNTY_B), decision(1, COUNTY_B))
+    assert first.version == 1 and first.content["tasks"][0]["title"] is None
+    county.receive(task_published())
+    versions = county.repo.versions("result", str(result_id(1, COUNTY_B)))
+    assert [v.version for v in versions] == [1, 2] and versions[-1].content["tasks"][0]["title"] == "劳动用工专项"
+    assert versions[0].content == first.content  # the first version stays as it was
+    county.receive(task_published())  # learnt again: nothing new to say
+    assert len(county.repo.versions("result", str(result_id(1, COUNTY_B)))) == 2
+
+
 def test_a_federated_county_publishes_its_own_results_naming_the_province_task_it_does_not_announce() -> None:
     county = Publication(nodes=(COUNTY_B,), delegated=())
     assert county.receive(task_published()) is None  # the province's task: announced by the province, not here
@@ -154,9 +166,9 @@ def test_personal_data_on_the_form_is_masked_before_it_is_hashed_and_kept(s: Pub
 
 
 def test_receipts_chain_per_node_and_the_check_finds_an_altered_content(s: Publication) -> None:
+    s.receive(task_published(), plan_published())  # announced before the results, as tasks are
     for n in (1, 2, 3):
         s.receive(approved(n), decision(n))
-    s.receive(task_published(), plan_published())
     chain = s.repo.receipts(COUNTY_A)
     assert [r.seq for r in chain] == [1, 2, 3] and chain[1].previous_sha256 == chain[0].receipt_sha256
     assert [r.seq for r in s.repo.receipts(PROVINCE)] == [1, 2]  # the task and the plan: the province's own chain

@@ -62,6 +62,14 @@ class PublicationRepository(abc.ABC):
         """Serialise the node's publications until the transaction ends (one receipt sequence per node)."""
 
     @abc.abstractmethod
+    def lock_task(self, task_id: str) -> None:
+        """Serialise, until the transaction ends, learning a task with publishing the results that name it."""
+
+    @abc.abstractmethod
+    def results_naming_task(self, task_id: str) -> list[str]:
+        """The ids of the approved results kept here that name the task."""
+
+    @abc.abstractmethod
     def last_receipt(self, node: str) -> Receipt | None:
         """The node's latest receipt, or None."""
 
@@ -188,6 +196,14 @@ class SqlPublicationRepository(PublicationRepository):
 
     def lock_chain(self, node: str) -> None:
         self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('publication.chain:' || :n))"), {"n": node})
+
+    def lock_task(self, task_id: str) -> None:
+        self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('publication.task:' || :t))"), {"t": task_id})
+
+    def results_naming_task(self, task_id: str) -> list[str]:
+        t = orm.approved_result
+        q = select(t.c.result_id).where(t.c.payload["task_ids"].contains([task_id])).distinct()
+        return sorted(str(r) for r in self.session.execute(q).scalars())
 
     def last_receipt(self, node: str) -> Receipt | None:
         t = orm.receipt

@@ -132,6 +132,8 @@ def _publish_result(ctx: Context, result_id: str, event_id: str) -> RecordVersio
         _withhold(ctx, decision, NOT_PUBLIC_ON_FORM, event_id)
         return None
     node, uscc = approved["node"], approved["uscc"]
+    for task_id in sorted(str(t) for t in approved["task_ids"]):
+        ctx.repo.lock_task(task_id)  # a task learnt meanwhile is either seen here or republishes this result
     tasks = ctx.repo.tasks([str(t) for t in approved["task_ids"]])
     c = ctx.components
     body = public.result_content(approved, tasks, c.body_of(node), c.labels, ctx.repo.entity_kind(uscc))
@@ -144,7 +146,12 @@ def announce_task(ctx: Context, task: dict[str, Any], event_id: str) -> RecordVe
     """A task published before its draw: kept (for the results that name it, at whichever node implements it) and
     announced by its own node."""
     task_id, node = str(task["task_id"]), task["node"]
+    ctx.repo.lock_task(task_id)
     ctx.repo.add_task_source(task_id, node, task, event_id)
+    # results published before the task reached this process (its consumer and theirs run side by side, e.g. a new
+    # federated county replaying the topics) named it without number and title: their next version names it fully
+    for result_id in ctx.repo.results_naming_task(task_id):
+        _publish_result(ctx, result_id, event_id)
     if not keeps(ctx, node):
         return None
     content = public.task_content(task, ctx.components.methods)
