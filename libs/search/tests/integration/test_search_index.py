@@ -113,20 +113,27 @@ def test_queries_keep_answering_while_a_rebuild_swaps_the_alias(index: Elasticse
             except BaseException as error:  # every failure counts against the swap
                 errors.append(error)
 
-    asker = threading.Thread(target=ask)
+    documents = [VersionedDocument(key, 1, body(key, *value)) for key, value in DOCS.items()]
+    documents += [
+        VersionedDocument(f"more-{i}", 1, body(f"more-{i}", f"企业{i}", "经检查，未发现问题。")) for i in range(5000)
+    ]
+    between: list[int] = []  # asked between the rebuild's chunks, whatever the machine's load: not left to timing
+
+    def source() -> Iterator[VersionedDocument]:
+        for n, document in enumerate(documents):
+            if n % 500 == 0:
+                between.append(index.search(public_query("拖欠工资"))["hits"]["total"]["value"])
+            yield document
+
+    asker = threading.Thread(target=ask)  # and one asking all along, across the swap itself
     asker.start()
     try:
-        source = [VersionedDocument(key, 1, body(key, *value)) for key, value in DOCS.items()]
-        source += [
-            VersionedDocument(f"more-{i}", 1, body(f"more-{i}", f"企业{i}", "经检查，未发现问题。"))
-            for i in range(5000)
-        ]
-        new = index.rebuild(source, chunk_size=500)
+        new = index.rebuild(source(), chunk_size=500)
     finally:
         stop.set()
         asker.join()
     assert errors == []
-    assert len(answers) > 10 and all(total >= 1 for total in answers)
+    assert len(between) >= 10 and all(total >= 1 for total in between + answers)
     assert new != old and index.current_generation() == new
     assert not index.client.indices.exists(index=old)
     assert index.client.count(index=index.alias)["count"] == len(DOCS) + 5000
