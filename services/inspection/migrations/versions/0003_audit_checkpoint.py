@@ -4,12 +4,9 @@ audit chain (the trigger for everyone; hrss.db.roles grants the service's role S
 Revision ID: 0003
 """
 
-import os
-
 from alembic import op
 
-from hrss.audit import append_only_ddl
-from hrss.db.migrations import create_tables
+from hrss.db.migrations import create_history_tables
 
 revision = "0003"
 down_revision = "0002"
@@ -18,8 +15,4 @@ down_revision = "0002"
 def upgrade() -> None:
     from inspection.adapters.orm import CHECKPOINT_TABLES, metadata
 
-    create_tables(op.get_bind(), metadata, CHECKPOINT_TABLES)
-    roles = [r.strip() for r in os.environ.get("HRSS_APP_ROLES", "").split(",") if r.strip()]
-    for table in CHECKPOINT_TABLES:
-        for statement in append_only_ddl(metadata.schema, roles, table_name=table):
-            op.execute(statement)
+    create_history_tables(op.get_bind(), metadata, CHECKPOINT_TABLES)

@@ -67,6 +67,21 @@ def create_tables(bind, metadata: MetaData, names: list[str]) -> None:  # type: 
     metadata.create_all(bind, tables=tables)
 
 
+def create_history_tables(bind, metadata: MetaData, names: list[str], append_only: list[str] | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Create the named tables, then make `append_only` of them (all, by default) append-only: the trigger for
+    everyone, and SELECT and INSERT only for the application roles named in `HRSS_APP_ROLES`."""
+    from hrss.audit import append_only_ddl
+
+    schema = metadata.schema
+    if not schema:
+        raise ValueError("a service's tables live in its own schema: the metadata names none")
+    create_tables(bind, metadata, names)
+    roles = [r.strip() for r in os.environ.get("HRSS_APP_ROLES", "").split(",") if r.strip()]
+    for table in names if append_only is None else append_only:
+        for statement in append_only_ddl(schema, roles, table_name=table):
+            bind.execute(text(statement))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Bring a service's schema to head (HRSS_PG_DSN).")
     parser.add_argument("--service", required=True, help="the service, which is also its schema")
