@@ -81,7 +81,7 @@ class PublicIndex:
 
     def start(self) -> None:
         """Apply the template and create the first generation if there is none (idempotent; once per process)."""
-        # two workers starting at once would each create a generation and put the alias on both (no write index)
+        # once per process, not on every write: the template is applied and the alias checked by the first worker
         with self._starting:
             if not self._started:
                 self.index.start()
