@@ -4,7 +4,6 @@ adapter (`SqlAlchemyAccountRepository`). The in-memory fake is in tests/fakes.py
 
 from __future__ import annotations
 
-import uuid
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -26,6 +25,7 @@ from identity.adapters.orm import (
     session,
 )
 from identity.adapters.resets import SqlResetRequests
+from identity.domain.ids import is_uuid
 from identity.domain.model import (
     Account,
     Attempt,
@@ -203,7 +203,7 @@ class SqlAlchemyAccountRepository(SqlLoginAttempts, SqlResetRequests, AccountRep
         )
 
     def get(self, account_id: str) -> Account | None:
-        if not _is_uuid(account_id):  # a service's token names `service:<name>`: no account has that id
+        if not is_uuid(account_id):  # a service's token names `service:<name>`: no account has that id
             return None
         row = self.db.execute(self._current().where(account.c.id == account_id)).first()
         return _account(row) if row else None
@@ -303,7 +303,7 @@ class SqlAlchemyAccountRepository(SqlLoginAttempts, SqlResetRequests, AccountRep
         )
 
     def get_session(self, session_id: str) -> Session | None:
-        if not _is_uuid(session_id):
+        if not is_uuid(session_id):
             return None
         row = self.db.execute(select(session).where(session.c.id == session_id).with_for_update()).first()
         if row is None:
@@ -390,11 +390,3 @@ def _account(row) -> Account:  # type: ignore[no-untyped-def]
         inspector_id=str(row.inspector_id) if row.inspector_id else None,
         credential_no=row.credential_no,
     )
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except (ValueError, TypeError, AttributeError):
-        return False
-    return True

@@ -4,7 +4,6 @@ instead of raising it."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from hrss.contracts import PlatformError
 from hrss.observability.web import error_response
 from hrss.web import HttpService, json_response
 from identity.domain.errors import InvalidRequest, RetryLater
+from identity.domain.ids import is_uuid
 from identity.service_layer.accounts import admin_role
 from identity.service_layer.context import Context
 
@@ -31,14 +31,6 @@ def failure(error: PlatformError) -> Response:
 def answer(result: Any, shown: Callable[[Any], object]) -> Response:
     """A self-service result as JSON, or the refusal the use case returned (already audited, to be committed)."""
     return failure(result) if isinstance(result, PlatformError) else json_response(shown(result))
-
-
-def is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 class IdentityHttpService(HttpService):
