@@ -4,7 +4,7 @@ in-memory visit read model, and the in-memory repository (`integration/test_repo
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import BinaryIO
@@ -34,6 +34,7 @@ from evidence.domain.records import (
     Filing,
     QuarantinedUpload,
 )
+from evidence.domain.search import DocumentText
 from evidence.domain.visits import VisitFact
 
 
@@ -150,6 +151,7 @@ class FakeEvidenceRepository(EvidenceRepository):
         self.rejections: dict[str, tuple[str, str, datetime]] = {}  # code, object removed, at
         self.fixity_checks: list[tuple[str, Filed, str, str | None, datetime]] = []
         self.quarantine: dict[str, QuarantinedUpload] = {}
+        self.document_texts: dict[str, DocumentText] = {}  # extraction id -> extraction
 
     @staticmethod
     def _new(table: dict, key: object, value: object) -> None:  # type: ignore[type-arg]
@@ -215,6 +217,25 @@ class FakeEvidenceRepository(EvidenceRepository):
     def quarantined(self, prefix: str, visit_id: str | None = None) -> list[QuarantinedUpload]:
         found = [q for q in self.quarantine.values() if q.node.startswith(prefix) and visit_id in (None, q.visit_id)]
         return sorted(found, key=lambda q: (q.uploaded_at, q.evidence_id), reverse=True)[:QUARANTINE_LIMIT]
+
+    def add_text(self, text: DocumentText) -> None:
+        self._new(self.document_texts, text.extraction_id, text)
+
+    def texts(self, evidence_ids: Collection[str]) -> dict[str, DocumentText]:
+        ordered = sorted(self.document_texts.values(), key=lambda t: t.extracted_at)
+        return {t.evidence_id: t for t in ordered if t.evidence_id in evidence_ids}
+
+    def grants_in_force(self, grantee: str, at: datetime) -> dict[str, tuple[int, ...]]:
+        held: dict[str, set[int]] = {}
+        for grant, _ in self.grants.values():
+            if grant.grantee == grantee and grant.valid_from <= at < grant.valid_until:
+                held.setdefault(grant.archive_id, set()).update(grant.versions)
+        return {a: tuple(sorted(v)) for a, v in held.items()}
+
+    def archive_ids(self, prefixes: Collection[str]) -> Iterator[str]:
+        for prefix in prefixes:
+            found = [h for h in self.archives.values() if h.node.startswith(prefix)]
+            yield from (h.archive_id for h in sorted(found, key=lambda h: (h.filed_at, h.archive_id)))
 
     def filed_objects(self) -> Iterator[Filed]:
         for r in self.records.values():

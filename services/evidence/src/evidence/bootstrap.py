@@ -8,6 +8,7 @@ from typing import Any
 
 from evidence.adapters.repository import SqlEvidenceRepository
 from evidence.adapters.s3_store import S3EvidenceStore, s3_client
+from evidence.adapters.search_index import ArchiveIndex
 from evidence.adapters.sniffing import detect, zip_entries
 from evidence.adapters.store import RETENTION_MODES
 from evidence.adapters.validation import ContentValidator
@@ -15,7 +16,8 @@ from evidence.adapters.visits import SqlAlchemyVisitReadModel
 from evidence.domain.content import ZipLimits
 from evidence.domain.hashing import new_hash
 from evidence.service_layer.components import Components, Settings
-from hrss.bus.config import delegated_nodes
+from hrss.bus.config import delegated_nodes, served_nodes
+from hrss.search.extract import Extractor, OcrSettings
 
 
 def delegated_from(config: Mapping[str, Any]) -> tuple[str, ...]:
@@ -62,6 +64,35 @@ def store_from(config: Mapping[str, Any], environ: Mapping[str, str] = os.enviro
     return store
 
 
+def index_prefix(config: Mapping[str, Any]) -> str:
+    """The index-name prefix of this deployment: SEARCH.prefix, the topic namespace (tests) and the nodes served,
+    so that the central deployment, a federated county's and every test keep indexes of their own."""
+    search = config.get("SEARCH") or {}
+    namespace = str((config.get("KAFKA") or {}).get("namespace") or "")
+    nodes = "-".join(n.code for n in served_nodes(dict(config)))
+    parts = [str(search.get("prefix") or "hrss"), namespace, "evidence", nodes]
+    return "-".join(p for p in parts if p).lower()
+
+
+def archive_index(config: Mapping[str, Any]) -> ArchiveIndex | None:
+    """The archive index at SEARCH.url (HRSS_ES_URL); None when no URL is configured. Nothing connects here."""
+    url = str((config.get("SEARCH") or {}).get("url") or "")
+    return ArchiveIndex(url, index_prefix(config)) if url else None
+
+
+def extractor_from(config: Mapping[str, Any]) -> Extractor:
+    """The text extractor with EVIDENCE.ocr_* (model, seconds per page, pages per document, resolution)."""
+    ev = config.get("EVIDENCE") or {}
+    return Extractor(
+        OcrSettings(
+            language=str(ev.get("ocr_language") or "chi_sim"),
+            page_timeout=float(ev.get("ocr_page_timeout") or 60),
+            max_pages=int(ev.get("ocr_max_pages") or 50),
+            dpi=int(ev.get("ocr_dpi") or 300),
+        )
+    )
+
+
 def bootstrap(config: Mapping[str, Any]) -> Components:
     fault = (config.get("EVIDENCE") or {}).get("fault")
     return Components(
@@ -74,4 +105,6 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
         settings=settings_from(config),
         fault=str(fault) if fault else None,
         delegated=delegated_from(config),
+        search=archive_index(config),
+        extractor=extractor_from(config),
     )

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -283,6 +284,25 @@ quarantined_upload = Table(
     Index("quarantined_upload_node", "node", "uploaded_at"),
 )
 
+# The text of each filed piece of evidence, for the archive search (revision 0005): one row per extraction, never
+# changed (a later extraction of the same evidence adds a row; the latest counts), with how it was read and each
+# page that failed, so an OCR timeout is recorded instead of losing the document.
+document_text = Table(
+    "document_text",
+    metadata,
+    Column("extraction_id", _ID, primary_key=True),
+    Column("evidence_id", _ID, nullable=False),
+    Column("version_id", Text, nullable=False),
+    Column("method", String(20), nullable=False),  # pdf_text, pdf_ocr, docx, text, ocr, none
+    Column("status", String(20), nullable=False),  # ok, partial, failed, unsupported
+    Column("pages", Integer, nullable=False),
+    Column("failures", JSONB, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("extracted_at", _AT, nullable=False),
+    Index("document_text_evidence", "evidence_id", "extracted_at"),
+)
+
 audit_entry = audit_table(metadata)
 # revision 0004 creates CHECKPOINT_TABLES, append-only: the signed heads of this node's chains and those it keeps
 # for the nodes below (hrss.bus.checkpoints)
@@ -294,5 +314,7 @@ outbox, inbox = bus_tables(metadata)
 # QUARANTINE_TABLES, append-only as well
 VISIT_TABLES = ["visit_event"]
 QUARANTINE_TABLES = ["quarantined_upload"]
-TABLES = [t.name for t in metadata.sorted_tables if t.name not in VISIT_TABLES + QUARANTINE_TABLES + CHECKPOINT_TABLES]
+TEXT_TABLES = ["document_text"]  # revision 0005, append-only
+LATER = VISIT_TABLES + QUARANTINE_TABLES + CHECKPOINT_TABLES + TEXT_TABLES
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in LATER]
 APPEND_ONLY = tuple(t for t in TABLES if t not in ("outbox", "inbox"))

@@ -15,6 +15,7 @@ from sqlalchemy import func, insert, select
 from evidence.adapters import orm
 from evidence.adapters.integrity import IntegrityRecords, SqlIntegrityRecords
 from evidence.adapters.quarantine import QuarantineRecords, SqlQuarantineRecords
+from evidence.adapters.search_records import SearchRecords, SqlSearchRecords
 from evidence.domain.access import Decision, Grant
 from evidence.domain.records import (
     AccessRequest,
@@ -30,7 +31,7 @@ from evidence.domain.records import (
 REGISTER_LIMIT = 1000  # entries of the borrowing register answered at once
 
 
-class EvidenceRepository(IntegrityRecords, QuarantineRecords):
+class EvidenceRepository(IntegrityRecords, QuarantineRecords, SearchRecords):
     """What the evidence use cases read and add; nothing kept is ever changed (history is added to)."""
 
     # -- archives and evidence -------------------------------------------------------------------
@@ -158,7 +159,7 @@ class EvidenceRepository(IntegrityRecords, QuarantineRecords):
         """The register of the nodes whose code starts with `prefix`, oldest first (at most `REGISTER_LIMIT`)."""
 
 
-class SqlEvidenceRepository(SqlIntegrityRecords, SqlQuarantineRecords, EvidenceRepository):
+class SqlEvidenceRepository(SqlIntegrityRecords, SqlQuarantineRecords, SqlSearchRecords, EvidenceRepository):
     """The repository on the service's PostgreSQL schema, in the request's session (the unit of work commits)."""
 
     def _first(self, query: Any) -> Any:

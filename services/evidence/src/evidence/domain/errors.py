@@ -387,3 +387,16 @@ class NoteRequired(Rejected):
     code = "borrowing.note_required"
     template = "档案{condition}，须注明有关情况"
     field = "note"
+
+
+class SearchUnavailable(PlatformError):
+    status = 503
+    code = "search.unavailable"
+    template = "本服务未配置档案检索"
+
+
+class SearchRejected(Rejected):
+    """A search parameter the archive search cannot use (words missing, page size, cursor), naming the field."""
+
+    code = "search.invalid"
+    template = "{message}"

@@ -18,6 +18,7 @@ _ERRORS = {
     "404": (
         "证据、档案、申请或借阅记录不存在；上传时本服务尚未收到该检查（evidence.visit_unknown，检查刚开启时请稍后重试）"
     ),
+    "503": "本服务未配置档案检索（search.unavailable）",
     "409": "状态不允许（已审定、已归还、已借出、档案已更新；检查已关闭：evidence.visit_closed）",
     "413": "文件过大（evidence.too_large）",
     "415": "文件类型不允许或扩展名与内容不符（evidence.type_not_allowed, evidence.content_mismatch）",
@@ -66,6 +67,20 @@ ROUTES: list[Route] = [
         None,
         200,
         [],
+    ),
+    (
+        "GET",
+        "/archives/search",
+        "档案全文检索（工作人员）：按实体名称、检查事项、档案文件（PDF、DOCX、文本、扫描件经文字识别）中的词语或语句查找，"
+        "高亮片段，next_cursor 翻页。只返回本人可见的档案：本节点及下级节点归档的（检查人员仅限本人所在检查组的检查），"
+        "或本人持有且在有效期内的查阅批准所列档案版本；可见范围在检索条件中限定，命中数与片段不含其他档案",
+        None,
+        200,
+        [
+            {**query("q", "要查找的词语", {"type": "string", "minLength": 1, "maxLength": 200}), "required": True},
+            query("cursor", "上一页返回的 next_cursor", {"type": "string", "maxLength": 1000}),
+            query("size", "每页条数（1–100，缺省 10）", {"type": "integer", "minimum": 1, "maximum": 100}),
+        ],
     ),
     (
         "GET",

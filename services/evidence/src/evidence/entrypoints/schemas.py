@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import AwareDatetime, Field, ValidationError
 
@@ -20,11 +20,13 @@ __all__ = [
     "AmendmentDecisionBody",
     "BorrowBody",
     "ReturnBody",
+    "SearchQuery",
     "UploadQuery",
     "parse",
     "parse_query",
 ]
 
+Q = TypeVar("Q", bound=Body)
 Kind = Literal["documentary", "physical", "audio_visual", "third_party", "statement", "other"]
 
 
@@ -40,6 +42,14 @@ class UploadQuery(Body):
     checksum: Text | None = Field(default=None, max_length=64, description="客户端计算的校验值（十六进制）")
     algorithm: Literal["sha256", "sm3"] | None = Field(default=None, description="摘要算法，缺省 sha256")
     description: Text = Field(default="", max_length=500)
+
+
+class SearchQuery(Body):
+    """Staff archive search, as query parameters."""
+
+    q: Text = Field(min_length=1, max_length=200, description="要查找的词语（实体名称、检查事项、档案文件中的语句）")
+    cursor: Text | None = Field(default=None, max_length=1000, description="上一页返回的 next_cursor")
+    size: int = Field(default=10, ge=1, le=100, description="每页条数（1–100）")
 
 
 class AmendmentBody(Body):
@@ -79,7 +89,7 @@ class ReturnBody(Body):
     note: Text = Field(default="", max_length=2000)
 
 
-def parse_query(model: type[UploadQuery], args: dict[str, str]) -> UploadQuery:
+def parse_query(model: type[Q], args: dict[str, str]) -> Q:
     """Query parameters as `model`, or `InvalidRecord` naming every wrong one."""
     try:
         return model.model_validate(args)

@@ -26,6 +26,7 @@ from evidence.service_layer.commands import (
     ReadVersion,
     RequestAccess,
     ReturnArchive,
+    SearchArchives,
     UploadEvidence,
 )
 from evidence.service_layer.components import Components
@@ -34,6 +35,7 @@ from evidence.service_layer.handlers import handle, keep_visits
 from hrss.auth import Principal
 from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.bus.consumer import Received, consume
+from hrss.contracts.events.evidence import ArchiveAmended, ArchiveFiled
 from hrss.contracts.events.inspection import ResultApproved, VisitExtended, VisitOpened, VisitStatusChanged
 from hrss.db import Database, UnitOfWork
 from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, read_http, write_http
@@ -62,6 +64,17 @@ class EvidenceService(HttpService, AuditCheckpoints):
         """File (or amend) the visit's archive when its result is approved at a node this process serves."""
         approved: ResultApproved = event.payload  # type: ignore[assignment]
         handle(approved, self._as_service(), event_id=str(event.envelope.event_id))
+
+    # one event per poll: OCR of a scanned archive takes seconds a page, and the consumer must poll again in time
+    @consume(ArchiveFiled, batch_size=1)
+    def index_filed(self, event: Received) -> None:
+        """Our own filed archive into the archive index, after its transaction committed (indexing.py)."""
+        handle(event.payload, self._as_service(), event_id=str(event.envelope.event_id))
+
+    @consume(ArchiveAmended, batch_size=1)
+    def index_amended(self, event: Received) -> None:
+        """Our own amended archive (version n+1) into the archive index; an older version arriving late is stale."""
+        handle(event.payload, self._as_service(), event_id=str(event.envelope.event_id))
 
     @consume(VisitOpened, batch=True)
     def apply_visits_opened(self, events: list[Received]) -> None:
@@ -130,6 +143,14 @@ class EvidenceService(HttpService, AuditCheckpoints):
         return self._read(request, lambda ctx: views.quarantined(ctx, node, visit_id))
 
     # -- archives ---------------------------------------------------------------------------
+
+    @read_http("GET", "/archives/search")
+    def search_archives(self, request: Request) -> Response:
+        def run(ctx: Context) -> Any:
+            q = schemas.parse_query(schemas.SearchQuery, dict(request.args.items()))
+            return handle(SearchArchives(q.q, q.cursor, q.size), ctx)
+
+        return self._read(request, run)
 
     @read_http("GET", "/archives/<archive_id>")
     def get_archive(self, request: Request, archive_id: str) -> Response:

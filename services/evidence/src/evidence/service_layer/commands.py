@@ -84,3 +84,16 @@ class ReturnArchive:
 class ListQuarantine:
     node: str
     visit_id: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexArchive:
+    archive_id: str
+    version: int
+
+
+@dataclass(frozen=True)
+class SearchArchives:
+    words: str
+    cursor: str | None = None
+    size: int = 10

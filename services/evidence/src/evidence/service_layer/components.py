@@ -1,6 +1,6 @@
 """What the evidence use cases are given by the composition root (`evidence.bootstrap`): the object store, the
-settings, the clock, the read model's and the repository's factories (each given the unit of work), and the nodes
-kept by another deployment."""
+settings, the clock, the read model's and the repository's factories (each given the unit of work), the nodes
+kept by another deployment, the archive index and the text extractor."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING, Any
 from evidence.domain.content import Detected, ZipLimits
 from evidence.domain.storage import Stored
 from hrss.contracts import utcnow
+from hrss.search.extract import Extractor
 
 if TYPE_CHECKING:
     from evidence.adapters.repository import EvidenceRepository
+    from evidence.adapters.search_index import ArchiveIndex
     from evidence.adapters.store import AbstractEvidenceStore
     from evidence.adapters.visits import AbstractVisitReadModel
 
@@ -45,3 +47,7 @@ class Components:
     fault: str | None = None
     # nodes below the served ones that run their own inspection and evidence (a federated county): not kept here
     delegated: tuple[str, ...] = ()
+    # the staff archive index (SEARCH.url); None: archives are not indexed and GET /archives/search answers 503
+    search: ArchiveIndex | None = None
+    # the text of filed documents for that index: PDF, DOCX, text, OCR of scans (EVIDENCE.ocr_*)
+    extractor: Extractor = field(default_factory=Extractor)

@@ -6,10 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from evidence.service_layer import access, archives, borrowing, quarantine, reads, uploads, visits
+from evidence.service_layer import (
+    access,
+    archives,
+    borrowing,
+    indexing,
+    quarantine,
+    reads,
+    searching,
+    uploads,
+    visits,
+)
 from evidence.service_layer.commands import (
     DecideAccess,
     DecideAmendment,
+    IndexArchive,
     LendArchive,
     ListQuarantine,
     ProposeAmendment,
@@ -17,10 +28,12 @@ from evidence.service_layer.commands import (
     ReadVersion,
     RequestAccess,
     ReturnArchive,
+    SearchArchives,
     UploadEvidence,
 )
 from evidence.service_layer.context import Context
 from hrss.auth import in_scope
+from hrss.contracts.events.evidence import ArchiveAmended, ArchiveFiled
 from hrss.contracts.events.inspection import ResultApproved, VisitExtended, VisitOpened, VisitStatusChanged
 
 
@@ -78,6 +91,19 @@ def file_result(event: ResultApproved, ctx: Context, *, event_id: str) -> str | 
     return archives.file_result(ctx, event, event_id)
 
 
+def index_archive(cmd: IndexArchive, ctx: Context) -> bool:
+    return indexing.index_archive(ctx, cmd.archive_id, cmd.version)
+
+
+def index_filed(event: ArchiveFiled | ArchiveAmended, ctx: Context, *, event_id: str) -> bool:
+    """Our own filed or amended version into the archive index, after its transaction committed."""
+    return index_archive(IndexArchive(str(event.archive.archive_id), event.archive.version), ctx)
+
+
+def search_archives(cmd: SearchArchives, ctx: Context) -> dict[str, Any]:
+    return searching.search(ctx, cmd.words, cmd.cursor, cmd.size)
+
+
 def keep_visits(events: list[tuple[str, visits.VisitEvent]], ctx: Context) -> int:
     """Keep a batch of visit events (event id, payload) of the nodes this process keeps; how many were kept."""
     return visits.apply(ctx.visits, events, ctx.uow.nodes, ctx.components.delegated, ctx.now())
@@ -99,10 +125,14 @@ COMMAND_HANDLERS: dict[type, Callable[..., Any]] = {
     LendArchive: lend_archive,
     ReturnArchive: return_archive,
     ListQuarantine: list_quarantine,
+    IndexArchive: index_archive,
+    SearchArchives: search_archives,
 }
 
 EVENT_HANDLERS: dict[type, Callable[..., Any]] = {
     ResultApproved: file_result,
+    ArchiveFiled: index_filed,
+    ArchiveAmended: index_filed,
     VisitOpened: keep_visit,
     VisitExtended: keep_visit,
     VisitStatusChanged: keep_visit,
