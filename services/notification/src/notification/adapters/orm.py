@@ -1,0 +1,144 @@
+"""The notification schema.
+
+History (append-only, UPDATE and DELETE refused by trigger): every notification as rendered (`notification`: one
+row per event, recipient and channel, with its template id and version), every step of its delivery
+(`delivery`: sending, sent, retry, failed, with the error), every inbox read (`inbox_read`), every version of a
+person's or entity's contact details (`contact`), the audit chain and its checkpoints.
+
+Projections kept current (the service role may change them): `pending` (the outbox per channel: what the sender
+still has to deliver, and when), `contact_current` (the latest contact version per holder) and `visit_team` (a
+visit's team, from inspection's visit events, for the result notices).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from hrss.audit import audit_table
+from hrss.audit.checkpoints import checkpoint_table
+from hrss.db import bus_tables
+
+SCHEMA = "notification"
+metadata = MetaData(schema=SCHEMA)
+
+_ID = String(36)
+_TS = DateTime(timezone=True)
+
+notification = Table(
+    "notification",
+    metadata,
+    Column("id", _ID, primary_key=True),  # uuid5 of (event id, recipient, channel): the same on every replay
+    Column("event_id", _ID, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("template_id", String(40), nullable=False),
+    Column("template_version", Integer, nullable=False),
+    Column("seed_section", Text, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("recipient", String(80), nullable=False),  # inspector:<id>, account:<id>, role:<node>:<role>, entity:<uscc>
+    Column("channel", String(8), nullable=False),  # email, sms, inbox
+    Column("address", Text),  # the e-mail address or mobile number it went to (none for the inbox)
+    Column("subject", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("mandatory", Boolean, nullable=False),
+    Column("created_at", _TS, nullable=False),
+    UniqueConstraint("event_id", "recipient", "channel", name="notification_once"),
+    Index("notification_recipient", "recipient", "created_at"),
+    Index("notification_node", "node", "created_at"),
+)
+
+delivery = Table(
+    "delivery",
+    metadata,
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("notification_id", _ID, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("state", String(8), nullable=False),  # sending, sent, retry, failed
+    Column("error", Text),
+    Column("at", _TS, nullable=False),
+    Index("delivery_notification", "notification_id", "id"),
+    Index("delivery_failed", "state", "at"),
+)
+
+pending = Table(
+    "pending",
+    metadata,
+    Column("notification_id", _ID, primary_key=True),
+    Column("channel", String(8), nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("due_at", _TS, nullable=False),
+    Column("created_at", _TS, nullable=False),
+    Index("pending_due", "channel", "due_at"),
+)
+
+inbox_read = Table(
+    "inbox_read",
+    metadata,
+    Column("notification_id", _ID, nullable=False),
+    Column("account_id", String(100), nullable=False),
+    Column("read_at", _TS, nullable=False),
+    PrimaryKeyConstraint("notification_id", "account_id", name="inbox_read_pk"),
+)
+
+contact = Table(
+    "contact",
+    metadata,
+    Column("holder", String(80), nullable=False),  # account:<id> or entity:<uscc>
+    Column("version", Integer, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("email", Text),
+    Column("mobile", String(11)),
+    Column("roles", JSONB, nullable=False),
+    Column("inspector_id", _ID),
+    Column("changed_by", Text, nullable=False),
+    Column("changed_at", _TS, nullable=False),
+    PrimaryKeyConstraint("holder", "version", name="contact_pk"),
+)
+
+contact_current = Table(
+    "contact_current",
+    metadata,
+    Column("holder", String(80), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("email", Text),
+    Column("mobile", String(11)),
+    Column("roles", JSONB, nullable=False),
+    Column("inspector_id", _ID),
+    Index("contact_current_inspector", "inspector_id"),
+    Index("contact_current_node", "node"),
+)
+
+visit_team = Table(
+    "visit_team",
+    metadata,
+    Column("visit_id", _ID, primary_key=True),
+    Column("node", String(6), nullable=False),
+    Column("uscc", String(18), nullable=False),
+    Column("entity_name", Text, nullable=False),
+    Column("inspectors", JSONB, nullable=False),  # [{inspector_id, name}]
+    Column("due", Date, nullable=False),
+)
+
+audit_entry = audit_table(metadata)
+audit_checkpoint = checkpoint_table(metadata)
+outbox, inbox = bus_tables(metadata)
+
+TABLES = [t.name for t in metadata.sorted_tables]
+APPEND_ONLY = ("notification", "delivery", "inbox_read", "contact", "audit_entry", "audit_checkpoint")

@@ -1,0 +1,236 @@
+"""The repository the use cases speak to, and its SQLAlchemy implementation (the fake in tests/fakes.py passes the
+same contract suite, tests/integration/test_repository_contract.py)."""
+
+from __future__ import annotations
+
+import abc
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.orm import Session
+
+from notification.adapters.orm import contact, contact_current, delivery, inbox_read, notification, pending, visit_team
+from notification.domain.model import SENT_CHANNELS, Contact, Notification, State
+
+NO_ADDRESS = "未登记联系方式（e-mail 或手机号码），或本部署未配置相应渠道，无法发送"
+
+
+class NotificationRepository(abc.ABC):
+    @abc.abstractmethod
+    def add(self, notifications: list[Notification], due: datetime) -> int:
+        """Keep the notifications not kept before (by event, recipient and channel); queue the new e-mail and SMS
+        ones at `due`, and record those without an address as failed at once. How many were new."""
+
+    @abc.abstractmethod
+    def contact(self, holder: str) -> Contact | None: ...
+
+    @abc.abstractmethod
+    def contacts_of_inspector(self, inspector_id: str) -> list[Contact]: ...
+
+    @abc.abstractmethod
+    def contacts_with_role(self, node: str, role: str) -> list[Contact]: ...
+
+    @abc.abstractmethod
+    def put_contact(self, found: Contact, changed_by: str, at: datetime) -> int:
+        """A new version of the holder's contact details (history kept); its version."""
+
+    @abc.abstractmethod
+    def keep_visit(self, visit_id: str, node: str, uscc: str, name: str, team: list[dict[str, str]], due: Any) -> None:
+        """A visit's team as inspection last announced it."""
+
+    @abc.abstractmethod
+    def visit(self, visit_id: str) -> dict[str, Any] | None: ...
+
+    @abc.abstractmethod
+    def inbox(self, recipients: list[str], reader: str, limit: int, unread_only: bool) -> list[dict[str, Any]]:
+        """The inbox notifications of `recipients`, newest first, each with whether `reader` has read it."""
+
+    @abc.abstractmethod
+    def unread(self, recipients: list[str], reader: str) -> int: ...
+
+    @abc.abstractmethod
+    def mark_read(self, notification_id: str, recipients: list[str], reader: str, at: datetime) -> bool | None:
+        """Record that `reader` read it (once; a new row, never an update): True when recorded now, False when read
+        before, None when it is not in these recipients' inbox."""
+
+    @abc.abstractmethod
+    def failed(self, prefix: str, limit: int) -> list[dict[str, Any]]:
+        """Notifications of the subtree whose codes start with `prefix` that failed for good, newest first, with
+        the last error."""
+
+
+class SqlNotificationRepository(NotificationRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, notifications: list[Notification], due: datetime) -> int:
+        if not notifications:
+            return 0
+        rows = [
+            {**n.__dict__, "channel": str(n.channel)}
+            for n in {n.id: n for n in notifications}.values()  # one per id, in case a rule named someone twice
+        ]
+        new = set(
+            self.session.execute(
+                pg_insert(notification).values(rows).on_conflict_do_nothing().returning(notification.c.id)
+            ).scalars()
+        )
+        kept = [n for n in notifications if n.id in new]
+        queued = [n for n in kept if n.channel in SENT_CHANNELS and n.address]
+        if queued:
+            self.session.execute(
+                insert(pending),
+                [
+                    {
+                        "notification_id": n.id,
+                        "channel": str(n.channel),
+                        "node": n.node,
+                        "attempts": 0,
+                        "due_at": due,
+                        "created_at": n.created_at,
+                    }
+                    for n in queued
+                ],
+            )
+        unreachable = [n for n in kept if n.channel in SENT_CHANNELS and not n.address]
+        if unreachable:
+            self.session.execute(
+                insert(delivery),
+                [
+                    {
+                        "notification_id": n.id,
+                        "attempt": 0,
+                        "state": str(State.FAILED),
+                        "error": NO_ADDRESS,
+                        "at": n.created_at,
+                    }
+                    for n in unreachable
+                ],
+            )
+        return len(kept)
+
+    def contact(self, holder: str) -> Contact | None:
+        row = self.session.execute(select(contact_current).where(contact_current.c.holder == holder)).first()
+        return _contact(row) if row else None
+
+    def contacts_of_inspector(self, inspector_id: str) -> list[Contact]:
+        query = select(contact_current).where(contact_current.c.inspector_id == inspector_id)
+        return [_contact(r) for r in self.session.execute(query.order_by(contact_current.c.holder))]
+
+    def contacts_with_role(self, node: str, role: str) -> list[Contact]:
+        query = select(contact_current).where(contact_current.c.node == node, contact_current.c.roles.contains([role]))
+        return [_contact(r) for r in self.session.execute(query.order_by(contact_current.c.holder))]
+
+    def put_contact(self, found: Contact, changed_by: str, at: datetime) -> int:
+        locked = self.session.execute(
+            select(contact_current.c.version).where(contact_current.c.holder == found.holder).with_for_update()
+        ).scalar()
+        version = (locked or 0) + 1
+        values = {
+            "holder": found.holder,
+            "node": found.node,
+            "email": found.email,
+            "mobile": found.mobile,
+            "roles": list(found.roles),
+            "inspector_id": found.inspector_id,
+            "version": version,
+        }
+        self.session.execute(insert(contact).values(**values, changed_by=changed_by, changed_at=at))
+        upsert = pg_insert(contact_current).values(**values)
+        self.session.execute(
+            upsert.on_conflict_do_update(index_elements=["holder"], set_={k: upsert.excluded[k] for k in values})
+        )
+        return version
+
+    def keep_visit(self, visit_id: str, node: str, uscc: str, name: str, team: list[dict[str, str]], due: Any) -> None:
+        values = {"visit_id": visit_id, "node": node, "uscc": uscc, "entity_name": name, "inspectors": team, "due": due}
+        upsert = pg_insert(visit_team).values(**values)
+        self.session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["visit_id"], set_={"inspectors": upsert.excluded.inspectors, "due": upsert.excluded.due}
+            )
+        )
+
+    def visit(self, visit_id: str) -> dict[str, Any] | None:
+        row = self.session.execute(select(visit_team).where(visit_team.c.visit_id == visit_id)).first()
+        return dict(row._mapping) if row else None
+
+    def _read_by(self, reader: str) -> Any:
+        return exists().where(
+            and_(inbox_read.c.notification_id == notification.c.id, inbox_read.c.account_id == reader)
+        )
+
+    def inbox(self, recipients: list[str], reader: str, limit: int, unread_only: bool) -> list[dict[str, Any]]:
+        n = notification.c
+        read = self._read_by(reader)
+        query = select(
+            n.id,
+            n.kind,
+            n.subject,
+            n.body,
+            n.node,
+            n.created_at,
+            n.template_id,
+            n.template_version,
+            n.seed_section,
+            read.label("read"),
+        )
+        query = query.where(n.channel == "inbox", n.recipient.in_(recipients))
+        if unread_only:
+            query = query.where(~read)
+        rows = self.session.execute(query.order_by(n.created_at.desc(), n.id).limit(limit))
+        return [dict(r._mapping) for r in rows]
+
+    def unread(self, recipients: list[str], reader: str) -> int:
+        n = notification.c
+        query = select(func.count()).where(n.channel == "inbox", n.recipient.in_(recipients), ~self._read_by(reader))
+        return int(self.session.execute(query).scalar_one())
+
+    def mark_read(self, notification_id: str, recipients: list[str], reader: str, at: datetime) -> bool | None:
+        n = notification.c
+        mine = self.session.execute(
+            select(n.id).where(n.id == notification_id, n.channel == "inbox", n.recipient.in_(recipients))
+        ).first()
+        if mine is None:
+            return None
+        added = self.session.execute(
+            pg_insert(inbox_read)
+            .values(notification_id=notification_id, account_id=reader, read_at=at)
+            .on_conflict_do_nothing()
+            .returning(inbox_read.c.notification_id)
+        ).first()
+        return added is not None
+
+    def failed(self, prefix: str, limit: int) -> list[dict[str, Any]]:
+        n, d = notification.c, delivery.c
+        query = (
+            select(
+                n.id,
+                n.kind,
+                n.node,
+                n.recipient,
+                n.channel,
+                n.template_id,
+                n.template_version,
+                n.created_at,
+                d.attempt,
+                d.error,
+                d.at.label("failed_at"),
+            )
+            .join(delivery, d.notification_id == n.id)
+            .where(d.state == str(State.FAILED), n.node.startswith(prefix, autoescape=True))
+            .order_by(d.at.desc(), n.id)
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in self.session.execute(query)]
+
+
+def _contact(row: Any) -> Contact:
+    return Contact(row.holder, row.node, row.email, row.mobile, tuple(row.roles), row.inspector_id, row.version)
+
+
+def drop_pending(session: Any, ids: list[str]) -> None:
+    """Remove delivered or given-up notifications from the outbox (a projection, not history)."""
+    session.execute(delete(pending).where(pending.c.notification_id.in_(ids)))

@@ -1,0 +1,27 @@
+"""The notification service's refusals: each with its stable code for programs, its Chinese message for people
+(defined once, here) and its HTTP status."""
+
+from __future__ import annotations
+
+from hrss.contracts import PlatformError
+from hrss.contracts.errors import FieldError, InvalidRecord
+
+
+class NotificationNotFound(PlatformError):
+    status = 404
+    code = "notification.not_found"
+    template = "收件箱中没有这条通知：{notification_id}"
+
+
+class NoStaffAccount(PlatformError):
+    status = 403
+    code = "notification.staff_only"
+    template = "只有人员账号有收件箱和联系方式"
+
+
+def invalid(field: str, code: str, message: str) -> InvalidRecord:
+    """400 naming the one wrong field."""
+    return InvalidRecord([FieldError(field, code, message)])
+
+
+__all__ = ["FieldError", "InvalidRecord", "NoStaffAccount", "NotificationNotFound", "invalid"]

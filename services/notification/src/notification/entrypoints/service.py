@@ -1,0 +1,147 @@
+"""The notification service: the events of draw, inspection and identity become notifications (consumed exactly
+once), kept per recipient and channel and sent by the sender (entrypoints/sender.py); the inbox, the contact
+directory and the failed deliveries over HTTP."""
+
+from __future__ import annotations
+
+from werkzeug.wrappers import Request, Response
+
+from hrss.auth import Action
+from hrss.auth.roles import ADMIN_ROLES
+from hrss.bus.checkpoints import AuditCheckpoints
+from hrss.bus.consumer import Received, consume
+from hrss.contracts.events.draw import AssignmentDispatched, TeamChanged
+from hrss.contracts.events.identity import EnrolmentReset
+from hrss.contracts.events.inspection import (
+    NoticeIssued,
+    Overdue,
+    ResultApproved,
+    ResultReturned,
+    ResultSubmitted,
+    VisitExtended,
+    VisitOpened,
+)
+from hrss.contracts.uscc import check_uscc
+from hrss.db import Database, UnitOfWork
+from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, parse, read_http, write_http
+from notification import views
+from notification.adapters.orm import metadata
+from notification.bootstrap import bootstrap
+from notification.domain.errors import invalid
+from notification.entrypoints.openapi import OPENAPI
+from notification.entrypoints.schemas import ContactBody, EntityContactBody
+from notification.service_layer import handlers
+from notification.service_layer.commands import KeepEntityContact, KeepMyContact, MarkRead
+from notification.service_layer.components import Components
+from notification.service_layer.context import Context
+
+
+class NotificationService(HttpService, AuditCheckpoints):
+    name = "notification"
+    context = Context
+    object_type = "notification"
+
+    db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
+    wiring: Wiring[Components] = ComponentProvider(bootstrap)  # type: ignore[assignment]
+
+    # -- from draw, inspection and identity -------------------------------------------------------
+
+    @consume(AssignmentDispatched)
+    def receive_assignment(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(TeamChanged)
+    def receive_team_change(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(VisitOpened)
+    def receive_visit(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(VisitExtended)
+    def receive_visit_extended(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(NoticeIssued)
+    def receive_notice(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(ResultSubmitted)
+    def receive_submitted(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(ResultReturned)
+    def receive_returned(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(ResultApproved)
+    def receive_approved(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(Overdue)
+    def receive_overdue(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(EnrolmentReset)
+    def receive_reset(self, event: Received) -> None:
+        self._receive(event)
+
+    def _receive(self, event: Received) -> None:
+        handlers.handle_event(event.payload, str(event.envelope.event_id), self._as_service())
+
+    # -- people: the inbox and their contact ------------------------------------------------------
+
+    @read_http("GET", "/inbox")
+    def get_inbox(self, request: Request) -> Response:
+        return json_response(views.inbox(self._reader(request), request.args))
+
+    @read_http("GET", "/inbox/unread-count")
+    def get_unread(self, request: Request) -> Response:
+        return json_response(views.unread_count(self._reader(request)))
+
+    @write_http("POST", "/inbox/<notification_id>/read")
+    def read(self, request: Request, notification_id: str) -> Response:
+        key = check_id(notification_id, "notification_id")
+        return self._write(request, "notification.read", key, lambda ctx: handlers.handle(MarkRead(key), ctx))
+
+    @read_http("GET", "/contacts/me")
+    def get_my_contact(self, request: Request) -> Response:
+        return json_response(views.my_contact(self._reader(request)))
+
+    @write_http("PUT", "/contacts/me")
+    def put_my_contact(self, request: Request) -> Response:
+        def run(ctx: Context) -> object:
+            body = parse(ContactBody, request.get_data())
+            return handlers.handle(KeepMyContact(body.email, body.mobile), ctx)
+
+        return self._write(request, "contact.keep", "me", run, object_type="contact")
+
+    @write_http("PUT", "/entities/<uscc>/contact")
+    def put_entity_contact(self, request: Request, uscc: str) -> Response:
+        def run(ctx: Context) -> object:
+            body = parse(EntityContactBody, request.get_data())
+            try:
+                code = check_uscc(uscc)
+            except ValueError:
+                raise invalid("uscc", "request.invalid_uscc", "uscc 不是有效的统一社会信用代码") from None
+            return handlers.handle(KeepEntityContact(code, body.node, body.email, body.mobile), ctx)
+
+        return self._write(request, "contact.keep", uscc[:18], run, object_type="contact")
+
+    # -- administrators ---------------------------------------------------------------------------
+
+    @read_http("GET", "/deliveries/failed")
+    def get_failed(self, request: Request) -> Response:
+        ctx = self._reader(request)
+        node = views.check_node(request.args.get("node")) or ctx.principal.node
+        ctx.authorize(node, ADMIN_ROLES, Action.READ)
+        return json_response(views.failed(ctx, node, request.args))
+
+    @read_http("GET", "/templates")
+    def get_templates(self, request: Request) -> Response:
+        self._reader(request)
+        return json_response(views.templates())
+
+    @read_http("GET", "/openapi.json")
+    def openapi(self, request: Request) -> Response:
+        return json_response(OPENAPI)

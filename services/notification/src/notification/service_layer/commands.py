@@ -1,0 +1,41 @@
+"""What the notification service is asked to do, in the imperative. The events it consumes become `Notify`;
+people keep their own contact details and mark what they read; administrators keep an entity's contact."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+
+@dataclass(frozen=True)
+class Notify:
+    """Tell the people an event concerns, once (by event, recipient and channel)."""
+
+    event: BaseModel
+    event_id: str
+
+
+@dataclass(frozen=True)
+class KeepMyContact:
+    """A staff member's own e-mail address and mobile number (a new version; the old ones stay in history)."""
+
+    email: str | None
+    mobile: str | None
+
+
+@dataclass(frozen=True)
+class KeepEntityContact:
+    """Where an entity receives its prior notices, kept by an administrator of the node that inspects it."""
+
+    uscc: str
+    node: str
+    email: str | None
+    mobile: str | None
+
+
+@dataclass(frozen=True)
+class MarkRead:
+    """The caller read one notification of their inbox (a new row; nothing is updated)."""
+
+    notification_id: str

@@ -1,0 +1,200 @@
+"""In-memory stand-ins for the notification repository, the sender's queue and a channel, for tests in
+milliseconds. The repository and the queue behave as the SQL ones do (tests/integration/test_repository_contract.py
+runs both), sharing one store as the SQL ones share the database."""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timedelta
+from typing import Any
+
+from notification.adapters.channels import Transport
+from notification.adapters.queue import DeliveryQueue
+from notification.adapters.repository import NO_ADDRESS, NotificationRepository
+from notification.domain.model import SENT_CHANNELS, Channel, Contact, DeliveryError, Notification, Outgoing, State
+
+
+class FakeNotificationRepository(NotificationRepository):
+    def __init__(self) -> None:
+        self.notifications: dict[str, Notification] = {}
+        self.deliveries: list[tuple[str, int, str, str | None, datetime]] = []  # (id, attempt, state, error, at)
+        self.pending: dict[str, dict[str, Any]] = {}
+        self.reads: dict[tuple[str, str], datetime] = {}
+        self.contacts: dict[str, list[Contact]] = {}
+        self.teams: dict[str, dict[str, Any]] = {}
+
+    def add(self, notifications: list[Notification], due: datetime) -> int:
+        keys = {(n.event_id, n.recipient, n.channel) for n in self.notifications.values()}
+        new = 0
+        for n in notifications:
+            if n.id in self.notifications or (n.event_id, n.recipient, n.channel) in keys:
+                continue
+            self.notifications[n.id] = n
+            keys.add((n.event_id, n.recipient, n.channel))
+            new += 1
+            if n.channel in SENT_CHANNELS and n.address:
+                self.pending[n.id] = {"channel": n.channel, "attempts": 0, "due_at": due, "created_at": n.created_at}
+            elif n.channel in SENT_CHANNELS:
+                self.deliveries.append((n.id, 0, str(State.FAILED), NO_ADDRESS, n.created_at))
+        return new
+
+    def contact(self, holder: str) -> Contact | None:
+        found = self.contacts.get(holder)
+        return found[-1] if found else None
+
+    def contacts_of_inspector(self, inspector_id: str) -> list[Contact]:
+        return [v[-1] for k, v in sorted(self.contacts.items()) if v[-1].inspector_id == inspector_id]
+
+    def contacts_with_role(self, node: str, role: str) -> list[Contact]:
+        return [v[-1] for k, v in sorted(self.contacts.items()) if v[-1].node == node and role in v[-1].roles]
+
+    def put_contact(self, found: Contact, changed_by: str, at: datetime) -> int:
+        versions = self.contacts.setdefault(found.holder, [])
+        kept = Contact(
+            found.holder,
+            found.node,
+            found.email,
+            found.mobile,
+            tuple(found.roles),
+            found.inspector_id,
+            len(versions) + 1,
+        )
+        versions.append(kept)
+        return kept.version
+
+    def keep_visit(self, visit_id: str, node: str, uscc: str, name: str, team: list[dict[str, str]], due: Any) -> None:
+        known = self.teams.get(visit_id)
+        self.teams[visit_id] = {
+            "visit_id": visit_id,
+            "node": node,
+            "uscc": known["uscc"] if known else uscc,
+            "entity_name": known["entity_name"] if known else name,
+            "inspectors": copy.deepcopy(team),
+            "due": due,
+        }
+
+    def visit(self, visit_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.teams.get(visit_id))
+
+    def _mine(self, recipients: list[str]) -> list[Notification]:
+        found = [n for n in self.notifications.values() if n.channel is Channel.INBOX and n.recipient in recipients]
+        return sorted(sorted(found, key=lambda n: n.id), key=lambda n: n.created_at, reverse=True)
+
+    def inbox(self, recipients: list[str], reader: str, limit: int, unread_only: bool) -> list[dict[str, Any]]:
+        rows = [
+            {
+                "id": n.id,
+                "kind": n.kind,
+                "subject": n.subject,
+                "body": n.body,
+                "node": n.node,
+                "created_at": n.created_at,
+                "template_id": n.template_id,
+                "template_version": n.template_version,
+                "seed_section": n.seed_section,
+                "read": (n.id, reader) in self.reads,
+            }
+            for n in self._mine(recipients)
+        ]
+        return [r for r in rows if not (unread_only and r["read"])][:limit]
+
+    def unread(self, recipients: list[str], reader: str) -> int:
+        return sum(1 for n in self._mine(recipients) if (n.id, reader) not in self.reads)
+
+    def mark_read(self, notification_id: str, recipients: list[str], reader: str, at: datetime) -> bool | None:
+        if notification_id not in {n.id for n in self._mine(recipients)}:
+            return None
+        if (notification_id, reader) in self.reads:
+            return False
+        self.reads[(notification_id, reader)] = at
+        return True
+
+    def failed(self, prefix: str, limit: int) -> list[dict[str, Any]]:
+        rows = []
+        for nid, attempt, state, error, at in self.deliveries:
+            n = self.notifications[nid]
+            if state == State.FAILED and n.node.startswith(prefix):
+                rows.append(
+                    {
+                        "id": n.id,
+                        "kind": n.kind,
+                        "node": n.node,
+                        "recipient": n.recipient,
+                        "channel": str(n.channel),
+                        "template_id": n.template_id,
+                        "template_version": n.template_version,
+                        "created_at": n.created_at,
+                        "attempt": attempt,
+                        "error": error,
+                        "failed_at": at,
+                    }
+                )
+        return sorted(sorted(rows, key=lambda r: r["id"]), key=lambda r: r["failed_at"], reverse=True)[:limit]
+
+    def states(self, notification_id: str) -> list[str]:
+        """The delivery steps of one notification, in order (for tests)."""
+        return [state for nid, _, state, _, _ in self.deliveries if nid == notification_id]
+
+
+class FakeDeliveryQueue(DeliveryQueue):
+    """The sender's queue over a fake repository's store."""
+
+    def __init__(self, store: FakeNotificationRepository) -> None:
+        self.store = store
+
+    def claim(self, channel: Channel, limit: int, now: datetime, lease: timedelta) -> list[Outgoing]:
+        due = sorted(
+            (p["due_at"], nid)
+            for nid, p in self.store.pending.items()
+            if p["channel"] == channel and p["due_at"] <= now
+        )[:limit]
+        claimed = []
+        for _, nid in due:
+            p = self.store.pending[nid]
+            p["attempts"] += 1
+            p["due_at"] = now + lease
+            self.store.deliveries.append((nid, p["attempts"], str(State.SENDING), None, now))
+            n = self.store.notifications[nid]
+            assert n.address is not None
+            claimed.append(Outgoing(nid, channel, n.node, n.address, n.subject, n.body, p["attempts"], n.created_at))
+        return claimed
+
+    def sent(self, claimed: list[Outgoing], now: datetime) -> None:
+        for c in claimed:
+            self.store.deliveries.append((c.notification_id, c.attempt, str(State.SENT), None, now))
+            self.store.pending.pop(c.notification_id, None)
+
+    def retry(self, claimed: Outgoing, error: str, due: datetime, now: datetime) -> None:
+        self.store.deliveries.append((claimed.notification_id, claimed.attempt, str(State.RETRY), error[:2000], now))
+        self.store.pending[claimed.notification_id]["due_at"] = due
+
+    def fail(self, claimed: Outgoing, error: str, now: datetime) -> None:
+        self.store.deliveries.append((claimed.notification_id, claimed.attempt, str(State.FAILED), error[:2000], now))
+        self.store.pending.pop(claimed.notification_id, None)
+
+    def oldest(self, channel: Channel) -> datetime | None:
+        found = [p["created_at"] for p in self.store.pending.values() if p["channel"] == channel]
+        return min(found) if found else None
+
+
+class FakeTransport(Transport):
+    """A channel that keeps what it was given; `down` makes it fail (transiently), `refuse` permanently."""
+
+    def __init__(self) -> None:
+        self.received: list[Outgoing] = []
+        self.down = False
+        self.refuse: set[str] = set()
+
+    def send(self, message: Outgoing) -> None:
+        if self.down:
+            raise DeliveryError("连接被拒绝")
+        if message.address in self.refuse:
+            raise DeliveryError("收件人不存在", permanent=True)
+        self.received.append(message)
+
+    def close(self) -> None:
+        pass
+
+
+def repository_for(repo: FakeNotificationRepository) -> Any:
+    return lambda uow: repo
