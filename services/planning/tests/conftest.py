@@ -18,7 +18,7 @@ FACT_TOPICS = (
     "draw.draw_completed",
     "draw.draw_voided",
     "inspection.visit_status_changed",
-    "inspection.result_published",
+    "publication.result_confirmed",
     "inspection.overdue",
 )
 

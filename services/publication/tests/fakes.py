@@ -4,10 +4,11 @@ the SQL one does (tests/integration/test_repository_contract.py runs both)."""
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from publication.adapters.repository import PublicationRepository
+from publication.domain.deadlines import TaskDeadline
 from publication.domain.records import Kind, Receipt, RecordVersion
 
 
@@ -22,12 +23,17 @@ class FakePublicationRepository(PublicationRepository):
         self.records_kept: list[RecordVersion] = []
         self.receipts_kept: list[Receipt] = []
         self.withheld_rows: dict[str, dict[str, Any]] = {}
+        self.approved_nodes: dict[str, str] = {}
+        self.deadlines: dict[str, TaskDeadline] = {}
+        self.confirmations: dict[str, dict[str, Any]] = {}
+        self.missed_rows: dict[tuple[str, str], dict[str, Any]] = {}
 
     def add_approved(self, result_id: str, version: int, node: str, payload: dict[str, Any], event_id: str,
                      at: datetime) -> bool:  # fmt: skip
         if (result_id, version) in self.approved_rows:
             return False
         self.approved_rows[(result_id, version)] = copy.deepcopy(payload)
+        self.approved_nodes[result_id] = node
         return True
 
     def approved(self, result_id: str) -> dict[str, Any] | None:
@@ -99,6 +105,55 @@ class FakePublicationRepository(PublicationRepository):
     def withheld(self, node_prefix: str) -> list[dict[str, Any]]:
         rows = [dict(r) for r in self.withheld_rows.values() if r["node"].startswith(node_prefix)]
         return sorted(sorted(rows, key=lambda r: r["result_id"]), key=lambda r: r["withheld_at"], reverse=True)
+
+    def add_task_deadline(self, deadline: TaskDeadline, event_id: str, at: datetime) -> bool:
+        if deadline.task_id in self.deadlines:
+            return False
+        self.deadlines[deadline.task_id] = deadline
+        return True
+
+    def task_deadlines(self, task_ids: list[str]) -> list[TaskDeadline]:
+        return [self.deadlines[t] for t in sorted(set(task_ids)) if t in self.deadlines]
+
+    def add_confirmation(self, confirmation: dict[str, Any]) -> bool:
+        if confirmation["result_id"] in self.confirmations:
+            return False
+        self.confirmations[confirmation["result_id"]] = copy.deepcopy(confirmation)
+        return True
+
+    def confirmation(self, result_id: str) -> dict[str, Any] | None:
+        return copy.deepcopy(self.confirmations.get(result_id))
+
+    def deadline_rows(self, node_prefixes: tuple[str, ...]) -> list[dict[str, Any]]:
+        latest: dict[str, dict[str, Any]] = {}
+        for (result_id, _version), payload in sorted(self.approved_rows.items()):
+            latest[result_id] = payload
+        rows = []
+        for result_id, payload in latest.items():
+            node = self.approved_nodes[result_id]
+            if not any(node.startswith(p) for p in node_prefixes):
+                continue
+            for task_id in {str(t) for t in payload["task_ids"]}:
+                d = self.deadlines.get(task_id)
+                if d is None:
+                    continue
+                confirmed = self.confirmations.get(result_id)
+                rows.append({
+                    "task_id": task_id, "result_id": result_id, "node": node,
+                    "completed_on": d.completed_on, "due": d.due, "provisional": d.provisional,
+                    "confirmed_at": confirmed["confirmed_at"] if confirmed else None,
+                })  # fmt: skip
+        return sorted(rows, key=lambda r: (r["due"], r["task_id"], r["result_id"]))
+
+    def flag_missed(self, task_id: str, result_id: str, node: str, due: date, detected_on: date,
+                    at: datetime) -> bool:  # fmt: skip
+        if (task_id, result_id) in self.missed_rows:
+            return False
+        self.missed_rows[(task_id, result_id)] = {"node": node, "due": due, "detected_on": detected_on}
+        return True
+
+    def missed(self) -> set[tuple[str, str]]:
+        return set(self.missed_rows)
 
     def _latest(self, keep: Any) -> list[RecordVersion]:
         latest: dict[tuple[str, str], RecordVersion] = {}

@@ -24,6 +24,7 @@ from hrss.contracts.events.planning import (
     PlanState,
     RatioSpec,
     ScopeSpec,
+    TaskCompleted,
     TaskItemSpec,
     TaskPublished,
     TaskState,
@@ -41,6 +42,7 @@ TOPICS = [
     registry.contract_of(ResultApproved).topic_for(COUNTY_B),
     registry.contract_of(ResultPublished).topic_for(None),
     registry.contract_of(TaskPublished).topic_for(None),
+    registry.contract_of(TaskCompleted).topic_for(None),
     registry.contract_of(PlanPublished).topic_for(None),
     registry.contract_of(EntityChanged).topic_for(None),
 ]
@@ -75,6 +77,13 @@ def task_published(title: str = "劳动用工专项", node: str = PROVINCE) -> T
     return TaskPublished(
         task=task_state(title, node), from_status="draft", to_status="published",
         actor=Acting(user_id=f"planner@{node}", node=node), at=NOW, reason=None,
+    )  # fmt: skip
+
+
+def task_completed(at: datetime = NOW, title: str = "劳动用工专项", node: str = PROVINCE) -> TaskCompleted:
+    return TaskCompleted(
+        task=task_state(title, node), from_status="in_progress", to_status="completed",
+        actor=Acting(user_id="planning", node=node), at=at, reason="全部检查对象已办结",
     )  # fmt: skip
 
 

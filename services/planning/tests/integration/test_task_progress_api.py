@@ -14,7 +14,8 @@ from pydantic import BaseModel
 from hrss.bus.broker import Message
 from hrss.contracts import Producer, registry, utcnow
 from hrss.contracts.events.draw import DrawCompleted
-from hrss.contracts.events.inspection import Overdue, ResultPublished, VisitStatusChanged
+from hrss.contracts.events.inspection import Overdue, VisitStatusChanged
+from hrss.contracts.events.publication import Receipt, ResultConfirmed
 
 pytestmark = pytest.mark.integration
 
@@ -56,7 +57,8 @@ class Events:
         self.send(step, str(visit_id), "inspection", node)
 
     def published(self, visit_id: uuid.UUID, node: str, task_id: str, public: bool = True) -> None:
-        record = ResultPublished(
+        receipt = Receipt(seq=1, previous_sha256="0" * 64, receipt_sha256="ef" * 32) if public else None
+        record = ResultConfirmed(
             result_id=uuid.uuid4(),
             visit_id=visit_id,
             node=node,
@@ -64,9 +66,12 @@ class Events:
             public=public,
             withheld_reason=None if public else "涉及国家秘密，依法不予公开",
             content_sha256="ab" * 32,
-            published_at=utcnow(),
+            record_version=1 if public else None,
+            receipt=receipt,
+            on_time=True,
+            confirmed_at=utcnow(),
         )
-        self.send(record, str(record.result_id), "inspection", node)
+        self.send(record, str(record.result_id), "publication", node)
 
 
 def frozen_unified_task(

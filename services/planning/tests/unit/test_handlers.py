@@ -20,7 +20,8 @@ from planning_testkit import COUNTY, PROVINCE, principal
 from hrss.auth import Principal
 from hrss.contracts import Node, PlatformError
 from hrss.contracts.events.draw import DrawCompleted, DrawVoided
-from hrss.contracts.events.inspection import ResultPublished, VisitStatusChanged
+from hrss.contracts.events.inspection import VisitStatusChanged
+from hrss.contracts.events.publication import ResultConfirmed
 from hrss.contracts.events.registry import CheckItemChanged
 from hrss.testing import seeds
 from hrss.testing.fakes import FakeUnitOfWork
@@ -275,14 +276,15 @@ def test_a_visit_started_approved_and_published_takes_its_task_to_results_publis
     assert step("started") == [(task, "in_progress")]
     assert step("submitted") == []
     assert step("approved") == [(task, "completed")]
-    published = ResultPublished(
+    published = ResultConfirmed(
         result_id=uuid.uuid4(),
         visit_id=visit,
         node=COUNTY,
         task_ids=[uuid.UUID(task)],
         public=True,
         content_sha256="cd" * 32,
-        published_at=NOW,
+        on_time=True,
+        confirmed_at=NOW,
     )
     assert handle_event(published, service, str(uuid.uuid4())) == [(task, "results_published")]
     assert world.repo.task_status(task) is TaskStatus.RESULTS_PUBLISHED

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from publication.adapters.repository import PublicationRepository, SqlPublicationRepository
+from publication.domain.deadlines import TaskDeadline
 from publication.domain.records import Kind, Receipt, RecordVersion, content_sha256, next_receipt
 from publication_fakes import FakePublicationRepository
 from publication_testkit import COUNTY_A, COUNTY_B, PROVINCE, migrate, uscc
@@ -199,3 +200,60 @@ def test_the_results_naming_a_task_are_found_by_it(repo: PublicationRepository) 
     assert repo.results_naming_task(an_id()) == []
     repo.lock_task(task)  # held until the transaction ends; taking it again in it does not block
     repo.lock_task(task)
+
+
+def test_a_task_deadline_is_kept_once_and_answered_for_the_completed_tasks(repo: PublicationRepository) -> None:
+    task, other = an_id(), an_id()
+    first = TaskDeadline(task, PROVINCE, date(2026, 6, 1), date(2026, 6, 30), False)
+    assert repo.task_deadlines([task]) == [] and repo.task_deadlines([]) == []
+    assert repo.add_task_deadline(first, an_id(), AT) is True
+    later = TaskDeadline(task, PROVINCE, date(2026, 6, 8), date(2026, 7, 7), False)
+    assert repo.add_task_deadline(later, an_id(), AT) is False  # the first completion counts
+    assert repo.task_deadlines([task, other]) == [first]
+
+
+def confirmation(result_id: str, node: str = COUNTY_A, **values: Any) -> dict[str, Any]:
+    return {
+        "result_id": result_id, "visit_id": an_id(), "node": node, "task_ids": [], "public": True, "receipt_seq": 1,
+        "content_sha256": "ab" * 32, "due": None, "on_time": True, "confirmed_at": AT, "event_id": an_id(), **values,
+    }  # fmt: skip
+
+
+def test_a_confirmation_is_kept_once(repo: PublicationRepository) -> None:
+    result = an_id()
+    assert repo.confirmation(result) is None
+    first = confirmation(result, due=date(2026, 6, 30))
+    assert repo.add_confirmation(first) is True
+    assert repo.add_confirmation(confirmation(result, public=False, receipt_seq=None)) is False
+    assert repo.confirmation(result) == first
+
+
+def test_deadline_rows_pair_completed_tasks_with_the_results_naming_them_in_the_subtree(
+    repo: PublicationRepository,
+) -> None:
+    task, open_task = an_id(), an_id()
+    met, waiting, elsewhere, unfinished = an_id(), an_id(), an_id(), an_id()
+    repo.add_task_deadline(TaskDeadline(task, PROVINCE, date(2026, 6, 1), date(2026, 6, 30), True), an_id(), AT)
+    repo.add_approved(met, 1, COUNTY_A, {"task_ids": [task]}, an_id(), AT)
+    repo.add_approved(met, 2, COUNTY_A, {"task_ids": [task]}, an_id(), AT)  # one row per result, not per version
+    repo.add_approved(waiting, 1, COUNTY_A, {"task_ids": [open_task, task]}, an_id(), AT)
+    repo.add_approved(elsewhere, 1, COUNTY_B, {"task_ids": [task]}, an_id(), AT)
+    repo.add_approved(unfinished, 1, COUNTY_A, {"task_ids": [open_task]}, an_id(), AT)
+    repo.add_confirmation(confirmation(met, confirmed_at=AT + timedelta(days=3)))
+    rows = repo.deadline_rows(("330102",))
+    assert sorted((r["result_id"], r["confirmed_at"]) for r in rows) == sorted(
+        [(met, AT + timedelta(days=3)), (waiting, None)]
+    )
+    assert {(r["task_id"], r["node"], r["completed_on"], r["due"], r["provisional"]) for r in rows} == {
+        (task, COUNTY_A, date(2026, 6, 1), date(2026, 6, 30), True)
+    }
+    assert {r["result_id"] for r in repo.deadline_rows(("3301",))} == {met, waiting, elsewhere}
+    assert repo.deadline_rows(("3302",)) == [] and repo.deadline_rows(()) == []
+
+
+def test_a_missed_deadline_is_recorded_once(repo: PublicationRepository) -> None:
+    task, result = an_id(), an_id()
+    assert repo.missed() == set()
+    assert repo.flag_missed(task, result, COUNTY_A, date(2026, 6, 30), date(2026, 7, 1), AT) is True
+    assert repo.flag_missed(task, result, COUNTY_A, date(2026, 6, 30), date(2026, 7, 2), AT) is False
+    assert repo.missed() == {(task, result)}

@@ -9,10 +9,8 @@ from typing import Any
 
 import pytest
 from publication.domain.records import verify_chain
-from publication.service_layer.components import Components
-from publication.service_layer.context import Context
-from publication.service_layer.handlers import COMMAND_HANDLERS, EVENT_COMMANDS, handle_event, note_entities
-from publication_fakes import FakePublicationRepository, repository_for
+from publication.service_layer.handlers import COMMAND_HANDLERS, EVENT_COMMANDS, note_entities
+from publication_harness import Publication
 from publication_testkit import (
     BODY,
     COUNTY_A,
@@ -30,40 +28,6 @@ from publication_testkit import (
     uscc,
 )
 
-from hrss.audit import AuditRecord
-from hrss.auth import Principal
-from hrss.contracts import Envelope
-from hrss.testing.fakes import FakeUnitOfWork
-
-
-class Publication:
-    """The use cases over fakes, one committed fake unit of work per event, as the consumers run them: a
-    province process with 330106 delegated to its own deployment."""
-
-    def __init__(self, nodes: tuple[str, ...] = (PROVINCE,), delegated: tuple[str, ...] = (COUNTY_B,)) -> None:
-        self.repo = FakePublicationRepository()
-        self.nodes = nodes
-        self.components = Components(
-            bodies={COUNTY_A: BODY}, delegated=delegated, repository=repository_for(self.repo), clock=lambda: NOW
-        )
-        self.published: list[Envelope] = []
-        self.audited: list[AuditRecord] = []
-
-    def _run(self, work: Any) -> Any:
-        uow = FakeUnitOfWork(service="publication", nodes=self.nodes)
-        answer = work(Context(uow, self.components, Principal.for_service("publication", list(self.nodes)), "req-1"))
-        uow.commit()
-        self.published += uow.committed
-        self.audited += [record for _, record in uow.audited]
-        return answer
-
-    def receive(self, *payloads: Any) -> Any:
-        answers = [self._run(lambda ctx, p=p: handle_event(p, str(uuid.uuid4()), ctx)) for p in payloads]
-        return answers[-1]
-
-    def types(self) -> list[str]:
-        return [e.type for e in self.published]
-
 
 @pytest.fixture
 def s() -> Publication:
@@ -71,7 +35,7 @@ def s() -> Publication:
 
 
 def test_every_event_has_a_command_and_every_command_a_handler() -> None:
-    assert len(EVENT_COMMANDS) == 6 and len(COMMAND_HANDLERS) == 6
+    assert len(EVENT_COMMANDS) == 7 and len(COMMAND_HANDLERS) == 8
 
 
 def test_an_approved_result_is_public_once_its_node_publishes_it_with_body_items_and_category(s: Publication) -> None:
@@ -86,7 +50,7 @@ def test_an_approved_result_is_public_once_its_node_publishes_it_with_body_items
     assert c["inspected_on"] == "2026-05-06"
     assert c["inspectors"] == [f"ZJ{COUNTY_A}0001", f"ZJ{COUNTY_A}0002"]  # credential numbers only, no names
     assert "检查员1" not in str(c)
-    assert s.types() == ["publication.record_published"]
+    assert s.types() == ["publication.record_published", "publication.result_confirmed"]
     assert [(a.action, a.object_id) for a in s.audited] == [("publication.publish_result", str(result_id(1)))]
 
 
@@ -127,7 +91,7 @@ def test_a_withheld_result_is_recorded_with_its_reason_and_never_public(s: Publi
     assert s.repo.records_kept == [] and s.repo.receipts_kept == []
     [row] = s.repo.withheld(COUNTY_A)
     assert row["reason"] == "涉及国家秘密" and row["result_id"] == str(result_id(1))
-    assert s.types() == ["publication.result_withheld"]
+    assert s.types() == ["publication.result_withheld", "publication.result_confirmed"]
     assert [a.action for a in s.audited] == ["publication.withhold"]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from publication.domain.ratelimit import RateLimiter
-from publication.entrypoints.openapi import OPENAPI
+from publication.entrypoints.openapi import OPENAPI, STAFF
 
 
 def test_a_burst_is_allowed_then_the_caller_waits_and_others_do_not() -> None:
@@ -16,9 +16,11 @@ def test_a_burst_is_allowed_then_the_caller_waits_and_others_do_not() -> None:
     assert limiter.take("a") == 0
 
 
-def test_public_operations_need_no_token_and_the_withheld_list_does() -> None:
+def test_public_operations_need_no_token_and_the_staff_ones_do() -> None:
     for path, operations in OPENAPI["paths"].items():
         for operation in operations.values():
-            assert ("security" in operation and operation["security"] == []) or path in ("/withheld", "/openapi.json")
-    assert OPENAPI["paths"]["/withheld"]["get"]["security"] == [{"bearer": []}]
+            assert ("security" in operation and operation["security"] == []) or path in (*STAFF, "/openapi.json")
+    for path in STAFF:
+        for operation in OPENAPI["paths"][path].values():
+            assert operation["security"] == [{"bearer": []}]
     assert "429" in OPENAPI["paths"]["/results"]["get"]["responses"]

@@ -4,7 +4,7 @@
 - **completed** when every visit the task's draw dispatched exists and each visit of the task has an approved result
   or is closed with a recorded reason;
 - **results published** when every approved result of the task has a publication record (公示, or withheld where the
-  law says it must not be public), the inspecting node's `inspection.result_published`.
+  law says it must not be public), as the publication service confirms it (`publication.result_confirmed`).
 
 How many visits to expect: the draw's `draw.draw_completed` says how many entities it dispatched to each node. One
 visit covers every task an entity was drawn for (进一次门、查多项事), so a draw of a draw group dispatched

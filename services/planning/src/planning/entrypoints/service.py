@@ -10,7 +10,8 @@ from werkzeug.wrappers import Request, Response
 from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.draw import DrawCompleted, DrawVoided
-from hrss.contracts.events.inspection import Overdue, ResultPublished, VisitStatusChanged
+from hrss.contracts.events.inspection import Overdue, VisitStatusChanged
+from hrss.contracts.events.publication import ResultConfirmed
 from hrss.contracts.events.registry import CheckItemChanged
 from hrss.db import Database, UnitOfWork
 from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, read_http, write_http
@@ -59,8 +60,9 @@ class PlanningService(HttpService, AuditCheckpoints):
     def apply_visit_status(self, event: Received) -> None:
         self._apply(event)
 
-    @consume(ResultPublished)
-    def apply_result_published(self, event: Received) -> None:
+    @consume(ResultConfirmed)
+    def apply_result_confirmed(self, event: Received) -> None:
+        """The publication service's confirmation of a result's publication record (published or withheld)."""
         self._apply(event)
 
     @consume(Overdue)

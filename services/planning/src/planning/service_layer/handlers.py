@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from hrss.contracts.events.draw import DrawCompleted, DrawVoided
-from hrss.contracts.events.inspection import Overdue, ResultPublished, VisitStatusChanged
+from hrss.contracts.events.inspection import Overdue, VisitStatusChanged
+from hrss.contracts.events.publication import ResultConfirmed
 from hrss.contracts.events.registry import CheckItemChanged
 from planning.service_layer import checklist, plans, progress, settings, tasks
 from planning.service_layer.commands import (
@@ -65,6 +66,6 @@ EVENT_HANDLERS: dict[type, Callable[[Context, str, Any], Any]] = {
     DrawCompleted: progress.draw_completed,
     DrawVoided: progress.draw_voided,
     VisitStatusChanged: progress.visit_step,
-    ResultPublished: progress.result_published,
+    ResultConfirmed: progress.result_confirmed,
     Overdue: progress.overdue,
 }

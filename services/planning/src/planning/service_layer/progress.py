@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from hrss.contracts.events.draw import DrawCompleted, DrawVoided
-from hrss.contracts.events.inspection import Overdue, ResultPublished, VisitStatusChanged
+from hrss.contracts.events.inspection import Overdue, VisitStatusChanged
+from hrss.contracts.events.publication import ResultConfirmed
 from planning.domain.task_progress import due_steps
 from planning.service_layer import tasks
 from planning.service_layer.context import Context
@@ -92,19 +93,20 @@ def visit_step(ctx: Context, event_id: str, changed: VisitStatusChanged) -> list
     return advance(ctx, ids)
 
 
-def result_published(ctx: Context, event_id: str, published: ResultPublished) -> list[tuple[str, str]]:
-    """The publication record of one approved result (published, or withheld with the reason)."""
+def result_confirmed(ctx: Context, event_id: str, confirmed: ResultConfirmed) -> list[tuple[str, str]]:
+    """The publication record of one approved result, as the publication service confirms it (published with its
+    receipt, or withheld with the reason): not the inspecting node's decision, but the record having been made."""
     _serialized(ctx)
-    ids = [str(t) for t in published.task_ids]
+    ids = [str(t) for t in confirmed.task_ids]
     ctx.repo.add_publication(
-        result_id=str(published.result_id),
-        visit_id=str(published.visit_id),
-        node=published.node,
+        result_id=str(confirmed.result_id),
+        visit_id=str(confirmed.visit_id),
+        node=confirmed.node,
         task_ids=ids,
-        public=published.public,
-        withheld_reason=published.withheld_reason,
-        content_sha256=published.content_sha256,
-        published_at=published.published_at,
+        public=confirmed.public,
+        withheld_reason=confirmed.withheld_reason,
+        content_sha256=confirmed.content_sha256,
+        published_at=confirmed.confirmed_at,
         event_id=event_id,
     )
     return advance(ctx, ids)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import (
     Boolean,
     Column,
+    Date,
     DateTime,
     Index,
     Integer,
@@ -123,11 +124,56 @@ entity_kind = Table(
     Column("entity_version", Integer, nullable=False),
 )
 
+# planning.task_completed as received: the start of the 20 working days its results have to become public
+task_deadline = Table(
+    "task_deadline",
+    metadata,
+    Column("task_id", _ID, primary_key=True),
+    Column("node", String(6), nullable=False),
+    Column("completed_on", Date, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("provisional", Boolean, nullable=False),
+    Column("event_id", _ID, nullable=False),
+    Column("received_at", _TS, nullable=False),
+)
+
+# the confirmation of each result's publication record (publication.result_confirmed): published or withheld
+result_confirmation = Table(
+    "result_confirmation",
+    metadata,
+    Column("result_id", _ID, primary_key=True),
+    Column("visit_id", _ID, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("task_ids", JSONB, nullable=False),
+    Column("public", Boolean, nullable=False),
+    Column("receipt_seq", Integer),
+    Column("content_sha256", String(64), nullable=False),
+    Column("due", Date),
+    Column("on_time", Boolean, nullable=False),
+    Column("confirmed_at", _TS, nullable=False),
+    Column("event_id", _ID, nullable=False),
+    Index("result_confirmation_node", "node"),
+)
+
+# a deadline found missed by the deadline run (publication.deadline_missed), once per task and result
+deadline_missed = Table(
+    "deadline_missed",
+    metadata,
+    Column("task_id", _ID, nullable=False),
+    Column("result_id", _ID, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("detected_on", Date, nullable=False),
+    Column("detected_at", _TS, nullable=False),
+    PrimaryKeyConstraint("task_id", "result_id", name="deadline_missed_pk"),
+)
+
 audit_entry = audit_table(metadata)
 audit_checkpoint = checkpoint_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
-TABLES = [t.name for t in metadata.sorted_tables]
+DEADLINE_TABLES = ["task_deadline", "result_confirmation", "deadline_missed"]  # revision 0002, all append-only
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in DEADLINE_TABLES]  # revision 0001
 APPEND_ONLY = (
     "approved_result",
     "publication_decision",

@@ -4,15 +4,16 @@ tests/fakes.py keeps the same promises (tests/integration/test_repository_contra
 from __future__ import annotations
 
 import abc
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import and_, func, insert, select, text
+from sqlalchemy import and_, func, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from publication.adapters import orm
+from publication.domain.deadlines import TaskDeadline
 from publication.domain.records import Kind, Receipt, RecordVersion
 
 
@@ -93,6 +94,38 @@ class PublicationRepository(abc.ABC):
     @abc.abstractmethod
     def withheld(self, node_prefix: str) -> list[dict[str, Any]]:
         """Withheld results of a subtree, newest first."""
+
+    # -- the deadline ----------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def add_task_deadline(self, deadline: TaskDeadline, event_id: str, at: datetime) -> bool:
+        """Keep a task's completion and deadline; False if its completion was kept already (the first counts)."""
+
+    @abc.abstractmethod
+    def task_deadlines(self, task_ids: list[str]) -> list[TaskDeadline]:
+        """The deadlines of those of the tasks that have completed."""
+
+    @abc.abstractmethod
+    def add_confirmation(self, confirmation: dict[str, Any]) -> bool:
+        """Keep a result's confirmation (the columns of `result_confirmation`); False if it has one already."""
+
+    @abc.abstractmethod
+    def confirmation(self, result_id: str) -> dict[str, Any] | None:
+        """A result's confirmation, or None."""
+
+    @abc.abstractmethod
+    def deadline_rows(self, node_prefixes: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Each (completed task, result naming it) of the results kept for nodes under the prefixes: task_id,
+        result_id, node, completed_on, due, provisional, confirmed_at (None: not confirmed), ordered by due."""
+
+    @abc.abstractmethod
+    def flag_missed(self, task_id: str, result_id: str, node: str, due: date, detected_on: date,
+                    at: datetime) -> bool:  # fmt: skip
+        """Record a missed deadline; False if it was recorded already."""
+
+    @abc.abstractmethod
+    def missed(self) -> set[tuple[str, str]]:
+        """The (task, result) pairs whose missed deadline is recorded."""
 
     # -- reads ---------------------------------------------------------------------------------
 
@@ -247,6 +280,64 @@ class SqlPublicationRepository(PublicationRepository):
             }
             for r in self.session.execute(q)
         ]
+
+    def add_task_deadline(self, deadline: TaskDeadline, event_id: str, at: datetime) -> bool:
+        row = {**deadline.__dict__, "event_id": event_id, "received_at": at}
+        stmt = pg_insert(orm.task_deadline).values(**row).on_conflict_do_nothing()
+        return bool(cast(CursorResult[Any], self.session.execute(stmt)).rowcount)
+
+    def task_deadlines(self, task_ids: list[str]) -> list[TaskDeadline]:
+        if not task_ids:
+            return []
+        t = orm.task_deadline
+        q = select(t.c.task_id, t.c.node, t.c.completed_on, t.c.due, t.c.provisional).where(t.c.task_id.in_(task_ids))
+        return [TaskDeadline(*row) for row in self.session.execute(q.order_by(t.c.task_id))]
+
+    def add_confirmation(self, confirmation: dict[str, Any]) -> bool:
+        stmt = pg_insert(orm.result_confirmation).values(**confirmation).on_conflict_do_nothing()
+        return bool(cast(CursorResult[Any], self.session.execute(stmt)).rowcount)
+
+    def confirmation(self, result_id: str) -> dict[str, Any] | None:
+        t = orm.result_confirmation
+        row = self.session.execute(select(t).where(t.c.result_id == result_id)).first()
+        return dict(row._mapping) if row is not None else None
+
+    def deadline_rows(self, node_prefixes: tuple[str, ...]) -> list[dict[str, Any]]:
+        a, d, c = orm.approved_result, orm.task_deadline, orm.result_confirmation
+        if not node_prefixes:
+            return []
+        mine = (
+            select(a.c.result_id, a.c.node, a.c.payload["task_ids"].label("task_ids"))
+            .where(or_(*(a.c.node.startswith(p, autoescape=True) for p in node_prefixes)))
+            .distinct(a.c.result_id)
+            .order_by(a.c.result_id, a.c.version.desc())
+            .subquery()
+        )
+        q = (
+            select(
+                d.c.task_id,
+                mine.c.result_id,
+                mine.c.node,
+                d.c.completed_on,
+                d.c.due,
+                d.c.provisional,
+                c.c.confirmed_at,
+            )
+            .join(mine, mine.c.task_ids.contains(func.jsonb_build_array(d.c.task_id)))
+            .outerjoin(c, c.c.result_id == mine.c.result_id)
+            .order_by(d.c.due, d.c.task_id, mine.c.result_id)
+        )
+        return [dict(row._mapping) for row in self.session.execute(q)]
+
+    def flag_missed(self, task_id: str, result_id: str, node: str, due: date, detected_on: date,
+                    at: datetime) -> bool:  # fmt: skip
+        row = dict(task_id=task_id, result_id=result_id, node=node, due=due, detected_on=detected_on, detected_at=at)
+        stmt = pg_insert(orm.deadline_missed).values(**row).on_conflict_do_nothing()
+        return bool(cast(CursorResult[Any], self.session.execute(stmt)).rowcount)
+
+    def missed(self) -> set[tuple[str, str]]:
+        t = orm.deadline_missed
+        return {(r.task_id, r.result_id) for r in self.session.execute(select(t.c.task_id, t.c.result_id))}
 
     def _latest(self, *where: Any) -> Any:
         t = orm.public_record

@@ -26,6 +26,22 @@ class RateLimited(PlatformError):
         self.retry_after = seconds
 
 
+class UncoveredCalendar(PlatformError):
+    """A deadline counted on a year the working-day calendar lacks; `problem` is the calendar's own account."""
+
+    status = 400
+    code = "calendar.not_covered"
+    template = "{problem}"
+
+
+class FutureRunDate(PlatformError):
+    """Missed deadlines are facts of a day that has come: never recorded ahead."""
+
+    status = 400
+    code = "deadlines.future_date"
+    template = "on 不能晚于今天（北京时间 {today}）：逾期只能在当日或之后记录"
+
+
 class SearchUnavailable(PlatformError):
     status = 503
     code = "search.unavailable"
@@ -37,4 +53,14 @@ def invalid(field: str, code: str, message: str) -> InvalidRecord:
     return InvalidRecord([FieldError(field, code, message)])
 
 
-__all__ = ["FieldError", "InvalidRecord", "NotFound", "RateLimited", "RecordNotFound", "SearchUnavailable", "invalid"]
+__all__ = [
+    "FieldError",
+    "FutureRunDate",
+    "InvalidRecord",
+    "NotFound",
+    "RateLimited",
+    "RecordNotFound",
+    "SearchUnavailable",
+    "UncoveredCalendar",
+    "invalid",
+]

@@ -4,12 +4,13 @@ operation takes no credentials (`security: []`); the withheld list is for audito
 from __future__ import annotations
 
 from hrss.observability.openapi import Route, build_openapi, query
+from publication.domain.deadlines import STATES
 from publication.search_views import SORTS
 
 _ERRORS = {
     "400": "请求参数有误（request.invalid_*；检索：search.cursor_invalid, search.region_invalid 等）",
-    "401": "未登录或令牌无效（auth.*，仅 /withheld）",
-    "403": "无权查看（access.*，仅 /withheld）",
+    "401": "未登录或令牌无效（auth.*，仅工作人员接口：/withheld、/deadlines）",
+    "403": "无权查看（access.*，仅工作人员接口）",
     "404": "没有已公开的记录（public.not_found）",
     "429": "请求过于频繁（public.rate_limited，见 Retry-After）",
     "503": "本服务未配置检索（search.unavailable，仅 /search、/suggest）",
@@ -64,6 +65,26 @@ ROUTES: list[Route] = [
     ),
     ("GET", "/suggest", "输入提示：企业名称与检查事项", None, 200, [_Q]),
     ("GET", "/withheld", "依法不予公开的检查结果及理由（审计人员、管理员）", None, 200, [_AUDIT_NODE]),
+    (
+        "GET",
+        "/deadlines",
+        "公开期限（任务办结后 20 个工作日）：待公开、已逾期、按期、逾期后公开（工作人员，本节点及下级）",
+        None,
+        200,
+        [
+            _AUDIT_NODE,
+            query("state", "状态：due、late、met、met_late", {"type": "string", "enum": list(STATES)}),
+            query("on", "按该日（北京时间）计算，默认今天", {"type": "string", "format": "date"}),
+        ],
+    ),
+    (
+        "POST",
+        "/deadlines/run",
+        "记录逾期未公开的检查结果并发送 publication.deadline_missed（管理员、服务账号）",
+        None,
+        200,
+        [query("on", "按该日（北京时间）计算，默认今天，不能晚于今天", {"type": "string", "format": "date"})],
+    ),
     ("GET", "/openapi.json", "接口说明", None, 200, []),
 ]
 
@@ -71,7 +92,8 @@ OPENAPI = build_openapi("公开服务（publication）", ROUTES, _ERRORS)
 # the entity page's USCC as GB 32100 shapes it (18 characters, no I, O, S, V, Z; the check character is checked too)
 [_USCC] = OPENAPI["paths"]["/entities/{uscc}/results"]["get"]["parameters"]
 _USCC["schema"] = {"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$", "example": "91330102MA2B3C4D5K"}
+STAFF = ("/withheld", "/deadlines", "/deadlines/run")  # token required
 for _path, _operations in OPENAPI["paths"].items():
-    if _path != "/withheld":
+    if _path not in STAFF:
         for _operation in _operations.values():
             _operation["security"] = []

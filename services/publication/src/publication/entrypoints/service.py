@@ -13,7 +13,7 @@ from hrss.auth import Action
 from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.inspection import ResultApproved, ResultPublished
-from hrss.contracts.events.planning import PlanPublished, TaskPublished
+from hrss.contracts.events.planning import PlanPublished, TaskCompleted, TaskPublished
 from hrss.contracts.events.publication import RecordPublished
 from hrss.contracts.events.registry import EntityChanged
 from hrss.db import Database, UnitOfWork
@@ -26,6 +26,7 @@ from publication.adapters.repository import PublicationRepository
 from publication.bootstrap import bootstrap
 from publication.domain.errors import RateLimited, SearchUnavailable
 from publication.entrypoints.openapi import OPENAPI
+from publication.entrypoints.staff import StaffEndpoints
 from publication.service_layer import handlers
 from publication.service_layer.components import Components
 from publication.service_layer.context import AUDITORS, Context
@@ -33,7 +34,7 @@ from publication.service_layer.context import AUDITORS, Context
 CACHE = "public, max-age=60"
 
 
-class PublicationService(HttpService, AuditCheckpoints):
+class PublicationService(StaffEndpoints, HttpService, AuditCheckpoints):
     name = "publication"
     context = Context
     object_type = "publication"
@@ -57,6 +58,10 @@ class PublicationService(HttpService, AuditCheckpoints):
 
     @consume(PlanPublished)
     def receive_plan(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(TaskCompleted)
+    def receive_completion(self, event: Received) -> None:
         self._receive(event)
 
     @consume(EntityChanged, batch=True)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 
@@ -54,3 +55,20 @@ class IndexRecord:
     kind: str
     record_id: str
     version: int
+
+
+@dataclass(frozen=True)
+class NoteTaskCompleted:
+    """A task completed: its results' 20 working days start."""
+
+    task_id: str
+    node: str
+    at: datetime
+    event_id: str
+
+
+@dataclass(frozen=True)
+class RunDeadlines:
+    """Record the deadlines missed as of `on` (None: today) and send an event for each."""
+
+    on: date | None

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hrss.contracts import utcnow
+from hrss.workdays import WorkdayCalendar, provisional_calendar
 from publication.domain.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ class Components:
     # anonymous requests per address: 60 at once, 120 a minute after that
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(120, 60, time.monotonic))
     clock: Callable[[], datetime] = field(default=utcnow)
+    # the official working-day calendar (years without official data yet counted on weekends, flagged provisional)
+    calendar: Callable[[], WorkdayCalendar] = provisional_calendar
     repository: Callable[[Any], PublicationRepository] = _not_injected
     search: PublicIndex | None = None  # the public index (SEARCH.url); None: not configured, search answers 503
 

@@ -8,17 +8,19 @@ from typing import Any
 from pydantic import BaseModel
 
 from hrss.contracts.events.inspection import ResultApproved, ResultPublished
-from hrss.contracts.events.planning import PlanPublished, TaskPublished
+from hrss.contracts.events.planning import PlanPublished, TaskCompleted, TaskPublished
 from hrss.contracts.events.publication import RecordPublished
 from hrss.contracts.events.registry import EntityChanged
-from publication.service_layer import indexing, publishing
+from publication.service_layer import deadlines, indexing, publishing
 from publication.service_layer.commands import (
     AnnounceTask,
     IndexRecord,
     KeepApprovedResult,
     NoteEntityKinds,
+    NoteTaskCompleted,
     PublishPlan,
     RecordDecision,
+    RunDeadlines,
 )
 from publication.service_layer.context import Context
 
@@ -53,6 +55,7 @@ EVENT_COMMANDS: dict[type[BaseModel], Callable[[Any, str], object]] = {
     PlanPublished: lambda e, i: PublishPlan(_json(e.plan), i),
     EntityChanged: _entity,
     RecordPublished: lambda e, i: IndexRecord(e.kind, str(e.record_id), e.version),
+    TaskCompleted: lambda e, i: NoteTaskCompleted(str(e.task.task_id), e.task.node, e.at, i),
 }
 
 
@@ -67,4 +70,6 @@ COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
     PublishPlan: lambda c, ctx: publishing.publish_plan(ctx, c.plan, c.event_id),
     NoteEntityKinds: _note_entities,
     IndexRecord: lambda c, ctx: indexing.index_record(ctx, c.kind, c.record_id, c.version),
+    NoteTaskCompleted: lambda c, ctx: deadlines.task_completed(ctx, c.task_id, c.node, c.at, c.event_id),
+    RunDeadlines: lambda c, ctx: deadlines.run(ctx, c.on),
 }

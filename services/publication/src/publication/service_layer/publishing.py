@@ -14,6 +14,7 @@ from hrss.contracts.events.publication import Receipt as ReceiptPart
 from hrss.contracts.events.publication import RecordPublished, ResultWithheld
 from publication.domain import content as public
 from publication.domain.records import Kind, RecordVersion, content_sha256, next_receipt
+from publication.service_layer import deadlines
 from publication.service_layer.context import Context
 
 NOT_PUBLIC_ON_FORM = "检查结果经审核标记为依法不予公开"
@@ -112,6 +113,7 @@ def _withhold(ctx: Context, decision: dict[str, Any], reason: str, event_id: str
         subject=result_id,
         node=ctx.serving(node),
     )
+    deadlines.confirm(ctx, decision, False, decision["content_sha256"], event_id, withheld_reason=reason)
     ctx.audit(
         role="service",
         action="publication.withhold",
@@ -139,7 +141,11 @@ def _publish_result(ctx: Context, result_id: str, event_id: str) -> RecordVersio
     body = public.result_content(approved, tasks, c.body_of(node), c.labels, ctx.repo.entity_kind(uscc))
     year = date.fromisoformat(approved["record"]["inspected_on"]).year
     task_ids = [str(t) for t in approved["task_ids"]]
-    return publish(ctx, "result", result_id, node, uscc, year, body, event_id, task_ids)
+    record = publish(ctx, "result", result_id, node, uscc, year, body, event_id, task_ids)
+    if record is not None:  # the first public version confirms the result (once: later versions find it confirmed)
+        receipt = ctx.repo.last_receipt(node)
+        deadlines.confirm(ctx, approved, True, record.content_sha256, event_id, receipt=receipt)
+    return record
 
 
 def announce_task(ctx: Context, task: dict[str, Any], event_id: str) -> RecordVersion | None:

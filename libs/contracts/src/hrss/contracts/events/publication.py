@@ -8,6 +8,7 @@ Published by the node that publishes (谁检查、谁公开); the content itself
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -56,4 +57,43 @@ class ResultWithheld(_Part):
     withheld_at: AwareDatetime
 
 
-__all__ = ["Receipt", "RecordKind", "RecordPublished", "ResultWithheld"]
+@event_contract("publication.result_confirmed", 1)
+class ResultConfirmed(_Part):
+    """An approved result has its publication record (谁检查、谁公开): published (`receipt`: the first version's link
+    of the node's chain, `content_sha256` the public content's hash) or withheld by law (`withheld_reason`; nothing
+    is public, so no receipt: `content_sha256` is the hash inspection gave the withheld content). Once per result.
+    Planning moves a task to "results published" when every visit of the task has one.
+
+    `due`: the last day of the 20 working days from the completion of the result's task (the earliest, if it names
+    several), when the completion was known here; `on_time`: confirmed by then (or before the task completed)."""
+
+    result_id: uuid.UUID
+    visit_id: uuid.UUID
+    node: NodeCode
+    task_ids: list[uuid.UUID] = Field(min_length=1)
+    public: bool
+    withheld_reason: str | None = None
+    content_sha256: str = Field(min_length=64, max_length=64)
+    record_version: int | None = Field(default=None, ge=1)  # published: the version the receipt vouches for
+    receipt: Receipt | None = None  # published: its receipt; withheld: None
+    due: date | None = None
+    on_time: bool
+    confirmed_at: AwareDatetime
+
+
+@event_contract("publication.deadline_missed", 1)
+class DeadlineMissed(_Part):
+    """A result was not public (nor recorded as withheld) by the last day of the 20 working days from its task's
+    completion: found by the publication service's deadline run, once per task and result, for the supervising
+    level (notification and reports)."""
+
+    task_id: uuid.UUID
+    result_id: uuid.UUID
+    node: NodeCode
+    supervisor: NodeCode | None
+    completed_on: date
+    due: date
+    detected_on: date
+
+
+__all__ = ["DeadlineMissed", "Receipt", "RecordKind", "RecordPublished", "ResultConfirmed", "ResultWithheld"]
