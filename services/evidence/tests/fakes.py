@@ -4,10 +4,10 @@ in-memory visit read model, and the in-memory repository (`integration/test_repo
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from evidence.adapters.quarantine import QUARANTINE_LIMIT
 from evidence.adapters.repository import REGISTER_LIMIT, EvidenceRepository
@@ -36,6 +36,9 @@ from evidence.domain.records import (
 )
 from evidence.domain.search import DocumentText
 from evidence.domain.visits import VisitFact
+
+from hrss.search import BulkOutcome
+from hrss.search.archive_search import ArchiveAccess, ArchiveHit, ArchivePage
 
 
 class InMemoryEvidenceStore(AbstractEvidenceStore):
@@ -318,3 +321,59 @@ class FakeEvidenceRepository(EvidenceRepository):
     def borrowings_under(self, prefix: str) -> list[Borrowing]:
         under = [b for b in self.lent.values() if b.node.startswith(prefix)]
         return sorted(under, key=lambda b: b.borrowed_at)[:REGISTER_LIMIT]
+
+
+class FakeArchiveSearch:
+    """The staff search of the fake index: keeps each caller's words and access, answers the documents the access
+    lets through (subtree, team, granted versions) whose text holds the words, as the query's filter would."""
+
+    def __init__(self, index: FakeArchiveIndex) -> None:
+        self.index = index
+        self.asked: list[tuple[str, ArchiveAccess]] = []
+
+    def search(self, words: str, access: ArchiveAccess, *, cursor: str | None = None, size: int = 10) -> ArchivePage:
+        self.asked.append((words, access))
+        hits = [
+            ArchiveHit(body["archive_id"], body["archive_version"], 1.0, dict(body), {})
+            for body in self.index.documents.values()
+            if words in body["text"] and _visible(body, access)
+        ]
+        return ArchivePage(len(hits), True, hits[:size], None, 0)
+
+
+def _visible(body: dict[str, Any], access: ArchiveAccess) -> bool:
+    in_scope = access.subtree is not None and access.subtree in body["node_path"]
+    if in_scope and access.team_member is not None:
+        in_scope = access.team_member in body["team"]
+    return in_scope or body["archive_version"] in access.grants.get(body["archive_id"], ())
+
+
+class FakeArchiveIndex:
+    """The archive index in a dict: a body is kept at its archive version unless the same or a newer one is held
+    (Elasticsearch's external versioning); `tests/integration/test_archive_search.py` holds it to the real one."""
+
+    def __init__(self) -> None:
+        self.documents: dict[str, dict[str, Any]] = {}
+        self.search = FakeArchiveSearch(self)
+        self.generations = 0
+
+    def start(self) -> None:
+        pass
+
+    def write(self, bodies: Iterable[Mapping[str, Any]], refresh: bool = False) -> BulkOutcome:
+        outcome = BulkOutcome()
+        for body in bodies:
+            held = self.documents.get(str(body["archive_id"]))
+            if held is not None and held["archive_version"] >= body["archive_version"]:
+                outcome.stale += 1
+                outcome.stale_ids.append(str(body["archive_id"]))
+                continue
+            self.documents[str(body["archive_id"])] = dict(body)
+            outcome.applied += 1
+        return outcome
+
+    def rebuild(self, bodies: Iterable[Mapping[str, Any]]) -> str:
+        self.generations += 1
+        self.documents = {}
+        self.write(bodies)
+        return f"fake-{self.generations}"

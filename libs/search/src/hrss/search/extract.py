@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import zipfile
@@ -22,6 +23,7 @@ from xml.etree import ElementTree
 
 IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "tif", "tiff", "bmp", "gif", "webp"})
 TEXT_EXTENSIONS = frozenset({"txt", "csv", "json", "xml"})
+TIMED_OUT = frozenset({124, 137})  # coreutils timeout: TERM sent (124), or KILL after it (128 + 9)
 MIN_LAYER_CHARACTERS = 8  # a PDF page with fewer non-blank characters in its text layer is treated as scanned
 MAX_TEXT = 1_000_000  # characters kept per document: what a record form or a notice could hold, many times over
 MAX_DOCX_XML = 50 * 1024 * 1024  # bytes of word/document.xml read at most (the upload checks bounded expansion)
@@ -101,12 +103,11 @@ class Extractor:
         command = [s.tesseract, str(image), "stdout", "-l", s.language, "--psm", str(s.psm)]
         command += ["-c", "preserve_interword_spaces=1"]
         environment = {**os.environ, "OMP_THREAD_LIMIT": str(s.threads)}
-        try:
-            done = subprocess.run(command, capture_output=True, timeout=s.page_timeout, env=environment, check=False)
-        except subprocess.TimeoutExpired:
+        done = self._run(command, environment)
+        if done is None:
+            return "", f"无法运行 {s.tesseract}"
+        if done.returncode in TIMED_OUT:
             return "", f"识别超时（{s.page_timeout:g} 秒）"
-        except OSError as error:
-            return "", f"无法运行 {s.tesseract}：{error.strerror or error}"
         if done.returncode != 0:
             return "", f"识别失败：{done.stderr.decode('utf-8', 'replace').strip()[-200:]}"
         return normalize(done.stdout.decode("utf-8", "replace")), None
@@ -116,16 +117,28 @@ class Extractor:
         s = self.settings
         stem = into / f"p{page}"
         command = [s.pdftoppm, "-f", str(page), "-l", str(page), "-r", str(s.dpi), "-gray", "-png", "-singlefile"]
-        try:
-            done = subprocess.run([*command, str(pdf), str(stem)], capture_output=True, timeout=s.page_timeout)
-        except subprocess.TimeoutExpired:
+        done = self._run([*command, str(pdf), str(stem)], dict(os.environ))
+        if done is None:
+            return None, f"无法运行 {s.pdftoppm}"
+        if done.returncode in TIMED_OUT:
             return None, f"渲染超时（{s.page_timeout:g} 秒）"
-        except OSError as error:
-            return None, f"无法运行 {s.pdftoppm}：{error.strerror or error}"
         out = stem.with_suffix(".png")
         if done.returncode != 0 or not out.exists():
             return None, f"渲染失败：{done.stderr.decode('utf-8', 'replace').strip()[-200:]}"
         return out, None
+
+    def _run(self, command: list[str], environment: dict[str, str]) -> subprocess.CompletedProcess[bytes] | None:
+        """`command` under coreutils' `timeout` (TERM at the page timeout, KILL 5 s later), None if it cannot start.
+
+        The time limit is `timeout`'s, not subprocess's: under eventlet (nameko) the green subprocess module raises
+        a TimeoutExpired of the original module that an `except subprocess.TimeoutExpired` does not catch."""
+        limit = ["timeout", "-k", "5", f"{self.settings.page_timeout:g}"]
+        if shutil.which(command[0]) is None:
+            return None
+        try:
+            return subprocess.run([*limit, *command], capture_output=True, env=environment, check=False)
+        except OSError:
+            return None
 
     def _pdf(self, data: bytes) -> Extracted:
         from pypdf import PdfReader  # imported on use: services that never read a PDF do not pay for it
