@@ -3,6 +3,8 @@
 consistency.py env               every ${VAR} of docker-compose.yml is set in .env
 consistency.py sample OUT.json   docker-compose.yml plus one entry built on x-service
 consistency.py services          compose and helm list exactly the services that exist
+consistency.py search-image      compose's Elasticsearch is built from infra/elasticsearch/Dockerfile with the
+                                 Chinese analysis plugin, at the version infra/local runs
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ COMPOSE = ROOT / "docker-compose.yml"
 CHART = ROOT / "helm" / "hrss"
 LEVELS = ("province", "city", "county")
 FEDERATED = {"inspection", "evidence", "publication", "notification"}  # what a city or county runs (谁检查、谁公开)
+SEARCH_IMAGE = ROOT / "infra" / "elasticsearch" / "Dockerfile"
 VARIABLE = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)([^}]*)\}")
 
 
@@ -85,6 +88,8 @@ def compose_services(doc: dict) -> tuple[set[str], list[str]]:
     """Platform services docker-compose.yml runs (images hrss/<name>), and broken builds."""
     names, problems = set(), []
     for key, entry in (doc.get("services") or {}).items():
+        if key == "elasticsearch":
+            continue  # a server's image, built from infra/elasticsearch/Dockerfile (check_search_image)
         image = str(entry.get("image", ""))
         if image.startswith("hrss/"):
             names.add(image.removeprefix("hrss/").split(":", 1)[0])
@@ -127,11 +132,46 @@ def check_services() -> list[str]:
     return problems
 
 
+def check_search_image() -> list[str]:
+    """Compose's elasticsearch is built from infra/elasticsearch/Dockerfile (official image plus hrss-analysis), at
+    the Elasticsearch version of .env, of the Dockerfile's default and of infra/local (the plugin is tied to it)."""
+    entry = (load_yaml(COMPOSE).get("services") or {}).get("elasticsearch") or {}
+    build = entry.get("build")
+    build = {"context": build} if isinstance(build, str) else build or {}
+    problems = []
+    if not build or ROOT / build.get("context", ".") / build.get("dockerfile", "Dockerfile") != SEARCH_IMAGE:
+        problems.append("compose service 'elasticsearch' is not built from infra/elasticsearch/Dockerfile")
+    text = SEARCH_IMAGE.read_text(encoding="utf-8") if SEARCH_IMAGE.is_file() else ""
+    official = "FROM docker.elastic.co/elasticsearch/elasticsearch:${ELASTICSEARCH_VERSION}"
+    if official not in text:
+        problems.append("infra/elasticsearch/Dockerfile is not FROM the official image at ELASTICSEARCH_VERSION")
+    if not re.search(r"elasticsearch-plugin install --batch file://\S*hrss-analysis", text):
+        problems.append("infra/elasticsearch/Dockerfile does not install the hrss-analysis plugin")
+    if not (SEARCH_IMAGE.parent / "hrss-analysis" / "build").is_file():
+        problems.append("infra/elasticsearch/hrss-analysis/build (the plugin's build) is missing")
+    env = dict(line.split("=", 1) for line in (ROOT / ".env").read_text(encoding="utf-8").splitlines() if "=" in line)
+    default = re.search(r"^ARG ELASTICSEARCH_VERSION=(\S+)", text, re.MULTILINE)
+    local = re.search(r"HRSS_ES_VERSION:=([^}]+)}", (ROOT / "infra/local/lib/common.sh").read_text(encoding="utf-8"))
+    versions = {
+        ".env ELASTICSEARCH_VERSION": env.get("ELASTICSEARCH_VERSION", "").strip(),
+        "the Dockerfile's default": default.group(1) if default else "",
+        "infra/local HRSS_ES_VERSION": local.group(1) if local else "",
+    }
+    if len(set(versions.values())) != 1:
+        problems.append(f"Elasticsearch versions differ: {versions}")
+    args = build.get("args") or {}
+    if args.get("ELASTICSEARCH_VERSION") != "${ELASTICSEARCH_VERSION}":
+        problems.append("compose's elasticsearch build does not pass ELASTICSEARCH_VERSION from .env")
+    return problems
+
+
 def main(argv: list[str]) -> int:
     if argv[:1] == ["env"]:
         problems = check_env()
     elif argv[:1] == ["sample"] and len(argv) == 2:
         problems = write_sample(Path(argv[1]))
+    elif argv[:1] == ["search-image"]:
+        problems = check_search_image()
     elif argv[:1] == ["services"]:
         problems = check_services()
         print(f"services: {', '.join(sorted(landed_services())) or 'none yet'}")
