@@ -23,6 +23,7 @@ from evidence.domain.records import (
     Filing,
     QuarantinedUpload,
 )
+from evidence.domain.search import DocumentText
 from evidence_fakes import FakeEvidenceRepository
 from evidence_testkit import migrate
 from sqlalchemy.orm import Session
@@ -241,3 +242,54 @@ def test_quarantined_uploads_read_back_newest_first_by_subtree_and_visit(repo: E
     assert repo.quarantined("14") == [elsewhere]
     with pytest.raises(Exception):  # noqa: B017 — the primary key (KeyError in the fake, IntegrityError in SQL)
         repo.record_quarantine(first)
+
+
+# -- the archive search's records (adapters/search_records.py) ----------------------------------------------------
+
+
+def extraction(evidence_id: str, minutes: int, text: str, status: str = "ok") -> DocumentText:
+    failures = ("第1页：识别超时（60 秒）",) if status == "failed" else ()
+    return DocumentText(
+        _id(), evidence_id, "vid-e", "ocr", status, 1, failures, text, 1.5, T0 + timedelta(minutes=minutes)
+    )
+
+
+def test_the_latest_extraction_of_each_document_is_read_back(repo: EvidenceRepository) -> None:
+    first, other = _id(), _id()
+    repo.add_text(extraction(first, 1, "", "failed"))
+    repo.add_text(extraction(first, 5, "用人单位未按时足额支付劳动者工资"))
+    repo.add_text(extraction(other, 2, "工资台账"))
+    found = repo.texts([first, other, _id()])
+    assert set(found) == {first, other}
+    assert (found[first].status, found[first].text, found[first].failures) == (
+        "ok",
+        "用人单位未按时足额支付劳动者工资",
+        (),
+    )
+    assert repo.texts([]) == {}
+    assert repo.texts([other])[other].seconds == 1.5
+
+
+def test_grants_in_force_are_those_of_the_grantee_valid_now(repo: EvidenceRepository) -> None:
+    archive, later = _id(), _id()
+
+    def grant(archive_id: str, grantee: str, versions: tuple[int, ...], hours: int) -> None:
+        request = AccessRequest(_id(), archive_id, COUNTY, versions, "read", "复查", T0, grantee, T0)
+        until = T0 + timedelta(hours=hours)
+        repo.add_grant(Grant(_id(), archive_id, versions, "read", grantee, T0, until), request)
+
+    grant(archive, "reader", (1,), 2)
+    grant(archive, "reader", (2,), 2)
+    grant(later, "reader", (1,), 1)  # expires first
+    grant(archive, "someone-else", (3,), 2)
+    assert repo.grants_in_force("reader", T0 + timedelta(minutes=30)) == {archive: (1, 2), later: (1,)}
+    assert repo.grants_in_force("reader", T0 + timedelta(minutes=90)) == {archive: (1, 2)}
+    assert repo.grants_in_force("reader", T0 - timedelta(minutes=1)) == {}
+
+
+def test_archive_ids_are_those_under_the_prefixes_oldest_first(repo: EvidenceRepository) -> None:
+    mine, sibling = head(COUNTY), head(OTHER_COUNTY)
+    repo.add_archive(mine)
+    repo.add_archive(sibling)
+    assert list(repo.archive_ids([COUNTY])) == [mine.archive_id]
+    assert set(repo.archive_ids(["1301"])) >= {mine.archive_id, sibling.archive_id}
