@@ -24,6 +24,7 @@ class FakePublicationRepository(PublicationRepository):
         self.receipts_kept: list[Receipt] = []
         self.withheld_rows: dict[str, dict[str, Any]] = {}
         self.approved_nodes: dict[str, str] = {}
+        self.follow_up_rows: dict[tuple[str, str], dict[str, Any]] = {}
         self.deadlines: dict[str, TaskDeadline] = {}
         self.confirmations: dict[str, dict[str, Any]] = {}
         self.missed_rows: dict[tuple[str, str], dict[str, Any]] = {}
@@ -56,6 +57,19 @@ class FakePublicationRepository(PublicationRepository):
 
     def tasks(self, task_ids: list[str]) -> dict[str, dict[str, Any]]:
         return {t: copy.deepcopy(self.task_rows[t][-1]) for t in task_ids if t in self.task_rows}
+
+    def add_follow_up(self, follow_up_id: str, step: str, result_id: str, node: str, payload: dict[str, Any],
+                      event_id: str) -> bool:  # fmt: skip
+        if (follow_up_id, step) in self.follow_up_rows:
+            return False
+        self.follow_up_rows[(follow_up_id, step)] = {"result_id": result_id, "payload": copy.deepcopy(payload)}
+        return True
+
+    def follow_ups(self, result_id: str) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+        mine = {k: v["payload"] for k, v in self.follow_up_rows.items() if v["result_id"] == result_id}
+        opened = {f: p for (f, step), p in mine.items() if step == "opened"}
+        order = sorted(opened, key=lambda f: (opened[f]["opened_at"], f))
+        return [(copy.deepcopy(opened[f]), copy.deepcopy(mine.get((f, "closed")))) for f in order]
 
     def set_entity_kinds(self, entities: list[tuple[str, str, int]]) -> None:
         for uscc, object_type, version in entities:
@@ -166,10 +180,13 @@ class FakePublicationRepository(PublicationRepository):
     def results_of_entity(self, uscc: str) -> list[RecordVersion]:
         return self._latest(lambda r: r.kind == "result" and r.uscc == uscc)
 
-    def records(self, kind: Kind, node_prefix: str, year: int | None, limit: int, offset: int) -> list[RecordVersion]:
+    def records(self, kind: Kind, node_prefix: str, year: int | None, limit: int, offset: int,
+                result_code: str | None = None) -> list[RecordVersion]:  # fmt: skip
         found = self._latest(
             lambda r: r.kind == kind and r.node.startswith(node_prefix) and (year is None or r.year == year)
         )
+        if result_code is not None:
+            found = [r for r in found if r.content.get("result_code") == result_code]
         return found[offset : offset + limit]
 
     def receipts(self, node: str, after: int = 0, limit: int | None = None) -> list[Receipt]:

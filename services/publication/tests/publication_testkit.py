@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,15 @@ import sqlalchemy as sa
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.bus.broker import Message, TopicSpec
 from hrss.contracts import Envelope, Producer, registry
+from hrss.contracts.events.inspection import (
+    FollowUpClosed,
+    FollowUpOpened,
+    ItemResult,
+    RecordForm,
+    ResultApproved,
+    ResultPublished,
+)
 from hrss.contracts.events.inspection import Inspector as InspectorPart
-from hrss.contracts.events.inspection import ItemResult, RecordForm, ResultApproved, ResultPublished
 from hrss.contracts.events.planning import (
     Acting,
     KpiFacts,
@@ -43,6 +50,8 @@ TOPICS = [
     registry.contract_of(ResultPublished).topic_for(None),
     registry.contract_of(TaskPublished).topic_for(None),
     registry.contract_of(TaskCompleted).topic_for(None),
+    registry.contract_of(FollowUpOpened).topic_for(None),
+    registry.contract_of(FollowUpClosed).topic_for(None),
     registry.contract_of(PlanPublished).topic_for(None),
     registry.contract_of(EntityChanged).topic_for(None),
 ]
@@ -121,6 +130,26 @@ def decision(n: int, node: str = COUNTY_A, *, public: bool = True, reason: str |
         result_id=result_id(n, node), visit_id=uuid.uuid5(uuid.NAMESPACE_URL, f"visit-{node}-{n}"), node=node,
         task_ids=[task_id("劳动用工专项")], public=public, withheld_reason=reason, content_sha256="cd" * 32,
         published_at=NOW,
+    )  # fmt: skip
+
+
+def follow_up_id(n: int, k: int = 1, node: str = COUNTY_A) -> uuid.UUID:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"follow-up-{node}-{n}-{k}")
+
+
+def follow_up_opened(n: int, k: int = 1, node: str = COUNTY_A, *, kind: str = "correction",
+                     target: str | None = None, minutes: int = 0) -> FollowUpOpened:  # fmt: skip
+    return FollowUpOpened(
+        follow_up_id=follow_up_id(n, k, node), result_id=result_id(n, node), node=node, uscc=uscc(n, node),
+        kind=kind, due=date(2026, 6, 30) if kind == "correction" else None, target=target,
+        opened_at=NOW + timedelta(minutes=minutes),
+    )  # fmt: skip
+
+
+def follow_up_closed(n: int, k: int = 1, node: str = COUNTY_A, outcome: str = "已按期整改") -> FollowUpClosed:
+    return FollowUpClosed(
+        follow_up_id=follow_up_id(n, k, node), result_id=result_id(n, node), node=node, outcome=outcome,
+        closed_on=date(2026, 6, 20), closed_at=NOW,
     )  # fmt: skip
 
 

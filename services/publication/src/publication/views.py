@@ -70,13 +70,14 @@ def entity_results(repo: PublicationRepository, uscc: str) -> dict[str, Any]:
     return {"uscc": code, "results": [_record(r) for r in repo.results_of_entity(code)]}
 
 
-def listing(repo: PublicationRepository, kind: Kind, args: Any) -> dict[str, Any]:
-    """The records of a kind in a node's subtree (default: all) and year, newest first, a page at a time."""
+def listing(repo: PublicationRepository, kind: Kind, args: Any, result_code: str | None = None) -> dict[str, Any]:
+    """The records of a kind in a node's subtree (default: all) and year, newest first, a page at a time (results:
+    of one category if `result_code` is given, e.g. those that refused to cooperate)."""
     node = check_node(args.get("node"))
     year = check_int(args.get("year"), "year", 2000, 2100, None)
     limit = check_int(args.get("limit"), "limit", 1, MAX_PAGE, 50) or 50
     offset = check_int(args.get("offset"), "offset", 0, 100_000, 0) or 0
-    found = repo.records(kind, node_prefix(node) if node else "", year, limit, offset)
+    found = repo.records(kind, node_prefix(node) if node else "", year, limit, offset, result_code)
     return {"node": node, "year": year, "limit": limit, "offset": offset, "records": [_record(r) for r in found]}
 
 

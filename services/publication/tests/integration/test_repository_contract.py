@@ -4,6 +4,7 @@ does."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -257,3 +258,34 @@ def test_a_missed_deadline_is_recorded_once(repo: PublicationRepository) -> None
     assert repo.flag_missed(task, result, COUNTY_A, date(2026, 6, 30), date(2026, 7, 1), AT) is True
     assert repo.flag_missed(task, result, COUNTY_A, date(2026, 6, 30), date(2026, 7, 2), AT) is False
     assert repo.missed() == {(task, result)}
+
+
+def test_follow_ups_pair_each_opening_with_its_closing_in_the_order_opened(repo: PublicationRepository) -> None:
+    result, early, late = an_id(), an_id(), an_id()
+    opened_late = {"follow_up_id": late, "opened_at": "2026-06-02T00:00:00+00:00", "kind": "case"}
+    opened_early = {"follow_up_id": early, "opened_at": "2026-06-01T00:00:00+00:00", "kind": "correction"}
+    assert repo.follow_ups(result) == []
+    assert repo.add_follow_up(late, "closed", result, COUNTY_A, {"outcome": "结案"}, an_id()) is True
+    assert repo.follow_ups(result) == []  # a closing without its opening is kept, not shown
+    assert repo.add_follow_up(late, "opened", result, COUNTY_A, opened_late, an_id()) is True
+    assert repo.add_follow_up(early, "opened", result, COUNTY_A, opened_early, an_id()) is True
+    assert repo.add_follow_up(early, "opened", result, COUNTY_A, {"kind": "changed"}, an_id()) is False
+    repo.add_follow_up(an_id(), "opened", an_id(), COUNTY_A, opened_early, an_id())  # another result's
+    assert repo.follow_ups(result) == [(opened_early, None), (opened_late, {"outcome": "结案"})]
+
+
+def test_results_are_listed_by_the_category_of_their_latest_version(repo: PublicationRepository) -> None:
+    refused, corrected, other = an_id(), an_id(), an_id()
+    first = version("result", refused, 1, minutes=1)
+    first.content["result_code"] = "refused"
+    was = version("result", corrected, 1, minutes=2)
+    was.content["result_code"] = "refused"
+    now = version("result", corrected, 2, minutes=3)
+    now.content["result_code"] = "corrected"
+    plain = version("result", other, 1, minutes=4)
+    published(
+        repo, *(dataclasses.replace(r, content_sha256=content_sha256(r.content)) for r in (first, was, now, plain))
+    )
+    assert [r.record_id for r in repo.records("result", "", None, 50, 0, "refused")] == [refused]
+    assert [r.record_id for r in repo.records("result", "3302", None, 50, 0, "refused")] == []
+    assert len(repo.records("result", "", None, 50, 0)) == 3

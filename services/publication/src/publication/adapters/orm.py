@@ -168,12 +168,26 @@ deadline_missed = Table(
     PrimaryKeyConstraint("task_id", "result_id", name="deadline_missed_pk"),
 )
 
+# inspection.follow_up_opened / follow_up_closed as received: the follow-up measures shown on a result's page
+follow_up_source = Table(
+    "follow_up_source",
+    metadata,
+    Column("follow_up_id", _ID, nullable=False),
+    Column("step", String(8), nullable=False),  # opened, closed
+    Column("result_id", _ID, nullable=False, index=True),
+    Column("node", String(6), nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("event_id", _ID, nullable=False),
+    PrimaryKeyConstraint("follow_up_id", "step", name="follow_up_source_pk"),
+)
+
 audit_entry = audit_table(metadata)
 audit_checkpoint = checkpoint_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
 DEADLINE_TABLES = ["task_deadline", "result_confirmation", "deadline_missed"]  # revision 0002, all append-only
-TABLES = [t.name for t in metadata.sorted_tables if t.name not in DEADLINE_TABLES]  # revision 0001
+FOLLOW_UP_TABLES = ["follow_up_source"]  # revision 0003, append-only
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in DEADLINE_TABLES + FOLLOW_UP_TABLES]  # 0001
 APPEND_ONLY = (
     "approved_result",
     "publication_decision",

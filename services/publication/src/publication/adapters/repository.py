@@ -49,6 +49,15 @@ class PublicationRepository(abc.ABC):
         """The latest kept state of each task known, by id."""
 
     @abc.abstractmethod
+    def add_follow_up(self, follow_up_id: str, step: str, result_id: str, node: str, payload: dict[str, Any],
+                      event_id: str) -> bool:  # fmt: skip
+        """Keep a follow-up's opening or closing (`step`); False if that step was kept already."""
+
+    @abc.abstractmethod
+    def follow_ups(self, result_id: str) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+        """The result's follow-ups as (opened, closed or None) payloads, in the order they were opened."""
+
+    @abc.abstractmethod
     def set_entity_kinds(self, entities: list[tuple[str, str, int]]) -> None:
         """Entities' object types `(uscc, object type, version)`, each unless a later version is kept already."""
 
@@ -134,8 +143,10 @@ class PublicationRepository(abc.ABC):
         """The latest version of every published result of an entity, newest publication first."""
 
     @abc.abstractmethod
-    def records(self, kind: Kind, node_prefix: str, year: int | None, limit: int, offset: int) -> list[RecordVersion]:
-        """The latest version of the records of a kind in a subtree (and year), newest publication first."""
+    def records(self, kind: Kind, node_prefix: str, year: int | None, limit: int, offset: int,
+                result_code: str | None = None) -> list[RecordVersion]:  # fmt: skip
+        """The latest version of the records of a kind in a subtree (and year; results: of a category, judged on
+        the latest version), newest publication first."""
 
     @abc.abstractmethod
     def receipts(self, node: str, after: int = 0, limit: int | None = None) -> list[Receipt]:
@@ -205,6 +216,23 @@ class SqlPublicationRepository(PublicationRepository):
             .order_by(t.c.task_id, t.c.seq.desc())
         )
         return {row.task_id: row.payload for row in self.session.execute(q)}
+
+    def add_follow_up(self, follow_up_id: str, step: str, result_id: str, node: str, payload: dict[str, Any],
+                      event_id: str) -> bool:  # fmt: skip
+        row = dict(follow_up_id=follow_up_id, step=step, result_id=result_id, node=node, payload=payload,
+                   event_id=event_id)  # fmt: skip
+        stmt = pg_insert(orm.follow_up_source).values(**row).on_conflict_do_nothing()
+        return bool(cast(CursorResult[Any], self.session.execute(stmt)).rowcount)
+
+    def follow_ups(self, result_id: str) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+        t = orm.follow_up_source
+        rows = self.session.execute(select(t.c.follow_up_id, t.c.step, t.c.payload).where(t.c.result_id == result_id))
+        opened: dict[str, dict[str, Any]] = {}
+        closed: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            (opened if row.step == "opened" else closed)[row.follow_up_id] = row.payload
+        order = sorted(opened, key=lambda f: (opened[f]["opened_at"], f))
+        return [(opened[f], closed.get(f)) for f in order]
 
     def set_entity_kinds(self, entities: list[tuple[str, str, int]]) -> None:
         latest: dict[str, tuple[str, int]] = {}
@@ -355,13 +383,17 @@ class SqlPublicationRepository(PublicationRepository):
         q = select(latest).order_by(latest.c.published_at.desc(), latest.c.record_id)
         return [_record(row) for row in self.session.execute(q)]
 
-    def records(self, kind: Kind, node_prefix: str, year: int | None, limit: int, offset: int) -> list[RecordVersion]:
+    def records(self, kind: Kind, node_prefix: str, year: int | None, limit: int, offset: int,
+                result_code: str | None = None) -> list[RecordVersion]:  # fmt: skip
         t = orm.public_record
         where = [t.c.kind == kind, t.c.node.startswith(node_prefix, autoescape=True)]
         if year is not None:
             where.append(t.c.year == year)
         latest = self._latest(and_(*where))
-        q = select(latest).order_by(latest.c.published_at.desc(), latest.c.record_id).limit(limit).offset(offset)
+        q = select(latest)
+        if result_code is not None:
+            q = q.where(latest.c.content["result_code"].astext == result_code)
+        q = q.order_by(latest.c.published_at.desc(), latest.c.record_id).limit(limit).offset(offset)
         return [_record(row) for row in self.session.execute(q)]
 
     def receipts(self, node: str, after: int = 0, limit: int | None = None) -> list[Receipt]:

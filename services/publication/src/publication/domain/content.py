@@ -20,14 +20,39 @@ def _ratio(spec: Mapping[str, Any]) -> str:
     return f"{round(100 * numerator / denominator, 2):g}%"
 
 
+FOLLOW_UP_KINDS = {
+    "correction": "责令改正",
+    "case": "移交人社执法机构立案",
+    "transfer": "移交相关监管部门",
+    "judicial": "移送司法机关",
+}
+REFUSED = "refused"  # 不配合检查: published as such (004 §10.1)
+
+
+def follow_up_content(opened: Mapping[str, Any], closed: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A follow-up measure as the public sees it on the result's page: what was done, by when, handed to whom, and
+    how it ended. A judicial transfer shows its kind and state only (whom and how: the investigation's, not ours)."""
+    judicial = opened["kind"] == "judicial"
+    return {
+        "kind": FOLLOW_UP_KINDS.get(opened["kind"], opened["kind"]),
+        "due": opened.get("due"),
+        "target": None if judicial else opened.get("target"),
+        "state": "已办结" if closed is not None else "办理中",
+        "closed_on": closed.get("closed_on") if closed is not None else None,
+        "outcome": None if judicial or closed is None else closed.get("outcome"),
+    }
+
+
 def result_content(
     approved: Mapping[str, Any],
     tasks: Mapping[str, Mapping[str, Any]],
     body: str,
     labels: Mapping[str, str],
     object_type: str | None,
+    follow_ups: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The public content of an approved result (`approved`: the inspection.result_approved payload as JSON)."""
+    """The public content of an approved result (`approved`: the inspection.result_approved payload as JSON), with
+    its follow-up measures (`follow_up_content`, oldest first) once there are any."""
     names = personal_names(approved["entity_name"], object_type)
     task_list = []
     for task_id in approved["task_ids"]:
@@ -58,6 +83,10 @@ def result_content(
         "approved_at": approved["approved_at"],
         "result_version": approved["version"],
     }
+    if approved["overall"] == REFUSED:
+        content["refused_to_cooperate"] = True  # 严重不配合检查 (004 §10.1): listed at GET /refusals
+    if follow_ups:
+        content["follow_ups"] = follow_ups
     masked = mask_value(content, names)
     assert isinstance(masked, dict)
     masked["uscc"] = approved["uscc"]  # public by law (and never personal: masking keeps USCCs)

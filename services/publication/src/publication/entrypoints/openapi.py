@@ -41,7 +41,15 @@ _AUDIT_NODE = query("node", "节点（行政区划代码），默认本账号的
 ROUTES: list[Route] = [
     ("GET", "/entities/{uscc}/results", "企业公示页：该统一社会信用代码的全部已公开检查结果，最新在前", None, 200, []),
     ("GET", "/results", "已公开的检查结果（按节点、年度）", None, 200, [_NODE, _YEAR, _LIMIT, _OFFSET]),
-    ("GET", "/results/{result_id}", "一项检查结果的公开内容及其全部版本", None, 200, []),
+    ("GET", "/results/{result_id}", "一项检查结果的公开内容（含后续处理措施）及其全部版本", None, 200, []),
+    (
+        "GET",
+        "/refusals",
+        "严重不配合检查的检查对象（检查结果类别为“不配合检查”，004 §10.1）",
+        None,
+        200,
+        [_NODE, _YEAR, _LIMIT, _OFFSET],
+    ),
     ("GET", "/tasks", "抽查任务公示（抽取前：事项、范围、比例、期限）", None, 200, [_NODE, _YEAR, _LIMIT, _OFFSET]),
     ("GET", "/tasks/{task_id}", "一项抽查任务公示及其全部版本", None, 200, []),
     ("GET", "/plans", "已公开的年度抽查计划", None, 200, [_NODE, _YEAR, _LIMIT, _OFFSET]),

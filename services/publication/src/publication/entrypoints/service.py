@@ -12,7 +12,7 @@ from werkzeug.wrappers import Request, Response
 from hrss.auth import Action
 from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.bus.consumer import Received, consume
-from hrss.contracts.events.inspection import ResultApproved, ResultPublished
+from hrss.contracts.events.inspection import FollowUpClosed, FollowUpOpened, ResultApproved, ResultPublished
 from hrss.contracts.events.planning import PlanPublished, TaskCompleted, TaskPublished
 from hrss.contracts.events.publication import RecordPublished
 from hrss.contracts.events.registry import EntityChanged
@@ -24,6 +24,7 @@ from publication import search_views, views
 from publication.adapters.orm import metadata
 from publication.adapters.repository import PublicationRepository
 from publication.bootstrap import bootstrap
+from publication.domain.content import REFUSED
 from publication.domain.errors import RateLimited, SearchUnavailable
 from publication.entrypoints.openapi import OPENAPI
 from publication.entrypoints.staff import StaffEndpoints
@@ -58,6 +59,14 @@ class PublicationService(StaffEndpoints, HttpService, AuditCheckpoints):
 
     @consume(PlanPublished)
     def receive_plan(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(FollowUpOpened)
+    def receive_follow_up_opened(self, event: Received) -> None:
+        self._receive(event)
+
+    @consume(FollowUpClosed)
+    def receive_follow_up_closed(self, event: Received) -> None:
         self._receive(event)
 
     @consume(TaskCompleted)
@@ -100,6 +109,10 @@ class PublicationService(StaffEndpoints, HttpService, AuditCheckpoints):
     @read_http("GET", "/results")
     def list_results(self, request: Request) -> Response:
         return self._public(request, lambda repo: views.listing(repo, "result", request.args))
+
+    @read_http("GET", "/refusals")
+    def list_refusals(self, request: Request) -> Response:
+        return self._public(request, lambda repo: views.listing(repo, "result", request.args, REFUSED))
 
     @read_http("GET", "/results/<result_id>")
     def get_result(self, request: Request, result_id: str) -> Response:

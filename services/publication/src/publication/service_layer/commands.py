@@ -25,6 +25,15 @@ class RecordDecision:
 
 
 @dataclass(frozen=True)
+class NoteFollowUp:
+    """A follow-up measure of a result was opened or closed (`step`)."""
+
+    step: str
+    payload: dict[str, Any]
+    event_id: str
+
+
+@dataclass(frozen=True)
 class AnnounceTask:
     """A task published before its draw (公示)."""
 

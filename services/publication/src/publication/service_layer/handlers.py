@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from hrss.contracts.events.inspection import ResultApproved, ResultPublished
+from hrss.contracts.events.inspection import FollowUpClosed, FollowUpOpened, ResultApproved, ResultPublished
 from hrss.contracts.events.planning import PlanPublished, TaskCompleted, TaskPublished
 from hrss.contracts.events.publication import RecordPublished
 from hrss.contracts.events.registry import EntityChanged
@@ -17,6 +17,7 @@ from publication.service_layer.commands import (
     IndexRecord,
     KeepApprovedResult,
     NoteEntityKinds,
+    NoteFollowUp,
     NoteTaskCompleted,
     PublishPlan,
     RecordDecision,
@@ -56,6 +57,8 @@ EVENT_COMMANDS: dict[type[BaseModel], Callable[[Any, str], object]] = {
     EntityChanged: _entity,
     RecordPublished: lambda e, i: IndexRecord(e.kind, str(e.record_id), e.version),
     TaskCompleted: lambda e, i: NoteTaskCompleted(str(e.task.task_id), e.task.node, e.at, i),
+    FollowUpOpened: lambda e, i: NoteFollowUp("opened", _json(e), i),
+    FollowUpClosed: lambda e, i: NoteFollowUp("closed", _json(e), i),
 }
 
 
@@ -72,4 +75,5 @@ COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
     IndexRecord: lambda c, ctx: indexing.index_record(ctx, c.kind, c.record_id, c.version),
     NoteTaskCompleted: lambda c, ctx: deadlines.task_completed(ctx, c.task_id, c.node, c.at, c.event_id),
     RunDeadlines: lambda c, ctx: deadlines.run(ctx, c.on),
+    NoteFollowUp: lambda c, ctx: publishing.note_follow_up(ctx, c.step, c.payload, c.event_id),
 }

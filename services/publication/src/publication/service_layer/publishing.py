@@ -138,7 +138,8 @@ def _publish_result(ctx: Context, result_id: str, event_id: str) -> RecordVersio
         ctx.repo.lock_task(task_id)  # a task learnt meanwhile is either seen here or republishes this result
     tasks = ctx.repo.tasks([str(t) for t in approved["task_ids"]])
     c = ctx.components
-    body = public.result_content(approved, tasks, c.body_of(node), c.labels, ctx.repo.entity_kind(uscc))
+    follow_ups = [public.follow_up_content(opened, closed) for opened, closed in ctx.repo.follow_ups(result_id)]
+    body = public.result_content(approved, tasks, c.body_of(node), c.labels, ctx.repo.entity_kind(uscc), follow_ups)
     year = date.fromisoformat(approved["record"]["inspected_on"]).year
     task_ids = [str(t) for t in approved["task_ids"]]
     record = publish(ctx, "result", result_id, node, uscc, year, body, event_id, task_ids)
@@ -146,6 +147,18 @@ def _publish_result(ctx: Context, result_id: str, event_id: str) -> RecordVersio
         receipt = ctx.repo.last_receipt(node)
         deadlines.confirm(ctx, approved, True, record.content_sha256, event_id, receipt=receipt)
     return record
+
+
+def note_follow_up(ctx: Context, step: str, payload: dict[str, Any], event_id: str) -> RecordVersion | None:
+    """A follow-up measure opened or closed: kept, and the result's page republished with it (a new version) if the
+    result is public; a withheld result stays withheld."""
+    node, result_id = payload["node"], str(payload["result_id"])
+    if not keeps(ctx, node):
+        return None
+    ctx.repo.lock_chain(node)  # as for the approval and the decision: the later of the events sees the earlier
+    if not ctx.repo.add_follow_up(str(payload["follow_up_id"]), step, result_id, node, payload, event_id):
+        return None
+    return _publish_result(ctx, result_id, event_id)
 
 
 def announce_task(ctx: Context, task: dict[str, Any], event_id: str) -> RecordVersion | None:
