@@ -66,6 +66,18 @@ def _fields(kind: str, content: Mapping[str, Any]) -> dict[str, Any]:
             "items": sorted({i["name"] for i in items}),
             "text": "\n".join(filter(None, [content.get("number"), content.get("title")])),
         }
+    if kind == "checklist":
+        return {
+            "items": sorted({i["name"] for i in items}),
+            "text": "\n".join(f"{i['number']} {i['name']}：{i.get('legal_basis') or ''}" for i in items),
+        }
+    if kind == "drawn_list":
+        tasks = " ".join(filter(None, (f"{t.get('number') or ''} {t.get('title') or ''}" for t in content["tasks"])))
+        entities = content.get("entities") or []
+        return {
+            "inspecting_body": content["inspecting_body"]["name"],
+            "text": "\n".join([tasks.strip(), *(f"{e['entity_name']} {e['uscc']}" for e in entities)]),
+        }
     return {"text": "\n".join(filter(None, [f"{content.get('year')}年度抽查计划", content.get("adjustment_reason")]))}
 
 
