@@ -38,12 +38,13 @@ def notification_service(fresh_database, kafka_bootstrap, kafka_namespace, kafka
 
 
 @pytest.fixture
-def county_notification_service(fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker):  # type: ignore[no-untyped-def]
-    """The federated county 330106's own notification service (serving 330106 only, nothing delegated)."""
+def county_notification_service(database_factory, kafka_bootstrap, kafka_namespace, kafka_broker):  # type: ignore[no-untyped-def]
+    """The federated county 330106's own notification service (serving 330106 only, nothing delegated), with a
+    database of its own."""
     from notification_testkit import COUNTY_B
 
     yield from _running(
-        fresh_database, kafka_bootstrap, kafka_namespace, kafka_broker, NODES=COUNTY_B, DELEGATED_NODES=""
+        database_factory("county"), kafka_bootstrap, kafka_namespace, kafka_broker, NODES=COUNTY_B, DELEGATED_NODES=""
     )
 
 

@@ -234,10 +234,10 @@ def migrate(dsn: str) -> None:
 
 
 def token(key: SigningKey, roles: set[str], node: str, account: str | None = None, inspector: int | None = None) -> str:
-    link = {"inspector_id": str(member(inspector).inspector_id), "credential_no": member(inspector).credential_no}
-    principal = Principal(
-        account or str(uuid.uuid4()), "测试", node, frozenset(Role(r) for r in roles), **(link if inspector else {})
-    )
+    link = {}
+    if inspector is not None:
+        link = {"inspector_id": str(member(inspector).inspector_id), "credential_no": member(inspector).credential_no}
+    principal = Principal(account or str(uuid.uuid4()), "测试", node, frozenset(Role(r) for r in roles), **link)
     return TokenIssuer(key, issuer="hrss-identity", audience="hrss").issue(principal)
 
 
@@ -305,3 +305,94 @@ class Double:
         if not self.record.exists():
             return []
         return [json.loads(line) for line in self.record.read_text("utf-8").splitlines() if line.strip()]
+
+
+def queue_notifications(
+    dsn: str,
+    count: int,
+    *,
+    emails: bool = True,
+    sms: bool = True,
+    node: str = COUNTY_A,
+    address: str = "inspector{k}@example.cn",
+) -> list[str]:
+    """`count` assignment notices queued for e-mail and/or SMS, as the service queues them; their ids."""
+    from notification.adapters.repository import SqlNotificationRepository
+    from notification.domain import model
+    from notification.domain.model import Channel
+    from notification.domain.templates import TEMPLATES
+    from sqlalchemy.orm import Session
+
+    template, made = TEMPLATES["assignment"], []
+    values = {
+        "entity_name": "杭州测试有限公司",
+        "uscc": uscc(1),
+        "tasks": "劳动用工专项",
+        "period": "2026-04-01 至 2026-06-30",
+        "teammates": "检查员2",
+    }
+    for k in range(count):
+        event = str(uuid.uuid4())
+        for channel, to in ((Channel.EMAIL, address.format(k=k)), (Channel.SMS, f"138{k:08d}")):
+            if (channel is Channel.EMAIL and not emails) or (channel is Channel.SMS and not sms):
+                continue
+            subject, body = template.render(channel, values)
+            made.append(
+                model.Notification(
+                    id=model.notification_id(event, f"account:{k}", channel),
+                    event_id=event,
+                    kind="assignment",
+                    template_id="assignment",
+                    template_version=1,
+                    seed_section=template.seed_section,
+                    node=node,
+                    recipient=f"account:{k}",
+                    channel=channel,
+                    address=to,
+                    subject=subject,
+                    body=body,
+                    mandatory=True,
+                    created_at=datetime.now(UTC),
+                )
+            )
+    engine = sa.create_engine(dsn)
+    with Session(engine) as session:
+        for start in range(0, len(made), 5000):
+            SqlNotificationRepository(session).add(made[start : start + 5000], datetime.now(UTC))
+        session.commit()
+    engine.dispose()
+    return [n.id for n in made]
+
+
+def sender_process(dsn: str, log_dir: Path, smtp_port: int, sms_port: int, **settings: str) -> Any:
+    """The sender as its own process (python -m notification.entrypoints.sender), healthy once its metrics answer."""
+    from hrss.testing.processes import ManagedProcess, free_port
+
+    port = free_port()
+    env = {
+        "HRSS_PG_DSN": dsn,
+        "HRSS_NODES": PROVINCE,
+        "HRSS_SMTP_HOST": "127.0.0.1",
+        "HRSS_SMTP_PORT": str(smtp_port),
+        "HRSS_SMS_WEBHOOK_URL": f"http://127.0.0.1:{sms_port}/sms",
+        "HRSS_SMS_WEBHOOK_SECRET": SECRET.decode(),
+        "HRSS_NOTIFICATION_SENDER_METRICS_PORT": str(port),
+        **settings,
+    }
+    args = [sys.executable, "-m", "notification.entrypoints.sender"]
+    return ManagedProcess("notification-sender", args, env, log_dir, health_url=f"http://127.0.0.1:{port}/metrics")
+
+
+def states(dsn: str) -> dict[str, int]:
+    """How many notifications' latest delivery step is each state (sending, sent, retry, failed)."""
+    engine = sa.create_engine(dsn)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text(
+                "SELECT state, count(*) FROM (SELECT DISTINCT ON (notification_id) state FROM notification.delivery"
+                " ORDER BY notification_id, id DESC) latest GROUP BY state"
+            )
+        )
+        found = {r[0]: int(r[1]) for r in rows}
+    engine.dispose()
+    return found
