@@ -43,8 +43,8 @@ def test_a_channel_down_waits_and_is_delivered_when_back_or_failed_and_visible(
     migrate(fresh_database)
     smtp = Double("smtp_server.py", free_port(), tmp_path / "mail.jsonl")
     queue_notifications(fresh_database, 3, sms=False)
-    sender = sender_process(fresh_database, tmp_path, smtp.port, free_port(), HRSS_NOTIFICATION_RETRY_FIRST_SECONDS="0.5",
-                            HRSS_NOTIFICATION_MAX_ATTEMPTS="20").start()  # fmt: skip
+    patient = {"HRSS_NOTIFICATION_RETRY_FIRST_SECONDS": "0.5", "HRSS_NOTIFICATION_MAX_ATTEMPTS": "20"}
+    sender = sender_process(fresh_database, tmp_path, smtp.port, free_port(), **patient).start()
     try:
         wait_for(lambda: states(fresh_database).get("retry") == 3, 30, "3 waiting after a failed attempt")
         smtp.start()  # the server comes back
@@ -55,8 +55,8 @@ def test_a_channel_down_waits_and_is_delivered_when_back_or_failed_and_visible(
     assert len(smtp.received()) == 3
     # a channel that stays down: failed after its attempts, with the error, for an administrator to see
     queue_notifications(fresh_database, 2, sms=False)
-    sender = sender_process(fresh_database, tmp_path, free_port(), free_port(), HRSS_NOTIFICATION_MAX_ATTEMPTS="2",
-                            HRSS_NOTIFICATION_RETRY_FIRST_SECONDS="0.2").start()  # fmt: skip
+    hasty = {"HRSS_NOTIFICATION_MAX_ATTEMPTS": "2", "HRSS_NOTIFICATION_RETRY_FIRST_SECONDS": "0.2"}
+    sender = sender_process(fresh_database, tmp_path, free_port(), free_port(), **hasty).start()
     try:
         wait_for(lambda: states(fresh_database).get("failed") == 2, 30, "2 failed")
     finally:
