@@ -3,8 +3,9 @@
 Two deployment shapes run side by side, so that both paths are live on a newcomer's machine:
 - the **central** platform at the province (HRSS_NODES, 330000): every service, serving the whole province, the
   inspection and evidence of every county included (counties log into it with county-scoped accounts);
-- one **federated** county (FEDERATED_COUNTY, 330106 西湖区) running its own inspection, evidence and publication
-  (谁检查、谁公开: it publishes the results it inspects), with a database of its own, on ports 8114, 8115 and 8116;
+- one **federated** county (FEDERATED_COUNTY, 330106 西湖区) running its own inspection, evidence, publication and
+  notification (谁检查、谁公开: it publishes the results it inspects; it tells its own people), with a database of its
+  own, on ports 8114, 8115, 8116 and 8117;
   the central platform leaves that county's dispatches and results to it (HRSS_DELEGATED_NODES).
 
 `up [service ...]` and `down [service ...]` start or stop only the services named (each with its relay and, for a
@@ -16,6 +17,7 @@ A service declares how it runs in its pyproject.toml:
     [tool.hrss]
     entrypoint = "draw.entrypoints.service:DrawService"   # what `nameko run` starts
     port = 8101                                            # its HTTP port on 127.0.0.1
+    workers = ["notification.entrypoints.sender"]          # optional: modules run beside it (python -m), like the relay
 """
 
 from __future__ import annotations
@@ -34,8 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 STATE = Path(os.environ.get("HRSS_STATE", "/var/tmp/hrss-stack")) / "services"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 FEDERATED_COUNTY = os.environ.get("HRSS_FEDERATED_COUNTY", "330106")
-FEDERATED_SERVICES = ("inspection", "evidence", "publication")
-FEDERATED_PORT_OFFSET = 10  # inspection 8104 → 8114, evidence 8105 → 8115, publication 8106 → 8116
+FEDERATED_SERVICES = ("inspection", "evidence", "publication", "notification")
+FEDERATED_PORT_OFFSET = 10  # inspection 8104 → 8114, evidence 8105 → 8115, publication 8106 → 8116, notification 8117
 RETENTION_NOTE = "（仅限本地演示；部署默认 COMPLIANCE 30 年，见 docs/evidence.md）"
 
 
@@ -256,6 +258,8 @@ def up(names: list[str]) -> None:
         nameko = [str(PYTHON), "-m", "nameko", "run", "--config", "config.yaml", str(service["entrypoint"])]
         spawn(name, nameko, service_env, directory)
         spawn(f"{name}-relay", [str(PYTHON), "-m", "hrss.bus.relay", "--service", name], own, directory)
+        for worker, module in workers(service):
+            spawn(worker, [str(PYTHON), "-m", module], own, directory)
         seed = service.get("seed")
         if seed:  # demo data a fresh platform starts with (the command itself skips a database that has data)
             print(f"    {name}: {seed}")  # a tool of the run scripts (infra/local/<tool>), not of the service package
@@ -286,13 +290,22 @@ def start_federated_county(services: list[dict[str, object]], env: dict[str, str
         spawn(f"{name}-{FEDERATED_COUNTY}", nameko, service_env, directory)
         relay = [str(PYTHON), "-m", "hrss.bus.relay", "--service", name]
         spawn(f"{name}-{FEDERATED_COUNTY}-relay", relay, own, directory)
+        for worker, module in workers(service, f"-{FEDERATED_COUNTY}"):
+            spawn(worker, [str(PYTHON), "-m", module], own, directory)
+
+
+def workers(service: dict[str, object], suffix: str = "") -> list[tuple[str, str]]:
+    """The processes a service runs beside it and its relay ([tool.hrss] workers), as (process name, module)."""
+    modules = [str(m) for m in service.get("workers", []) or []]  # type: ignore[attr-defined]
+    return [(f"{service['name']}{suffix}-{m.rsplit('.', 1)[-1]}", m) for m in modules]
 
 
 def process_names(service: dict[str, object]) -> list[str]:
     """The processes `up` starts for a service: it and its relay, and the federated county's where it runs one."""
-    names = [str(service["name"]), f"{service['name']}-relay"]
+    names = [str(service["name"]), f"{service['name']}-relay", *(w for w, _ in workers(service))]
     if service["name"] in FEDERATED_SERVICES:
         names += [f"{service['name']}-{FEDERATED_COUNTY}", f"{service['name']}-{FEDERATED_COUNTY}-relay"]
+        names += [w for w, _ in workers(service, f"-{FEDERATED_COUNTY}")]
     return names
 
 
