@@ -77,7 +77,9 @@ def main() -> None:
     settings, found = sender_settings(), transports()
     if not found:
         log.warning("no channel configured (HRSS_SMTP_HOST, HRSS_SMS_WEBHOOK_URL): only the inbox delivers")
-    port = int(os.environ.get("HRSS_NOTIFICATION_SENDER_METRICS_PORT", "0"))
+    port = int(
+        os.environ.get("HRSS_NOTIFICATION_SENDER_METRICS_PORT") or os.environ.get("HRSS_WORKER_METRICS_PORT") or "0"
+    )
     if port:
         start_http_server(port, addr="127.0.0.1")
     engine = make_engine(
