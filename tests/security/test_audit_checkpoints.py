@@ -25,7 +25,16 @@ def service_class(service: str) -> type:
 
 
 def test_every_service_with_an_audit_chain_is_listed() -> None:
-    assert SERVICES == ["draw", "evidence", "identity", "inspection", "planning", "publication", "registry"]
+    assert SERVICES == [
+        "draw",
+        "evidence",
+        "identity",
+        "inspection",
+        "notification",
+        "planning",
+        "publication",
+        "registry",
+    ]
 
 
 @pytest.mark.parametrize("service", SERVICES)
