@@ -1,0 +1,150 @@
+"""The fake notification repository and queue and the SQLAlchemy ones keep the same promises: each test runs on both
+(the real ones on PostgreSQL), so the handler and sender tests on the fakes say what production does."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from notification.adapters.queue import DeliveryQueue, SqlDeliveryQueue
+from notification.adapters.repository import NotificationRepository, SqlNotificationRepository
+from notification.domain import model
+from notification.domain.model import Channel, Contact, Notification
+from notification_fakes import FakeDeliveryQueue, FakeNotificationRepository
+from notification_testkit import migrate
+from sqlalchemy.orm import Session
+
+AT = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def notification_engine(pg_dsn: str) -> Iterator[sa.Engine]:
+    from hrss.testing.databases import create_database, drop_database
+
+    name = f"notirepo_{uuid.uuid4().hex[:10]}"
+    dsn = create_database(pg_dsn, name)
+    migrate(dsn)
+    engine = sa.create_engine(dsn, connect_args={"options": "-c search_path=notification"})
+    yield engine
+    engine.dispose()
+    drop_database(pg_dsn, name)
+
+
+@pytest.fixture(params=["fake", pytest.param("sql", marks=pytest.mark.integration)])
+def both(request: pytest.FixtureRequest) -> Iterator[tuple[NotificationRepository, Any]]:
+    """(repository, commit): the SQL one commits its session, so that the queue (its own connections) sees it."""
+    if request.param == "fake":
+        yield FakeNotificationRepository(), lambda: None
+        return
+    engine = request.getfixturevalue("notification_engine")
+    with engine.begin() as connection:
+        for table in ("pending", "contact_current", "visit_team"):
+            connection.execute(sa.text(f"DELETE FROM notification.{table}"))
+    session = Session(engine)
+    try:
+        yield SqlNotificationRepository(session), session.commit
+    finally:
+        session.rollback()
+        session.close()
+
+
+@pytest.fixture
+def repo(both: tuple[NotificationRepository, Any]) -> NotificationRepository:
+    return both[0]
+
+
+def queue_of(repo: NotificationRepository) -> DeliveryQueue:
+    if isinstance(repo, FakeNotificationRepository):
+        return FakeDeliveryQueue(repo)
+    return SqlDeliveryQueue(repo.session.get_bind())  # type: ignore[attr-defined]
+
+
+def made(event: str, recipient: str, channel: Channel, address: str | None = None, node: str = "330102",
+         minutes: int = 0) -> Notification:  # fmt: skip
+    return Notification(
+        id=model.notification_id(event, recipient, channel), event_id=event, kind="assignment",
+        template_id="assignment", template_version=1, seed_section="004 §9.2.1", node=node, recipient=recipient,
+        channel=channel, address=address, subject="主题", body="正文", mandatory=True,
+        created_at=AT + timedelta(minutes=minutes),
+    )  # fmt: skip
+
+
+def test_a_notification_is_kept_once_per_event_recipient_and_channel(repo: NotificationRepository) -> None:
+    event = str(uuid.uuid4())
+    first = [made(event, "inspector:1", Channel.INBOX), made(event, "account:1", Channel.EMAIL, "a@b.cn")]
+    assert repo.add(first, AT) == 2
+    assert repo.add([*first, made(event, "account:1", Channel.SMS, "13800000000")], AT) == 1
+
+
+def test_one_without_an_address_is_failed_at_once_and_visible_in_its_subtree(repo: NotificationRepository) -> None:
+    event = str(uuid.uuid4())
+    repo.add([made(event, "entity:X", Channel.EMAIL, None, node="330102")], AT)
+    [failed] = [f for f in repo.failed("3301", 50) if f["recipient"] == "entity:X"]
+    assert failed["error"].startswith("未登记联系方式") and failed["attempt"] == 0 and str(failed["channel"]) == "email"
+    assert not [f for f in repo.failed("3302", 50) if f["recipient"] == "entity:X"]
+
+
+def test_contacts_are_versioned_and_found_by_holder_inspector_and_role(repo: NotificationRepository) -> None:
+    holder = f"account:{uuid.uuid4()}"
+    assert repo.put_contact(Contact(holder, "330102", "a@b.cn", None, ("inspector",), "insp-1"), "me", AT) == 1
+    assert repo.put_contact(Contact(holder, "330102", "c@d.cn", "13800000000", ("approver",), "insp-1"), "me", AT) == 2
+    found = repo.contact(holder)
+    assert found is not None and (found.email, found.mobile, found.version) == ("c@d.cn", "13800000000", 2)
+    assert [c.holder for c in repo.contacts_of_inspector("insp-1")] == [holder]
+    assert [c.holder for c in repo.contacts_with_role("330102", "approver")] == [holder]
+    assert repo.contacts_with_role("330102", "inspector") == [] and repo.contacts_with_role("330106", "approver") == []
+    assert repo.contact("account:nobody") is None
+
+
+def test_a_team_is_kept_and_replaced_keeping_the_entity(repo: NotificationRepository) -> None:
+    key = str(uuid.uuid4())
+    repo.keep_visit(key, "330102", "U1", "甲公司", [{"inspector_id": "1", "name": "一"}], AT.date())
+    repo.keep_visit(key, "330102", "U1", "甲公司（新）", [{"inspector_id": "2", "name": "二"}], AT.date())
+    found = repo.visit(key)
+    assert found is not None and found["entity_name"] == "甲公司" and found["inspectors"][0]["inspector_id"] == "2"
+    assert repo.visit(str(uuid.uuid4())) is None
+
+
+def test_the_inbox_is_its_recipients_newest_first_and_reading_is_recorded_once(repo: NotificationRepository) -> None:
+    me, other = f"inspector:{uuid.uuid4()}", f"inspector:{uuid.uuid4()}"
+    old, new, theirs = (made(str(uuid.uuid4()), r, Channel.INBOX, minutes=m) for r, m in ((me, 0), (me, 5), (other, 9)))
+    repo.add([old, new, theirs], AT)
+    assert [r["id"] for r in repo.inbox([me], "acc-1", 50, False)] == [new.id, old.id]
+    assert repo.unread([me], "acc-1") == 2
+    assert repo.mark_read(theirs.id, [me], "acc-1", AT) is None
+    assert repo.mark_read(old.id, [me], "acc-1", AT) is True
+    assert repo.mark_read(old.id, [me], "acc-1", AT) is False
+    assert [r["id"] for r in repo.inbox([me], "acc-1", 50, True)] == [new.id]
+    assert repo.unread([me], "acc-1") == 1 and repo.unread([me], "acc-2") == 2  # read is per reader
+
+
+def test_the_queue_claims_due_records_each_step_and_retakes_an_ended_lease(
+    both: tuple[NotificationRepository, Any],
+) -> None:
+    repo, commit = both
+    event = str(uuid.uuid4())
+    one, two = made(event, "account:1", Channel.EMAIL, "a@b.cn"), made(event, "account:2", Channel.EMAIL, "c@d.cn")
+    repo.add([one, two, made(event, "account:1", Channel.SMS, "13800000000")], AT)
+    commit()
+    queue = queue_of(repo)
+    claimed = queue.claim(Channel.EMAIL, 10, AT, timedelta(seconds=30))
+    assert sorted(c.notification_id for c in claimed) == sorted([one.id, two.id]) and {c.attempt for c in claimed} == {
+        1
+    }
+    assert queue.claim(Channel.EMAIL, 10, AT + timedelta(seconds=29), timedelta(seconds=30)) == []  # leased
+    assert queue.oldest(Channel.EMAIL) == AT
+    first = next(c for c in claimed if c.notification_id == one.id)
+    second = next(c for c in claimed if c.notification_id == two.id)
+    queue.sent([first], AT)
+    queue.retry(second, "连接被拒绝", AT + timedelta(seconds=5), AT)
+    [again] = queue.claim(Channel.EMAIL, 10, AT + timedelta(seconds=5), timedelta(seconds=30))
+    assert again.notification_id == two.id and again.attempt == 2 and again.address == "c@d.cn"
+    queue.fail(again, "连接被拒绝", AT + timedelta(seconds=5))
+    assert queue.claim(Channel.EMAIL, 10, AT + timedelta(hours=1), timedelta(seconds=30)) == []
+    assert queue.oldest(Channel.EMAIL) is None and queue.oldest(Channel.SMS) == AT
+    [failed] = [f for f in repo.failed("33", 50) if f["id"] == two.id]
+    assert failed["attempt"] == 2 and failed["error"] == "连接被拒绝"
