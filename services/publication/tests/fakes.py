@@ -25,6 +25,9 @@ class FakePublicationRepository(PublicationRepository):
         self.withheld_rows: dict[str, dict[str, Any]] = {}
         self.approved_nodes: dict[str, str] = {}
         self.follow_up_rows: dict[tuple[str, str], dict[str, Any]] = {}
+        self.check_item_rows: dict[tuple[str, int], tuple[str, dict[str, Any]]] = {}
+        self.draw_rows: dict[str, dict[str, Any]] = {}
+        self.dispatch_rows: dict[str, tuple[str, str, dict[str, Any]]] = {}
         self.deadlines: dict[str, TaskDeadline] = {}
         self.confirmations: dict[str, dict[str, Any]] = {}
         self.missed_rows: dict[tuple[str, str], dict[str, Any]] = {}
@@ -70,6 +73,44 @@ class FakePublicationRepository(PublicationRepository):
         opened = {f: p for (f, step), p in mine.items() if step == "opened"}
         order = sorted(opened, key=lambda f: (opened[f]["opened_at"], f))
         return [(copy.deepcopy(opened[f]), copy.deepcopy(mine.get((f, "closed")))) for f in order]
+
+    def add_check_item(self, item_id: str, version: int, node: str, payload: dict[str, Any], event_id: str) -> bool:
+        if (item_id, version) in self.check_item_rows:
+            return False
+        self.check_item_rows[(item_id, version)] = (node, copy.deepcopy(payload))
+        return True
+
+    def check_items(self, node: str) -> list[dict[str, Any]]:
+        latest: dict[str, tuple[int, dict[str, Any]]] = {}
+        for (item_id, version), (n, payload) in self.check_item_rows.items():
+            if n == node and (item_id not in latest or latest[item_id][0] < version):
+                latest[item_id] = (version, payload)
+        found = [copy.deepcopy(p) for _, p in latest.values()]
+        return sorted(found, key=lambda p: (p["spec"].get("number", 0), p["number"], p["item_id"]))
+
+    def add_draw(self, draw_id: str, node: str, task_ids: list[str], payload: dict[str, Any], event_id: str) -> bool:
+        if draw_id in self.draw_rows:
+            return False
+        self.draw_rows[draw_id] = {"task_ids": list(task_ids), "payload": copy.deepcopy(payload)}
+        return True
+
+    def draw(self, draw_id: str) -> dict[str, Any] | None:
+        found = self.draw_rows.get(draw_id)
+        return copy.deepcopy(found["payload"]) if found else None
+
+    def draws_naming_task(self, task_id: str) -> list[str]:
+        return sorted(d for d, row in self.draw_rows.items() if task_id in row["task_ids"])
+
+    def add_dispatch(self, assignment_id: str, draw_id: str, target_node: str, payload: dict[str, Any],
+                     event_id: str) -> bool:  # fmt: skip
+        if assignment_id in self.dispatch_rows:
+            return False
+        self.dispatch_rows[assignment_id] = (draw_id, target_node, copy.deepcopy(payload))
+        return True
+
+    def dispatches(self, draw_id: str, target_node: str) -> list[dict[str, Any]]:
+        found = [copy.deepcopy(p) for d, n, p in self.dispatch_rows.values() if (d, n) == (draw_id, target_node)]
+        return sorted(found, key=lambda p: (p["batch"], p["uscc"], p["assignment_id"]))
 
     def set_entity_kinds(self, entities: list[tuple[str, str, int]]) -> None:
         for uscc, object_type, version in entities:

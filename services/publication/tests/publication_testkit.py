@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
 from hrss.bus.broker import Message, TopicSpec
 from hrss.contracts import Envelope, Producer, registry
+from hrss.contracts.events.draw import AssignmentDispatched, DrawCompleted, RegistryRecord, TaskPart, TeamMember
 from hrss.contracts.events.inspection import (
     FollowUpClosed,
     FollowUpOpened,
@@ -36,7 +37,7 @@ from hrss.contracts.events.planning import (
     TaskPublished,
     TaskState,
 )
-from hrss.contracts.events.registry import EntityChanged
+from hrss.contracts.events.registry import CheckItemChanged, EntityChanged
 from hrss.contracts.masking import id_check_character
 from hrss.contracts.uscc import uscc_with_check
 
@@ -54,6 +55,10 @@ TOPICS = [
     registry.contract_of(FollowUpClosed).topic_for(None),
     registry.contract_of(PlanPublished).topic_for(None),
     registry.contract_of(EntityChanged).topic_for(None),
+    registry.contract_of(CheckItemChanged).topic_for(None),
+    registry.contract_of(DrawCompleted).topic_for(None),
+    registry.contract_of(AssignmentDispatched).topic_for(COUNTY_A),
+    registry.contract_of(AssignmentDispatched).topic_for(COUNTY_B),
 ]
 _BORN = "11010119850307123"
 RESIDENT_ID = _BORN + id_check_character(_BORN)  # a valid ID number a careless form might carry
@@ -68,7 +73,7 @@ def task_id(title: str) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"task-{title}")
 
 
-def task_state(title: str = "劳动用工专项", node: str = PROVINCE) -> TaskState:
+def task_state(title: str = "劳动用工专项", node: str = PROVINCE, drawn_list: bool = True) -> TaskState:
     ratio = RatioSpec(kind="fraction", numerator=1, denominator=20)
     return TaskState(
         task_id=task_id(title), node=node, number="浙人社抽〔2026〕12号", title=title, year=2026, status="published",
@@ -76,15 +81,16 @@ def task_state(title: str = "劳动用工专项", node: str = PROVINCE) -> TaskS
                             object_type="企业", line="labour_inspection", ratio=ratio, item_ratio=ratio)],
         lines=["labour_inspection"], departments=["人社"], implementing_nodes=[COUNTY_A], unified=True,
         scope=ScopeSpec(region_codes=[], object_types=["企业"], tags=[], grades=[]), draw_regions=[node],
-        grade_ratios=[], exclude_inspected_within_months=12, team_size=2, publish_drawn_list=True, prior_notice=True,
+        grade_ratios=[], exclude_inspected_within_months=12, team_size=2, publish_drawn_list=drawn_list,
+        prior_notice=True,
         start=date(2026, 4, 1), end=date(2026, 6, 30), plan_id=None, plan_version=None, ad_hoc_reason="专项",
         draw_group=None, kpi=KpiFacts(joint=False, credit_differentiated=True, major_items=0, minor_items=1),
     )  # fmt: skip
 
 
-def task_published(title: str = "劳动用工专项", node: str = PROVINCE) -> TaskPublished:
+def task_published(title: str = "劳动用工专项", node: str = PROVINCE, drawn_list: bool = True) -> TaskPublished:
     return TaskPublished(
-        task=task_state(title, node), from_status="draft", to_status="published",
+        task=task_state(title, node, drawn_list), from_status="draft", to_status="published",
         actor=Acting(user_id=f"planner@{node}", node=node), at=NOW, reason=None,
     )  # fmt: skip
 
@@ -153,6 +159,48 @@ def follow_up_closed(n: int, k: int = 1, node: str = COUNTY_A, outcome: str = "�
     )  # fmt: skip
 
 
+def check_item(number: int, node: str = PROVINCE, *, version: int = 1, status: str = "active",
+               legal_basis: str | None = None) -> CheckItemChanged:  # fmt: skip
+    """Item `number` (1–9) of the seeds/002 checklist as the registry publishes it."""
+    from dataclasses import replace
+
+    from hrss.testing.seeds import load_seed_checklist
+
+    spec = next(s for s in load_seed_checklist() if s.number == number)
+    if legal_basis is not None:
+        spec = replace(spec, legal_basis=legal_basis)
+    return CheckItemChanged(
+        item_id=uuid.uuid5(uuid.NAMESPACE_URL, f"item-{node}-{number}"), version=version, node=node,
+        number=str(number), line="labour_inspection", status=status, spec=spec.to_json(),
+        content_hash=spec.content_hash(), changed_at=NOW,
+    )  # fmt: skip
+
+
+DRAW = uuid.uuid5(uuid.NAMESPACE_URL, "draw-1")
+
+
+def draw_completed(dispatched: dict[str, int], title: str = "劳动用工专项") -> DrawCompleted:
+    return DrawCompleted(
+        draw_id=DRAW, task_ids=[task_id(title)], node=PROVINCE, seed="ab" * 32, picks=sum(dispatched.values()),
+        dispatched=dispatched, completed_at=NOW,
+    )  # fmt: skip
+
+
+def dispatched(n: int, node: str = COUNTY_A, *, name: str | None = None, object_type: str = "企业",
+               title: str = "劳动用工专项") -> AssignmentDispatched:  # fmt: skip
+    team = [TeamMember(inspector_id=uuid.uuid4(), credential_no=f"ZJ{node}{k:04d}", name=f"检查员{k}") for k in (1, 2)]
+    task = TaskPart(task_id=task_id(title), number="浙人社抽〔2026〕12号", title=title, items=["wages"],
+                    end=date(2026, 9, 30), prior_notice=False)  # fmt: skip
+    record = RegistryRecord(version=1, object_type=object_type, status="active", tags=[], credit_grade=None,
+                            last_inspected=None)  # fmt: skip
+    return AssignmentDispatched(
+        assignment_id=uuid.uuid5(uuid.NAMESPACE_URL, f"assignment-{node}-{n}"), draw_id=DRAW,
+        entity_id=uuid.uuid5(uuid.NAMESPACE_URL, f"entity-{node}-{n}"), uscc=uscc(n, node),
+        name=name or f"杭州测试{n}号有限公司", region_code=node, target_node=node, ticket="cd" * 32, batch=1,
+        replaces=None, tasks=[task], team=team, dispatched_at=NOW, registry_record=record,
+    )  # fmt: skip
+
+
 def entity(n: int, object_type: str, name: str, node: str = COUNTY_A, version: int = 1) -> EntityChanged:
     return EntityChanged(
         entity_id=uuid.uuid5(uuid.NAMESPACE_URL, f"entity-{node}-{n}"), version=version, uscc=uscc(n, node), name=name,
@@ -163,7 +211,8 @@ def entity(n: int, object_type: str, name: str, node: str = COUNTY_A, version: i
 
 def envelope(payload: Any, subject: str) -> Envelope:
     service = type(payload).__module__.rsplit(".", 1)[-1]
-    target = payload.node if registry.contract_of(type(payload)).addressed else None
+    addressed = registry.contract_of(type(payload)).addressed
+    target = (getattr(payload, "target_node", None) or payload.node) if addressed else None
     return registry.build(payload, subject=subject, producer=Producer(service=service, node=PROVINCE),
                           target_node=target)  # fmt: skip
 

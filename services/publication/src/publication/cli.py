@@ -25,7 +25,7 @@ from publication.adapters.search_index import PublicIndex
 from publication.bootstrap import public_index
 from publication.domain.records import Kind, RecordVersion
 
-KINDS: tuple[Kind, ...] = ("result", "task", "plan")
+KINDS: tuple[Kind, ...] = ("result", "task", "plan", "checklist", "drawn_list")
 PAGE = 1000
 SKEW = timedelta(minutes=5)  # clocks of the service and this command may differ this much
 

@@ -16,7 +16,13 @@ SORTS = ("relevance", "newest", "oldest")
 FILTERS = {"node": "region", "year": "year", "item": "item", "category": "result_category", "body": "inspecting_body"}
 SHOWN = ("kind", "record_id", "source_version", "node_code", "year", "entity_name", "uscc", "items",
          "result_category", "inspecting_body", "published_at")  # fmt: skip
-PATHS = {"result": "/results/", "task": "/tasks/", "plan": "/plans/"}
+PATHS = {
+    "result": "/results/",
+    "task": "/tasks/",
+    "plan": "/plans/",
+    "checklist": "/checklists/",
+    "drawn_list": "/drawn-lists/",
+}
 MAX_WORDS = 200
 
 

@@ -13,8 +13,15 @@ from publication.adapters.repository import PublicationRepository
 from publication.domain.errors import RecordNotFound, invalid
 from publication.domain.records import Kind, Receipt, RecordVersion, content_sha256, verify_chain
 from publication.service_layer.context import node_prefix
+from publication.service_layer.lists import checklist_id
 
-WHAT = {"result": "检查结果", "task": "抽查任务公示", "plan": "年度抽查计划"}
+WHAT = {
+    "result": "检查结果",
+    "task": "抽查任务公示",
+    "plan": "年度抽查计划",
+    "checklist": "抽查事项清单",
+    "drawn_list": "抽取结果",
+}
 MAX_PAGE = 200
 
 
@@ -88,6 +95,12 @@ def record(repo: PublicationRepository, kind: Kind, record_id: str) -> dict[str,
     if not versions:
         raise RecordNotFound(what=WHAT[kind], record_id=key)
     return {**_record(versions[-1]), "versions": [_record(v) for v in versions]}
+
+
+def node_checklist(repo: PublicationRepository, node: str) -> dict[str, Any]:
+    """The checklist in force a node published (its current version and every earlier one)."""
+    code = check_node(node) or node
+    return record(repo, "checklist", checklist_id(code))
 
 
 def receipts(repo: PublicationRepository, node: str, args: Any) -> dict[str, Any]:

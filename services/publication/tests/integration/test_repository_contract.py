@@ -289,3 +289,35 @@ def test_results_are_listed_by_the_category_of_their_latest_version(repo: Public
     assert [r.record_id for r in repo.records("result", "", None, 50, 0, "refused")] == [refused]
     assert [r.record_id for r in repo.records("result", "3302", None, 50, 0, "refused")] == []
     assert len(repo.records("result", "", None, 50, 0)) == 3
+
+
+def test_check_items_answer_the_latest_version_of_each_item_of_the_node_by_number(repo: PublicationRepository) -> None:
+    one, two = an_id(), an_id()
+
+    def item(item_id: str, version: int, number: int, status: str = "active") -> dict[str, Any]:
+        return {"item_id": item_id, "version": version, "number": str(number), "status": status,
+                "spec": {"number": number}}  # fmt: skip
+
+    assert repo.check_items(PROVINCE) == []
+    assert repo.add_check_item(two, 1, PROVINCE, item(two, 1, 2), an_id()) is True
+    assert repo.add_check_item(one, 1, PROVINCE, item(one, 1, 1), an_id()) is True
+    assert repo.add_check_item(one, 1, PROVINCE, item(one, 1, 9), an_id()) is False
+    repo.add_check_item(one, 2, PROVINCE, item(one, 2, 1, "withdrawn"), an_id())
+    repo.add_check_item(an_id(), 1, COUNTY_A, item(an_id(), 1, 3), an_id())
+    assert [(i["item_id"], i["version"]) for i in repo.check_items(PROVINCE)] == [(one, 2), (two, 1)]
+
+
+def test_draws_and_their_dispatches_are_kept_once_and_found_by_task_and_node(repo: PublicationRepository) -> None:
+    draw, task, other = an_id(), an_id(), an_id()
+    assert repo.draw(draw) is None and repo.draws_naming_task(task) == []
+    assert repo.add_draw(draw, PROVINCE, [task, other], {"draw_id": draw, "dispatched": {COUNTY_A: 2}}, an_id())
+    assert repo.add_draw(draw, PROVINCE, [task], {"draw_id": draw}, an_id()) is False
+    assert repo.draw(draw) == {"draw_id": draw, "dispatched": {COUNTY_A: 2}}
+    assert repo.draws_naming_task(task) == [draw] and repo.draws_naming_task(an_id()) == []
+    late, early, elsewhere = an_id(), an_id(), an_id()
+    assert repo.add_dispatch(late, draw, COUNTY_A, {"assignment_id": late, "batch": 2, "uscc": "A"}, an_id())
+    assert repo.add_dispatch(early, draw, COUNTY_A, {"assignment_id": early, "batch": 1, "uscc": "B"}, an_id())
+    assert repo.add_dispatch(early, draw, COUNTY_A, {"assignment_id": early, "batch": 9, "uscc": "B"}, an_id()) is False
+    repo.add_dispatch(elsewhere, draw, COUNTY_B, {"assignment_id": elsewhere, "batch": 1, "uscc": "C"}, an_id())
+    assert [d["assignment_id"] for d in repo.dispatches(draw, COUNTY_A)] == [early, late]
+    assert repo.dispatches(an_id(), COUNTY_A) == []

@@ -73,7 +73,7 @@ task_source = Table(
 public_record = Table(
     "public_record",
     metadata,
-    Column("kind", String(8), nullable=False),
+    Column("kind", String(16), nullable=False),  # 8 until revision 0004 (checklist, drawn_list)
     Column("record_id", _ID, nullable=False),
     Column("version", Integer, nullable=False),
     Column("node", String(6), nullable=False),
@@ -106,7 +106,7 @@ receipt = Table(
     metadata,
     Column("node", String(6), nullable=False),
     Column("seq", Integer, nullable=False),
-    Column("kind", String(8), nullable=False),
+    Column("kind", String(16), nullable=False),  # 8 until revision 0004
     Column("record_id", _ID, nullable=False),
     Column("version", Integer, nullable=False),
     Column("content_sha256", String(64), nullable=False),
@@ -181,13 +181,49 @@ follow_up_source = Table(
     PrimaryKeyConstraint("follow_up_id", "step", name="follow_up_source_pk"),
 )
 
+# registry.check_item_changed as received: the checklist in force a node publishes (001 §二(四))
+check_item_source = Table(
+    "check_item_source",
+    metadata,
+    Column("item_id", _ID, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("node", String(6), nullable=False, index=True),
+    Column("payload", JSONB, nullable=False),
+    Column("event_id", _ID, nullable=False),
+    PrimaryKeyConstraint("item_id", "version", name="check_item_source_pk"),
+)
+
+# draw.draw_completed as received: a draw's tasks and how many entities it dispatched to each node
+draw_source = Table(
+    "draw_source",
+    metadata,
+    Column("draw_id", _ID, primary_key=True),
+    Column("node", String(6), nullable=False),
+    Column("task_ids", JSONB, nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("event_id", _ID, nullable=False),
+)
+
+# draw.assignment_dispatched as received (addressed to the inspecting node): the entries of its drawn list
+dispatch_source = Table(
+    "dispatch_source",
+    metadata,
+    Column("assignment_id", _ID, primary_key=True),
+    Column("draw_id", _ID, nullable=False),
+    Column("target_node", String(6), nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("event_id", _ID, nullable=False),
+    Index("dispatch_source_draw", "draw_id", "target_node"),
+)
+
 audit_entry = audit_table(metadata)
 audit_checkpoint = checkpoint_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
 DEADLINE_TABLES = ["task_deadline", "result_confirmation", "deadline_missed"]  # revision 0002, all append-only
 FOLLOW_UP_TABLES = ["follow_up_source"]  # revision 0003, append-only
-TABLES = [t.name for t in metadata.sorted_tables if t.name not in DEADLINE_TABLES + FOLLOW_UP_TABLES]  # 0001
+DRAW_TABLES = ["check_item_source", "draw_source", "dispatch_source"]  # revision 0004, append-only
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in DEADLINE_TABLES + FOLLOW_UP_TABLES + DRAW_TABLES]
 APPEND_ONLY = (
     "approved_result",
     "publication_decision",

@@ -58,6 +58,35 @@ class PublicationRepository(abc.ABC):
         """The result's follow-ups as (opened, closed or None) payloads, in the order they were opened."""
 
     @abc.abstractmethod
+    def add_check_item(self, item_id: str, version: int, node: str, payload: dict[str, Any], event_id: str) -> bool:
+        """Keep a checklist item version; False if that version was kept already."""
+
+    @abc.abstractmethod
+    def check_items(self, node: str) -> list[dict[str, Any]]:
+        """The latest kept version of each checklist item of a node (withdrawn ones too), by number."""
+
+    @abc.abstractmethod
+    def add_draw(self, draw_id: str, node: str, task_ids: list[str], payload: dict[str, Any], event_id: str) -> bool:
+        """Keep a completed draw; False if it was kept already."""
+
+    @abc.abstractmethod
+    def draw(self, draw_id: str) -> dict[str, Any] | None:
+        """A completed draw's payload, or None."""
+
+    @abc.abstractmethod
+    def draws_naming_task(self, task_id: str) -> list[str]:
+        """The ids of the completed draws kept here that drew for the task."""
+
+    @abc.abstractmethod
+    def add_dispatch(self, assignment_id: str, draw_id: str, target_node: str, payload: dict[str, Any],
+                     event_id: str) -> bool:  # fmt: skip
+        """Keep a dispatched entity; False if it was kept already."""
+
+    @abc.abstractmethod
+    def dispatches(self, draw_id: str, target_node: str) -> list[dict[str, Any]]:
+        """The entities a draw dispatched to a node, by batch and USCC."""
+
+    @abc.abstractmethod
     def set_entity_kinds(self, entities: list[tuple[str, str, int]]) -> None:
         """Entities' object types `(uscc, object type, version)`, each unless a later version is kept already."""
 
@@ -233,6 +262,43 @@ class SqlPublicationRepository(PublicationRepository):
             (opened if row.step == "opened" else closed)[row.follow_up_id] = row.payload
         order = sorted(opened, key=lambda f: (opened[f]["opened_at"], f))
         return [(opened[f], closed.get(f)) for f in order]
+
+    def add_check_item(self, item_id: str, version: int, node: str, payload: dict[str, Any], event_id: str) -> bool:
+        row = dict(item_id=item_id, version=version, node=node, payload=payload, event_id=event_id)
+        stmt = pg_insert(orm.check_item_source).values(**row).on_conflict_do_nothing()
+        return bool(cast(CursorResult[Any], self.session.execute(stmt)).rowcount)
+
+    def check_items(self, node: str) -> list[dict[str, Any]]:
+        t = orm.check_item_source
+        q = select(t.c.payload).where(t.c.node == node).distinct(t.c.item_id).order_by(t.c.item_id, t.c.version.desc())
+        found = list(self.session.execute(q).scalars())
+        return sorted(found, key=lambda p: (p["spec"].get("number", 0), p["number"], p["item_id"]))
+
+    def add_draw(self, draw_id: str, node: str, task_ids: list[str], payload: dict[str, Any], event_id: str) -> bool:
+        row = dict(draw_id=draw_id, node=node, task_ids=task_ids, payload=payload, event_id=event_id)
+        stmt = pg_insert(orm.draw_source).values(**row).on_conflict_do_nothing()
+        return bool(cast(CursorResult[Any], self.session.execute(stmt)).rowcount)
+
+    def draw(self, draw_id: str) -> dict[str, Any] | None:
+        t = orm.draw_source
+        return self.session.execute(select(t.c.payload).where(t.c.draw_id == draw_id)).scalar()
+
+    def draws_naming_task(self, task_id: str) -> list[str]:
+        t = orm.draw_source
+        q = select(t.c.draw_id).where(t.c.task_ids.contains([task_id]))
+        return sorted(str(d) for d in self.session.execute(q).scalars())
+
+    def add_dispatch(self, assignment_id: str, draw_id: str, target_node: str, payload: dict[str, Any],
+                     event_id: str) -> bool:  # fmt: skip
+        row = dict(assignment_id=assignment_id, draw_id=draw_id, target_node=target_node, payload=payload,
+                   event_id=event_id)  # fmt: skip
+        stmt = pg_insert(orm.dispatch_source).values(**row).on_conflict_do_nothing()
+        return bool(cast(CursorResult[Any], self.session.execute(stmt)).rowcount)
+
+    def dispatches(self, draw_id: str, target_node: str) -> list[dict[str, Any]]:
+        t = orm.dispatch_source
+        q = select(t.c.payload).where(t.c.draw_id == draw_id, t.c.target_node == target_node)
+        return sorted(self.session.execute(q).scalars(), key=lambda p: (p["batch"], p["uscc"], p["assignment_id"]))
 
     def set_entity_kinds(self, entities: list[tuple[str, str, int]]) -> None:
         latest: dict[str, tuple[str, int]] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from hrss.contracts.checklist import CheckItemSpec
 from hrss.contracts.masking import mask_entity_name, mask_value, personal_names
 
 
@@ -147,4 +148,90 @@ def plan_content(plan: Mapping[str, Any]) -> dict[str, Any]:
     }
     masked = mask_value(content)
     assert isinstance(masked, dict)
+    return masked
+
+
+LEVELS = {"province": "省级", "city": "市级", "county": "县级"}
+IN_FORCE = "active"
+
+
+def checklist_content(node: str, items: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """The checklist in force at a node (抽查事项清单, 001 §二(四)): each item's latest version that is not withdrawn
+    (`items`: registry.check_item_changed payloads as JSON), by number, as the document states it."""
+    shown = []
+    for item in items:
+        if item["status"] != IN_FORCE:
+            continue
+        spec = CheckItemSpec.from_json(item["spec"])
+        shown.append(
+            {
+                "item_id": str(item["item_id"]),
+                "item_version": item["version"],
+                "number": item["number"],
+                "name": spec.name,
+                "line": item.get("line"),
+                "legal_basis": spec.legal_basis,
+                "object_type": spec.object_type,
+                "content": spec.content,
+                "category": spec.category.label,
+                "methods": [m.label for m in spec.methods],
+                "ratio": spec.ratio.label,
+                "frequency": spec.frequency.text,
+                "levels": [LEVELS.get(level.value, level.value) for level in spec.levels],
+                "implementing_body": spec.implementing_body,
+                "responsible_unit": spec.responsible_unit,
+            }
+        )
+    masked = mask_value({"kind": "checklist", "node": node, "items": shown})
+    assert isinstance(masked, dict)
+    return masked
+
+
+def drawn_list_content(
+    draw: Mapping[str, Any],
+    node: str,
+    dispatches: list[Mapping[str, Any]],
+    tasks: Mapping[str, Mapping[str, Any]],
+    body: str,
+    verification: str,
+) -> dict[str, Any]:
+    """The drawn list of a draw at the node that inspects its entities (谁检查、谁公开): each entity's name (masked
+    where personal) and USCC, and its inspection team by credential number only (never names), with the link to
+    the draw's public verification record (`verification`)."""
+    entries = []
+    for d in dispatches:
+        kind = (d.get("registry_record") or {}).get("object_type")
+        entries.append(
+            {
+                "entity_name": mask_entity_name(d["name"], kind),
+                "uscc": d["uscc"],
+                "region_code": d["region_code"],
+                "batch": d["batch"],
+                "replaces": d.get("replaces"),
+                "team": [m["credential_no"] for m in d["team"]],
+                "_names": personal_names(d["name"], kind),
+            }
+        )
+    names = tuple(n for e in entries for n in e.pop("_names"))
+    content = {
+        "kind": "drawn_list",
+        "draw_id": str(draw["draw_id"]),
+        "node": node,
+        "inspecting_body": {"node": node, "name": body},
+        "tasks": [
+            {
+                "task_id": str(t),
+                "number": tasks.get(str(t), {}).get("number"),
+                "title": tasks.get(str(t), {}).get("title"),
+            }
+            for t in draw["task_ids"]
+        ],
+        "drawn_at": draw["completed_at"],
+        "entities": entries,
+        "verification": verification,
+    }
+    masked = mask_value(content, names)
+    assert isinstance(masked, dict)
+    for entry, source in zip(masked["entities"], entries, strict=True):
+        entry["uscc"] = source["uscc"]  # public by law, as on a result
     return masked

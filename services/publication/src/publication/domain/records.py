@@ -1,9 +1,10 @@
 """The public record (一公开): versions of published content, never changed in place, and the node's receipt chain
 (the platform's proof of publication, 001 §三(六)). Standard library only.
 
-A record is one result, task announcement or annual plan of one node (谁检查、谁公开); each publication of new
-content is its next version. Each version gets the node's next receipt: sequence, time, the content's SHA-256 and
-the previous receipt's hash, hashed together, so that removing, altering or reordering any version breaks the chain.
+A record is one result, task announcement, annual plan, checklist in force or drawn list of one node
+(谁检查、谁公开); each publication of new content is its next version. Each version gets the node's next receipt:
+sequence, time, the content's SHA-256 and the previous receipt's hash, hashed together, so that removing, altering
+or reordering any version breaks the chain.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-Kind = Literal["result", "task", "plan"]
+Kind = Literal["result", "task", "plan", "checklist", "drawn_list"]
 GENESIS = "0" * 64  # the previous hash of a node's first receipt
 
 

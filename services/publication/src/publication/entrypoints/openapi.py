@@ -54,6 +54,18 @@ ROUTES: list[Route] = [
     ("GET", "/tasks/{task_id}", "一项抽查任务公示及其全部版本", None, 200, []),
     ("GET", "/plans", "已公开的年度抽查计划", None, 200, [_NODE, _YEAR, _LIMIT, _OFFSET]),
     ("GET", "/plans/{plan_id}", "一项年度抽查计划及其全部版本", None, 200, []),
+    ("GET", "/checklists", "各节点现行的抽查事项清单", None, 200, [_NODE, _YEAR, _LIMIT, _OFFSET]),
+    ("GET", "/checklists/{checklist_id}", "一份抽查事项清单及其全部版本", None, 200, []),
+    ("GET", "/nodes/{node}/checklist", "本节点现行的抽查事项清单及其全部版本", None, 200, []),
+    (
+        "GET",
+        "/drawn-lists",
+        "抽取结果（检查对象名称、统一社会信用代码、检查组执法证号；附抽取公开核验记录链接）",
+        None,
+        200,
+        [_NODE, _YEAR, _LIMIT, _OFFSET],
+    ),
+    ("GET", "/drawn-lists/{list_id}", "一次抽取在本节点的抽取结果及其全部版本", None, 200, []),
     (
         "GET",
         "/nodes/{node}/receipts",

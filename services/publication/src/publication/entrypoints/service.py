@@ -11,11 +11,6 @@ from werkzeug.wrappers import Request, Response
 
 from hrss.auth import Action
 from hrss.bus.checkpoints import AuditCheckpoints
-from hrss.bus.consumer import Received, consume
-from hrss.contracts.events.inspection import FollowUpClosed, FollowUpOpened, ResultApproved, ResultPublished
-from hrss.contracts.events.planning import PlanPublished, TaskCompleted, TaskPublished
-from hrss.contracts.events.publication import RecordPublished
-from hrss.contracts.events.registry import EntityChanged
 from hrss.db import Database, UnitOfWork
 from hrss.observability.web import error_response
 from hrss.search import PublicSearch
@@ -26,64 +21,22 @@ from publication.adapters.repository import PublicationRepository
 from publication.bootstrap import bootstrap
 from publication.domain.content import REFUSED
 from publication.domain.errors import RateLimited, SearchUnavailable
+from publication.entrypoints.consumers import EventConsumers
 from publication.entrypoints.openapi import OPENAPI
 from publication.entrypoints.staff import StaffEndpoints
-from publication.service_layer import handlers
 from publication.service_layer.components import Components
 from publication.service_layer.context import AUDITORS, Context
 
 CACHE = "public, max-age=60"
 
 
-class PublicationService(StaffEndpoints, HttpService, AuditCheckpoints):
+class PublicationService(EventConsumers, StaffEndpoints, HttpService, AuditCheckpoints):
     name = "publication"
     context = Context
     object_type = "publication"
 
     db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
     wiring: Wiring[Components] = ComponentProvider(bootstrap)  # type: ignore[assignment]
-
-    # -- from inspection, planning and the registry ----------------------------------------------
-
-    @consume(ResultApproved)
-    def receive_approved(self, event: Received) -> None:
-        self._receive(event)
-
-    @consume(ResultPublished)
-    def receive_decision(self, event: Received) -> None:
-        self._receive(event)
-
-    @consume(TaskPublished)
-    def receive_task(self, event: Received) -> None:
-        self._receive(event)
-
-    @consume(PlanPublished)
-    def receive_plan(self, event: Received) -> None:
-        self._receive(event)
-
-    @consume(FollowUpOpened)
-    def receive_follow_up_opened(self, event: Received) -> None:
-        self._receive(event)
-
-    @consume(FollowUpClosed)
-    def receive_follow_up_closed(self, event: Received) -> None:
-        self._receive(event)
-
-    @consume(TaskCompleted)
-    def receive_completion(self, event: Received) -> None:
-        self._receive(event)
-
-    @consume(EntityChanged, batch=True)
-    def receive_entities(self, events: list[Received]) -> None:
-        handlers.note_entities([e.payload for e in events], self._as_service())
-
-    @consume(RecordPublished)
-    def index_published(self, event: Received) -> None:
-        """Our own published versions into the public index, after their transaction committed (indexing.py)."""
-        self._receive(event)
-
-    def _receive(self, event: Received) -> None:
-        handlers.handle_event(event.payload, str(event.envelope.event_id), self._as_service())
 
     # -- the public API (anonymous, read-only) ----------------------------------------------------
 
@@ -113,6 +66,26 @@ class PublicationService(StaffEndpoints, HttpService, AuditCheckpoints):
     @read_http("GET", "/refusals")
     def list_refusals(self, request: Request) -> Response:
         return self._public(request, lambda repo: views.listing(repo, "result", request.args, REFUSED))
+
+    @read_http("GET", "/checklists")
+    def list_checklists(self, request: Request) -> Response:
+        return self._public(request, lambda repo: views.listing(repo, "checklist", request.args))
+
+    @read_http("GET", "/checklists/<checklist_id>")
+    def get_checklist(self, request: Request, checklist_id: str) -> Response:
+        return self._public(request, lambda repo: views.record(repo, "checklist", checklist_id))
+
+    @read_http("GET", "/nodes/<node>/checklist")
+    def get_node_checklist(self, request: Request, node: str) -> Response:
+        return self._public(request, lambda repo: views.node_checklist(repo, node))
+
+    @read_http("GET", "/drawn-lists")
+    def list_drawn_lists(self, request: Request) -> Response:
+        return self._public(request, lambda repo: views.listing(repo, "drawn_list", request.args))
+
+    @read_http("GET", "/drawn-lists/<list_id>")
+    def get_drawn_list(self, request: Request, list_id: str) -> Response:
+        return self._public(request, lambda repo: views.record(repo, "drawn_list", list_id))
 
     @read_http("GET", "/results/<result_id>")
     def get_result(self, request: Request, result_id: str) -> Response:

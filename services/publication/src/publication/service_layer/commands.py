@@ -34,6 +34,30 @@ class NoteFollowUp:
 
 
 @dataclass(frozen=True)
+class NoteCheckItem:
+    """A checklist item's new version (registry.check_item_changed)."""
+
+    item: dict[str, Any]
+    event_id: str
+
+
+@dataclass(frozen=True)
+class NoteDraw:
+    """A completed draw (draw.draw_completed)."""
+
+    draw: dict[str, Any]
+    event_id: str
+
+
+@dataclass(frozen=True)
+class NoteDispatch:
+    """A drawn entity dispatched to the node that inspects it (draw.assignment_dispatched)."""
+
+    dispatch: dict[str, Any]
+    event_id: str
+
+
+@dataclass(frozen=True)
 class AnnounceTask:
     """A task published before its draw (公示)."""
 

@@ -7,15 +7,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from hrss.contracts.events.draw import AssignmentDispatched, DrawCompleted
 from hrss.contracts.events.inspection import FollowUpClosed, FollowUpOpened, ResultApproved, ResultPublished
 from hrss.contracts.events.planning import PlanPublished, TaskCompleted, TaskPublished
 from hrss.contracts.events.publication import RecordPublished
-from hrss.contracts.events.registry import EntityChanged
-from publication.service_layer import deadlines, indexing, publishing
+from hrss.contracts.events.registry import CheckItemChanged, EntityChanged
+from publication.service_layer import deadlines, indexing, lists, publishing
 from publication.service_layer.commands import (
     AnnounceTask,
     IndexRecord,
     KeepApprovedResult,
+    NoteCheckItem,
+    NoteDispatch,
+    NoteDraw,
     NoteEntityKinds,
     NoteFollowUp,
     NoteTaskCompleted,
@@ -59,6 +63,9 @@ EVENT_COMMANDS: dict[type[BaseModel], Callable[[Any, str], object]] = {
     TaskCompleted: lambda e, i: NoteTaskCompleted(str(e.task.task_id), e.task.node, e.at, i),
     FollowUpOpened: lambda e, i: NoteFollowUp("opened", _json(e), i),
     FollowUpClosed: lambda e, i: NoteFollowUp("closed", _json(e), i),
+    CheckItemChanged: lambda e, i: NoteCheckItem(_json(e), i),
+    DrawCompleted: lambda e, i: NoteDraw(_json(e), i),
+    AssignmentDispatched: lambda e, i: NoteDispatch(_json(e), i),
 }
 
 
@@ -69,11 +76,21 @@ def _note_entities(c: NoteEntityKinds, ctx: Context) -> None:
 COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
     KeepApprovedResult: lambda c, ctx: publishing.keep_approved(ctx, c.payload, c.event_id),
     RecordDecision: lambda c, ctx: publishing.record_decision(ctx, c.payload, c.event_id),
-    AnnounceTask: lambda c, ctx: publishing.announce_task(ctx, c.task, c.event_id),
     PublishPlan: lambda c, ctx: publishing.publish_plan(ctx, c.plan, c.event_id),
     NoteEntityKinds: _note_entities,
     IndexRecord: lambda c, ctx: indexing.index_record(ctx, c.kind, c.record_id, c.version),
     NoteTaskCompleted: lambda c, ctx: deadlines.task_completed(ctx, c.task_id, c.node, c.at, c.event_id),
     RunDeadlines: lambda c, ctx: deadlines.run(ctx, c.on),
     NoteFollowUp: lambda c, ctx: publishing.note_follow_up(ctx, c.step, c.payload, c.event_id),
+    NoteCheckItem: lambda c, ctx: lists.note_check_item(ctx, c.item, c.event_id),
+    NoteDraw: lambda c, ctx: lists.note_draw(ctx, c.draw, c.event_id),
+    NoteDispatch: lambda c, ctx: lists.note_dispatch(ctx, c.dispatch, c.event_id),
+    AnnounceTask: lambda c, ctx: _announce(c, ctx),
 }
+
+
+def _announce(c: AnnounceTask, ctx: Context) -> Any:
+    """The task's announcement, and the drawn lists of its draws should it come after them."""
+    announced = publishing.announce_task(ctx, c.task, c.event_id)
+    lists.drawn_lists_of_task(ctx, str(c.task["task_id"]), c.event_id)
+    return announced

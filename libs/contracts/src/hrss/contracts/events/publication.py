@@ -16,7 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from hrss.contracts.nodes import NodeCode
 from hrss.contracts.registry import event_contract
 
-RecordKind = Literal["result", "task", "plan"]
+RecordKind = Literal["result", "task", "plan", "checklist", "drawn_list"]
 
 
 class _Part(BaseModel):
@@ -33,7 +33,8 @@ class Receipt(_Part):
 
 @event_contract("publication.record_published", 1)
 class RecordPublished(_Part):
-    """Version `version` of a public record (an inspection result, a task announcement, an annual plan) is public."""
+    """Version `version` of a public record (an inspection result, a task announcement, an annual plan, a node's
+    checklist in force, the drawn list of a draw at the node that inspects) is public."""
 
     node: NodeCode
     kind: RecordKind
