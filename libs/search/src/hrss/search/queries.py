@@ -13,6 +13,9 @@ from hrss.search.errors import SearchInputError
 USCC = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$", re.IGNORECASE)
 REGION_CODE = re.compile(r"^\d{6}$")
 SENTENCE = 10  # characters from which words are read as a sentence
+# a withdrawn public record keeps its document, at the withdrawing version (external versions refuse older ones), as
+# kind "withdrawn" with no searchable field: no public query finds it
+NOT_WITHDRAWN = {"term": {"kind": "withdrawn"}}
 
 # (field, boost) of the word fields; each has a .cjk bigram subfield
 WORD_FIELDS = (("entity_name", 4.0), ("items", 2.0), ("inspecting_body", 1.5), ("text", 1.0))
@@ -116,7 +119,7 @@ def public_query(
     if sort not in SORTS:
         raise SearchInputError("search.sort_invalid", f"排序方式应为：{'、'.join(SORTS)}")
     filters = filters or {}
-    query: dict[str, Any] = {"bool": {"filter": filter_clauses(filters)}}
+    query: dict[str, Any] = {"bool": {"filter": filter_clauses(filters), "must_not": [NOT_WITHDRAWN]}}
     if words.strip():
         query["bool"]["must"] = [words_query(words)]
     elif sort == "relevance":
