@@ -32,6 +32,9 @@ def node_path(code: str) -> list[str]:
 
 def document_of(record: RecordVersion) -> VersionedDocument:
     """The searchable document of one public record version, at that version."""
+    if record.content.get("withdrawn"):  # it leaves search: its document at this version, with nothing to find
+        kept = {"record_id": record.record_id, "source_version": record.version, "kind": "withdrawn"}
+        return VersionedDocument(f"{record.kind}:{record.record_id}", record.version, kept)
     content = mask_value(record.content)
     assert isinstance(content, dict)
     body: dict[str, Any] = {
