@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STACK := infra/local/stack
 
-.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw bench-assign bench-inspection bench-evidence bench-search check-deploy lock clean
+.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw bench-assign bench-inspection bench-evidence bench-search bench-ocr check-deploy lock clean
 
 help:
 	@echo "make run           install, start the servers and every service, print where to look"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-inspection result submission latency under 20 concurrent inspectors (needs the stack)"
 	@echo "make bench-evidence 10 MiB evidence uploads with hashing and locking beside raw put_object (needs the stack)"
 	@echo "make bench-search  1,000,000 results indexed and queried by 20 clients beside the standard analyzer (needs the stack)"
+	@echo "make bench-ocr     OCR pages/s of scanned A4 record forms (chi_sim) beside rendering only, threads, workers, psm"
 	@echo "make check-deploy  validate docker-compose.yml and the helm chart offline"
 
 setup: $(VENV)/.installed
@@ -69,6 +70,9 @@ bench-evidence: setup
 
 bench-search: setup
 	$(PY) tests/perf/bench_search.py
+
+bench-ocr: setup
+	$(PY) tests/perf/bench_ocr.py
 
 check-deploy:
 	infra/deploy/check
