@@ -25,6 +25,7 @@ class FakePublicationRepository(PublicationRepository):
         self.withheld_rows: dict[str, dict[str, Any]] = {}
         self.approved_nodes: dict[str, str] = {}
         self.follow_up_rows: dict[tuple[str, str], dict[str, Any]] = {}
+        self.change_rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.check_item_rows: dict[tuple[str, int], tuple[str, dict[str, Any]]] = {}
         self.draw_rows: dict[str, dict[str, Any]] = {}
         self.dispatch_rows: dict[str, tuple[str, str, dict[str, Any]]] = {}
@@ -160,6 +161,17 @@ class FakePublicationRepository(PublicationRepository):
     def withheld(self, node_prefix: str) -> list[dict[str, Any]]:
         rows = [dict(r) for r in self.withheld_rows.values() if r["node"].startswith(node_prefix)]
         return sorted(sorted(rows, key=lambda r: r["result_id"]), key=lambda r: r["withheld_at"], reverse=True)
+
+    def kind_of(self, record_id: str) -> Kind | None:
+        return next((r.kind for r in self.records_kept if r.record_id == record_id), None)
+
+    def add_change(self, kind: Kind, record_id: str, change: dict[str, Any]) -> int:
+        kept = self.change_rows.setdefault((kind, record_id), [])
+        kept.append({**copy.deepcopy(change), "at": change["at"].isoformat()})
+        return len(kept)
+
+    def changes(self, kind: Kind, record_id: str) -> list[dict[str, Any]]:
+        return copy.deepcopy(self.change_rows.get((kind, record_id), []))
 
     def add_task_deadline(self, deadline: TaskDeadline, event_id: str, at: datetime) -> bool:
         if deadline.task_id in self.deadlines:

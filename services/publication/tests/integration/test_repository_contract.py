@@ -321,3 +321,22 @@ def test_draws_and_their_dispatches_are_kept_once_and_found_by_task_and_node(rep
     repo.add_dispatch(elsewhere, draw, COUNTY_B, {"assignment_id": elsewhere, "batch": 1, "uscc": "C"}, an_id())
     assert [d["assignment_id"] for d in repo.dispatches(draw, COUNTY_A)] == [early, late]
     assert repo.dispatches(an_id(), COUNTY_A) == []
+
+
+def test_changes_are_kept_in_order_per_record_and_a_record_s_kind_is_found(repo: PublicationRepository) -> None:
+    record, other = an_id(), an_id()
+    assert repo.kind_of(record) is None and repo.changes("result", record) == []
+    published(repo, version("result", record, 1))
+    assert repo.kind_of(record) == "result"
+
+    def change(kind: str, fields: dict[str, Any], minutes: int) -> dict[str, Any]:
+        return {"type": kind, "fields": fields, "reason": "理由", "node": COUNTY_A, "account_id": "a@330102",
+                "role": "approver", "at": AT + timedelta(minutes=minutes)}  # fmt: skip
+
+    assert repo.add_change("result", record, change("correction", {"note": "更正"}, 1)) == 1
+    assert repo.add_change("result", record, change("withdrawal", {}, 2)) == 2
+    repo.add_change("result", other, change("correction", {"note": "x"}, 3))
+    found = repo.changes("result", record)
+    assert [(c["type"], c["fields"]) for c in found] == [("correction", {"note": "更正"}), ("withdrawal", {})]
+    assert found[0]["at"] == (AT + timedelta(minutes=1)).isoformat() and found[0]["role"] == "approver"
+    assert repo.changes("task", record) == []

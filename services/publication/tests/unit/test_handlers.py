@@ -35,7 +35,7 @@ def s() -> Publication:
 
 
 def test_every_event_has_a_command_and_every_command_a_handler() -> None:
-    assert len(EVENT_COMMANDS) == 12 and len(COMMAND_HANDLERS) == 12
+    assert len(EVENT_COMMANDS) == 12 and len(COMMAND_HANDLERS) == 14
 
 
 def test_an_approved_result_is_public_once_its_node_publishes_it_with_body_items_and_category(s: Publication) -> None:

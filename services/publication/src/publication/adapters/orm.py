@@ -216,6 +216,23 @@ dispatch_source = Table(
     Index("dispatch_source_draw", "draw_id", "target_node"),
 )
 
+# corrections and withdrawals of public records by staff of the publishing node, in order (each makes a version)
+record_change = Table(
+    "record_change",
+    metadata,
+    Column("kind", String(16), nullable=False),
+    Column("record_id", _ID, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(16), nullable=False),  # correction, withdrawal
+    Column("fields", JSONB, nullable=False),  # a correction's new values (masked); {} for a withdrawal
+    Column("reason", Text, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("account_id", Text, nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("at", _TS, nullable=False),
+    PrimaryKeyConstraint("kind", "record_id", "seq", name="record_change_pk"),
+)
+
 audit_entry = audit_table(metadata)
 audit_checkpoint = checkpoint_table(metadata)
 outbox, inbox = bus_tables(metadata)
@@ -223,7 +240,9 @@ outbox, inbox = bus_tables(metadata)
 DEADLINE_TABLES = ["task_deadline", "result_confirmation", "deadline_missed"]  # revision 0002, all append-only
 FOLLOW_UP_TABLES = ["follow_up_source"]  # revision 0003, append-only
 DRAW_TABLES = ["check_item_source", "draw_source", "dispatch_source"]  # revision 0004, append-only
-TABLES = [t.name for t in metadata.sorted_tables if t.name not in DEADLINE_TABLES + FOLLOW_UP_TABLES + DRAW_TABLES]
+CHANGE_TABLES = ["record_change"]  # revision 0005, append-only
+LATER = DEADLINE_TABLES + FOLLOW_UP_TABLES + DRAW_TABLES + CHANGE_TABLES
+TABLES = [t.name for t in metadata.sorted_tables if t.name not in LATER]  # revision 0001
 APPEND_ONLY = (
     "approved_result",
     "publication_decision",

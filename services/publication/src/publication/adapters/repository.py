@@ -133,6 +133,18 @@ class PublicationRepository(abc.ABC):
     def withheld(self, node_prefix: str) -> list[dict[str, Any]]:
         """Withheld results of a subtree, newest first."""
 
+    @abc.abstractmethod
+    def kind_of(self, record_id: str) -> Kind | None:
+        """The kind of a published record, or None."""
+
+    @abc.abstractmethod
+    def add_change(self, kind: Kind, record_id: str, change: dict[str, Any]) -> int:
+        """Append a correction or withdrawal (type, fields, reason, node, account_id, role, at); its sequence."""
+
+    @abc.abstractmethod
+    def changes(self, kind: Kind, record_id: str) -> list[dict[str, Any]]:
+        """The record's changes in order (type, fields, reason, node, account_id, role, at as ISO text)."""
+
     # -- the deadline ----------------------------------------------------------------------------
 
     @abc.abstractmethod
@@ -374,6 +386,24 @@ class SqlPublicationRepository(PublicationRepository):
             }
             for r in self.session.execute(q)
         ]
+
+    def kind_of(self, record_id: str) -> Kind | None:
+        t = orm.public_record
+        found = self.session.execute(select(t.c.kind).where(t.c.record_id == record_id).limit(1)).scalar()
+        return cast(Kind, found) if found is not None else None
+
+    def add_change(self, kind: Kind, record_id: str, change: dict[str, Any]) -> int:
+        t = orm.record_change
+        where = (t.c.kind == kind, t.c.record_id == record_id)
+        seq = int(self.session.execute(select(func.coalesce(func.max(t.c.seq), 0)).where(*where)).scalar() or 0) + 1
+        self.session.execute(insert(t).values(kind=kind, record_id=record_id, seq=seq, **change))
+        return seq
+
+    def changes(self, kind: Kind, record_id: str) -> list[dict[str, Any]]:
+        t = orm.record_change
+        q = select(t).where(t.c.kind == kind, t.c.record_id == record_id).order_by(t.c.seq)
+        keys = ("type", "fields", "reason", "node", "account_id", "role")
+        return [{**{k: getattr(r, k) for k in keys}, "at": r.at.isoformat()} for r in self.session.execute(q)]
 
     def add_task_deadline(self, deadline: TaskDeadline, event_id: str, at: datetime) -> bool:
         row = {**deadline.__dict__, "event_id": event_id, "received_at": at}

@@ -16,6 +16,18 @@ class RecordNotFound(NotFound):
     template = "没有已公开的{what}：{record_id}"
 
 
+class RecordWithdrawn(PlatformError):
+    status = 409
+    code = "public.withdrawn"
+    template = "记录 {record_id} 已撤回，不能再更正或撤回"
+
+
+class NotPublishingNode(PlatformError):
+    status = 403
+    code = "access.not_publishing_node"
+    template = "只有公开该记录的节点 {node} 可以更正或撤回（谁公开、谁更正）"
+
+
 class RateLimited(PlatformError):
     status = 429
     code = "public.rate_limited"
@@ -58,8 +70,10 @@ __all__ = [
     "FutureRunDate",
     "InvalidRecord",
     "NotFound",
+    "NotPublishingNode",
     "RateLimited",
     "RecordNotFound",
+    "RecordWithdrawn",
     "SearchUnavailable",
     "UncoveredCalendar",
     "invalid",

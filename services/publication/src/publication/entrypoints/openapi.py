@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from hrss.observability.openapi import Route, build_openapi, query
 from publication.domain.deadlines import STATES
+from publication.entrypoints.staff import CorrectionBody, WithdrawalBody
 from publication.search_views import SORTS
 
 _ERRORS = {
@@ -12,6 +13,7 @@ _ERRORS = {
     "401": "未登录或令牌无效（auth.*，仅工作人员接口：/withheld、/deadlines）",
     "403": "无权查看（access.*，仅工作人员接口）",
     "404": "没有已公开的记录（public.not_found）",
+    "409": "记录已撤回（public.withdrawn，仅更正、撤回）",
     "429": "请求过于频繁（public.rate_limited，见 Retry-After）",
     "503": "本服务未配置检索（search.unavailable，仅 /search、/suggest）",
 }
@@ -105,6 +107,22 @@ ROUTES: list[Route] = [
         200,
         [query("on", "按该日（北京时间）计算，默认今天，不能晚于今天", {"type": "string", "format": "date"})],
     ),
+    (
+        "POST",
+        "/records/{record_id}/corrections",
+        "更正一项公开记录（公开该记录的节点：管理员、计划、审核人员）：生成新版本，注明更正的字段与理由",
+        CorrectionBody,
+        200,
+        [],
+    ),
+    (
+        "POST",
+        "/records/{record_id}/withdrawal",
+        "撤回一项公开记录（同上）：生成注明撤回理由的新版本，此后不再出现在公开检索中",
+        WithdrawalBody,
+        200,
+        [],
+    ),
     ("GET", "/openapi.json", "接口说明", None, 200, []),
 ]
 
@@ -112,7 +130,14 @@ OPENAPI = build_openapi("公开服务（publication）", ROUTES, _ERRORS)
 # the entity page's USCC as GB 32100 shapes it (18 characters, no I, O, S, V, Z; the check character is checked too)
 [_USCC] = OPENAPI["paths"]["/entities/{uscc}/results"]["get"]["parameters"]
 _USCC["schema"] = {"type": "string", "pattern": "^[0-9A-HJ-NPQRTUWXY]{18}$", "example": "91330102MA2B3C4D5K"}
-STAFF = ("/withheld", "/deadlines", "/deadlines/run")  # token required
+# token required
+STAFF = (
+    "/withheld",
+    "/deadlines",
+    "/deadlines/run",
+    "/records/{record_id}/corrections",
+    "/records/{record_id}/withdrawal",
+)
 for _path, _operations in OPENAPI["paths"].items():
     if _path not in STAFF:
         for _operation in _operations.values():

@@ -1,21 +1,36 @@
 """The publication service's staff endpoints (a token required): the publication deadlines of the caller's subtree
-and the run that records the missed ones. A mixin of `PublicationService`, kept apart from the anonymous API."""
+and the run that records the missed ones; corrections and withdrawals of public records by the node that published
+them. A mixin of `PublicationService`, kept apart from the anonymous API."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from pydantic import Field
 from werkzeug.wrappers import Request, Response
 
-from hrss.web import json_response, read_http, write_http
+from hrss.web import Body, Text, json_response, parse, read_http, write_http
 from publication import views
 from publication.domain.deadlines import STATES
 from publication.domain.errors import invalid
 from publication.service_layer import deadlines
-from publication.service_layer.commands import RunDeadlines
+from publication.service_layer.commands import CorrectRecord, RunDeadlines, WithdrawRecord
 from publication.service_layer.context import Context
 from publication.service_layer.handlers import handle
+
+
+class CorrectionBody(Body):
+    """New values of top-level fields of the record's content, and why."""
+
+    fields: dict[str, Any] = Field(description="要更正的字段及其新值（与现行内容中的类型相同）")
+    reason: Text = Field(min_length=1, max_length=500, description="更正理由")
+
+
+class WithdrawalBody(Body):
+    """Why the record is withdrawn."""
+
+    reason: Text = Field(min_length=1, max_length=500, description="撤回理由")
 
 
 def check_date(value: str | None, name: str) -> date | None:
@@ -49,6 +64,22 @@ class StaffEndpoints:
         on = check_date(request.args.get("on"), "on") or deadlines.today(ctx)
         node = views.check_node(request.args.get("node"))
         return json_response(deadlines.listing(ctx, on, node, check_state(request.args.get("state"))))
+
+    @write_http("POST", "/records/<record_id>/corrections")
+    def correct_record(self, request: Request, record_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            body = parse(CorrectionBody, request.get_data())
+            return handle(CorrectRecord(views.check_uuid(record_id, "record_id"), body.fields, body.reason), ctx)
+
+        return self._write(request, "publication.correct", record_id, run)
+
+    @write_http("POST", "/records/<record_id>/withdrawal")
+    def withdraw_record(self, request: Request, record_id: str) -> Response:
+        def run(ctx: Context) -> Any:
+            body = parse(WithdrawalBody, request.get_data())
+            return handle(WithdrawRecord(views.check_uuid(record_id, "record_id"), body.reason), ctx)
+
+        return self._write(request, "publication.withdraw", record_id, run)
 
     @write_http("POST", "/deadlines/run")
     def run_deadlines(self, request: Request) -> Response:

@@ -101,6 +101,23 @@ class NoteTaskCompleted:
 
 
 @dataclass(frozen=True)
+class CorrectRecord:
+    """Staff of the publishing node correct fields of a public record, with the reason."""
+
+    record_id: str
+    fields: dict[str, Any]
+    reason: str
+
+
+@dataclass(frozen=True)
+class WithdrawRecord:
+    """Staff of the publishing node withdraw a public record, with the reason."""
+
+    record_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class RunDeadlines:
     """Record the deadlines missed as of `on` (None: today) and send an event for each."""
 

@@ -12,9 +12,10 @@ from hrss.contracts.events.inspection import FollowUpClosed, FollowUpOpened, Res
 from hrss.contracts.events.planning import PlanPublished, TaskCompleted, TaskPublished
 from hrss.contracts.events.publication import RecordPublished
 from hrss.contracts.events.registry import CheckItemChanged, EntityChanged
-from publication.service_layer import deadlines, indexing, lists, publishing
+from publication.service_layer import corrections, deadlines, indexing, lists, publishing
 from publication.service_layer.commands import (
     AnnounceTask,
+    CorrectRecord,
     IndexRecord,
     KeepApprovedResult,
     NoteCheckItem,
@@ -26,6 +27,7 @@ from publication.service_layer.commands import (
     PublishPlan,
     RecordDecision,
     RunDeadlines,
+    WithdrawRecord,
 )
 from publication.service_layer.context import Context
 
@@ -86,6 +88,8 @@ COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
     NoteDraw: lambda c, ctx: lists.note_draw(ctx, c.draw, c.event_id),
     NoteDispatch: lambda c, ctx: lists.note_dispatch(ctx, c.dispatch, c.event_id),
     AnnounceTask: lambda c, ctx: _announce(c, ctx),
+    CorrectRecord: lambda c, ctx: corrections.correct(ctx, c.record_id, c.fields, c.reason),
+    WithdrawRecord: lambda c, ctx: corrections.withdraw(ctx, c.record_id, c.reason),
 }
 
 

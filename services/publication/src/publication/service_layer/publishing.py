@@ -12,6 +12,7 @@ from hrss.bus.config import serves
 from hrss.contracts import Node
 from hrss.contracts.events.publication import Receipt as ReceiptPart
 from hrss.contracts.events.publication import RecordPublished, ResultWithheld
+from publication.domain import changes
 from publication.domain import content as public
 from publication.domain.records import Kind, RecordVersion, content_sha256, next_receipt
 from publication.service_layer import deadlines
@@ -28,11 +29,17 @@ def keeps(ctx: Context, node: str) -> bool:
 
 def publish(
     ctx: Context, kind: Kind, record_id: str, node: str, uscc: str | None, year: int, content: dict[str, Any],
-    event_id: str, task_ids: list[str] | None = None,
+    event_id: str, task_ids: list[str] | None = None, role: str = "service",
 ) -> RecordVersion | None:  # fmt: skip
-    """The next version of a record with `content`, with its receipt; None when the latest has the same content."""
+    """The next version of a record with `content` as the record's corrections make it, with its receipt; None when
+    the latest has the same content, or when the record was withdrawn (its last version says so; none follows)."""
     ctx.repo.lock_chain(node)
     versions = ctx.repo.versions(kind, record_id)
+    made = ctx.repo.changes(kind, record_id)
+    if made:
+        if versions and versions[-1].content.get("withdrawn"):
+            return None
+        content = changes.apply(content, made)
     digest = content_sha256(content)
     if versions and versions[-1].content_sha256 == digest:
         return None
@@ -59,7 +66,7 @@ def publish(
         node=ctx.serving(node),
     )
     ctx.audit(
-        role="service",
+        role=role,
         action=f"publication.publish_{kind}",
         object_type=kind,
         object_id=record_id,
