@@ -146,3 +146,65 @@ def test_an_individual_business_named_by_its_owner_shows_the_surname_only() -> N
 def test_every_string_inside_a_value_is_masked_and_the_names_given_too() -> None:
     value = {"entity": "王小二", "items": [{"note": "手机13812345678"}], "count": 3}
     assert mask_value(value, ["王小二"]) == {"entity": "王**", "items": [{"note": "手机138****5678"}], "count": 3}
+
+
+_PROVINCE_NAMES = ["浙江省", "河北省", "广西壮族自治区", ""]
+_CITIES = ["杭州市", "温州市", "石家庄市", "恩施土家族苗族自治州", ""]
+_DISTRICTS = ["上城区", "西湖区", "苍南县", "正定县", ""]
+HOME_WORDS = ["住址：", "家庭住址：", "现住址为", "家住", "户籍地：", "户籍所在地", "居住地址：", "现居住地", "住在"]
+
+
+@st.composite
+def home_addresses(draw: st.DrawFn) -> tuple[str, str]:
+    """A natural person's detailed address (a road and number with building, unit and room; or a village and its
+    group) under an optional province, city and district: (the whole address, its detailed part)."""
+    coarse = draw(st.sampled_from(_PROVINCE_NAMES)) + draw(st.sampled_from(_CITIES)) + draw(st.sampled_from(_DISTRICTS))
+    name = draw(st.text(_HAN, min_size=2, max_size=4))
+    if draw(st.booleans()):
+        detail = name + draw(st.sampled_from(["路", "街", "大道", "巷", "弄"])) + f"{draw(st.integers(1, 999))}号"
+        if draw(st.booleans()):
+            detail += f"{draw(st.integers(1, 30))}幢{draw(st.integers(1, 6))}单元{draw(st.integers(101, 2999))}室"
+    else:
+        detail = draw(st.text(_HAN, min_size=2, max_size=3)) + "镇" + name + "村"
+        detail += draw(st.sampled_from(["一组", "三组", f"{draw(st.integers(1, 12))}组"]))
+    return coarse + detail, detail
+
+
+@given(st.data(), home_addresses(), st.sampled_from(HOME_WORDS))
+@settings(max_examples=400)
+def test_no_home_address_survives_in_free_text(data: st.DataObject, address: tuple[str, str], word: str) -> None:
+    whole, detail = address
+    masked = mask_text(embedded(data.draw, word + whole, TOKEN_EDGE))
+    assert detail not in masked and whole not in masked
+
+
+@given(st.data(), home_addresses())
+@settings(max_examples=200)
+def test_a_home_address_among_other_personal_data_is_masked_with_them(
+    data: st.DataObject, address: tuple[str, str]
+) -> None:
+    whole, detail = address
+    code = data.draw(resident_ids())
+    written, digits = data.draw(mobiles())
+    text = data.draw(FREE) + f"，身份证{code}，家住{whole}，手机{written}。" + data.draw(FREE)
+    masked = mask_text(text)
+    assert detail not in masked and code not in masked and digits not in re.sub(r"[\s-]", "", masked)
+
+
+def test_a_home_address_keeps_province_city_and_district_only() -> None:
+    assert mask_text("家住杭州市上城区解放路123号2单元301室。") == "家住杭州市上城区" + "*" * 14 + "。"
+    assert mask_text("户籍地：浙江省温州市苍南县灵溪镇沪山村三组") == "户籍地：浙江省温州市苍南县********"
+
+
+def test_what_is_not_a_home_address_stays() -> None:
+    for text in ["住址不详", "户籍地浙江", "企业住所：杭州市上城区解放路1号", "注册地址：杭州市西湖区文三路90号"]:
+        assert mask_text(text) == text  # an entity's registered address is public
+
+
+def test_an_owner_after_either_label_is_masked() -> None:
+    assert mask_text("业主：李小四") == "业主：李**"
+
+
+def test_an_individual_business_named_by_its_owner_is_masked_as_the_registry_names_the_type() -> None:
+    assert mask_entity_name("王小二", "individual_business") == "王**"  # the registry's object type value
+    assert mask_entity_name("王小二", "enterprise") == "王小二"

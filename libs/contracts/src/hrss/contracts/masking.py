@@ -9,11 +9,17 @@
   three and the last four digits stay (the usual 138****5678);
 - landline numbers written with their area code ((0571) 8600 0000, 0571-86000000, 010 12345678, extensions): the
   area code stays, the subscriber number becomes stars;
-- a name after 经营者：(the owner of an individual business), and any personal `names` the caller knows of.
+- a name after 经营者：or 业主：(the owner of an individual business), and any personal `names` the caller knows of;
+- home addresses of natural persons: after 住址、家庭住址、现住址、家住、户籍地（户籍所在地、户籍地址）、
+  居住地（现居住地、居住地址）or 住在, an address with a road, street, number, room, village or group
+  (路/街/道/巷/弄/号/栋/幢/单元/室/村/组) keeps its province, city and district and loses the rest
+  (家住杭州市上城区***********). An entity's registered address (住所、注册地址、经营场所) is public and not matched.
 
 Unified social credit codes (USCC, GB 32100) are public and stay, unless one is also a well-formed resident ID
 number (a province code and a birth date where the ID has them): privacy first, such a code is masked.
-`mask_entity_name` masks the name of an individual business (个体工商户) that is its owner's own name.
+`mask_entity_name` masks the name of an individual business (个体工商户; the registry's object type
+`individual_business`) that is its owner's own name: the registry keeps no owner field, so an owner's name is public
+only where it is the business's name, and is masked there and wherever else it appears in the record.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from hrss.contracts.uscc import InvalidUscc, check_uscc
 
 STAR = "*"
 INDIVIDUAL_BUSINESS = "个体工商户"
+# the object type of an individual business as the registry's events carry it, and as documents write it
+INDIVIDUAL_BUSINESSES = frozenset({INDIVIDUAL_BUSINESS, "individual_business", "个体经济组织"})
 
 # GB 11643 §6: weights of the 17 digits, and the check character for each remainder mod 11
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -40,7 +48,18 @@ _LANDLINE = re.compile(
     r"([2-9][0-9]{2,3}[\s-]?[0-9]{4})((?:\s?(?:转|-|ext\.?|分机)\s?[0-9]{1,6})?)(?![0-9])"
 )
 _USCC_SHAPED = re.compile(r"(?<![0-9A-Za-z])[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9A-Za-z])")
-_OWNER = re.compile(r"(经营者\s*[:：]\s*)([\u4e00-\u9fff·]{2,6})")
+_OWNER = re.compile(r"((?:经营者|业主)\s*[:：]\s*)([\u4e00-\u9fff·]{2,6})")
+# a natural person's home address: the words that introduce one, then the address up to the next pause
+_HOME = re.compile(
+    r"((?:家庭住址|现住址|住址|家住|户籍所在地|户籍地址|户籍地|现居住地|居住地址|居住地|住在)\s*(?:[:：]|为|在|于)?\s*)"
+    r"([^\s，,。；;、！!？?）)」』】\]]{2,60})"
+)
+_DETAIL = re.compile(r"[路街道巷弄号栋幢室村组]|单元|[0-9０-９]")
+# the coarse part that stays: province, city, district or county (each optional, in this order)
+_ADMIN = re.compile(
+    r"^(?:[\u4e00-\u9fff]{1,7}?(?:省|自治区))?(?:[\u4e00-\u9fff]{1,7}?(?:市|自治州|州|盟))?"
+    r"(?:[\u4e00-\u9fff]{1,7}?(?:区|县|旗))?"
+)
 _PERSONAL_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 _COMPOUND_SURNAMES = frozenset(re.findall("..", "欧阳司马诸葛上官东方皇甫尉迟公孙慕容长孙宇文司徒夏侯令狐端木"))
 
@@ -96,6 +115,17 @@ def _landline(match: re.Match[str]) -> str:
     return area + re.sub(r"[0-9]", STAR, number) + re.sub(r"[0-9]", STAR, extension)
 
 
+def _home(match: re.Match[str]) -> str:
+    address = match.group(2)
+    if not _DETAIL.search(address):
+        return match.group(0)  # 住址不详, 户籍地浙江: no detailed address
+    kept = _ADMIN.match(address)
+    coarse = kept.group(0) if kept is not None else ""
+    if _DETAIL.search(coarse):  # what looked like a district held a road or number: keep nothing
+        coarse = ""
+    return match.group(1) + coarse + STAR * (len(address) - len(coarse))
+
+
 def mask_person_name(name: str) -> str:
     """A person's name as public output shows it: the surname and a star for each other character (张*, 欧阳**)."""
     surname = 2 if name[:2] in _COMPOUND_SURNAMES and len(name) > 2 else 1
@@ -111,8 +141,8 @@ def _is_public_uscc(code: str) -> bool:
 
 
 def mask_text(text: str, names: Iterable[str] = ()) -> str:
-    """`text` with resident ID numbers, mobile and landline numbers, owners' names and the given personal `names`
-    masked; everything else (USCCs, entity names, dates, amounts) as it was."""
+    """`text` with resident ID numbers, mobile and landline numbers, home addresses, owners' names and the given
+    personal `names` masked; everything else (USCCs, entity names, dates, amounts) as it was."""
     kept = [m for m in _USCC_SHAPED.finditer(text) if _is_public_uscc(m.group(0))]
     if not kept:
         return _mask_segment(text, tuple(names))
@@ -130,6 +160,7 @@ def _mask_segment(text: str, names: tuple[str, ...]) -> str:
     text = _MOBILE.sub(_mobile, text)
     text = _LANDLINE.sub(_landline, text)
     text = _OWNER.sub(lambda m: m.group(1) + mask_person_name(m.group(2)), text)
+    text = _HOME.sub(_home, text)
     for name in sorted({n for n in names if len(n) >= 2}, key=len, reverse=True):
         text = text.replace(name, mask_person_name(name))
     return text
@@ -137,7 +168,7 @@ def _mask_segment(text: str, names: tuple[str, ...]) -> str:
 
 def personal_names(entity_name: str, object_type: str | None) -> tuple[str, ...]:
     """The personal names an entity's name reveals: an individual business named by its owner's own name."""
-    if object_type == INDIVIDUAL_BUSINESS and _PERSONAL_NAME.match(entity_name):
+    if object_type in INDIVIDUAL_BUSINESSES and _PERSONAL_NAME.match(entity_name):
         return (entity_name,)
     return ()
 
