@@ -43,3 +43,12 @@ def evidence_service(fresh_database, kafka_bootstrap, kafka_namespace, kafka_bro
         yield Running(f"http://127.0.0.1:{port}", config, key, fresh_database, kafka_broker, servers)
     finally:
         container.stop()
+        _remove_indexes(servers.es_url, kafka_namespace)
+
+
+def _remove_indexes(es_url: str, namespace: str) -> None:
+    """The archive index of one test's service (its name holds the topic namespace), with its template."""
+    import requests
+
+    requests.delete(f"{es_url}/*-{namespace}-*", params={"expand_wildcards": "all"}, timeout=30)
+    requests.delete(f"{es_url}/_index_template/*-{namespace}-*", timeout=30)

@@ -73,6 +73,8 @@ def service_config(
             "zip_max_ratio": 100,
             **evidence,
         },
+        # the archive index, named after the test's topic namespace (removed by the fixture that starts the service)
+        "SEARCH": {"url": servers.es_url, "prefix": "test"},
     }
 
 
@@ -84,7 +86,11 @@ def migrate(dsn: str) -> None:
 
 def ensure_topics(broker: Any) -> None:
     results = [f"inspection.result_approved.v1.{node}" for node in (PROVINCE, COUNTY)]
-    broker.ensure_topics([TopicSpec(topic) for topic in (*results, *VISIT_TOPICS)])
+    # our own archive events, consumed by the archive index
+    archives = [
+        f"evidence.{name}.v1.{node}" for name in ("archive_filed", "archive_amended") for node in (PROVINCE, COUNTY)
+    ]
+    broker.ensure_topics([TopicSpec(topic) for topic in (*results, *VISIT_TOPICS, *archives)])
 
 
 def _team(inspectors: tuple[str, ...]) -> list[dict[str, Any]]:

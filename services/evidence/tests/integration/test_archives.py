@@ -168,3 +168,52 @@ def test_a_result_of_a_node_this_process_does_not_serve_never_reaches_it(evidenc
     evidence_service.file(ours)
     assert evidence_service.count("archive", f"visit_id = '{foreign}'") == 0
     assert evidence_service.count("inbox") == 1  # not even received: the process subscribes to its nodes' topics
+
+
+def test_a_filed_archive_is_found_by_a_phrase_of_its_scanned_page_and_reindexed_by_the_cli(
+    evidence_service: Running,
+) -> None:
+    """Through the real consumer of our own archive_filed event (Kafka), OCR, Elasticsearch and GET /archives/search;
+    then `evidence.cli reindex` swaps in a new generation holding the same document."""
+    import time
+
+    from evidence.bootstrap import archive_index
+    from evidence.cli import reindex
+
+    from hrss.testing.scans import scanned_page
+
+    phrase = "用人单位未按时足额支付劳动者工资"
+    visit = evidence_service.open_visit()
+    scan = evidence_service.upload(visit, scanned_page(("检查记录", f"检查发现：{phrase}")), "检查记录扫描件.png")
+    assert scan.status_code == 201, scan.text
+    archive = evidence_service.file(visit)
+    # the outbox relay (a process of its own in a deployment) sends our archive_filed event to Kafka
+    from evidence.adapters.orm import outbox
+
+    from hrss.bus.relay import OutboxRelay
+
+    relay = OutboxRelay(evidence_service.engine, outbox, evidence_service.broker, service="evidence")
+    while relay.publish_batch():
+        pass
+
+    def found(roles: set[str], node: str) -> list[str]:
+        answer = evidence_service.call("GET", "/archives/search", roles, node, params={"q": phrase})
+        assert answer.status_code == 200, answer.text
+        return [h["archive_id"] for h in answer.json()["hits"]]
+
+    deadline = time.monotonic() + 90
+    while archive["archive_id"] not in found({"archive_keeper"}, "130102") and time.monotonic() < deadline:
+        time.sleep(1)  # indexed after the filing committed, by the consumer of our own event
+    assert found({"archive_keeper"}, "130102") == [archive["archive_id"]]
+    assert found({"archive_keeper"}, "130104") == []  # the sibling county
+    assert evidence_service.call("GET", "/archives/search", None, params={"q": phrase}).status_code == 401
+    refused = evidence_service.call("GET", "/archives/search", {"archive_keeper"}, params={"q": ""})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "q"
+
+    index = archive_index(evidence_service.config)
+    assert index is not None
+    before = index.index.current_generation()
+    report = reindex(evidence_service.config)
+    assert report["generation"] != before and index.index.current_generation() == report["generation"]
+    index.close()
+    assert found({"archive_keeper"}, "130102") == [archive["archive_id"]]

@@ -128,6 +128,7 @@ for _path in (
             _p["schema"] = {"type": "integer", "minimum": 1, "maximum": 100000}
 _upload = OPENAPI["paths"]["/evidence"]["post"]
 _upload["responses"]["414"] = {"description": "查询参数过长（由 HTTP 服务器拒绝，URL 上限 8 KB）"}
+OPENAPI["paths"]["/archives/search"]["get"]["responses"]["414"] = _upload["responses"]["414"]
 _upload["requestBody"] = {
     "required": True,
     "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},

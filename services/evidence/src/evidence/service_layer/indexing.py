@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 from evidence.domain.records import FiledVersion
@@ -86,10 +87,13 @@ def extract(ctx: Context, entry: dict[str, Any]) -> DocumentText:
     return text
 
 
-def all_bodies(ctx: Context) -> Iterator[dict[str, Any]]:
-    """The body of every archive this process keeps, at its latest version (for a rebuild)."""
+def all_bodies(ctx: Context, since: datetime | None = None) -> Iterator[dict[str, Any]]:
+    """The body of every archive this process keeps, at its latest version (for a rebuild); with `since`, only
+    those whose latest version was filed since then."""
     for archive_id in list(ctx.repo.archive_ids(scope_prefixes(ctx.principal))):
-        yield archive_body(ctx, archive_id)
+        latest = ctx.repo.latest_version(archive_id)
+        if latest is not None and (since is None or latest.at >= since):
+            yield archive_body(ctx, archive_id, latest.version)
 
 
 def rebuild(ctx: Context) -> str:
