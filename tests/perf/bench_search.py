@@ -9,10 +9,15 @@
 2. Query latency with --clients concurrent clients (processes on loopback) for --seconds per kind, first closed
    loop (each client sends its next query when the last is answered: the server's capacity), then paced (each
    client --pace queries/s, 20 q/s offered by default: people searching):
-   plain, faceted (every facet) and highlighted queries, over each index: PublicSearch.search on ours, one
-   multi_match (+ the same aggregations / highlight fields) on the standard one. p50/p95/p99 of the wall time
-   per query in the client (typed page included) and of Elasticsearch's own `took`. Target p95 <= 100 ms.
-The indexes are deleted at the end. A plain script: it prints figures and never fails on timing.
+   plain, faceted (every facet) and highlighted queries, three ways: `hrss` is PublicSearch.search as the
+   service runs it (facets in a size-0 request of their own, the shard request cache on), `hrss-nocache` the same
+   with the cache off for both requests (every query computed), `standard` one multi_match (+ the same
+   aggregations / highlight fields in the same request) on the standard index. p50/p95/p99 of the wall time per
+   query in the client (typed page included) and of Elasticsearch's own `took`, and the request cache's hit ratio
+   in the row (it is emptied before each row; the words are the 68 judged queries', so they repeat: the cached
+   row is the best case, the uncached one the worst). Target p95 <= 100 ms.
+The indexes are deleted at the end (--keep leaves them; --reuse RUN queries them again without indexing).
+A plain script: it prints figures and never fails on timing.
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ from hrss.testing.servers import Servers
 
 CHUNK = 10_000
 KINDS = ("plain", "faceted", "highlighted")
+# hrss: PublicSearch as the service runs it (shard request cache on); hrss-nocache: the same, every query computed
+WAYS = ("hrss", "hrss-nocache", "standard")
 
 
 def chunks(total: int, seed: int) -> Iterator[list[VersionedDocument]]:
@@ -117,7 +124,8 @@ def client_loop(args: tuple[str, str, str, str, list[str], float, int, float]) -
     url, way, alias, kind, words, seconds, seed, pace = args
     client = Elasticsearch(url, request_timeout=60)
     rng = random.Random(seed)
-    search = PublicSearch(ElasticsearchIndex(client, PUBLIC_RECORDS, prefix=alias.removesuffix("-public-records")))
+    index = ElasticsearchIndex(client, PUBLIC_RECORDS, prefix=alias.removesuffix("-public-records"))
+    search = PublicSearch(index, request_cache=way == "hrss")
     samples = []
     begin = time.perf_counter()
     deadline = begin + seconds
@@ -130,7 +138,7 @@ def client_loop(args: tuple[str, str, str, str, list[str], float, int, float]) -
             break
         text = rng.choice(words)
         started = time.perf_counter()
-        if way == "hrss":
+        if way.startswith("hrss"):
             took = search.search(text, facets=kind == "faceted", highlight=kind == "highlighted").took
         else:
             took = client.search(index=alias, **standard_body(text, kind))["took"]
@@ -156,10 +164,12 @@ def main() -> None:
     parser.add_argument("--pace", type=float, default=1.0, help="queries/s per client in the paced rounds")
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--keep", action="store_true", help="keep the indexes (names printed)")
+    parser.add_argument("--reuse", metavar="RUN", help="query the indexes a --keep run left (bench-xxxx), no indexing")
+    parser.add_argument("--ways", default=",".join(WAYS), help=f"which of {', '.join(WAYS)} to query")
     args = parser.parse_args()
     url = Servers.from_environment().es_url
     client = Elasticsearch(url, request_timeout=300)
-    run = f"bench-{uuid.uuid4().hex[:8]}"
+    run = args.reuse or f"bench-{uuid.uuid4().hex[:8]}"
     ours = ElasticsearchIndex(client, PUBLIC_RECORDS, prefix=f"{run}-hrss")
     standard = ElasticsearchIndex(
         client, IndexSpec("standard", standard_properties(PUBLIC_RECORDS.properties)), prefix=f"{run}-std"
@@ -168,60 +178,80 @@ def main() -> None:
         f"search benchmark: {args.docs:,} documents, {args.writers} writer threads, {args.clients} clients, "
         f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}"
     )
-    started = time.perf_counter()
-    batches = list(chunks(args.docs, args.seed))
-    print(f"generated in {time.perf_counter() - started:.0f} s")
     # the judged queries' words; entity names and USCCs of the first slice (its entities do not depend on its size)
     words = [q.text for q in judged_queries(generate(seed=args.seed, results=min(CHUNK, args.docs), entity_count=1000))]
     try:
-        rates = {}
-        for label, index, write in (
-            ("hrss.search write_many (external versions, hrss analysis)", ours, None),
-            ("raw bulk, standard analyzer", standard, "raw"),
-        ):
-            index.start()
-            target = index.current_generation()
-            writer = raw_bulk(client, target) if write else (lambda b, i=index: i.write_many(b).applied)
-            started = time.perf_counter()
-            rate = timed_parallel(batches, args.writers, writer)
-            index.refresh()
-            rates[label] = args.docs / (time.perf_counter() - started)
-            count = client.count(index=index.alias)["count"]
-            print(f"indexed {label}: {rates[label]:,.0f} docs/s (bulk alone {rate:,.0f}), {count:,} documents")
-        del batches
-        client.options(request_timeout=3600).indices.forcemerge(index=f"{run}-*", max_num_segments=5)
+        if not args.reuse:
+            index_both(client, run, ours, standard, args)
         print(f"load average before the queries {os.getloadavg()[0]:.2f}")
         stats = client.indices.stats(index=f"{run}-*", metric="store")["indices"]
         for name, stat in sorted(stats.items()):
-            print(f"  {name}: {stat['primaries']['store']['size_in_bytes'] / 2**20:,.0f} MiB")
+            count = client.count(index=name)["count"]
+            print(f"  {name}: {count:,} documents, {stat['primaries']['store']['size_in_bytes'] / 2**20:,.0f} MiB")
         print(
-            f"\n{'load':<11}{'way':<10}{'kind':<13}{'queries':>8}{'q/s':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
-            f"{'took p50':>9}{'p95':>6}{'p99':>6}"
+            f"\n{'load':<11}{'way':<16}{'kind':<13}{'queries':>8}{'q/s':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+            f"{'took p50':>9}{'p95':>6}{'p99':>6}{'cache hit':>10}"
         )
+        aliases = {"hrss": ours.alias, "hrss-nocache": ours.alias, "standard": standard.alias}
         with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
             for pace in (0.0, args.pace):
                 load = "closed" if not pace else f"{pace * args.clients:g} q/s"
                 for kind in KINDS:
-                    for way, alias in (("hrss", ours.alias), ("standard", standard.alias)):
-                        job = (url, way, alias, kind, words)
+                    for way in args.ways.split(","):
+                        job = (url, way, aliases[way], kind, words)
+                        client.indices.clear_cache(index=aliases[way], request=True)  # each row warms its own
                         pool.map(client_loop, [(*job, 2.0, -1 - i, 0.0) for i in range(args.clients)])  # warm-up
+                        before = cache_counts(client, aliases[way])
                         parts = pool.map(client_loop, [(*job, args.seconds, i, pace) for i in range(args.clients)])
+                        hits, misses = (a - b for a, b in zip(cache_counts(client, aliases[way]), before, strict=True))
                         samples = [s for part in parts for s in part]
                         wall = percentiles([w for w, _ in samples])
                         took = percentiles([float(t) for _, t in samples])
+                        ratio = f"{hits / (hits + misses):.0%}" if hits + misses else "-"
                         print(
-                            f"{load:<11}{way:<10}{kind:<13}{len(samples):>8,}{len(samples) / args.seconds:>7.0f}"
-                            f"{wall[0]:>8.1f}{wall[1]:>8.1f}{wall[2]:>8.1f}{took[0]:>9.0f}{took[1]:>6.0f}{took[2]:>6.0f}",
+                            f"{load:<11}{way:<16}{kind:<13}{len(samples):>8,}{len(samples) / args.seconds:>7.0f}"
+                            f"{wall[0]:>8.1f}{wall[1]:>8.1f}{wall[2]:>8.1f}{took[0]:>9.0f}{took[1]:>6.0f}{took[2]:>6.0f}"
+                            f"{ratio:>10}",
                             flush=True,
                         )
         print(f"\nload average at the end {os.getloadavg()[0]:.2f} (other processes share these CPUs)")
         print("target: p95 <= 100 ms (wall, client side) for every kind on the hrss index")
     finally:
-        if args.keep:
+        if args.keep or args.reuse:
             print(f"kept: {ours.alias}, {standard.alias}")
         else:
             ours.delete_all()
             standard.delete_all()
+
+
+def cache_counts(client: Elasticsearch, alias: str) -> tuple[int, int]:
+    """The shard request cache's hits and misses so far on the index behind alias."""
+    stats = client.indices.stats(index=alias, metric="request_cache")["_all"]["primaries"]["request_cache"]
+    return int(stats["hit_count"]), int(stats["miss_count"])
+
+
+def index_both(
+    client: Elasticsearch, run: str, ours: ElasticsearchIndex, standard: ElasticsearchIndex, args: argparse.Namespace
+) -> None:
+    """Generate the corpus and index it both ways, timed; then merge segments as a quiet index would be."""
+    started = time.perf_counter()
+    batches = list(chunks(args.docs, args.seed))
+    print(f"generated in {time.perf_counter() - started:.0f} s")
+    for label, index, write in (
+        ("hrss.search write_many (external versions, hrss analysis)", ours, None),
+        ("raw bulk, standard analyzer", standard, "raw"),
+    ):
+        index.start()
+        target = index.current_generation()
+        writer = raw_bulk(client, target) if write else (lambda b, i=index: i.write_many(b).applied)
+        started = time.perf_counter()
+        rate = timed_parallel(batches, args.writers, writer)
+        index.refresh()
+        total = args.docs / (time.perf_counter() - started)
+        count = client.count(index=index.alias)["count"]
+        print(f"indexed {label}: {total:,.0f} docs/s (bulk alone {rate:,.0f}), {count:,} documents")
+    del batches
+    client.options(request_timeout=3600).indices.forcemerge(index=f"{run}-*", max_num_segments=5)
 
 
 if __name__ == "__main__":

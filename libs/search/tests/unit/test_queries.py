@@ -7,6 +7,7 @@ import re
 import pytest
 
 from hrss.search import SearchInputError, facet_aggregations, public_query, region_children
+from hrss.search.queries import facet_query
 from hrss.search.results import decode_cursor, encode_cursor
 from hrss.search.suggest import candidates, item_suggestion_body, lucene_regex
 
@@ -98,3 +99,13 @@ def test_a_long_question_also_matches_on_a_third_of_its_words() -> None:
 
     assert loose("老板拖欠我们三个月工资不发去哪里投诉") == ["3<30%"]
     assert loose("拖欠工资") == []
+
+
+def test_the_facets_are_counted_over_the_same_matches_in_filter_context_without_scores_or_hits() -> None:
+    page = public_query("拖欠工资", filters={"year": 2024, "region": "130100"})
+    counts = facet_query("拖欠工资", filters={"year": 2024, "region": "130100"})
+    assert counts["query"]["bool"]["filter"] == [*page["query"]["bool"]["filter"], *page["query"]["bool"]["must"]]
+    assert counts["query"]["bool"]["must_not"] == page["query"]["bool"]["must_not"]  # withdrawn left out there too
+    assert counts["size"] == 0 and "sort" not in counts  # size 0: the shard request cache keeps it
+    assert counts["aggs"] == facet_aggregations("130100")
+    assert "must" not in facet_query("", filters={"year": 2024})["query"]["bool"]  # no words: the filters alone

@@ -6,7 +6,7 @@ from typing import Any
 
 from hrss.search.analysis import load_synonyms
 from hrss.search.index import ElasticsearchIndex
-from hrss.search.queries import Filters, Sort, entity_query, public_query
+from hrss.search.queries import Filters, Sort, entity_query, facet_query, public_query
 from hrss.search.results import (
     Alternative,
     EntitySuggestion,
@@ -23,9 +23,14 @@ ORDER = {"without_filters": 0, "synonym": 1, "fewer_words": 2}
 class PublicSearch:
     """Anonymous search over published records: pages, the entity page, suggestions and "no results" help."""
 
-    def __init__(self, index: ElasticsearchIndex, synonym_rules: list[str] | None = None) -> None:
+    def __init__(
+        self, index: ElasticsearchIndex, synonym_rules: list[str] | None = None, *, request_cache: bool = True
+    ) -> None:
         self.index = index
         self._synonyms = load_synonyms() if synonym_rules is None else synonym_rules
+        # Elasticsearch's shard request cache for pages too (it keeps only size-0 answers unless asked): a repeated
+        # search is answered from it until the next refresh that changed the index; highlights are made anew
+        self.request_cache = request_cache
 
     def search(
         self,
@@ -39,11 +44,17 @@ class PublicSearch:
         size: int = 10,
     ) -> Page:
         """One page of results; pass the previous page's next_cursor (same words, filters and order) for the next."""
-        body = public_query(words, filters=filters, facets=facets, highlight=highlight, sort=sort, size=size)
+        body = public_query(words, filters=filters, highlight=highlight, sort=sort, size=size)
         order = sort if words.strip() or sort != "relevance" else "newest"  # public_query's order without words
         if cursor is not None:
             body["search_after"] = decode_cursor(cursor, order)
-        return read_page(self.index.search(body), size, order)
+        if not facets:
+            return read_page(self._search(body), size, order)
+        # the facets in a request of their own (facet_query), both in one round trip, answered side by side
+        page, counts = self._msearch([body, facet_query(words, filters=filters)])
+        page["aggregations"] = counts.get("aggregations", {})
+        page["took"] = max(int(page.get("took", 0)), int(counts.get("took", 0)))
+        return read_page(page, size, order)
 
     def entity_page(self, uscc: str, *, cursor: str | None = None, size: int = 20) -> Page:
         """Every published result of one entity, newest first."""
@@ -85,10 +96,13 @@ class PublicSearch:
         answer = self.index.client.indices.analyze(index=self.index.alias, analyzer="zh_index", text=words)
         return [token["token"] for token in answer["tokens"]]
 
+    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
+        return dict(self.index.client.search(index=self.index.alias, request_cache=self.request_cache, **body))
+
     def _msearch(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
         searches: list[dict[str, Any]] = []
         for body in bodies:
-            searches += [{"index": self.index.alias}, body]
+            searches += [{"index": self.index.alias, "request_cache": self.request_cache}, body]
         responses = self.index.client.msearch(searches=searches)["responses"]
         for response in responses:
             if "error" in response:

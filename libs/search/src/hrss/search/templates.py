@@ -8,14 +8,15 @@ from typing import Any
 from hrss.search.analysis import analysis_settings
 
 
-def chinese_text(*, keyword: bool = False) -> dict[str, Any]:
-    """A text field segmented by smartcn, with a bigram subfield (.cjk) and optionally the exact value (.raw)."""
+def chinese_text(*, keyword: bool = False, facet: bool = False) -> dict[str, Any]:
+    """A text field segmented by smartcn, with a bigram subfield (.cjk) and optionally the exact value (.raw, a facet's
+    field if facet)."""
     # offsets in the postings: the highlighter reads them instead of running smartcn again over every hit
     fields: dict[str, Any] = {
         "cjk": {"type": "text", "analyzer": "cjk_index", "search_analyzer": "cjk_search", "index_options": "offsets"}
     }
     if keyword:
-        fields["raw"] = {"type": "keyword", "ignore_above": 256}
+        fields["raw"] = {"type": "keyword", "ignore_above": 256, **({"eager_global_ordinals": True} if facet else {})}
     return {
         "type": "text",
         "analyzer": "zh_index",
@@ -26,6 +27,9 @@ def chinese_text(*, keyword: bool = False) -> dict[str, Any]:
 
 
 KEYWORD = {"type": "keyword"}
+# the fields facets count: their global ordinals are built when a refresh opens new segments, not by the first
+# faceted search after it
+FACET_KEYWORD = {"type": "keyword", "eager_global_ordinals": True}
 
 # Fields every published record and archive document shares.
 COMMON_PROPERTIES: dict[str, Any] = {
@@ -34,14 +38,14 @@ COMMON_PROPERTIES: dict[str, Any] = {
     "kind": KEYWORD,  # result, task, plan, drawn_list (public); archive document kinds (archives)
     # region codes from the province down to the node that owns the record: a term on any of them selects
     # that node's subtree, and a terms aggregation per level gives the region-tree facet
-    "node_path": KEYWORD,
+    "node_path": FACET_KEYWORD,
     "node_code": KEYWORD,
     "year": {"type": "short"},
-    "items": chinese_text(keyword=True),
+    "items": chinese_text(keyword=True, facet=True),
     "item_codes": KEYWORD,
-    "line": KEYWORD,
-    "result_category": KEYWORD,
-    "inspecting_body": chinese_text(keyword=True),
+    "line": FACET_KEYWORD,
+    "result_category": FACET_KEYWORD,
+    "inspecting_body": chinese_text(keyword=True, facet=True),
     "entity_name": chinese_text(keyword=True),
     "uscc": {"type": "keyword", "normalizer": "folded"},
     "text": chinese_text(),
