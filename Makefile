@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STACK := infra/local/stack
 
-.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw bench-assign bench-inspection bench-evidence bench-search bench-ocr check-deploy lock clean
+.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw bench-assign bench-inspection bench-evidence bench-search bench-publication-index bench-ocr check-deploy lock clean
 
 help:
 	@echo "make run           install, start the servers and every service, print where to look"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-inspection result submission latency under 20 concurrent inspectors (needs the stack)"
 	@echo "make bench-evidence 10 MiB evidence uploads with hashing and locking beside raw put_object (needs the stack)"
 	@echo "make bench-search  1,000,000 results indexed and queried by 20 clients beside the standard analyzer (needs the stack)"
+	@echo "make bench-publication-index results through events -> publication -> index beside write_many and a raw bulk"
 	@echo "make bench-ocr     OCR pages/s of scanned A4 record forms (chi_sim) beside rendering only, threads, workers, psm"
 	@echo "make check-deploy  validate docker-compose.yml and the helm chart offline"
 
@@ -70,6 +71,9 @@ bench-evidence: setup
 
 bench-search: setup
 	$(PY) tests/perf/bench_search.py
+
+bench-publication-index: setup
+	$(PY) tests/perf/bench_publication_index.py
 
 bench-ocr: setup
 	$(PY) tests/perf/bench_ocr.py
