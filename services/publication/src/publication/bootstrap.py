@@ -22,9 +22,7 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
     per_minute, burst = int(settings.get("rate_per_minute", 120)), int(settings.get("rate_burst", 60))
     if per_minute < 1 or burst < 1:
         raise ValueError("PUBLICATION.rate_per_minute and rate_burst must be at least 1")
-    verification = str(settings.get("draw_verification") or "/draws/{draw_id}/public")
-    if "{draw_id}" not in verification:
-        raise ValueError("PUBLICATION.draw_verification must contain {draw_id}")
+    verification = str(settings.get("draw_public_url") or "").rstrip("/") + "/draws/{draw_id}/public"
     return Components(
         draw_verification=verification,
         bodies=bodies,

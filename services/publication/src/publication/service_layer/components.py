@@ -49,7 +49,8 @@ class Components:
     # the official working-day calendar (years without official data yet counted on weekends, flagged provisional)
     calendar: Callable[[], WorkdayCalendar] = provisional_calendar
     repository: Callable[[Any], PublicationRepository] = _not_injected
-    # the draw's public verification record, linked from each drawn list ({draw_id} filled in)
+    # the draw's public verification record linked from each drawn list ({draw_id} filled in), after
+    # PUBLICATION.draw_public_url
     draw_verification: str = "/draws/{draw_id}/public"
     search: PublicIndex | None = None  # the public index (SEARCH.url); None: not configured, search answers 503
 
