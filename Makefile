@@ -19,6 +19,7 @@ help:
 	@echo "make bench-inspection result submission latency under 20 concurrent inspectors (needs the stack)"
 	@echo "make bench-evidence 10 MiB evidence uploads with hashing and locking beside raw put_object (needs the stack)"
 	@echo "make bench-search  1,000,000 results indexed and queried by 20 clients beside the standard analyzer (needs the stack)"
+	@echo "make bench-notification one draw's assignment notifications to SMTP and the SMS gateway beside raw loops (needs the stack)"
 	@echo "make bench-publication-index results through events -> publication -> index beside write_many and a raw bulk"
 	@echo "make bench-ocr     OCR pages/s of scanned A4 record forms (chi_sim) beside rendering only, threads, workers, psm"
 	@echo "make check-deploy  validate docker-compose.yml and the helm chart offline"
@@ -71,6 +72,9 @@ bench-evidence: setup
 
 bench-search: setup
 	$(PY) tests/perf/bench_search.py
+
+bench-notification: setup
+	$(PY) tests/perf/bench_notification.py
 
 bench-publication-index: setup
 	$(PY) tests/perf/bench_publication_index.py
