@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STACK := infra/local/stack
 
-.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw bench-assign bench-inspection bench-evidence bench-search bench-publication-index bench-ocr check-deploy lock clean
+.PHONY: help setup run stop test test-unit lint bench bench-registry bench-draw bench-assign bench-inspection bench-evidence bench-search bench-publication-index bench-ocr bench-notification check-deploy lock clean
 
 help:
 	@echo "make run           install, start the servers and every service, print where to look"
