@@ -59,10 +59,19 @@ from hrss.testing.journey import (
 )
 from hrss.testing.people import Person, enrol, first_admin
 from hrss.testing.processes import wait_until
+from hrss.testing.scans import scanned_page
 
 pytestmark = pytest.mark.e2e
 
 CITY, CENTRAL, FEDERATED = "130100", "130102", "130104"
+SIBLING = "130105"  # 新华区: a county of the same city on the central platform, not in the task
+SCANNED_PHRASE = "用人单位未按时足额支付劳动者工资"
+SCANNED_FORM = (
+    "劳动保障监察检查记录",
+    "检查事项：工资支付情况",
+    f"检查发现：{SCANNED_PHRASE}",
+    "处理意见：责令限期改正",
+)
 COUNTIES = {CENTRAL: "石家庄市长安区人力资源和社会保障局", FEDERATED: "石家庄市桥西区人力资源和社会保障局"}
 TODAY = china_today()
 YEAR = TODAY.year
@@ -176,8 +185,10 @@ def test_the_whole_job_by_the_people_who_do_it_central_and_federated(platform: P
     assert set(drawn["picks_by_node"]) == set(COUNTIES)
 
     # -- each county: the visits, the inspection, the review, the follow-up, the archive -------------------------
+    # an archive keeper of a sibling county (新华区) on the central platform, who must not find their archives
+    sibling = enrol(root, f"keeper-{SIBLING}", "新华区档案管理员", SIBLING, ["archive_keeper"])
     for county, office in offices.items():
-        inspect_every_visit(office, task_id, drawn["picks_by_node"][county])
+        inspect_every_visit(office, task_id, drawn["picks_by_node"][county], sibling)
 
     # the central platform never opened the federated county's visits, and 桥西区 holds none of 长安区's
     central_visits = root.call("inspection", "GET", "/visits")["visits"]
@@ -327,7 +338,7 @@ def no_administrator_takes_over_another(root: Person, holder: Person) -> None:
     assert again.status_code == 401
 
 
-def inspect_every_visit(office: Office, task_id: str, expected: int) -> None:
+def inspect_every_visit(office: Office, task_id: str, expected: int, sibling: Person) -> None:
     county, planner = office.county, office.planner
     found = visits(planner, expected)
     assert len(found) == expected and {v["node"] for v in found} == {county}
@@ -340,7 +351,7 @@ def inspect_every_visit(office: Office, task_id: str, expected: int) -> None:
         assert seen == teams, (number, seen, teams)
 
     first, *others = found
-    inspect_with_follow_up(office, first)
+    inspect_with_follow_up(office, first, sibling)
     for visit in others:
         lead, _ = team_of(office, visit)
         result = submit(lead, visit, "no_problem", f"查阅劳动合同、工资支付台账，未发现问题{CONTACT}")
@@ -352,7 +363,7 @@ def check_published(record: dict[str, Any]) -> None:
     assert record["public"] is True and len(record["content_sha256"]) == 64
 
 
-def inspect_with_follow_up(office: Office, visit: dict[str, Any]) -> None:
+def inspect_with_follow_up(office: Office, visit: dict[str, Any], sibling: Person) -> None:
     county, planner, head = office.county, office.planner, office.head
     lead, second = team_of(office, visit)
     visit_id = visit["visit_id"]
@@ -368,6 +379,7 @@ def inspect_with_follow_up(office: Office, visit: dict[str, Any]) -> None:
     # the team files evidence and enters the record; an inspector of another team cannot add to this visit
     document = pdf_document(f"{county} 工资支付台账 {TODAY.year} 年")
     uploaded = upload(lead, county, visit_id, document, "工资台账.pdf")
+    upload(lead, county, visit_id, scanned_page(SCANNED_FORM), "检查记录扫描件.png")  # the signed form, scanned
     team = {m["credential_no"] for m in visit["team"]}
     outsider = next((p for n, p in office.inspectors.items() if n not in team), None)
     if outsider is not None:
@@ -397,7 +409,8 @@ def inspect_with_follow_up(office: Office, visit: dict[str, Any]) -> None:
     # the archive, filed by the evidence service that serves the county, read only with two approvals
     keeper = office.keeper
     filed = filed_archive(keeper, visit_id)
-    assert filed["versions"][0]["evidence_count"] == 1
+    assert filed["versions"][0]["evidence_count"] == 2
+    archive_found_by_its_scanned_page(office, filed, sibling)
     version = f"/archives/{filed['archive_id']}/versions/1"
     assert keeper.request("evidence", "GET", version).status_code == 403
     grant = {"grant_id": grant_to_read(office, keeper, filed["archive_id"], "复核检查结果")}
@@ -411,6 +424,24 @@ def inspect_with_follow_up(office: Office, visit: dict[str, Any]) -> None:
         return office.admin.call("registry", "GET", f"/entities/by-uscc/{visit['uscc']}").get("last_inspected")
 
     wait_until(lambda: last_inspected() == TODAY.isoformat(), 90, "the registry's last inspection")
+
+
+def archive_found_by_its_scanned_page(office: Office, filed: dict[str, Any], sibling: Person) -> None:
+    """The county's archive keeper finds the archive by a phrase of its scanned page (OCR, indexed after filing),
+    highlighted; the sibling county's keeper, asking the central platform's evidence service, finds nothing."""
+    found: list[dict[str, Any]] = []
+
+    def indexed() -> bool:
+        found[:] = [office.keeper.call("evidence", "GET", "/archives/search", params={"q": SCANNED_PHRASE})]
+        return any(hit["archive_id"] == filed["archive_id"] for hit in found[0]["hits"])
+
+    wait_until(indexed, 120, "the archive in the archive search (OCR of its scanned page)")
+    hit = found[0]["hits"][0]  # ranked first: the phrase itself
+    assert hit["archive_id"] == filed["archive_id"] and "检查记录扫描件.png" in hit["document_names"], hit
+    assert {h["node_code"] for h in found[0]["hits"]} == {office.county}, found[0]
+    assert "<em>" in "".join(hit["highlights"]["text"]), hit
+    theirs = sibling.call("evidence", "GET", "/archives/search", params={"q": SCANNED_PHRASE})
+    assert theirs["total"] == 0 and theirs["hits"] == [], theirs
 
 
 def pdf_text(data: bytes) -> str:

@@ -137,3 +137,13 @@ def test_a_caller_with_no_reading_role_and_no_grant_is_refused() -> None:
 
 def test_without_an_index_the_search_is_unavailable() -> None:
     assert Office().refusal(KEEPER, SearchArchives("工资")) == "search.unavailable"
+
+
+def test_another_deployments_archive_event_is_skipped(office: Office) -> None:
+    """evidence.archive_filed is one topic for every evidence deployment: a federated county's archive is not
+    ours (not in our schema), and a node outside what we serve is not either; neither is an error."""
+    elsewhere = filed_event(str(uuid.uuid4()), 1)
+    assert office.call(SERVICE, elsewhere, event_id=str(uuid.uuid4())) is False
+    other_province = elsewhere.model_copy(update={"node": "330102"})
+    assert office.call(SERVICE, other_province, event_id=str(uuid.uuid4())) is False
+    assert index(office).documents == {}

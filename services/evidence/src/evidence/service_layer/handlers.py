@@ -96,7 +96,11 @@ def index_archive(cmd: IndexArchive, ctx: Context) -> bool:
 
 
 def index_filed(event: ArchiveFiled | ArchiveAmended, ctx: Context, *, event_id: str) -> bool:
-    """Our own filed or amended version into the archive index, after its transaction committed."""
+    """Our own filed or amended version into the archive index, after its transaction committed. The topic is
+    shared by every evidence deployment (a federated county's too): another deployment's archive is not ours to
+    index, and is skipped."""
+    if not in_scope(ctx.principal, str(event.node)) or ctx.repo.archive(str(event.archive.archive_id)) is None:
+        return False
     return index_archive(IndexArchive(str(event.archive.archive_id), event.archive.version), ctx)
 
 
