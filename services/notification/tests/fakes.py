@@ -12,6 +12,7 @@ from notification.adapters.channels import Transport
 from notification.adapters.queue import DeliveryQueue
 from notification.adapters.repository import NO_ADDRESS, NotificationRepository
 from notification.domain.model import SENT_CHANNELS, Channel, Contact, DeliveryError, Notification, Outgoing, State
+from notification.domain.preferences import Preferences
 
 
 class FakeNotificationRepository(NotificationRepository):
@@ -22,8 +23,10 @@ class FakeNotificationRepository(NotificationRepository):
         self.reads: dict[tuple[str, str], datetime] = {}
         self.contacts: dict[str, list[Contact]] = {}
         self.teams: dict[str, dict[str, Any]] = {}
+        self.preferences: dict[str, list[Preferences]] = {}
 
-    def add(self, notifications: list[Notification], due: datetime) -> int:
+    def add(self, notifications: list[Notification], due: datetime, later: dict[str, datetime] | None = None) -> int:
+        later = later or {}
         keys = {(n.event_id, n.recipient, n.channel) for n in self.notifications.values()}
         new = 0
         for n in notifications:
@@ -33,10 +36,24 @@ class FakeNotificationRepository(NotificationRepository):
             keys.add((n.event_id, n.recipient, n.channel))
             new += 1
             if n.channel in SENT_CHANNELS and n.address:
-                self.pending[n.id] = {"channel": n.channel, "attempts": 0, "due_at": due, "created_at": n.created_at}
+                self.pending[n.id] = {
+                    "channel": n.channel,
+                    "attempts": 0,
+                    "due_at": later.get(n.id, due),
+                    "created_at": n.created_at,
+                }
             elif n.channel in SENT_CHANNELS:
                 self.deliveries.append((n.id, 0, str(State.FAILED), NO_ADDRESS, n.created_at))
         return new
+
+    def preference(self, holder: str) -> Preferences | None:
+        found = self.preferences.get(holder)
+        return found[-1] if found else None
+
+    def put_preference(self, found: Preferences, at: datetime) -> int:
+        versions = self.preferences.setdefault(found.holder, [])
+        versions.append(Preferences(found.holder, dict(found.channels), found.quiet, len(versions) + 1))
+        return len(versions)
 
     def contact(self, holder: str) -> Contact | None:
         found = self.contacts.get(holder)

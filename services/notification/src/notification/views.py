@@ -48,6 +48,20 @@ def my_contact(ctx: Context) -> dict[str, Any]:
     return {"holder": found.holder, "version": found.version, "email": found.email, "mobile": found.mobile}
 
 
+def my_preferences(ctx: Context) -> dict[str, Any]:
+    recipients_of(ctx.principal)  # staff only
+    found = ctx.repo.preference(model.account(ctx.principal.account_id))
+    if found is None:
+        return {"version": 0, "channels": {}, "quiet_start": None, "quiet_end": None}
+    start, end = found.quiet or (None, None)
+    return {
+        "version": found.version,
+        "channels": {k: [str(c) for c in v] for k, v in found.channels.items()},
+        "quiet_start": start.strftime("%H:%M") if start else None,
+        "quiet_end": end.strftime("%H:%M") if end else None,
+    }
+
+
 def check_node(value: str | None) -> Node | None:
     if value is None:
         return None

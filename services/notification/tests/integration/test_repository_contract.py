@@ -148,3 +148,18 @@ def test_the_queue_claims_due_records_each_step_and_retakes_an_ended_lease(
     assert queue.oldest(Channel.EMAIL) is None and queue.oldest(Channel.SMS) == AT
     [failed] = [f for f in repo.failed("33", 50) if f["id"] == two.id]
     assert failed["attempt"] == 2 and failed["error"] == "连接被拒绝"
+
+
+def test_preferences_are_versioned_and_the_latest_read_back(repo: NotificationRepository) -> None:
+    from datetime import time
+
+    from notification.domain.preferences import Preferences
+
+    holder = f"account:{uuid.uuid4()}"
+    assert repo.preference(holder) is None
+    assert repo.put_preference(Preferences(holder, {"result_returned": (Channel.EMAIL,)}), AT) == 1
+    quiet = (time(22, 0), time(7, 0))
+    assert repo.put_preference(Preferences(holder, {"result_submitted": ()}, quiet), AT) == 2
+    found = repo.preference(holder)
+    assert found is not None and found.version == 2 and found.quiet == quiet
+    assert found.channels == {"result_submitted": ()}

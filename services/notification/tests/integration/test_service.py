@@ -113,3 +113,14 @@ def test_a_federated_countys_events_are_its_own_deployments(
         COUNTY_B
     }
     assert PROVINCE and member(1)
+
+
+def test_preferences_are_ones_own_and_mandatory_kinds_stay_on(notification_service: Running) -> None:
+    s = notification_service
+    me = token(s.key, {"inspector"}, COUNTY_A, inspector=1)
+    body = {"channels": {"result_returned": ["email"]}, "quiet_start": "22:00", "quiet_end": "07:00"}
+    assert s.call("PUT", "/preferences/me", me, json=body).json()["version"] == 1
+    assert s.call("GET", "/preferences/me", me).json()["channels"] == {"result_returned": ["email"]}
+    refused = s.call("PUT", "/preferences/me", me, json={"channels": {"assignment": []}})
+    assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "preference.mandatory"
+    assert s.call("GET", "/preferences/me").status_code == 401

@@ -3,7 +3,7 @@
 History (append-only, UPDATE and DELETE refused by trigger): every notification as rendered (`notification`: one
 row per event, recipient and channel, with its template id and version), every step of its delivery
 (`delivery`: sending, sent, retry, failed, with the error), every inbox read (`inbox_read`), every version of a
-person's or entity's contact details (`contact`), the audit chain and its checkpoints.
+person's or entity's contact details (`contact`) and preferences (`preference`), the audit chain and its checkpoints.
 
 Projections kept current (the service role may change them): `pending` (the outbox per channel: what the sender
 still has to deliver, and when), `contact_current` (the latest contact version per holder) and `visit_team` (a
@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -136,9 +137,34 @@ visit_team = Table(
     Column("due", Date, nullable=False),
 )
 
+# Revision 0002: a person's preferences (channels per kind, quiet hours), versioned, and the latest per holder
+preference = Table(
+    "preference",
+    metadata,
+    Column("holder", String(80), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("channels", JSONB, nullable=False),  # {kind: ["email", "sms"]}
+    Column("quiet_start", Time),
+    Column("quiet_end", Time),
+    Column("changed_at", _TS, nullable=False),
+    PrimaryKeyConstraint("holder", "version", name="preference_pk"),
+)
+
+preference_current = Table(
+    "preference_current",
+    metadata,
+    Column("holder", String(80), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("channels", JSONB, nullable=False),
+    Column("quiet_start", Time),
+    Column("quiet_end", Time),
+)
+
 audit_entry = audit_table(metadata)
 audit_checkpoint = checkpoint_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
 TABLES = [t.name for t in metadata.sorted_tables]
+PREFERENCES = ("preference", "preference_current")  # revision 0002
+TABLES = [t for t in TABLES if t not in PREFERENCES]
 APPEND_ONLY = ("notification", "delivery", "inbox_read", "contact", "audit_entry", "audit_checkpoint")

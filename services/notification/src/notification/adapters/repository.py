@@ -11,17 +11,36 @@ from sqlalchemy import and_, delete, exists, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from notification.adapters.orm import contact, contact_current, delivery, inbox_read, notification, pending, visit_team
-from notification.domain.model import SENT_CHANNELS, Contact, Notification, State
+from notification.adapters.orm import (
+    contact,
+    contact_current,
+    delivery,
+    inbox_read,
+    notification,
+    pending,
+    preference,
+    preference_current,
+    visit_team,
+)
+from notification.domain.model import SENT_CHANNELS, Channel, Contact, Notification, State
+from notification.domain.preferences import Preferences
 
 NO_ADDRESS = "未登记联系方式（e-mail 或手机号码），或本部署未配置相应渠道，无法发送"
 
 
 class NotificationRepository(abc.ABC):
     @abc.abstractmethod
-    def add(self, notifications: list[Notification], due: datetime) -> int:
+    def add(self, notifications: list[Notification], due: datetime, later: dict[str, datetime] | None = None) -> int:
         """Keep the notifications not kept before (by event, recipient and channel); queue the new e-mail and SMS
-        ones at `due`, and record those without an address as failed at once. How many were new."""
+        ones at `due` (or at `later[id]`, after someone's quiet hours), and record those without an address as
+        failed at once. How many were new."""
+
+    @abc.abstractmethod
+    def preference(self, holder: str) -> Preferences | None: ...
+
+    @abc.abstractmethod
+    def put_preference(self, found: Preferences, at: datetime) -> int:
+        """A new version of the holder's preferences (history kept); its version."""
 
     @abc.abstractmethod
     def contact(self, holder: str) -> Contact | None: ...
@@ -65,7 +84,8 @@ class SqlNotificationRepository(NotificationRepository):
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def add(self, notifications: list[Notification], due: datetime) -> int:
+    def add(self, notifications: list[Notification], due: datetime, later: dict[str, datetime] | None = None) -> int:
+        later = later or {}
         if not notifications:
             return 0
         rows = [
@@ -110,6 +130,34 @@ class SqlNotificationRepository(NotificationRepository):
                 ],
             )
         return len(kept)
+
+    def preference(self, holder: str) -> Preferences | None:
+        row = self.session.execute(select(preference_current).where(preference_current.c.holder == holder)).first()
+        if row is None:
+            return None
+        quiet = (row.quiet_start, row.quiet_end) if row.quiet_start is not None else None
+        channels = {k: tuple(Channel(c) for c in v) for k, v in row.channels.items()}
+        return Preferences(row.holder, channels, quiet, row.version)
+
+    def put_preference(self, found: Preferences, at: datetime) -> int:
+        locked = self.session.execute(
+            select(preference_current.c.version).where(preference_current.c.holder == found.holder).with_for_update()
+        ).scalar()
+        version = (locked or 0) + 1
+        start, end = found.quiet or (None, None)
+        values = {
+            "holder": found.holder,
+            "version": version,
+            "quiet_start": start,
+            "quiet_end": end,
+            "channels": {k: [str(c) for c in v] for k, v in found.channels.items()},
+        }
+        self.session.execute(insert(preference).values(**values, changed_at=at))
+        upsert = pg_insert(preference_current).values(**values)
+        self.session.execute(
+            upsert.on_conflict_do_update(index_elements=["holder"], set_={k: upsert.excluded[k] for k in values})
+        )
+        return version
 
     def contact(self, holder: str) -> Contact | None:
         row = self.session.execute(select(contact_current).where(contact_current.c.holder == holder)).first()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from hrss.observability.openapi import Route, build_openapi, query
-from notification.entrypoints.schemas import ContactBody, EntityContactBody
+from notification.entrypoints.schemas import ContactBody, EntityContactBody, PreferencesBody
 
 _ERRORS = {
-    "400": "请求有误（request.*，contact.email_invalid，contact.mobile_invalid）",
+    "400": "请求有误（request.*，contact.*，preference.*：如 preference.mandatory 依规必须送达的通知不能关闭）",
     "401": "未登录或令牌无效（auth.*）",
     "403": "无权操作（access.*，notification.staff_only，notification.node_not_served）",
     "404": "收件箱中没有这条通知（notification.not_found）",
@@ -30,6 +30,8 @@ ROUTES: list[Route] = [
     ("GET", "/contacts/me", "我登记的联系方式", None, 200, []),
     ("PUT", "/contacts/me", "登记本人的电子邮件和手机号码（新版本）", ContactBody, 200, []),
     ("PUT", "/entities/{uscc}/contact", "登记检查对象接收检查告知书的联系方式（管理员）", EntityContactBody, 200, []),
+    ("GET", "/preferences/me", "我的通知偏好（各类通知的渠道、免打扰时段）", None, 200, []),
+    ("PUT", "/preferences/me", "设置通知偏好（新版本；依规必须送达的通知不能关闭）", PreferencesBody, 200, []),
     ("GET", "/deliveries/failed", "发送失败的通知及错误（管理员）", None, 200, [_NODE, _LIMIT]),
     ("GET", "/templates", "通知模板（编号、版本、所依据的来源文件条款）", None, 200, []),
     ("GET", "/openapi.json", "接口说明", None, 200, []),

@@ -17,3 +17,11 @@ class ContactBody(Body):
 
 class EntityContactBody(ContactBody):
     node: NodeCode  # the node that inspects the entity (its administrators keep the contact)
+
+
+class PreferencesBody(Body):
+    """Channels per kind of notification (email, sms; the inbox is always kept) and quiet hours, HH:MM in CST."""
+
+    channels: dict[Text, list[Text]] = Field(default_factory=dict, max_length=20)
+    quiet_start: Text | None = Field(default=None, max_length=5)
+    quiet_end: Text | None = Field(default=None, max_length=5)

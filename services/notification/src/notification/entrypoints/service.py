@@ -29,9 +29,9 @@ from notification.adapters.orm import metadata
 from notification.bootstrap import bootstrap
 from notification.domain.errors import invalid
 from notification.entrypoints.openapi import OPENAPI
-from notification.entrypoints.schemas import ContactBody, EntityContactBody
+from notification.entrypoints.schemas import ContactBody, EntityContactBody, PreferencesBody
 from notification.service_layer import handlers
-from notification.service_layer.commands import KeepEntityContact, KeepMyContact, MarkRead
+from notification.service_layer.commands import KeepEntityContact, KeepMyContact, KeepMyPreferences, MarkRead
 from notification.service_layer.components import Components
 from notification.service_layer.context import Context
 
@@ -127,6 +127,18 @@ class NotificationService(HttpService, AuditCheckpoints):
             return handlers.handle(KeepEntityContact(code, body.node, body.email, body.mobile), ctx)
 
         return self._write(request, "contact.keep", uscc[:18], run, object_type="contact")
+
+    @read_http("GET", "/preferences/me")
+    def get_my_preferences(self, request: Request) -> Response:
+        return json_response(views.my_preferences(self._reader(request)))
+
+    @write_http("PUT", "/preferences/me")
+    def put_my_preferences(self, request: Request) -> Response:
+        def run(ctx: Context) -> object:
+            body = parse(PreferencesBody, request.get_data())
+            return handlers.handle(KeepMyPreferences(body.channels, body.quiet_start, body.quiet_end), ctx)
+
+        return self._write(request, "preference.keep", "me", run, object_type="preference")
 
     # -- administrators ---------------------------------------------------------------------------
 

@@ -39,3 +39,13 @@ class MarkRead:
     """The caller read one notification of their inbox (a new row; nothing is updated)."""
 
     notification_id: str
+
+
+@dataclass(frozen=True)
+class KeepMyPreferences:
+    """The caller's channels per kind (e-mail, SMS; the inbox always) and quiet hours ("HH:MM" in CST), a new
+    version; kinds the rules make mandatory cannot be switched."""
+
+    channels: dict[str, list[str]]
+    quiet_start: str | None
+    quiet_end: str | None

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from notification.service_layer import notifying, people
-from notification.service_layer.commands import KeepEntityContact, KeepMyContact, MarkRead, Notify
+from notification.service_layer.commands import KeepEntityContact, KeepMyContact, KeepMyPreferences, MarkRead, Notify
 from notification.service_layer.context import Context
 
 
@@ -27,4 +27,5 @@ COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
     KeepMyContact: lambda c, ctx: people.keep_my_contact(ctx, c),
     KeepEntityContact: lambda c, ctx: people.keep_entity_contact(ctx, c),
     MarkRead: lambda c, ctx: people.mark_read(ctx, c),
+    KeepMyPreferences: lambda c, ctx: people.keep_my_preferences(ctx, c),
 }

@@ -4,6 +4,7 @@ once per (event, recipient, channel) and queued for the sender."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -14,6 +15,7 @@ from hrss.contracts.events.draw import AssignmentDispatched
 from hrss.contracts.events.inspection import VisitExtended, VisitOpened
 from notification.domain import model
 from notification.domain.model import Channel, Contact, Notification
+from notification.domain.preferences import Preferences
 from notification.domain.templates import TEMPLATES, Template
 from notification.service_layer.context import Context
 from notification.service_layer.routing import ROUTES, Announcement, node_of, team_key
@@ -37,8 +39,13 @@ def receive(ctx: Context, event: BaseModel, event_id: str) -> int:
         return 0
     key = team_key(event)
     team = ctx.repo.visit(key) if key else None
-    made = [n for a in route(event, team) for n in render(ctx, a, event_id)]
-    return ctx.repo.add(made, due=ctx.components.clock())
+    made: list[Notification] = []
+    later: dict[str, datetime] = {}
+    for announcement in route(event, team):
+        found, waits = render(ctx, announcement, event_id)
+        made += found
+        later.update(waits)
+    return ctx.repo.add(made, ctx.components.clock(), later)
 
 
 def _keep_team(ctx: Context, event: BaseModel) -> None:
@@ -65,25 +72,33 @@ def _contacts(ctx: Context, audience: str) -> list[Contact]:
     return [found] if found else []
 
 
-def render(ctx: Context, announcement: Announcement, event_id: str) -> list[Notification]:
+def render(ctx: Context, announcement: Announcement, event_id: str) -> tuple[list[Notification], dict[str, datetime]]:
     """Every notification of one announcement: the inbox of each staff audience, and e-mail and SMS to each
-    person (or entity) the directory can reach. An audience with no inbox that nobody can reach is recorded as
-    one failed notification, so that an administrator sees who was not told."""
+    person (or entity) the directory can reach, as their preferences allow; and when those in their quiet hours
+    become due. An audience with no inbox that nobody can reach is recorded as one failed notification, so that an
+    administrator sees who was not told."""
     template = TEMPLATES[announcement.template_id]
     channels = [c for c in template.channels if c is Channel.INBOX or c in ctx.components.channels]
     made: list[Notification] = []
+    later: dict[str, datetime] = {}
+    now = ctx.components.clock()
     for audience in dict.fromkeys(announcement.audiences):
         if Channel.INBOX in channels and not audience.startswith("entity:"):
             made.append(_one(ctx, template, announcement, event_id, audience, Channel.INBOX, None))
         reached = False
         for person in _contacts(ctx, audience):
+            wishes = ctx.repo.preference(person.holder) or Preferences(person.holder)
+            wait = wishes.quiet_until(now, template.mandatory)
             for channel, address in ((Channel.EMAIL, person.email), (Channel.SMS, person.mobile)):
-                if channel in channels and address:
-                    made.append(_one(ctx, template, announcement, event_id, person.holder, channel, address))
+                if channel in channels and address and wishes.wants(template.id, channel, template.mandatory):
+                    one = _one(ctx, template, announcement, event_id, person.holder, channel, address)
+                    made.append(one)
+                    if wait is not None:
+                        later[one.id] = wait
                     reached = True
         if not reached and Channel.INBOX not in template.channels:
             made.append(_one(ctx, template, announcement, event_id, audience, template.channels[0], None))
-    return made
+    return made, later
 
 
 def _one(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import time
 from typing import Any
 
 from hrss.auth import Action, Principal
 from hrss.auth.roles import ADMIN_ROLES
 from notification.domain import model
 from notification.domain.errors import NoStaffAccount, NotificationNotFound, invalid
-from notification.domain.model import Contact
-from notification.service_layer.commands import KeepEntityContact, KeepMyContact, MarkRead
+from notification.domain.model import Channel, Contact
+from notification.domain.preferences import Preferences
+from notification.domain.templates import TEMPLATES
+from notification.service_layer.commands import KeepEntityContact, KeepMyContact, KeepMyPreferences, MarkRead
 from notification.service_layer.context import Context
 
 
@@ -71,3 +74,43 @@ def mark_read(ctx: Context, c: MarkRead) -> dict[str, Any]:
             node=p.node.code,
         )
     return {"notification_id": c.notification_id, "read": True, "newly": recorded}
+
+
+def _clock_time(value: str | None, name: str) -> time | None:
+    if value is None:
+        return None
+    try:
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise invalid(name, "preference.time_invalid", f"{name} 应为 HH:MM（北京时间）") from None
+
+
+def keep_my_preferences(ctx: Context, c: KeepMyPreferences) -> dict[str, Any]:
+    p = ctx.principal
+    recipients_of(p)  # staff only
+    channels: dict[str, tuple[Channel, ...]] = {}
+    for kind, wanted in c.channels.items():
+        template = TEMPLATES.get(kind)
+        if template is None:
+            raise invalid(f"channels.{kind}", "preference.kind_unknown", f"没有这类通知：{kind}")
+        if template.mandatory:
+            raise invalid(f"channels.{kind}", "preference.mandatory", f"{kind} 类通知依规必须送达，不能关闭渠道")
+        if any(w not in (Channel.EMAIL, Channel.SMS) for w in wanted):
+            raise invalid(f"channels.{kind}", "preference.channel_unknown", "渠道只能是 email 或 sms（站内信总是保留）")
+        channels[kind] = tuple(Channel(w) for w in dict.fromkeys(wanted))
+    start, end = _clock_time(c.quiet_start, "quiet_start"), _clock_time(c.quiet_end, "quiet_end")
+    if (start is None) != (end is None) or (start is not None and start == end):
+        raise invalid("quiet_end", "preference.quiet_invalid", "免打扰时段须同时给出不同的开始和结束时间")
+    holder = model.account(p.account_id)
+    quiet = (start, end) if start is not None and end is not None else None
+    version = ctx.repo.put_preference(Preferences(holder, channels, quiet), ctx.components.clock())
+    ctx.audit(
+        role="self",
+        action="preference.keep",
+        object_type="preference",
+        object_id=holder,
+        node=p.node.code,
+        version=version,
+    )
+    return {"holder": holder, "version": version}
