@@ -163,3 +163,20 @@ def test_preferences_are_versioned_and_the_latest_read_back(repo: NotificationRe
     found = repo.preference(holder)
     assert found is not None and found.version == 2 and found.quiet == quiet
     assert found.channels == {"result_submitted": ()}
+
+
+def test_a_notification_queued_for_later_is_not_due_before(both: tuple[NotificationRepository, Any]) -> None:
+    repo, commit = both
+    event = str(uuid.uuid4())
+    now, later = (
+        made(event, "account:1", Channel.SMS, "13800000001"),
+        made(event, "account:2", Channel.SMS, "13800000002"),
+    )
+    repo.add([now, later], AT, {later.id: AT + timedelta(hours=8)})
+    commit()
+    queue = queue_of(repo)
+    claimed = queue.claim(Channel.SMS, 10, AT, timedelta(seconds=30))
+    assert [c.notification_id for c in claimed] == [now.id]
+    queue.sent(claimed, AT)
+    [waited] = queue.claim(Channel.SMS, 10, AT + timedelta(hours=8), timedelta(seconds=30))
+    assert waited.notification_id == later.id

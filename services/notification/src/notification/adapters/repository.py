@@ -88,16 +88,14 @@ class SqlNotificationRepository(NotificationRepository):
         later = later or {}
         if not notifications:
             return 0
-        rows = [
-            {**n.__dict__, "channel": str(n.channel)}
-            for n in {n.id: n for n in notifications}.values()  # one per id, in case a rule named someone twice
-        ]
+        unique = list({n.id: n for n in notifications}.values())  # one per id, should a rule name someone twice
+        rows = [{**n.__dict__, "channel": str(n.channel)} for n in unique]
         new = set(
             self.session.execute(
                 pg_insert(notification).values(rows).on_conflict_do_nothing().returning(notification.c.id)
             ).scalars()
         )
-        kept = [n for n in notifications if n.id in new]
+        kept = [n for n in unique if n.id in new]
         queued = [n for n in kept if n.channel in SENT_CHANNELS and n.address]
         if queued:
             self.session.execute(
@@ -108,7 +106,7 @@ class SqlNotificationRepository(NotificationRepository):
                         "channel": str(n.channel),
                         "node": n.node,
                         "attempts": 0,
-                        "due_at": due,
+                        "due_at": later.get(n.id, due),
                         "created_at": n.created_at,
                     }
                     for n in queued

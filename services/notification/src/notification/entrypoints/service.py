@@ -31,7 +31,13 @@ from notification.domain.errors import invalid
 from notification.entrypoints.openapi import OPENAPI
 from notification.entrypoints.schemas import ContactBody, EntityContactBody, PreferencesBody
 from notification.service_layer import handlers
-from notification.service_layer.commands import KeepEntityContact, KeepMyContact, KeepMyPreferences, MarkRead
+from notification.service_layer.commands import (
+    KeepEntityContact,
+    KeepMyContact,
+    KeepMyPreferences,
+    MarkRead,
+    NotifyMany,
+)
 from notification.service_layer.components import Components
 from notification.service_layer.context import Context
 
@@ -46,9 +52,11 @@ class NotificationService(HttpService, AuditCheckpoints):
 
     # -- from draw, inspection and identity -------------------------------------------------------
 
-    @consume(AssignmentDispatched)
-    def receive_assignment(self, event: Received) -> None:
-        self._receive(event)
+    @consume(AssignmentDispatched, batch=True)
+    def receive_assignment(self, events: list[Received]) -> None:
+        """A draw dispatches thousands at once: each partition batch is made in one insert."""
+        many = NotifyMany([(e.payload, str(e.envelope.event_id)) for e in events])
+        handlers.handle(many, self._as_service())
 
     @consume(TeamChanged)
     def receive_team_change(self, event: Received) -> None:

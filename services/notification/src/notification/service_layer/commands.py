@@ -17,6 +17,13 @@ class Notify:
 
 
 @dataclass(frozen=True)
+class NotifyMany:
+    """`Notify` for a batch of events (a consumer's partition batch), in one transaction."""
+
+    events: list[tuple[BaseModel, str]]
+
+
+@dataclass(frozen=True)
 class KeepMyContact:
     """A staff member's own e-mail address and mobile number (a new version; the old ones stay in history)."""
 

@@ -8,7 +8,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from notification.service_layer import notifying, people
-from notification.service_layer.commands import KeepEntityContact, KeepMyContact, KeepMyPreferences, MarkRead, Notify
+from notification.service_layer.commands import (
+    KeepEntityContact,
+    KeepMyContact,
+    KeepMyPreferences,
+    MarkRead,
+    Notify,
+    NotifyMany,
+)
 from notification.service_layer.context import Context
 
 
@@ -24,6 +31,7 @@ def handle_event(payload: BaseModel, event_id: str, ctx: Context) -> Any:
 
 COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
     Notify: lambda c, ctx: notifying.receive(ctx, c.event, c.event_id),
+    NotifyMany: lambda c, ctx: notifying.receive_many(ctx, c.events),
     KeepMyContact: lambda c, ctx: people.keep_my_contact(ctx, c),
     KeepEntityContact: lambda c, ctx: people.keep_entity_contact(ctx, c),
     MarkRead: lambda c, ctx: people.mark_read(ctx, c),

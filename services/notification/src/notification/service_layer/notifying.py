@@ -5,20 +5,29 @@ once per (event, recipient, channel) and queued for the sender."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from hrss.bus.config import serves
 from hrss.contracts import Node
-from hrss.contracts.events.draw import AssignmentDispatched
-from hrss.contracts.events.inspection import VisitExtended, VisitOpened
+from hrss.contracts.events.draw import AssignmentDispatched, TeamChanged
+from hrss.contracts.events.inspection import (
+    ResultApproved,
+    ResultReturned,
+    ResultSubmitted,
+    VisitExtended,
+    VisitOpened,
+)
 from notification.domain import model
 from notification.domain.model import Channel, Contact, Notification
 from notification.domain.preferences import Preferences
 from notification.domain.templates import TEMPLATES, Template
 from notification.service_layer.context import Context
 from notification.service_layer.routing import ROUTES, Announcement, node_of, team_key
+
+if TYPE_CHECKING:
+    from notification.adapters.repository import NotificationRepository
 
 
 def concerns_us(ctx: Context, node: str) -> bool:
@@ -28,23 +37,51 @@ def concerns_us(ctx: Context, node: str) -> bool:
     return serves(Node(node), served, tuple(Node(n) for n in ctx.components.delegated))
 
 
+NEEDS_TEAM = (TeamChanged, ResultSubmitted, ResultReturned, ResultApproved)  # routes that read the kept team
+
+
+class Directory:
+    """Contacts and preferences as the repository gives them, looked up once per batch of events."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.repo = ctx.repo
+        self._contacts: dict[str, list[Contact]] = {}
+        self._wishes: dict[str, Preferences] = {}
+
+    def contacts(self, audience: str) -> list[Contact]:
+        if audience not in self._contacts:
+            self._contacts[audience] = _contacts(self.repo, audience)
+        return self._contacts[audience]
+
+    def wishes(self, holder: str) -> Preferences:
+        if holder not in self._wishes:
+            self._wishes[holder] = self.repo.preference(holder) or Preferences(holder)
+        return self._wishes[holder]
+
+
 def receive(ctx: Context, event: BaseModel, event_id: str) -> int:
     """Keep the team an event names, then make and queue its notifications; how many were new."""
-    node = node_of(event)
-    if not concerns_us(ctx, node):
-        return 0
-    _keep_team(ctx, event)
-    route = ROUTES.get(type(event))
-    if route is None:
-        return 0
-    key = team_key(event)
-    team = ctx.repo.visit(key) if key else None
+    return receive_many(ctx, [(event, event_id)])
+
+
+def receive_many(ctx: Context, events: list[tuple[BaseModel, str]]) -> int:
+    """`receive` for a batch of events in one transaction: one insert of all their notifications."""
+    directory = Directory(ctx)
     made: list[Notification] = []
     later: dict[str, datetime] = {}
-    for announcement in route(event, team):
-        found, waits = render(ctx, announcement, event_id)
-        made += found
-        later.update(waits)
+    for event, event_id in events:
+        if not concerns_us(ctx, node_of(event)):
+            continue
+        _keep_team(ctx, event)
+        route = ROUTES.get(type(event))
+        if route is None:
+            continue
+        key = team_key(event) if isinstance(event, NEEDS_TEAM) else None
+        team = ctx.repo.visit(key) if key else None
+        for announcement in route(event, team):
+            found, waits = render(ctx, announcement, event_id, directory)
+            made += found
+            later.update(waits)
     return ctx.repo.add(made, ctx.components.clock(), later)
 
 
@@ -61,18 +98,20 @@ def _keep_team(ctx: Context, event: BaseModel) -> None:
         ctx.repo.keep_visit(str(event.assignment_id), event.target_node, event.uscc, event.name, team, end)
 
 
-def _contacts(ctx: Context, audience: str) -> list[Contact]:
+def _contacts(repo: NotificationRepository, audience: str) -> list[Contact]:
     kind, _, rest = audience.partition(":")
     if kind == "inspector":
-        return ctx.repo.contacts_of_inspector(rest)
+        return repo.contacts_of_inspector(rest)
     if kind == "role":
         node, _, role = rest.partition(":")
-        return ctx.repo.contacts_with_role(node, role)
-    found = ctx.repo.contact(audience)
+        return repo.contacts_with_role(node, role)
+    found = repo.contact(audience)
     return [found] if found else []
 
 
-def render(ctx: Context, announcement: Announcement, event_id: str) -> tuple[list[Notification], dict[str, datetime]]:
+def render(
+    ctx: Context, announcement: Announcement, event_id: str, directory: Directory | None = None
+) -> tuple[list[Notification], dict[str, datetime]]:
     """Every notification of one announcement: the inbox of each staff audience, and e-mail and SMS to each
     person (or entity) the directory can reach, as their preferences allow; and when those in their quiet hours
     become due. An audience with no inbox that nobody can reach is recorded as one failed notification, so that an
@@ -82,12 +121,13 @@ def render(ctx: Context, announcement: Announcement, event_id: str) -> tuple[lis
     made: list[Notification] = []
     later: dict[str, datetime] = {}
     now = ctx.components.clock()
+    found_in = directory or Directory(ctx)
     for audience in dict.fromkeys(announcement.audiences):
         if Channel.INBOX in channels and not audience.startswith("entity:"):
             made.append(_one(ctx, template, announcement, event_id, audience, Channel.INBOX, None))
         reached = False
-        for person in _contacts(ctx, audience):
-            wishes = ctx.repo.preference(person.holder) or Preferences(person.holder)
+        for person in found_in.contacts(audience):
+            wishes = found_in.wishes(person.holder)
             wait = wishes.quiet_until(now, template.mandatory)
             for channel, address in ((Channel.EMAIL, person.email), (Channel.SMS, person.mobile)):
                 if channel in channels and address and wishes.wants(template.id, channel, template.mandatory):
