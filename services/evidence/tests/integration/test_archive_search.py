@@ -163,3 +163,21 @@ def test_the_fake_and_the_real_index_reject_the_same_stale_writes(kind: str, es_
 
 def replace_version(body: dict[str, Any], version: int) -> dict[str, Any]:
     return {**body, "archive_version": version}
+
+
+def test_pages_follow_each_other_by_cursor_and_a_foreign_cursor_is_refused(office: Office) -> None:
+    archive_id = filed(office)
+    index = office.components.search
+    assert isinstance(index, ArchiveIndex)
+    index.index.refresh()
+    body = index.index.search({"query": {"term": {"archive_id": archive_id}}})["hits"]["hits"][0]["_source"]
+    # four more archives of the county with the same words and the same score: ties broken by archive id
+    index.write([{**body, "archive_id": str(uuid.uuid4())} for _ in range(4)], refresh=True)
+    first = office.call(KEEPER, SearchArchives(PHRASE, size=2))
+    second = office.call(KEEPER, SearchArchives(PHRASE, first["next_cursor"], size=2))
+    third = office.call(KEEPER, SearchArchives(PHRASE, second["next_cursor"], size=2))
+    pages = [ids(first), ids(second), ids(third)]
+    assert first["total"] == 5 and [len(p) for p in pages] == [2, 2, 1] and len(set().union(*pages)) == 5
+    assert third["next_cursor"] is None
+    refused = office.refusal(KEEPER, SearchArchives(PHRASE, "bm90IG91cnM"))
+    assert refused == "search.cursor_invalid"
