@@ -30,6 +30,12 @@ RUN if [ "$SERVICE" = draw ]; then pip install --no-deps /tmp/wheels/*.whl; fi \
  && python -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "rb"))["tool"]["hrss"]["entrypoint"])' \
         "/app/services/$SERVICE/pyproject.toml" > /app/entrypoint
 
+# Debian packages the service declares ([tool.hrss] debian: evidence's OCR), none for the others
+RUN packages="$(python -c 'import sys, tomllib; print(" ".join(tomllib.load(open(sys.argv[1], "rb"))["tool"]["hrss"].get("debian", [])))' \
+        "/app/services/$SERVICE/pyproject.toml")" \
+ && if [ -n "$packages" ]; then apt-get update && apt-get install -y --no-install-recommends $packages \
+        && rm -rf /var/lib/apt/lists/*; fi
+
 WORKDIR /app/services/${SERVICE}
 USER 10001:10001
 EXPOSE 8000
