@@ -118,11 +118,17 @@ def test_queries_keep_answering_while_a_rebuild_swaps_the_alias(index: Elasticse
         VersionedDocument(f"more-{i}", 1, body(f"more-{i}", f"企业{i}", "经检查，未发现问题。")) for i in range(5000)
     ]
     between: list[int] = []  # asked between the rebuild's chunks, whatever the machine's load: not left to timing
+    intervals: list[str] = []  # the generation being filled refreshes never
 
     def source() -> Iterator[VersionedDocument]:
         for n, document in enumerate(documents):
             if n % 500 == 0:
                 between.append(index.search(public_query("拖欠工资"))["hits"]["total"]["value"])
+            if n == 1000:
+                building = index.client.indices.get_settings(index=f"{index.alias}-*")
+                intervals.extend(
+                    s["settings"]["index"].get("refresh_interval", "") for name, s in building.items() if name != old
+                )
             yield document
 
     asker = threading.Thread(target=ask)  # and one asking all along, across the swap itself
@@ -137,6 +143,9 @@ def test_queries_keep_answering_while_a_rebuild_swaps_the_alias(index: Elasticse
     assert new != old and index.current_generation() == new
     assert not index.client.indices.exists(index=old)
     assert index.client.count(index=index.alias)["count"] == len(DOCS) + 5000
+    assert intervals == ["-1"]
+    swapped = index.client.indices.get_settings(index=new)[new]["settings"]["index"]
+    assert "refresh_interval" not in swapped  # the template's (default) interval again once swapped in
 
 
 def test_archives_are_found_in_the_callers_subtree_with_a_grant_only(client: Elasticsearch) -> None:

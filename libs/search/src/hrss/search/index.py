@@ -99,6 +99,8 @@ class ElasticsearchIndex:
         self._building = new
         try:
             self._bulk(new, documents, chunk_size)
+            # back to the template's refresh interval (the default), and everything visible before the swap
+            self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
             self.client.indices.refresh(index=new)
             old = self.client.indices.get_alias(name=self.alias)
             actions: list[Mapping[str, Any]] = [{"remove": {"index": name, "alias": self.alias}} for name in old]
@@ -133,7 +135,9 @@ class ElasticsearchIndex:
     def _new_generation(self) -> str:
         # milliseconds keep generations ordered and unique for one writer; the template applies to the name
         name = f"{self.alias}-{time.time_ns() // 1_000_000}"
-        self.client.indices.create(index=name)
+        # no refresh while it is filled: nothing searches it before the swap, and a bulk is cheaper without new
+        # segments every second
+        self.client.indices.create(index=name, settings={"index": {"refresh_interval": "-1"}})
         return name
 
     def _bulk(self, index: str, documents: Iterable[VersionedDocument], chunk_size: int) -> BulkOutcome:
