@@ -109,11 +109,11 @@ def platform(servers, tmp_path_factory) -> Iterator[Platform]:  # type: ignore[n
 
 def urls_for(platform: Platform, county: str) -> dict[str, str]:
     """What the county's people log into: the central services, with the federated county's own inspection and
-    evidence where it runs them."""
-    names = ("identity", "registry", "planning", "draw", "inspection", "evidence")
+    evidence and publication where it runs them."""
+    names = ("identity", "registry", "planning", "draw", "inspection", "evidence", "publication")
     urls = {name: platform.urls[name] for name in names}
     if county == FEDERATED:
-        urls |= {"inspection": platform.urls[f"inspection-{county}"], "evidence": platform.urls[f"evidence-{county}"]}
+        urls |= {name: platform.urls[f"{name}-{county}"] for name in ("inspection", "evidence", "publication")}
     return urls
 
 
@@ -289,8 +289,34 @@ def results_are_public(platform: Platform, county: str, office: Office, task_id:
         assert answer.headers["Cache-Control"] == "public, max-age=60" and answer.headers["ETag"]
         elsewhere = requests.get(f"{other}/entities/{uscc}/results", timeout=30)
         assert elsewhere.status_code == 200 and elsewhere.json()["results"] == []  # 谁检查、谁公开
+    drawn_list_is_public(mine, county, inspected)
     check = requests.get(f"{mine}/nodes/{county}/receipts/verification", timeout=30).json()
-    assert check["valid"] and check["length"] == len(inspected), check  # one version of each result
+    receipts = requests.get(f"{mine}/nodes/{county}/receipts", params={"limit": "1000"}, timeout=30).json()
+    kinds = {(r["kind"], r["record_id"]) for r in receipts["receipts"]}
+    assert check["valid"] and check["length"] == len(receipts["receipts"]), check  # the whole chain, verified
+    assert len({record for kind, record in kinds if kind == "result"}) == len(inspected), kinds
+    # each result public within 20 working days of the task's completion, as the county's planner sees it
+    deadlines = office.planner.call("publication", "GET", "/deadlines", params={"node": county})["deadlines"]
+    assert {d["result_id"] for d in deadlines} == {record for kind, record in kinds if kind == "result"}, deadlines
+    assert {d["state"] for d in deadlines} == {"met"}, deadlines
+
+
+def drawn_list_is_public(base: str, county: str, inspected: list[dict[str, Any]]) -> None:
+    """The county's drawn list, anonymously: every entity it inspects by name and USCC, each team by credential
+    number only (no inspector's name anywhere), and the link to the draw's public verification record."""
+    listed: list[dict[str, Any]] = []
+
+    def complete() -> bool:
+        answer = requests.get(f"{base}/drawn-lists", params={"node": county}, timeout=30)
+        listed[:] = answer.json()["records"] if answer.status_code == 200 else []
+        return len(listed) == 1 and len(listed[0]["content"]["entities"]) == len(inspected)
+
+    wait_until(complete, 90, f"the drawn list of {county}", interval=1.0)
+    content = listed[0]["content"]
+    teams = {visit["uscc"]: {m["credential_no"] for m in visit["team"]} for visit in inspected}
+    assert {e["uscc"]: set(e["team"]) for e in content["entities"]} == teams, content
+    assert "检查员" not in json.dumps(content, ensure_ascii=False), content  # the registry's names: 检查员<county><n>
+    assert content["verification"].endswith(f"/draws/{content['draw_id']}/public"), content
 
 
 def published_page(base: str, uscc: str) -> requests.Response:
