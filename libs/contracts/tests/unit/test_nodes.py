@@ -18,6 +18,20 @@ def test_level_and_parent_follow_the_region_code(code, level, parent):
     assert (node.parent.code if node.parent else None) == parent
 
 
+@pytest.mark.parametrize(
+    ("code", "path"),
+    [
+        ("130000", ("130000",)),
+        ("130100", ("130000", "130100")),
+        ("130104", ("130000", "130100", "130104")),
+        ("429004", ("420000", "429000", "429004")),  # a county-level city under the province's direct administration
+    ],
+)
+def test_the_path_runs_from_the_province_down_to_the_node(code, path):
+    assert Node(code).path == path
+    assert all(Node(above).contains(Node(code)) for above in path)
+
+
 def test_a_node_contains_its_subtree_only():
     province, city, county = Node("330000"), Node("330100"), Node("330102")
     assert province.contains(city) and province.contains(county) and city.contains(county)

@@ -60,6 +60,13 @@ class Node:
             return Node(self.code[:2] + "0000")
         return Node(self.code[:4] + "00")
 
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The codes from the province down to this node (GB/T 2260: 130102 → 130000, 130100, 130102): the region
+        tree a search facets and filters on."""
+        above = self.parent
+        return (self.code,) if above is None else (*above.path, self.code)
+
     def contains(self, other: Node) -> bool:
         """True if `other` is this node or lies in its subtree."""
         if self.level is Level.PROVINCE:

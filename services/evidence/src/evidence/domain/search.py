@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from evidence.domain.records import ArchiveHead, FiledVersion
+from hrss.contracts import Node
 
 
 @dataclass(frozen=True)
@@ -26,16 +27,6 @@ class DocumentText:
     text: str
     seconds: float
     extracted_at: datetime
-
-
-def node_path(code: str) -> list[str]:
-    """The region codes from the province down to `code` (GB/T 2260: 130102 → 130000, 130100, 130102)."""
-    path = [code[:2] + "0000"]
-    if code[2:4] != "00":
-        path.append(code[:4] + "00")
-    if code[4:] != "00":
-        path.append(code)
-    return path
 
 
 def included(version: FiledVersion) -> list[dict[str, Any]]:
@@ -72,7 +63,7 @@ def archive_document(
         "visit_id": str(head.visit_id),
         "result_id": str(head.result_id),
         "node_code": head.node,
-        "node_path": node_path(head.node),
+        "node_path": list(Node(head.node).path),
         "region_code": str(result.get("region_code") or head.node),
         "team": sorted({str(i) for i in team}),
         "uscc": head.uscc,

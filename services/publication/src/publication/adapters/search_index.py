@@ -13,21 +13,12 @@ from typing import Any
 from elasticsearch import Elasticsearch
 from prometheus_client import Counter
 
+from hrss.contracts import Node
 from hrss.contracts.masking import mask_value
 from hrss.search import PUBLIC_RECORDS, BulkOutcome, ElasticsearchIndex, PublicSearch, VersionedDocument
 from publication.domain.records import RecordVersion
 
 INDEXED = Counter("publication_index_writes_total", "Public record versions written to the public index", ["outcome"])
-
-
-def node_path(code: str) -> list[str]:
-    """The region codes from the province down to `code` (GB/T 2260: 330106 → 330000, 330100, 330106)."""
-    path = [code[:2] + "0000"]
-    if code[2:4] != "00":
-        path.append(code[:4] + "00")
-    if code[4:] != "00":
-        path.append(code)
-    return path
 
 
 def document_of(record: RecordVersion) -> VersionedDocument:
@@ -41,7 +32,7 @@ def document_of(record: RecordVersion) -> VersionedDocument:
         "record_id": record.record_id,
         "source_version": record.version,
         "kind": record.kind,
-        "node_path": node_path(record.node),
+        "node_path": list(Node(record.node).path),
         "node_code": record.node,
         "year": record.year,
         "published_at": record.published_at.isoformat(),
