@@ -37,6 +37,7 @@ TARGETS = {
     "inspection": "inspection.entrypoints.service:InspectionService",
     "evidence": "evidence.entrypoints.service:EvidenceService",
     "publication": "publication.entrypoints.service:PublicationService",
+    "notification": "notification.entrypoints.service:NotificationService",
 }
 
 

@@ -5,18 +5,21 @@ minted and no row is written behind a service's back.
 Hebei (130000) runs the central platform; its city 石家庄 (130100) and two of its districts take part:
 - 长安区 (130102) works on the central platform (how most provinces run today): its staff log into the province's
   inspection and evidence services with county-scoped accounts;
-- 桥西区 (130104) runs its own inspection and evidence (a federated node, database of its own).
+- 桥西区 (130104) runs its own inspection, evidence, publication and notification (a federated node, database of its
+  own).
 
 The journey: node settings → each county's plan filed with the city and accepted → the province plan filed → a
 unified task from the province plan, published and frozen → the draw ceremony → each county receives its entities
-→ every inspector of each team logs in and sees the visit → the prior notice (PDF) → evidence and the record → the
-review returns the result once, then approves it → follow-up: correction, re-check, closure → publication record
+→ every inspector of each team logs in, sees the visit and finds the assignment in their inbox → the prior notice
+(PDF) → evidence and the record → the review returns the result once, then approves it → follow-up: correction,
+re-check, closure → publication record
 → the archive is filed → an access request approved by the department head and the leader in charge → the filed
 version read → the registry knows the entity was inspected → the province sees the progress per county, and the
 task reaches "results published" only through the publication records. Both counties go through the same steps.
 At the end anyone, with no account, finds each entity's published result at the publication service of the node
 that inspected it (the central platform's for 长安区, 桥西区's own), personal data on the form masked, and each
-node's chain of publication receipts whole.
+node's chain of publication receipts whole, its drawn list with teams by credential number only, every result
+published within its 20-working-day deadline; a county's keeper finds its archive by a phrase of a scanned page.
 """
 
 from __future__ import annotations
@@ -102,18 +105,21 @@ def platform(servers, tmp_path_factory) -> Iterator[Platform]:  # type: ignore[n
             assert '"rejected": 0' in report, report
         platform.env["HRSS_DELEGATED_NODES"] = FEDERATED  # the central platform leaves 桥西区 to its own deployment
         platform.env["HRSS_AUDIT_CHECKPOINT_SECONDS"] = "10"  # every chain checkpointed while the journey runs
-        platform.start("identity", "registry", "planning", "draw", "inspection", "evidence", "publication")
-        platform.start_county(FEDERATED, "inspection", "evidence", "publication")
+        platform.start(
+            "identity", "registry", "planning", "draw", "inspection", "evidence", "publication", "notification"
+        )
+        platform.start_county(FEDERATED, "inspection", "evidence", "publication", "notification")
         yield platform
 
 
 def urls_for(platform: Platform, county: str) -> dict[str, str]:
     """What the county's people log into: the central services, with the federated county's own inspection and
-    evidence and publication where it runs them."""
-    names = ("identity", "registry", "planning", "draw", "inspection", "evidence", "publication")
+    evidence, publication and notification where it runs them."""
+    names = ("identity", "registry", "planning", "draw", "inspection", "evidence", "publication", "notification")
+    own = ("inspection", "evidence", "publication", "notification")
     urls = {name: platform.urls[name] for name in names}
     if county == FEDERATED:
-        urls |= {name: platform.urls[f"{name}-{county}"] for name in ("inspection", "evidence", "publication")}
+        urls |= {name: platform.urls[f"{name}-{county}"] for name in own}
     return urls
 
 
@@ -375,6 +381,7 @@ def inspect_every_visit(office: Office, task_id: str, expected: int, sibling: Pe
         seen = {v["visit_id"] for v in inspector.call("inspection", "GET", "/visits")["visits"]}
         teams = {v["visit_id"] for v in found if number in {m["credential_no"] for m in v["team"]}}
         assert seen == teams, (number, seen, teams)
+        assignments_in_inbox(inspector, [v for v in found if v["visit_id"] in teams])
 
     first, *others = found
     inspect_with_follow_up(office, first, sibling)
@@ -387,6 +394,26 @@ def inspect_every_visit(office: Office, task_id: str, expected: int, sibling: Pe
 
 def check_published(record: dict[str, Any]) -> None:
     assert record["public"] is True and len(record["content_sha256"]) == 64
+
+
+def assignments_in_inbox(inspector: Person, assigned: list[dict[str, Any]]) -> None:
+    """The inspector's own inbox, at the notification service of their deployment, tells them of each entity they
+    were matched to (004 §9.2.1: entity, USCC, task), unread until they read it."""
+    notes: list[dict[str, Any]] = []
+
+    def arrived() -> bool:
+        inbox = inspector.call("notification", "GET", "/inbox", params={"limit": "200"})["notifications"]
+        notes[:] = [n for n in inbox if n["template_id"] == "assignment"]
+        return len(notes) >= len(assigned)
+
+    wait_until(arrived, 90, f"{inspector.login}'s assignments in the inbox", interval=1.0)
+    assert len(notes) == len(assigned), notes  # once each, no more
+    for visit in assigned:
+        assert any(visit["uscc"] in n["body"] and visit["entity_name"] in n["body"] for n in notes), (visit, notes)
+    if notes:
+        unread = inspector.call("notification", "GET", "/inbox/unread-count")["unread"]
+        assert inspector.call("notification", "POST", f"/inbox/{notes[0]['id']}/read")["read"] is True
+        assert inspector.call("notification", "GET", "/inbox/unread-count")["unread"] == unread - 1
 
 
 def inspect_with_follow_up(office: Office, visit: dict[str, Any], sibling: Person) -> None:
