@@ -5,7 +5,7 @@ runs both), sharing one store as the SQL ones share the database."""
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from notification.adapters.channels import Transport
@@ -24,6 +24,7 @@ class FakeNotificationRepository(NotificationRepository):
         self.contacts: dict[str, list[Contact]] = {}
         self.teams: dict[str, dict[str, Any]] = {}
         self.preferences: dict[str, list[Preferences]] = {}
+        self.watched: dict[str, dict[str, Any]] = {}  # visit id -> {node, due, result_in}
 
     def add(self, notifications: list[Notification], due: datetime, later: dict[str, datetime] | None = None) -> int:
         later = later or {}
@@ -92,6 +93,22 @@ class FakeNotificationRepository(NotificationRepository):
 
     def visit(self, visit_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.teams.get(visit_id))
+
+    def watch(self, visit_id: str, node: str, due: date) -> None:
+        known = self.watched.get(visit_id)
+        self.watched[visit_id] = {"node": node, "due": due, "result_in": known["result_in"] if known else False}
+
+    def result_in(self, visit_id: str, is_in: bool) -> None:
+        if visit_id in self.watched:
+            self.watched[visit_id]["result_in"] = is_in
+
+    def due_between(self, first: date, last: date) -> list[dict[str, Any]]:
+        found = [
+            {**copy.deepcopy(self.teams[v]), "due": w["due"]}
+            for v, w in self.watched.items()
+            if not w["result_in"] and first <= w["due"] <= last and v in self.teams
+        ]
+        return sorted(found, key=lambda r: (r["due"], r["visit_id"]))
 
     def _mine(self, recipients: list[str]) -> list[Notification]:
         found = [n for n in self.notifications.values() if n.channel is Channel.INBOX and n.recipient in recipients]

@@ -28,7 +28,17 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
         delegated=tuple(n.code for n in delegated_nodes(dict(config))),
         channels=frozenset(channels),
         repository=sql_repository,
+        remind_before=remind_before(settings),
     )
+
+
+def remind_before(settings: Mapping[str, Any], env: Mapping[str, str] = os.environ) -> int:
+    """Working days before a result is due that reminders go out: config `remind_before_workdays`, else
+    HRSS_NOTIFICATION_REMIND_BEFORE_WORKDAYS, else 3 (a value below 1 fails the start)."""
+    value = int(settings.get("remind_before_workdays") or env.get("HRSS_NOTIFICATION_REMIND_BEFORE_WORKDAYS") or 3)
+    if value < 1:
+        raise ValueError("remind_before_workdays >= 1")
+    return value
 
 
 def sql_repository(uow: Any) -> SqlNotificationRepository:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from hrss.contracts import Node
@@ -69,6 +70,15 @@ def check_node(value: str | None) -> Node | None:
         return Node(value)
     except Exception:
         raise invalid("node", "request.invalid_node", "node 应为 6 位行政区划代码") from None
+
+
+def check_date(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise invalid(name, "request.invalid_date", f"{name} 应为日期（YYYY-MM-DD）") from None
 
 
 def failed(ctx: Context, node: Node, args: Mapping[str, str]) -> dict[str, Any]:

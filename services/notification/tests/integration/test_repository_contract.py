@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -42,7 +42,7 @@ def both(request: pytest.FixtureRequest) -> Iterator[tuple[NotificationRepositor
         return
     engine = request.getfixturevalue("notification_engine")
     with engine.begin() as connection:
-        for table in ("pending", "contact_current", "visit_team"):
+        for table in ("pending", "contact_current", "visit_team", "deadline_watch"):
             connection.execute(sa.text(f"DELETE FROM notification.{table}"))
     session = Session(engine)
     try:
@@ -180,3 +180,24 @@ def test_a_notification_queued_for_later_is_not_due_before(both: tuple[Notificat
     queue.sent(claimed, AT)
     [waited] = queue.claim(Channel.SMS, 10, AT + timedelta(hours=8), timedelta(seconds=30))
     assert waited.notification_id == later.id
+
+
+def test_watched_visits_without_a_result_in_are_found_by_due_date(repo: NotificationRepository) -> None:
+    team = [{"inspector_id": "i1", "name": "甲"}]
+    for n, due in ((1, date(2026, 6, 29)), (2, date(2026, 6, 30)), (3, date(2026, 7, 1)), (4, date(2026, 6, 30))):
+        visit = str(uuid.uuid5(uuid.NAMESPACE_URL, f"w{n}"))
+        repo.keep_visit(visit, "330106", f"91330106MA2{n:07d}", f"对象{n}", team, due)
+        repo.watch(visit, "330106", due)
+    v1, v2, v3, v4 = (str(uuid.uuid5(uuid.NAMESPACE_URL, f"w{n}")) for n in (1, 2, 3, 4))
+    repo.result_in(v4, True)
+    repo.result_in(str(uuid.uuid4()), True)  # not watched: nothing
+    found = repo.due_between(date(2026, 6, 29), date(2026, 6, 30))
+    assert [(r["visit_id"], r["due"], r["entity_name"]) for r in found] == [
+        (v1, date(2026, 6, 29), "对象1"),
+        (v2, date(2026, 6, 30), "对象2"),
+    ]
+    assert found[0]["inspectors"] == team and found[0]["node"] == "330106"
+    repo.result_in(v4, False)  # returned: due again
+    repo.watch(v1, "330106", date(2026, 7, 1))  # extended: the new due date
+    expected = sorted([v2, v4]) + sorted([v1, v3])  # by due date, then visit id
+    assert [r["visit_id"] for r in repo.due_between(date(2026, 6, 30), date(2026, 7, 1))] == expected

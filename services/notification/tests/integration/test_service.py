@@ -124,3 +124,30 @@ def test_preferences_are_ones_own_and_mandatory_kinds_stay_on(notification_servi
     refused = s.call("PUT", "/preferences/me", me, json={"channels": {"assignment": []}})
     assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "preference.mandatory"
     assert s.call("GET", "/preferences/me").status_code == 401
+
+
+def test_reminders_reach_the_team_and_planners_once_and_never_ahead(notification_service: Running) -> None:
+    s = notification_service
+    from notification_testkit import send, submitted, visit_opened
+
+    send(s.broker, visit_opened(1), visit_opened(2), submitted(2))  # both due 2026-06-30; visit 2's result is in
+    wait_for(lambda: count(s, "SELECT count(*) FROM notification.deadline_watch WHERE result_in") == 1, what="watch")
+    admin = token(s.key, {"province_admin"}, PROVINCE)
+    answer = s.call("POST", "/reminders/run?on=2026-06-25", admin)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["visits"], body["made"], body["due_by"]) == (1, 3, "2026-06-30")  # 2 inspectors', the planners' inbox
+    kept = s.rows("SELECT recipient, subject FROM notification.notification WHERE kind = 'deadline_approaching'")
+    assert sorted(r.recipient for r in kept) == sorted(
+        [f"inspector:{member(1).inspector_id}", f"inspector:{member(2).inspector_id}", f"role:{COUNTY_A}:planner"]
+    )
+    assert all("杭州测试1号有限公司" in r.subject for r in kept)
+    assert s.call("POST", "/reminders/run?on=2026-06-25", admin).json()["made"] == 0  # twice: nothing new
+    ahead = s.call("POST", "/reminders/run?on=2999-01-01", admin)
+    assert ahead.status_code == 400 and ahead.json()["code"] == "reminders.future_date", ahead.text
+    assert s.call("POST", "/reminders/run?on=yesterday", admin).status_code == 400
+    inspector = token(s.key, {"inspector"}, COUNTY_A, inspector=1)
+    assert s.call("POST", "/reminders/run?on=2026-06-25", inspector).status_code == 403
+    planner = token(s.key, {"planner"}, COUNTY_A)
+    inbox = s.call("GET", "/inbox", planner).json()["notifications"]
+    assert [n["kind"] for n in inbox] == ["deadline_approaching"] and "还有 3 个工作日" in inbox[0]["body"]

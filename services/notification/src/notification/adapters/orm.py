@@ -7,7 +7,8 @@ person's or entity's contact details (`contact`) and preferences (`preference`),
 
 Projections kept current (the service role may change them): `pending` (the outbox per channel: what the sender
 still has to deliver, and when), `contact_current` (the latest contact version per holder) and `visit_team` (a
-visit's team, from inspection's visit events, for the result notices).
+visit's team, from inspection's visit events, for the result notices) and `deadline_watch` (each visit's result
+due date and whether a result is in, for the reminder job).
 """
 
 from __future__ import annotations
@@ -160,11 +161,24 @@ preference_current = Table(
     Column("quiet_end", Time),
 )
 
+# Revision 0003: what has a deadline the reminder job watches: each visit (from inspection's visit events) with
+# the date its result is due, and whether a result is in (submitted or approved; a returned one is due again)
+deadline_watch = Table(
+    "deadline_watch",
+    metadata,
+    Column("visit_id", _ID, primary_key=True),
+    Column("node", String(6), nullable=False),
+    Column("due", Date, nullable=False),
+    Column("result_in", Boolean, nullable=False),
+    Index("deadline_watch_due", "due"),
+)
+
 audit_entry = audit_table(metadata)
 audit_checkpoint = checkpoint_table(metadata)
 outbox, inbox = bus_tables(metadata)
 
 TABLES = [t.name for t in metadata.sorted_tables]
 PREFERENCES = ("preference", "preference_current")  # revision 0002
-TABLES = [t for t in TABLES if t not in PREFERENCES]
+DEADLINES = ("deadline_watch",)  # revision 0003
+TABLES = [t for t in TABLES if t not in PREFERENCES + DEADLINES]
 APPEND_ONLY = ("notification", "delivery", "inbox_read", "contact", "audit_entry", "audit_checkpoint")

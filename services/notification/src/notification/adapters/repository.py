@@ -4,7 +4,7 @@ same contract suite, tests/integration/test_repository_contract.py)."""
 from __future__ import annotations
 
 import abc
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, insert, select
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from notification.adapters.orm import (
     contact,
     contact_current,
+    deadline_watch,
     delivery,
     inbox_read,
     notification,
@@ -61,6 +62,19 @@ class NotificationRepository(abc.ABC):
 
     @abc.abstractmethod
     def visit(self, visit_id: str) -> dict[str, Any] | None: ...
+
+    @abc.abstractmethod
+    def watch(self, visit_id: str, node: str, due: date) -> None:
+        """A visit's result is due by `due` (a new visit has no result in; a later due date keeps what is in)."""
+
+    @abc.abstractmethod
+    def result_in(self, visit_id: str, is_in: bool) -> None:
+        """A result was submitted or approved (True), or returned (False: due again); an unknown visit is skipped."""
+
+    @abc.abstractmethod
+    def due_between(self, first: date, last: date) -> list[dict[str, Any]]:
+        """The visits (their kept team and `due`) with no result in whose due date is in [first, last], by due date
+        then visit id."""
 
     @abc.abstractmethod
     def inbox(self, recipients: list[str], reader: str, limit: int, unread_only: bool) -> list[dict[str, Any]]:
@@ -202,6 +216,25 @@ class SqlNotificationRepository(NotificationRepository):
     def visit(self, visit_id: str) -> dict[str, Any] | None:
         row = self.session.execute(select(visit_team).where(visit_team.c.visit_id == visit_id)).first()
         return dict(row._mapping) if row else None
+
+    def watch(self, visit_id: str, node: str, due: date) -> None:
+        upsert = pg_insert(deadline_watch).values(visit_id=visit_id, node=node, due=due, result_in=False)
+        self.session.execute(upsert.on_conflict_do_update(index_elements=["visit_id"], set_={"due": due}))
+
+    def result_in(self, visit_id: str, is_in: bool) -> None:
+        self.session.execute(
+            deadline_watch.update().where(deadline_watch.c.visit_id == visit_id).values(result_in=is_in)
+        )
+
+    def due_between(self, first: date, last: date) -> list[dict[str, Any]]:
+        w = deadline_watch
+        rows = self.session.execute(
+            select(*[c for c in visit_team.c if c.name != "due"], w.c.due)
+            .join(w, w.c.visit_id == visit_team.c.visit_id)
+            .where(w.c.result_in.is_(False), w.c.due >= first, w.c.due <= last)
+            .order_by(w.c.due, w.c.visit_id)
+        )
+        return [dict(r._mapping) for r in rows]
 
     def _read_by(self, reader: str) -> Any:
         return exists().where(

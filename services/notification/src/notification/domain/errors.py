@@ -19,9 +19,17 @@ class NoStaffAccount(PlatformError):
     template = "只有人员账号有收件箱和联系方式"
 
 
+class FutureRunDate(PlatformError):
+    """Reminders are made for a day that has come, never ahead of it."""
+
+    status = 400
+    code = "reminders.future_date"
+    template = "on 不能晚于今天（北京时间 {today}）：提醒只能在当日或之后发出"
+
+
 def invalid(field: str, code: str, message: str) -> InvalidRecord:
     """400 naming the one wrong field."""
     return InvalidRecord([FieldError(field, code, message)])
 
 
-__all__ = ["FieldError", "InvalidRecord", "NoStaffAccount", "NotificationNotFound", "invalid"]
+__all__ = ["FieldError", "FutureRunDate", "InvalidRecord", "NoStaffAccount", "NotificationNotFound", "invalid"]

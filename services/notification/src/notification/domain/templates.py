@@ -142,6 +142,19 @@ TEMPLATES: dict[str, Template] = {
             mandatory=True,
         ),
         Template(
+            id="deadline_approaching",
+            version=1,
+            seed_section="004 §9.3.2.4 录入结果与公示；000 §三(七) 20 个工作日内公示",
+            channels=STAFF,
+            subject="【即将到期】{entity_name} 的检查结果应于 {due} 前录入",
+            body=(
+                "{entity_name}（统一社会信用代码 {uscc}）的检查结果应于 {due} 前录入，"
+                "距到期还有 {workdays} 个工作日（至 {on}），目前尚未提交，请按期办理。\n"
+                "检查组成员：{team}" + _SIGN
+            ),
+            sms="【双随机监管】{entity_name}的检查结果应于{due}前录入，还有{workdays}个工作日，请按期办理。",
+        ),
+        Template(
             id="enrolment_reset",
             version=1,
             seed_section="平台安全（非来源文件）：账号重置须告知本人（docs/security.md）",

@@ -6,13 +6,17 @@ from hrss.observability.openapi import Route, build_openapi, query
 from notification.entrypoints.schemas import ContactBody, EntityContactBody, PreferencesBody
 
 _ERRORS = {
-    "400": "请求有误（request.*，contact.*，preference.*：如 preference.mandatory 依规必须送达的通知不能关闭）",
+    "400": (
+        "请求有误（request.*，contact.*，preference.*，reminders.future_date：如 preference.mandatory "
+        "依规必须送达的通知不能关闭）"
+    ),
     "401": "未登录或令牌无效（auth.*）",
     "403": "无权操作（access.*，notification.staff_only，notification.node_not_served）",
     "404": "收件箱中没有这条通知（notification.not_found）",
 }
 _LIMIT = query("limit", "条数（1–200，默认 50）", {"type": "integer", "minimum": 1, "maximum": 200})
 _UNREAD = query("unread", "只列未读（true/false）", {"type": "boolean"})
+_ON = query("on", "按哪一天（YYYY-MM-DD，北京时间；默认今天，不能晚于今天）", {"type": "string", "format": "date"})
 _NODE = query("node", "节点（行政区划代码）及其下级，默认本账号的节点")
 
 # (method, path, summary, body model, success status, query parameters)
@@ -33,6 +37,14 @@ ROUTES: list[Route] = [
     ("GET", "/preferences/me", "我的通知偏好（各类通知的渠道、免打扰时段）", None, 200, []),
     ("PUT", "/preferences/me", "设置通知偏好（新版本；依规必须送达的通知不能关闭）", PreferencesBody, 200, []),
     ("GET", "/deliveries/failed", "发送失败的通知及错误（管理员）", None, 200, [_NODE, _LIMIT]),
+    (
+        "POST",
+        "/reminders/run",
+        "期限提醒：检查结果即将到期（提前若干工作日）提醒检查组和本节点计划人员（管理员、服务账号；幂等）",
+        None,
+        200,
+        [_ON],
+    ),
     ("GET", "/templates", "通知模板（编号、版本、所依据的来源文件条款）", None, 200, []),
     ("GET", "/openapi.json", "接口说明", None, 200, []),
 ]

@@ -37,6 +37,7 @@ from notification.service_layer.commands import (
     KeepMyPreferences,
     MarkRead,
     NotifyMany,
+    RunReminders,
 )
 from notification.service_layer.components import Components
 from notification.service_layer.context import Context
@@ -156,6 +157,13 @@ class NotificationService(HttpService, AuditCheckpoints):
         node = views.check_node(request.args.get("node")) or ctx.principal.node
         ctx.authorize(node, ADMIN_ROLES, Action.READ)
         return json_response(views.failed(ctx, node, request.args))
+
+    @write_http("POST", "/reminders/run")
+    def run_reminders(self, request: Request) -> Response:
+        def run(ctx: Context) -> object:
+            return handlers.handle(RunReminders(views.check_date(request.args.get("on"), "on")), ctx)
+
+        return self._write(request, "reminders.run", "-", run)
 
     @read_http("GET", "/templates")
     def get_templates(self, request: Request) -> Response:

@@ -4,6 +4,7 @@ people keep their own contact details and mark what they read; administrators ke
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from pydantic import BaseModel
 
@@ -56,3 +57,10 @@ class KeepMyPreferences:
     channels: dict[str, list[str]]
     quiet_start: str | None
     quiet_end: str | None
+
+
+@dataclass(frozen=True)
+class RunReminders:
+    """Remind of results coming due, as of `on` (None: today, CST); once per visit, kind and lead time."""
+
+    on: date | None

@@ -1,5 +1,6 @@
 """What the use cases are given besides the database: the nodes delegated to their own deployment, the retry
-policy, the clock and the repository factory. Bootstrap builds it from config; the use cases only read it."""
+policy, the clock, the repository factory, the reminder lead time and the working-day calendar. Bootstrap builds
+it from config; the use cases only read it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hrss.contracts import utcnow
+from hrss.workdays import WorkdayCalendar, provisional_calendar
 from notification.domain.model import Channel
 
 if TYPE_CHECKING:
@@ -28,3 +30,5 @@ class Components:
     channels: frozenset[Channel] = frozenset(Channel)
     clock: Callable[[], datetime] = field(default=utcnow)
     repository: Callable[[Any], NotificationRepository] = _not_injected
+    remind_before: int = 3  # working days before a visit's result is due that its team and planners are reminded
+    calendar: Callable[[], WorkdayCalendar] = provisional_calendar  # the official working-day calendar

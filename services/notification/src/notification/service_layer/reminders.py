@@ -1,0 +1,71 @@
+"""The reminder job: for a day that has come, each visit whose result is due within the configured number of
+working days (on the official calendar) and has none submitted or approved gets one `deadline_approaching`
+announcement to its team and its node's planners. Its notifications are keyed by (visit, kind, lead time), so
+running the job again, on the same day or a later one, makes nothing new."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from hrss.auth import Action, Role
+from hrss.auth.roles import ADMIN_ROLES
+from hrss.workdays import china_date
+from notification.domain import model
+from notification.domain.errors import FutureRunDate
+from notification.domain.model import Notification
+from notification.service_layer.context import Context
+from notification.service_layer.notifying import Directory, concerns_us, render
+from notification.service_layer.routing import SEP, Announcement
+
+RUNNERS = ADMIN_ROLES | {Role.SERVICE}  # who run the reminder job
+KIND = "deadline_approaching"
+REMINDER_NAMESPACE = uuid.UUID("5d0a3c52-29a6-4f0e-9d43-7f4b1e2c8a61")
+
+
+def reminder_key(subject_id: str, kind: str, before: int) -> str:
+    """The event id a reminder's notifications are kept under: the same for the same subject, kind and lead time."""
+    return str(uuid.uuid5(REMINDER_NAMESPACE, f"{subject_id}|{kind}|{before}"))
+
+
+def run(ctx: Context, on: date | None = None) -> dict[str, Any]:
+    """Make the reminders due as of `on` (default today, CST); a day after today is refused. Answers the visits
+    reminded and how many notifications were new."""
+    for code in ctx.uow.nodes:
+        ctx.authorize(code, RUNNERS, Action.WRITE)
+    today = china_date(ctx.components.clock())
+    on = on or today
+    if on > today:
+        raise FutureRunDate(today=today.isoformat())
+    before = ctx.components.remind_before
+    calendar = ctx.components.calendar()
+    last = calendar.add_workdays(on, before)
+    directory = Directory(ctx)
+    made: list[Notification] = []
+    reminded: list[str] = []
+    for visit in ctx.repo.due_between(on, last):
+        if not concerns_us(ctx, visit["node"]):
+            continue
+        team = visit["inspectors"]
+        values = {
+            "entity_name": visit["entity_name"],
+            "uscc": visit["uscc"],
+            "due": visit["due"].isoformat(),
+            "on": on.isoformat(),
+            "workdays": calendar.workdays_between(on, visit["due"]),
+            "team": SEP.join(m["name"] for m in team) or "（无）",
+        }
+        audiences = [model.inspector(m["inspector_id"]) for m in team] + [model.role(visit["node"], Role.PLANNER)]
+        announcement = Announcement(KIND, visit["node"], audiences, values)
+        found, _ = render(ctx, announcement, reminder_key(visit["visit_id"], KIND, before), directory)
+        made += found
+        reminded.append(visit["visit_id"])
+    new = ctx.repo.add(made, ctx.components.clock())
+    return {
+        "on": on.isoformat(),
+        "remind_before_workdays": before,
+        "due_by": last.isoformat(),
+        "visits": len(reminded),
+        "made": new,
+    }
