@@ -98,15 +98,14 @@ class FakeNotificationRepository(NotificationRepository):
         known = self.watched.get(visit_id)
         self.watched[visit_id] = {"node": node, "due": due, "result_in": known["result_in"] if known else False}
 
-    def result_in(self, visit_id: str, is_in: bool) -> None:
-        if visit_id in self.watched:
-            self.watched[visit_id]["result_in"] = is_in
+    def result_in(self, visit_id: str, node: str, is_in: bool) -> None:
+        self.watched.setdefault(visit_id, {"node": node, "due": None})["result_in"] = is_in
 
     def due_between(self, first: date, last: date) -> list[dict[str, Any]]:
         found = [
             {**copy.deepcopy(self.teams[v]), "due": w["due"]}
             for v, w in self.watched.items()
-            if not w["result_in"] and first <= w["due"] <= last and v in self.teams
+            if not w["result_in"] and w["due"] is not None and first <= w["due"] <= last and v in self.teams
         ]
         return sorted(found, key=lambda r: (r["due"], r["visit_id"]))
 

@@ -189,15 +189,18 @@ def test_watched_visits_without_a_result_in_are_found_by_due_date(repo: Notifica
         repo.keep_visit(visit, "330106", f"91330106MA2{n:07d}", f"对象{n}", team, due)
         repo.watch(visit, "330106", due)
     v1, v2, v3, v4 = (str(uuid.uuid5(uuid.NAMESPACE_URL, f"w{n}")) for n in (1, 2, 3, 4))
-    repo.result_in(v4, True)
-    repo.result_in(str(uuid.uuid4()), True)  # not watched: nothing
+    repo.result_in(v4, "330106", True)
+    early = str(uuid.uuid5(uuid.NAMESPACE_URL, "w5"))  # its result read before the visit's own event
+    repo.result_in(early, "330106", True)
+    repo.keep_visit(early, "330106", "91330106MA20000005", "对象5", team, date(2026, 6, 29))
+    repo.watch(early, "330106", date(2026, 6, 29))
     found = repo.due_between(date(2026, 6, 29), date(2026, 6, 30))
     assert [(r["visit_id"], r["due"], r["entity_name"]) for r in found] == [
         (v1, date(2026, 6, 29), "对象1"),
         (v2, date(2026, 6, 30), "对象2"),
     ]
     assert found[0]["inspectors"] == team and found[0]["node"] == "330106"
-    repo.result_in(v4, False)  # returned: due again
+    repo.result_in(v4, "330106", False)  # returned: due again
     repo.watch(v1, "330106", date(2026, 7, 1))  # extended: the new due date
     expected = sorted([v2, v4]) + sorted([v1, v3])  # by due date, then visit id
     assert [r["visit_id"] for r in repo.due_between(date(2026, 6, 30), date(2026, 7, 1))] == expected

@@ -68,8 +68,9 @@ class NotificationRepository(abc.ABC):
         """A visit's result is due by `due` (a new visit has no result in; a later due date keeps what is in)."""
 
     @abc.abstractmethod
-    def result_in(self, visit_id: str, is_in: bool) -> None:
-        """A result was submitted or approved (True), or returned (False: due again); an unknown visit is skipped."""
+    def result_in(self, visit_id: str, node: str, is_in: bool) -> None:
+        """A result was submitted or approved (True), or returned (False: due again); kept even before the visit's
+        own event is read (events of different topics come in any order), to be completed by `watch`."""
 
     @abc.abstractmethod
     def due_between(self, first: date, last: date) -> list[dict[str, Any]]:
@@ -221,10 +222,9 @@ class SqlNotificationRepository(NotificationRepository):
         upsert = pg_insert(deadline_watch).values(visit_id=visit_id, node=node, due=due, result_in=False)
         self.session.execute(upsert.on_conflict_do_update(index_elements=["visit_id"], set_={"due": due}))
 
-    def result_in(self, visit_id: str, is_in: bool) -> None:
-        self.session.execute(
-            deadline_watch.update().where(deadline_watch.c.visit_id == visit_id).values(result_in=is_in)
-        )
+    def result_in(self, visit_id: str, node: str, is_in: bool) -> None:
+        upsert = pg_insert(deadline_watch).values(visit_id=visit_id, node=node, due=None, result_in=is_in)
+        self.session.execute(upsert.on_conflict_do_update(index_elements=["visit_id"], set_={"result_in": is_in}))
 
     def due_between(self, first: date, last: date) -> list[dict[str, Any]]:
         w = deadline_watch

@@ -94,7 +94,7 @@ def _keep_team(ctx: Context, event: BaseModel) -> None:
         ctx.repo.keep_visit(str(event.visit_id), event.node, event.uscc, name, team, event.due)
         ctx.repo.watch(str(event.visit_id), event.node, event.due)  # its result is due by then (reminders)
     elif isinstance(event, (ResultSubmitted, ResultApproved, ResultReturned)):
-        ctx.repo.result_in(str(event.visit_id), not isinstance(event, ResultReturned))
+        ctx.repo.result_in(str(event.visit_id), event.node, not isinstance(event, ResultReturned))
     elif isinstance(event, AssignmentDispatched):
         team = [{"inspector_id": str(m.inspector_id), "name": m.name} for m in event.team]
         end = max(t.end for t in event.tasks)
