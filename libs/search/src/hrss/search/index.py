@@ -4,6 +4,7 @@ version is rejected by Elasticsearch itself), and rebuilds into a new generation
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -43,6 +44,16 @@ class ElasticsearchIndex:
         self.alias = f"{prefix}-{spec.name}"
         self._synonyms = synonyms
         self._building: str | None = None  # the generation a rebuild fills; live writes go to it too
+        self._started = False
+        self._starting = threading.Lock()
+
+    def ensure_started(self) -> None:
+        """`start` once for this instance: its first user applies the template and checks the alias, later calls
+        return at once (what a service calls before each use, rather than a round trip per write)."""
+        with self._starting:
+            if not self._started:
+                self.start()
+                self._started = True
 
     def start(self) -> None:
         """Apply the index template and make sure the alias points at a generation (idempotent)."""

@@ -4,7 +4,6 @@ never raised), rebuilt from the evidence schema behind the alias swap, and the s
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -29,15 +28,10 @@ class ArchiveIndex:
         self.client = Elasticsearch(url, request_timeout=30)
         self.index = ElasticsearchIndex(self.client, ARCHIVE_SEARCH, prefix=prefix)
         self.search = ArchiveSearch(self.index)
-        self._started = False
-        self._starting = threading.Lock()
 
     def start(self) -> None:
         """Apply the template and create the first generation if there is none (idempotent; once per process)."""
-        with self._starting:
-            if not self._started:
-                self.index.start()
-                self._started = True
+        self.index.ensure_started()
 
     def write(self, bodies: Iterable[Mapping[str, Any]], refresh: bool = False) -> BulkOutcome:
         """Index archive bodies at their versions; an equal or newer version already indexed is counted stale."""

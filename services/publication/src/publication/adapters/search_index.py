@@ -6,7 +6,6 @@ here (the belt to those braces), so no search hit or highlight can carry what th
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -82,16 +81,10 @@ class PublicIndex:
         self.client = Elasticsearch(url, request_timeout=30)
         self.index = ElasticsearchIndex(self.client, PUBLIC_RECORDS, prefix=prefix)
         self.search = PublicSearch(self.index)
-        self._started = False
-        self._starting = threading.Lock()
 
     def start(self) -> None:
         """Apply the template and create the first generation if there is none (idempotent; once per process)."""
-        # once per process, not on every write: the template is applied and the alias checked by the first worker
-        with self._starting:
-            if not self._started:
-                self.index.start()
-                self._started = True
+        self.index.ensure_started()
 
     def write(self, records: Iterable[RecordVersion]) -> BulkOutcome:
         """Index record versions at their versions; an equal or newer version already indexed is counted stale."""
