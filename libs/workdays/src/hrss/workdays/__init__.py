@@ -34,6 +34,7 @@ only, and ``due()`` says whether a deadline was counted over such a year (``prov
 
 from hrss.workdays.errors import CalendarDataError, CalendarNotCovered
 from hrss.workdays.overlay import Overlay, load_overlay, merge_overlays, parse_overlay
+from hrss.workdays.run_day import run_day
 from hrss.workdays.store import STORE_VAR, Load, WorkdayStore
 from hrss.workdays.workday_calendar import (
     CHINA_TZ,
@@ -62,4 +63,5 @@ __all__ = [
     "merge_overlays",
     "parse_overlay",
     "provisional_calendar",
+    "run_day",
 ]

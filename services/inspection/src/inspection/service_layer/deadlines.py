@@ -10,7 +10,7 @@ from typing import Any
 from hrss.auth import Action, scope_prefixes
 from hrss.contracts import Node
 from hrss.contracts.events.inspection import Overdue
-from hrss.workdays import CHINA_TZ, CalendarNotCovered
+from hrss.workdays import CalendarNotCovered, run_day
 from inspection.domain import deadlines as rules
 from inspection.domain.errors import FutureRunDate, UncoveredCalendar
 from inspection.domain.model import OverdueFlag
@@ -71,20 +71,12 @@ def listing(ctx: Context, on: date, node: str | None) -> dict[str, Any]:
     }
 
 
-def today(ctx: Context) -> date:
-    """Today in China Standard Time, by the service's clock (what `on` defaults to, and may not exceed)."""
-    return ctx.components.clock().astimezone(CHINA_TZ).date()
-
-
 def run(ctx: Context, on: date | None = None) -> dict[str, Any]:
     """Record each newly overdue subject once per kind and publish `inspection.overdue` for it (idempotent), as of
     `on` (default today, CST); a day after today is refused: nothing is flagged or published ahead of time."""
     for code in ctx.uow.nodes:
         ctx.authorize(code, SCHEDULERS, Action.WRITE)
-    current = today(ctx)
-    on = on or current
-    if on > current:
-        raise FutureRunDate(today=current.isoformat())
+    on = run_day(on, ctx.components.clock(), FutureRunDate)
     prefixes = tuple(node_prefix(n) for n in ctx.uow.nodes)
     now = ctx.components.clock()
     new: list[dict[str, Any]] = []

@@ -11,7 +11,7 @@ from typing import Any
 
 from hrss.auth import Action, Role
 from hrss.auth.roles import ADMIN_ROLES
-from hrss.workdays import china_date
+from hrss.workdays import run_day
 from notification.domain import model
 from notification.domain.errors import FutureRunDate
 from notification.domain.model import Notification
@@ -34,10 +34,7 @@ def run(ctx: Context, on: date | None = None) -> dict[str, Any]:
     reminded and how many notifications were new."""
     for code in ctx.uow.nodes:
         ctx.authorize(code, RUNNERS, Action.WRITE)
-    today = china_date(ctx.components.clock())
-    on = on or today
-    if on > today:
-        raise FutureRunDate(today=today.isoformat())
+    on = run_day(on, ctx.components.clock(), FutureRunDate)
     before = ctx.components.remind_before
     calendar = ctx.components.calendar()
     last = calendar.add_workdays(on, before)

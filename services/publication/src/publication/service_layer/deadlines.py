@@ -14,7 +14,7 @@ from hrss.auth.roles import ADMIN_ROLES
 from hrss.contracts import Node
 from hrss.contracts.events.publication import DeadlineMissed, ResultConfirmed
 from hrss.contracts.events.publication import Receipt as ReceiptPart
-from hrss.workdays import CHINA_TZ, CalendarNotCovered, china_date
+from hrss.workdays import CHINA_TZ, CalendarNotCovered, china_date, run_day
 from publication.domain import deadlines as rules
 from publication.domain.errors import FutureRunDate, UncoveredCalendar
 from publication.domain.records import Receipt
@@ -132,10 +132,7 @@ def run(ctx: Context, on: date | None = None) -> dict[str, Any]:
     today, CST; a later day is refused: nothing is flagged ahead of time)."""
     for code in ctx.uow.nodes:
         ctx.authorize(code, SCHEDULERS, Action.WRITE)
-    current = today(ctx)
-    on = on or current
-    if on > current:
-        raise FutureRunDate(today=current.isoformat())
+    on = run_day(on, ctx.components.clock(), FutureRunDate)
     now = ctx.components.clock()
     flagged = []
     for r in ctx.repo.deadline_rows(tuple(node_prefix(n) for n in ctx.uow.nodes)):
