@@ -32,10 +32,12 @@ from evidence_testkit import PDF
 from hrss.audit import AuditRecord
 from hrss.auth import Principal, Role
 from hrss.contracts import Envelope, PlatformError
+from hrss.contracts.uscc import uscc_with_check
 from hrss.testing.fakes import FakeUnitOfWork
 
 NOW = datetime(2027, 4, 1, 2, 0, tzinfo=UTC)
 PROVINCE, COUNTY = "130000", "130102"
+USCC = uscc_with_check("91130102MA0000001")
 KEEPER, REQUESTER, HEAD, LEADER = "keeper@130102", "reader@130102", "head@130102", "leader@130102"
 
 
@@ -58,7 +60,7 @@ class World:
             validate=ContentValidator(),
             clock=lambda: NOW,
         )
-        self.archive = ArchiveHead(str(uuid.uuid4()), COUNTY, str(uuid.uuid4()), str(uuid.uuid4()), "U", "某公司", NOW)
+        self.archive = ArchiveHead(str(uuid.uuid4()), COUNTY, str(uuid.uuid4()), str(uuid.uuid4()), USCC, "某公司", NOW)
         self.repo.add_archive(self.archive)
         evidence_id = str(uuid.uuid4())
         stored = self.store.put(f"evidence/{COUNTY}/x/{evidence_id}", io.BytesIO(PDF), len(PDF), "application/pdf", {})
@@ -121,14 +123,14 @@ def test_two_approvers_in_two_positions_grant_the_request_and_the_grant_is_publi
     request_id = world.request()
     first = world.call(HEAD, Role.APPROVER, DecideAccess(request_id, "department_head", "approve", "同意", "张三"))
     assert (first["status"], first["grant_id"]) == ("pending", None)
-    assert world.events == []
+    assert [e.type for e in world.events] == ["evidence.access_requested"]
 
     view = world.call(LEADER, Role.APPROVER, DecideAccess(request_id, "leader_in_charge", "approve"))
 
     grant = world.repo.grant(view["grant_id"])
     assert view["status"] == "granted" and grant is not None
     assert (grant.grantee, grant.versions, grant.mode, grant.valid_from) == (REQUESTER, (1,), "read", NOW)
-    assert [e.type for e in world.events] == ["evidence.access_granted"]
+    assert [e.type for e in world.events] == ["evidence.access_requested", "evidence.access_granted"]
     assert [d["approver_name"] for d in view["decisions"]] == ["张三", "测试人员"]
     assert world.actions() == [
         ("access.request", REQUESTER, request_id),
@@ -141,7 +143,7 @@ def test_a_refusal_ends_the_request_and_is_published(world: World) -> None:
     request_id = world.request()
     view = world.call(HEAD, Role.APPROVER, DecideAccess(request_id, "department_head", "refuse", "用途不明"))
     assert view["status"] == "refused"
-    assert [e.type for e in world.events] == ["evidence.access_refused"]
+    assert [e.type for e in world.events] == ["evidence.access_requested", "evidence.access_refused"]
     later = DecideAccess(request_id, "leader_in_charge", "approve")
     assert world.refusal(LEADER, Role.APPROVER, later) == "access.request_refused"
     assert world.repo.grant_of_request(request_id) is None
@@ -224,6 +226,31 @@ def test_a_version_is_lent_once_until_it_comes_back_and_a_damaged_return_needs_a
     assert world.refusal(KEEPER, Role.ARCHIVE_KEEPER, ReturnArchive(borrowing_id, "intact")) == "borrowing.returned"
     assert [a for a, _, _ in world.actions()][-2:] == ["borrowing.lend", "borrowing.return"]
     assert world.repo.borrowings_under("1301") == [world.repo.borrowing(borrowing_id)]
+    assert [e.type for e in world.events][-2:] == ["evidence.archive_lent", "evidence.archive_returned"]
+
+
+def test_a_request_a_loan_and_a_return_are_published_for_the_keepers_and_the_borrower(world: World) -> None:
+    request_id = world.request("borrow")
+    [asked] = world.events
+    assert (asked.type, asked.subject) == ("evidence.access_requested", world.archive.archive_id)
+    assert asked.payload["requester"] == REQUESTER and str(asked.payload["request_id"]) == request_id
+    assert (asked.payload["node"], asked.payload["mode"], asked.payload["versions"]) == (
+        world.archive.node, "borrow", [1],
+    )  # fmt: skip
+    assert (asked.payload["uscc"], asked.payload["entity_name"]) == (world.archive.uscc, world.archive.entity_name)
+    world.call(HEAD, Role.APPROVER, DecideAccess(request_id, "department_head", "approve"))
+    view = world.call(LEADER, Role.APPROVER, DecideAccess(request_id, "leader_in_charge", "approve"))
+    lent = world.call(KEEPER, Role.ARCHIVE_KEEPER, LendArchive(view["grant_id"], 1, date(2027, 4, 10)))
+    world.call(KEEPER, Role.ARCHIVE_KEEPER, ReturnArchive(lent["borrowing_id"], "missing", "缺第 3 页"))
+    out, back = world.events[-2:]
+    assert (out.type, back.type) == ("evidence.archive_lent", "evidence.archive_returned")
+    assert (out.payload["borrower"], out.payload["keeper"], out.payload["due_back"]) == (
+        REQUESTER, KEEPER, "2027-04-10",
+    )  # fmt: skip
+    assert str(out.payload["borrowing_id"]) == str(back.payload["borrowing_id"]) == lent["borrowing_id"]
+    assert (back.payload["condition"], back.payload["note"], back.payload["borrower"]) == (
+        "missing", "缺第 3 页", REQUESTER,
+    )  # fmt: skip
 
 
 def test_a_read_grant_does_not_lend_and_a_due_date_in_the_past_is_refused(world: World) -> None:

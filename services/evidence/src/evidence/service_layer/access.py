@@ -13,7 +13,7 @@ from evidence.domain.records import AccessRequest
 from evidence.service_layer.archives import head_of
 from evidence.service_layer.context import APPROVERS, READERS, REQUESTERS, Context
 from hrss.auth import Action
-from hrss.contracts.events.evidence import AccessGranted, AccessRefused
+from hrss.contracts.events.evidence import AccessGranted, AccessRefused, AccessRequested
 
 
 def request_access(
@@ -35,6 +35,20 @@ def request_access(
         request_id, archive_id, head.node, numbers, mode, purpose, valid_until, ctx.principal.account_id, now
     )
     ctx.repo.add_access_request(request)
+    asked = AccessRequested(
+        request_id=uuid.UUID(request_id),
+        archive_id=uuid.UUID(archive_id),
+        node=head.node,  # type: ignore[arg-type]
+        uscc=head.uscc,
+        entity_name=head.entity_name,
+        versions=list(numbers),
+        mode=mode,  # type: ignore[arg-type]
+        purpose=purpose,
+        requester=ctx.principal.account_id,
+        valid_until=valid_until,
+        requested_at=now,
+    )
+    ctx.uow.publish(asked, subject=archive_id, node=ctx.serving(head.node))
     ctx.audit(
         role=role,
         action="access.request",

@@ -1,5 +1,6 @@
 """The borrowing register (借阅登记, 004 §12.4.4): a keeper lends a version under a borrow grant and registers its
-return with the check of its condition."""
+return with the check of its condition. Both are published (`evidence.archive_lent`, `evidence.archive_returned`):
+the notification service reminds the borrower before `due_back` and tells them and the keepers once it has passed."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from evidence.service_layer.archives import head_of
 from evidence.service_layer.context import KEEPERS, READERS, Context
 from hrss.auth import Action
 from hrss.contracts import Level, Node
+from hrss.contracts.events.evidence import ArchiveLent, ArchiveReturned
 
 
 def borrow(ctx: Context, grant_id: str, version: int, due_back: date, note: str) -> dict[str, Any]:
@@ -42,6 +44,20 @@ def borrow(ctx: Context, grant_id: str, version: int, due_back: date, note: str)
         due_back, note, ctx.now(),
     )  # fmt: skip
     ctx.repo.add_borrowing(lent)
+    event = ArchiveLent(
+        borrowing_id=uuid.UUID(borrowing_id),
+        grant_id=uuid.UUID(grant_id),
+        archive_id=uuid.UUID(grant.archive_id),
+        node=head.node,  # type: ignore[arg-type]
+        uscc=head.uscc,
+        entity_name=head.entity_name,
+        version=version,
+        borrower=grant.grantee,
+        keeper=ctx.principal.account_id,
+        due_back=due_back,
+        lent_at=lent.borrowed_at,
+    )
+    ctx.uow.publish(event, subject=grant.archive_id, node=ctx.serving(head.node))
     ctx.audit(
         role=role,
         action="borrowing.lend",
@@ -65,7 +81,24 @@ def give_back(ctx: Context, borrowing_id: str, condition: str, note: str) -> dic
         raise BorrowingReturned()
     if condition != "intact" and not note.strip():
         raise NoteRequired(condition=CONDITIONS[condition])
-    ctx.repo.add_return(borrowing_id, ctx.principal.account_id, condition, note, ctx.now())
+    now = ctx.now()
+    ctx.repo.add_return(borrowing_id, ctx.principal.account_id, condition, note, now)
+    head = head_of(ctx, str(lent.archive_id))
+    back = ArchiveReturned(
+        borrowing_id=uuid.UUID(borrowing_id),
+        archive_id=uuid.UUID(str(lent.archive_id)),
+        node=lent.node,  # type: ignore[arg-type]
+        uscc=head.uscc,
+        entity_name=head.entity_name,
+        version=lent.version,
+        borrower=lent.borrower,
+        keeper=ctx.principal.account_id,
+        due_back=lent.due_back,
+        condition=condition,  # type: ignore[arg-type]
+        note=note,
+        returned_at=now,
+    )
+    ctx.uow.publish(back, subject=str(lent.archive_id), node=ctx.serving(lent.node))
     ctx.audit(
         role=role,
         action="borrowing.return",

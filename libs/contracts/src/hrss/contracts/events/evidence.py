@@ -1,5 +1,5 @@
 """The evidence service's events: evidence recorded under retention, archives filed and amended (档案归档、更正),
-and access to an archive granted or refused (借阅审批).
+access to an archive requested, granted or refused (借阅审批), and an archive lent and returned (借阅登记, 归还核对).
 
 Objects are named by key and version id; a reader always addresses the filed version, never "the latest".
 """
@@ -7,7 +7,7 @@ Objects are named by key and version id; a reader always addresses the filed ver
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -108,4 +108,69 @@ class AccessRefused(_Part):
     refused_at: AwareDatetime
 
 
-__all__ = ["AccessGranted", "AccessRefused", "ArchiveAmended", "ArchiveFiled", "ArchiveVersionRef", "EvidenceFiled"]
+@event_contract("evidence.access_requested", 1)
+class AccessRequested(_Part):
+    """Someone asked to read or borrow named versions of an archive (查阅、借阅申请): the keepers and approvers of
+    the archive's node have a request to see to."""
+
+    request_id: uuid.UUID
+    archive_id: uuid.UUID
+    node: NodeCode
+    uscc: str = Field(min_length=18, max_length=18)
+    entity_name: str
+    versions: list[int] = Field(min_length=1)
+    mode: Literal["read", "borrow"]
+    purpose: str
+    requester: str
+    valid_until: AwareDatetime
+    requested_at: AwareDatetime
+
+
+@event_contract("evidence.archive_lent", 1)
+class ArchiveLent(_Part):
+    """A keeper lent one version of an archive under a borrow grant (借阅登记), to be back by `due_back` (a date in
+    China Standard Time)."""
+
+    borrowing_id: uuid.UUID
+    grant_id: uuid.UUID
+    archive_id: uuid.UUID
+    node: NodeCode
+    uscc: str = Field(min_length=18, max_length=18)
+    entity_name: str
+    version: int = Field(ge=1)
+    borrower: str
+    keeper: str
+    due_back: date
+    lent_at: AwareDatetime
+
+
+@event_contract("evidence.archive_returned", 1)
+class ArchiveReturned(_Part):
+    """A lent archive came back and the keeper checked it (004 §12.4.4: 有无拆封、短缺、污损): intact, damaged or
+    missing, with the keeper's note."""
+
+    borrowing_id: uuid.UUID
+    archive_id: uuid.UUID
+    node: NodeCode
+    uscc: str = Field(min_length=18, max_length=18)
+    entity_name: str
+    version: int = Field(ge=1)
+    borrower: str
+    keeper: str
+    due_back: date
+    condition: Literal["intact", "damaged", "missing"]
+    note: str = ""
+    returned_at: AwareDatetime
+
+
+__all__ = [
+    "AccessGranted",
+    "AccessRefused",
+    "AccessRequested",
+    "ArchiveAmended",
+    "ArchiveFiled",
+    "ArchiveLent",
+    "ArchiveReturned",
+    "ArchiveVersionRef",
+    "EvidenceFiled",
+]
