@@ -25,6 +25,8 @@ class FakeNotificationRepository(NotificationRepository):
         self.teams: dict[str, dict[str, Any]] = {}
         self.preferences: dict[str, list[Preferences]] = {}
         self.watched: dict[str, dict[str, Any]] = {}  # visit id -> {node, due, result_in}
+        self.overdue: dict[tuple[str, str], dict[str, Any]] = {}  # (subject id, kind) -> its row
+        self.lent: dict[str, dict[str, Any]] = {}  # borrowing id -> its row
 
     def add(self, notifications: list[Notification], due: datetime, later: dict[str, datetime] | None = None) -> int:
         later = later or {}
@@ -108,6 +110,36 @@ class FakeNotificationRepository(NotificationRepository):
             if not w["result_in"] and w["due"] is not None and first <= w["due"] <= last and v in self.teams
         ]
         return sorted(found, key=lambda r: (r["due"], r["visit_id"]))
+
+    def keep_overdue(self, subject_id: str, kind: str, node: str, supervisor: str | None, due: date, on: date) -> None:
+        row = self.overdue.setdefault((subject_id, kind), {"closed": False, "detected_on": None})
+        if row["detected_on"] is None:
+            row.update(subject_id=subject_id, kind=kind, node=node, supervisor=supervisor, due=due, detected_on=on)
+
+    def close_overdue(self, subject_id: str, kind: str) -> None:
+        self.overdue.setdefault((subject_id, kind), {"detected_on": None})["closed"] = True
+
+    def open_overdue(self) -> list[dict[str, Any]]:
+        found = [
+            {k: r[k] for k in ("subject_id", "kind", "node", "supervisor", "due", "detected_on")}
+            for r in self.overdue.values()
+            if not r["closed"] and r["detected_on"] is not None
+        ]
+        return sorted(found, key=lambda r: (r["detected_on"], r["subject_id"], r["kind"]))
+
+    def keep_borrowing(self, lent: dict[str, Any], returned: bool) -> None:
+        if lent["borrowing_id"] not in self.lent:
+            self.lent[lent["borrowing_id"]] = {**lent, "returned": returned}
+        elif returned:
+            self.lent[lent["borrowing_id"]]["returned"] = True
+
+    def borrowings_out(self, last: date) -> list[dict[str, Any]]:
+        found = [
+            {k: v for k, v in r.items() if k != "returned"}
+            for r in self.lent.values()
+            if not r["returned"] and r["due_back"] <= last
+        ]
+        return sorted(found, key=lambda r: (r["due_back"], r["borrowing_id"]))
 
     def _mine(self, recipients: list[str]) -> list[Notification]:
         found = [n for n in self.notifications.values() if n.channel is Channel.INBOX and n.recipient in recipients]

@@ -29,6 +29,8 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
         channels=frozenset(channels),
         repository=sql_repository,
         remind_before=remind_before(settings),
+        escalate_after=escalate_after(settings),
+        daily_at=str(settings.get("daily_at") or ""),
     )
 
 
@@ -38,6 +40,15 @@ def remind_before(settings: Mapping[str, Any], env: Mapping[str, str] = os.envir
     value = int(settings.get("remind_before_workdays") or env.get("HRSS_NOTIFICATION_REMIND_BEFORE_WORKDAYS") or 3)
     if value < 1:
         raise ValueError("remind_before_workdays >= 1")
+    return value
+
+
+def escalate_after(settings: Mapping[str, Any], env: Mapping[str, str] = os.environ) -> int:
+    """Working days an overdue stays open before the next level up is told (and between further steps): config
+    `escalate_after_workdays`, else HRSS_NOTIFICATION_ESCALATE_AFTER_WORKDAYS, else 5 (below 1 fails the start)."""
+    value = int(settings.get("escalate_after_workdays") or env.get("HRSS_NOTIFICATION_ESCALATE_AFTER_WORKDAYS") or 5)
+    if value < 1:
+        raise ValueError("escalate_after_workdays >= 1")
     return value
 
 

@@ -118,10 +118,20 @@ def test_an_enrolment_reset_is_told_to_the_holder_without_any_code(s: Notificati
 
 
 def test_a_delegated_county_is_told_by_its_own_deployment_not_the_centre(s: Notifications) -> None:
-    assert s.receive(assignment(1, node=COUNTY_B), overdue(COUNTY_B, supervisor=CITY)) == [0, 0]
+    assert s.receive(assignment(1, node=COUNTY_B)) == [0]
     county = Notifications(nodes=(COUNTY_B,), delegated=())
     assert county.receive(assignment(1, node=COUNTY_B)) == [2]
     assert county.receive(assignment(2, node=COUNTY_A)) == [0]
+
+
+def test_a_delegated_countys_overdue_reaches_the_city_in_the_centre_and_the_county_in_its_own(s: Notifications) -> None:
+    late = overdue(COUNTY_B, supervisor=CITY)
+    county = Notifications(nodes=(COUNTY_B,), delegated=())
+    assert s.receive(late) == [1] and county.receive(late) == [2]
+    assert [n.recipient for n in s.sent(Channel.INBOX)] == [f"role:{CITY}:city_admin"]
+    assert sorted(n.recipient for n in county.sent(Channel.INBOX)) == [
+        f"role:{COUNTY_B}:county_admin", f"role:{COUNTY_B}:planner",
+    ]  # fmt: skip
 
 
 def test_channels_this_deployment_lacks_are_not_queued() -> None:

@@ -10,6 +10,7 @@ from notification.domain.templates import TEMPLATES
 from notification.entrypoints.openapi import OPENAPI
 from notification.entrypoints.service import NotificationService
 from notification.service_layer import routing
+from notification_archive_events import granted, refused, requested, returned_archive
 from notification_testkit import assignment, notice, overdue, reset, returned, submitted, team_changed
 
 from hrss.contracts.events.inspection import ResultApproved
@@ -25,6 +26,10 @@ def test_every_template_is_versioned_names_its_source_and_renders_from_its_rule(
         overdue(),
         notice(1),
         reset("8d7f1c2e-0000-4000-8000-000000000001"),
+        requested(),
+        granted(),
+        refused(),
+        returned_archive(1, "missing", "缺第 3 页"),
     ]
     rendered = set()
     for event in events:
@@ -34,7 +39,8 @@ def test_every_template_is_versioned_names_its_source_and_renders_from_its_rule(
                 subject, body = template.render(channel, announcement.params)
                 assert re.search(r"[\u4e00-\u9fff]", subject + body) and "{" not in body
             rendered.add(template.id)
-    assert rendered | {"result_approved", "deadline_approaching"} == set(TEMPLATES)  # these two: test_reminders
+    by_jobs = {"result_approved", "deadline_approaching", "borrowing_due", "borrowing_overdue", "overdue_escalated"}
+    assert rendered | by_jobs == set(TEMPLATES)  # made by the daily jobs: test_reminders, test_archives_and_escalation
     assert ResultApproved in routing.ROUTES
     for template in TEMPLATES.values():
         assert template.version >= 1 and template.seed_section and template.channels

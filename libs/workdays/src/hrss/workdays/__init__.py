@@ -32,6 +32,7 @@ rebuilt after each load. ``provisional_calendar()`` also covers the years after 
 only, and ``due()`` says whether a deadline was counted over such a year (``provisional``).
 """
 
+from hrss.workdays.daily import DailyClock, parse_daily_at
 from hrss.workdays.errors import CalendarDataError, CalendarNotCovered
 from hrss.workdays.overlay import Overlay, load_overlay, merge_overlays, parse_overlay
 from hrss.workdays.run_day import run_day
@@ -52,6 +53,7 @@ __all__ = [
     "STORE_VAR",
     "CalendarDataError",
     "CalendarNotCovered",
+    "DailyClock",
     "Due",
     "Load",
     "Overlay",
@@ -61,6 +63,7 @@ __all__ = [
     "default_calendar",
     "load_overlay",
     "merge_overlays",
+    "parse_daily_at",
     "parse_overlay",
     "provisional_calendar",
     "run_day",

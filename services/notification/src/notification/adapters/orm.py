@@ -8,7 +8,8 @@ person's or entity's contact details (`contact`) and preferences (`preference`),
 Projections kept current (the service role may change them): `pending` (the outbox per channel: what the sender
 still has to deliver, and when), `contact_current` (the latest contact version per holder) and `visit_team` (a
 visit's team, from inspection's visit events, for the result notices) and `deadline_watch` (each visit's result
-due date and whether a result is in, for the reminder job).
+due date and whether a result is in, for the reminder job), `overdue_watch` (open overdue subjects, for escalation)
+and `borrowing_watch` (lent archives and their due dates).
 """
 
 from __future__ import annotations
@@ -173,6 +174,37 @@ deadline_watch = Table(
     Index("deadline_watch_due", "due"),
 )
 
+# Revision 0004: open overdue subjects for escalation (from inspection.overdue, closed by the events that end them)
+# and lent archives for their due dates (from evidence.archive_lent / archive_returned); projections kept current
+overdue_watch = Table(
+    "overdue_watch",
+    metadata,
+    Column("subject_id", _ID, nullable=False),
+    Column("kind", String(12), nullable=False),  # result, publication, correction
+    Column("node", String(6)),  # none yet when its closing event was read first (topics are not ordered)
+    Column("supervisor", String(6)),
+    Column("due", Date),
+    Column("detected_on", Date),
+    Column("closed", Boolean, nullable=False),
+    PrimaryKeyConstraint("subject_id", "kind", name="overdue_watch_pk"),
+    Index("overdue_watch_open", "closed", "detected_on"),
+)
+
+borrowing_watch = Table(
+    "borrowing_watch",
+    metadata,
+    Column("borrowing_id", _ID, primary_key=True),
+    Column("archive_id", _ID, nullable=False),
+    Column("node", String(6), nullable=False),
+    Column("uscc", String(18), nullable=False),
+    Column("entity_name", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("borrower", String(100), nullable=False),
+    Column("due_back", Date, nullable=False),
+    Column("returned", Boolean, nullable=False),
+    Index("borrowing_watch_due", "returned", "due_back"),
+)
+
 audit_entry = audit_table(metadata)
 audit_checkpoint = checkpoint_table(metadata)
 outbox, inbox = bus_tables(metadata)
@@ -180,5 +212,6 @@ outbox, inbox = bus_tables(metadata)
 TABLES = [t.name for t in metadata.sorted_tables]
 PREFERENCES = ("preference", "preference_current")  # revision 0002
 DEADLINES = ("deadline_watch",)  # revision 0003
-TABLES = [t for t in TABLES if t not in PREFERENCES + DEADLINES]
+WATCHES = ("overdue_watch", "borrowing_watch")  # revision 0004
+TABLES = [t for t in TABLES if t not in PREFERENCES + DEADLINES + WATCHES]
 APPEND_ONLY = ("notification", "delivery", "inbox_read", "contact", "audit_entry", "audit_checkpoint")

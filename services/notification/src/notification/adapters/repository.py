@@ -23,13 +23,14 @@ from notification.adapters.orm import (
     preference_current,
     visit_team,
 )
+from notification.adapters.watches import SqlWatchRecords, WatchRecords
 from notification.domain.model import SENT_CHANNELS, Channel, Contact, Notification, State
 from notification.domain.preferences import Preferences
 
 NO_ADDRESS = "未登记联系方式（e-mail 或手机号码），或本部署未配置相应渠道，无法发送"
 
 
-class NotificationRepository(abc.ABC):
+class NotificationRepository(WatchRecords, abc.ABC):
     @abc.abstractmethod
     def add(self, notifications: list[Notification], due: datetime, later: dict[str, datetime] | None = None) -> int:
         """Keep the notifications not kept before (by event, recipient and channel); queue the new e-mail and SMS
@@ -95,7 +96,7 @@ class NotificationRepository(abc.ABC):
         the last error."""
 
 
-class SqlNotificationRepository(NotificationRepository):
+class SqlNotificationRepository(SqlWatchRecords, NotificationRepository):
     def __init__(self, session: Session) -> None:
         self.session = session
 

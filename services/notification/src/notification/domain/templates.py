@@ -167,7 +167,95 @@ TEMPLATES: dict[str, Template] = {
             sms="【双随机监管】您的平台账号已于{reset_at}被重置（操作人{reset_by}）。如非本人申请，请立即联系管理员。",
             mandatory=True,
         ),
+        Template(
+            id="overdue_escalated",
+            version=1,
+            seed_section="000 §三(七) 20 个工作日内公示；002 §四(四) 上级监督；004 §13 监督管理",
+            channels=STAFF,
+            subject="【逾期未办结，提级督办】{what}（节点 {node}）",
+            body=(
+                "节点 {node} 的{what}（{subject_id}）应于 {due} 前完成，{detected_on} 已逾期并告知上级 {supervisor}，"
+                "至 {on} 已过 {workdays} 个工作日仍未办结，现提请你级督办。" + _SIGN
+            ),
+            sms="【双随机监管】节点{node}的{what}逾期{workdays}个工作日仍未办结（应于{due}前完成），请督办。",
+            mandatory=True,
+        ),
+        Template(
+            id="access_requested",
+            version=1,
+            seed_section="004 §12.4.1、§12.4.2 档案查阅、借阅审批",
+            channels=STAFF_NO_SMS,
+            subject="【档案{mode}申请】{entity_name}",
+            body=(
+                "{requester} 申请{mode}档案：{entity_name}（统一社会信用代码 {uscc}）第 {versions} 版，"
+                "用途：{purpose}，有效期至 {valid_until}。\n"
+                "须经部门负责人、分管领导同意，请登录平台办理（申请编号 {request_id}）。" + _SIGN
+            ),
+            sms="【双随机监管】{requester}申请{mode}{entity_name}的档案，请登录平台审批。",
+        ),
+        Template(
+            id="access_granted",
+            version=1,
+            seed_section="004 §12.4.2 借阅档案应当报经部门负责人、分管领导同意",
+            channels=STAFF_NO_SMS,
+            subject="【档案{mode}已批准】档案 {archive_id}",
+            body=(
+                "您的档案{mode}申请（{request_id}）已经部门负责人、分管领导同意：档案 {archive_id} 第 {versions} 版，"
+                "有效期至 {valid_until}。" + _SIGN
+            ),
+            sms="【双随机监管】您的档案{mode}申请已批准，有效期至{valid_until}。",
+        ),
+        Template(
+            id="access_refused",
+            version=1,
+            seed_section="004 §12.4.1、§12.4.2 档案查阅、借阅审批",
+            channels=STAFF_NO_SMS,
+            subject="【档案查阅借阅未获批准】档案 {archive_id}",
+            body="您的档案查阅、借阅申请（{request_id}）未获{position}同意：{comment}" + _SIGN,
+            sms="【双随机监管】您的档案查阅、借阅申请未获批准。",
+        ),
+        Template(
+            id="borrowing_due",
+            version=1,
+            seed_section="004 §12.4.2 借阅登记；§12.4.4 借阅归还",
+            channels=STAFF,
+            subject="【档案即将到期归还】{entity_name}",
+            body=(
+                "您借阅的档案 {entity_name}（统一社会信用代码 {uscc}）第 {version} 版应于 {due_back} 前归还，"
+                "距到期还有 {workdays} 个工作日（至 {on}），请按期交还档案管理人员核对。" + _SIGN
+            ),
+            sms="【双随机监管】您借阅的{entity_name}档案应于{due_back}前归还，还有{workdays}个工作日。",
+        ),
+        Template(
+            id="borrowing_overdue",
+            version=1,
+            seed_section="004 §12.4.2 借阅登记；§12.4.3 保密；§12.4.4 借阅归还",
+            channels=STAFF,
+            subject="【档案借阅逾期未还】{entity_name}",
+            body=(
+                "档案 {entity_name}（统一社会信用代码 {uscc}）第 {version} 版由 {borrower} 借阅，"
+                "应于 {due_back} 前归还，至 {on} 仍未归还。请借阅人立即归还，档案管理人员督促并核对。" + _SIGN
+            ),
+            sms="【双随机监管】{entity_name}档案借阅已逾期（应于{due_back}前归还），请立即归还。",
+            mandatory=True,
+        ),
+        Template(
+            id="archive_return_problem",
+            version=1,
+            seed_section="004 §12.4.4 发现问题及时报告并注明有关情况",
+            channels=STAFF_NO_SMS,
+            subject="【档案归还发现问题】{entity_name}：{condition}",
+            body=(
+                "档案 {entity_name}（统一社会信用代码 {uscc}）第 {version} 版由 {borrower} 归还，"
+                "经 {keeper} 核对：{condition}。情况说明：{note}" + _SIGN
+            ),
+            sms="【双随机监管】{entity_name}档案归还核对发现问题：{condition}。",
+            mandatory=True,
+        ),
     )
 }
 
+ACCESS_MODE = {"read": "查阅", "borrow": "借阅"}
+POSITION = {"department_head": "部门负责人", "leader_in_charge": "分管领导"}
+CONDITION = {"intact": "完好", "damaged": "损坏", "missing": "缺失"}
 OVERDUE_WHAT = {"result": "检查结果录入", "publication": "检查结果公示", "correction": "责令整改"}

@@ -28,6 +28,8 @@ from notification import views
 from notification.adapters.orm import metadata
 from notification.bootstrap import bootstrap
 from notification.domain.errors import invalid
+from notification.entrypoints.daily import DailyJobs
+from notification.entrypoints.evidence_consumers import EvidenceAndDeadlineConsumers
 from notification.entrypoints.openapi import OPENAPI
 from notification.entrypoints.schemas import ContactBody, EntityContactBody, PreferencesBody
 from notification.service_layer import handlers
@@ -37,13 +39,14 @@ from notification.service_layer.commands import (
     KeepMyPreferences,
     MarkRead,
     NotifyMany,
+    RunEscalations,
     RunReminders,
 )
 from notification.service_layer.components import Components
 from notification.service_layer.context import Context
 
 
-class NotificationService(HttpService, AuditCheckpoints):
+class NotificationService(HttpService, AuditCheckpoints, DailyJobs, EvidenceAndDeadlineConsumers):
     name = "notification"
     context = Context
     object_type = "notification"
@@ -164,6 +167,13 @@ class NotificationService(HttpService, AuditCheckpoints):
             return handlers.handle(RunReminders(views.check_date(request.args.get("on"), "on")), ctx)
 
         return self._write(request, "reminders.run", "-", run)
+
+    @write_http("POST", "/escalations/run")
+    def run_escalations(self, request: Request) -> Response:
+        def run(ctx: Context) -> object:
+            return handlers.handle(RunEscalations(views.check_date(request.args.get("on"), "on")), ctx)
+
+        return self._write(request, "escalations.run", "-", run)
 
     @read_http("GET", "/templates")
     def get_templates(self, request: Request) -> Response:

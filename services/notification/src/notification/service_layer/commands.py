@@ -60,6 +60,14 @@ class KeepMyPreferences:
 
 
 @dataclass(frozen=True)
+class RunEscalations:
+    """Tell the next level up of every overdue still open N working days on, as of `on` (None: today, CST); once
+    per subject, kind and level."""
+
+    on: date | None
+
+
+@dataclass(frozen=True)
 class RunReminders:
     """Remind of results coming due, as of `on` (None: today, CST); once per visit, kind and lead time."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from notification.service_layer import notifying, people, reminders
+from notification.service_layer import escalation, notifying, people, reminders
 from notification.service_layer.commands import (
     KeepEntityContact,
     KeepMyContact,
@@ -15,6 +15,7 @@ from notification.service_layer.commands import (
     MarkRead,
     Notify,
     NotifyMany,
+    RunEscalations,
     RunReminders,
 )
 from notification.service_layer.context import Context
@@ -38,4 +39,5 @@ COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
     MarkRead: lambda c, ctx: people.mark_read(ctx, c),
     KeepMyPreferences: lambda c, ctx: people.keep_my_preferences(ctx, c),
     RunReminders: lambda c, ctx: reminders.run(ctx, c.on),
+    RunEscalations: lambda c, ctx: escalation.run(ctx, c.on),
 }

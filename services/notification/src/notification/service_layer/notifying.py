@@ -13,6 +13,7 @@ from hrss.bus.config import serves
 from hrss.contracts import Node
 from hrss.contracts.events.draw import AssignmentDispatched, TeamChanged
 from hrss.contracts.events.inspection import (
+    Overdue,
     ResultApproved,
     ResultReturned,
     ResultSubmitted,
@@ -23,6 +24,7 @@ from notification.domain import model
 from notification.domain.model import Channel, Contact, Notification
 from notification.domain.preferences import Preferences
 from notification.domain.templates import TEMPLATES, Template
+from notification.service_layer import watches
 from notification.service_layer.context import Context
 from notification.service_layer.routing import ROUTES, Announcement, node_of, team_key
 
@@ -70,7 +72,9 @@ def receive_many(ctx: Context, events: list[tuple[BaseModel, str]]) -> int:
     made: list[Notification] = []
     later: dict[str, datetime] = {}
     for event, event_id in events:
-        if not concerns_us(ctx, node_of(event)):
+        watches.keep(ctx, event)  # overdue subjects and lent archives, for the daily job
+        supervised = isinstance(event, Overdue) and watches.supervised_here(ctx, node_of(event))
+        if not concerns_us(ctx, node_of(event)) and not supervised:
             continue
         _keep_team(ctx, event)
         route = ROUTES.get(type(event))
@@ -79,6 +83,7 @@ def receive_many(ctx: Context, events: list[tuple[BaseModel, str]]) -> int:
         key = team_key(event) if isinstance(event, NEEDS_TEAM) else None
         team = ctx.repo.visit(key) if key else None
         for announcement in route(event, team):
+            announcement = watches.served_audiences(ctx, announcement)
             found, waits = render(ctx, announcement, event_id, directory)
             made += found
             later.update(waits)

@@ -1,7 +1,9 @@
 """The reminder job: for a day that has come, each visit whose result is due within the configured number of
 working days (on the official calendar) and has none submitted or approved gets one `deadline_approaching`
-announcement to its team and its node's planners. Its notifications are keyed by (visit, kind, lead time), so
-running the job again, on the same day or a later one, makes nothing new."""
+announcement to its team and its node's planners; each lent archive not back gets one `borrowing_due` to its
+borrower within the same lead time of its due date, and one `borrowing_overdue` to the borrower and the node's
+archive keepers once that date has passed. Notifications are keyed by (subject, kind, lead time), so running the
+job again, on the same day or a later one, makes nothing new."""
 
 from __future__ import annotations
 
@@ -58,11 +60,41 @@ def run(ctx: Context, on: date | None = None) -> dict[str, Any]:
         found, _ = render(ctx, announcement, reminder_key(visit["visit_id"], KIND, before), directory)
         made += found
         reminded.append(visit["visit_id"])
-    new = ctx.repo.add(made, ctx.components.clock())
+    lent = borrowings(ctx, on, before, directory)
+    new = ctx.repo.add(made + lent, ctx.components.clock())
     return {
         "on": on.isoformat(),
         "remind_before_workdays": before,
         "due_by": last.isoformat(),
         "visits": len(reminded),
+        "borrowings": len({n.event_id for n in lent}),
         "made": new,
     }
+
+
+def borrowings(ctx: Context, on: date, before: int, directory: Directory) -> list[Notification]:
+    """The borrowers of archives due back within `before` working days, and, once the day has passed, the borrower
+    and the node's keepers (004 §12.4.2, §12.4.4)."""
+    calendar = ctx.components.calendar()
+    made: list[Notification] = []
+    for lent in ctx.repo.borrowings_out(calendar.add_workdays(on, before)):
+        if not concerns_us(ctx, lent["node"]):
+            continue
+        late = lent["due_back"] < on
+        values = {
+            "entity_name": lent["entity_name"],
+            "uscc": lent["uscc"],
+            "version": lent["version"],
+            "borrower": lent["borrower"],
+            "due_back": lent["due_back"].isoformat(),
+            "on": on.isoformat(),
+            "workdays": calendar.workdays_between(on, lent["due_back"]),
+        }
+        audiences = [model.account(lent["borrower"])]
+        kind, lead = ("borrowing_overdue", 0) if late else ("borrowing_due", before)
+        if late:
+            audiences.append(model.role(lent["node"], Role.ARCHIVE_KEEPER))
+        announcement = Announcement(kind, lent["node"], audiences, values)
+        found, _ = render(ctx, announcement, reminder_key(lent["borrowing_id"], kind, lead), directory)
+        made += found
+    return made

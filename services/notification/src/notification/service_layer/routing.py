@@ -13,10 +13,11 @@ from pydantic import BaseModel
 from hrss.auth.roles import Role, admin_role_for
 from hrss.contracts import Node
 from hrss.contracts.events.draw import AssignmentDispatched, TeamChanged, TeamMember
+from hrss.contracts.events.evidence import AccessGranted, AccessRefused, AccessRequested, ArchiveReturned
 from hrss.contracts.events.identity import EnrolmentReset
 from hrss.contracts.events.inspection import NoticeIssued, Overdue, ResultApproved, ResultReturned, ResultSubmitted
 from notification.domain import model
-from notification.domain.templates import OVERDUE_WHAT
+from notification.domain.templates import ACCESS_MODE, CONDITION, OVERDUE_WHAT, POSITION
 
 SEP = "、"
 
@@ -143,6 +144,62 @@ def enrolment_reset(e: EnrolmentReset, visit: Any) -> list[Announcement]:
     return [Announcement("enrolment_reset", e.node, [model.account(e.account_id)], values)]
 
 
+def access_requested(e: AccessRequested, visit: Any) -> list[Announcement]:
+    """The archive's keepers and approvers at its node: a request to read or borrow waits for two approvals."""
+    values = {
+        "entity_name": e.entity_name,
+        "uscc": e.uscc,
+        "mode": ACCESS_MODE[e.mode],
+        "versions": SEP.join(str(v) for v in e.versions),
+        "purpose": e.purpose,
+        "valid_until": e.valid_until.isoformat(timespec="minutes"),
+        "requester": e.requester,
+        "request_id": str(e.request_id),
+    }
+    audiences = [model.role(e.node, Role.ARCHIVE_KEEPER), model.role(e.node, Role.APPROVER)]
+    return [Announcement("access_requested", e.node, audiences, values)]
+
+
+def access_granted(e: AccessGranted, visit: Any) -> list[Announcement]:
+    """The requester (the grantee): what they may read or borrow, until when."""
+    values = {
+        "mode": ACCESS_MODE[e.mode],
+        "archive_id": str(e.archive_id),
+        "versions": SEP.join(str(v) for v in e.versions),
+        "valid_until": e.valid_until.isoformat(timespec="minutes"),
+        "request_id": str(e.request_id),
+    }
+    return [Announcement("access_granted", e.node, [model.account(e.grantee)], values)]
+
+
+def access_refused(e: AccessRefused, visit: Any) -> list[Announcement]:
+    """The requester: which position refused, and why."""
+    values = {
+        "archive_id": str(e.archive_id),
+        "request_id": str(e.request_id),
+        "position": POSITION[e.position],
+        "comment": e.comment or "（未说明）",
+    }
+    return [Announcement("access_refused", e.node, [model.account(e.requester)], values)]
+
+
+def archive_returned(e: ArchiveReturned, visit: Any) -> list[Announcement]:
+    """A return found damaged or incomplete is reported to the node's approvers and keepers (004 §12.4.4)."""
+    if e.condition == "intact":
+        return []
+    values = {
+        "entity_name": e.entity_name,
+        "uscc": e.uscc,
+        "version": e.version,
+        "borrower": e.borrower,
+        "keeper": e.keeper,
+        "condition": CONDITION[e.condition],
+        "note": e.note or "（无）",
+    }
+    audiences = [model.role(e.node, Role.APPROVER), model.role(e.node, Role.ARCHIVE_KEEPER)]
+    return [Announcement("archive_return_problem", e.node, audiences, values)]
+
+
 ROUTES: dict[type[BaseModel], Callable[[Any, Any], list[Announcement]]] = {
     AssignmentDispatched: assignment,
     TeamChanged: team_changed,
@@ -152,6 +209,10 @@ ROUTES: dict[type[BaseModel], Callable[[Any, Any], list[Announcement]]] = {
     Overdue: overdue,
     NoticeIssued: prior_notice,
     EnrolmentReset: enrolment_reset,
+    AccessRequested: access_requested,
+    AccessGranted: access_granted,
+    AccessRefused: access_refused,
+    ArchiveReturned: archive_returned,
 }
 
 
