@@ -18,9 +18,9 @@ import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Union
 
-Field = bytes | str | int
+Field = Union[bytes, str, int]  # not `bytes | str | int`: the verifier runs on Python 3.9
 
 
 def lp(data: bytes) -> bytes:
@@ -112,7 +112,7 @@ def canonical_json(value: Any) -> bytes:
                     raise ValueError(f"two keys are equal once normalised: {name!r}")
                 found[name] = normal(item)
             return found
-        if isinstance(node, list | tuple):
+        if isinstance(node, (list, tuple)):
             return [normal(item) for item in node]
         return node
 

@@ -112,7 +112,7 @@ def _refuse_text(values: Sequence[str]) -> None:
     """`ValueError` naming the first of the text fields (uscc, entity id, region, object type, stratum) that holds
     a tab or a line break (the leaf joins its fields by tabs, the snapshot its lines by "\n"), or is not in NFC
     (the leaf holds a field as it is, and the tickets hash the uscc as it is)."""
-    for name, value in zip(_TEXT_FIELDS, values, strict=True):
+    for name, value in zip(_TEXT_FIELDS, values):
         if _BREAK(value):
             raise ValueError(f"{values[0]}: {name} holds a tab or a line break")
         if not unicodedata.is_normalized("NFC", value):
@@ -122,7 +122,7 @@ def _refuse_text(values: Sequence[str]) -> None:
 def canonical(entries: Iterable[FrameEntry]) -> list[FrameEntry]:
     """The frame in canonical order (by uscc, as bytes); a uscc may appear once."""
     ordered = sorted(entries, key=lambda e: e.uscc.encode("utf-8"))
-    for before, after in itertools.pairwise(ordered):
+    for before, after in zip(ordered, ordered[1:]):
         if before.uscc == after.uscc:
             raise ValueError(f"uscc {before.uscc} appears twice in the frame")
     return ordered
@@ -215,10 +215,7 @@ class FrameColumns:
             _text(*chunk)
 
     def entries(self) -> list[FrameEntry]:
-        return [
-            FrameEntry(u, i, r, o, s, bool(e), why, salt)
-            for salt, u, i, r, o, s, e, why in zip(*self.fields(), strict=True)
-        ]
+        return [FrameEntry(u, i, r, o, s, bool(e), why, salt) for salt, u, i, r, o, s, e, why in zip(*self.fields())]
 
 
 _COLUMNS = tuple(f.name for f in dataclass_fields(FrameColumns))
@@ -247,7 +244,7 @@ def _check(usccs: Sequence[str], salts: Sequence[str], eligible: Sequence[bool],
     everyone = reasons.count("") == len(reasons)  # the usual frame: every one eligible
     distinct = {""} if everyone else set(reasons)
     if any(compress(reasons, flags)) or reasons.count("") != flags.count(True) or distinct - REASONS.keys() - {""}:
-        for uscc, e, r in zip(usccs, flags, reasons, strict=True):
+        for uscc, e, r in zip(usccs, flags, reasons):
             if e and r:
                 raise ValueError(f"{uscc}: an eligible entity has no exclusion reason")
             if not e and r not in REASONS:
@@ -269,11 +266,11 @@ def _text(
     field holds a tab or a line break (the counts of both say so in one pass each), every field is in NFC (so is
     their join, since a tab or LF composes with nothing); the salts and reasons are checked apart."""
     flags = _check(usccs, salts, eligible, reasons)
-    rows = zip(salts, usccs, entity_ids, regions, object_types, strata, flags, reasons, strict=True)
+    rows = zip(salts, usccs, entity_ids, regions, object_types, strata, flags, reasons)
     text = "\n".join(map("\t".join, rows))
     breaks = text.count("\t") != 7 * len(usccs) or text.count("\n") != len(usccs) - 1 or "\r" in text
     if breaks or not unicodedata.is_normalized("NFC", text):
-        for fields in zip(usccs, entity_ids, regions, object_types, strata, strict=True):
+        for fields in zip(usccs, entity_ids, regions, object_types, strata):
             _refuse_text(fields)
     return text
 

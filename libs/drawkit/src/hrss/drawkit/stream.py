@@ -107,7 +107,7 @@ def ticket_bounds(profile: Profile, key: bytes, picks: Iterable[tuple[str, str]]
     claimed = list(picks)
     tickets = Tickets(profile, key).many(utf8_each([uscc for uscc, _ in claimed]))
     bounds: dict[str, bytes] = {}
-    for ticket, (_, stratum) in zip(tickets, claimed, strict=True):
+    for ticket, (_, stratum) in zip(tickets, claimed):
         if ticket > bounds.get(stratum, b""):
             bounds[stratum] = ticket
     return bounds
@@ -152,7 +152,7 @@ def check_block(
         found_tickets = tickets(members)
         keep = list(map(operator.le, found_tickets, map(bounds.get, strata, repeat(b""))))
         joined = map(bytes.__add__, compress(found_tickets, keep), compress(members, keep))
-        for stratum, keyed in zip(compress(strata, keep), joined, strict=True):
+        for stratum, keyed in zip(compress(strata, keep), joined):
             kept.setdefault(stratum, []).append(keyed)
     return ChunkCheck(
         size, root, ordered, raws[0], raws[-1], counts, {k.decode("utf-8"): v for k, v in kept.items()}, totals, found

@@ -236,7 +236,7 @@ def audit(profile: Profile, key: bytes, package: Mapping[str, Any]) -> list[tupl
         state.replacements,
     ]
     found = []
-    for name, run in zip(AUDIT_CHECKS, runs, strict=True):
+    for name, run in zip(AUDIT_CHECKS, runs):
         try:
             ok, detail = run()
         except errors as error:

@@ -70,7 +70,7 @@ def _greedy(ix: _Index, order: list[PickedEntity], t: int, loads: dict[str, int]
         else:  # the hot path: a(e, i) of every tied inspector, the hash object's own methods mapped in C
             states = list(map(copy, repeat(ix.ticket_prefix(e.uscc), len(tied))))
             any(map(update, states, map(lps.__getitem__, tied)))  # update returns None: any() runs them all
-            ranked = list(zip(map(digest, states), tied, strict=True))
+            ranked = list(zip(map(digest, states), tied))
             wanted = t - below
             first = min(ranked)
             if wanted == 1:

@@ -100,7 +100,7 @@ def _in_processes(
     finally:
         _SHARED.clear()
     by_name: dict[str, list[bytes]] = {}
-    for chunk, found in zip(chunks, results, strict=True):
-        for (name, _), smallest in zip(chunk, found, strict=True):
+    for chunk, found in zip(chunks, results):
+        for (name, _), smallest in zip(chunk, found):
             by_name[name] = smallest
     return [by_name[name] for name, _ in jobs]

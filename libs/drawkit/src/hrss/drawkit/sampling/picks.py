@@ -4,6 +4,7 @@ column by column: a draw of ten million makes half a million picks."""
 from __future__ import annotations
 
 import operator
+import sys
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -24,7 +25,11 @@ class Accelerator(Protocol):
         """([k[:size].hex() for k in keys], [k[size:].decode("utf-8") for k in keys])"""
 
 
-@dataclass(frozen=True, slots=True)
+# Slotted from Python 3.10 (`dataclass(slots=...)`); the verifier also runs on 3.9, where picks are plain objects.
+_SLOTTED = sys.version_info >= (3, 10)
+
+
+@dataclass(frozen=True, **({"slots": True} if _SLOTTED else {}))
 class Pick:
     """A selected entity: its stratum, rank in the stratum's ticket order (from 0), ticket, items, batch. Slotted:
     a draw of ten million makes half a million, and each is one object for the garbage collector, not two."""
@@ -147,15 +152,18 @@ def _picks(
     )
 
 
-_PICK_SLOTS = {f.name: Pick.__dict__[f.name] for f in fields(Pick)}
+_PICK_SLOTS = {f.name: Pick.__dict__[f.name] for f in fields(Pick)} if _SLOTTED else {}
 
 
 def _made(count: int, **columns: Iterable[Any]) -> tuple[Pick, ...]:
     """`count` picks, `Pick(**{name: next(column) …})` each, set column by column through the slots' descriptors
     (what the frozen dataclass's own __init__ does field by field, with a Python frame per pick: a draw of ten
     million makes half a million). Every field is given, so every slot is set."""
-    if columns.keys() != _PICK_SLOTS.keys():
-        raise TypeError(f"every field of Pick is needed: {', '.join(_PICK_SLOTS)}")
+    names = [f.name for f in fields(Pick)]
+    if list(columns) != names:
+        raise TypeError(f"every field of Pick is needed, in order: {', '.join(names)}")
+    if not _SLOTTED:  # Python 3.9: Pick's own __init__, one call per pick
+        return tuple(map(Pick, *columns.values()))
     picks = list(map(object.__new__, repeat(Pick, count)))
     for name, values in columns.items():
         deque(map(_PICK_SLOTS[name].__set__, picks, values), maxlen=0)

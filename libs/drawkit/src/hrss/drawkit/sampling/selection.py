@@ -88,5 +88,5 @@ def _select_groups(
         tickets = ticket_function(profile, key)
         size = profile.ticket_size
         chosen = [_smallest(tickets, size, groups[name], wanted) for name, wanted in jobs]
-    smallest = dict(zip((name for name, _ in jobs), chosen, strict=True))
+    smallest = dict(zip((name for name, _ in jobs), chosen))
     return selection_of(profile, plan, quotas, sizes, smallest, accelerated)

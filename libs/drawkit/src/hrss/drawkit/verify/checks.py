@@ -1,23 +1,13 @@
-"""The verifier: re-derives a draw from its public record or its auditor package and says which checks pass
-(docs/draw-spec.md §11). Standard library only for the SHA-256 and SM3 profiles; the fast profile
+"""The verifier's checks: re-derive a draw from its public record or its auditor package and say which checks pass
+(docs/draw-spec.md §11, "Conformance"). Standard library only for the SHA-256 and SM3 profiles; the fast profile
 `hrss-draw/sha256-aes/v1` needs the `cryptography` package for its AES tickets (imported only for that profile;
-without it the `profile` check fails and says so).
-
-    python -m hrss.drawkit.verify RECORD.json            # public record, or auditor package (detected)
-    python -m hrss.drawkit.verify RECORD.json --json     # the report as JSON
-    python -m hrss.drawkit.verify PACKAGE.json --frame frame.tsv [--workers 2]
-                                                         # the frame streamed from its snapshot file
-Exit status 0 if every check passes, 1 otherwise, 2 if a file cannot be read.
+without it the `profile` check fails and says so). The command line is `hrss.drawkit.verify.cli`.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from hrss.drawkit import frame as frames
@@ -27,7 +17,7 @@ from hrss.drawkit.frame import FrameEntry
 from hrss.drawkit.package import plan_from, plan_hash, public_pick, public_record, task_hash
 from hrss.drawkit.sampling import Orders, Pick, Tickets, expansion_in, frame_orders, replacement_in, select
 from hrss.drawkit.seed import Commitments, Contribution, derive_seed, draw_key
-from hrss.drawkit.stream import BeyondKept, StreamedFrame, check_stream, file_blocks, read_block, ticket_bounds
+from hrss.drawkit.stream import BeyondKept, StreamedFrame, check_stream, ticket_bounds
 
 
 @dataclass(frozen=True)
@@ -163,7 +153,7 @@ def _seed(chosen: Profile, record: Mapping[str, Any], log: Sequence[Mapping[str,
 def _tickets(chosen: Profile, key: bytes, picks: Sequence[Mapping[str, Any]]) -> tuple[bool, str]:
     usccs = [p["uscc"] for p in picks]
     found = map(bytes.hex, Tickets(chosen, key).many(utf8_each(usccs)))  # every ticket in one bulk pass
-    wrong = [u for u, ticket, p in zip(usccs, found, picks, strict=True) if ticket != p["ticket"]]
+    wrong = [u for u, ticket, p in zip(usccs, found, picks) if ticket != p["ticket"]]
     return not wrong, f"{len(picks)} tickets" if not wrong else f"wrong tickets: {', '.join(wrong[:5])}"
 
 
@@ -365,35 +355,3 @@ def _streamed_selection(chosen: Profile, package: Mapping[str, Any], streamed: S
 def verify(document: Mapping[str, Any]) -> Report:
     """An auditor package if it holds the snapshot, else a public record."""
     return verify_auditor(document) if "frame" in document else verify_public(document)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="核验随机抽取记录（公开记录或审计包）")
-    parser.add_argument("record", help="公开记录或审计包（JSON 文件，- 为标准输入）")
-    parser.add_argument("--json", action="store_true", help="以 JSON 输出核验结果")
-    parser.add_argument("--frame", type=Path, help="名单快照文件（每个叶子一行）：逐块流式核验，不读审计包中的名单")
-    parser.add_argument("--workers", type=int, default=1, help="流式核验的进程数（默认 1）")
-    args = parser.parse_args(argv)
-    try:
-        text = sys.stdin.read() if args.record == "-" else Path(args.record).read_text(encoding="utf-8")
-        document = json.loads(text)
-        if args.frame is not None and not args.frame.is_file():
-            raise OSError(f"{args.frame}: no such file")
-    except (OSError, ValueError) as error:
-        print(f"无法读取记录：{error}", file=sys.stderr)
-        return 2
-    if args.frame is not None:
-        report = verify_streamed(document, file_blocks(args.frame), read_block, max(1, args.workers))
-    else:
-        report = verify(document)
-    if args.json:
-        print(json.dumps([vars(c) for c in report.checks], ensure_ascii=False, indent=2))
-    else:
-        for check in report.checks:
-            print(f"{'PASS' if check.ok else 'FAIL'}  {check.name:22} {check.detail}")
-        print("核验通过 / all checks pass" if report.ok else "核验未通过 / some checks fail")
-    return 0 if report.ok else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
