@@ -10,8 +10,9 @@ notification of the jobs is keyed by subject, kind and lead time or level). Each
 from __future__ import annotations
 
 import logging
-from typing import Any, ClassVar
+from typing import Any
 
+from nameko.extensions import DependencyProvider
 from nameko.timer import timer
 from prometheus_client import Counter
 from sqlalchemy import text
@@ -31,10 +32,26 @@ def hold_lock(session: Any, name: str) -> bool:
     return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(hashtext(:name))"), {"name": name}).scalar())
 
 
+class DailySchedule(DependencyProvider):  # type: ignore[misc]
+    """One `DailyClock` per service container (nameko makes a service instance per worker, so it cannot live on
+    the instance); made from the components' `daily_at` at the first tick."""
+
+    def setup(self) -> None:
+        self.clock: DailyClock | None = None
+
+    def get_dependency(self, worker_ctx: Any) -> DailySchedule:
+        return self
+
+    def of(self, daily_at: str) -> DailyClock:
+        if self.clock is None:
+            self.clock = DailyClock(parse_daily_at(daily_at))
+        return self.clock
+
+
 class DailyJobs:
     """Mixin of the notification service: the timer entrypoint of the daily jobs."""
 
-    _clock: ClassVar[DailyClock | None] = None  # one per process: nameko makes a service instance per worker
+    schedule = DailySchedule()
     db: Any
 
     def _as_service(self) -> Any: ...  # from hrss.web.HttpService
@@ -42,9 +59,8 @@ class DailyJobs:
     @timer(interval=TICK_SECONDS)
     def run_daily_jobs(self) -> dict[str, Any] | None:
         ctx = self._as_service()
-        if DailyJobs._clock is None:
-            DailyJobs._clock = DailyClock(parse_daily_at(ctx.components.daily_at))
-        day = DailyJobs._clock.due(ctx.components.clock())
+        clock = self.schedule.of(ctx.components.daily_at)
+        day = clock.due(ctx.components.clock())
         if day is None:
             return None
         if not hold_lock(self.db.session, LOCK):
@@ -60,7 +76,7 @@ class DailyJobs:
             RUNS.labels("failed").inc()
             log.exception("daily jobs of %s failed; tried again at the next tick", day)
             raise
-        DailyJobs._clock.done(day)
+        clock.done(day)
         RUNS.labels("ran").inc()
         log.info("daily jobs of %s ran", day, extra={"daily": done})
         return done
