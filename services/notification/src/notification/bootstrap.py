@@ -11,6 +11,7 @@ from typing import Any
 from hrss.bus.config import delegated_nodes
 from notification.adapters.channels import SmtpSettings, SmtpTransport, Transport, WebhookSmsTransport
 from notification.adapters.repository import SqlNotificationRepository
+from notification.adapters.unsealing import UnsealingTransport, opening_keys
 from notification.domain.model import Channel, RetryPolicy
 from notification.service_layer.components import Components
 from notification.service_layer.sending import SenderSettings
@@ -30,7 +31,6 @@ def bootstrap(config: Mapping[str, Any]) -> Components:
         repository=sql_repository,
         remind_before=remind_before(settings),
         escalate_after=escalate_after(settings),
-        daily_at=str(settings.get("daily_at") or ""),
     )
 
 
@@ -96,4 +96,6 @@ def transports(env: Mapping[str, str] = os.environ) -> dict[Channel, Transport]:
     if env.get("HRSS_SMS_WEBHOOK_URL"):
         secret = env.get("HRSS_SMS_WEBHOOK_SECRET", "").encode("utf-8")
         found[Channel.SMS] = WebhookSmsTransport(env["HRSS_SMS_WEBHOOK_URL"], secret)
-    return found
+    # enrolment codes travel sealed and are opened only here, just before the channel (adapters/unsealing.py)
+    keys = opening_keys(env.get("HRSS_ENROLMENT_SEAL_KEYS", ""))
+    return {channel: UnsealingTransport(transport, keys) for channel, transport in found.items()}

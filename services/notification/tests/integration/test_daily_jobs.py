@@ -103,7 +103,7 @@ def two_timed_replicas(fresh_database, kafka_bootstrap, kafka_namespace, kafka_b
     running, containers = [], []
     for _ in range(2):
         port = free_port()
-        config = service_config(fresh_database, port, key, kafka_bootstrap, kafka_namespace, daily_at="00:00")
+        config = {**service_config(fresh_database, port, key, kafka_bootstrap, kafka_namespace), "DAILY_AT": "00:00"}
         container = ServiceContainer(NotificationService, config)
         container.start()
         containers.append(container)
@@ -116,9 +116,10 @@ def two_timed_replicas(fresh_database, kafka_bootstrap, kafka_namespace, kafka_b
 
 
 def runs(s: Running, outcome: str) -> float:
-    """notification_daily_runs_total{outcome=…} as the service's /metrics says (one registry per process)."""
+    """hrss_daily_runs_total{service="notification", outcome=…} as /metrics says (one registry per process)."""
     text = requests.get(f"{s.url}/metrics", timeout=10).text
-    found = re.search(rf'^notification_daily_runs_total{{outcome="{outcome}"}} (\S+)$', text, re.MULTILINE)
+    line = rf'^hrss_daily_runs_total{{outcome="{outcome}",service="notification"}} (\S+)$'
+    found = re.search(line, text, re.MULTILINE)
     return float(found.group(1)) if found else 0.0
 
 

@@ -4,6 +4,8 @@ directory and the failed deliveries over HTTP."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from werkzeug.wrappers import Request, Response
 
 from hrss.auth import Action
@@ -24,11 +26,12 @@ from hrss.contracts.events.inspection import (
 from hrss.contracts.uscc import check_uscc
 from hrss.db import Database, UnitOfWork
 from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, parse, read_http, write_http
+from hrss.web.daily import DailyJobs
 from notification import views
 from notification.adapters.orm import metadata
 from notification.bootstrap import bootstrap
 from notification.domain.errors import invalid
-from notification.entrypoints.daily import DailyJobs
+from notification.entrypoints.account_consumers import AccountConsumers
 from notification.entrypoints.evidence_consumers import EvidenceAndDeadlineConsumers
 from notification.entrypoints.openapi import OPENAPI
 from notification.entrypoints.schemas import ContactBody, EntityContactBody, PreferencesBody
@@ -46,7 +49,7 @@ from notification.service_layer.components import Components
 from notification.service_layer.context import Context
 
 
-class NotificationService(HttpService, AuditCheckpoints, DailyJobs, EvidenceAndDeadlineConsumers):
+class NotificationService(HttpService, AuditCheckpoints, DailyJobs, EvidenceAndDeadlineConsumers, AccountConsumers):
     name = "notification"
     context = Context
     object_type = "notification"
@@ -100,6 +103,13 @@ class NotificationService(HttpService, AuditCheckpoints, DailyJobs, EvidenceAndD
 
     def _receive(self, event: Received) -> None:
         handlers.handle_event(event.payload, str(event.envelope.event_id), self._as_service())
+
+    def daily_jobs(self, ctx: Context, day: date) -> dict[str, object]:
+        """What the timer runs each day (hrss.web.daily): the reminders, then the escalation."""
+        return {
+            "reminders": handlers.handle(RunReminders(day), ctx),
+            "escalations": handlers.handle(RunEscalations(day), ctx),
+        }
 
     # -- people: the inbox and their contact ------------------------------------------------------
 

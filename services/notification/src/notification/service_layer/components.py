@@ -32,5 +32,4 @@ class Components:
     repository: Callable[[Any], NotificationRepository] = _not_injected
     remind_before: int = 3  # working days before a visit's result is due that its team and planners are reminded
     escalate_after: int = 5  # working days an overdue stays open before the next level up is told (each step)
-    daily_at: str = "07:30"  # CST time of day the daily jobs run on the timer (entrypoints/daily.py); "" = never
     calendar: Callable[[], WorkdayCalendar] = provisional_calendar  # the official working-day calendar
