@@ -4,10 +4,11 @@ the SQL one does (tests/integration/test_repository_contract.py runs both)."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
-from publication.adapters.repository import PublicationRepository
+from publication.adapters.repository import PublicationRepository, ResultRows, ResultState
 from publication.domain.deadlines import TaskDeadline
 from publication.domain.records import Kind, Receipt, RecordVersion
 
@@ -172,6 +173,44 @@ class FakePublicationRepository(PublicationRepository):
 
     def changes(self, kind: Kind, record_id: str) -> list[dict[str, Any]]:
         return copy.deepcopy(self.change_rows.get((kind, record_id), []))
+
+    def result_state(self, result_ids: Collection[str]) -> ResultState:
+        ids = set(result_ids)
+        state = ResultState()
+        for (result_id, version), payload in sorted(self.approved_rows.items()):
+            if result_id in ids:
+                state.approved.setdefault(result_id, {})[version] = copy.deepcopy(payload)
+        state.decisions = {r: copy.deepcopy(p) for r, (_, p) in self.decisions.items() if r in ids}
+        for r in sorted(ids):
+            if found := self.versions("result", r):
+                state.versions[r] = found
+            if made := self.changes("result", r):
+                state.changes[r] = made
+            if follow_ups := self.follow_ups(r):
+                state.follow_ups[r] = follow_ups
+        state.confirmed = ids & set(self.confirmations)
+        return state
+
+    def entity_kinds(self, usccs: Collection[str]) -> dict[str, str]:
+        return {u: self.kinds[u][0] for u in usccs if u in self.kinds}
+
+    def write_results(self, rows: ResultRows) -> None:
+        for row in rows.approved:
+            self.add_approved(**{k: v for k, v in row.items() if k != "received_at"}, at=row["received_at"])
+        for row in rows.decisions:
+            self.add_decision(**{k: v for k, v in row.items() if k != "received_at"}, at=row["received_at"])
+        for record in rows.records:
+            self.add_record(record)
+        for receipt in rows.receipts:
+            self.add_receipt(receipt)
+        for row in rows.withheld:
+            self.add_withheld(**{k: v for k, v in row.items() if k != "withheld_at"}, at=row["withheld_at"])
+        for row in rows.confirmations:
+            self.add_confirmation(row)
+
+    def record_versions(self, keys: Collection[tuple[Kind, str, int]]) -> list[RecordVersion]:
+        wanted = set(keys)
+        return [r for r in self.records_kept if (r.kind, r.record_id, r.version) in wanted]
 
     def add_task_deadline(self, deadline: TaskDeadline, event_id: str, at: datetime) -> bool:
         if deadline.task_id in self.deadlines:

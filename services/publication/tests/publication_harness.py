@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from publication.service_layer.batches import results_batch
 from publication.service_layer.components import Components
 from publication.service_layer.context import Context
 from publication.service_layer.handlers import handle, handle_event
@@ -42,6 +43,17 @@ class Publication:
     def receive(self, *payloads: Any) -> Any:
         answers = [self._run(lambda ctx, p=p: handle_event(p, str(uuid.uuid4()), ctx)) for p in payloads]
         return answers[-1]
+
+    def receive_batch(self, *payloads: Any, event_ids: list[str] | None = None) -> list[Any]:
+        """Result events as one consumed batch: one unit of work, through `batches.results_batch` as the result
+        consumers run them; each event's answer."""
+        ids = event_ids or [str(uuid.uuid4()) for _ in payloads]
+
+        def work(ctx: Context) -> list[Any]:
+            with results_batch(ctx, payloads) as batch:
+                return [handle_event(p, i, batch) for p, i in zip(payloads, ids, strict=True)]
+
+        return list(self._run(work))
 
     def types(self) -> list[str]:
         return [e.type for e in self.published]

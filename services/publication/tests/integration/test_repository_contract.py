@@ -340,3 +340,70 @@ def test_changes_are_kept_in_order_per_record_and_a_record_s_kind_is_found(repo:
     assert [(c["type"], c["fields"]) for c in found] == [("correction", {"note": "更正"}), ("withdrawal", {})]
     assert found[0]["at"] == (AT + timedelta(minutes=1)).isoformat() and found[0]["role"] == "approver"
     assert repo.changes("task", record) == []
+
+
+def test_the_state_of_results_is_read_at_once_as_the_single_reads_answer_it(repo: PublicationRepository) -> None:
+    result, bare, follow_up = an_id(), an_id(), an_id()
+    repo.add_approved(result, 1, COUNTY_A, {"version": 1}, an_id(), AT)
+    repo.add_approved(result, 2, COUNTY_A, {"version": 2}, an_id(), AT)
+    repo.add_decision(result, COUNTY_A, True, {"public": True}, an_id(), AT)
+    published(repo, version("result", result, 1), version("result", result, 2, note="更正"))
+    change = {"type": "correction", "fields": {"note": "x"}, "reason": "笔误", "node": COUNTY_A, "account_id": "a",
+              "role": "county_admin", "at": AT}  # fmt: skip
+    repo.add_change("result", result, change)
+    repo.add_follow_up(follow_up, "opened", result, COUNTY_A, {"opened_at": AT.isoformat(), "kind": "correction"},
+                       an_id())  # fmt: skip
+    repo.add_confirmation(confirmation(result))
+    state = repo.result_state([result, bare])
+    assert state.approved == {result: {1: {"version": 1}, 2: {"version": 2}}}
+    assert state.decisions == {result: repo.decision(result)}
+    assert state.versions == {result: repo.versions("result", result)}
+    assert state.changes == {result: repo.changes("result", result)} and len(state.changes[result]) == 1
+    assert state.follow_ups == {result: repo.follow_ups(result)} and len(state.follow_ups[result]) == 1
+    assert state.confirmed == {result}
+    assert repo.result_state([]).approved == {}
+
+
+def test_a_batch_of_rows_is_written_as_the_single_adds_would_write_them(repo: PublicationRepository) -> None:
+    from publication.adapters.repository import ResultRows
+
+    result, other = an_id(), an_id()
+    first, second = version("result", result, 1), version("result", result, 2, note="更正")
+    receipt_1 = next_receipt(repo.last_receipt(COUNTY_A), first, AT)
+    receipt_2 = next_receipt(receipt_1, second, AT)
+    approved = {"result_id": result, "version": 1, "node": COUNTY_A, "event_id": an_id(), "received_at": AT}
+    decided = {"result_id": other, "node": COUNTY_A, "public": False, "payload": {"public": False}}
+    withheld = {"result_id": other, "node": COUNTY_A, "task_ids": [], "reason": "涉密", "source_sha256": "ab" * 32}
+    repo.add_decision(other, COUNTY_A, True, {"public": True}, an_id(), AT)  # kept before: the batch's is not
+    rows = ResultRows(
+        approved=[{**approved, "payload": {"v": 1}}, {**approved, "payload": {"v": "again"}}],
+        decisions=[{**decided, "event_id": an_id(), "received_at": AT}],
+        records=[first, second],
+        receipts=[receipt_1, receipt_2],
+        withheld=[{**withheld, "withheld_at": AT, "event_id": an_id()}],
+        confirmations=[confirmation(result), confirmation(result, public=False)],
+    )
+    assert rows and not ResultRows()
+    repo.write_results(rows)
+    assert repo.approved(result) == {"v": 1} and repo.decision(other) == {"public": True}
+    assert repo.versions("result", result) == [first, second]
+    assert repo.receipts(COUNTY_A) == [receipt_1, receipt_2]
+    assert [r["reason"] for r in repo.withheld(COUNTY_A)] == ["涉密"]
+    assert repo.confirmation(result)["public"] is True  # type: ignore[index]
+    with pytest.raises((ValueError, sa.exc.IntegrityError)):  # a version twice fails as add_record does
+        repo.write_results(ResultRows(records=[first]))
+
+
+def test_versions_are_read_by_their_keys_and_those_missing_left_out(repo: PublicationRepository) -> None:
+    record, task = an_id(), an_id()
+    first, second, announced = version("result", record, 1), version("result", record, 2), version("task", task, 1)
+    published(repo, first, second, announced)
+    found = repo.record_versions([("result", record, 2), ("task", task, 1), ("result", record, 3), ("plan", task, 1)])
+    assert sorted(found, key=lambda r: r.kind) == [second, announced]
+    assert repo.record_versions([]) == []
+
+
+def test_entity_kinds_are_read_for_many_and_unknown_ones_left_out(repo: PublicationRepository) -> None:
+    repo.set_entity_kinds([(uscc(911), "个体工商户", 1), (uscc(912), "企业", 1)])
+    assert repo.entity_kinds([uscc(911), uscc(912), uscc(913)]) == {uscc(911): "个体工商户", uscc(912): "企业"}
+    assert repo.entity_kinds([]) == {}

@@ -204,19 +204,19 @@ def test_each_published_version_is_indexed_masked_from_its_own_event_and_an_olde
     s.receive(approved(1, findings=f"手机{MOBILE}，身份证{RESIDENT_ID}，拖欠工资"), decision(1))
     s.receive(approved(1, findings="复查：已改正", version=2))
     first, second = s.repo.records_kept
-    assert s.receive(record_published(second)) is True
-    assert s.receive(record_published(first)) is False  # arriving late: Elasticsearch keeps version 2
+    assert s.receive(record_published(second)) == 1  # applied
+    assert s.receive(record_published(first)) == 0  # arriving late: Elasticsearch keeps version 2
     [(version, body)] = index.documents.values()
     assert version == 2 and body["source_version"] == 2 and "已改正" in body["text"]
     assert body["node_path"] == [PROVINCE, "330100", COUNTY_A] and body["items"] == ["工资支付"]
     assert body["inspecting_body"] == BODY and body["uscc"] == uscc(1)
     fresh = FakeIndex()
     s.components.search = fresh  # type: ignore[assignment]
-    assert s.receive(record_published(first)) is True
+    assert s.receive(record_published(first)) == 1
     [(_, masked)] = fresh.documents.values()
     assert "138****5678" in masked["text"] and MOBILE not in str(masked) and RESIDENT_ID not in str(masked)
 
 
 def test_without_an_index_nothing_is_indexed_and_nothing_fails(s: Publication) -> None:
     s.receive(approved(1), decision(1))
-    assert s.receive(record_published(s.repo.records_kept[0])) is False
+    assert s.receive(record_published(s.repo.records_kept[0])) == 0

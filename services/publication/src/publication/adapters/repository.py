@@ -4,10 +4,12 @@ tests/fakes.py keeps the same promises (tests/integration/test_repository_contra
 from __future__ import annotations
 
 import abc
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import and_, func, insert, or_, select, text
+from sqlalchemy import and_, func, insert, or_, select, text, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
@@ -16,9 +18,46 @@ from publication.adapters import orm
 from publication.domain.deadlines import TaskDeadline
 from publication.domain.records import Kind, Receipt, RecordVersion
 
+if TYPE_CHECKING:
+    from publication.adapters.buffered import BufferedRepository
+
+
+@dataclass
+class ResultState:
+    """What publishing reads about some results, loaded at once for a batch of their events (`result_state`)."""
+
+    approved: dict[str, dict[int, dict[str, Any]]] = field(default_factory=dict)  # result → version → payload
+    decisions: dict[str, dict[str, Any]] = field(default_factory=dict)  # result → the decision's payload
+    versions: dict[str, list[RecordVersion]] = field(default_factory=dict)  # result → its public versions, oldest first
+    changes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # result → its corrections, in order
+    follow_ups: dict[str, list[tuple[dict[str, Any], dict[str, Any] | None]]] = field(default_factory=dict)
+    confirmed: set[str] = field(default_factory=set)  # results with a confirmation
+
+
+@dataclass
+class ResultRows:
+    """What a batch of result events writes, in order: the rows `add_approved`, `add_decision`, `add_record`,
+    `add_receipt`, `add_withheld` and `add_confirmation` would each write (their keyword arguments)."""
+
+    approved: list[dict[str, Any]] = field(default_factory=list)
+    decisions: list[dict[str, Any]] = field(default_factory=list)
+    records: list[RecordVersion] = field(default_factory=list)
+    receipts: list[Receipt] = field(default_factory=list)
+    withheld: list[dict[str, Any]] = field(default_factory=list)
+    confirmations: list[dict[str, Any]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return any(vars(self).values())
+
 
 class PublicationRepository(abc.ABC):
     """Sources, public record versions, withheld results, receipts and entity kinds."""
+
+    def buffered(self) -> BufferedRepository:
+        """A batch's view of this repository: its results' state read at once, their rows written at once."""
+        from publication.adapters.buffered import BufferedRepository
+
+        return BufferedRepository(self)
 
     # -- sources -------------------------------------------------------------------------------
 
@@ -145,6 +184,25 @@ class PublicationRepository(abc.ABC):
     def changes(self, kind: Kind, record_id: str) -> list[dict[str, Any]]:
         """The record's changes in order (type, fields, reason, node, account_id, role, at as ISO text)."""
 
+    # -- batches (publishing.batch) --------------------------------------------------------------
+
+    @abc.abstractmethod
+    def result_state(self, result_ids: Collection[str]) -> ResultState:
+        """Everything publishing reads about these results, in a few queries."""
+
+    @abc.abstractmethod
+    def entity_kinds(self, usccs: Collection[str]) -> dict[str, str]:
+        """The object types of those of the entities that are known, by USCC."""
+
+    @abc.abstractmethod
+    def write_results(self, rows: ResultRows) -> None:
+        """Write a batch's rows as the single `add_*` calls would, in few statements (a duplicate record version or
+        receipt fails as `add_record` / `add_receipt` do; the others are kept once, the first)."""
+
+    @abc.abstractmethod
+    def record_versions(self, keys: Collection[tuple[Kind, str, int]]) -> list[RecordVersion]:
+        """The versions named (kind, record id, version) that exist, in one query."""
+
     # -- the deadline ----------------------------------------------------------------------------
 
     @abc.abstractmethod
@@ -203,6 +261,11 @@ def _record(row: Any) -> RecordVersion:
         row.kind, row.record_id, row.version, row.node, row.uscc, row.year, row.content, row.content_sha256,
         row.published_at, row.event_id,
     )  # fmt: skip
+
+
+def _change(row: Any) -> dict[str, Any]:
+    keys = ("type", "fields", "reason", "node", "account_id", "role")
+    return {**{k: getattr(row, k) for k in keys}, "at": row.at.isoformat()}
 
 
 def _receipt(row: Any) -> Receipt:
@@ -402,8 +465,61 @@ class SqlPublicationRepository(PublicationRepository):
     def changes(self, kind: Kind, record_id: str) -> list[dict[str, Any]]:
         t = orm.record_change
         q = select(t).where(t.c.kind == kind, t.c.record_id == record_id).order_by(t.c.seq)
-        keys = ("type", "fields", "reason", "node", "account_id", "role")
-        return [{**{k: getattr(r, k) for k in keys}, "at": r.at.isoformat()} for r in self.session.execute(q)]
+        return [_change(r) for r in self.session.execute(q)]
+
+    def result_state(self, result_ids: Collection[str]) -> ResultState:
+        ids, state = sorted(set(result_ids)), ResultState()
+        if ids:
+            a, d, r, c = orm.approved_result, orm.publication_decision, orm.public_record, orm.record_change
+            for row in self.session.execute(
+                select(a.c.result_id, a.c.version, a.c.payload).where(a.c.result_id.in_(ids))
+            ):
+                state.approved.setdefault(row.result_id, {})[row.version] = row.payload
+            for row in self.session.execute(select(d.c.result_id, d.c.payload).where(d.c.result_id.in_(ids))):
+                state.decisions[row.result_id] = row.payload
+            q = select(r).where(r.c.kind == "result", r.c.record_id.in_(ids)).order_by(r.c.record_id, r.c.version)
+            for row in self.session.execute(q):
+                state.versions.setdefault(row.record_id, []).append(_record(row))
+            q = select(c).where(c.c.kind == "result", c.c.record_id.in_(ids)).order_by(c.c.record_id, c.c.seq)
+            for row in self.session.execute(q):
+                state.changes.setdefault(row.record_id, []).append(_change(row))
+            f = orm.follow_up_source
+            q = select(f.c.result_id).where(f.c.result_id.in_(ids)).distinct()
+            for found in self.session.execute(q).scalars():  # few results have follow-ups
+                state.follow_ups[found] = self.follow_ups(found)
+            t = orm.result_confirmation
+            state.confirmed = set(self.session.execute(select(t.c.result_id).where(t.c.result_id.in_(ids))).scalars())
+        return state
+
+    def entity_kinds(self, usccs: Collection[str]) -> dict[str, str]:
+        if not usccs:
+            return {}
+        k = orm.entity_kind
+        q = select(k.c.uscc, k.c.object_type).where(k.c.uscc.in_(sorted(set(usccs))))
+        return {row.uscc: row.object_type for row in self.session.execute(q)}
+
+    def write_results(self, rows: ResultRows) -> None:
+        kept_once = (
+            (orm.approved_result, rows.approved),
+            (orm.publication_decision, rows.decisions),
+            (orm.withheld_result, rows.withheld),
+            (orm.result_confirmation, rows.confirmations),
+        )
+        for table, found in kept_once:
+            if found:  # RETURNING, so that SQLAlchemy sends many rows a statement (else psycopg2 sends row by row)
+                key = next(iter(table.primary_key.columns))
+                self.session.execute(pg_insert(table).on_conflict_do_nothing().returning(key), found).all()
+        if rows.records:
+            self.session.execute(insert(orm.public_record), [dict(r.__dict__) for r in rows.records])
+        if rows.receipts:
+            self.session.execute(insert(orm.receipt), [dict(r.__dict__) for r in rows.receipts])
+
+    def record_versions(self, keys: Collection[tuple[Kind, str, int]]) -> list[RecordVersion]:
+        if not keys:
+            return []
+        t = orm.public_record
+        wanted = tuple_(t.c.kind, t.c.record_id, t.c.version).in_(sorted(set(keys)))
+        return [_record(row) for row in self.session.execute(select(t).where(wanted))]
 
     def add_task_deadline(self, deadline: TaskDeadline, event_id: str, at: datetime) -> bool:
         row = {**deadline.__dict__, "event_id": event_id, "received_at": at}

@@ -1,10 +1,11 @@
 """The publication service's event consumers: inspection, planning, draw and registry events in, each handed to the
-message bus as its command (`service_layer/handlers.py`); and the service's own record_published, to index.
+message bus as its command (`service_layer/handlers.py`); and the service's own record_published, to index. Results
+and indexing are consumed in batches (one transaction each, as every batch; the rows and the bulk shared).
 A mixin of `PublicationService`."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.draw import AssignmentDispatched, DrawCompleted
@@ -12,7 +13,9 @@ from hrss.contracts.events.inspection import FollowUpClosed, FollowUpOpened, Res
 from hrss.contracts.events.planning import PlanPublished, TaskCompleted, TaskPublished
 from hrss.contracts.events.publication import RecordPublished
 from hrss.contracts.events.registry import CheckItemChanged, EntityChanged
-from publication.service_layer import handlers
+from publication.service_layer import batches, handlers
+
+BATCH = 1000  # events per consumed batch (and transaction) of the result and indexing consumers
 
 
 class EventConsumers:
@@ -20,13 +23,13 @@ class EventConsumers:
 
     _as_service: Any
 
-    @consume(ResultApproved)
-    def receive_approved(self, event: Received) -> None:
-        self._receive(event)
+    @consume(ResultApproved, batch=True, batch_size=BATCH)
+    def receive_approved(self, events: list[Received]) -> None:
+        self._receive_results(events)
 
-    @consume(ResultPublished)
-    def receive_decision(self, event: Received) -> None:
-        self._receive(event)
+    @consume(ResultPublished, batch=True, batch_size=BATCH)
+    def receive_decision(self, events: list[Received]) -> None:
+        self._receive_results(events)
 
     @consume(TaskPublished)
     def receive_task(self, event: Received) -> None:
@@ -64,10 +67,19 @@ class EventConsumers:
     def receive_entities(self, events: list[Received]) -> None:
         handlers.note_entities([e.payload for e in events], self._as_service())
 
-    @consume(RecordPublished)
-    def index_published(self, event: Received) -> None:
-        """Our own published versions into the public index, after their transaction committed (indexing.py)."""
-        self._receive(event)
+    @consume(RecordPublished, batch=True, batch_size=BATCH)
+    def index_published(self, events: list[Received]) -> None:
+        """Our own published versions into the public index, after their transaction committed, one bulk per
+        batch (indexing.py)."""
+        handlers.index_published([cast(RecordPublished, e.payload) for e in events], self._as_service())
+
+    def _receive_results(self, events: list[Received]) -> None:
+        """A batch of result events published in the consumer's one transaction, each as it would be alone
+        (service_layer/batches.py)."""
+        with batches.results_batch(self._as_service(), [e.payload for e in events]) as ctx:
+            for event in events:
+                with event.traced():
+                    handlers.handle_event(event.payload, str(event.envelope.event_id), ctx)
 
     def _receive(self, event: Received) -> None:
         handlers.handle_event(event.payload, str(event.envelope.event_id), self._as_service())

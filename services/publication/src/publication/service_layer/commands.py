@@ -81,13 +81,11 @@ class NoteEntityKinds:
 
 
 @dataclass(frozen=True)
-class IndexRecord:
-    """Write a published record version into the public index (from this service's own record_published event,
-    consumed after the publishing transaction committed)."""
+class IndexRecords:
+    """Write published record versions (kind, record id, version) into the public index in one bulk (from this
+    service's own record_published events, consumed after the publishing transaction committed)."""
 
-    kind: str
-    record_id: str
-    version: int
+    versions: list[tuple[str, str, int]]
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -32,3 +33,9 @@ class Context(NodeContext[Components]):
     def repo(self) -> PublicationRepository:
         """The repository in this context's unit of work."""
         return self.components.repository(self.uow)
+
+    def with_repository(self, repo: PublicationRepository) -> Context:
+        """This context over another view of the repository (a batch's, `service_layer/batches.py`)."""
+        found = dataclasses.replace(self)
+        found.__dict__["repo"] = repo  # what the cached property would have computed
+        return found

@@ -16,7 +16,7 @@ from publication.service_layer import corrections, deadlines, indexing, lists, p
 from publication.service_layer.commands import (
     AnnounceTask,
     CorrectRecord,
-    IndexRecord,
+    IndexRecords,
     KeepApprovedResult,
     NoteCheckItem,
     NoteDispatch,
@@ -47,6 +47,11 @@ def note_entities(entities: list[EntityChanged], ctx: Context) -> None:
     handle(NoteEntityKinds([(e.uscc, e.object_type, e.version) for e in entities]), ctx)
 
 
+def index_published(events: list[RecordPublished], ctx: Context) -> int:
+    """A batch of this service's own published versions into the public index, in one bulk."""
+    return int(handle(IndexRecords([(e.kind, str(e.record_id), e.version) for e in events]), ctx))
+
+
 def _json(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="json")
 
@@ -61,7 +66,7 @@ EVENT_COMMANDS: dict[type[BaseModel], Callable[[Any, str], object]] = {
     TaskPublished: lambda e, i: AnnounceTask(_json(e.task), i),
     PlanPublished: lambda e, i: PublishPlan(_json(e.plan), i),
     EntityChanged: _entity,
-    RecordPublished: lambda e, i: IndexRecord(e.kind, str(e.record_id), e.version),
+    RecordPublished: lambda e, i: IndexRecords([(e.kind, str(e.record_id), e.version)]),
     TaskCompleted: lambda e, i: NoteTaskCompleted(str(e.task.task_id), e.task.node, e.at, i),
     FollowUpOpened: lambda e, i: NoteFollowUp("opened", _json(e), i),
     FollowUpClosed: lambda e, i: NoteFollowUp("closed", _json(e), i),
@@ -80,7 +85,7 @@ COMMAND_HANDLERS: dict[type, Callable[[Any, Context], Any]] = {
     RecordDecision: lambda c, ctx: publishing.record_decision(ctx, c.payload, c.event_id),
     PublishPlan: lambda c, ctx: publishing.publish_plan(ctx, c.plan, c.event_id),
     NoteEntityKinds: _note_entities,
-    IndexRecord: lambda c, ctx: indexing.index_record(ctx, c.kind, c.record_id, c.version),
+    IndexRecords: lambda c, ctx: indexing.index_records(ctx, c.versions),
     NoteTaskCompleted: lambda c, ctx: deadlines.task_completed(ctx, c.task_id, c.node, c.at, c.event_id),
     RunDeadlines: lambda c, ctx: deadlines.run(ctx, c.on),
     NoteFollowUp: lambda c, ctx: publishing.note_follow_up(ctx, c.step, c.payload, c.event_id),
