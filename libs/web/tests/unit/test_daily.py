@@ -66,3 +66,11 @@ def test_a_failed_run_is_tried_again_and_no_time_configured_never_runs() -> None
     assert jobs.run_daily_jobs() is not None and len(jobs.days) == 1
     idle = Jobs(DailyClock(None))
     assert idle.run_daily_jobs() is None and idle.db.session.asked == []
+
+
+def test_a_time_of_day_read_by_yaml_as_base_60_is_read_back() -> None:
+    import yaml
+
+    assert daily.daily_at(yaml.safe_load("10:30")) == "10:30"  # YAML 1.1 gives 630
+    assert daily.daily_at(yaml.safe_load("07:30")) == "07:30"  # a leading zero stays a string
+    assert daily.daily_at(None) == daily.daily_at("") == ""

@@ -34,11 +34,19 @@ def hold_lock(session: Any, name: str) -> bool:
     return bool(session.execute(text("SELECT pg_try_advisory_xact_lock(hashtext(:name))"), {"name": name}).scalar())
 
 
+def daily_at(value: object) -> str:
+    """The configured time of day as "HH:MM". YAML 1.1 (nameko's config loader) reads an unquoted 10:30 as the
+    base-60 integer 630, so an integer is turned back into hours and minutes."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value // 60:02d}:{value % 60:02d}"
+    return str(value or "")
+
+
 class DailySchedule(DependencyProvider):  # type: ignore[misc]
     """The container's `DailyClock` (nameko makes a service instance per worker, so it cannot live there)."""
 
     def setup(self) -> None:
-        self.clock = DailyClock(parse_daily_at(str(self.container.config.get("DAILY_AT") or "")))
+        self.clock = DailyClock(parse_daily_at(daily_at(self.container.config.get("DAILY_AT"))))
 
     def get_dependency(self, worker_ctx: Any) -> DailyClock:
         return self.clock

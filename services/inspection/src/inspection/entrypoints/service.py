@@ -3,6 +3,7 @@ the field API, follow-ups and deadlines over HTTP."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -13,6 +14,7 @@ from hrss.contracts.events.draw import AssignmentDispatched, DrawVoided, TeamCha
 from hrss.contracts.events.planning import TaskResultsPublished
 from hrss.db import Database, UnitOfWork
 from hrss.web import ComponentProvider, HttpService, Wiring, check_id, json_response, read_http, write_http
+from hrss.web.daily import DailyJobs
 from inspection import views
 from inspection.adapters.orm import metadata
 from inspection.bootstrap import bootstrap
@@ -41,7 +43,7 @@ def pdf_response(data: bytes, name: str) -> Response:
     return Response(data, content_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-class InspectionService(HttpService, AuditCheckpoints):
+class InspectionService(HttpService, AuditCheckpoints, DailyJobs):
     name = "inspection"
     context = Context
     object_type = "inspection"
@@ -69,6 +71,10 @@ class InspectionService(HttpService, AuditCheckpoints):
 
     def _receive(self, event: Received) -> None:
         handlers.handle_event(event.payload, str(event.envelope.event_id), self._as_service())
+
+    def daily_jobs(self, ctx: Context, day: date) -> dict[str, Any]:
+        """What the timer runs each day (hrss.web.daily): record overdue subjects, publish inspection.overdue."""
+        return {"deadlines": handle(RunDeadlines(day), ctx)}
 
     # -- writes -----------------------------------------------------------------------------
 

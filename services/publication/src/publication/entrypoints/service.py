@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -15,6 +16,7 @@ from hrss.db import Database, UnitOfWork
 from hrss.observability.web import error_response
 from hrss.search import PublicSearch
 from hrss.web import ComponentProvider, HttpService, Wiring, json_response, read_http
+from hrss.web.daily import DailyJobs
 from publication import search_views, views
 from publication.adapters.orm import metadata
 from publication.adapters.repository import PublicationRepository
@@ -24,19 +26,25 @@ from publication.domain.errors import RateLimited, SearchUnavailable
 from publication.entrypoints.consumers import EventConsumers
 from publication.entrypoints.openapi import OPENAPI
 from publication.entrypoints.staff import StaffEndpoints
+from publication.service_layer.commands import RunDeadlines
 from publication.service_layer.components import Components
 from publication.service_layer.context import AUDITORS, Context
+from publication.service_layer.handlers import handle
 
 CACHE = "public, max-age=60"
 
 
-class PublicationService(EventConsumers, StaffEndpoints, HttpService, AuditCheckpoints):
+class PublicationService(EventConsumers, StaffEndpoints, HttpService, AuditCheckpoints, DailyJobs):
     name = "publication"
     context = Context
     object_type = "publication"
 
     db: UnitOfWork = Database(metadata)  # type: ignore[assignment]
     wiring: Wiring[Components] = ComponentProvider(bootstrap)  # type: ignore[assignment]
+
+    def daily_jobs(self, ctx: Context, day: date) -> dict[str, Any]:
+        """What the timer runs each day (hrss.web.daily): record missed publication deadlines (idempotent)."""
+        return {"deadlines": handle(RunDeadlines(day), ctx)}
 
     # -- the public API (anonymous, read-only) ----------------------------------------------------
 
