@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -161,7 +162,15 @@ def test_the_vectors_cover_the_edge_cases_of_the_spec() -> None:
         "aes-uscc-lengths",
         "different-scopes",
         "assignment-infeasible",
+        "void-before-seed",
+        "stratum-exhausted",
+        "text-escapes",
+        "assignment-routing",
+        "assignment-joint",
+        "assignment-expansion",
+        "assignment-balancing",
     }
+    assert [c["name"] for c in DOCUMENT["invalid_cases"]] == ["non-nfc-field"]
 
 
 def test_the_assignment_vector_lists_its_infeasible_entities_and_its_teams_verify() -> None:
@@ -199,7 +208,8 @@ def test_every_vector_passes_the_auditor_and_public_checks(name: str) -> None:
     case = CASES[name]
     report = verify_auditor(case["package"])
     assert report.ok, [(c.name, c.detail) for c in report.checks if not c.ok]
-    assert {"frame.root", "task.hash", "selection", "eligibility"} <= set(report.names())
+    drawn = {"selection", "eligibility"} if case["package"]["seed"] is not None else set()  # none before a seed
+    assert {"frame.root", "task.hash", *drawn} <= set(report.names())
     assert case["public_record"] == public_record(case["package"])
     public = verify_public(case["public_record"])
     assert public.ok, [(c.name, c.detail) for c in public.checks if not c.ok]
@@ -217,6 +227,11 @@ def test_the_expected_values_recompute_from_first_principles(name: str) -> None:
     h = hasher(package)
     assert expected["frame_root"] == mth(h, [leaf(e) for e in package["frame"]]).hex()
     assert expected["frame_root"] == package["commitments"]["frame_root"]
+    if package["seed"] is None:  # voided before its seed: nothing was drawn
+        assert expected["seed"] is expected["draw_key"] is None and expected["stratum_order"] == {}
+        assert expected["drawn"] == expected["selected"] == [] == package["picks"]
+        assert [e["kind"] for e in package["log"]][-1] == "voided" and "seeded" not in str(package["log"])
+        return
     seed = ref_seed(h, package)
     assert expected["seed"] == seed.hex() == package["seed"]
     key = h(lp("hrss-draw/v1/draw-key") + lp(seed))
@@ -661,3 +676,132 @@ def test_the_verifier_cli_streams_the_frame_from_its_snapshot_file(tmp_path: Pat
     assert done.returncode == 1 and "FAIL  frame.root" in done.stdout
     missing = [*command[:5], str(tmp_path / "nowhere.tsv")]
     assert subprocess.run(missing, capture_output=True, text=True, timeout=120).returncode == 2
+
+
+# --- (f) the vectors of issue 23 §1: paths no earlier vector took ------------------------------------------------
+
+
+def canonical(value: Any) -> bytes:
+    """Canonical JSON written from the rules of docs/draw-spec.md §3 alone, without the json module: NFC text, keys
+    sorted by code point, `"` `\\` and the control characters below U+0020 escaped (\\b \\t \\n \\f \\r, otherwise
+    \\u00xx in lower case), everything else (DEL, U+2028, non-ASCII) as UTF-8, integers in plain decimal."""
+    if value is None:
+        return b"null"
+    if value is True or value is False:
+        return b"true" if value else b"false"
+    if isinstance(value, int):
+        return str(value).encode()
+    if isinstance(value, str):
+        short = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+        text = unicodedata.normalize("NFC", value)
+        out = "".join(short.get(c, f"\\u{ord(c):04x}" if ord(c) < 0x20 else c) for c in text)
+        return f'"{out}"'.encode()
+    if isinstance(value, list):
+        return b"[" + b",".join(canonical(v) for v in value) + b"]"
+    items = sorted((unicodedata.normalize("NFC", k), v) for k, v in value.items())
+    return b"{" + b",".join(canonical(k) + b":" + canonical(v) for k, v in items) + b"}"
+
+
+def test_canonical_json_written_from_the_spec_gives_the_hashed_bytes_of_the_escapes_vector() -> None:
+    case = CASES["text-escapes"]
+    package, wanted = case["package"], case["expected"]["canonical_json_hex"]
+    assert canonical(package["task"]).hex() == wanted["task"]
+    assert hashlib.sha256(canonical(package["task"])).hexdigest() == package["commitments"]["task_hash"]
+    assert [canonical(e["body"]).hex() for e in package["log"]] == wanted["log_bodies"]
+    task = bytes.fromhex(wanted["task"]).decode()
+    assert '"Ａ":1180591620717411303424,"😀":1' in task  # code point order, not UTF-16's
+    assert "\\u0000" in task and "\\u001f" in task and "\x7f" in task and "\u2028" in task and "Café" in task
+
+
+def test_the_snapshot_splits_on_line_feeds_only() -> None:
+    case = CASES["text-escapes"]
+    snapshot = bytes.fromhex(case["expected"]["snapshot_hex"])
+    lines = snapshot.split(b"\n")
+    assert lines[-1] == b"" and len(lines) - 1 == len(case["package"]["frame"])
+    leaves = [b"hrss-draw/v1/frame-line\t" + line for line in lines[:-1]]
+    assert mth(lambda data: hashlib.sha256(data).digest(), leaves).hex() == case["package"]["commitments"]["frame_root"]
+    text = snapshot.decode("utf-8")
+    assert len(text.splitlines()) > len(lines) - 1  # a general line splitter breaks a leaf apart
+    assert any("\u2028" in e["entity_id"] for e in case["package"]["frame"])
+
+
+def test_a_replacement_in_an_exhausted_stratum_is_refused_and_an_expansion_leaves_a_shortfall() -> None:
+    case = CASES["stratum-exhausted"]
+    expected, package = case["expected"], case["package"]
+    [refused] = expected["refused"]
+    assert refused["invalid"] not in package["invalid"] and refused["invalid"] in expected["selected"]
+    assert [e["kind"] for e in package["log"]].count("replaced") == 1
+    assert expected["shortfall"] == {"330102|A|A": {"x": 1}}
+    expanded = next(e for e in package["log"] if e["kind"] == "expanded")["body"]["picks"]
+    stratum = {e["uscc"]: e["stratum"] for e in package["frame"]}
+    assert expanded and {stratum[p["uscc"]] for p in expanded} == {"330103|B|A"}
+
+
+def test_the_assignment_vectors_record_the_runs_the_package_holds() -> None:
+    for name in ("assignment-routing", "assignment-joint", "assignment-expansion", "assignment-balancing"):
+        case = CASES[name]
+        runs, logged = case["expected"]["assignment"]["runs"], case["package"]["assignment"]["runs"]
+        assigned = [e for e in case["package"]["log"] if e["kind"] == "assigned"]
+        assert len(runs) == len(logged) == len(assigned)
+        for run, kept, entry in zip(runs, logged, assigned):
+            assert {u: [m["inspector_id"] for m in t] for u, t in kept["teams"].items()} == run["teams"]
+            assert {e["uscc"]: e["node"] for e in kept["entities"]} == run["nodes"]
+            assert entry["body"]["team_size"] == run["team_size"] and entry["body"]["draw_date"] == run["draw_date"]
+            assert sorted(entry["body"]["infeasible"]) == [i["uscc"] for i in run["infeasible"]]
+
+
+def test_the_routing_vector_reaches_county_city_and_province_and_both_infeasibility_reasons() -> None:
+    run = CASES["assignment-routing"]["expected"]["assignment"]["runs"][0]
+    by_region = {u[1:7]: node for u, node in run["nodes"].items()}
+    assert by_region == {"330102": "330102", "330105": "330100", "330203": "330200", "331002": "330000"}
+    assert {i["reason"] for i in run["infeasible"]} == {"too_few_in_node", "too_few_qualified"}
+
+
+def test_the_joint_vector_uses_the_larger_team_and_the_first_task_of_a_pick() -> None:
+    case = CASES["assignment-joint"]
+    run = case["expected"]["assignment"]["runs"][0]
+    assert run["team_size"] == 3 and all(len(t) == 3 for t in run["teams"].values())
+    items = {p["uscc"]: p["items"] for p in case["package"]["picks"]}
+    for uscc, node in run["nodes"].items():
+        if "T1:wage" in items[uscc]:
+            assert node == uscc[1:7]  # T1 first: its implementing county
+        else:
+            assert node == ("330100" if uscc[1:7] == "330102" else "330106")  # T2 alone: its node or county
+
+
+def test_the_expansion_vector_assigns_the_expansion_and_the_replacement_of_an_expansion_pick() -> None:
+    case = CASES["assignment-expansion"]
+    kinds = [e["kind"] for e in case["package"]["log"]]
+    assert kinds[-6:] == ["drawn", "assigned", "expanded", "assigned", "replaced", "assigned"]
+    last = case["package"]["picks"][-1]
+    replaced = next(p for p in case["package"]["picks"] if p["uscc"] == last["replaces"])
+    assert last["batch"] == replaced["batch"] == 2 and last["items"] == replaced["items"]
+
+
+def test_the_balancing_vector_shifts_work_along_a_path() -> None:
+    run = CASES["assignment-balancing"]["expected"]["assignment"]["runs"][0]
+    greedy_loads = Counter(i for team in run["greedy_teams"].values() for i in team)
+    assert max(greedy_loads.values()) - min(greedy_loads.values()) == 2
+    assert sum(run["greedy_teams"][u] != run["teams"][u] for u in run["teams"]) >= 2
+    assert set(run["loads"].values()) == {2}
+
+
+@pytest.mark.parametrize("invalid", DOCUMENT["invalid_cases"], ids=lambda c: c["name"])
+def test_every_invalid_vector_fails_the_checks_it_names(invalid: dict[str, Any], tmp_path: Path) -> None:
+    assert set(verify_auditor(invalid["package"]).names(passing=False)) == set(invalid["failing"])
+    assert verify_public(invalid["public_record"]).ok  # the public record holds no leaf
+    lines = [
+        "\t".join([*(e[f] for f in ("salt", "uscc", "entity_id", "region_code", "object_type", "stratum")),
+                   "1" if e["eligible"] else "0", e["reason"]]).encode() + b"\n"
+        for e in invalid["package"]["frame"]
+    ]  # fmt: skip
+    path = tmp_path / "frame.tsv"
+    path.write_bytes(b"".join(lines))
+    assert set(streamed_report(invalid["package"], path).names(passing=False)) == set(invalid["failing"])
+    done = run_cli(write_json(tmp_path / "package.json", invalid["package"]))
+    assert done.returncode == 1 and all(f"FAIL  {name}" in done.stdout for name in invalid["failing"])
+
+
+def write_json(path: Path, document: Any) -> Path:
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path

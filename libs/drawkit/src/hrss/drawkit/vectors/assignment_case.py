@@ -118,15 +118,17 @@ class Draw:
         task: dict[str, Any] = TASK,
         plan: DrawPlan = PLAN,
         drawn: tuple[list[FrameEntry], list[Inspector], list[tuple[str, str]]] | None = None,
+        draw_id: str = "D-assign",
     ) -> None:
         self.task = task
         self.frame, self.roster, self.recusals = drawn or world()
         self.salts = {i.inspector_id: salt(n) for n, i in enumerate(self.roster, 1)}
         self.pair_salts = {p: salt(500 + n) for n, p in enumerate(sorted(self.recusals))}
-        self.by_item = item_requirements(task["tasks"], RULE["base"], RULE["by_line"])
+        rule = task.get("qualifications", RULE)  # the rule committed in the task (docs/draw-assignment.md §2)
+        self.by_item = item_requirements(task["tasks"], rule["base"], rule["by_line"])
         self.builder = DrawProcedure(
             SHA256,
-            "D-assign",
+            draw_id,
             task,
             self.frame,
             plan,
@@ -159,7 +161,8 @@ class Draw:
             )
             for p in picks
         )
-        inputs = AssignmentInput(entities, tuple(self.roster), DAY, frozenset(self.recusals), 2)
+        size = max(int(t["team_size"]) for t in tasks)  # tasks drawn jointly: the largest team size (draw service)
+        inputs = AssignmentInput(entities, tuple(self.roster), DAY, frozenset(self.recusals), size)
         result = assign(SHA256, self.key, inputs)
         credentials = {i.inspector_id: i.credential_no for i in self.roster}
         body = assigned_body(SHA256, inputs, result, credentials)
@@ -186,6 +189,16 @@ class Draw:
         log.append(draw_log.append(SHA256, log, "team_replaced", self.builder.clock(), body))
         self.reasons[log[-1].seq] = {"reason": reason, "salt": salt}
         self.replacements.append(done)
+
+    def replace_entity(self, uscc: str, reason: str = "已注销") -> None:
+        """An entity replacement (draw-spec §7.3), whose new pick gets a team of its own run."""
+        self.assign([self.builder.replace(uscc, reason)])
+
+    def expand(self, plan: DrawPlan, reason: str = "问题线索较多，扩大比例") -> None:
+        """An expansion (draw-spec §7.4), whose new picks get teams of their own run (none if it adds none)."""
+        added = self.builder.expand(plan, reason)
+        if added:
+            self.assign(added)
 
     def package(self) -> dict[str, Any]:
         found = self.builder.auditor_package()

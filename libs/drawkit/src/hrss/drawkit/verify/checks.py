@@ -200,12 +200,18 @@ def _counts(record: Mapping[str, Any]) -> tuple[bool, str]:
 
 
 def verify_auditor(package: Mapping[str, Any]) -> Report:
-    """The public checks on the derived public record, then the snapshot, the task, and the full re-draw."""
-    report = verify_public(public_record(package))
+    """The public checks on the derived public record, then the snapshot, the task, and the full re-draw. A frame
+    that cannot be read (a leaf field not in NFC, holding a tab or a line break, a bad salt or reason) fails
+    `frame.root`, `selection` and `eligibility` by name, as the streamed verifier does, instead of raising."""
+    try:
+        frame = [FrameEntry.from_json(e) for e in package["frame"]]
+        record = public_record(package)
+    except (KeyError, TypeError, ValueError) as error:
+        return _unreadable(f"the snapshot cannot be checked: {error}")
+    report = verify_public(record)
     if not report.ok:
         return report
     chosen = profile(package["profile"])
-    frame = [FrameEntry.from_json(e) for e in package["frame"]]
     _guard(report, "frame.root", lambda: _frame_root(chosen, package, frame))
     _guard(report, "task.hash", lambda: _task(chosen, package))
     _guard(report, "plans.committed", lambda: _plans(chosen, package))
@@ -220,6 +226,14 @@ def verify_auditor(package: Mapping[str, Any]) -> Report:
 
         for name, ok, detail in audit(chosen, assign_key(chosen, bytes.fromhex(package["seed"])), package):
             report.add(name, ok, detail)
+    return report
+
+
+def _unreadable(detail: str) -> Report:
+    """The report on a snapshot that cannot be read: its three checks fail, named."""
+    report = Report()
+    for name in ("frame.root", "selection", "eligibility"):
+        report.add(name, False, detail)
     return report
 
 
@@ -316,10 +330,7 @@ def verify_streamed(
     try:
         streamed = check_stream(chosen, key or bytes(32), bounds, chunks, read, workers, [u for u, _ in claimed])
     except (OSError, ValueError) as error:
-        report = Report()
-        for name in ("frame.root", "selection", "eligibility"):
-            report.add(name, False, f"the snapshot file cannot be checked: {error}")
-        return report
+        return _unreadable(f"the snapshot file cannot be checked: {error}")
     report = verify_public(public_record(package, (streamed.totals, streamed.sizes)))
     if not report.ok:
         return report
