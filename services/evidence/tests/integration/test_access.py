@@ -129,6 +129,7 @@ def test_approvals_need_two_different_approvers_neither_the_requester(evidence_s
     refused = _decide(evidence_service, request_id, "leader_in_charge", "leader-wang", "refuse").json()
     assert refused["status"] == "refused" and refused["grant_id"] is None
     assert evidence_service.count("outbox", "topic = 'evidence.access_refused.v1'") == 1
+    assert evidence_service.count("outbox", "topic = 'evidence.access_requested.v1'") == 1  # for the keepers
     assert evidence_service.count("access_grant") == 0
 
 
@@ -173,3 +174,7 @@ def test_the_borrowing_register_records_lending_and_the_return_check(evidence_se
     register = evidence_service.call("GET", "/borrowings", {"auditor"}, params={"node": "130102"}).json()
     assert [(b["borrowing_id"], b["returned"]) for b in register["borrowings"]] == [(borrowing["borrowing_id"], True)]
     assert [e["outcome"] for e in evidence_service.audits("borrowing.return")] == ["refused", "ok", "refused"]
+    # the loan and the return went out with them (the notification service tells the borrower and the keepers);
+    # the refused second loan and second return sent nothing
+    assert evidence_service.count("outbox", "topic = 'evidence.archive_lent.v1'") == 1
+    assert evidence_service.count("outbox", "topic = 'evidence.archive_returned.v1'") == 1
