@@ -156,15 +156,58 @@ TEMPLATES: dict[str, Template] = {
         ),
         Template(
             id="enrolment_reset",
-            version=1,
+            version=2,  # 2: the new code is sent to the holder (另行发送), no longer handed over by whoever reset it
             seed_section="平台安全（非来源文件）：账号重置须告知本人（docs/security.md）",
             channels=OUTSIDE,
             subject="【账号安全】您的登录凭据已被重置",
             body=(
                 "您在节点 {node} 的平台账号的密码和动态口令已于 {reset_at} 被重置（操作人 {reset_by}），"
-                "新的激活码由操作人交付，{code_expires_at} 前有效。如非本人申请，请立即联系本单位管理员。" + _SIGN
+                "新的激活码已另行发送至您登记的邮箱或手机，{code_expires_at} 前有效。"
+                "如非本人申请，请立即联系本单位管理员。" + _SIGN
             ),
             sms="【双随机监管】您的平台账号已于{reset_at}被重置（操作人{reset_by}）。如非本人申请，请立即联系管理员。",
+            mandatory=True,
+        ),
+        Template(
+            id="enrolment_code",
+            version=1,
+            seed_section="平台安全（非来源文件）：激活码只交本人（docs/identity.md 激活）",
+            channels=OUTSIDE,  # the holder cannot log in yet: no inbox; the code is in no inbox either
+            subject="【账号激活】{name}，您的平台账号激活码",
+            body=(
+                "{name}：\n"
+                "{why}，登录名 {login}（节点 {node}）。\n"
+                "激活码：{code}\n"
+                "请于 {expires_at} 前使用激活码设置密码并绑定动态口令（POST /auth/enrol）。"
+                "激活码只发给您本人，任何人（包括管理员）向您索要都不要提供。" + _SIGN
+            ),
+            sms="【双随机监管】{name}，您的平台登录名{login}，激活码{code}，{expires_at}前有效，请勿告诉任何人。",
+            mandatory=True,
+        ),
+        Template(
+            id="account_locked",
+            version=1,
+            seed_section="平台安全（非来源文件）：账号锁定须告知本人和管理员（docs/identity.md）",
+            channels=STAFF,
+            subject="【账号安全】账号 {login} 因多次登录失败被暂时锁定",
+            body=(
+                "节点 {node} 的账号 {login} 于 {locked_at} 因连续登录失败被暂时锁定，至 {locked_until} 自动解除"
+                "（最后一次失败来自 {client}）。如非本人操作，可能有人在尝试猜测密码，请联系本单位管理员。" + _SIGN
+            ),
+            sms="【双随机监管】账号{login}于{locked_at}因多次登录失败被锁定至{locked_until}，如非本人操作请联系管理员。",
+            mandatory=True,
+        ),
+        Template(
+            id="account_unlocked",
+            version=1,
+            seed_section="平台安全（非来源文件）：提前解除锁定须告知本人和管理员（docs/identity.md）",
+            channels=STAFF_NO_SMS,
+            subject="【账号安全】账号 {login} 的登录锁定已被解除",
+            body=(
+                "节点 {node} 的账号 {login} 的登录锁定已于 {unlocked_at} 由管理员 {unlocked_by} 提前解除"
+                "（{was_locked}），理由：{reason}。如非本人申请，请立即联系本单位管理员。" + _SIGN
+            ),
+            sms="【双随机监管】账号{login}的登录锁定已于{unlocked_at}被管理员解除，如非本人申请请联系管理员。",
             mandatory=True,
         ),
         Template(

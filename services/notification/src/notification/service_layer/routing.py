@@ -14,7 +14,7 @@ from hrss.auth.roles import Role, admin_role_for
 from hrss.contracts import Node
 from hrss.contracts.events.draw import AssignmentDispatched, TeamChanged, TeamMember
 from hrss.contracts.events.evidence import AccessGranted, AccessRefused, AccessRequested, ArchiveReturned
-from hrss.contracts.events.identity import EnrolmentReset
+from hrss.contracts.events.identity import AccountLocked, AccountUnlocked, EnrolmentReset
 from hrss.contracts.events.inspection import NoticeIssued, Overdue, ResultApproved, ResultReturned, ResultSubmitted
 from notification.domain import model
 from notification.domain.templates import ACCESS_MODE, CONDITION, OVERDUE_WHAT, POSITION
@@ -200,6 +200,35 @@ def archive_returned(e: ArchiveReturned, visit: Any) -> list[Announcement]:
     return [Announcement("archive_return_problem", e.node, audiences, values)]
 
 
+def _holder_and_admins(node: str, account_id: object) -> list[str]:
+    return [model.account(account_id), model.role(node, admin_role_for(Node(node).level))]
+
+
+def account_locked(e: AccountLocked, visit: Any) -> list[Announcement]:
+    """The holder (someone may be guessing their password) and the administrators of the account's node."""
+    values = {
+        "node": e.node,
+        "login": e.login,
+        "locked_at": e.locked_at.isoformat(timespec="minutes"),
+        "locked_until": e.locked_until.isoformat(timespec="minutes"),
+        "client": e.client or "未知地址",
+    }
+    return [Announcement("account_locked", e.node, _holder_and_admins(e.node, e.account_id), values)]
+
+
+def account_unlocked(e: AccountUnlocked, visit: Any) -> list[Announcement]:
+    """The holder and the administrators of the account's node: who lifted the lockout, and why."""
+    values = {
+        "node": e.node,
+        "login": e.login,
+        "unlocked_at": e.unlocked_at.isoformat(timespec="minutes"),
+        "unlocked_by": e.unlocked_by,
+        "reason": e.reason,
+        "was_locked": "当时处于锁定状态" if e.was_locked else "当时并未锁定",
+    }
+    return [Announcement("account_unlocked", e.node, _holder_and_admins(e.node, e.account_id), values)]
+
+
 ROUTES: dict[type[BaseModel], Callable[[Any, Any], list[Announcement]]] = {
     AssignmentDispatched: assignment,
     TeamChanged: team_changed,
@@ -209,6 +238,8 @@ ROUTES: dict[type[BaseModel], Callable[[Any, Any], list[Announcement]]] = {
     Overdue: overdue,
     NoticeIssued: prior_notice,
     EnrolmentReset: enrolment_reset,
+    AccountLocked: account_locked,
+    AccountUnlocked: account_unlocked,
     AccessRequested: access_requested,
     AccessGranted: access_granted,
     AccessRefused: access_refused,
