@@ -365,3 +365,15 @@ def test_deadlines_are_run_for_today_or_a_past_day_never_ahead_of_time() -> None
     assert s.published == [] and s.audited == []
     assert s.run(RunDeadlines(date(2026, 5, 11)), "county_admin")["newly_overdue"] == 0  # today in CST
     assert s.run(RunDeadlines(None), "county_admin")["on"] == "2026-05-11"
+
+
+def test_the_daily_timer_runs_the_deadlines_for_its_day_as_the_service() -> None:
+    from inspection.entrypoints.service import InspectionService
+
+    s = Inspection()
+    s.components.clock = lambda: datetime(2026, 5, 10, 17, 0, tzinfo=UTC)  # 2026-05-11 01:00 in Beijing
+    service = Principal.for_service("inspection", [COUNTY_A])
+    answer = s._run(service, lambda ctx: InspectionService.daily_jobs(None, ctx, date(2026, 5, 8)))  # type: ignore[arg-type]
+    assert answer["deadlines"]["on"] == "2026-05-08" and answer["deadlines"]["newly_overdue"] == 0
+    timers = [e for e in getattr(InspectionService.run_daily_jobs, "nameko_entrypoints", ()) if hasattr(e, "interval")]
+    assert timers and timers[0].interval == 60
