@@ -67,7 +67,7 @@ def test_keepers_hear_of_requests_and_borrowers_of_due_dates_and_open_overdues_g
     assert s.call("POST", "/escalations/run?on=2026-07-07", admin).json()["made"] == 0
     up = s.call("POST", "/escalations/run?on=2026-07-08", admin)
     assert up.status_code == 200 and (up.json()["escalated"], up.json()["made"]) == (1, 1), up.text
-    assert kinds(s, "overdue_escalated") == [f"role:{PROVINCE}:province_admin"]  # not the published one
+    assert kinds(s, "overdue_escalated") == [f"role:{CITY}:city_admin"]  # not the published one
     assert s.call("POST", "/escalations/run?on=2026-07-09", admin).json()["made"] == 0
     ahead = s.call("POST", "/escalations/run?on=2999-01-01", admin)
     assert ahead.status_code == 400 and ahead.json()["code"] == "reminders.future_date"

@@ -4,6 +4,7 @@ each level is told by the deployment that serves it."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 
 import pytest
@@ -76,15 +77,20 @@ def escalate(s: Notifications, on: date, nodes: tuple[str, ...] = (PROVINCE,)) -
     return s.as_person(service(nodes), RunEscalations(on))  # type: ignore[no-any-return]
 
 
-def test_an_open_overdue_goes_to_the_province_five_working_days_after_once(s: Notifications) -> None:
+def test_an_open_overdue_goes_to_the_city_after_five_working_days_and_the_province_after_ten_once(
+    s: Notifications,
+) -> None:
     s.receive(overdue(COUNTY_A, supervisor=CITY).model_copy(update={"detected_on": DETECTED}))
     assert escalate(s, date(2026, 7, 7))["made"] == 0  # four working days on
     answer = escalate(s, date(2026, 7, 8))
     assert (answer["escalated"], answer["made"]) == (1, 1)
     [told] = [n for n in s.sent(Channel.INBOX) if n.kind == "overdue_escalated"]
-    assert told.recipient == f"role:{PROVINCE}:province_admin" and told.mandatory
+    assert told.recipient == f"role:{CITY}:city_admin" and told.mandatory
     assert "5 个工作日" in told.body and CITY in told.body and "检查结果录入" in told.subject
-    assert escalate(s, date(2026, 7, 8))["made"] == escalate(s, date(2026, 7, 20))["made"] == 0
+    assert escalate(s, date(2026, 7, 8))["made"] == escalate(s, date(2026, 7, 14))["made"] == 0
+    assert escalate(s, date(2026, 7, 15))["made"] == 1  # ten working days on: one level up
+    assert inbox(s, "overdue_escalated") == [f"role:{PROVINCE}:province_admin", f"role:{CITY}:city_admin"]
+    assert escalate(s, date(2026, 7, 30))["made"] == 0  # nothing above the province
 
 
 def test_working_days_not_calendar_days_count_before_escalation(s: Notifications) -> None:
@@ -117,9 +123,12 @@ def late_at() -> datetime:
     return datetime(2026, 7, 2, 2, 0, tzinfo=UTC)
 
 
-def test_a_citys_overdue_has_no_level_above_the_province_to_go_to(s: Notifications) -> None:
+def test_a_citys_overdue_goes_to_the_province_and_a_provinces_nowhere(s: Notifications) -> None:
     s.receive(overdue(CITY, supervisor=PROVINCE).model_copy(update={"detected_on": DETECTED}))
-    assert escalate(s, date(2026, 7, 30))["escalated"] == 0
+    top = {"subject_id": uuid.uuid4(), "detected_on": DETECTED}
+    s.receive(overdue(PROVINCE, supervisor=None).model_copy(update=top))
+    assert escalate(s, date(2026, 7, 30))["made"] == 1
+    assert inbox(s, "overdue_escalated") == [f"role:{PROVINCE}:province_admin"]
 
 
 def test_a_delegated_countys_overdue_is_escalated_by_the_centre_not_by_the_county(s: Notifications) -> None:
@@ -128,8 +137,8 @@ def test_a_delegated_countys_overdue_is_escalated_by_the_centre_not_by_the_count
     county.components.clock = s.components.clock
     s.receive(late)
     county.receive(late)
-    assert escalate(s, date(2026, 7, 8))["made"] == 1
-    assert escalate(county, date(2026, 7, 8), nodes=(COUNTY_B,))["made"] == 0
+    assert escalate(s, date(2026, 7, 8))["made"] == 1  # the city, served centrally
+    assert escalate(county, date(2026, 7, 20), nodes=(COUNTY_B,))["made"] == 0
     assert [n.kind for n in county.sent(Channel.INBOX)] == ["overdue", "overdue"]
 
 

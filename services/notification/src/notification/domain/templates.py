@@ -215,10 +215,10 @@ TEMPLATES: dict[str, Template] = {
             version=1,
             seed_section="000 §三(七) 20 个工作日内公示；002 §四(四) 上级监督；004 §13 监督管理",
             channels=STAFF,
-            subject="【逾期未办结，提级督办】{what}（节点 {node}）",
+            subject="【逾期未办结，提请督办】{what}（节点 {node}）",
             body=(
                 "节点 {node} 的{what}（{subject_id}）应于 {due} 前完成，{detected_on} 已逾期并告知上级 {supervisor}，"
-                "至 {on} 已过 {workdays} 个工作日仍未办结，现提请你级督办。" + _SIGN
+                "至 {on} 已过 {workdays} 个工作日仍未办结，请你级督促办理。" + _SIGN
             ),
             sms="【双随机监管】节点{node}的{what}逾期{workdays}个工作日仍未办结（应于{due}前完成），请督办。",
             mandatory=True,

@@ -1,6 +1,7 @@
 """Escalation (issue 19; 000 §三(七), 002 §四(四)): an `inspection.overdue` is told at once to the node and its
-supervising level; if it is still open N working days (on the official calendar) after it was detected, the level
-above the supervisor is told, and each further N working days the next level up, to the province. Open means that
+supervising level; if it is still open N working days (on the official calendar) after it was detected, it is
+escalated to the supervising level (督办: the supervisor's administrators are asked to act), and each further N working
+days to the next level up, to the province. Open means that
 none of the events that end it was read (`watches.py`: a result entered or its visit closed, a publication record, a
 correction closed). Each step is keyed by (subject, kind, level), so the job may run any number of times a day, or
 late: a step whose day has come is made once."""
@@ -35,10 +36,10 @@ def escalation_key(subject_id: str, kind: str, level: str) -> str:
 
 
 def steps(node: str, supervisor: str | None) -> list[str]:
-    """The levels an overdue of `node` escalates to, in order: those above the supervisor (who was told at once)."""
+    """The levels an overdue of `node` escalates to, in order: the supervisor, then each level above it."""
     if supervisor is None:
         return []
-    return chain(supervisor)[1:]
+    return chain(supervisor)
 
 
 def run(ctx: Context, on: date | None = None) -> dict[str, Any]:
