@@ -1,7 +1,11 @@
 """The public index survives a kill -9 of its indexer: the publication service (which indexes its own
-record_published events) runs as a real process, is killed with SIGKILL while it is indexing a consumed batch,
-and restarted; the index it ends with holds exactly the documents (id, version, source) of an index written by an
-uninterrupted run from the same public record."""
+record_published events, a consumed batch in one bulk) runs as a real process, is killed with SIGKILL after it
+wrote a batch into the index and before that batch committed, and restarted; the index it ends with holds exactly
+the documents (id, version, source) of an index written by an uninterrupted run from the same public record.
+
+To kill it there every time: every result is published first with the outbox relay stopped, then the test holds a
+lock on the inbox (which each consumed batch writes as it commits) and starts the relay, so that the indexer
+writes its batch and waits at the commit; it is killed there, and the lock let go."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 
 import pytest
 import requests
+import sqlalchemy as sa
 from elasticsearch import NotFoundError
 from publication.adapters.search_index import PublicIndex
 from publication_process import PublicationProcesses
@@ -43,6 +48,20 @@ def results_indexed(index: PublicIndex) -> int:
         return 0
 
 
+def published(engine: sa.Engine) -> int:
+    """Results published in the service's database."""
+    query = "SELECT count(DISTINCT record_id) FROM publication.public_record WHERE kind = 'result'"
+    with engine.connect() as connection:
+        return int(connection.execute(sa.text(query)).scalar_one())
+
+
+def indexer_commits(engine: sa.Engine) -> int:
+    """Events the indexer's committed batches hold."""
+    query = "SELECT count(*) FROM publication.inbox WHERE consumer LIKE '%index_published%'"
+    with engine.connect() as connection:
+        return int(connection.execute(sa.text(query)).scalar_one())
+
+
 def stale_writes(url: str) -> float:
     """The restarted process's count of index writes refused as stale (its /metrics)."""
     text = requests.get(f"{url}/metrics", timeout=10).text
@@ -58,15 +77,21 @@ def test_a_kill_9_of_the_indexer_mid_batch_and_a_restart_give_exactly_the_index_
     processes = PublicationProcesses(fresh_database, kafka_bootstrap, kafka_namespace, es_url, tmp_path).start()
     index = processes.public_index()
     reference = processes.public_index(prefix="uninterrupted")
+    engine = sa.create_engine(fresh_database)
     try:
+        processes.relay.stop()  # published first, indexed after: the indexer is busy when it is killed
         send(kafka_broker, task_published())
         send(kafka_broker, *[e for n in range(RESULTS) for e in (approved(n, findings=FINDINGS), decision(n))])
+        wait_for(lambda: published(engine) == RESULTS, 300, f"all {RESULTS} results published")
 
-        # killed while it is indexing: some of the results are in the index, not all
-        killed_at = wait_for(lambda: (n := results_indexed(index)) >= 20 and n, 180, "the first results indexed")
-        processes.service.kill9()
-        after_kill = results_indexed(index)
-        assert killed_at <= after_kill < RESULTS, "the kill came after the indexer had finished"
+        with engine.connect() as holding:  # the commit of whichever batch comes next waits on this lock
+            holding.execute(sa.text("LOCK TABLE publication.inbox IN SHARE MODE"))
+            processes.relay.start()
+            written = wait_for(lambda: results_indexed(index), 180, "a batch written into the index")
+            processes.service.kill9()
+            holding.rollback()
+        assert indexer_commits(engine) == 0, "the indexer committed a batch: the kill came too late"
+        assert 0 < written <= results_indexed(index)  # written, not committed: its events come again
 
         processes.service.start(timeout=120)
         wait_for(lambda: results_indexed(index) == RESULTS, 300, f"all {RESULTS} results indexed after the restart")
@@ -87,6 +112,7 @@ def test_a_kill_9_of_the_indexer_mid_batch_and_a_restart_give_exactly_the_index_
         assert differing == [], f"{len(differing)} documents differ, e.g. {differing[:3]}"
     finally:
         processes.stop()
+        engine.dispose()
         for public in (index, reference):
             public.index.delete_all()
             public.close()
