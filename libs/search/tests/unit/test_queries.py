@@ -7,8 +7,8 @@ import re
 import pytest
 
 from hrss.search import SearchInputError, facet_aggregations, public_query, region_children
-from hrss.search.queries import facet_query
-from hrss.search.results import decode_cursor, encode_cursor
+from hrss.search.queries import FACET_SAMPLE_SEED, facet_query
+from hrss.search.results import decode_cursor, encode_cursor, estimated, significant
 from hrss.search.suggest import candidates, item_suggestion_body, lucene_regex
 
 
@@ -109,3 +109,26 @@ def test_the_facets_are_counted_over_the_same_matches_in_filter_context_without_
     assert counts["size"] == 0 and "sort" not in counts  # size 0: the shard request cache keeps it
     assert counts["aggs"] == facet_aggregations("130100")
     assert "must" not in facet_query("", filters={"year": 2024})["query"]["bool"]  # no words: the filters alone
+
+
+def test_a_sampled_facet_request_counts_the_same_matches_in_a_random_sample_with_a_fixed_seed() -> None:
+    exact = facet_query("拖欠工资", filters={"region": "130100"})
+    sampled = facet_query("拖欠工资", filters={"region": "130100"}, sample=0.02)
+    assert sampled["query"] == exact["query"] and sampled["size"] == 0
+    sampler = sampled["aggs"]["sampled"]
+    assert sampler["random_sampler"] == {"probability": 0.02, "seed": FACET_SAMPLE_SEED}  # the same sample each time
+    assert sampler["aggs"] == exact["aggs"] == facet_aggregations("130100")
+
+
+def test_estimated_counts_keep_two_significant_digits_and_drop_empty_values() -> None:
+    assert [significant(n) for n in (0, 7, 87, 149, 12_345, 987_654)] == [0, 7, 87, 150, 12_000, 990_000]
+    answer = {
+        "doc_count": 340,  # the sampler's own bucket: not a facet
+        "year": {"buckets": [{"key": 2024, "doc_count": 12_345}, {"key": 2023, "doc_count": 0}]},
+    }
+    assert estimated(answer) == {"year": {"buckets": [{"key": 2024, "doc_count": 12_000}]}}
+
+
+def test_the_total_is_counted_exactly_up_to_the_bound_given() -> None:
+    assert public_query("社保")["track_total_hits"] == 10_000
+    assert public_query("社保", exact_up_to=10)["track_total_hits"] == 10

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from hrss.search.analysis import load_synonyms
 from hrss.search.index import ElasticsearchIndex
-from hrss.search.queries import Filters, Sort, entity_query, facet_query, public_query
+from hrss.search.queries import (
+    FACET_SAMPLE,
+    TOTAL_EXACT_UP_TO,
+    Filters,
+    Sort,
+    entity_query,
+    facet_query,
+    public_query,
+)
 from hrss.search.results import (
     Alternative,
     EntitySuggestion,
     Page,
     Suggestions,
     decode_cursor,
+    estimated,
     read_page,
 )
 from hrss.search.suggest import candidates, count_body, entity_suggestion_body, item_suggestion_body
@@ -24,13 +34,23 @@ class PublicSearch:
     """Anonymous search over published records: pages, the entity page, suggestions and "no results" help."""
 
     def __init__(
-        self, index: ElasticsearchIndex, synonym_rules: list[str] | None = None, *, request_cache: bool = True
+        self,
+        index: ElasticsearchIndex,
+        synonym_rules: list[str] | None = None,
+        *,
+        request_cache: bool = True,
+        exact_up_to: int = TOTAL_EXACT_UP_TO,
+        facet_sample: float = FACET_SAMPLE,
     ) -> None:
         self.index = index
         self._synonyms = load_synonyms() if synonym_rules is None else synonym_rules
         # Elasticsearch's shard request cache for pages too (it keeps only size-0 answers unless asked): a repeated
         # search is answered from it until the next refresh that changed the index; highlights are made anew
         self.request_cache = request_cache
+        # totals and facets are counted exactly up to exact_up_to matches; beyond, the total is a lower bound and the
+        # facets are estimated: each document of the index is in their sample with probability facet_sample
+        self.exact_up_to = exact_up_to
+        self.facet_sample = facet_sample
 
     def search(
         self,
@@ -44,17 +64,28 @@ class PublicSearch:
         size: int = 10,
     ) -> Page:
         """One page of results; pass the previous page's next_cursor (same words, filters and order) for the next."""
-        body = public_query(words, filters=filters, highlight=highlight, sort=sort, size=size)
+        body = public_query(
+            words, filters=filters, highlight=highlight, sort=sort, size=size, exact_up_to=self.exact_up_to
+        )
         order = sort if words.strip() or sort != "relevance" else "newest"  # public_query's order without words
         if cursor is not None:
             body["search_after"] = decode_cursor(cursor, order)
         if not facets:
             return read_page(self._search(body), size, order)
-        # the facets in a request of their own (facet_query), both in one round trip, answered side by side
-        page, counts = self._msearch([body, facet_query(words, filters=filters)])
-        page["aggregations"] = counts.get("aggregations", {})
-        page["took"] = max(int(page.get("took", 0)), int(counts.get("took", 0)))
-        return read_page(page, size, order)
+        # the facets in a request of their own (facet_query), sent with the page's in one round trip: estimated from
+        # a sample of the index, which is what a broad search shows; when the page counted its matches exactly
+        # (at most exact_up_to), they are few and cheap to count, so a second request counts them exactly
+        page, sampled = self._msearch([body, facet_query(words, filters=filters, sample=self.facet_sample)])
+        took = max(int(page.get("took", 0)), int(sampled.get("took", 0)))
+        facets_are_exact = page["hits"]["total"]["relation"] == "eq"
+        if facets_are_exact:
+            counted = self._search(facet_query(words, filters=filters))
+            page["aggregations"] = counted.get("aggregations", {})
+            took += int(counted.get("took", 0))
+        else:
+            page["aggregations"] = estimated(sampled.get("aggregations", {}).get("sampled", {}))
+        page["took"] = took
+        return replace(read_page(page, size, order), facets_are_exact=facets_are_exact)
 
     def entity_page(self, uscc: str, *, cursor: str | None = None, size: int = 20) -> Page:
         """Every published result of one entity, newest first."""

@@ -57,6 +57,12 @@ SORTS: dict[str, list[dict[str, Any]]] = {
 }
 MAX_PAGE_SIZE = 100
 TOTAL_EXACT_UP_TO = 10_000
+# Facets are counted exactly when the page's total is (at most TOTAL_EXACT_UP_TO matches); beyond, counting every
+# match costs a broad query hundreds of milliseconds at 1,000,000 records (docs/search.md), so the counts are
+# estimated from a random sample of the index (random_sampler: each document in with probability FACET_SAMPLE, the
+# same documents every time for one seed; at least 200 sampled matches beyond 10,000) and the page says so
+FACET_SAMPLE = 0.02
+FACET_SAMPLE_SEED = 18
 
 Filters = Mapping[str, str | int | list[str] | list[int]]
 
@@ -120,9 +126,10 @@ def public_query(
     sort: Sort = "relevance",
     after: Sequence[Any] | None = None,
     size: int = 10,
+    exact_up_to: int = TOTAL_EXACT_UP_TO,
 ) -> dict[str, Any]:
     """A search body over public records: words, exact filters by facet name, facets, highlights, an order and
-    the sort values of the last hit of the previous page (search_after)."""
+    the sort values of the last hit of the previous page (search_after); the total is exact up to exact_up_to."""
     if sort not in SORTS:
         raise SearchInputError("search.sort_invalid", f"排序方式应为：{'、'.join(SORTS)}")
     filters = filters or {}
@@ -137,7 +144,7 @@ def public_query(
         "query": query,
         "size": _size(size),
         "sort": SORTS[sort],
-        "track_total_hits": TOTAL_EXACT_UP_TO,
+        "track_total_hits": exact_up_to,
     }
     if after is not None:
         body["search_after"] = list(after)
@@ -148,17 +155,23 @@ def public_query(
     return body
 
 
-def facet_query(words: str = "", *, filters: Filters | None = None) -> dict[str, Any]:
+def facet_query(words: str = "", *, filters: Filters | None = None, sample: float | None = None) -> dict[str, Any]:
     """The facet counts of a search as a request of their own: the same matches as public_query's in filter context
     (nothing scored or sorted) and size 0, which Elasticsearch's shard request cache keeps until the next refresh;
-    the page's own request then holds no aggregations, so Lucene may skip records that cannot reach it."""
+    the page's own request then holds no aggregations, so Lucene may skip records that cannot reach it.
+
+    sample: count a random sample of the index instead (random_sampler with that probability, below 0.5, and a
+    fixed seed), under the aggregation "sampled"; its buckets' counts are scaled to estimate the whole."""
     filters = filters or {}
     query = public_query(words, filters=filters, size=0)["query"]["bool"]
+    aggs = facet_aggregations(_region_parent(filters.get("region")))
+    if sample is not None:
+        aggs = {"sampled": {"random_sampler": {"probability": sample, "seed": FACET_SAMPLE_SEED}, "aggs": aggs}}
     return {
         "query": {"bool": {"filter": [*query["filter"], *query.get("must", [])], "must_not": query["must_not"]}},
         "size": 0,
         "track_total_hits": False,  # the page's request counts
-        "aggs": facet_aggregations(_region_parent(filters.get("region"))),
+        "aggs": aggs,
     }
 
 

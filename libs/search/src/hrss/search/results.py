@@ -35,7 +35,9 @@ class Bucket:
 class Page:
     """One page of results; next_cursor is None on the last page; took is Elasticsearch's own time (ms).
 
-    total is exact when total_is_exact, else a lower bound (say "more than")."""
+    total is exact when total_is_exact, else a lower bound (say "more than"). The facet counts are exact when
+    facets_are_exact, else estimates from a sample, rounded to two significant digits (say "about"; a value held
+    by very few of the matches may be missing from the list)."""
 
     total: int
     hits: tuple[Hit, ...]
@@ -43,6 +45,7 @@ class Page:
     next_cursor: str | None = None
     took: int = 0
     total_is_exact: bool = True
+    facets_are_exact: bool = True
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,26 @@ def read_page(response: Mapping[str, Any], size: int, order: str) -> Page:
     cursor = encode_cursor(order, raw_hits[-1]["sort"]) if size and len(raw_hits) == size else None
     total = response["hits"]["total"]
     return Page(int(total["value"]), hits, facets, cursor, int(response.get("took", 0)), total["relation"] == "eq")
+
+
+def estimated(aggregations: Mapping[str, Any]) -> dict[str, Any]:
+    """Terms aggregations whose counts are estimates (a sample's, scaled to the whole): each count rounded to two
+    significant digits, so that no figure claims a precision the sample does not have; buckets of 0 dropped."""
+    rounded: dict[str, Any] = {}
+    for name, agg in aggregations.items():
+        if not isinstance(agg, Mapping) or "buckets" not in agg:
+            continue
+        buckets = [{**b, "doc_count": significant(int(b["doc_count"]))} for b in agg["buckets"]]
+        rounded[name] = {**agg, "buckets": [b for b in buckets if b["doc_count"] > 0]}
+    return rounded
+
+
+def significant(count: int, digits: int = 2) -> int:
+    """count rounded to `digits` significant digits (12,345 -> 12,000; 87 -> 87)."""
+    if count <= 0:
+        return 0
+    step = 10 ** max(0, len(str(count)) - digits)
+    return int(round(count / step) * step)
 
 
 def encode_cursor(order: str, sort_values: Sequence[Any]) -> str:
