@@ -128,16 +128,27 @@ def test_facets_beyond_the_exact_count_are_estimated_from_a_sample_and_say_so(se
     exact = search.search("", filters={"region": "130100"})
     assert exact.facets_are_exact and exact.total_is_exact and exact.total == 36
     # the same index counted exactly up to 10 matches only: 36 is beyond, so the counts are a sample's estimates
-    broad = PublicSearch(search.index, exact_up_to=10, facet_sample=0.4).search("", filters={"region": "130100"})
+    bounded = PublicSearch(search.index, exact_up_to=10, facet_sample=0.4, facets_exact_up_to=10)
+    broad = bounded.search("", filters={"region": "130100"})
     assert not broad.total_is_exact and not broad.facets_are_exact
     assert broad.total == 10  # a lower bound: "more than 10"
     counts = {b.key: b.count for b in broad.facets["region"]}
     assert counts and set(counts) <= {b.key for b in exact.facets["region"]}  # values the matches hold
     scaled = {significant(round(k / 0.4)) for k in range(1, 37)}  # k sampled matches stand for k / 0.4
     assert set(counts.values()) <= scaled
-    narrow = PublicSearch(search.index, exact_up_to=10, facet_sample=0.4).search("童工")
+    narrow = bounded.search("童工")
     assert narrow.facets_are_exact and narrow.total == 1
     assert {b.key: b.count for b in narrow.facets["region"]} == {"130000": 1}
+
+
+def test_facets_are_counted_exactly_when_the_sample_finds_few_matches_though_the_total_is_bounded(
+    search: PublicSearch,
+) -> None:
+    exact = search.search("", filters={"region": "130100"})
+    # the total stops at 10, but the sample estimates far fewer matches than 50,000: counting them is cheap
+    page = PublicSearch(search.index, exact_up_to=10, facet_sample=0.4).search("", filters={"region": "130100"})
+    assert not page.total_is_exact and page.facets_are_exact
+    assert page.facets == exact.facets
 
 
 def test_filters_keep_only_matching_records(search: PublicSearch) -> None:

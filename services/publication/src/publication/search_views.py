@@ -73,7 +73,7 @@ def _page(page: Page) -> dict[str, Any]:
             for hit in page.hits
         ],
         "facets": {name: [{"key": b.key, "count": b.count} for b in buckets] for name, buckets in page.facets.items()},
-        # false beyond 10,000 matches: the counts are estimates from a sample (show them as "约")
+        # false beyond 50,000 matches: the counts are estimates from a sample (show them as "约")
         "facets_are_exact": page.facets_are_exact,
         "next_cursor": page.next_cursor,
     }

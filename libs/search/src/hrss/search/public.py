@@ -9,6 +9,7 @@ from hrss.search.analysis import load_synonyms
 from hrss.search.index import ElasticsearchIndex
 from hrss.search.queries import (
     FACET_SAMPLE,
+    FACETS_EXACT_UP_TO,
     TOTAL_EXACT_UP_TO,
     Filters,
     Sort,
@@ -40,17 +41,20 @@ class PublicSearch:
         *,
         request_cache: bool = True,
         exact_up_to: int = TOTAL_EXACT_UP_TO,
-        facet_sample: float = FACET_SAMPLE,
+        facet_sample: float | None = FACET_SAMPLE,
+        facets_exact_up_to: int = FACETS_EXACT_UP_TO,
     ) -> None:
         self.index = index
         self._synonyms = load_synonyms() if synonym_rules is None else synonym_rules
         # Elasticsearch's shard request cache for pages too (it keeps only size-0 answers unless asked): a repeated
         # search is answered from it until the next refresh that changed the index; highlights are made anew
         self.request_cache = request_cache
-        # totals and facets are counted exactly up to exact_up_to matches; beyond, the total is a lower bound and the
-        # facets are estimated: each document of the index is in their sample with probability facet_sample
+        # the total is counted exactly up to exact_up_to matches (a lower bound beyond), the facets up to
+        # facets_exact_up_to (estimated beyond: each document of the index is in their sample with probability
+        # facet_sample; None: facets always counted exactly, every match, in the page's round trip)
         self.exact_up_to = exact_up_to
         self.facet_sample = facet_sample
+        self.facets_exact_up_to = facets_exact_up_to
 
     def search(
         self,
@@ -73,11 +77,18 @@ class PublicSearch:
         if not facets:
             return read_page(self._search(body), size, order)
         # the facets in a request of their own (facet_query), sent with the page's in one round trip: estimated from
-        # a sample of the index, which is what a broad search shows; when the page counted its matches exactly
-        # (at most exact_up_to), they are few and cheap to count, so a second request counts them exactly
+        # a sample of the index, which is what a broad search shows; when the matches are few (the page's exact
+        # total, else the sample's estimate, at most facets_exact_up_to) they are cheap to count, so a second
+        # request counts them exactly
+        if self.facet_sample is None:
+            page, counted = self._msearch([body, facet_query(words, filters=filters)])
+            page["aggregations"] = counted.get("aggregations", {})
+            page["took"] = max(int(page.get("took", 0)), int(counted.get("took", 0)))
+            return read_page(page, size, order)
         page, sampled = self._msearch([body, facet_query(words, filters=filters, sample=self.facet_sample)])
         took = max(int(page.get("took", 0)), int(sampled.get("took", 0)))
-        facets_are_exact = page["hits"]["total"]["relation"] == "eq"
+        matches = sampled.get("aggregations", {}).get("sampled", {}).get("doc_count", 0) / self.facet_sample
+        facets_are_exact = page["hits"]["total"]["relation"] == "eq" or matches <= self.facets_exact_up_to
         if facets_are_exact:
             counted = self._search(facet_query(words, filters=filters))
             page["aggregations"] = counted.get("aggregations", {})

@@ -57,10 +57,12 @@ SORTS: dict[str, list[dict[str, Any]]] = {
 }
 MAX_PAGE_SIZE = 100
 TOTAL_EXACT_UP_TO = 10_000
-# Facets are counted exactly when the page's total is (at most TOTAL_EXACT_UP_TO matches); beyond, counting every
-# match costs a broad query hundreds of milliseconds at 1,000,000 records (docs/search.md), so the counts are
-# estimated from a random sample of the index (random_sampler: each document in with probability FACET_SAMPLE, the
-# same documents every time for one seed; at least 200 sampled matches beyond 10,000) and the page says so
+# Facets are counted exactly up to FACETS_EXACT_UP_TO matches (the page's total when exact, else the sample's
+# estimate of the matches); beyond, counting every match costs a broad query hundreds of milliseconds at 1,000,000
+# records (docs/search.md), so the counts are estimated from a random sample of the index (random_sampler: each
+# document in with probability FACET_SAMPLE, the same documents every time for one seed; 1,000 sampled matches or
+# more at 0.02) and the page says so
+FACETS_EXACT_UP_TO = 50_000
 FACET_SAMPLE = 0.02
 FACET_SAMPLE_SEED = 18
 
