@@ -9,14 +9,17 @@
 2. Query latency with --clients concurrent clients (processes on loopback) for --seconds per kind, first closed
    loop (each client sends its next query when the last is answered: the server's capacity), then paced (each
    client --pace queries/s, 20 q/s offered by default: people searching):
-   plain, faceted (every facet) and highlighted queries, three ways: `hrss` is PublicSearch.search as the
-   service runs it (facets in a size-0 request of their own, the shard request cache on), `hrss-nocache` the same
-   with the cache off for both requests (every query computed), `standard` one multi_match (+ the same
-   aggregations / highlight fields in the same request) on the standard index. p50/p95/p99 of the wall time per
+   plain, faceted (every facet) and highlighted queries, four ways: `hrss` is PublicSearch.search as the
+   service runs it (facets in a size-0 request of their own: estimated from a random sample beyond 10,000 matches,
+   counted exactly below; the shard request cache on), `hrss-nocache` the same with the cache off for every
+   request (every query computed), `hrss-exact` computed with the facets of every search counted exactly (as
+   before sampling; faceted rows only), `standard` one multi_match (+ the same aggregations / highlight fields in
+   the same request) on the standard index. p50/p95/p99 of the wall time per
    query in the client (typed page included) and of Elasticsearch's own `took`, and the request cache's hit ratio
    in the row (it is emptied before each row; the words are the 68 judged queries', so they repeat: the cached
    row is the best case, the uncached one the worst). Target p95 <= 100 ms.
-The indexes are deleted at the end (--keep leaves them; --reuse RUN queries them again without indexing).
+The indexes are filled with refresh off and deleted at the end (--keep leaves them, --index-only indexes and keeps
+them without querying; --reuse RUN queries them again without indexing).
 A plain script: it prints figures and never fails on timing.
 """
 
@@ -48,8 +51,9 @@ from hrss.testing.servers import Servers
 
 CHUNK = 10_000
 KINDS = ("plain", "faceted", "highlighted")
-# hrss: PublicSearch as the service runs it (shard request cache on); hrss-nocache: the same, every query computed
-WAYS = ("hrss", "hrss-nocache", "standard")
+# hrss: PublicSearch as the service runs it (shard request cache on); hrss-nocache: the same, every query computed;
+# hrss-exact: computed, and the facets of every search counted exactly (what PublicSearch did before sampling them)
+WAYS = ("hrss", "hrss-nocache", "hrss-exact", "standard")
 
 
 def chunks(total: int, seed: int) -> Iterator[list[VersionedDocument]]:
@@ -125,7 +129,7 @@ def client_loop(args: tuple[str, str, str, str, list[str], float, int, float]) -
     client = Elasticsearch(url, request_timeout=60)
     rng = random.Random(seed)
     index = ElasticsearchIndex(client, PUBLIC_RECORDS, prefix=alias.removesuffix("-public-records"))
-    search = PublicSearch(index, request_cache=way == "hrss")
+    search = PublicSearch(index, request_cache=way == "hrss", **({"facet_sample": None} if way == "hrss-exact" else {}))
     samples = []
     begin = time.perf_counter()
     deadline = begin + seconds
@@ -165,6 +169,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--keep", action="store_true", help="keep the indexes (names printed)")
     parser.add_argument("--reuse", metavar="RUN", help="query the indexes a --keep run left (bench-xxxx), no indexing")
+    parser.add_argument("--index-only", action="store_true", help="index both ways and keep them, no queries")
     parser.add_argument("--ways", default=",".join(WAYS), help=f"which of {', '.join(WAYS)} to query")
     args = parser.parse_args()
     url = Servers.from_environment().es_url
@@ -183,6 +188,8 @@ def main() -> None:
     try:
         if not args.reuse:
             index_both(client, run, ours, standard, args)
+        if args.index_only:
+            return
         print(f"load average before the queries {os.getloadavg()[0]:.2f}")
         stats = client.indices.stats(index=f"{run}-*", metric="store")["indices"]
         for name, stat in sorted(stats.items()):
@@ -192,12 +199,14 @@ def main() -> None:
             f"\n{'load':<11}{'way':<16}{'kind':<13}{'queries':>8}{'q/s':>7}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
             f"{'took p50':>9}{'p95':>6}{'p99':>6}{'cache hit':>10}"
         )
-        aliases = {"hrss": ours.alias, "hrss-nocache": ours.alias, "standard": standard.alias}
+        aliases = {"hrss": ours.alias, "hrss-nocache": ours.alias, "hrss-exact": ours.alias, "standard": standard.alias}
         with multiprocessing.get_context("spawn").Pool(args.clients) as pool:
             for pace in (0.0, args.pace):
                 load = "closed" if not pace else f"{pace * args.clients:g} q/s"
                 for kind in KINDS:
                     for way in args.ways.split(","):
+                        if way == "hrss-exact" and kind != "faceted":
+                            continue  # the same requests as hrss-nocache without facets
                         job = (url, way, aliases[way], kind, words)
                         client.indices.clear_cache(index=aliases[way], request=True)  # each row warms its own
                         pool.map(client_loop, [(*job, 2.0, -1 - i, 0.0) for i in range(args.clients)])  # warm-up
@@ -217,7 +226,7 @@ def main() -> None:
         print(f"\nload average at the end {os.getloadavg()[0]:.2f} (other processes share these CPUs)")
         print("target: p95 <= 100 ms (wall, client side) for every kind on the hrss index")
     finally:
-        if args.keep or args.reuse:
+        if args.keep or args.reuse or args.index_only:
             print(f"kept: {ours.alias}, {standard.alias}")
         else:
             ours.delete_all()
@@ -243,9 +252,12 @@ def index_both(
     ):
         index.start()
         target = index.current_generation()
+        # filled with refresh off, as a rebuild fills a generation (nothing searches it before the end)
+        client.indices.put_settings(index=target, settings={"index": {"refresh_interval": "-1"}})
         writer = raw_bulk(client, target) if write else (lambda b, i=index: i.write_many(b).applied)
         started = time.perf_counter()
         rate = timed_parallel(batches, args.writers, writer)
+        client.indices.put_settings(index=target, settings={"index": {"refresh_interval": None}})
         index.refresh()
         total = args.docs / (time.perf_counter() - started)
         count = client.count(index=index.alias)["count"]
