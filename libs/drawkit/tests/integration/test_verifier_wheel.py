@@ -42,7 +42,9 @@ def interpreter(version: str) -> str | None:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(LIB)]
+    source = out / "drawkit"  # a copy: setuptools writes build/ and egg-info beside the sources it builds
+    shutil.copytree(LIB, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests"))
+    command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(source)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     (found,) = out.glob("hrss_drawkit-*-py3-none-any.whl")

@@ -1,7 +1,8 @@
 """The verifier's checks: re-derive a draw from its public record or its auditor package and say which checks pass
-(docs/draw-spec.md §11, "Conformance"). Standard library only for the SHA-256 and SM3 profiles; the fast profile
-`hrss-draw/sha256-aes/v1` needs the `cryptography` package for its AES tickets (imported only for that profile;
-without it the `profile` check fails and says so). The command line is `hrss.drawkit.verify.cli`.
+(docs/draw-spec.md §11; the checks, their names and their order: §12, "Conformance"). Standard library only for the
+SHA-256 and SM3 profiles; the fast profile `hrss-draw/sha256-aes/v1` needs the `cryptography` package for its AES
+tickets (imported only for that profile; without it the `profile` check fails and says so). The command line is
+`hrss.drawkit.verify.cli`.
 """
 
 from __future__ import annotations
