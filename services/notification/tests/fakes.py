@@ -68,6 +68,17 @@ class FakeNotificationRepository(NotificationRepository):
     def contacts_with_role(self, node: str, role: str) -> list[Contact]:
         return [v[-1] for k, v in sorted(self.contacts.items()) if v[-1].node == node and role in v[-1].roles]
 
+    def contacts_of_inspectors(self, inspector_ids: list[str]) -> dict[str, list[Contact]]:
+        wanted = set(inspector_ids)
+        found: dict[str, list[Contact]] = {}
+        for _, versions in sorted(self.contacts.items()):
+            if versions[-1].inspector_id in wanted:
+                found.setdefault(versions[-1].inspector_id, []).append(versions[-1])
+        return found
+
+    def preferences_of(self, holders: list[str]) -> dict[str, Preferences]:
+        return {h: self.preferences[h][-1] for h in holders if self.preferences.get(h)}
+
     def put_contact(self, found: Contact, changed_by: str, at: datetime) -> int:
         versions = self.contacts.setdefault(found.holder, [])
         kept = Contact(
@@ -92,6 +103,10 @@ class FakeNotificationRepository(NotificationRepository):
             "inspectors": copy.deepcopy(team),
             "due": due,
         }
+
+    def keep_visits(self, visits: list[dict[str, Any]]) -> None:
+        for v in visits:
+            self.keep_visit(v["visit_id"], v["node"], v["uscc"], v["entity_name"], v["inspectors"], v["due"])
 
     def visit(self, visit_id: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.teams.get(visit_id))
@@ -240,6 +255,9 @@ class FakeDeliveryQueue(DeliveryQueue):
     def oldest(self, channel: Channel) -> datetime | None:
         found = [p["created_at"] for p in self.store.pending.values() if p["channel"] == channel]
         return min(found) if found else None
+
+    def close(self) -> None:
+        pass
 
 
 class FakeTransport(Transport):

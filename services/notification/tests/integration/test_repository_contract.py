@@ -57,10 +57,22 @@ def repo(both: tuple[NotificationRepository, Any]) -> NotificationRepository:
     return both[0]
 
 
+OPEN: list[DeliveryQueue] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_queues() -> Iterator[None]:
+    """The SQL queue keeps a connection between steps: give it back after each test."""
+    yield
+    while OPEN:
+        OPEN.pop().close()
+
+
 def queue_of(repo: NotificationRepository) -> DeliveryQueue:
     if isinstance(repo, FakeNotificationRepository):
         return FakeDeliveryQueue(repo)
-    return SqlDeliveryQueue(repo.session.get_bind())  # type: ignore[attr-defined]
+    OPEN.append(SqlDeliveryQueue(repo.session.get_bind()))  # type: ignore[attr-defined]
+    return OPEN[-1]
 
 
 def made(event: str, recipient: str, channel: Channel, address: str | None = None, node: str = "330102",
@@ -204,3 +216,95 @@ def test_watched_visits_without_a_result_in_are_found_by_due_date(repo: Notifica
     repo.watch(v1, "330106", date(2026, 7, 1))  # extended: the new due date
     expected = sorted([v2, v4]) + sorted([v1, v3])  # by due date, then visit id
     assert [r["visit_id"] for r in repo.due_between(date(2026, 6, 30), date(2026, 7, 1))] == expected
+
+
+def test_a_batch_finds_its_inspectors_contacts_and_their_preferences_at_once(repo: NotificationRepository) -> None:
+    from notification.domain.preferences import Preferences
+
+    one, two, nobody = (str(uuid.uuid4()) for _ in range(3))
+    holders = [f"account:{uuid.uuid4()}" for _ in range(3)]
+    repo.put_contact(Contact(holders[0], "330102", "a@b.cn", None, ("inspector",), one), "me", AT)
+    repo.put_contact(Contact(holders[1], "330102", "c@d.cn", None, ("inspector",), one), "me", AT)
+    repo.put_contact(Contact(holders[2], "330102", "e@f.cn", "13800000000", ("inspector",), two), "me", AT)
+    repo.put_contact(Contact(holders[2], "330102", "g@h.cn", "13800000000", ("inspector",), two), "me", AT)
+    found = repo.contacts_of_inspectors([one, two, nobody, one])
+    assert set(found) == {one, two}  # an inspector nobody registered for is absent
+    assert [c.holder for c in found[one]] == sorted(holders[:2]) == [c.holder for c in repo.contacts_of_inspector(one)]
+    assert [(c.email, c.version) for c in found[two]] == [("g@h.cn", 2)]  # the latest version
+    repo.put_preference(Preferences(holders[0], {"result_returned": (Channel.EMAIL,)}), AT)
+    repo.put_preference(Preferences(holders[0], {"result_returned": (Channel.SMS,)}), AT)
+    wishes = repo.preferences_of(holders)
+    assert list(wishes) == [holders[0]] and wishes[holders[0]] == repo.preference(holders[0])
+    assert wishes[holders[0]].version == 2 and repo.contacts_of_inspectors([]) == {} == repo.preferences_of([])
+
+
+def test_teams_kept_for_a_batch_are_kept_as_if_one_after_another(repo: NotificationRepository) -> None:
+    first, second, known = (str(uuid.uuid4()) for _ in range(3))
+    repo.keep_visit(known, "330102", "U0", "旧名", [{"inspector_id": "0", "name": "零"}], date(2026, 6, 1))
+
+    def team(visit: str, uscc: str, name: str, who: str | None, due: date, node: str = "330102") -> dict[str, Any]:
+        team = [{"inspector_id": who, "name": "某"}] if who else []
+        return {"visit_id": visit, "node": node, "uscc": uscc, "entity_name": name, "inspectors": team, "due": due}
+
+    repo.keep_visits(
+        [
+            team(first, "U1", "甲", None, AT.date()),
+            team(known, "U0", "新名", "9", date(2026, 6, 30)),
+            team(first, "U1", "甲（改）", "2", date(2026, 7, 1)),
+            team(second, "U2", "乙", "3", date(2026, 7, 2), node="330106"),
+        ]
+    )
+    kept = {v: repo.visit(v) for v in (first, second, known)}
+    assert {v: (k or {}).get("entity_name") for v, k in kept.items()} == {first: "甲", second: "乙", known: "旧名"}
+    assert kept[first] is not None and kept[first]["inspectors"] == [{"inspector_id": "2", "name": "某"}]
+    assert kept[first]["due"] == date(2026, 7, 1) and kept[second] is not None and kept[second]["node"] == "330106"
+    assert kept[known] is not None and kept[known]["inspectors"][0]["inspector_id"] == "9"
+    repo.keep_visits([])
+
+
+def test_a_batch_keeps_what_is_new_once_queues_the_addressed_and_fails_the_unreachable(
+    both: tuple[NotificationRepository, Any],
+) -> None:
+    repo, commit = both
+    old, new = str(uuid.uuid4()), str(uuid.uuid4())
+    repo.add([made(old, "account:1", Channel.EMAIL, "a@b.cn")], AT)
+    batch = [
+        made(old, "account:1", Channel.EMAIL, "a@b.cn"),  # kept before (a replay)
+        made(new, "inspector:1", Channel.INBOX),
+        made(new, "account:1", Channel.EMAIL, "a@b.cn"),
+        made(new, "account:1", Channel.EMAIL, "a@b.cn"),  # twice in the batch
+        made(new, "account:1", Channel.SMS, "13800000001"),
+        made(new, "entity:U1", Channel.EMAIL, None),  # nobody to reach
+    ]
+    assert repo.add(batch, AT, {batch[4].id: AT + timedelta(hours=8)}) == 4
+    assert repo.add(batch, AT) == 0
+    commit()
+    queue = queue_of(repo)
+    assert [c.notification_id for c in queue.claim(Channel.EMAIL, 10, AT, timedelta(seconds=30))] == sorted(
+        [batch[0].id, batch[2].id]
+    )
+    assert queue.claim(Channel.SMS, 10, AT, timedelta(seconds=30)) == []  # after its holder's quiet hours
+    [later] = queue.claim(Channel.SMS, 10, AT + timedelta(hours=8), timedelta(seconds=30))
+    assert later.notification_id == batch[4].id and later.address == "13800000001" and later.body == "正文"
+    [failed] = [f for f in repo.failed("3301", 50) if f["id"] == batch[5].id]
+    assert failed["attempt"] == 0 and failed["error"].startswith("未登记联系方式")
+
+
+def test_a_lease_ending_on_part_of_a_batch_gives_back_only_what_was_not_sent(
+    both: tuple[NotificationRepository, Any],
+) -> None:
+    repo, commit = both
+    event = str(uuid.uuid4())
+    batch = [made(event, f"account:{k}", Channel.EMAIL, f"a{k}@b.cn", minutes=k) for k in range(4)]
+    repo.add(batch, AT)
+    commit()
+    queue = queue_of(repo)
+    claimed = queue.claim(Channel.EMAIL, 10, AT, timedelta(seconds=30))
+    assert [c.notification_id for c in claimed] == sorted(b.id for b in batch)  # due together: by id
+    queue.sent(claimed[:2], AT)  # then its sender died
+    assert queue.claim(Channel.EMAIL, 10, AT + timedelta(seconds=29), timedelta(seconds=30)) == []
+    again = queue.claim(Channel.EMAIL, 10, AT + timedelta(seconds=30), timedelta(seconds=30))
+    assert [(c.notification_id, c.attempt) for c in again] == [(c.notification_id, 2) for c in claimed[2:]]
+    queue.sent(again, AT + timedelta(seconds=31))
+    assert queue.claim(Channel.EMAIL, 10, AT + timedelta(hours=1), timedelta(seconds=30)) == []
+    assert queue.oldest(Channel.EMAIL) is None

@@ -1,5 +1,8 @@
 """The sender: `python -m notification.entrypoints.sender`, one process beside the service (like its outbox
-relay), one thread per configured channel. Several senders may run: each claims what is due with SKIP LOCKED."""
+relay), `HRSS_NOTIFICATION_WORKERS` threads per configured channel (default 1), each with its own connection to
+the channel (one SMTP session, one keep-alive HTTP session) and to the database. Several senders, or workers, may
+run: each claims what is due with SKIP LOCKED. Each worker has at most `confirm_every` messages accepted and not yet
+recorded `sent`, so a kill -9 resends at most workers x confirm_every per channel."""
 
 from __future__ import annotations
 
@@ -52,16 +55,23 @@ def run_channel(
             metrics.SENDER_FAILURES.labels(str(channel)).inc()
             log.exception("sender loop for %s failed; retrying", channel)
             transport.close()
+            queue.close()
             stop.wait(min(0.2 * 2**failures, 5.0))
     transport.close()
+    queue.close()
 
 
 def start(
-    engine: Engine, found: dict[Channel, Transport], settings: SenderSettings, stop: threading.Event
+    engine: Engine, workers: list[dict[Channel, Transport]], settings: SenderSettings, stop: threading.Event
 ) -> list[threading.Thread]:
-    queue = SqlDeliveryQueue(engine)
+    """A thread per channel and worker, each with its own queue (connection) and transport."""
     threads = [
-        threading.Thread(target=run_channel, args=(queue, transport, channel, settings, stop), name=f"send-{channel}")
+        threading.Thread(
+            target=run_channel,
+            args=(SqlDeliveryQueue(engine), transport, channel, settings, stop),
+            name=f"send-{channel}-{k}",
+        )
+        for k, found in enumerate(workers)
         for channel, transport in found.items()
     ]
     for thread in threads:
@@ -74,8 +84,11 @@ def main() -> None:
     dsn = os.environ.get("HRSS_PG_DSN")
     if not dsn:
         raise SystemExit("HRSS_PG_DSN is required")
-    settings, found = sender_settings(), transports()
-    if not found:
+    settings, workers = sender_settings(), int(os.environ.get("HRSS_NOTIFICATION_WORKERS", "1"))
+    if workers < 1:
+        raise SystemExit("HRSS_NOTIFICATION_WORKERS >= 1")
+    found = [transports() for _ in range(workers)]  # each worker its own SMTP session and HTTP session
+    if not found[0]:
         log.warning("no channel configured (HRSS_SMTP_HOST, HRSS_SMS_WEBHOOK_URL): only the inbox delivers")
     port = int(
         os.environ.get("HRSS_NOTIFICATION_SENDER_METRICS_PORT") or os.environ.get("HRSS_WORKER_METRICS_PORT") or "0"
@@ -83,7 +96,7 @@ def main() -> None:
     if port:
         start_http_server(port, addr="127.0.0.1")
     engine = make_engine(
-        dsn, schema="notification", pool_size=max(2, len(found) + 1), application_name="notification-sender"
+        dsn, schema="notification", pool_size=len(found[0]) * workers + 1, application_name="notification-sender"
     )
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
