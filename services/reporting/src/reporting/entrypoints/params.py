@@ -41,7 +41,13 @@ def period(args: Mapping[str, str], now: date) -> Period:
 def month(value: str) -> tuple[int, int]:
     """YYYY-MM, else 400 naming `month`."""
     parts = value.split("-")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4 or not 1 <= int(parts[1]) <= 12:
+    if (
+        len(parts) != 2
+        or not all(p.isdigit() for p in parts)
+        or len(parts[0]) != 4
+        or len(parts[1]) != 2
+        or not 1 <= int(parts[1]) <= 12
+    ):
         raise invalid("month", "request.invalid_month", "month 应为 YYYY-MM（如 2026-03）")
     if not 2000 <= int(parts[0]) <= 2100:
         raise invalid("month", "request.invalid_month", "month 的年份应在 2000–2100 之间")
