@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+import eventlet
+
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.draw import AssignmentDispatched, DrawCompleted
 from hrss.contracts.events.inspection import FollowUpClosed, FollowUpOpened, ResultApproved, ResultPublished
@@ -15,7 +17,7 @@ from hrss.contracts.events.publication import RecordPublished
 from hrss.contracts.events.registry import CheckItemChanged, EntityChanged
 from publication.service_layer import batches, handlers
 
-BATCH = 1000  # events per consumed batch (and transaction) of the result and indexing consumers
+BATCH = 500  # events per consumed batch (and transaction) of the result and indexing consumers
 
 
 class EventConsumers:
@@ -80,6 +82,9 @@ class EventConsumers:
             for event in events:
                 with event.traced():
                     handlers.handle_event(event.payload, str(event.envelope.event_id), ctx)
+                # a batch reads and writes at its ends: between them it only computes, and without a yield the
+                # Kafka clients' heartbeats starve, the broker drops the member and the offsets cannot commit
+                eventlet.sleep(0)
 
     def _receive(self, event: Received) -> None:
         handlers.handle_event(event.payload, str(event.envelope.event_id), self._as_service())
