@@ -20,6 +20,7 @@ import pytest
 
 from hrss.drawkit import log as draw_log
 from hrss.drawkit import merkle
+from hrss.drawkit.assignment import public_assignments
 from hrss.drawkit.encoding import SHA256, available, canonical_json, profile
 from hrss.drawkit.frame import FrameColumns, FrameEntry, snapshot_lines
 from hrss.drawkit.package import DrawProcedure, plan_from, public_pick, public_record
@@ -210,7 +211,10 @@ def test_every_vector_passes_the_auditor_and_public_checks(name: str) -> None:
     assert report.ok, [(c.name, c.detail) for c in report.checks if not c.ok]
     drawn = {"selection", "eligibility"} if case["package"]["seed"] is not None else set()  # none before a seed
     assert {"frame.root", "task.hash", *drawn} <= set(report.names())
-    assert case["public_record"] == public_record(case["package"])
+    published = dict(case["public_record"])
+    if "assignments" in published:  # the teams by credential number, as the draw service publishes them
+        assert published.pop("assignments") == public_assignments(case["package"])
+    assert published == public_record(case["package"])
     public = verify_public(case["public_record"])
     assert public.ok, [(c.name, c.detail) for c in public.checks if not c.ok]
     assert "frame" not in case["public_record"]
@@ -805,3 +809,14 @@ def test_every_invalid_vector_fails_the_checks_it_names(invalid: dict[str, Any],
 def write_json(path: Path, document: Any) -> Path:
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def test_the_published_teams_of_the_assignment_vectors_are_checked_against_the_log() -> None:
+    record = copy.deepcopy(CASES["assignment-routing"]["public_record"])
+    assert "teams.logged" in verify_public(record).names()
+    team = next(iter(record["assignments"][0]["teams"].values()))
+    team[0] = "C-forged"
+    assert set(verify_public(record).names(passing=False)) == {"teams.logged"}
+    record = copy.deepcopy(CASES["assignment-joint"]["public_record"])
+    record["assignments"].pop()
+    assert set(verify_public(record).names(passing=False)) == {"teams.logged"}

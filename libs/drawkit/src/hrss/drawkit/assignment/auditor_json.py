@@ -88,6 +88,18 @@ def assigned_body(
     }
 
 
+def public_assignments(package: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The teams a public record may carry (`assignments`, docs/draw-spec.md §10): one group per run of the package's
+    `assignment`, by credential number, members in ticket order, as assigned; checked by `teams.logged`."""
+    return [
+        {
+            "seq": run["seq"],
+            "teams": {u: [m["credential_no"] for m in team] for u, team in sorted(run["teams"].items())},
+        }
+        for run in package["assignment"]["runs"]
+    ]
+
+
 def run_json(seq: int, inputs: AssignmentInput, teams: Mapping[str, Sequence[Mapping[str, str]]]) -> dict[str, Any]:
     """One assignment run of the auditor package: the `assigned` log entry it belongs to, its entities (their
     qualifications follow from their picks' items) and the teams it gave."""
