@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import smtplib
 import sys
@@ -118,6 +119,7 @@ def main() -> None:
     parser.add_argument("--batch", default="200", help="the sender's claim size (HRSS_NOTIFICATION_BATCH)")
     parser.add_argument("--confirm-every", default="1", help="HRSS_NOTIFICATION_CONFIRM_EVERY (1: at most one "
                         "duplicate per sender death)")  # fmt: skip
+    parser.add_argument("--workers", default="1", help="the sender's threads per channel (HRSS_NOTIFICATION_WORKERS)")
     parser.add_argument("--timeout", type=float, default=3600)
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # a timeout's TERM still removes what was made
@@ -155,7 +157,8 @@ def main() -> None:
                                     SERVICE_DIR / "config.yaml", env, work, cwd=SERVICE_DIR)  # fmt: skip
         processes.append(service.start(120))
         sender = make_sender(dsn, work, smtp.port, sms.port, HRSS_NOTIFICATION_BATCH=args.batch,
-                             HRSS_NOTIFICATION_CONFIRM_EVERY=args.confirm_every)  # fmt: skip
+                             HRSS_NOTIFICATION_CONFIRM_EVERY=args.confirm_every,
+                             HRSS_NOTIFICATION_WORKERS=args.workers)  # fmt: skip
         processes.append(sender.start(60))
 
         rng = list(range(1, args.inspectors + 1))
@@ -167,6 +170,7 @@ def main() -> None:
         print(f"draw: {args.assignments:,} assignments x team of {args.team} = {people:,} assignment notifications "
               f"(each by inbox, e-mail and SMS: {3 * people:,} rows, {2 * people:,} messages sent)")  # fmt: skip
         topic = registry.contract_of(AssignmentDispatched).topic_for("330102")
+        load_before = os.getloadavg()
         start = time.monotonic()
         for first in range(0, len(events), BATCH):
             messages = []
@@ -195,11 +199,14 @@ def main() -> None:
         smtp_rate = raw_smtp(raw_smtp_box.port, args.raw, body)
         webhook_rate = raw_webhook(raw_sms_box.port, args.raw, text)
         mail, texts = lines(smtp.record), lines(sms.record)
+        load_after = os.getloadavg()
+        loads = [" ".join(f"{x:.1f}" for x in load) for load in (load_before, load_after)]
+        print(f"load average (1, 5, 15 min): {loads[0]} at the first event, {loads[1]} after the raw loops")
         print(f"produced {len(events):,} events in {produced:.1f} s")
         print(f"consumed: all {3 * people:,} notification rows in {made_at:.1f} s ({3 * people / made_at:,.0f} rows/s)")
         print(f"drained: the servers received {mail:,} e-mails and {texts:,} SMS in {drained:.1f} s from the first "
               f"event produced ({(mail + texts) / drained:,.0f} messages/s; sent rows {sent:,}; sender batch "
-              f"{args.batch}, confirm every {args.confirm_every})")  # fmt: skip
+              f"{args.batch}, confirm every {args.confirm_every}, {args.workers} worker(s) a channel)")  # fmt: skip
         print(f"  e-mail through the platform: {mail / mail_done:,.0f}/s (all in {mail_done:.1f} s); "
               f"raw smtplib loop, same server: "
               f"{smtp_rate:,.0f}/s ({args.raw:,} messages)")  # fmt: skip
