@@ -38,6 +38,8 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 FEDERATED_COUNTY = os.environ.get("HRSS_FEDERATED_COUNTY", "330106")
 FEDERATED_SERVICES = ("inspection", "evidence", "publication", "notification")
 FEDERATED_PORT_OFFSET = 10  # inspection 8104 → 8114, evidence 8105 → 8115, publication 8106 → 8116, notification 8117
+SEAL_KEYS = "HRSS_ENROLMENT_SEAL_KEYS"  # the notification sender's private key opening enrolment codes
+MAIL_CATCHER_PORT = "2525"  # the local mail catcher (aiosmtpd writing a Maildir): every e-mail of the local platform
 RETENTION_NOTE = "（仅限本地演示；部署默认 COMPLIANCE 30 年，见 docs/evidence.md）"
 
 
@@ -71,9 +73,18 @@ def stack_env() -> dict[str, str]:
     env.setdefault("HRSS_AUDIT_ANCHOR_BUCKET", "hrss-audit-anchor")
     env.setdefault("HRSS_AUDIT_ANCHOR_RETENTION_MODE", "GOVERNANCE")
     env.setdefault("HRSS_AUDIT_ANCHOR_RETENTION_DAYS", "1")
-    for key, value in local_secrets().items():
-        if not key.startswith("HRSS_AUDIT_KEY_"):  # a node's key goes only to the processes serving it (audit_keys)
+    secrets = local_secrets()
+    for key, value in secrets.items():
+        if not key.startswith("HRSS_AUDIT_KEY_") and key != SEAL_KEYS:  # those go only to the processes that use them
             env.setdefault(key, value)
+    # enrolment codes (docs/identity.md): identity seals them to the notification senders' public key; the sender
+    # (alone: worker_env) opens them and sends them to the local mail catcher, whose Maildir people read
+    from hrss.auth.sealing import OpeningKeys
+
+    env.setdefault("HRSS_ENROLMENT_SEAL_PUBLIC_KEYS", OpeningKeys.parse(secrets[SEAL_KEYS]).public_text())
+    env.setdefault("HRSS_SMTP_HOST", "127.0.0.1")
+    env.setdefault("HRSS_SMTP_PORT", MAIL_CATCHER_PORT)
+    env.setdefault("HRSS_MAILDIR", str(STATE / "maildir"))
     for key, value in audit_keys(env["HRSS_NODES"], below=FEDERATED_COUNTY).items():
         env.setdefault(key, value)
     return env
@@ -100,6 +111,12 @@ def audit_keys(served: str, below: str = "") -> dict[str, str]:
     return {"HRSS_AUDIT_SIGNING_KEYS": ",".join(signing), "HRSS_AUDIT_TRUSTED_KEYS": ",".join(trusted)}
 
 
+def new_seal_key() -> str:
+    from hrss.auth.sealing import OpeningKeys
+
+    return OpeningKeys.generate("local").private_text()
+
+
 def local_secrets() -> dict[str, str]:
     """Token signing and data encryption keys for this machine's stack: made once, kept beside the state, never
     committed. A deployment takes them from its secret store instead. A key a newer service needs is added."""
@@ -123,6 +140,7 @@ def local_secrets() -> dict[str, str]:
         "HRSS_REGISTRY_PERSONAL_KEY": lambda: "local=" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "HRSS_PG_ROLE_PASSWORD": lambda: secrets.token_urlsafe(24),  # the services' own database login roles
         "HRSS_S3_SERVICE_PASSWORD": lambda: secrets.token_urlsafe(24),  # the services' own object-store users
+        SEAL_KEYS: new_seal_key,
     }
     for name, make in made.items():
         if name not in found:
@@ -247,6 +265,8 @@ def up(names: list[str]) -> None:
         print("==> services: none under services/ yet; the stack alone is running")
     from hrss.db.migrations import upgrade
 
+    if not names or "notification" in names:
+        start_mail_catcher(env)
     for service in services:
         name, directory = str(service["name"]), Path(str(service["dir"]))
         print(f"==> services: {name}")
@@ -259,7 +279,7 @@ def up(names: list[str]) -> None:
         spawn(name, nameko, service_env, directory)
         spawn(f"{name}-relay", [str(PYTHON), "-m", "hrss.bus.relay", "--service", name], own, directory)
         for worker, module in workers(service):
-            spawn(worker, [str(PYTHON), "-m", module], own, directory)
+            spawn(worker, [str(PYTHON), "-m", module], worker_env(module, own), directory)
         seed = service.get("seed")
         if seed:  # demo data a fresh platform starts with (the command itself skips a database that has data)
             print(f"    {name}: {seed}")  # a tool of the run scripts (infra/local/<tool>), not of the service package
@@ -291,7 +311,24 @@ def start_federated_county(services: list[dict[str, object]], env: dict[str, str
         relay = [str(PYTHON), "-m", "hrss.bus.relay", "--service", name]
         spawn(f"{name}-{FEDERATED_COUNTY}-relay", relay, own, directory)
         for worker, module in workers(service, f"-{FEDERATED_COUNTY}"):
-            spawn(worker, [str(PYTHON), "-m", module], own, directory)
+            spawn(worker, [str(PYTHON), "-m", module], worker_env(module, own), directory)
+
+
+def worker_env(module: str, env: dict[str, str]) -> dict[str, str]:
+    """A worker's environment: the notification sender alone gets the key that opens enrolment codes."""
+    if module != "notification.entrypoints.sender":
+        return env
+    return {**env, SEAL_KEYS: local_secrets()[SEAL_KEYS]}
+
+
+def start_mail_catcher(env: dict[str, str]) -> None:
+    """The local mail catcher, unless the developer set an SMTP server of their own: every e-mail the platform
+    sends lands in HRSS_MAILDIR (one file per message; `ls -t $HRSS_MAILDIR/new | head`)."""
+    if env.get("HRSS_SMTP_HOST") != "127.0.0.1" or env.get("HRSS_SMTP_PORT") != MAIL_CATCHER_PORT:
+        return
+    listen = f"127.0.0.1:{MAIL_CATCHER_PORT}"
+    catcher = ["-m", "aiosmtpd", "-n", "-l", listen, "-c", "aiosmtpd.handlers.Mailbox", env["HRSS_MAILDIR"]]
+    spawn("mail-catcher", [str(PYTHON), *catcher], env, ROOT)
 
 
 def workers(service: dict[str, object], suffix: str = "") -> list[tuple[str, str]]:
@@ -328,6 +365,8 @@ def down(names: list[str]) -> None:
 
 
 def status() -> None:
+    pid = pid_of("mail-catcher")
+    print(f"{'mail-catcher':24} {'running pid ' + str(pid) if pid else 'stopped'}")
     for service in discover():
         for name in process_names(service):
             pid = pid_of(name)
@@ -355,6 +394,7 @@ def print_where_to_look(services: list[dict[str, object]], env: dict[str, str]) 
     print(f"  证据保留 / evidence retention  {mode}，{days} 天{RETENTION_NOTE}")
     mode, days = env.get("HRSS_AUDIT_ANCHOR_RETENTION_MODE"), env.get("HRSS_AUDIT_ANCHOR_RETENTION_DAYS")
     print(f"  审计锚点 / audit anchor  {env.get('HRSS_AUDIT_ANCHOR_BUCKET')}，{mode}，{days} 天（仅限本地演示）")
+    print(f"  邮件 / e-mail  {env.get('HRSS_MAILDIR')}（本地收信器 127.0.0.1:{MAIL_CATCHER_PORT}，激活码在此）")
     print(f"  logs           {STATE}/*.log, infra/local/stack logs <server>")
     print("  stop           make stop")
 

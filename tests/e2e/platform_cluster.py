@@ -19,6 +19,7 @@ import requests
 from kafka import KafkaConsumer, TopicPartition
 
 from hrss.auth import Principal, Role, SigningKey, TokenIssuer
+from hrss.auth.sealing import OpeningKeys
 from hrss.db.migrations import upgrade
 from hrss.db.roles import create_login_role, drop_role, grant_service, with_role
 from hrss.storage.users import admin_clients, ensure_locked_bucket, ensure_service_user, remove_service_user
@@ -53,6 +54,12 @@ class Platform:
         self.servers, self.dsn, self.namespace, self.log_dir = servers, dsn, namespace, log_dir
         self.bootstrap = servers.kafka_bootstrap
         self.key = SigningKey.generate("e2e")
+        # enrolment codes: sealed by identity to the notification senders' key, sent to the mail catcher's Maildir,
+        # where each person reads their own (hrss.testing.people.Mailbox)
+        self.seal_keys = OpeningKeys.generate("e2e-notification")
+        self.smtp_port = free_port()
+        self.maildir = log_dir / "maildir"
+        self.mail_catcher: ManagedProcess | None = None
         self.env = {
             "HRSS_NODES": PROVINCE,
             "HRSS_PG_DSN": dsn,
@@ -72,6 +79,9 @@ class Platform:
             "HRSS_AUDIT_ANCHOR_BUCKET": f"e2e-anchor-{namespace}",
             "HRSS_AUDIT_ANCHOR_RETENTION_MODE": "GOVERNANCE",
             "HRSS_AUDIT_ANCHOR_RETENTION_DAYS": "1",
+            "HRSS_ENROLMENT_SEAL_PUBLIC_KEYS": self.seal_keys.public_text(),
+            "HRSS_SMTP_HOST": "127.0.0.1",
+            "HRSS_SMTP_PORT": str(self.smtp_port),
         }
         self.node_keys: dict[str, SigningKey] = {}
         self.processes: list[ManagedProcess] = []
@@ -134,6 +144,47 @@ class Platform:
             health_url=f"http://127.0.0.1:{port}/metrics",
         )
 
+    def notification_workers(self, env: dict[str, str], label: str = "") -> list[ManagedProcess]:
+        """The mail catcher (once) and a notification deployment's sender, which alone holds the key that opens
+        enrolment codes."""
+        found = []
+        if self.mail_catcher is None:
+            listen = f"127.0.0.1:{self.smtp_port}"
+            self.mail_catcher = ManagedProcess(
+                "mail-catcher",
+                [
+                    sys.executable,
+                    "-m",
+                    "aiosmtpd",
+                    "-n",
+                    "-l",
+                    listen,
+                    "-c",
+                    "aiosmtpd.handlers.Mailbox",
+                    str(self.maildir),
+                ],
+                {},
+                self.log_dir,
+            )
+            self.urls["mail"] = f"maildir:{self.maildir}"
+            found.append(self.mail_catcher)
+        port = free_port()
+        sender_env = {
+            **env,
+            "HRSS_ENROLMENT_SEAL_KEYS": self.seal_keys.private_text(),
+            "HRSS_NOTIFICATION_SENDER_METRICS_PORT": str(port),
+        }
+        found.append(
+            ManagedProcess(
+                f"notification-sender{label}",
+                [sys.executable, "-m", "notification.entrypoints.sender"],
+                sender_env,
+                self.log_dir,
+                health_url=f"http://127.0.0.1:{port}/metrics",
+            )
+        )
+        return found
+
     def load_seed_checklist(self, *args: str) -> str:
         """`registry.cli load-checklist` with the real checklist of seeds/002 (the shared seeds folder)."""
         from hrss.testing.seeds import CHECKLIST_DOCUMENT, seed_document
@@ -166,6 +217,8 @@ class Platform:
             )
             self.services[name] = process
             started += [process, self.relay(name, env)]
+            if name == "notification":
+                started += self.notification_workers(env)
         for process in started:
             process.start()
             self.processes.append(process)
@@ -184,7 +237,8 @@ class Platform:
                 f"{name}-{node}", TARGETS[name], ROOT / f"services/{name}/config.yaml", own, self.log_dir
             )
             self.services[f"{name}-{node}"], self.urls[f"{name}-{node}"] = process, urls[name]
-            for started in (process, self.relay(name, own, f"-{node}")):
+            workers = self.notification_workers(own, f"-{node}") if name == "notification" else []
+            for started in (process, self.relay(name, own, f"-{node}"), *workers):
                 started.start()
                 self.processes.append(started)
         return urls

@@ -60,7 +60,7 @@ from hrss.testing.journey import (
     upload,
     visits,
 )
-from hrss.testing.people import Person, enrol, first_admin
+from hrss.testing.people import Mailbox, Person, address_of, enrol, first_admin
 from hrss.testing.processes import wait_until
 from hrss.testing.scans import scanned_page
 
@@ -118,6 +118,7 @@ def urls_for(platform: Platform, county: str) -> dict[str, str]:
     names = ("identity", "registry", "planning", "draw", "inspection", "evidence", "publication", "notification")
     own = ("inspection", "evidence", "publication", "notification")
     urls = {name: platform.urls[name] for name in names}
+    urls["mail"] = platform.urls["mail"]  # where each person reads their own mail (their enrolment code)
     if county == FEDERATED:
         urls |= {name: platform.urls[f"{name}-{county}"] for name in own}
     return urls
@@ -339,8 +340,9 @@ def published_page(base: str, uscc: str) -> requests.Response:
 
 def no_administrator_takes_over_another(root: Person, holder: Person) -> None:
     """The province's administrator asks to reset a county administrator's enrolment; a second province
-    administrator approves and alone sees the code; the holder's access token, still within its 10 minutes, is
-    refused at once by the central registry and by the federated county's own inspection service."""
+    administrator approves, and the new code goes to the holder's own mailbox (neither administrator sees it); the
+    holder's access token, still within its 10 minutes, is refused at once by the central registry and by the
+    federated county's own inspection service."""
     held = holder.log_in().access_token
     assert held is not None
 
@@ -354,12 +356,16 @@ def no_administrator_takes_over_another(root: Person, holder: Person) -> None:
     assert all(a.status_code != 401 for a in answers())  # the token works before the reset
     deputy = enrol(root, "deputy-province", "省厅副管理员", PROVINCE, ["province_admin"])
     path = f"/accounts/{holder.account['id']}/enrolment"
+    mail, address = Mailbox.of(holder.urls), address_of(holder.login, holder.node)
+    before = mail.seen(address)
     asked = root.call("identity", "POST", path, {"reason": "本人手机丢失，电话申请重置"}, expect=202)
     assert asked["enrolment"] is None and asked["approval_required"] is True
     alone = root.request("identity", "POST", f"{path}/approve", json={})
     assert alone.status_code == 403 and alone.json()["code"] == "access.second_admin_required"
     approved = deputy.call("identity", "POST", f"{path}/approve", {})
-    assert approved["enrolment"]["code"] and approved["status"] == "pending"
+    assert approved["status"] == "pending" and "code" not in approved["enrolment"] and approved["enrolment"]["sent_to"]
+    code = mail.enrolment_code(address, before)  # the holder's, in their own mailbox
+    assert code not in json.dumps([asked, approved]) and approved["enrolment"]["sent_to"]["email"] != address
 
     def refused_everywhere() -> bool:
         return all(a.status_code == 401 and a.json()["code"] == "auth.token_revoked" for a in answers())

@@ -58,7 +58,7 @@ def build_world(urls: Mapping[str, str], minter: Minter, year: int = 2026) -> Wo
         return answer.json()  # type: ignore[no-any-return]
 
     world = World()
-    person = {"login": f"v{run}", "name": "长安区受害者", "node": COUNTY, "roles": ["planner"]}
+    person = {"login": f"v{run}", "name": "长安区受害者", "node": COUNTY, "roles": ["planner"], "mobile": "13800001111"}
     account = make("identity", "POST", "/accounts", person)
     uscc = uscc_with_check(f"91{COUNTY}{int(run, 16) % 10**9:09d}"[:17])
     entity = {"uscc": uscc, "name": f"长安区靶子{run}有限公司", "object_type": "企业", "region_code": COUNTY}

@@ -14,6 +14,7 @@ from typing import Any
 
 from identity.adapters.repository import AccountRepository
 from identity.bootstrap import bootstrap
+from identity.domain.contact import AccountContact
 from identity.domain.model import (
     Account,
     Attempt,
@@ -27,6 +28,7 @@ from identity.domain.model import (
 from identity.service_layer.components import Components
 
 from hrss.auth import SigningKey
+from hrss.auth.sealing import OpeningKeys
 from hrss.auth.totp import decode_secret, hotp, time_step
 
 CHEAP_ARGON2 = {"time_cost": 1, "memory_cost_kib": 8192, "parallelism": 1}
@@ -56,6 +58,7 @@ class FakeAccountRepository(AccountRepository):
         self.spent_codes: dict[int, datetime] = {}
         self.locked: list[str] = []
         self.reset_requests: list[ResetRequest] = []
+        self.contacts: dict[str, list[AccountContact]] = {}
 
     # -- accounts --------------------------------------------------------------------------
 
@@ -208,6 +211,19 @@ class FakeAccountRepository(AccountRepository):
             raise ValueError(f"reset request {request_id} already approved")  # the primary key of reset_approval
         self.reset_requests[request_id - 1] = replace(request, approved_by=by, approved_at=at)
 
+    # -- where the holder is reached -----------------------------------------------------------
+
+    def add_contact(self, contact: AccountContact, by: str, at: datetime) -> int:
+        if contact.account_id not in self.versions:
+            raise ValueError(f"no account {contact.account_id}")  # the foreign key of account_contact
+        kept = self.contacts.setdefault(contact.account_id, [])
+        kept.append(replace(contact, version=len(kept) + 1, given_by=by, given_at=at))
+        return len(kept)
+
+    def contact(self, account_id: str) -> AccountContact | None:
+        kept = self.contacts.get(account_id)
+        return kept[-1] if kept else None
+
 
 class FakeClock:
     """The service's clock, starting at `start` and moved only by the test."""
@@ -226,12 +242,18 @@ class FakeClock:
         return hotp(decode_secret(secret), time_step(self.now.timestamp()))
 
 
+# the notification sender's private key in the tests: enrolment codes are sealed to its public half, and the tests
+# open them as the sender would before it writes to the holder's mailbox
+NOTIFICATION_KEYS = OpeningKeys.generate("test-notification")
+
+
 def fake_components(repo: AccountRepository, clock: FakeClock, **overrides: Any) -> Components:
     """The components bootstrap builds (fresh keys, cheap password hashing) around `repo` and `clock`."""
     key = SigningKey.generate("test")
     auth = {
         "signing_key": f"{key.kid}={key.private_base64()}",
         "totp_key": "t1=" + base64.b64encode(os.urandom(32)).decode(),
+        "code_recipients": NOTIFICATION_KEYS.public_text(),
     }
     components = bootstrap({"AUTH": auth, "PASSWORDS": CHEAP_ARGON2}, environ={})
     return replace(components, repository=lambda uow: repo, clock=clock, **overrides)

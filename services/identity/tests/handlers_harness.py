@@ -11,10 +11,11 @@ from identity.domain.model import Account, Status
 from identity.service_layer.commands import ConfirmEnrolment, CreateAccount, CreateFirstAdmin, Enrol, LogIn
 from identity.service_layer.context import Context
 from identity.service_layer.handlers import handle, handle_events
-from identity_fakes import FakeAccountRepository, FakeClock, fake_components
+from identity_fakes import NOTIFICATION_KEYS, FakeAccountRepository, FakeClock, fake_components
 
 from hrss.audit import AuditRecord
 from hrss.auth import Principal, Role
+from hrss.auth.sealing import code_context
 from hrss.contracts import Envelope, PlatformError
 from hrss.testing.fakes import FakeUnitOfWork
 
@@ -25,6 +26,16 @@ NEW_PASSWORD = "Hangzhou-2027-更安全"
 
 def secret_of(uri: str) -> str:
     return parse_qs(urlparse(uri).query)["secret"][0]
+
+
+HOLDER_EMAIL = "holder@example.gov.cn"
+
+
+def new_account(
+    actor: Principal, login: str, name: str, node: str, roles: tuple[str, ...], **more: Any
+) -> CreateAccount:
+    """`CreateAccount` with the holder's e-mail address (where the enrolment code goes) unless given."""
+    return CreateAccount(actor, login, name, node, roles, **{"email": HOLDER_EMAIL, **more})
 
 
 def acting(account: Account, session_id: str | None = None) -> Principal:
@@ -43,6 +54,16 @@ class Identity:
         self.components = fake_components(self.repo, self.clock)
         self.audited: list[AuditRecord] = []
         self.published: list[Envelope] = []
+        self.mailbox: dict[str, str] = {}  # login → the latest enrolment code its holder received
+
+    def _deliver(self, envelopes: list[Envelope]) -> None:
+        """What the notification sender does with each enrolment code: open it for the address, and send it there."""
+        for envelope in envelopes:
+            if envelope.type == "identity.enrolment_code_issued":
+                p = envelope.payload
+                for box in p["deliver_to"]:
+                    context = code_context(str(p["account_id"]), box["address"])
+                    self.mailbox[p["login"]] = NOTIFICATION_KEYS.open(box["tokens"], context)
 
     def context(self, principal: Principal | None = None) -> tuple[FakeUnitOfWork, Context]:
         uow = FakeUnitOfWork(service="identity", nodes=(PROVINCE,))
@@ -54,6 +75,7 @@ class Identity:
         uow.commit()
         self.audited += [record for _, record in uow.audited]
         self.published += uow.committed
+        self._deliver(uow.committed)
         return result
 
     def events(self, *events: object) -> None:
@@ -71,10 +93,11 @@ class Identity:
 
     def enrolled(self, admin: Account, login: str = "li", node: str = CITY, roles: tuple[str, ...] = ("planner",)):  # type: ignore[no-untyped-def]
         """An account created by `admin` and enrolled by its holder: (account, TOTP secret)."""
-        created, enrolment = self.run(CreateAccount(acting(admin), login, "李四", node, roles), acting(admin))
-        uri = self.run(Enrol(login, enrolment.code, PASSWORD))
+        created, _ = self.run(new_account(acting(admin), login, "李四", node, roles), acting(admin))
+        code = self.mailbox[login]
+        uri = self.run(Enrol(login, code, PASSWORD))
         self.clock.advance()
-        active = self.run(ConfirmEnrolment(login, enrolment.code, self.clock.code(secret_of(uri))))
+        active = self.run(ConfirmEnrolment(login, code, self.clock.code(secret_of(uri))))
         assert active.status is Status.ACTIVE and active.id == created.id
         return active, secret_of(uri)
 

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import requests
 
 from hrss.auth import Principal, Role, SigningKey
+from hrss.auth.sealing import OpeningKeys
 from hrss.auth.totp import decode_secret, hotp, time_step
 from hrss.bus.broker import Message
 from hrss.contracts import Producer, registry, utcnow
@@ -24,6 +25,8 @@ SERVICE_DIR = Path(__file__).resolve().parents[1]
 PROVINCE = "330000"
 PASSWORD = "Zhejiang-2026-安全"
 CHEAP_ARGON2 = {"time_cost": 1, "memory_cost_kib": 8192, "parallelism": 1}
+# the notification sender's private key in these tests: the service seals enrolment codes to its public half
+NOTIFICATION_KEYS = OpeningKeys.generate("test-notification")
 
 
 def identity_config(dsn: str, port: int, key: SigningKey) -> dict[str, Any]:
@@ -36,6 +39,7 @@ def identity_config(dsn: str, port: int, key: SigningKey) -> dict[str, Any]:
             "audience": "hrss",
             "signing_key": f"{key.kid}={key.private_base64()}",
             "totp_key": "t1=" + base64.b64encode(os.urandom(32)).decode(),
+            "code_recipients": NOTIFICATION_KEYS.public_text(),
         },
         "PASSWORDS": CHEAP_ARGON2,
         # the inspector registry's events reach the service through this broker (publish_inspector)
@@ -86,14 +90,38 @@ class Running:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return requests.get(self.url + path, params=params, headers=headers, timeout=30)
 
-    def create_admin(self, node: str = PROVINCE, login: str = "admin", name: str = "管理员") -> tuple[str, str]:
+    def create_admin(
+        self, node: str = PROVINCE, login: str = "admin", name: str = "管理员", email: str | None = None
+    ) -> tuple[str, str]:
         """(account id, TOTP secret) of a first administrator made through the command's function."""
         from identity.cli import create_admin
 
         account_id, uri = create_admin(
-            node=node, login=login, name=name, password=PASSWORD, config=self.config, environ={}
+            node=node, login=login, name=name, password=PASSWORD, config=self.config, environ={}, email=email
         )
         return account_id, parse_qs(urlparse(uri).query)["secret"][0]
+
+    def mailbox(self, login: str) -> str:
+        """The latest enrolment code sent to the holder of `login`: what the notification sender does, in the test's
+        place — the event read from the service's outbox, its sealed box opened with the notification key."""
+        from identity.adapters.orm import outbox
+        from sqlalchemy import select
+
+        from hrss.auth.sealing import code_context
+        from hrss.contracts import Envelope
+        from hrss.db import make_engine
+
+        engine = make_engine(self.config["DATABASE_URL"], schema="identity", pool_size=1)
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(select(outbox.c.value).order_by(outbox.c.id)).scalars().all()
+        finally:
+            engine.dispose()
+        found = [e.payload for e in map(Envelope.from_bytes, rows) if e.type == "identity.enrolment_code_issued"]
+        [issued, *_] = [p for p in reversed(found) if p["login"] == login] or [None]
+        assert issued is not None, f"no enrolment code was sent to {login}"
+        box = issued["deliver_to"][0]
+        return NOTIFICATION_KEYS.open(box["tokens"], code_context(str(issued["account_id"]), box["address"]))
 
     def publish_inspector(self, credential_no: str, node: str, status: str = "active", version: int = 1) -> str:
         """The registry publishes an inspector (as its relay would); returns the inspector id."""

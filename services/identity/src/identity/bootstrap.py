@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from hrss.auth import Argon2Parameters, KeySet, Passwords, SigningKey, TokenIssuer, TokenVerifier
+from hrss.auth.sealing import Recipients, SealError
 from hrss.auth.secrets import AesGcmSecretCipher
 from hrss.db import UnitOfWork
 from identity.adapters.repository import AccountRepository, SqlAlchemyAccountRepository
@@ -26,6 +27,16 @@ def signing_key(text: str) -> SigningKey:
     if not sep or not kid:
         raise RuntimeError("AUTH.signing_key (HRSS_AUTH_SIGNING_KEY) must be kid=base64 of a 32-byte Ed25519 seed")
     return SigningKey.from_base64(kid, seed)
+
+
+def code_recipients(auth: Mapping[str, Any], environ: Mapping[str, str]) -> Recipients:
+    """The notification deployments' X25519 public keys (`kid=base64,…`) enrolment codes are sealed to:
+    HRSS_ENROLMENT_SEAL_PUBLIC_KEYS or AUTH.code_recipients; none fails the start (a code would reach nobody)."""
+    text = environ.get("HRSS_ENROLMENT_SEAL_PUBLIC_KEYS") or str(auth.get("code_recipients") or "")
+    try:
+        return Recipients.parse(text)
+    except SealError as error:
+        raise RuntimeError(f"AUTH.code_recipients (HRSS_ENROLMENT_SEAL_PUBLIC_KEYS): {error}") from None
 
 
 def bootstrap(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ) -> Components:
@@ -59,6 +70,7 @@ def bootstrap(config: Mapping[str, Any], environ: Mapping[str, str] = os.environ
         passwords=Passwords(parameters),
         cipher=AesGcmSecretCipher.parse(environ.get("HRSS_IDENTITY_TOTP_KEY") or str(auth.get("totp_key") or "")),
         repository=sql_repository,
+        code_recipients=code_recipients(auth, environ),
         totp_issuer=str(auth.get("totp_issuer") or "HRSS"),
         enrolment_ttl=timedelta(hours=float(auth.get("enrolment_ttl_hours", 72))),
     )

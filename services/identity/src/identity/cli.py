@@ -1,6 +1,8 @@
 """Commands for operators: `python -m identity.cli create-admin --node 330000 --login admin --name 管理员`.
 
-The first administrator of a node is created here, never by default; the TOTP provisioning URI is printed once.
+The first administrator of a node is created here, never by default; the TOTP provisioning URI is printed once,
+on the server's console (no enrolment code: the operator sets the password here). `--email` / `--mobile` record
+where the administrator's later resets and lockouts are sent.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ def create_admin(
     password: str,
     config: Mapping[str, Any],
     environ: Mapping[str, str] = os.environ,
+    email: str | None = None,
+    mobile: str | None = None,
 ) -> tuple[str, str]:
     """Create the first administrator of `node`; returns (account id, provisioning URI). Audited as `cli`."""
     url = config.get("DATABASE_URL") or environ.get("HRSS_PG_DSN")
@@ -65,7 +69,7 @@ def create_admin(
     )
     try:
         ctx = Context(unit, components, None, request_id)
-        account, uri = handle(CreateFirstAdmin(node, login, name, password), ctx)
+        account, uri = handle(CreateFirstAdmin(node, login, name, password, email, mobile), ctx)
         unit.commit()
         return account.id, uri
     finally:
@@ -81,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     admin.add_argument("--node", required=True, help="6 位行政区划代码")
     admin.add_argument("--login", required=True)
     admin.add_argument("--name", required=True)
+    admin.add_argument("--email", help="管理员本人的电子邮箱（日后重置、锁定的通知发往此处）")
+    admin.add_argument("--mobile", help="管理员本人的手机号码")
     admin.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
     admin.add_argument("--config", type=Path, default=Path("config.yaml"))
     args = parser.parse_args(argv)
@@ -93,7 +99,13 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     try:
         account_id, uri = create_admin(
-            node=args.node, login=args.login, name=args.name, password=password, config=load_config(args.config)
+            node=args.node,
+            login=args.login,
+            name=args.name,
+            password=password,
+            config=load_config(args.config),
+            email=args.email,
+            mobile=args.mobile,
         )
     except PlatformError as error:
         print(f"{error.code}: {error.message}", file=sys.stderr)

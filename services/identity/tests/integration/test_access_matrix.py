@@ -86,6 +86,7 @@ def _create(service: Running, token: str, node: str) -> str:
         "node": node,
         "roles": ["planner"],
         "password": PASSWORD,
+        "email": "target@example.gov.cn",
     }
     answer = service.post("/accounts", body, token)
     assert answer.status_code == 201, answer.text
@@ -101,7 +102,13 @@ def test_access_matrix(service: Running, role: str, node: str, relation: str, en
     elif endpoint == "read_audit":
         answer = service.get("/audit", token, node=target_node)
     elif endpoint == "create_account":
-        body = {"login": f"n{uuid.uuid4().hex[:10]}", "name": "新", "node": target_node, "roles": ["planner"]}
+        body = {
+            "login": f"n{uuid.uuid4().hex[:10]}",
+            "name": "新",
+            "node": target_node,
+            "roles": ["planner"],
+            "mobile": "13800001111",
+        }
         answer = service.post("/accounts", {**body, "password": PASSWORD}, token)
     elif endpoint == "change_roles":
         answer = service.post(f"/accounts/{service.targets[target_node]}/roles", {"roles": ["inspector"]}, token)  # type: ignore[attr-defined]

@@ -28,7 +28,14 @@ def test_each_write_writes_one_entry_and_the_chain_verifies(identity, fresh_data
     identity.post("/auth/login", {"login": "admin", "password": "Wrong-password-1", "totp": "000000"})
     tokens = identity.post("/auth/login", {"login": "admin", "password": PASSWORD, "totp": totp_code(secret)}).json()
     admin = tokens["access_token"]
-    body = {"login": "li", "name": "李四", "node": "330100", "roles": ["planner"], "password": PASSWORD}
+    body = {
+        "login": "li",
+        "name": "李四",
+        "node": "330100",
+        "roles": ["planner"],
+        "password": PASSWORD,
+        "email": "li@hz.gov.cn",
+    }
     created = identity.post("/accounts", body, admin).json()
     identity.post(f"/accounts/{created['id']}/roles", {"roles": ["planner", "approver"], "reason": "兼任审批"}, admin)
     identity.post(f"/accounts/{created['id']}/disable", {"reason": "调离"}, admin)
@@ -58,7 +65,14 @@ def test_each_write_writes_one_entry_and_the_chain_verifies(identity, fresh_data
 
 def test_audit_entries_show_awkward_text_exactly_and_only_in_scope(identity):  # type: ignore[no-untyped-def]
     admin = identity.token({"province_admin"}, PROVINCE)
-    body = {"login": "qian", "name": "钱七", "node": "330102", "roles": ["inspector"], "password": PASSWORD}
+    body = {
+        "login": "qian",
+        "name": "钱七",
+        "node": "330102",
+        "roles": ["inspector"],
+        "password": PASSWORD,
+        "email": "qian@hz.gov.cn",
+    }
     created = identity.post("/accounts", body, admin).json()
     reason = '调离\n"<script>alert(1)</script>"\x07\\'
     assert identity.post(f"/accounts/{created['id']}/disable", {"reason": reason}, admin).status_code == 200

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from identity_testkit import PASSWORD, SERVICE_DIR, migrate
+from identity_testkit import NOTIFICATION_KEYS, PASSWORD, SERVICE_DIR, migrate
 
 from hrss.auth import SigningKey
 
@@ -21,6 +21,7 @@ def run(dsn: str, key: SigningKey, login: str, password: str = PASSWORD) -> subp
         "HRSS_NODES": "330000",
         "HRSS_AUTH_SIGNING_KEY": f"{key.kid}={key.private_base64()}",
         "HRSS_IDENTITY_TOTP_KEY": "k1=" + "A" * 43 + "=",
+        "HRSS_ENROLMENT_SEAL_PUBLIC_KEYS": NOTIFICATION_KEYS.public_text(),
     }
     args = ["create-admin", "--node", "330000", "--login", login, "--name", "管理员", "--password-stdin"]
     return subprocess.run(

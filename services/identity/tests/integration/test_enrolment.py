@@ -6,6 +6,7 @@ in a fresh time step (a code is never accepted twice) and an expiry can be reach
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
@@ -30,7 +31,7 @@ def secret_of(uri: str) -> str:
 
 def create(identity: Running, login: str, node: str = "330100", admin: str | None = None) -> dict:  # type: ignore[type-arg]
     token = admin or identity.token({"province_admin"}, PROVINCE)
-    body = {"login": login, "name": "李四", "node": node, "roles": ["planner"]}
+    body = {"login": login, "name": "李四", "node": node, "roles": ["planner"], "email": f"{login}@hz.gov.cn"}
     answer = identity.post("/accounts", body, token)
     assert answer.status_code == 201, answer.text
     return answer.json()
@@ -51,7 +52,7 @@ def login(identity: Running, name: str, password: str, totp: str):  # type: igno
 def activate(identity: Running, clock: Clock, login_name: str) -> tuple[dict, str]:  # type: ignore[type-arg]
     """A created, enrolled and confirmed account and its TOTP secret."""
     created = create(identity, login_name)
-    code = created["enrolment"]["code"]
+    code = identity.mailbox(login_name)
     enrolled = enrol(identity, login_name, code)
     assert enrolled.status_code == 200, enrolled.text
     secret = secret_of(enrolled.json()["provisioning_uri"])
@@ -71,8 +72,10 @@ def entries(dsn: str) -> list:  # type: ignore[type-arg]
 def test_created_account_enrols_confirms_and_logs_in(identity, clock, fresh_database):  # type: ignore[no-untyped-def]
     created = create(identity, "li")
     assert created["status"] == "pending" and created["version"] == 1
-    code = created["enrolment"]["code"]
-    assert len(code.replace("-", "")) == 24
+    assert set(created["enrolment"]) == {"expires_at", "sent_to"}  # where it went, never the code
+    assert created["enrolment"]["sent_to"] == {"email": "l***@hz.gov.cn"}
+    code = identity.mailbox("li")  # what the holder finds in their mailbox
+    assert len(code.replace("-", "")) == 24 and code not in json.dumps(created)
     expires = created["enrolment"]["expires_at"]
     assert timedelta(hours=71) < (type(clock())).fromisoformat(expires) - clock() <= timedelta(hours=72)
     # nothing works before enrolment: the account has no password and nobody knows its secret
@@ -115,7 +118,8 @@ def test_created_account_enrols_confirms_and_logs_in(identity, clock, fresh_data
 
 
 def test_wrong_expired_and_reused_codes_are_refused(identity, clock, fresh_database):  # type: ignore[no-untyped-def]
-    code = create(identity, "qin")["enrolment"]["code"]
+    create(identity, "qin")
+    code = identity.mailbox("qin")
     wrong = enrol(identity, "qin", "AAAA-BBBB-CCCC-DDDD-EEEE-FFFF")
     unknown = enrol(identity, "nobody", code)
     assert wrong.status_code == unknown.status_code == 401
@@ -131,7 +135,8 @@ def test_wrong_expired_and_reused_codes_are_refused(identity, clock, fresh_datab
     assert enrol(identity, "qin", code).json()["code"] == "enrolment.used"
     assert confirm(identity, "qin", code, clock.code(secret)).json()["code"] == "enrolment.used"
 
-    late = create(identity, "wu")["enrolment"]["code"]
+    create(identity, "wu")
+    late = identity.mailbox("wu")
     clock.advance(timedelta(hours=72, seconds=1))
     expired = enrol(identity, "wu", late)
     assert expired.status_code == 401 and expired.json()["code"] == "enrolment.expired"
@@ -155,10 +160,12 @@ def test_reset_replaces_the_code_the_password_the_totp_and_ends_sessions(identit
     admin = identity.token({"city_admin"}, "330100")
     # a reset before the first code is used: the first code stops working
     first = create(identity, "sun", admin=admin)
+    first_code = identity.mailbox("sun")
     reset = identity.post(f"/accounts/{first['id']}/enrolment", {"reason": "激活码遗失"}, admin)
     assert reset.status_code == 200, reset.text
-    assert enrol(identity, "sun", first["enrolment"]["code"]).json()["code"] == "enrolment.invalid"
-    assert enrol(identity, "sun", reset.json()["enrolment"]["code"]).status_code == 200
+    assert identity.mailbox("sun") != first_code and "code" not in reset.json()["enrolment"]
+    assert enrol(identity, "sun", first_code).json()["code"] == "enrolment.invalid"
+    assert enrol(identity, "sun", identity.mailbox("sun")).status_code == 200
 
     # a reset of an active account with a live session
     created, old_secret = activate(identity, clock, "zheng")
@@ -170,7 +177,7 @@ def test_reset_replaces_the_code_the_password_the_totp_and_ends_sessions(identit
     assert ended.status_code == 401 and ended.json()["code"] == "session.ended"
     assert login(identity, "zheng", NEW_PASSWORD, clock.code(old_secret)).json()["code"] == "login.failed"
 
-    code = again.json()["enrolment"]["code"]
+    code = identity.mailbox("zheng")
     new_secret = secret_of(enrol(identity, "zheng", code, OTHER_PASSWORD).json()["provisioning_uri"])
     assert new_secret != old_secret
     assert confirm(identity, "zheng", code, clock.code(old_secret)).json()["code"] == "enrolment.totp_invalid"
@@ -246,13 +253,19 @@ def test_a_session_idle_past_its_timeout_cannot_be_refreshed(identity, clock, fr
     assert idle.json()["code"] == "session.idle" and "未操作" in idle.json()["message"]
 
 
-def test_an_administrators_reset_waits_for_a_second_administrator_who_alone_sees_the_code(
+def test_an_administrators_reset_waits_for_a_second_administrator_and_the_code_goes_to_the_holder(
     identity: Running, clock: Clock
 ) -> None:
     first_id, _ = identity.create_admin()
-    city_id, city_secret = identity.create_admin(node="330100", login="city", name="市管理员")
+    city_id, city_secret = identity.create_admin(node="330100", login="city", name="市管理员", email="city@hz.gov.cn")
     first = identity.token({"province_admin"}, PROVINCE, first_id)
-    second_body = {"login": "admin2", "name": "副管理员", "node": PROVINCE, "roles": ["province_admin"]}
+    second_body = {
+        "login": "admin2",
+        "name": "副管理员",
+        "node": PROVINCE,
+        "roles": ["province_admin"],
+        "mobile": "13800001111",
+    }
     second = identity.token({"province_admin"}, PROVINCE, identity.post("/accounts", second_body, first).json()["id"])
     session = login(identity, "city", PASSWORD, clock.code(city_secret)).json()
 
@@ -266,9 +279,11 @@ def test_an_administrators_reset_waits_for_a_second_administrator_who_alone_sees
     assert alone.status_code == 403 and alone.json()["code"] == "access.second_admin_required"
     approved = identity.post(f"/accounts/{city_id}/enrolment/approve", {}, second)
     assert approved.status_code == 200, approved.text
-    assert approved.json()["status"] == "pending" and approved.json()["enrolment"]["code"]
+    assert approved.json()["status"] == "pending"
+    assert approved.json()["enrolment"]["sent_to"] == {"email": "c***@hz.gov.cn"}
+    assert identity.mailbox("city") not in approved.text
     refreshed = identity.post("/auth/refresh", {"refresh_token": session["refresh_token"]})
     assert refreshed.status_code == 401  # the holder's session ended with the reset
-    assert enrol(identity, "city", approved.json()["enrolment"]["code"]).status_code == 200
+    assert enrol(identity, "city", identity.mailbox("city")).status_code == 200
     again = identity.post(f"/accounts/{city_id}/enrolment/approve", {}, second)
     assert again.status_code == 409 and again.json()["code"] == "enrolment.no_reset_request"

@@ -133,7 +133,14 @@ def test_a_disabled_account_cannot_log_in(identity):  # type: ignore[no-untyped-
     admin = login(identity, secret).json()["access_token"]
     created = identity.post(
         "/accounts",
-        {"login": "wang", "name": "王五", "node": "330100", "roles": ["planner"], "password": PASSWORD},
+        {
+            "login": "wang",
+            "name": "王五",
+            "node": "330100",
+            "roles": ["planner"],
+            "password": PASSWORD,
+            "mobile": "13800001111",
+        },
         admin,
     )
     assert created.status_code == 201, created.text

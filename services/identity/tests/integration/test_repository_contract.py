@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from identity.adapters.repository import AccountRepository, SqlAlchemyAccountRepository
+from identity.domain.contact import AccountContact
 from identity.domain.model import Account, Attempt, Change, RegisteredInspector, Session, Status
 from identity_fakes import FakeAccountRepository
 from identity_testkit import migrate
@@ -197,3 +198,17 @@ def test_an_id_that_is_no_uuid_finds_nothing(repo: AccountRepository) -> None:
     """A service's token names `service:<name>`, not an account: looked up, it is simply not there."""
     added(repo, "li")
     assert repo.get("service:draw") is None and repo.get_session("service:draw") is None
+
+
+def test_a_holders_contact_is_its_latest_version_and_belongs_to_an_account(repo: AccountRepository) -> None:
+    li = added(repo, "li")
+    assert repo.contact(li.id) is None
+    assert repo.add_contact(AccountContact(li.id, "li@hz.gov.cn", None), "admin-1", T0) == 1
+    assert repo.add_contact(AccountContact(li.id, None, "13812345678"), "admin-2", T0 + timedelta(minutes=1)) == 2
+    kept = repo.contact(li.id)
+    assert kept is not None
+    assert (kept.email, kept.mobile, kept.version, kept.given_by) == (None, "13812345678", 2, "admin-2")
+    assert kept.given_at == T0 + timedelta(minutes=1)
+    assert repo.contact(added(repo, "wang").id) is None
+    with pytest.raises(Exception):  # noqa: B017 - the fake's ValueError, PostgreSQL's foreign key
+        repo.add_contact(AccountContact(str(uuid.uuid4()), "x@hz.gov.cn", None), "admin-1", T0)

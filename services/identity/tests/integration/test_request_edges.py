@@ -63,10 +63,11 @@ def test_look_alike_logins_and_bidi_names_are_refused_naming_the_field(identity:
         ({"login": "li", "name": "李\u202e四"}, "name", "text.control_character"),
     ]
     for fields, field, code in cases:
-        answer = identity.post("/accounts", {**fields, "node": PROVINCE, "roles": ["planner"]}, admin)
+        body = {**fields, "node": PROVINCE, "roles": ["planner"], "email": "wang@hz.gov.cn"}
+        answer = identity.post("/accounts", body, admin)
         assert answer.status_code == 400, answer.text
         assert answer.json()["code"] == code and answer.json()["errors"][0]["field"] == field
-    full_width = {"login": "ｗａｎｇ", "name": "王五", "node": PROVINCE, "roles": ["planner"]}
+    full_width = {"login": "ｗａｎｇ", "name": "王五", "node": PROVINCE, "roles": ["planner"], "mobile": "13800001111"}
     created = identity.post("/accounts", full_width, admin)
     assert created.status_code == 201 and created.json()["login"] == "wang"
     assert [a["login"] for a in identity.get("/accounts", admin).json()["accounts"]] == ["admin", "wang"]

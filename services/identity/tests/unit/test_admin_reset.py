@@ -45,6 +45,7 @@ def test_one_administrator_cannot_reset_another_administrators_enrolment_alone(
     assert refusal(identity, ApproveEnrolmentReset(acting(admin), city.id), admin) == "access.second_admin_required"
     assert refusal(identity, ApproveEnrolmentReset(acting(city), city.id), city) == "access.own_account"
     reset, enrolment = identity.run(ApproveEnrolmentReset(acting(second), city.id), acting(second))
+    assert enrolment.to_dict()["sent_to"] == {"email": "h***@example.gov.cn"}  # where it went; never the code
     assert reset.status is Status.PENDING and reset.version == city.version + 1 and reset.changed_by == second.id
     assert identity.repo.sessions[session.session_id].end_reason == "reset"
     entry = identity.last()
@@ -54,7 +55,7 @@ def test_one_administrator_cannot_reset_another_administrators_enrolment_alone(
     assert told.subject == city.id and told.payload["node"] == CITY
     assert (told.payload["reset_by"], told.payload["requested_by"]) == (second.id, admin.id)
     assert told.payload["reason"] == "手机丢失" and "code" not in told.payload
-    assert isinstance(identity.run(Enrol("city", enrolment.code, NEW_PASSWORD)), str)
+    assert isinstance(identity.run(Enrol("city", identity.mailbox["city"], NEW_PASSWORD)), str)
     assert refusal(identity, ApproveEnrolmentReset(acting(second), city.id), second) == "enrolment.no_reset_request"
 
 

@@ -9,7 +9,18 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from handlers_harness import CITY, COUNTY, NEW_PASSWORD, PASSWORD, PROVINCE, Identity, acting, refused, secret_of
+from handlers_harness import (
+    CITY,
+    COUNTY,
+    NEW_PASSWORD,
+    PASSWORD,
+    PROVINCE,
+    Identity,
+    acting,
+    new_account,
+    refused,
+    secret_of,
+)
 from identity.domain.model import Account, Status
 from identity.service_layer.commands import (
     ApproveEnrolmentReset,
@@ -101,42 +112,43 @@ def test_a_wrong_password_and_an_unknown_login_answer_alike_but_are_audited_apar
 def test_enrolment_sets_a_password_binds_a_new_authenticator_and_spends_the_code(
     identity: Identity, admin: Account
 ) -> None:
-    created, enrolment = identity.run(CreateAccount(acting(admin), "li", "李四", CITY, ("planner",)), acting(admin))
+    created, _ = identity.run(new_account(acting(admin), "li", "李四", CITY, ("planner",)), acting(admin))
     assert created.status is Status.PENDING and identity.last().action == "account.create"
+    code = identity.mailbox["li"]  # what the holder received, not what the administrator was answered
     refused(identity.run(Enrol("li", "WRONG-CODE", PASSWORD)), "enrolment.invalid")
     assert (identity.last().action, identity.last().outcome) == ("account.enrol", Outcome.REFUSED)
-    refused(identity.run(Enrol("li", enrolment.code, "short")), "password.too_short")
-    secret = secret_of(identity.run(Enrol("li", enrolment.code.lower(), PASSWORD)))  # typed loosely: still the code
+    refused(identity.run(Enrol("li", code, "short")), "password.too_short")
+    secret = secret_of(identity.run(Enrol("li", code.lower(), PASSWORD)))  # typed loosely: still the code
     refused(identity.log_in("li", secret), "login.not_enrolled")
-    refused(identity.run(ConfirmEnrolment("li", enrolment.code, "000000")), "enrolment.totp_invalid")
+    refused(identity.run(ConfirmEnrolment("li", code, "000000")), "enrolment.totp_invalid")
     identity.clock.advance()
-    active = identity.run(ConfirmEnrolment("li", enrolment.code, identity.clock.code(secret)))
+    active = identity.run(ConfirmEnrolment("li", code, identity.clock.code(secret)))
     assert active.status is Status.ACTIVE and identity.repo.current_enrolment_code(active.id).spent_at is not None  # type: ignore[union-attr]
-    refused(identity.run(ConfirmEnrolment("li", enrolment.code, "000000")), "enrolment.used")
+    refused(identity.run(ConfirmEnrolment("li", code, "000000")), "enrolment.used")
     assert isinstance(identity.log_in("li", secret), Tokens)
 
 
 def test_an_enrolment_code_expires_and_confirming_before_enrolling_is_a_conflict(
     identity: Identity, admin: Account
 ) -> None:
-    _, enrolment = identity.run(CreateAccount(acting(admin), "li", "李四", CITY, ("planner",)), acting(admin))
-    not_yet = refused(identity.run(ConfirmEnrolment("li", enrolment.code, "000000")), "enrolment.not_enrolled")
+    identity.run(new_account(acting(admin), "li", "李四", CITY, ("planner",)), acting(admin))
+    not_yet = refused(identity.run(ConfirmEnrolment("li", identity.mailbox["li"], "000000")), "enrolment.not_enrolled")
     assert not_yet.status == 409
     identity.clock.advance(timedelta(hours=72))
-    refused(identity.run(Enrol("li", enrolment.code, PASSWORD)), "enrolment.expired")
+    refused(identity.run(Enrol("li", identity.mailbox["li"], PASSWORD)), "enrolment.expired")
 
 
 def test_a_reset_ends_sessions_and_password_and_only_the_new_code_enrols(identity: Identity, admin: Account) -> None:
     li, secret = identity.enrolled(admin)
     tokens = identity.log_in("li", secret)
     first_code = identity.repo.current_enrolment_code(li.id)
-    reset, enrolment = identity.run(ResetEnrolment(acting(admin), li.id, "手机丢失"), acting(admin))
+    reset, _ = identity.run(ResetEnrolment(acting(admin), li.id, "手机丢失"), acting(admin))
     assert reset.status is Status.PENDING and reset.version == li.version + 1
     assert identity.repo.sessions[tokens.session_id].end_reason == "reset"
     assert identity.last().reason == "手机丢失" and identity.last().detail["sessions_ended"] == "1"
     refused(identity.log_in("li", secret), "login.failed")  # the old password no longer verifies
     assert identity.repo.current_enrolment_code(li.id).id != first_code.id  # type: ignore[union-attr]
-    assert isinstance(identity.run(Enrol("li", enrolment.code, NEW_PASSWORD)), str)
+    assert isinstance(identity.run(Enrol("li", identity.mailbox["li"], NEW_PASSWORD)), str)
     with pytest.raises(PlatformError) as own:
         identity.run(ResetEnrolment(acting(admin), admin.id), acting(admin))
     assert (own.value.code, own.value.message) == ("access.own_account", "管理员不能重置自己账号的激活码")

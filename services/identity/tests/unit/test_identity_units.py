@@ -13,6 +13,7 @@ from identity.entrypoints.openapi import OPENAPI
 from identity.service_layer.enrolment import code_hash, new_code
 
 from hrss.auth import Principal, Role, SigningKey
+from hrss.auth.sealing import OpeningKeys
 from hrss.auth.secrets import AesGcmSecretCipher, SecretCipherError
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
@@ -55,12 +56,25 @@ def test_start_fails_without_a_signing_key_or_totp_key() -> None:
         bootstrap({"AUTH": {"signing_key": f"k1={key.private_base64()}"}}, environ={})
 
 
+def test_start_fails_without_a_key_to_seal_enrolment_codes_to() -> None:
+    key = SigningKey.generate("k1")
+    auth = {"signing_key": f"k1={key.private_base64()}", "totp_key": "k=" + base64.b64encode(os.urandom(32)).decode()}
+    with pytest.raises(RuntimeError, match="HRSS_ENROLMENT_SEAL_PUBLIC_KEYS"):
+        bootstrap({"AUTH": auth}, environ={})
+    with pytest.raises(RuntimeError, match="32"):
+        bootstrap({"AUTH": {**auth, "code_recipients": "n1=c2hvcnQ="}}, environ={})
+    public = OpeningKeys.generate("n1").public_text()
+    components = bootstrap({"AUTH": auth}, environ={"HRSS_ENROLMENT_SEAL_PUBLIC_KEYS": public})
+    assert list(components.code_recipients.keys) == ["n1"]
+
+
 def test_tokens_signed_by_the_configured_key_verify_and_rotated_keys_are_accepted() -> None:
     new, old = SigningKey.generate("new"), SigningKey.generate("old")
     auth = {
         "signing_key": f"new={new.private_base64()}",
         "public_keys": f"old={old.public_base64()}",
         "totp_key": "k=" + base64.b64encode(os.urandom(32)).decode(),
+        "code_recipients": OpeningKeys.generate("n1").public_text(),
     }
     components = bootstrap({"AUTH": auth}, environ={})
     principal = Principal("a1", "李四", "330100", frozenset({Role.CITY_ADMIN}), session_id="s1")

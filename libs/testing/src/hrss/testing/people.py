@@ -1,5 +1,10 @@
 """Staff using the platform as people do: accounts made by an administrator through the identity service,
-enrolled with the one-time code, an authenticator app's TOTP codes, a login, then the services' HTTP APIs.
+enrolled with the one-time code each holder finds in their own mailbox (never in the administrator's answer), an
+authenticator app's TOTP codes, a login, then the services' HTTP APIs.
+
+The mailbox is the local mail catcher's Maildir (`python -m aiosmtpd … -c aiosmtpd.handlers.Mailbox DIR`, which
+`make run` and the journey tests start and the notification sender delivers to): `urls["mail"]` as
+`maildir:/path`, else HRSS_MAILDIR.
 
 Journey tests and the local demo use nothing else: no token is minted, no row is written behind the services'
 backs. The first administrator of a node comes from the identity service's own command line, as in a deployment.
@@ -7,12 +12,16 @@ backs. The first administrator of a node comes from the identity service's own c
 
 from __future__ import annotations
 
+import email
+import email.policy
+import mailbox
 import os
+import re
 import secrets
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +113,63 @@ def identity_post(urls: Mapping[str, str], path: str, body: dict[str, Any], fail
     return dict(answer.json())
 
 
+MAIL_DOMAIN = "staff.hrss.test"
+CODE = re.compile(r"激活码：([A-Z2-7]{4}(?:-[A-Z2-7]{4}){5})")
+
+
+def address_of(login: str, node: str) -> str:
+    """The e-mail address the administrator gives for a person made here (each reads it in the local Maildir)."""
+    return f"{login}@{node}.{MAIL_DOMAIN}"
+
+
+class Mailbox:
+    """The local mail catcher's Maildir, read as each person reads their own mail: only what was sent to them."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    @classmethod
+    def of(cls, urls: Mapping[str, str]) -> Mailbox:
+        where = urls.get("mail", "").removeprefix("maildir:") or os.environ.get("HRSS_MAILDIR", "")
+        if not where:
+            raise Refused("no mailbox to read enrolment codes from (urls['mail'] or HRSS_MAILDIR)")
+        return cls(where)
+
+    def _messages(self, address: str) -> dict[str, email.message.EmailMessage]:
+        if not (self.path / "new").is_dir():
+            return {}
+        box = mailbox.Maildir(self.path, factory=None, create=False)
+        found: dict[str, email.message.EmailMessage] = {}
+        for key in list(box.iterkeys()):
+            try:
+                raw = box.get_bytes(key)
+            except KeyError:  # moved while we looked
+                continue
+            message = email.message_from_bytes(raw, policy=email.policy.default)
+            if isinstance(message, email.message.EmailMessage) and address.lower() in str(message["To"]).lower():
+                found[key] = message
+        return found
+
+    def seen(self, address: str) -> set[str]:
+        """The messages `address` has now (a later code is one not among them)."""
+        return set(self._messages(address))
+
+    def enrolment_code(self, address: str, seen: Set[str] = frozenset(), timeout: float = 120.0) -> str:
+        """The code of the first enrolment message to `address` not in `seen`, waiting for it to arrive."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for key, message in sorted(self._messages(address).items()):
+                if key in seen:
+                    continue
+                body = message.get_body(preferencelist=("plain",))
+                match = CODE.search(body.get_content() if body is not None else "")
+                if match:
+                    return match.group(1)
+            if time.monotonic() > deadline:
+                raise Refused(f"no enrolment code reached {address} within {timeout:.0f} s (mailbox {self.path})")
+            time.sleep(0.5)
+
+
 def new_password() -> str:
     """A password the policy accepts (length, classes), different each time."""
     return f"Hrss-{secrets.token_urlsafe(12)}-安全"
@@ -118,8 +184,9 @@ def first_admin(
 ) -> Person:
     """The node's first administrator, created with `python -m identity.cli create-admin`, then logged in."""
     password = new_password()
+    command = ["create-admin", "--node", node, "--login", login, "--name", name, "--email", address_of(login, node)]
     done = subprocess.run(
-        [sys.executable, "-m", "identity.cli", "create-admin", "--node", node, "--login", login, "--name", name],
+        [sys.executable, "-m", "identity.cli", *command],
         input=password + "\n",
         env={**os.environ, **env},
         cwd=identity_dir,
@@ -138,13 +205,19 @@ def first_admin(
 def enrol(
     admin: Person, login: str, name: str, node: str, roles: list[str], credential_no: str | None = None
 ) -> Person:
-    """An account the administrator creates, which its holder enrols (own password, authenticator), confirms and
-    logs in with; `credential_no`: the registry inspector it acts as."""
-    body: dict[str, Any] = {"login": login, "name": name, "node": node, "roles": roles}
+    """An account the administrator creates with the holder's own e-mail address, which its holder enrols with the
+    code from their mailbox (own password, authenticator), confirms and logs in with; `credential_no`: the
+    registry inspector it acts as."""
+    address = address_of(login, node)
+    body: dict[str, Any] = {"login": login, "name": name, "node": node, "roles": roles, "email": address}
     if credential_no is not None:
         body["credential_no"] = credential_no
+    mail = Mailbox.of(admin.urls)
+    before = mail.seen(address)
     created = admin.call("identity", "POST", "/accounts", body, expect=201)
-    code = created["enrolment"]["code"]
+    if "code" in created["enrolment"]:
+        raise Refused(f"the administrator was shown {login}'s enrolment code")
+    code = mail.enrolment_code(address, before)
     password = new_password()
     body = {"login": login, "enrolment_code": code, "new_password": password}
     enrolled = identity_post(admin.urls, "/auth/enrol", body, f"{login} could not enrol")

@@ -159,6 +159,21 @@ reset_approval = Table(
 )
 RESET_TABLES = ["reset_request", "reset_approval"]
 
+# Revision 0007: where an account's holder is reached (e-mail, mobile), given by the administrator who made it; the
+# enrolment codes go there, never to the administrator. Append-only: a change is a new version.
+account_contact = Table(
+    "account_contact",
+    metadata,
+    Column("account_id", UUID(as_uuid=False), ForeignKey(f"{SCHEMA}.account.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("email", Text),
+    Column("mobile", String(11)),
+    Column("given_by", Text, nullable=False),
+    Column("given_at", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("account_id", "version", name="account_contact_pk"),
+)
+CONTACT_TABLES = ["account_contact"]
+
 # revision 0001 creates TABLES; revision 0002 creates ENROLMENT_TABLES (append-only as well)
 ENROLMENT_TABLES = ["enrolment_code", "enrolment_spent"]
 TABLES = ["account", "account_version", "login_attempt", "session", "refresh_token", "audit_entry", "outbox", "inbox"]

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session as DbSession
 
 from identity.adapters.attempts import SqlLoginAttempts
+from identity.adapters.contacts import SqlAccountContacts
 from identity.adapters.orm import (
     account,
     account_version,
@@ -25,6 +26,7 @@ from identity.adapters.orm import (
     session,
 )
 from identity.adapters.resets import SqlResetRequests
+from identity.domain.contact import AccountContact
 from identity.domain.ids import is_uuid
 from identity.domain.model import (
     Account,
@@ -177,8 +179,18 @@ class AccountRepository(ABC):
     def approve_reset_request(self, request_id: int, by: str, at: datetime) -> None:
         """Record the approval of a request (once: a second approval of the same request fails)."""
 
+    # -- where the holder is reached -----------------------------------------------------------
 
-class SqlAlchemyAccountRepository(SqlLoginAttempts, SqlResetRequests, AccountRepository):
+    @abstractmethod
+    def add_contact(self, contact: AccountContact, by: str, at: datetime) -> int:
+        """Record a new version of the holder's contact; its version number."""
+
+    @abstractmethod
+    def contact(self, account_id: str) -> AccountContact | None:
+        """The latest version of the holder's contact, if one was ever given."""
+
+
+class SqlAlchemyAccountRepository(SqlLoginAttempts, SqlResetRequests, SqlAccountContacts, AccountRepository):
     """The accounts in PostgreSQL (schema `identity`), in the unit of work's session (login attempts and reset
     requests: the mixins)."""
 

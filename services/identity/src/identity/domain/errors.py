@@ -132,6 +132,29 @@ class NoResetRequest(Conflict):
     template = "该账号没有待批准的激活码重置申请"
 
 
+# -- where the holder is reached (enrolment codes go there) ----------------------------------
+
+
+class ContactRequired(BadRequest):
+    code = "account.contact_required"
+    template = "请填写账号持有人本人的电子邮箱（email）或手机号码（mobile），激活码只发送给本人"
+
+
+class EmailInvalid(BadRequest):
+    code = "contact.email_invalid"
+    template = "email 不是有效的电子邮件地址"
+
+
+class MobileInvalid(BadRequest):
+    code = "contact.mobile_invalid"
+    template = "mobile 应为 11 位手机号码，以 1 开头"
+
+
+class NoContact(Conflict):
+    code = "enrolment.no_contact"
+    template = "该账号没有登记持有人本人的联系方式，激活码无处发送"
+
+
 # -- the inspector an account acts as --------------------------------------------------------
 
 

@@ -10,12 +10,13 @@ from identity.entrypoints import schemas
 _ERRORS = {
     "400": "请求内容有误（request.*, roles.*, password.*, node.invalid, account.login_invalid, account.name_invalid, "
     "account.credential_no_invalid, account.not_inspector, account.inspector_unknown, "
-    "account.inspector_inactive, audit.after_seq_invalid）",
+    "account.inspector_inactive, account.contact_required, contact.email_invalid, contact.mobile_invalid, "
+    "audit.after_seq_invalid）",
     "401": "未登录、令牌或凭据无效（auth.*, login.*, refresh.*, session.*, enrolment.*）",
     "403": "无权操作（access.*）",
     "404": "账号不存在或不在本账号管辖范围内（account.not_found）",
     "409": "冲突（account.login_taken, account.already_disabled, account.inspector_taken, account.node_not_empty, "
-    "enrolment.not_enrolled, enrolment.no_reset_request）",
+    "enrolment.not_enrolled, enrolment.no_reset_request, enrolment.no_contact）",
     "429": "本地址登录失败次数过多（auth.throttled）或修改密码时账号暂时锁定（login.locked），见 Retry-After",
 }
 
@@ -61,7 +62,8 @@ ROUTES: list[Route] = [
     (
         "POST",
         "/accounts",
-        "创建账号（管理员，本节点及下级节点，仅可授予本人有权授予的角色）；待激活，附一次性激活码",
+        "创建账号（管理员，本节点及下级节点，仅可授予本人有权授予的角色）；待激活，"
+        "一次性激活码加密发送至持有人本人的邮箱或手机（email/mobile 至少一项），答复只显示打码后的地址",
         schemas.CreateAccountBody,
         201,
         [],
@@ -79,7 +81,7 @@ ROUTES: list[Route] = [
     (
         "POST",
         "/accounts/{account_id}/enrolment",
-        "重新签发激活码（管理员；旧激活码、密码、动态口令与会话随即失效，账号待重新激活）；"
+        "重新签发激活码（管理员；旧激活码、密码、动态口令与会话随即失效，账号待重新激活；新激活码发送至持有人本人）；"
         "管理员账号的重置仅登记申请（202，不返回激活码），须另一位管理员批准",
         schemas.ResetEnrolmentBody,
         200,
@@ -88,7 +90,7 @@ ROUTES: list[Route] = [
     (
         "POST",
         "/accounts/{account_id}/enrolment/approve",
-        "批准另一位管理员提出的管理员账号激活码重置：随即重置，新激活码仅向批准人显示一次",
+        "批准另一位管理员提出的管理员账号激活码重置：随即重置，新激活码发送至持有人本人（任何管理员都看不到）",
         schemas.ResetEnrolmentBody,
         200,
         [],

@@ -29,6 +29,8 @@ class CreateAccountBody(Body):
     roles: list[Text] = Field(min_length=1, max_length=10)
     password: Text | None = Field(default=None, min_length=1, max_length=1024)
     credential_no: Text | None = Field(default=None, min_length=1, max_length=64)
+    email: Text | None = Field(default=None, max_length=254)  # the holder's own: the enrolment code goes there
+    mobile: Text | None = Field(default=None, max_length=20)
 
 
 class InspectorLinkBody(Body):

@@ -120,7 +120,15 @@ class IdentityService(IdentityHttpService, AuditCheckpoints):
         def run(ctx: Context) -> Response:
             body = schemas.parse(schemas.CreateAccountBody, request.get_data())
             command = CreateAccount(
-                ctx.caller, body.login, body.name, body.node, tuple(body.roles), body.password, body.credential_no
+                ctx.caller,
+                body.login,
+                body.name,
+                body.node,
+                tuple(body.roles),
+                body.password,
+                body.credential_no,
+                body.email,
+                body.mobile,
             )
             account, enrolment = handle(command, ctx)
             return json_response({**account.public(), "enrolment": enrolment.to_dict()}, 201)

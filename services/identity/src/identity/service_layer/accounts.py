@@ -20,11 +20,14 @@ from hrss.auth import (
 from hrss.auth.roles import ADMIN_ROLES
 from hrss.auth.totp import generate_secret, provisioning_uri
 from hrss.contracts import InvalidNodeCode, Node
-from hrss.contracts.events.identity import EnrolmentReset
+from hrss.contracts.events.identity import AccountUnlocked, EnrolmentReset
 from hrss.contracts.text import check_display_text, check_login
+from identity.domain.contact import AccountContact, valid_email, valid_mobile
 from identity.domain.errors import (
     AccountNotFound,
     AlreadyDisabled,
+    ContactRequired,
+    EmailInvalid,
     InspectorInactive,
     InspectorTaken,
     InspectorUnknown,
@@ -33,6 +36,8 @@ from identity.domain.errors import (
     InvalidName,
     InvalidNode,
     LoginTaken,
+    MobileInvalid,
+    NoContact,
     NodeNotEmpty,
     NoResetRequest,
     NotInspector,
@@ -131,13 +136,27 @@ def _new_account(  # type: ignore[no-untyped-def]
     return account, secret
 
 
+def checked_contact(email: str | None, mobile: str | None, *, required: bool = True) -> tuple[str | None, str | None]:
+    """The holder's e-mail address and mobile number, trimmed and checked; at least one when `required`."""
+    email, mobile = (email or "").strip() or None, (mobile or "").strip() or None
+    if email and (len(email) > 254 or not valid_email(email)):
+        raise EmailInvalid()
+    if mobile and not valid_mobile(mobile):
+        raise MobileInvalid()
+    if required and not (email or mobile):
+        raise ContactRequired()
+    return email, mobile
+
+
 def create_account(cmd: CreateAccount, ctx: Context) -> tuple[Account, Enrolment]:
-    """A pending account and its first enrolment code (shown once); usable after the user enrols and confirms."""
+    """A pending account and its first enrolment code, sent to the holder's own contact; usable after the holder
+    enrols and confirms."""
     node = parse_node(cmd.node)
     roles = check_roles(cmd.roles, node)
     for role in sorted(roles):
         check_grant(cmd.actor, role, node)
     inspector = None if cmd.credential_no is None else _inspector_for(ctx, node.code, roles, cmd.credential_no)
+    email, mobile = checked_contact(cmd.email, cmd.mobile)
     account, _secret = _new_account(
         ctx,
         login=cmd.login,
@@ -149,8 +168,13 @@ def create_account(cmd: CreateAccount, ctx: Context) -> tuple[Account, Enrolment
         status=Status.PENDING,
         inspector=inspector,
     )
-    enrolment = issue_code(ctx, account.id, cmd.actor.account_id)
-    detail = {"roles": ",".join(account.roles), "enrolment_expires_at": enrolment.expires_at.isoformat()}
+    ctx.repo.add_contact(AccountContact(account.id, email, mobile), cmd.actor.account_id, account.changed_at)
+    enrolment = issue_code(ctx, account, cmd.actor.account_id, "created")
+    detail = {
+        "roles": ",".join(account.roles),
+        "enrolment_expires_at": enrolment.expires_at.isoformat(),
+        **{f"sent_to_{channel}": masked for channel, masked in enrolment.sent_to.items()},
+    }
     if account.credential_no:
         detail["credential_no"] = account.credential_no
     ctx.audit(_record(cmd.actor, "account.create", account, None, detail=detail))
@@ -209,6 +233,8 @@ def reset_enrolment(cmd: ResetEnrolment, ctx: Context) -> tuple[Account, Enrolme
     An administrator's account is not reset by one person: the request is recorded (and audited) and waits for
     a second administrator's approval (`approve_enrolment_reset`); the answer then carries no code."""
     target = _reset_target(ctx, cmd.actor, cmd.account_id)
+    if ctx.repo.contact(target.id) is None:  # the new code would reach nobody: nothing changes
+        raise NoContact()
     if not {Role(r) for r in target.roles} & ADMIN_ROLES:
         return _reset(ctx, cmd.actor, target, cmd.reason, {})
     now = ctx.components.clock()
@@ -220,7 +246,7 @@ def reset_enrolment(cmd: ResetEnrolment, ctx: Context) -> tuple[Account, Enrolme
 
 def approve_enrolment_reset(cmd: ApproveEnrolmentReset, ctx: Context) -> tuple[Account, Enrolment]:
     """Reset an administrator's enrolment on the open request of another administrator: the approver must be a
-    third person who may manage the account; the code is shown once to the approver, who hands it to the holder."""
+    third person who may manage the account; the new code goes to the holder's own contact, seen by neither."""
     target = _reset_target(ctx, cmd.actor, cmd.account_id)
     request = ctx.repo.latest_reset_request(target.id)
     now = ctx.components.clock()
@@ -256,7 +282,7 @@ def _reset(
         Change.ENROLMENT, actor.account_id, now, status=Status.PENDING, password_hash=UNUSABLE_HASH
     )
     ctx.repo.add_version(changed)
-    enrolment = issue_code(ctx, target.id, actor.account_id)
+    enrolment = issue_code(ctx, changed, actor.account_id, "reset")
     ended = end_sessions(ctx, target, now, "reset")
     ctx.uow.publish(
         EnrolmentReset(
@@ -270,7 +296,12 @@ def _reset(
         ),
         subject=target.id,
     )
-    detail = {**detail, "enrolment_expires_at": enrolment.expires_at.isoformat(), "sessions_ended": str(ended)}
+    detail = {
+        **detail,
+        "enrolment_expires_at": enrolment.expires_at.isoformat(),
+        "sessions_ended": str(ended),
+        **{f"sent_to_{channel}": masked for channel, masked in enrolment.sent_to.items()},
+    }
     ctx.audit(_record(actor, "account.enrolment_reset", changed, target, reason=reason, detail=detail))
     return changed, enrolment
 
@@ -286,6 +317,18 @@ def unlock_account(cmd: UnlockAccount, ctx: Context) -> Account:
     now = ctx.components.clock()
     was_locked = not ctx.components.lockout.check(lockout_state(ctx, target.id), now).allowed
     ctx.repo.add_attempt(target.login, target.id, now, "unlocked")
+    ctx.uow.publish(
+        AccountUnlocked(
+            account_id=uuid.UUID(target.id),
+            node=target.node,
+            login=target.login,
+            unlocked_by=cmd.actor.account_id,
+            reason=cmd.reason,
+            was_locked=was_locked,
+            unlocked_at=now,
+        ),
+        subject=target.id,
+    )
     detail = {"was_locked": str(was_locked).lower()}
     ctx.audit(_record(cmd.actor, "account.unlock", target, target, reason=cmd.reason, detail=detail))
     return target
@@ -340,9 +383,12 @@ def create_first_admin(cmd: CreateFirstAdmin, ctx: Context) -> tuple[Account, st
     if ctx.repo.count_at(node.code):
         raise NodeNotEmpty(node=node.code)
     roles = frozenset({admin_role_for(node.level)})
+    email, mobile = checked_contact(cmd.email, cmd.mobile, required=False)
     account, secret = _new_account(
         ctx, login=login, name=cmd.name, node=node, roles=roles, password=cmd.password, by="cli"
     )
+    if email or mobile:
+        ctx.repo.add_contact(AccountContact(account.id, email, mobile), "cli", account.changed_at)
     ctx.audit(
         AuditRecord(
             actor="cli",
@@ -354,7 +400,12 @@ def create_first_admin(cmd: CreateFirstAdmin, ctx: Context) -> tuple[Account, st
             object_version=account.version,
             after_hash=account.state_hash(),
             request_id=ctx.request_id,
-            detail={"node": account.node, "login": account.login, "roles": ",".join(account.roles)},
+            detail={
+                "node": account.node,
+                "login": account.login,
+                "roles": ",".join(account.roles),
+                **{f"contact_{k}": v for k, v in AccountContact(account.id, email, mobile).masked().items()},
+            },
         )
     )
     return account, provisioning_uri(secret, account.login, ctx.components.totp_issuer)

@@ -16,6 +16,8 @@ class CreateAccount:
     roles: tuple[str, ...]
     password: str | None = None  # optional: the user sets the password at enrolment
     credential_no: str | None = None  # for an inspector: the registry inspector (执法证号) the account acts as
+    email: str | None = None  # the holder's own e-mail address and/or mobile number (one at least): the enrolment
+    mobile: str | None = None  # code is sent there, never shown to the administrator
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class CreateFirstAdmin:
     login: str
     name: str
     password: str
+    email: str | None = None  # optional here (the operator is at the console): where later resets and lockouts go
+    mobile: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
-"""What the use cases work with besides the unit of work: keys, policies (lockout per account, throttle per
-address, sessions), the clock, and how to reach the account repository. `bootstrap.py` builds it from config;
-nothing here chooses an adapter."""
+"""What the use cases work with besides the unit of work: keys (the enrolment codes' recipients too), policies
+(lockout per account, throttle per address, sessions), the clock, and how to reach the account repository.
+`bootstrap.py` builds it from config; nothing here chooses an adapter."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from hrss.auth import LockoutPolicy, Passwords, SessionPolicy, TokenIssuer, TokenVerifier
+from hrss.auth.sealing import Recipients
 from hrss.auth.secrets import AesGcmSecretCipher
 from hrss.contracts import utcnow
 from hrss.db import UnitOfWork
@@ -29,6 +30,7 @@ class Components:
     passwords: Passwords
     cipher: AesGcmSecretCipher
     repository: Callable[[UnitOfWork], AccountRepository]
+    code_recipients: Recipients  # the notification deployments' public keys enrolment codes are sealed to
     lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
     throttle: AddressThrottle = field(default_factory=AddressThrottle)
     sessions: SessionPolicy = field(default_factory=SessionPolicy)

@@ -1,6 +1,8 @@
-"""Enrolment: a one-time code from an administrator lets the user set a password and bind an authenticator.
+"""Enrolment: a one-time code sent to the holder lets them set a password and bind an authenticator.
 
-`POST /accounts` (and a reset) issues a code, shown once and stored only as its SHA-256. With it the user
+`POST /accounts` (and a reset) issues a code, stored only as its SHA-256 and sent to the holder's own e-mail
+address and/or mobile number: sealed to the notification service's key in `identity.enrolment_code_issued`
+(`hrss.auth.sealing`), opened only by its sender at send time. No administrator ever sees it. With it the user
 sets a password and receives a new TOTP secret (`enrol`), then proves the authenticator works (`confirm`):
 only then is the code spent and the account active. Only the latest code of an account is valid; it expires
 after `Components.enrolment_ttl` (72 hours by default).
@@ -13,19 +15,24 @@ import hashlib
 import hmac
 import secrets
 import unicodedata
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 from hrss.audit import Outcome
 from hrss.auth import check_password_policy
 from hrss.auth import totp as totp_codes
+from hrss.auth.sealing import code_context
 from hrss.contracts import PlatformError
+from hrss.contracts.events.identity import EnrolmentCodeIssued, SealedCode
 from identity.domain.errors import (
     AccountDisabled,
     EnrolmentExpired,
     EnrolmentInvalid,
     EnrolmentTotpInvalid,
     EnrolmentUsed,
+    NoContact,
     NotYetEnrolled,
 )
 from identity.domain.model import Account, Change, EnrolmentCode, Status
@@ -36,13 +43,14 @@ from identity.service_layer.records import self_record
 
 @dataclass(frozen=True)
 class Enrolment:
-    """A freshly issued code: the only time it exists in plain text."""
+    """A freshly issued code as the administrator's answer shows it: where it went (masked), until when it is
+    valid; never the code."""
 
-    code: str
     expires_at: datetime
+    sent_to: dict[str, str] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "expires_at": self.expires_at.isoformat()}
+    def to_dict(self) -> dict[str, object]:
+        return {"expires_at": self.expires_at.isoformat(), "sent_to": self.sent_to}
 
 
 def new_code() -> str:
@@ -57,13 +65,36 @@ def code_hash(code: str) -> str:
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
 
 
-def issue_code(ctx: Context, account_id: str, by: str) -> Enrolment:
-    """A new code for the account; it supersedes every earlier one. The caller writes the audit entry."""
+def issue_code(ctx: Context, account: Account, by: str, why: Literal["created", "reset"]) -> Enrolment:
+    """A new code for the account, superseding every earlier one, on its way to the holder's own addresses
+    (sealed in the event, in the same transaction); `NoContact` when none is on record. The caller audits."""
+    contact = ctx.repo.contact(account.id)
+    if contact is None or not contact.addresses():
+        raise NoContact()
     now = ctx.components.clock()
     code = new_code()
     expires_at = now + ctx.components.enrolment_ttl
-    ctx.repo.add_enrolment_code(account_id, code_hash(code), now, expires_at, by)
-    return Enrolment(code, expires_at)
+    ctx.repo.add_enrolment_code(account.id, code_hash(code), now, expires_at, by)
+    recipients = ctx.components.code_recipients
+    deliver_to = [
+        SealedCode(channel=channel, address=address, tokens=recipients.seal(code, code_context(account.id, address)))
+        for channel, address in contact.addresses()
+    ]
+    ctx.uow.publish(
+        EnrolmentCodeIssued(
+            account_id=uuid.UUID(account.id),
+            node=account.node,
+            login=account.login,
+            name=account.name,
+            why=why,
+            issued_by=by,
+            issued_at=now,
+            expires_at=expires_at,
+            deliver_to=deliver_to,
+        ),
+        subject=account.id,
+    )
+    return Enrolment(expires_at, contact.masked())
 
 
 def _open(

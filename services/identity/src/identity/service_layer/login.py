@@ -18,6 +18,7 @@ from hrss.auth import (
 from hrss.auth import totp as totp_codes
 from hrss.auth.lockout import SessionExpired
 from hrss.contracts import PlatformError
+from hrss.contracts.events.identity import AccountLocked
 from identity.domain.errors import (
     AccountDisabled,
     LoginFailed,
@@ -65,6 +66,24 @@ def lockout_state(ctx: Context, account_id: str) -> LoginState:
     return state
 
 
+def announce_lock(ctx: Context, account: Account, before: LoginState, after: LoginState, client: str | None) -> None:
+    """When this failure locked the account: `identity.account_locked`, so that its holder and the administrators
+    of its node hear of it (through the notification service), in the failure's own transaction."""
+    if after.locked_until is None or after.locked_until == before.locked_until:
+        return
+    ctx.uow.publish(
+        AccountLocked(
+            account_id=uuid.UUID(account.id),
+            node=account.node,
+            login=account.login,
+            locked_at=ctx.components.clock(),
+            locked_until=after.locked_until,
+            client=(client or None) and client[:64],
+        ),
+        subject=account.id,
+    )
+
+
 def log_in(cmd: LogIn, ctx: Context) -> Tokens | PlatformError:
     """Tokens, or the error to answer with; failures are recorded (and committed), never raised.
 
@@ -99,7 +118,8 @@ def log_in(cmd: LogIn, ctx: Context) -> Tokens | PlatformError:
         secret = c.cipher.decrypt(account.totp_secret, account.id)
         step = totp_codes.verify(secret, cmd.totp, last_step=ctx.repo.last_totp_step(account.id), at=now.timestamp())
     if not password_ok or step is None:
-        _, verdict = c.lockout.record_failure(state, now)
+        after, verdict = c.lockout.record_failure(state, now)
+        announce_lock(ctx, account, state, after, cmd.client)
         ctx.repo.add_attempt(cmd.login, account.id, now, "failed", client=cmd.client)
         ctx.audit(_refused(cmd, account, ctx, verdict.code))
         return LoginFailed()
@@ -237,7 +257,8 @@ def change_password(cmd: ChangePassword, ctx: Context) -> int | PlatformError:
         secret = c.cipher.decrypt(account.totp_secret, account.id)
         step = totp_codes.verify(secret, cmd.totp, last_step=ctx.repo.last_totp_step(account.id), at=now.timestamp())
     if not password_ok or step is None:
-        _, verdict = c.lockout.record_failure(state, now)
+        after, verdict = c.lockout.record_failure(state, now)
+        announce_lock(ctx, account, state, after, cmd.client)
         if verdict.code == TooManyAttempts.code:
             return refuse(TooManyAttempts(verdict.message, verdict.retry_after), "failed")
         return refuse(LoginFailed(message=verdict.message), "failed")
