@@ -7,7 +7,7 @@ import re
 import pytest
 
 from hrss.search import SearchInputError, facet_aggregations, public_query, region_children
-from hrss.search.queries import FACET_SAMPLE_SEED, facet_query
+from hrss.search.queries import FACET_SAMPLE_SEED, facet_query, words_query
 from hrss.search.results import decode_cursor, encode_cursor, estimated, significant
 from hrss.search.suggest import candidates, item_suggestion_body, lucene_regex
 
@@ -132,3 +132,13 @@ def test_estimated_counts_keep_two_significant_digits_and_drop_empty_values() ->
 def test_the_total_is_counted_exactly_up_to_the_bound_given() -> None:
     assert public_query("社保")["track_total_hits"] == 10_000
     assert public_query("社保", exact_up_to=10)["track_total_hits"] == 10
+
+
+def test_each_field_is_highlighted_with_the_words_query_over_that_field_alone() -> None:
+    fields = public_query("拖欠工资", highlight=True)["highlight"]["fields"]
+    assert fields["text"]["highlight_query"] == words_query("拖欠工资", [("text", 1.0)])
+    assert fields["entity_name.cjk"]["highlight_query"] == words_query("拖欠工资", [("entity_name", 1.0)])
+    body = fields["inspecting_body.cjk"]["highlight_query"]["bool"]["should"]
+    # inspecting_body has no bigram clause (RECALL_FIELDS): no multi_match with an empty field list (= every field)
+    assert all(clause["multi_match"]["fields"] for clause in body if "multi_match" in clause)
+    assert "highlight_query" not in public_query("", highlight=True)["highlight"]["fields"]["text"]
