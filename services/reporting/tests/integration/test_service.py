@@ -62,6 +62,9 @@ def test_events_over_kafka_become_the_kpis_and_the_report_and_a_replay_changes_n
     assert cells["B14"].value == (
         f"开展的单位数量：{s['units']}个；抽查检查主体数量{s['entities_inspected']}家；抽查结果公示数量{s['results_published']}家。"
     )
+    printed = reporting_service.call("GET", "/reports/330000/2026-03/report.pdf?version=1", admin)
+    assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+    assert reporting_service.call("GET", "/reports/330000/2026-03/report.pdf?version=2", admin).status_code == 404
     assert set(NODES) >= {n for n in known}
 
 

@@ -81,3 +81,23 @@ def test_a_month_without_activity_says_none_in_each_cell() -> None:
     sheet = load_workbook(io.BytesIO(xlsx.render(report))).active
     assert [sheet[f"C{r}"].value for r in (4, 5, 6, 9, 10, 11, 12)] == ["无"] * 7
     assert sheet["B14"].value == "开展的单位数量：0个；抽查检查主体数量0家；抽查结果公示数量0家。"
+
+
+def test_the_pdf_prints_the_same_rows() -> None:
+    from pypdf import PdfReader
+    from reporting.adapters import pdf
+
+    report = _report()
+    content = pdf.render(report)
+    assert content == pdf.render(report)  # the same report, the same bytes
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).replace("\n", "")
+    s = report["system"]
+    for expected in (
+        '人社领域"双随机、一公开"监管工作月报表（2026年3月）',
+        "单位名称（盖章）：浙江省人力资源和社会保障厅",
+        "全省部署会（2026-03-02）",
+        "执法培训班，60人，双随机流程",
+        f"开展的单位数量：{s['units']}个；抽查检查主体数量{s['entities_inspected']}家；抽查结果公示数量{s['results_published']}家。",
+        "联系人：王五",
+    ):
+        assert expected in text

@@ -40,6 +40,7 @@ ROUTES: list[Route] = [
     ),
     ("GET", "/reports/{node}/{month}", "月报（003 附件格式）：平台统计部分与本节点录入部分，当前草稿", None, 200, []),
     ("GET", "/reports/{node}/{month}/report.xlsx", "月报 XLSX（当前草稿或已报送的某一版）", None, 200, [_VERSION]),
+    ("GET", "/reports/{node}/{month}/report.pdf", "月报 PDF（当前草稿或已报送的某一版）", None, 200, [_VERSION]),
     ("PUT", "/reports/{node}/{month}/entries", "录入本月会议、文件、培训及联系人（新版本）", EntriesBody, 200, []),
     ("POST", "/reports/{node}/{month}/submit", "报送月报：冻结为新版本，不可修改；更正须说明原因", SubmitBody, 200, []),
     ("GET", "/reports/{node}/{month}/versions", "已报送的各版月报", None, 200, []),

@@ -15,7 +15,7 @@ from hrss.contracts.events.planning import TaskCancelled, TaskCompleted, TaskPub
 from hrss.contracts.events.publication import DeadlineMissed, ResultConfirmed
 from hrss.db import Database, UnitOfWork
 from hrss.web import ComponentProvider, HttpService, Wiring, json_response, parse, read_http, write_http
-from reporting.adapters import xlsx
+from reporting.adapters import pdf, xlsx
 from reporting.adapters.orm import metadata
 from reporting.bootstrap import bootstrap
 from reporting.domain.facts import china_date
@@ -120,7 +120,19 @@ class ReportingService(HttpService):
             report = reporting.draft(ctx, code, year, number).as_json()
         else:
             report = reporting.submitted(ctx, code, year, number, version)["report"]
-        return _xlsx(xlsx.render(report), f"{code}-{month}" + (f"-v{version}" if version else ""))
+        return _file(xlsx.render(report), XLSX, f"{code}-{month}" + (f"-v{version}" if version else "") + ".xlsx")
+
+    @read_http("GET", "/reports/<node>/<month>/report.pdf")
+    def get_report_pdf(self, request: Request, node: str, month: str) -> Response:
+        ctx, code, (year, number) = self._reader(request), params.node(node, ""), params.month(month)
+        version = params.version(request.args.get("version"))
+        if version is None:
+            report = reporting.draft(ctx, code, year, number).as_json()
+        else:
+            report = reporting.submitted(ctx, code, year, number, version)["report"]
+        return _file(
+            pdf.render(report), "application/pdf", f"{code}-{month}" + (f"-v{version}" if version else "") + ".pdf"
+        )
 
     @write_http("PUT", "/reports/<node>/<month>/entries")
     def put_entries(self, request: Request, node: str, month: str) -> Response:
@@ -155,7 +167,7 @@ class ReportingService(HttpService):
         return json_response(OPENAPI)
 
 
-def _xlsx(content: bytes, name: str) -> Response:
-    response = Response(content, content_type=XLSX)
-    response.headers["Content-Disposition"] = f'attachment; filename="monthly-report-{name}.xlsx"'
+def _file(content: bytes, kind: str, name: str) -> Response:
+    response = Response(content, content_type=kind)
+    response.headers["Content-Disposition"] = f'attachment; filename="monthly-report-{name}"'
     return response
