@@ -18,20 +18,15 @@ from notification_fakes import FakeDeliveryQueue, FakeNotificationRepository
 from notification_testkit import migrate
 from sqlalchemy.orm import Session
 
+from hrss.testing.databases import migrated_database
+
 AT = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def notification_engine(pg_dsn: str) -> Iterator[sa.Engine]:
-    from hrss.testing.databases import create_database, drop_database
-
-    name = f"notirepo_{uuid.uuid4().hex[:10]}"
-    dsn = create_database(pg_dsn, name)
-    migrate(dsn)
-    engine = sa.create_engine(dsn, connect_args={"options": "-c search_path=notification"})
-    yield engine
-    engine.dispose()
-    drop_database(pg_dsn, name)
+    with migrated_database(pg_dsn, "notirepo", migrate, search_path="notification") as engine:
+        yield engine
 
 
 @pytest.fixture(params=["fake", pytest.param("sql", marks=pytest.mark.integration)])

@@ -15,18 +15,13 @@ from notification_fakes import FakeNotificationRepository
 from notification_testkit import migrate
 from sqlalchemy.orm import Session
 
+from hrss.testing.databases import migrated_database
+
 
 @pytest.fixture(scope="module")
 def watch_engine(pg_dsn: str) -> Iterator[sa.Engine]:
-    from hrss.testing.databases import create_database, drop_database
-
-    name = f"notiwatch_{uuid.uuid4().hex[:10]}"
-    dsn = create_database(pg_dsn, name)
-    migrate(dsn)
-    engine = sa.create_engine(dsn, connect_args={"options": "-c search_path=notification"})
-    yield engine
-    engine.dispose()
-    drop_database(pg_dsn, name)
+    with migrated_database(pg_dsn, "notiwatch", migrate, search_path="notification") as engine:
+        yield engine
 
 
 @pytest.fixture(params=["fake", pytest.param("sql", marks=pytest.mark.integration)])

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from hrss.contracts import Node
 from hrss.contracts.events.registry import CheckItemChanged
 from hrss.testing import seeds
+from hrss.testing.databases import migrated_database
 
 AT = datetime(2027, 1, 10, 2, 0, tzinfo=UTC)
 COUNTY, CITY, PROVINCE = Node("130102"), Node("130100"), Node("130000")
@@ -32,15 +33,8 @@ ACTOR = Actor("planner@130102", COUNTY)
 
 @pytest.fixture(scope="module")
 def planning_engine(pg_dsn: str) -> Iterator[sa.Engine]:
-    from hrss.testing.databases import create_database, drop_database
-
-    name = f"planrepo_{uuid.uuid4().hex[:10]}"
-    dsn = create_database(pg_dsn, name)
-    migrate(dsn)
-    engine = sa.create_engine(dsn)
-    yield engine
-    engine.dispose()
-    drop_database(pg_dsn, name)
+    with migrated_database(pg_dsn, "planrepo", migrate) as engine:
+        yield engine
 
 
 @pytest.fixture(params=["fake", pytest.param("sql", marks=pytest.mark.integration)])

@@ -19,21 +19,16 @@ from publication_fakes import FakePublicationRepository
 from publication_testkit import COUNTY_A, COUNTY_B, PROVINCE, migrate, uscc
 from sqlalchemy.orm import Session
 
+from hrss.testing.databases import migrated_database
+
 AT = datetime(2026, 6, 1, 2, 0, tzinfo=UTC)
 CITY_OF_A = "330100"
 
 
 @pytest.fixture(scope="module")
 def publication_engine(pg_dsn: str) -> Iterator[sa.Engine]:
-    from hrss.testing.databases import create_database, drop_database
-
-    name = f"pubrepo_{uuid.uuid4().hex[:10]}"
-    dsn = create_database(pg_dsn, name)
-    migrate(dsn)
-    engine = sa.create_engine(dsn)
-    yield engine
-    engine.dispose()
-    drop_database(pg_dsn, name)
+    with migrated_database(pg_dsn, "pubrepo", migrate) as engine:
+        yield engine
 
 
 @pytest.fixture(params=["fake", pytest.param("sql", marks=pytest.mark.integration)])

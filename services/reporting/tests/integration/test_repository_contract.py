@@ -18,18 +18,13 @@ from reporting_fakes import FakeReportingRepository
 from reporting_testkit import migrate
 from sqlalchemy.orm import Session
 
-from hrss.testing.databases import create_database, drop_database
+from hrss.testing.databases import migrated_database
 
 
 @pytest.fixture(scope="module")
 def engine(pg_dsn: str) -> Iterator[sa.Engine]:
-    name = f"reportrepo_{uuid.uuid4().hex[:10]}"
-    dsn = create_database(pg_dsn, name)
-    migrate(dsn)
-    found = sa.create_engine(dsn, connect_args={"options": "-c search_path=reporting"})
-    yield found
-    found.dispose()
-    drop_database(pg_dsn, name)
+    with migrated_database(pg_dsn, "reportrepo", migrate, search_path="reporting") as engine:
+        yield engine
 
 
 @pytest.fixture(params=["fake", pytest.param("sql", marks=pytest.mark.integration)])

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import create_engine, text
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -27,3 +31,23 @@ def drop_database(admin_dsn: str, name: str) -> None:
     with engine.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
+
+
+@contextmanager
+def migrated_database(
+    admin_dsn: str, prefix: str, migrate: Callable[[str], None], search_path: str | None = None
+) -> Iterator[Engine]:
+    """An engine on a fresh database `<prefix>_<random>` that `migrate(dsn)` has brought to the head revision
+    (connections on `search_path` when given), dropped afterwards: what a repository contract suite runs on."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    dsn = create_database(admin_dsn, name)
+    try:
+        migrate(dsn)
+        options = {"options": f"-c search_path={search_path}"} if search_path else {}
+        engine = create_engine(dsn, connect_args=options)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+    finally:
+        drop_database(admin_dsn, name)
