@@ -88,6 +88,7 @@ def test_a_county_cut_off_from_kafka_for_a_minute_loses_nothing_and_sends_each_e
             "HRSS_KAFKA_BOOTSTRAP": bootstrap,
             "HRSS_TOPIC_NAMESPACE": kafka_namespace,
             "HRSS_AUTH_PUBLIC_KEYS": f"{key.kid}={key.public_base64()}",
+            "HRSS_DAILY_AT": "",  # no daily run on the timer: the test counts every event the service makes
         }
         service, url = nameko_service(
             "inspection-330102",

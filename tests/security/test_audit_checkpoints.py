@@ -34,6 +34,7 @@ def test_every_service_with_an_audit_chain_is_listed() -> None:
         "planning",
         "publication",
         "registry",
+        "reporting",
     ]
 
 

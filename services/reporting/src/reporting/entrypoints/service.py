@@ -8,6 +8,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from hrss.bus.checkpoints import AuditCheckpoints
 from hrss.bus.consumer import Received, consume
 from hrss.contracts.events.draw import DrawCommitted, DrawCompleted
 from hrss.contracts.events.inspection import FollowUpClosed, FollowUpOpened, ResultApproved
@@ -30,7 +31,7 @@ from reporting.service_layer.projecting import project
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ReportingService(HttpService):
+class ReportingService(HttpService, AuditCheckpoints):
     name = "reporting"
     context = Context
     object_type = "report"
