@@ -77,6 +77,11 @@ class InvalidRecord(PlatformError):
         return {"code": self.code, "message": self.message, "errors": [e.to_dict() for e in self.errors]}
 
 
+def invalid(field: str, code: str, message: str) -> InvalidRecord:
+    """400 naming the one wrong field."""
+    return InvalidRecord([FieldError(field, code, message)])
+
+
 class NotFound(PlatformError):
     status = 404
 

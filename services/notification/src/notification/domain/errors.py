@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from hrss.contracts import PlatformError
-from hrss.contracts.errors import FieldError, InvalidRecord
+from hrss.contracts.errors import FieldError, InvalidRecord, invalid
 
 
 class NotificationNotFound(PlatformError):
@@ -25,11 +25,6 @@ class FutureRunDate(PlatformError):
     status = 400
     code = "reminders.future_date"
     template = "on 不能晚于今天（北京时间 {today}）：提醒只能在当日或之后发出"
-
-
-def invalid(field: str, code: str, message: str) -> InvalidRecord:
-    """400 naming the one wrong field."""
-    return InvalidRecord([FieldError(field, code, message)])
 
 
 __all__ = ["FieldError", "FutureRunDate", "InvalidRecord", "NoStaffAccount", "NotificationNotFound", "invalid"]

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from hrss.contracts import PlatformError
-from hrss.contracts.errors import FieldError, InvalidRecord
+from hrss.contracts.errors import FieldError, InvalidRecord, invalid
 
 
 class NotFound(PlatformError):
@@ -58,11 +58,6 @@ class SearchUnavailable(PlatformError):
     status = 503
     code = "search.unavailable"
     template = "本服务未配置检索"
-
-
-def invalid(field: str, code: str, message: str) -> InvalidRecord:
-    """400 naming the one wrong field."""
-    return InvalidRecord([FieldError(field, code, message)])
 
 
 __all__ = [

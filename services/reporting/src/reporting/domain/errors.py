@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hrss.contracts import PlatformError
-from hrss.contracts.errors import FieldError, InvalidRecord
+from hrss.contracts.errors import FieldError, InvalidRecord, invalid
 
 
 class UnknownKpi(PlatformError):
@@ -28,11 +28,6 @@ class CorrectionNeedsReason(PlatformError):
     status = 400
     code = "reporting.reason_required"
     template = "月报已报送过（第 {version} 版），再次报送是更正，须填写 reason 说明原因"
-
-
-def invalid(field: str, code: str, message: str) -> InvalidRecord:
-    """400 naming the one wrong field."""
-    return InvalidRecord([FieldError(field, code, message)])
 
 
 __all__ = [
